@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	stripego "github.com/stripe/stripe-go/v76"
 )
 
 // recordedRequest is one call the adapter made to the fake Stripe.
@@ -32,13 +34,13 @@ func newFakeStripe(t *testing.T, status int, body []byte) (*fakeStripe, *Provide
 	fake := &fakeStripe{status: status, body: body}
 	server := httptest.NewServer(http.HandlerFunc(fake.serveHTTP))
 	t.Cleanup(server.Close)
-	p, err := New(Config{
+	p, err := newProvider(Config{
 		SecretKey:      "sk_test_shape",
 		PublishableKey: "pk_test_shape",
 		WebhookSecret:  "whsec_shape",
 		BackendURL:     server.URL,
 		HTTPClient:     server.Client(),
-	})
+	}, stripego.Int64(0))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

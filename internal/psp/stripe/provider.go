@@ -56,7 +56,15 @@ type Provider struct {
 var _ psp.Provider = (*Provider)(nil)
 
 // New returns a Provider for cfg. It fails only when the secret key is missing.
+//
+// stripe-go retries network failures, 409s and 503s up to twice, with the same idempotency key.
 func New(cfg Config) (*Provider, error) {
+	return newProvider(cfg, nil)
+}
+
+// newProvider is New with stripe-go's retry count overridden (nil keeps its default);
+// tests turn retries off so that error answers come back at once.
+func newProvider(cfg Config, maxNetworkRetries *int64) (*Provider, error) {
 	if cfg.SecretKey == "" {
 		return nil, errors.New("stripe: secret key is required")
 	}
@@ -68,7 +76,8 @@ func New(cfg Config) (*Provider, error) {
 		HTTPClient:      httpClient,
 		EnableTelemetry: stripego.Bool(false),
 		// Errors are returned to the caller, who decides what to log; stripe-go would print them to stderr.
-		LeveledLogger: &stripego.LeveledLogger{Level: stripego.LevelNull},
+		LeveledLogger:     &stripego.LeveledLogger{Level: stripego.LevelNull},
+		MaxNetworkRetries: maxNetworkRetries,
 	}
 	if cfg.BackendURL != "" {
 		backendConfig.URL = stripego.String(cfg.BackendURL)
