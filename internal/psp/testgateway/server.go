@@ -17,6 +17,16 @@
 //	GET    /ledger                   secret key: every money movement (?reference=, ?payment_id=)
 //	GET    /test/faults              secret key: the fault switches in force
 //	POST   /test/faults              secret key: sets the fault switches
+//
+// Wiring in the main binary (gateway in the same process, browser and server see different URLs):
+//
+//	gw := testgateway.NewServer(testgateway.Config{SecretKey: key, PublicURL: baseURL})
+//	mux.Handle(testgateway.Prefix+"/", gw.Mount()) // or http.StripPrefix(testgateway.Prefix, gw.Handler())
+//	provider := testgateway.NewClient(testgateway.ClientOptions{
+//		BaseURL: "http://127.0.0.1:8080", PublicURL: baseURL, SecretKey: key,
+//	})
+//
+// Alone (securelink gateway --addr): http.ListenAndServe(addr, gw.Mount()).
 package testgateway
 
 import (

@@ -1,13 +1,17 @@
 package testgateway
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"securelink/internal/psp"
 )
 
 func TestTokenCORS(t *testing.T) {
@@ -348,5 +352,37 @@ func TestLedgerOverHTTP(t *testing.T) {
 	}
 	if g.srv.Charges("pay_b") != 1 || g.srv.Count(OpCapture, "pay_a") != 2 {
 		t.Errorf("counts: pay_b charges %d, pay_a captures %d", g.srv.Charges("pay_b"), g.srv.Count(OpCapture, "pay_a"))
+	}
+}
+
+// TestHandlerUnderStripPrefix serves Handler the way the main binary mounts it and checks that
+// path parameters and redirect URLs still work.
+func TestHandlerUnderStripPrefix(t *testing.T) {
+	srv := NewServer(Config{SecretKey: testSecret})
+	mux := http.NewServeMux()
+	mux.Handle(Prefix+"/", http.StripPrefix(Prefix, srv.Handler()))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.Close()
+		ts.Close()
+	})
+	g := &gateway{srv: srv, ts: ts, client: NewClient(ClientOptions{BaseURL: ts.URL, SecretKey: testSecret})}
+	res, err := g.client.Authorize(context.Background(), psp.AuthorizeRequest{
+		IdempotencyKey: "k", Reference: "pay_mount", Amount: 100, Currency: "EUR",
+		PaymentToken: g.tokenFor(t, "4000002500003155"), ReturnURL: "https://shop.test/back",
+	})
+	if err != nil || res.Outcome != psp.OutcomeRequiresAction || res.RedirectURL != ts.URL+Prefix+"/3ds/"+res.PaymentRef {
+		t.Fatalf("Authorize: %+v %v", res, err)
+	}
+	if _, err := Complete3DS(context.Background(), ts.Client(), res.RedirectURL, false); err != nil {
+		t.Fatal(err)
+	}
+	synced, err := g.client.Sync(context.Background(), res.PaymentRef)
+	if err != nil || synced.Outcome != psp.OutcomeDeclined || synced.DeclineCode != psp.DeclineAuthenticationFailed {
+		t.Errorf("Sync after a failed challenge: %+v %v", synced, err)
+	}
+	status, _, _ := g.call(t, http.MethodGet, Prefix+"/nowhere", nil, "")
+	if status != http.StatusNotFound {
+		t.Errorf("unknown route: %d, want 404", status)
 	}
 }
