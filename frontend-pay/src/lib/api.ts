@@ -1,0 +1,76 @@
+// The checkout's typed client for the SecureLink API (openapi-fetch over the generated types).
+// Card data never passes through here: only the provider's single-use token does.
+import createClient from 'openapi-fetch';
+import type { paths } from './api-types';
+
+type JSONOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+
+export type Checkout = JSONOf<paths['/checkout/{token}']['get']['responses'][200]>;
+export type Payment = JSONOf<paths['/checkout/{token}/pay']['post']['responses'][200]>;
+export type Receipt = NonNullable<Checkout['receipt']>;
+export type InvoiceLine = NonNullable<NonNullable<Checkout['invoice']>['lines']>[number];
+export type Card = NonNullable<Payment['card']>;
+
+/** The error object every API error carries; status 0 means the request never got an answer. */
+export interface ApiError {
+  status: number;
+  type: string;
+  code: string;
+  message: string;
+  param?: string;
+}
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+const client = createClient<paths>({ baseUrl: '/api/v1' });
+
+function toError(status: number, body: unknown): ApiError {
+  const e = (body as { error?: Partial<ApiError> } | undefined)?.error;
+  return {
+    status,
+    type: e?.type ?? (status === 0 ? 'network_error' : 'api_error'),
+    code: e?.code ?? '',
+    message: e?.message ?? '',
+    param: e?.param,
+  };
+}
+
+async function settle<T>(call: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<ApiResult<T>> {
+  try {
+    const { data, error, response } = await call();
+    if (response.ok && data !== undefined) return { ok: true, data };
+    return { ok: false, error: toError(response.status, error) };
+  } catch {
+    return { ok: false, error: toError(0, undefined) };
+  }
+}
+
+export function getCheckout(token: string): Promise<ApiResult<Checkout>> {
+  return settle(() => client.GET('/checkout/{token}', { params: { path: { token } }, cache: 'no-store' }));
+}
+
+/** Pays with a provider token; the same idempotencyKey must be reused when retrying the same attempt. */
+export function pay(token: string, paymentToken: string, idempotencyKey: string): Promise<ApiResult<Payment>> {
+  return settle(() =>
+    client.POST('/checkout/{token}/pay', {
+      params: { path: { token }, header: { 'Idempotency-Key': idempotencyKey } },
+      body: { terms_accepted: true, payment_token: paymentToken },
+    }),
+  );
+}
+
+/** Settles a payment after the payer comes back from 3-D Secure. */
+export function complete(token: string, paymentId: string, idempotencyKey: string): Promise<ApiResult<Payment>> {
+  return settle(() =>
+    client.POST('/checkout/{token}/complete', {
+      params: { path: { token }, header: { 'Idempotency-Key': idempotencyKey } },
+      body: { payment_id: paymentId },
+    }),
+  );
+}
+
+/** A fresh random key for one payment attempt (getRandomValues also works outside secure contexts). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return 'chk_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

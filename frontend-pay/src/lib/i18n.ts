@@ -1,0 +1,60 @@
+// The checkout's three languages and how one is chosen. Pure functions, shared by the tests and
+// the reactive store in i18n.svelte.ts. Each dictionary is its own chunk, loaded on demand, so the
+// first load carries only the language shown.
+import type { Dictionary, MessageKey } from './messages-en';
+
+export const LANGS = ['sr-Latn', 'sr-Cyrl', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** Loads a language's dictionary (a separate chunk per language). */
+export const LOADERS: Record<Lang, () => Promise<Dictionary>> = {
+  'sr-Latn': () => import('./messages-sr-latn').then((m) => m.srLatn),
+  'sr-Cyrl': () => import('./messages-sr-cyrl').then((m) => m.srCyrl),
+  en: () => import('./messages-en').then((m) => m.en),
+};
+
+/** How each language names itself in the switcher. */
+export const LANG_NAMES: Record<Lang, string> = {
+  'sr-Latn': 'Srpski (latinica)',
+  'sr-Cyrl': 'Српски (ћирилица)',
+  en: 'English',
+};
+
+/** The BCP 47 locale used with Intl for amounts and dates. */
+export const INTL_LOCALE: Record<Lang, string> = { 'sr-Latn': 'sr-Latn-RS', 'sr-Cyrl': 'sr-Cyrl-RS', en: 'en-GB' };
+
+/** Maps a language tag (an invoice's locale or a browser's) to one of ours, or null. */
+export function matchLang(tag: string | null | undefined): Lang | null {
+  if (!tag) return null;
+  const t = tag.toLowerCase().replace(/_/g, '-');
+  if (t === 'en' || t.startsWith('en-')) return 'en';
+  if (t.startsWith('sr-latn') || t === 'sh' || t.startsWith('sh-') || t === 'sr-me') return 'sr-Latn';
+  // Plain "sr" and "sr-RS" are written in Cyrillic by default.
+  if (t === 'sr' || t.startsWith('sr-')) return 'sr-Cyrl';
+  // Neighbouring languages read Serbian Latin more easily than English.
+  if (/^(hr|bs|cnr)(-|$)/.test(t)) return 'sr-Latn';
+  return null;
+}
+
+/** Picks the language: the payer's own choice, then the invoice's locale, then the browser's list. */
+export function chooseLang(saved: string | null, invoiceLocale: string | null | undefined, browser: readonly string[]): Lang {
+  const own = LANGS.find((l) => l === saved);
+  if (own) return own;
+  const fromInvoice = matchLang(invoiceLocale);
+  if (fromInvoice) return fromInvoice;
+  for (const tag of browser) {
+    const lang = matchLang(tag);
+    if (lang) return lang;
+  }
+  return 'en';
+}
+
+/** Looks a text up in dict and fills in its {placeholders}; '' while no dictionary is loaded. */
+export function translate(dict: Dictionary | null, key: MessageKey, vars?: Record<string, string | number>): string {
+  if (!dict) return '';
+  const text = dict[key] ?? key;
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+export type { Dictionary, MessageKey };

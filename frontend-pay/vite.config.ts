@@ -1,0 +1,24 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// The Go binary serves index.html for every /pay/* path and the hashed files under /pay/assets/.
+export default defineConfig({
+  base: '/pay/',
+  plugins: [svelte()],
+  build: {
+    outDir: 'dist',
+    // dist/.gitkeep must survive so `go build` works in a fresh clone.
+    emptyOutDir: false,
+    // Nothing inlined as data: URIs: the CSP allows only our own files.
+    assetsInlineLimit: 0,
+    // Only modern browsers; the polyfill would cost bytes on every load.
+    modulePreload: { polyfill: false },
+    target: 'es2022',
+    cssCodeSplit: true,
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
