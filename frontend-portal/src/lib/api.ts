@@ -1,0 +1,84 @@
+// The one HTTP client of the portal: openapi-fetch over the API's types, with the session rules as middleware.
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './api-types';
+import type { ApiErrorBody } from './models';
+
+/** The CSRF token from the last login or GET /me; every unsafe request made with the cookie carries it. */
+let csrfToken = '';
+let onUnauthorized: () => void = () => {};
+
+export function setCsrfToken(token: string) {
+  csrfToken = token;
+}
+
+/** Called when the session has expired so the app can go to login and come back. */
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Answers of 401 from these are expected (wrong password, bad invitation) and must not bounce to login.
+const noRedirectPaths = ['/api/v1/auth/login', '/api/v1/auth/invitations', '/api/v1/auth/logout'];
+
+const sessionMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (!safeMethods.has(request.method) && csrfToken) {
+      request.headers.set('X-CSRF-Token', csrfToken);
+    }
+    return request;
+  },
+  onResponse({ request, response }) {
+    const path = new URL(request.url).pathname;
+    if (response.status === 401 && !noRedirectPaths.some((p) => path.startsWith(p))) {
+      onUnauthorized();
+    }
+    return response;
+  },
+};
+
+export const api = createClient<paths>({
+  baseUrl: '/api/v1',
+  credentials: 'same-origin',
+  headers: { Accept: 'application/json' },
+});
+api.use(sessionMiddleware);
+
+/** An API error in the shape every SecureLink endpoint uses, plus the HTTP status. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly code: string;
+  readonly param: string;
+  readonly requestId: string;
+
+  constructor(status: number, body: unknown) {
+    const e = (body as ApiErrorBody | undefined)?.error;
+    super(e?.message || `HTTP ${status}`);
+    this.status = status;
+    this.type = e?.type ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+    this.code = e?.code ?? '';
+    this.param = e?.param ?? '';
+    this.requestId = e?.request_id ?? '';
+  }
+}
+
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/** Turns an openapi-fetch result into the data or a thrown ApiError, so services read like plain calls. */
+export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  let r: Result<T>;
+  try {
+    r = await call;
+  } catch (cause) {
+    throw new ApiError(0, { error: { type: 'network_error', code: 'network_error', message: String(cause) } });
+  }
+  if (!r.response.ok) throw new ApiError(r.response.status, r.error);
+  return r.data as T;
+}
+
+/** A fresh idempotency key for one user action, so a retried click never charges or refunds twice. */
+export function idempotencyKey(): string {
+  // getRandomValues works outside secure contexts too, unlike randomUUID.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

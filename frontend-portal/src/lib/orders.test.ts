@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { Invoice, Payment } from './models';
+import { parseCsv } from './csv';
+import { buildTimeline, dayBounds, invoiceActions, invoiceCsv, paymentActions, summarise } from './orders';
+
+const invoice = (over: Partial<Invoice> = {}): Invoice => ({
+  id: 'inv_1',
+  number: 'INV-000001',
+  status: 'open',
+  customer: { name: 'Ana Anić', email: 'ana@example.com' },
+  currency: 'RSD',
+  amount_total: 240000,
+  amount_paid: 0,
+  amount_refunded: 0,
+  lines: [],
+  capture_mode: 'automatic',
+  locale: 'sr-Latn',
+  created_at: '2026-11-01T10:00:00Z',
+  link: { id: 'lnk_1', token: 't', url: 'http://x/pay/t', status: 'active', expires_at: null },
+  ...over,
+});
+
+const payment = (over: Partial<Payment> = {}): Payment => ({
+  id: 'pay_1',
+  invoice_id: 'inv_1',
+  status: 'authorized',
+  amount: 1000,
+  currency: 'RSD',
+  amount_authorized: 1000,
+  amount_captured: 0,
+  amount_refunded: 0,
+  capture_mode: 'manual',
+  created_at: '2026-11-01T10:00:00Z',
+  ...over,
+});
+
+describe('paymentActions', () => {
+  const cases: [Partial<Payment>, { capture: boolean; void: boolean; refund: boolean; capturable: number; refundable: number }][] = [
+    [{ status: 'authorized' }, { capture: true, void: true, refund: false, capturable: 1000, refundable: 0 }],
+    [{ status: 'captured', amount_captured: 1000 }, { capture: false, void: false, refund: true, capturable: 0, refundable: 1000 }],
+    [{ status: 'partially_refunded', amount_captured: 1000, amount_refunded: 400 }, { capture: false, void: false, refund: true, capturable: 0, refundable: 600 }],
+    [{ status: 'refunded', amount_captured: 1000, amount_refunded: 1000 }, { capture: false, void: false, refund: false, capturable: 0, refundable: 0 }],
+    [{ status: 'voided' }, { capture: false, void: false, refund: false, capturable: 0, refundable: 0 }],
+    [{ status: 'failed', amount_authorized: 0 }, { capture: false, void: false, refund: false, capturable: 0, refundable: 0 }],
+    [{ status: 'requires_action', amount_authorized: 0 }, { capture: false, void: false, refund: false, capturable: 0, refundable: 0 }],
+  ];
+  for (const [over, want] of cases) {
+    it(over.status!, () => expect(paymentActions(payment(over))).toEqual(want));
+  }
+});
+
+describe('invoiceActions', () => {
+  it('offers cancel, resend and link changes only while open', () => {
+    expect(invoiceActions(invoice())).toEqual({ cancel: true, resend: true, deactivateLink: true, newLink: true });
+    expect(invoiceActions(invoice({ status: 'paid', link: { id: 'l', token: 't', url: 'u', status: 'completed', expires_at: null } }))).toEqual({
+      cancel: false,
+      resend: false,
+      deactivateLink: false,
+      newLink: false,
+    });
+    expect(invoiceActions(invoice({ link: { id: 'l', token: 't', url: 'u', status: 'deactivated', expires_at: null } })).resend).toBe(false);
+    expect(invoiceActions(invoice({ status: 'expired' })).newLink).toBe(true);
+  });
+});
+
+describe('buildTimeline', () => {
+  it('orders creation, transactions and payment by time', () => {
+    const tl = buildTimeline(
+      invoice({
+        status: 'paid',
+        paid_at: '2026-11-01T10:05:00Z',
+        transactions: [
+          { id: 'txn_2', payment_id: 'pay_1', type: 'refund', amount: 500, currency: 'RSD', result: 'succeeded', created_at: '2026-11-02T09:00:00Z' },
+          { id: 'txn_1', payment_id: 'pay_1', type: 'sale', amount: 240000, currency: 'RSD', result: 'succeeded', created_at: '2026-11-01T10:05:00Z' },
+        ],
+        refunds: [{ id: 're_1', payment_id: 'pay_1', amount: 500, currency: 'RSD', status: 'succeeded', created_at: '2026-11-02T09:00:00Z' }],
+      }),
+    );
+    expect(tl.map((e) => e.kind)).toEqual(['created', 'txn', 'paid', 'txn']);
+  });
+
+  it('shows refunds from refund objects when the ledger has none', () => {
+    const tl = buildTimeline(
+      invoice({ refunds: [{ id: 're_1', payment_id: 'pay_1', amount: 5, currency: 'RSD', status: 'pending', created_at: '2026-11-03T00:00:00Z' }] }),
+    );
+    expect(tl.map((e) => e.kind)).toEqual(['created', 'refund']);
+  });
+});
+
+describe('invoiceCsv', () => {
+  it('writes one quoted row per invoice with exact decimal amounts', () => {
+    const csv = invoiceCsv(
+      [invoice({ reference: 'ORD, "77"', amount_total: 123456, amount_paid: 123456, amount_refunded: 5 })],
+      (c) => c.toUpperCase(),
+      (s) => `S:${s}`,
+    );
+    const rows = parseCsv(csv);
+    expect(rows[0][0]).toBe('NUMBER');
+    expect(rows[1]).toContain('ORD, "77"');
+    expect(rows[1]).toContain('1234.56');
+    expect(rows[1]).toContain('0.05');
+    expect(rows[1]).toContain('S:open');
+    expect(rows).toHaveLength(2);
+  });
+});
+
+describe('dayBounds', () => {
+  it('turns local dates into whole-day bounds and ignores garbage', () => {
+    const b = dayBounds('2026-11-01', '2026-11-30');
+    expect(new Date(b.created_gte!).getDate()).toBe(1);
+    expect(new Date(b.created_lte!).getHours()).toBe(23);
+    expect(dayBounds('x', '')).toEqual({});
+  });
+});
+
+describe('summarise', () => {
+  it('totals this month net of refunds per currency and counts statuses', () => {
+    const now = new Date('2026-11-20T12:00:00Z');
+    const s = summarise(
+      [
+        invoice({ id: 'a', status: 'paid', amount_paid: 1000, paid_at: '2026-11-10T00:00:00Z' }),
+        invoice({ id: 'b', status: 'partially_refunded', amount_paid: 1000, amount_refunded: 300, paid_at: '2026-11-12T00:00:00Z' }),
+        invoice({ id: 'c', status: 'paid', amount_paid: 999, paid_at: '2026-10-10T00:00:00Z' }),
+        invoice({ id: 'd', status: 'paid', currency: 'EUR', amount_paid: 50, paid_at: '2026-11-15T00:00:00Z' }),
+        invoice({ id: 'e', status: 'open' }),
+      ],
+      now,
+    );
+    expect(s.paidThisMonth).toEqual([
+      { currency: 'EUR', amount: 50 },
+      { currency: 'RSD', amount: 1700 },
+    ]);
+    expect(s.paidCount).toBe(3);
+    expect(s.counts).toEqual({ paid: 3, partially_refunded: 1, open: 1 });
+  });
+});

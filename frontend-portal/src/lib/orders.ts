@@ -1,0 +1,139 @@
+// What the portal derives from invoices: valid actions, the timeline, CSV rows and dashboard figures.
+import type { Invoice, InvoiceStatus, Payment } from './models';
+import { buildCsv, type CsvCell } from './csv';
+import { toDecimalString } from './money';
+
+/** Actions on a payment that its state allows; the server checks again and answers 409 otherwise. */
+export function paymentActions(p: Payment): { capture: boolean; void: boolean; refund: boolean; refundable: number; capturable: number } {
+  const capturable = p.status === 'authorized' ? Math.max(0, p.amount_authorized - p.amount_captured) : 0;
+  const refundable =
+    p.status === 'captured' || p.status === 'partially_refunded' ? Math.max(0, p.amount_captured - p.amount_refunded) : 0;
+  return {
+    capture: capturable > 0,
+    void: p.status === 'authorized',
+    refund: refundable > 0,
+    capturable,
+    refundable,
+  };
+}
+
+/** Actions on an invoice itself: only an unpaid invoice can be cancelled, re-sent or given a new link. */
+export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean; deactivateLink: boolean; newLink: boolean } {
+  const unpaid = inv.status === 'open';
+  const linkActive = inv.link?.status === 'active';
+  return {
+    cancel: unpaid,
+    resend: unpaid && linkActive && !!inv.customer?.email,
+    deactivateLink: unpaid && linkActive,
+    newLink: unpaid || inv.status === 'expired',
+  };
+}
+
+export type TimelineEntry =
+  | { at: string; kind: 'created' | 'paid' | 'cancelled' | 'expired' }
+  | { at: string; kind: 'txn'; type: string; result: string; amount: number; currency: string; actor?: string }
+  | { at: string; kind: 'refund'; status: string; amount: number; currency: string };
+
+/** The invoice's history, oldest first: creation, every transaction, refunds, payment and cancellation. */
+export function buildTimeline(inv: Invoice): TimelineEntry[] {
+  const entries: TimelineEntry[] = [{ at: inv.created_at, kind: 'created' }];
+  const txns = inv.transactions ?? inv.payments?.flatMap((p) => p.transactions ?? []) ?? [];
+  for (const x of txns) {
+    entries.push({ at: x.created_at, kind: 'txn', type: x.type, result: x.result, amount: x.amount, currency: x.currency, actor: x.actor });
+  }
+  // Refund transactions already show refunds; list refund objects only when the ledger has none for them.
+  const hasRefundTxns = txns.some((x) => x.type === 'refund');
+  if (!hasRefundTxns) {
+    for (const r of inv.refunds ?? []) {
+      entries.push({ at: r.created_at, kind: 'refund', status: r.status, amount: r.amount, currency: r.currency });
+    }
+  }
+  if (inv.paid_at) entries.push({ at: inv.paid_at, kind: 'paid' });
+  if (inv.cancelled_at) entries.push({ at: inv.cancelled_at, kind: 'cancelled' });
+  if (inv.status === 'expired' && inv.expires_at) entries.push({ at: inv.expires_at, kind: 'expired' });
+  // A stable sort keeps same-second events in the order they were added.
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i)
+    .map(({ e }) => e);
+}
+
+/** The CSV columns, in order; headers are translated by the caller. */
+export const csvColumns = [
+  'number',
+  'reference',
+  'status',
+  'customer_name',
+  'customer_email',
+  'customer_phone',
+  'currency',
+  'amount_total',
+  'amount_paid',
+  'amount_refunded',
+  'description',
+  'created_at',
+  'paid_at',
+  'id',
+] as const;
+
+export type CsvColumn = (typeof csvColumns)[number];
+
+/** One CSV row per invoice; amounts in major units with a dot ("1234.56") so spreadsheets read them as numbers. */
+export function invoiceCsv(invoices: Invoice[], header: (c: CsvColumn) => string, statusLabel: (s: InvoiceStatus) => string): string {
+  const rows: CsvCell[][] = invoices.map((inv) => {
+    const values: Record<CsvColumn, CsvCell> = {
+      number: inv.number,
+      reference: inv.reference ?? '',
+      status: statusLabel(inv.status),
+      customer_name: inv.customer?.name ?? '',
+      customer_email: inv.customer?.email ?? '',
+      customer_phone: inv.customer?.phone ?? '',
+      currency: inv.currency,
+      amount_total: toDecimalString(inv.amount_total, inv.currency),
+      amount_paid: toDecimalString(inv.amount_paid ?? 0, inv.currency),
+      amount_refunded: toDecimalString(inv.amount_refunded ?? 0, inv.currency),
+      description: inv.description ?? '',
+      created_at: inv.created_at,
+      paid_at: inv.paid_at ?? '',
+      id: inv.id,
+    };
+    return csvColumns.map((c) => values[c]);
+  });
+  return buildCsv(csvColumns.map(header), rows);
+}
+
+/** Local-date inputs ("2026-11-01") as the RFC 3339 bounds of those whole days. */
+export function dayBounds(from: string, to: string): { created_gte?: string; created_lte?: string } {
+  const out: { created_gte?: string; created_lte?: string } = {};
+  if (/^\d{4}-\d{2}-\d{2}$/.test(from)) out.created_gte = new Date(`${from}T00:00:00`).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(to)) out.created_lte = new Date(`${to}T23:59:59.999`).toISOString();
+  return out;
+}
+
+export type Dashboard = {
+  paidThisMonth: { currency: string; amount: number }[];
+  paidCount: number;
+  counts: Partial<Record<InvoiceStatus, number>>;
+};
+
+/** This month's paid totals per currency (net of refunds) and counts per status, from a list of invoices. */
+export function summarise(invoices: Invoice[], now = new Date()): Dashboard {
+  const monthStart = new Date(now.getFullYear(), now.getMonth(), 1).getTime();
+  const totals = new Map<string, number>();
+  const counts: Partial<Record<InvoiceStatus, number>> = {};
+  let paidCount = 0;
+  for (const inv of invoices) {
+    counts[inv.status] = (counts[inv.status] ?? 0) + 1;
+    const paidAt = inv.paid_at ? new Date(inv.paid_at).getTime() : NaN;
+    if (paidAt >= monthStart) {
+      paidCount++;
+      const net = (inv.amount_paid ?? inv.amount_total) - (inv.amount_refunded ?? 0);
+      totals.set(inv.currency, (totals.get(inv.currency) ?? 0) + net);
+    }
+  }
+  return {
+    paidThisMonth: [...totals].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency)),
+    paidCount,
+    counts,
+  };
+}

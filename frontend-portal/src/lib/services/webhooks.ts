@@ -1,0 +1,24 @@
+// Webhook endpoints; the signing secret is returned once, on creation.
+import { api, unwrap } from '../api';
+import type { WebhookEndpoint } from '../models';
+import type { Page } from './invoices';
+
+export const webhookEventTypes = [
+  'invoice.created',
+  'invoice.paid',
+  'invoice.cancelled',
+  'invoice.expired',
+  'payment.authorized',
+  'payment.captured',
+  'payment.voided',
+  'payment.failed',
+  'refund.succeeded',
+  'refund.failed',
+];
+
+export const webhookService = {
+  list: () => unwrap<Page<WebhookEndpoint>>(api.GET('/webhook-endpoints', { params: { query: { limit: 100 } } })),
+  create: (url: string, enabled_events: string[], description?: string) =>
+    unwrap<WebhookEndpoint>(api.POST('/webhook-endpoints', { body: { url, enabled_events, ...(description ? { description } : {}) } })),
+  remove: (id: string) => unwrap<WebhookEndpoint>(api.DELETE('/webhook-endpoints/{id}', { params: { path: { id } } })),
+};

@@ -1,0 +1,56 @@
+// Who is logged in: the user, their merchant and the CSRF token, kept in memory only.
+import { setCsrfToken, setUnauthorizedHandler } from './api';
+import type { Merchant, Session, User } from './models';
+import { router } from './router.svelte';
+import { authService } from './services/auth';
+
+class SessionState {
+  user = $state<User | null>(null);
+  merchant = $state<Merchant | null>(null);
+  /** True once the first GET /me has answered, either way. */
+  checked = $state(false);
+  /** Set when a request came back 401, so the login page can say why it is shown. */
+  expired = $state(false);
+
+  constructor() {
+    setUnauthorizedHandler(() => {
+      if (this.user) this.expired = true;
+      this.clear();
+      router.toLogin();
+    });
+  }
+
+  set(s: Session) {
+    this.user = s.user;
+    this.merchant = s.merchant;
+    this.expired = false;
+    setCsrfToken(s.csrf_token);
+  }
+
+  clear() {
+    this.user = null;
+    this.merchant = null;
+    setCsrfToken('');
+  }
+
+  /** Restores the session from the cookie; a 401 leaves the merchant logged out. */
+  async restore() {
+    try {
+      this.set(await authService.me());
+    } catch {
+      this.clear();
+    } finally {
+      this.checked = true;
+    }
+  }
+
+  async logout() {
+    try {
+      await authService.logout();
+    } finally {
+      this.clear();
+    }
+  }
+}
+
+export const session = new SessionState();
