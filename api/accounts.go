@@ -1,0 +1,443 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"securelink/internal/apperr"
+	"securelink/internal/merchants"
+)
+
+// LoginRequest is the body of a portal login.
+type LoginRequest struct {
+	Email    string `json:"email" example:"owner@example.com"`
+	Password string `json:"password" example:"correct horse battery"`
+} // @name LoginRequest
+
+// UserResponse is a portal user.
+type UserResponse struct {
+	ID        string    `json:"id" example:"usr_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object    string    `json:"object" example:"user"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role" enums:"owner,staff"`
+	CreatedAt time.Time `json:"created_at"`
+} // @name User
+
+// MerchantResponse is a merchant with its settings.
+type MerchantResponse struct {
+	ID                 string    `json:"id" example:"mer_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object             string    `json:"object" example:"merchant"`
+	Name               string    `json:"name"`
+	LegalName          string    `json:"legal_name"`
+	Address            string    `json:"address"`
+	TaxID              string    `json:"tax_id"`
+	SupportEmail       string    `json:"support_email"`
+	NotificationEmail  string    `json:"notification_email"`
+	DefaultCurrency    string    `json:"default_currency" example:"RSD"`
+	DefaultLocale      string    `json:"default_locale" enums:"sr-Latn,sr-Cyrl,en"`
+	DefaultCaptureMode string    `json:"default_capture_mode" enums:"automatic,manual"`
+	Terms              string    `json:"terms"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
+} // @name Merchant
+
+// SessionResponse answers a login, an accepted invitation and /me.
+type SessionResponse struct {
+	User     UserResponse     `json:"user"`
+	Merchant MerchantResponse `json:"merchant"`
+	// CSRFToken must be sent as X-CSRF-Token with every unsafe request made with the session cookie.
+	CSRFToken string `json:"csrf_token"`
+} // @name Session
+
+func toUser(u merchants.User) UserResponse {
+	return UserResponse{ID: u.ID, Object: "user", Email: u.Email, Name: u.Name, Role: u.Role, CreatedAt: u.CreatedAt}
+}
+
+func toMerchant(m merchants.Merchant) MerchantResponse {
+	return MerchantResponse{ID: m.ID, Object: "merchant", Name: m.Name, LegalName: m.LegalName, Address: m.Address,
+		TaxID: m.TaxID, SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail,
+		DefaultCurrency: m.DefaultCurrency, DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode),
+		Terms: m.Terms, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+}
+
+func (s *Server) session(c echo.Context, status int, u merchants.User) error {
+	ctx := c.Request().Context()
+	m, err := s.d.Merchants.GetMerchant(ctx, u.MerchantID)
+	if err != nil {
+		return err
+	}
+	csrf, err := s.setSessionCookie(c, u.ID, u.MerchantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, SessionResponse{User: toUser(u), Merchant: toMerchant(m), CSRFToken: csrf})
+}
+
+// login godoc
+//
+//	@Summary	Log in to the portal
+//	@Description	Sets an HttpOnly session cookie and returns the CSRF token to send as X-CSRF-Token. Failed logins are rate-limited per address and account.
+//	@Tags		auth
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		LoginRequest	true	"credentials"
+//	@Success	200		{object}	SessionResponse
+//	@Failure	400		{object}	ErrorBody
+//	@Failure	401		{object}	ErrorBody
+//	@Failure	429		{object}	ErrorBody
+//	@Router		/auth/login [post]
+func (s *Server) login(c echo.Context) error {
+	var req LoginRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	u, err := s.d.Merchants.Login(c.Request().Context(), req.Email, req.Password, clientIP(c))
+	if err != nil {
+		return err
+	}
+	return s.session(c, http.StatusOK, u)
+}
+
+// logout godoc
+//
+//	@Summary	Log out of the portal
+//	@Tags		auth
+//	@Success	204
+//	@Router		/auth/logout [post]
+func (s *Server) logout(c echo.Context) error {
+	s.clearSessionCookie(c)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// me godoc
+//
+//	@Summary	The logged-in user, their merchant and a CSRF token
+//	@Tags		auth
+//	@Produce	json
+//	@Success	200	{object}	SessionResponse
+//	@Failure	401	{object}	ErrorBody
+//	@Router		/me [get]
+func (s *Server) me(c echo.Context) error {
+	cl, err := sessionOf(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u, err := s.d.Merchants.GetUser(ctx, cl.UserID)
+	if err != nil {
+		return err
+	}
+	m, err := s.d.Merchants.GetMerchant(ctx, u.MerchantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SessionResponse{User: toUser(u), Merchant: toMerchant(m), CSRFToken: s.d.Sessions.CSRFToken(cl.SessionID)})
+}
+
+// InvitationResponse describes an invitation before it is accepted.
+type InvitationResponse struct {
+	Email        string    `json:"email"`
+	MerchantName string    `json:"merchant_name"`
+	ExpiresAt    time.Time `json:"expires_at"`
+} // @name Invitation
+
+// getInvitation godoc
+//
+//	@Summary	Describe an invitation
+//	@Tags		auth
+//	@Produce	json
+//	@Param		token	path		string	true	"invitation token"
+//	@Success	200		{object}	InvitationResponse
+//	@Failure	404		{object}	ErrorBody
+//	@Failure	409		{object}	ErrorBody
+//	@Router		/auth/invitations/{token} [get]
+func (s *Server) getInvitation(c echo.Context) error {
+	info, err := s.d.Merchants.GetInvitation(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, InvitationResponse{Email: info.Email, MerchantName: info.MerchantName, ExpiresAt: info.ExpiresAt})
+}
+
+// AcceptInvitationRequest sets the password of an invited user.
+type AcceptInvitationRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password" minLength:"10"`
+	Name     string `json:"name,omitempty"`
+} // @name AcceptInvitationRequest
+
+// acceptInvitation godoc
+//
+//	@Summary	Accept an invitation: set a password and log in
+//	@Tags		auth
+//	@Accept		json
+//	@Produce	json
+//	@Param		body	body		AcceptInvitationRequest	true	"token and password"
+//	@Success	200		{object}	SessionResponse
+//	@Failure	400		{object}	ErrorBody
+//	@Failure	404		{object}	ErrorBody
+//	@Failure	409		{object}	ErrorBody
+//	@Router		/auth/invitations/accept [post]
+func (s *Server) acceptInvitation(c echo.Context) error {
+	var req AcceptInvitationRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	if req.Token == "" {
+		return apperr.Invalid("token", "missing", "token is required.")
+	}
+	u, err := s.d.Merchants.AcceptInvitation(c.Request().Context(), req.Token, req.Password, req.Name, clientIP(c))
+	if err != nil {
+		return err
+	}
+	return s.session(c, http.StatusOK, u)
+}
+
+// getMerchant godoc
+//
+//	@Summary	The caller's merchant and its settings
+//	@Tags		merchant
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	MerchantResponse
+//	@Failure	401	{object}	ErrorBody
+//	@Router		/merchant [get]
+func (s *Server) getMerchant(c echo.Context) error {
+	m, err := s.d.Merchants.GetMerchant(c.Request().Context(), actorOf(c).MerchantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toMerchant(m))
+}
+
+// MerchantPatchRequest changes merchant settings; omitted fields stay as they are.
+type MerchantPatchRequest struct {
+	Name               *string `json:"name,omitempty" maxLength:"200"`
+	LegalName          *string `json:"legal_name,omitempty" maxLength:"200"`
+	Address            *string `json:"address,omitempty" maxLength:"500"`
+	TaxID              *string `json:"tax_id,omitempty" maxLength:"50"`
+	SupportEmail       *string `json:"support_email,omitempty"`
+	NotificationEmail  *string `json:"notification_email,omitempty"`
+	DefaultCurrency    *string `json:"default_currency,omitempty" example:"RSD"`
+	DefaultLocale      *string `json:"default_locale,omitempty" enums:"sr-Latn,sr-Cyrl,en"`
+	DefaultCaptureMode *string `json:"default_capture_mode,omitempty" enums:"automatic,manual"`
+	Terms              *string `json:"terms,omitempty" maxLength:"10000"`
+} // @name MerchantPatch
+
+// patchMerchant godoc
+//
+//	@Summary	Change merchant settings
+//	@Tags		merchant
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		body	body		MerchantPatchRequest	true	"fields to change"
+//	@Success	200		{object}	MerchantResponse
+//	@Failure	400		{object}	ErrorBody
+//	@Router		/merchant [patch]
+func (s *Server) patchMerchant(c echo.Context) error {
+	var req MerchantPatchRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	m, err := s.d.Merchants.UpdateMerchant(c.Request().Context(), actorOf(c), merchants.MerchantPatch{
+		Name: req.Name, LegalName: req.LegalName, Address: req.Address, TaxID: req.TaxID, SupportEmail: req.SupportEmail,
+		NotificationEmail: req.NotificationEmail, DefaultCurrency: req.DefaultCurrency, DefaultLocale: req.DefaultLocale,
+		DefaultCaptureMode: req.DefaultCaptureMode, Terms: req.Terms})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toMerchant(m))
+}
+
+// listUsers godoc
+//
+//	@Summary	The merchant's team
+//	@Tags		merchant
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	ListResponse[UserResponse]
+//	@Router		/users [get]
+func (s *Server) listUsers(c echo.Context) error {
+	us, err := s.d.Merchants.ListUsers(c.Request().Context(), actorOf(c))
+	if err != nil {
+		return err
+	}
+	out := make([]UserResponse, len(us))
+	for i, u := range us {
+		out[i] = toUser(u)
+	}
+	return c.JSON(http.StatusOK, list(out, false))
+}
+
+// InviteUserRequest invites a team member.
+type InviteUserRequest struct {
+	Email string `json:"email"`
+	Name  string `json:"name,omitempty"`
+	Role  string `json:"role,omitempty" enums:"staff,owner"`
+} // @name InviteUserRequest
+
+// InviteUserResponse is the new user with the invitation link to hand them.
+type InviteUserResponse struct {
+	User          UserResponse `json:"user"`
+	InvitationURL string       `json:"invitation_url"`
+	ExpiresAt     time.Time    `json:"expires_at"`
+} // @name InviteUserResponse
+
+// inviteUser godoc
+//
+//	@Summary	Invite a team member
+//	@Tags		merchant
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string				false	"idempotency key"
+//	@Param		body			body		InviteUserRequest	true	"who to invite"
+//	@Success	201				{object}	InviteUserResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Router		/users/invitations [post]
+func (s *Server) inviteUser(c echo.Context) error {
+	var req InviteUserRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	cr, err := s.d.Merchants.InviteUser(c.Request().Context(), actorOf(c), req.Email, req.Name, req.Role)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, InviteUserResponse{User: toUser(cr.Owner), InvitationURL: cr.InvitationURL, ExpiresAt: cr.ExpiresAt})
+}
+
+// APIKeyResponse is an API key; Secret is present only in the answer that created it.
+type APIKeyResponse struct {
+	ID         string     `json:"id" example:"key_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object     string     `json:"object" example:"api_key"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix" example:"sk_test_AbCd"`
+	Secret     string     `json:"secret,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable"`
+	ExpiresAt  *time.Time `json:"expires_at" extensions:"x-nullable"`
+	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable"`
+} // @name APIKey
+
+func toAPIKey(k merchants.APIKey, secret string) APIKeyResponse {
+	return APIKeyResponse{ID: k.ID, Object: "api_key", Name: k.Name, Prefix: k.Prefix, Secret: secret, CreatedAt: k.CreatedAt,
+		LastUsedAt: timePtr(k.LastUsedAt), ExpiresAt: timePtr(k.ExpiresAt), RevokedAt: timePtr(k.RevokedAt)}
+}
+
+// CreateAPIKeyRequest names a new key.
+type CreateAPIKeyRequest struct {
+	Name      string `json:"name" maxLength:"100"`
+	ExpiresAt string `json:"expires_at,omitempty" format:"date-time"`
+} // @name CreateAPIKeyRequest
+
+// createAPIKey godoc
+//
+//	@Summary	Create an API key (the secret is shown once)
+//	@Tags		api-keys
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string				false	"idempotency key"
+//	@Param		body			body		CreateAPIKeyRequest	true	"key name"
+//	@Success	201				{object}	APIKeyResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Router		/api-keys [post]
+func (s *Server) createAPIKey(c echo.Context) error {
+	var req CreateAPIKeyRequest
+	if err := decode(c, &req, true); err != nil {
+		return err
+	}
+	exp, err := parseTime("expires_at", req.ExpiresAt)
+	if err != nil {
+		return err
+	}
+	k, err := s.d.Merchants.CreateAPIKey(c.Request().Context(), actorOf(c), req.Name, exp)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toAPIKey(k.Key, k.Secret))
+}
+
+// listAPIKeys godoc
+//
+//	@Summary	The merchant's API keys (without secrets)
+//	@Tags		api-keys
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	ListResponse[APIKeyResponse]
+//	@Router		/api-keys [get]
+func (s *Server) listAPIKeys(c echo.Context) error {
+	ks, err := s.d.Merchants.ListAPIKeys(c.Request().Context(), actorOf(c))
+	if err != nil {
+		return err
+	}
+	out := make([]APIKeyResponse, len(ks))
+	for i, k := range ks {
+		out[i] = toAPIKey(k, "")
+	}
+	return c.JSON(http.StatusOK, list(out, false))
+}
+
+// revokeAPIKey godoc
+//
+//	@Summary	Revoke an API key
+//	@Tags		api-keys
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"key id"
+//	@Success	200	{object}	APIKeyResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/api-keys/{id} [delete]
+func (s *Server) revokeAPIKey(c echo.Context) error {
+	k, err := s.d.Merchants.RevokeAPIKey(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPIKey(k, ""))
+}
+
+// AuditEntryResponse is one line of the audit log.
+type AuditEntryResponse struct {
+	ID        string    `json:"id"`
+	Object    string    `json:"object" example:"audit_entry"`
+	Actor     string    `json:"actor" example:"usr_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	ActorType string    `json:"actor_type" enums:"user,api_key,payer,system"`
+	Action    string    `json:"action" example:"invoice.created"`
+	Target    string    `json:"target"`
+	IP        string    `json:"ip"`
+	Details   string    `json:"details"`
+	CreatedAt time.Time `json:"created_at"`
+} // @name AuditEntry
+
+// listAudit godoc
+//
+//	@Summary	The merchant's audit log, newest first
+//	@Tags		merchant
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit			query		int		false	"1–100, default 20"
+//	@Param		starting_after	query		string	false	"id of the last item of the previous page"
+//	@Success	200				{object}	ListResponse[AuditEntryResponse]
+//	@Router		/audit-log [get]
+func (s *Server) listAudit(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	es, more, err := s.d.Audit.List(c.Request().Context(), actorOf(c).MerchantID, p)
+	if err != nil {
+		return err
+	}
+	out := make([]AuditEntryResponse, len(es))
+	for i, e := range es {
+		out[i] = AuditEntryResponse{ID: e.ID, Object: "audit_entry", Actor: e.ActorID, ActorType: string(e.ActorType), Action: e.Action,
+			Target: e.Target, IP: e.IP, Details: e.Details, CreatedAt: e.CreatedAt}
+	}
+	return c.JSON(http.StatusOK, list(out, more))
+}

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"securelink/internal/invoices"
+)
+
+// checkoutView is what the checkout handlers work from.
+type checkoutView = invoices.Checkout
+
+// CheckoutMerchantResponse is what a payer sees of the merchant.
+type CheckoutMerchantResponse struct {
+	Name         string `json:"name"`
+	SupportEmail string `json:"support_email"`
+	Terms        string `json:"terms"`
+} // @name CheckoutMerchant
+
+// CheckoutInvoiceResponse is what a payer sees of the invoice.
+type CheckoutInvoiceResponse struct {
+	Number       string         `json:"number"`
+	Description  string         `json:"description"`
+	CustomerName string         `json:"customer_name"`
+	Currency     string         `json:"currency"`
+	AmountTotal  int64          `json:"amount_total"`
+	AmountVAT    int64          `json:"amount_vat"`
+	Lines        []LineResponse `json:"lines"`
+} // @name CheckoutInvoice
+
+// ProviderResponse tells the checkout how to tokenise a card.
+type ProviderResponse struct {
+	Name           string `json:"name" enums:"testgateway,stripe"`
+	TokenizeURL    string `json:"tokenize_url,omitempty"`
+	PublishableKey string `json:"publishable_key,omitempty"`
+} // @name Provider
+
+// CheckoutResponse is what a payment link shows. Nothing internal: no ids but the link's own.
+type CheckoutResponse struct {
+	Object      string                   `json:"object" example:"checkout"`
+	Status      string                   `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
+	LinkStatus  string                   `json:"link_status" enums:"active,deactivated,expired,completed"`
+	Merchant    CheckoutMerchantResponse `json:"merchant"`
+	Invoice     CheckoutInvoiceResponse  `json:"invoice"`
+	Locale      string                   `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
+	CaptureMode string                   `json:"capture_mode" enums:"automatic,manual"`
+	Provider    ProviderResponse         `json:"provider"`
+	Receipt     *ReceiptResponse         `json:"receipt" extensions:"x-nullable"`
+	ExpiresAt   time.Time                `json:"expires_at"`
+} // @name Checkout
+
+func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
+	inv := co.Invoice
+	return CheckoutResponse{Object: "checkout", Status: string(inv.Status), LinkStatus: string(co.Link.Status),
+		Merchant: CheckoutMerchantResponse{Name: co.Merchant.Name, SupportEmail: co.Merchant.SupportEmail, Terms: co.Merchant.Terms},
+		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
+			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, Lines: toLines(inv.Lines)},
+		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
+		Provider:  ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey},
+		ExpiresAt: co.Link.ExpiresAt}
+}
+
+// getCheckout godoc
+//
+//	@Summary	What the payer sees through a payment link
+//	@Description	No authentication: the link token is the capability. After payment the receipt is included.
+//	@Tags		checkout
+//	@Produce	json
+//	@Param		token	path		string	true	"link token"
+//	@Success	200		{object}	CheckoutResponse
+//	@Failure	404		{object}	ErrorBody
+//	@Router		/checkout/{token} [get]
+func (s *Server) getCheckout(c echo.Context) error {
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	co, err := s.d.Invoices.ResolveLink(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	out := s.toCheckout(co)
+	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// config is every setting, read from the environment and then from flags.
+type config struct {
+	Addr                 string
+	BaseURL              string
+	DatabaseURL          string
+	Secret               string
+	SMTPURL              string
+	SMTPFrom             string
+	PSP                  string
+	GatewayURL           string
+	GatewaySecret        string
+	StripeSecretKey      string
+	StripePublishableKey string
+	StripeWebhookSecret  string
+	WebhookAllowPrivate  bool
+	SeedDemo             bool
+	SessionTTL           time.Duration
+	TrustProxy           bool
+	LogLevel             string
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(key string) bool {
+	v := strings.ToLower(os.Getenv(key))
+	return v == "1" || v == "true" || v == "yes"
+}
+
+// loadConfig reads the environment, then lets flags of the sub-command override it.
+func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
+	c := config{
+		Addr:                 env("SECURELINK_ADDR", ":8080"),
+		BaseURL:              env("SECURELINK_BASE_URL", "http://localhost:8080"),
+		DatabaseURL:          os.Getenv("DATABASE_URL"),
+		Secret:               os.Getenv("SECURELINK_SECRET"),
+		SMTPURL:              os.Getenv("SMTP_URL"),
+		SMTPFrom:             env("SMTP_FROM", "SecureLink <no-reply@securelink.local>"),
+		PSP:                  env("PSP", "testgateway"),
+		GatewayURL:           os.Getenv("SECURELINK_GATEWAY_URL"),
+		GatewaySecret:        os.Getenv("SECURELINK_GATEWAY_SECRET"),
+		StripeSecretKey:      os.Getenv("STRIPE_SECRET_KEY"),
+		StripePublishableKey: os.Getenv("STRIPE_PUBLISHABLE_KEY"),
+		StripeWebhookSecret:  os.Getenv("STRIPE_WEBHOOK_SECRET"),
+		WebhookAllowPrivate:  envBool("SECURELINK_WEBHOOK_ALLOW_PRIVATE"),
+		SeedDemo:             envBool("SECURELINK_SEED_DEMO"),
+		TrustProxy:           envBool("SECURELINK_TRUST_PROXY"),
+		LogLevel:             env("SECURELINK_LOG_LEVEL", "info"),
+		SessionTTL:           12 * time.Hour,
+	}
+	if v := os.Getenv("SECURELINK_SESSION_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return c, fmt.Errorf("SECURELINK_SESSION_TTL must be a duration of at least 1m, such as 12h")
+		}
+		c.SessionTTL = d
+	}
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (SECURELINK_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in links and e-mails (SECURELINK_BASE_URL)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "empty, sqlite:PATH or postgres://… (DATABASE_URL)")
+	fs.StringVar(&c.PSP, "psp", c.PSP, "payment provider: testgateway or stripe (PSP)")
+	fs.BoolVar(&c.SeedDemo, "seed-demo", c.SeedDemo, "create a demo merchant when the database has none (SECURELINK_SEED_DEMO)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.PSP != "testgateway" && c.PSP != "stripe" {
+		return c, fmt.Errorf("PSP must be testgateway or stripe, not %q", c.PSP)
+	}
+	if c.PSP == "stripe" && (c.StripeSecretKey == "" || c.StripePublishableKey == "") {
+		return c, fmt.Errorf("PSP=stripe needs STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY")
+	}
+	return c, nil
+}
+
+// loopbackURL is how this process reaches its own listener (for the built-in gateway).
+func loopbackURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://127.0.0.1:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

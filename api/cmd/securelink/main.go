@@ -1,0 +1,312 @@
+// Command securelink serves SecureLink: the REST API, the merchant portal, the checkout, the
+// built-in test gateway, the OpenAPI document, health checks and metrics.
+//
+// Sub-commands: serve (default), migrate, merchant create, demo, gateway.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"securelink/api"
+	"securelink/internal/domain"
+	"securelink/internal/merchants"
+	"securelink/internal/psp/testgateway"
+)
+
+const usage = `securelink — pay-by-link
+
+Usage:
+  securelink [serve] [--addr :8080] [--seed-demo]   serve the API, portal, checkout and test gateway
+  securelink migrate                                apply database migrations and exit
+  securelink merchant create --name NAME --email E  create a merchant; prints its one-time portal invitation link
+  securelink demo [--json]                          create a demo merchant with a password and an API key
+  securelink gateway [--addr :8090]                 run the test gateway alone, as a separate PSP
+
+Settings come from environment variables (see README.md): SECURELINK_ADDR, SECURELINK_BASE_URL,
+DATABASE_URL, SECURELINK_SECRET, SMTP_URL, PSP, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET.
+`
+
+func main() {
+	setupLogging(os.Getenv("SECURELINK_LOG_LEVEL"))
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "securelink:", err)
+		os.Exit(1)
+	}
+}
+
+func setupLogging(level string) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	slog.SetDefault(slog.New(api.LogHandler{Handler: slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l})}))
+}
+
+func run(args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args)
+	case "migrate":
+		return migrate(args)
+	case "merchant":
+		if len(args) == 0 || args[0] != "create" {
+			return errors.New("usage: securelink merchant create --name NAME --email EMAIL")
+		}
+		return merchantCreate(args[1:])
+	case "demo":
+		return demo(args)
+	case "gateway":
+		return gateway(args)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+func serve(args []string) error {
+	cfg, err := loadConfig(flag.NewFlagSet("serve", flag.ExitOnError), args)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	var demoInfo *demoCredentials
+	if cfg.SeedDemo {
+		if demoInfo, err = seedDemo(ctx, a); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.server, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	jobsCtx, stopJobs := context.WithCancel(context.Background())
+	defer stopJobs()
+	a.runJobs(jobsCtx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	slog.Info("securelink listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "psp", describeProvider(a.provider))
+	printWelcome(cfg, demoInfo)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// SIGTERM: stop accepting, let requests in flight finish, then stop background work.
+	slog.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	stopJobs()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	slog.Info("stopped")
+	return nil
+}
+
+func printWelcome(cfg config, d *demoCredentials) {
+	fmt.Printf("\nSecureLink is running at %s\n", cfg.BaseURL)
+	fmt.Printf("  Merchant portal: %s/portal/\n", cfg.BaseURL)
+	if d != nil {
+		fmt.Printf("  Log in as:       %s  /  %s\n", d.Email, d.Password)
+		fmt.Printf("  API key:         %s\n", d.APIKey)
+	}
+	fmt.Printf("  API reference:   %s/api/docs\n", cfg.BaseURL)
+	if d != nil {
+		fmt.Printf("  Try it:          curl -s %s/api/v1/invoices -H 'Authorization: Bearer %s' \\\n"+
+			"                     -d '{\"customer\":{\"name\":\"Ana Anić\",\"email\":\"ana@example.com\"},\"lines\":[{\"description\":\"Consulting\",\"quantity\":1,\"unit_amount\":1200000,\"vat_rate\":20}]}'\n",
+			cfg.BaseURL, d.APIKey)
+	}
+	fmt.Println("  Stop with Ctrl+C.")
+}
+
+func migrate(args []string) error {
+	cfg, err := loadConfig(flag.NewFlagSet("migrate", flag.ExitOnError), args)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Println("database is up to date")
+	return nil
+}
+
+func merchantCreate(args []string) error {
+	fs := flag.NewFlagSet("merchant create", flag.ExitOnError)
+	name := fs.String("name", "", "merchant name")
+	email := fs.String("email", "", "owner's e-mail address")
+	asJSON := fs.Bool("json", false, "print JSON")
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	cr, err := a.merchants.CreateMerchant(ctx, merchants.NewMerchant{Name: *name, Email: *email})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(os.Stdout).Encode(map[string]any{"merchant_id": cr.Merchant.ID, "user_id": cr.Owner.ID,
+			"invitation_url": cr.InvitationURL, "expires_at": cr.ExpiresAt})
+	}
+	fmt.Println(cr.InvitationURL)
+	fmt.Fprintf(os.Stderr, "Merchant %s (%s) created. Send the link above to %s: it sets the portal password and is valid until %s.\n",
+		cr.Merchant.Name, cr.Merchant.ID, cr.Owner.Email, cr.ExpiresAt.Format(time.RFC1123))
+	return nil
+}
+
+// demoCredentials are what a demo merchant logs in with.
+type demoCredentials struct {
+	MerchantID string `json:"merchant_id"`
+	Email      string `json:"email"`
+	Password   string `json:"password"`
+	APIKey     string `json:"api_key"`
+	PortalURL  string `json:"portal_url"`
+}
+
+// createDemo creates a merchant with a password set and an API key.
+func createDemo(ctx context.Context, a *app, name, email string) (demoCredentials, error) {
+	cr, err := a.merchants.CreateMerchant(ctx, merchants.NewMerchant{Name: name, Email: email})
+	if err != nil {
+		return demoCredentials{}, err
+	}
+	pw := domain.NewToken(12)
+	u, err := a.merchants.AcceptInvitation(ctx, cr.InvitationToken, pw, "Demo Owner", "")
+	if err != nil {
+		return demoCredentials{}, err
+	}
+	actor := domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID}
+	k, err := a.merchants.CreateAPIKey(ctx, actor, "Demo key", nil)
+	if err != nil {
+		return demoCredentials{}, err
+	}
+	return demoCredentials{MerchantID: cr.Merchant.ID, Email: u.Email, Password: pw, APIKey: k.Secret, PortalURL: a.cfg.BaseURL + "/portal/"}, nil
+}
+
+// seedDemo creates the demo merchant on an empty database. Its credentials are kept in a file next
+// to the SQLite database (or in the working folder) so later runs can print them again.
+func seedDemo(ctx context.Context, a *app) (*demoCredentials, error) {
+	path := demoFile(a.cfg.DatabaseURL)
+	n, err := a.merchants.Store.CountMerchants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil // someone else's database: nothing to print
+		}
+		var d demoCredentials
+		if json.Unmarshal(b, &d) != nil {
+			return nil, nil
+		}
+		return &d, nil
+	}
+	d, err := createDemo(ctx, a, "Demo prodavnica", "demo@securelink.test")
+	if err != nil {
+		return nil, err
+	}
+	b, _ := json.MarshalIndent(d, "", "  ")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		slog.Warn("could not keep the demo credentials", "path", path, "err", err)
+	}
+	return &d, nil
+}
+
+func demoFile(databaseURL string) string {
+	if p, ok := strings.CutPrefix(databaseURL, "sqlite:"); ok {
+		return filepath.Join(filepath.Dir(p), "demo-credentials.json")
+	}
+	if databaseURL == "" {
+		return filepath.Join(filepath.Dir("data/securelink.db"), "demo-credentials.json")
+	}
+	return "demo-credentials.json"
+}
+
+func demo(args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ExitOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	a, err := newApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	suffix := strings.ToLower(domain.NewToken(6))
+	d, err := createDemo(ctx, a, "Demo "+suffix, "demo-"+strings.ReplaceAll(suffix, "_", "x")+"@securelink.test")
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(os.Stdout).Encode(d)
+	}
+	fmt.Printf("Portal:   %s\nLogin:    %s / %s\nAPI key:  %s\n", d.PortalURL, d.Email, d.Password, d.APIKey)
+	return nil
+}
+
+func gateway(args []string) error {
+	fs := flag.NewFlagSet("gateway", flag.ExitOnError)
+	addr := fs.String("addr", env("SECURELINK_GATEWAY_ADDR", ":8090"), "listen address")
+	public := fs.String("public-url", os.Getenv("SECURELINK_GATEWAY_PUBLIC_URL"), "browser-facing base URL (default: from each request)")
+	secret := fs.String("secret", os.Getenv("SECURELINK_GATEWAY_SECRET"), "secret key of server-to-server calls (SECURELINK_GATEWAY_SECRET)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *secret == "" {
+		return errors.New("the gateway needs a secret key: --secret or SECURELINK_GATEWAY_SECRET")
+	}
+	gw := testgateway.NewServer(testgateway.Config{SecretKey: *secret, PublicURL: *public})
+	defer gw.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	srv := &http.Server{Addr: *addr, Handler: gw.Mount(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	slog.Info("test gateway listening", "addr", *addr, "prefix", testgateway.Prefix)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

@@ -1,0 +1,334 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"securelink/internal/domain"
+	"securelink/internal/invoices"
+)
+
+// CustomerBody is who an invoice is addressed to.
+type CustomerBody struct {
+	Name    string `json:"name" maxLength:"200" example:"Ana Anić"`
+	Email   string `json:"email" example:"ana@example.com"`
+	Phone   string `json:"phone,omitempty" example:"+381 64 123 4567"`
+	Address string `json:"address,omitempty" maxLength:"500"`
+} // @name Customer
+
+// LineBody is one line of a new invoice.
+type LineBody struct {
+	Description string `json:"description" maxLength:"500" example:"Consulting, November"`
+	Quantity    int64  `json:"quantity" minimum:"1" example:"2"`
+	// UnitAmount is the price of one unit in minor units, VAT included.
+	UnitAmount int64 `json:"unit_amount" minimum:"1" example:"120000"`
+	// VATRate is the VAT rate in percent, e.g. 20.
+	VATRate float64 `json:"vat_rate" minimum:"0" maximum:"100" example:"20"`
+} // @name InvoiceLineInput
+
+// CreateInvoiceRequest is the body of POST /invoices.
+type CreateInvoiceRequest struct {
+	Customer    CustomerBody `json:"customer"`
+	Currency    string       `json:"currency,omitempty" example:"RSD"`
+	Lines       []LineBody   `json:"lines" minItems:"1" maxItems:"100"`
+	Description string       `json:"description,omitempty" maxLength:"1000"`
+	Reference   string       `json:"reference,omitempty" maxLength:"100" example:"ORD-77"`
+	CaptureMode string       `json:"capture_mode,omitempty" enums:"automatic,manual"`
+	ExpiresAt   string       `json:"expires_at,omitempty" format:"date-time"`
+	Locale      string       `json:"locale,omitempty" enums:"sr-Latn,sr-Cyrl,en"`
+	SendEmail   bool         `json:"send_email,omitempty"`
+} // @name CreateInvoiceRequest
+
+// LineResponse is one line of an invoice with its computed amounts.
+type LineResponse struct {
+	Description string  `json:"description"`
+	Quantity    int64   `json:"quantity"`
+	UnitAmount  int64   `json:"unit_amount"`
+	VATRate     float64 `json:"vat_rate"`
+	AmountTotal int64   `json:"amount_total"`
+	AmountVAT   int64   `json:"amount_vat"`
+} // @name InvoiceLine
+
+// LinkResponse is a payment link.
+type LinkResponse struct {
+	ID        string    `json:"id" example:"lnk_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object    string    `json:"object" example:"link"`
+	Token     string    `json:"token"`
+	URL       string    `json:"url" example:"http://localhost:8080/pay/3q2-7wX…"`
+	Status    string    `json:"status" enums:"active,deactivated,expired,completed"`
+	ExpiresAt time.Time `json:"expires_at"`
+	CreatedAt time.Time `json:"created_at"`
+} // @name Link
+
+// InvoiceResponse is an invoice; payments, transactions and refunds come with GET /invoices/{id}.
+type InvoiceResponse struct {
+	ID             string                `json:"id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object         string                `json:"object" example:"invoice"`
+	Number         string                `json:"number" example:"INV-000001"`
+	Reference      string                `json:"reference"`
+	Status         string                `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
+	Customer       CustomerBody          `json:"customer"`
+	Currency       string                `json:"currency" example:"RSD"`
+	AmountTotal    int64                 `json:"amount_total" example:"240000"`
+	AmountVAT      int64                 `json:"amount_vat" example:"40000"`
+	AmountPaid     int64                 `json:"amount_paid"`
+	AmountRefunded int64                 `json:"amount_refunded"`
+	Lines          []LineResponse        `json:"lines"`
+	Description    string                `json:"description"`
+	CaptureMode    string                `json:"capture_mode" enums:"automatic,manual"`
+	Locale         string                `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
+	ExpiresAt      time.Time             `json:"expires_at"`
+	CreatedAt      time.Time             `json:"created_at"`
+	PaidAt         *time.Time            `json:"paid_at" extensions:"x-nullable"`
+	CancelledAt    *time.Time            `json:"cancelled_at" extensions:"x-nullable"`
+	Link           *LinkResponse         `json:"link" extensions:"x-nullable"`
+	Payments       []PaymentResponse     `json:"payments,omitempty"`
+	Transactions   []TransactionResponse `json:"transactions,omitempty"`
+	Refunds        []RefundResponse      `json:"refunds,omitempty"`
+} // @name Invoice
+
+func (s *Server) toLink(l domain.Link) LinkResponse {
+	return LinkResponse{ID: l.ID, Object: "link", Token: l.Token, URL: s.d.Invoices.LinkURL(l.Token), Status: string(l.Status),
+		ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
+}
+
+func toLines(ls []domain.InvoiceLine) []LineResponse {
+	out := make([]LineResponse, len(ls))
+	for i, l := range ls {
+		out[i] = LineResponse{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount,
+			VATRate: float64(l.VATRateBP) / 100, AmountTotal: l.Total(), AmountVAT: l.VAT()}
+	}
+	return out
+}
+
+func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
+	out := InvoiceResponse{ID: inv.ID, Object: "invoice", Number: inv.Number, Reference: inv.Reference, Status: string(inv.Status),
+		Customer: CustomerBody{Name: inv.Customer.Name, Email: inv.Customer.Email, Phone: inv.Customer.Phone, Address: inv.Customer.Address},
+		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid,
+		AmountRefunded: inv.AmountRefunded, Lines: toLines(inv.Lines), Description: inv.Description,
+		CaptureMode: string(inv.CaptureMode), Locale: inv.Locale, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt,
+		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt)}
+	if inv.Link != nil {
+		l := s.toLink(*inv.Link)
+		out.Link = &l
+	}
+	return out
+}
+
+// createInvoice godoc
+//
+//	@Summary	Create an invoice with its payment link
+//	@Description	The total is computed on the server from the lines (unit amounts include VAT). Empty currency, capture_mode and locale take the merchant's defaults; the link expires after 30 days unless expires_at says otherwise.
+//	@Tags		invoices
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string					false	"idempotency key"
+//	@Param		body			body		CreateInvoiceRequest	true	"the invoice"
+//	@Success	201				{object}	InvoiceResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	401				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Failure	422				{object}	ErrorBody
+//	@Router		/invoices [post]
+func (s *Server) createInvoice(c echo.Context) error {
+	var req CreateInvoiceRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	exp, err := parseTime("expires_at", req.ExpiresAt)
+	if err != nil {
+		return err
+	}
+	in := invoices.NewInvoice{
+		Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email, Phone: req.Customer.Phone, Address: req.Customer.Address},
+		Currency: req.Currency, Description: req.Description, Reference: req.Reference, CaptureMode: req.CaptureMode,
+		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail}
+	for _, l := range req.Lines {
+		in.Lines = append(in.Lines, invoices.NewLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRate: l.VATRate})
+	}
+	inv, err := s.d.Invoices.Create(c.Request().Context(), actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, s.toInvoice(inv))
+}
+
+// listInvoices godoc
+//
+//	@Summary	List invoices, newest first
+//	@Tags		invoices
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		status			query		string	false	"filter by status"	Enums(open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired)
+//	@Param		q				query		string	false	"search customer name, e-mail, number or reference"
+//	@Param		created_gte		query		string	false	"created at or after (RFC 3339 or YYYY-MM-DD)"
+//	@Param		created_lte		query		string	false	"created at or before (RFC 3339 or YYYY-MM-DD)"
+//	@Param		limit			query		int		false	"1–100, default 20"
+//	@Param		starting_after	query		string	false	"id of the last invoice of the previous page"
+//	@Success	200				{object}	ListResponse[InvoiceResponse]
+//	@Failure	400				{object}	ErrorBody
+//	@Router		/invoices [get]
+func (s *Server) listInvoices(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	gte, err := parseTime("created_gte", c.QueryParam("created_gte"))
+	if err != nil {
+		return err
+	}
+	lte, err := parseTime("created_lte", c.QueryParam("created_lte"))
+	if err != nil {
+		return err
+	}
+	if lte != nil && len(c.QueryParam("created_lte")) == len("2006-01-02") {
+		end := lte.Add(24*time.Hour - time.Microsecond) // a date means the whole day
+		lte = &end
+	}
+	f := invoices.Filter{Status: domain.InvoiceStatus(c.QueryParam("status")), Query: c.QueryParam("q"), CreatedGTE: gte, CreatedLTE: lte, Page: p}
+	invs, more, err := s.d.Invoices.List(c.Request().Context(), actorOf(c).MerchantID, f)
+	if err != nil {
+		return err
+	}
+	out := make([]InvoiceResponse, len(invs))
+	for i, inv := range invs {
+		out[i] = s.toInvoice(inv)
+	}
+	return c.JSON(http.StatusOK, list(out, more))
+}
+
+// getInvoice godoc
+//
+//	@Summary	An invoice with its link, payments, transactions and refunds
+//	@Tags		invoices
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"invoice id"
+//	@Success	200	{object}	InvoiceResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/invoices/{id} [get]
+func (s *Server) getInvoice(c echo.Context) error {
+	inv, err := s.d.Invoices.Get(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out := s.toInvoice(inv)
+	if err := s.addInvoicePayments(c, &out); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// cancelInvoice godoc
+//
+//	@Summary	Cancel an unpaid invoice (its link is deactivated)
+//	@Tags		invoices
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string	false	"idempotency key"
+//	@Param		id				path		string	true	"invoice id"
+//	@Success	200				{object}	InvoiceResponse
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Router		/invoices/{id}/cancel [post]
+func (s *Server) cancelInvoice(c echo.Context) error {
+	if err := decode(c, &struct{}{}, true); err != nil {
+		return err
+	}
+	inv, err := s.d.Invoices.Cancel(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.toInvoice(inv))
+}
+
+// SendInvoiceResponse says the e-mail with the link is queued.
+type SendInvoiceResponse struct {
+	EmailID string `json:"email_id" example:"em_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Status  string `json:"status" example:"queued"`
+} // @name SendInvoiceResponse
+
+// sendInvoice godoc
+//
+//	@Summary	E-mail the payment link to the customer
+//	@Description	The e-mail is queued and delivered in the background; follow it in GET /emails.
+//	@Tags		invoices
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string	false	"idempotency key"
+//	@Param		id				path		string	true	"invoice id"
+//	@Success	202				{object}	SendInvoiceResponse
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Router		/invoices/{id}/send [post]
+func (s *Server) sendInvoice(c echo.Context) error {
+	if err := decode(c, &struct{}{}, true); err != nil {
+		return err
+	}
+	id, err := s.d.Invoices.Send(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, SendInvoiceResponse{EmailID: id, Status: "queued"})
+}
+
+// NewLinkRequest optionally sets the fresh link's expiry.
+type NewLinkRequest struct {
+	ExpiresAt string `json:"expires_at,omitempty" format:"date-time"`
+} // @name NewLinkRequest
+
+// newLink godoc
+//
+//	@Summary	Issue a fresh link for an unpaid invoice (the old one is deactivated)
+//	@Tags		invoices
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string			false	"idempotency key"
+//	@Param		id				path		string			true	"invoice id"
+//	@Param		body			body		NewLinkRequest	false	"expiry"
+//	@Success	201				{object}	LinkResponse
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Router		/invoices/{id}/links [post]
+func (s *Server) newLink(c echo.Context) error {
+	var req NewLinkRequest
+	if err := decode(c, &req, true); err != nil {
+		return err
+	}
+	exp, err := parseTime("expires_at", req.ExpiresAt)
+	if err != nil {
+		return err
+	}
+	l, err := s.d.Invoices.NewLink(c.Request().Context(), actorOf(c), c.Param("id"), exp)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, s.toLink(l))
+}
+
+// deactivateLink godoc
+//
+//	@Summary	Deactivate a payment link
+//	@Tags		invoices
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string	false	"idempotency key"
+//	@Param		id				path		string	true	"link id"
+//	@Success	200				{object}	LinkResponse
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Router		/links/{id}/deactivate [post]
+func (s *Server) deactivateLink(c echo.Context) error {
+	if err := decode(c, &struct{}{}, true); err != nil {
+		return err
+	}
+	l, err := s.d.Invoices.DeactivateLink(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.toLink(l))
+}

@@ -1,0 +1,158 @@
+// Package api is SecureLink's HTTP layer: routes, handlers with their request and response types,
+// middleware and the one error handler. Handlers decode, call a use case and encode.
+//
+//	@title						SecureLink API
+//	@version					1.0
+//	@description				Pay-by-link: create invoices, share payment links, take card payments, capture, void and refund.
+//	@description				Authenticate with a secret API key (`Authorization: Bearer sk_test_…`) or, in the portal, the session cookie plus `X-CSRF-Token`.
+//	@BasePath					/api/v1
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer sk_test_…"
+package api
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"securelink/internal/audit"
+	"securelink/internal/auth"
+	"securelink/internal/idempotency"
+	"securelink/internal/invoices"
+	"securelink/internal/merchants"
+	"securelink/internal/psp"
+)
+
+// Pinger checks a dependency for /readyz.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is everything the HTTP layer calls.
+type Deps struct {
+	BaseURL     string
+	DB          Pinger
+	Merchants   *merchants.Service
+	Invoices    *invoices.Service
+	Audit       *audit.Log
+	Sessions    *auth.Sessions
+	Idempotency idempotency.Store
+	// Provider tells the checkout how to tokenise cards.
+	Provider psp.ClientConfig
+	// Registry collects the metrics /metrics serves.
+	Registry *prometheus.Registry
+	// Gateway is the built-in test gateway, mounted at /gateway/v1 when set.
+	Gateway http.Handler
+	// PortalFS and PayFS are the built SPAs (their dist folders); OpenAPI is openapi.yaml.
+	PortalFS fs.FS
+	PayFS    fs.FS
+	OpenAPI  []byte
+}
+
+// Server is the HTTP application.
+type Server struct {
+	d       Deps
+	e       *echo.Echo
+	metrics *metrics
+}
+
+// New builds the router with every route.
+func New(d Deps) *Server {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = handleError
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
+	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders)
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// Echo exposes the router (for route listings in tests).
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+func (s *Server) routes() {
+	e := s.e
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})))
+	e.GET("/bench/constant", s.constant)
+	e.GET("/openapi.yaml", s.openapi)
+	e.GET("/api/docs", s.apiDocs)
+	e.GET("/api/docs/*", s.apiDocs)
+
+	v1 := e.Group("/api/v1")
+
+	// Public: login, invitations, the checkout (the link token is the capability).
+	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/logout", s.logout)
+	v1.GET("/auth/invitations/:token", s.getInvitation)
+	v1.POST("/auth/invitations/accept", s.acceptInvitation)
+	pub := v1.Group("", s.idempotent)
+	pub.GET("/checkout/:token", s.getCheckout)
+	s.checkoutPayRoutes(pub)
+
+	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
+	m := v1.Group("", s.authenticate, s.idempotent)
+	m.GET("/me", s.me, requireUser)
+	m.GET("/merchant", s.getMerchant)
+	m.PATCH("/merchant", s.patchMerchant)
+	m.GET("/users", s.listUsers)
+	m.POST("/users/invitations", s.inviteUser)
+	m.GET("/api-keys", s.listAPIKeys)
+	m.POST("/api-keys", s.createAPIKey)
+	m.DELETE("/api-keys/:id", s.revokeAPIKey)
+	m.GET("/audit-log", s.listAudit)
+	m.POST("/invoices", s.createInvoice)
+	m.GET("/invoices", s.listInvoices)
+	m.GET("/invoices/:id", s.getInvoice)
+	m.POST("/invoices/:id/cancel", s.cancelInvoice)
+	m.POST("/invoices/:id/send", s.sendInvoice)
+	m.POST("/invoices/:id/links", s.newLink)
+	m.POST("/links/:id/deactivate", s.deactivateLink)
+	s.paymentRoutes(m)
+	s.notifyRoutes(m)
+
+	if s.d.Gateway != nil {
+		e.Any("/gateway/v1/*", echo.WrapHandler(s.d.Gateway))
+	}
+	s.spaRoutes()
+	e.RouteNotFound("/api/*", func(echo.Context) error { return echo.ErrNotFound })
+}
+
+// Health answers liveness and readiness probes.
+type Health struct {
+	Status string `json:"status" example:"ok"`
+} // @name Health
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, Health{Status: "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.d.DB.Ping(ctx); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, Health{Status: "database unavailable"})
+	}
+	return c.JSON(http.StatusOK, Health{Status: "ok"})
+}
+
+// constantBody is the bare route's answer: the ceiling the benchmark compares real routes with.
+var constantBody = []byte(`{"status":"ok"}`)
+
+func (s *Server) constant(c echo.Context) error {
+	return c.JSONBlob(http.StatusOK, constantBody)
+}

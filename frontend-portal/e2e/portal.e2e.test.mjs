@@ -1,0 +1,341 @@
+// End-to-end test of the merchant portal against the real securelink binary in Debian's Chromium.
+// Run: SECURELINK_BIN=/tmp/securelink-portal npm run e2e (the binary must embed a fresh `npm run build`).
+import { spawn, execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const run = promisify(execFile);
+const bin = process.env.SECURELINK_BIN;
+const artifacts = new URL('./artifacts/', import.meta.url).pathname;
+const password = 'correct horse battery';
+
+/** Asks the kernel for a free loopback port. */
+async function freePort() {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address();
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+async function waitHealthy(base, proc, logs) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`securelink exited with ${proc.exitCode}:\n${logs.join('')}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`securelink did not become healthy:\n${logs.join('')}`);
+}
+
+describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is not set' }, () => {
+  let dir, base, env, server, browser, context, page;
+  const logs = [];
+  const shots = [];
+
+  const shot = async (name, p = page) => {
+    const path = join(artifacts, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
+    shots.push(path);
+    await p.screenshot({ path, fullPage: true });
+  };
+
+  /** Runs axe-core on the current page and fails on serious or critical violations. */
+  const axeCheck = async (name) => {
+    await page.addScriptTag({ path: require.resolve('axe-core') });
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    });
+    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad, [], `axe violations on ${name}: ${JSON.stringify(bad, null, 2)}`);
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'securelink-portal-e2e-'));
+    await mkdir(artifacts, { recursive: true });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = {
+      ...process.env,
+      DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`,
+      SECURELINK_ADDR: `127.0.0.1:${port}`,
+      SECURELINK_BASE_URL: base,
+    };
+    server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout.on('data', (d) => logs.push(String(d)));
+    server.stderr.on('data', (d) => logs.push(String(d)));
+    await waitHealthy(base, server, logs);
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+    context = await browser.newContext({ locale: 'en-GB', acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    page = await context.newPage();
+    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}\n`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await once(server, 'exit');
+    }
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Creates an invoice through the form and returns its payment link. */
+  const createInvoice = async ({ name, email, lines, capture = 'automatic', reference }) => {
+    await page.getByRole('link', { name: 'New invoice' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'New invoice' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('E-mail', { exact: true }).fill(email);
+    for (let i = 0; i < lines.length; i++) {
+      if (i > 0) await page.getByRole('button', { name: '+ Add an item' }).click();
+      const item = page.getByRole('group', { name: `Item ${i + 1}` });
+      await item.getByLabel('Description').fill(lines[i].description);
+      await item.getByLabel('Quantity').fill(String(lines[i].quantity));
+      await item.getByLabel(/Unit price/).fill(lines[i].price);
+    }
+    await page.getByLabel('How to charge').selectOption(capture);
+    await page.getByLabel("Payer's language").selectOption('en');
+    if (reference) await page.getByLabel('Your reference (optional)').fill(reference);
+    await page.getByRole('button', { name: 'Create invoice' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Invoice .* is ready$/ }).waitFor();
+    return page.getByLabel('Payment link').inputValue();
+  };
+
+  /** Pays a link through the payer's checkout with the always-approved test card. */
+  const payThroughCheckout = async (url, shotName) => {
+    const payer = await context.newPage();
+    await payer.goto(url);
+    await payer.getByRole('checkbox', { name: /accept the payment terms/i }).check();
+    await payer.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await payer.getByLabel(/Expiry date/).fill(`12/${String((new Date().getFullYear() + 3) % 100).padStart(2, '0')}`);
+    await payer.getByLabel(/Security code/).fill('123');
+    const nameField = payer.getByLabel('Name on card');
+    if (await nameField.count()) await nameField.fill('E2E PAYER');
+    await payer.getByTestId('pay').click();
+    await payer.getByRole('heading', { name: /Receipt|reserved|authori[sz]ed|Thank you|paid/i }).first().waitFor({ timeout: 20_000 });
+    if (shotName) await shot(shotName, payer);
+    await payer.close();
+  };
+
+  /** Opens an order from the list by its customer. */
+  const openOrder = async (customer) => {
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByLabel('Search').fill(customer);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const row = page.getByRole('row').filter({ hasText: customer });
+    await row.first().waitFor();
+    await row.first().getByRole('link').first().click();
+    await page.getByRole('heading', { level: 1, name: /^Order / }).waitFor();
+  };
+
+  /** Confirms an action in the dialog, with an optional partial amount and reason. */
+  const act = async (button, { amount, reason, confirm = button } = {}) => {
+    await page.getByRole('button', { name: button, exact: true }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    if (amount) {
+      await dialog.getByLabel('Another amount').check();
+      await dialog.getByLabel(/^Amount/).fill(amount);
+    }
+    if (reason) await dialog.getByLabel('Reason (optional)').fill(reason);
+    await dialog.getByRole('button', { name: confirm, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  };
+
+  test('invitation, login, invoices, payments, refunds, list and export', async () => {
+    // On failure, keep a screenshot of where it stopped and the server's log for the report.
+    try {
+      await scenario();
+    } catch (err) {
+      await page.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+      console.error(logs.slice(-40).join(''));
+      throw err;
+    }
+  });
+
+  async function scenario() {
+    // The portal must be in the binary; a build without `npm run build` first would serve nothing.
+    const index = await fetch(`${base}/portal/`);
+    assert.equal(index.status, 200, 'GET /portal/ must serve the portal');
+    assert.match(await index.text(), /\/portal\/assets\/index-[\w-]+\.js/);
+
+    // 1. The merchant's one-time invitation link comes from the CLI.
+    const { stdout } = await run(bin, ['merchant', 'create', '--name', 'E2E Shop', '--email', 'owner@e2e.test'], { env });
+    const invite = stdout.match(/https?:\/\/\S+\/portal\/invite\/\S+/)?.[0];
+    assert.ok(invite, `no invitation link in: ${stdout}`);
+
+    await page.goto(invite);
+    await page.getByText('E2E Shop').first().waitFor();
+    await page.getByText('owner@e2e.test').first().waitFor();
+    await page.getByLabel('Your name').fill('Olivera Owner');
+    await page.getByLabel('New password').fill('short');
+    await page.getByLabel('Repeat the password').fill('short');
+    await page.getByRole('button', { name: 'Set password and log in' }).click();
+    await page.getByText('The password must have at least 10 characters.').waitFor();
+    await page.getByLabel('New password').fill(password);
+    await page.getByLabel('Repeat the password').fill(password);
+    await shot('invitation');
+    await page.getByRole('button', { name: 'Set password and log in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    await axeCheck('dashboard');
+
+    // 2. Log out; a private address leads to login and, after it, back to that address.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Log in to the portal' }).waitFor();
+    await page.goto(`${base}/portal/settings`);
+    await page.waitForURL(/\/portal\/login\?next=%2Fportal%2Fsettings/);
+    await page.getByLabel('E-mail').fill('owner@e2e.test');
+    await page.getByLabel('Password').fill('wrong password!');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('The e-mail or password is not right.').waitFor();
+    await axeCheck('login');
+    await shot('login');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${base}/portal/settings`);
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await axeCheck('settings');
+    await shot('settings');
+
+    // 3. An invoice with two lines; the live total is exact.
+    await page.getByRole('link', { name: 'New invoice' }).first().click();
+    await axeCheck('new invoice');
+    const saleLink = await createInvoice({
+      name: 'Ana Anić',
+      email: 'ana@example.com',
+      reference: 'ORD-77',
+      lines: [
+        { description: 'Consulting, November', quantity: 2, price: '1,200.00' },
+        { description: 'Delivery', quantity: 1, price: '350.50' },
+      ],
+    });
+    assert.match(saleLink, /\/pay\/[\w-]+$/);
+    await page.getByText('RSD 2,750.50').first().waitFor();
+    await page.locator('svg.qr path').waitFor();
+    await axeCheck('invoice created');
+    await shot('invoice-created');
+
+    // Copy puts exactly the link on the clipboard.
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), saleLink);
+    const wa = await page.getByRole('link', { name: 'WhatsApp' }).getAttribute('href');
+    assert.ok(wa.startsWith('https://wa.me/?text=') && decodeURIComponent(wa).includes(saleLink));
+    await page.getByRole('button', { name: 'Send by e-mail' }).click();
+    await page.getByText('The e-mail to ana@example.com is on its way.').waitFor();
+
+    // 4. The customer pays through the checkout.
+    await payThroughCheckout(saleLink, 'checkout-paid');
+
+    // 5. The order shows as paid with its sale transaction; refund part of it.
+    await openOrder('Ana Anić');
+    await page.getByRole('heading', { level: 1, name: /Paid/ }).waitFor();
+    const txns = page.getByRole('table', { name: 'Transactions' });
+    await txns.getByRole('row').filter({ hasText: 'Sale' }).filter({ hasText: 'Succeeded' }).filter({ hasText: 'RSD 2,750.50' }).waitFor();
+    await axeCheck('order detail');
+    await shot('order-paid');
+    await act('Refund', { amount: '500', reason: 'Damaged box' });
+    await page.getByText('Refund of RSD 500.00 requested.').waitFor();
+    await page.getByRole('heading', { level: 1, name: /Partially refunded/ }).waitFor();
+    await page.getByRole('table', { name: 'Refunds' }).getByText('Damaged box').waitFor();
+    await shot('order-refunded');
+
+    // 6. A pre-authorisation captured in part.
+    const authLink = await createInvoice({
+      name: 'Bojan Bojić',
+      email: 'bojan@example.com',
+      capture: 'manual',
+      lines: [{ description: 'Hotel deposit', quantity: 1, price: '10,000' }],
+    });
+    await payThroughCheckout(authLink);
+    await openOrder('Bojan Bojić');
+    await page.getByRole('heading', { level: 1, name: /Authorised/ }).waitFor();
+    await act('Capture', { amount: '7,500.00' });
+    await page.getByText('Captured RSD 7,500.00.').waitFor();
+    await page.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'Capture' }).filter({ hasText: 'RSD 7,500.00' }).waitFor();
+    await shot('order-captured');
+
+    // 7. Another pre-authorisation, voided.
+    const voidLink = await createInvoice({
+      name: 'Cvijeta Cvetić',
+      email: 'cvijeta@example.com',
+      capture: 'manual',
+      lines: [{ description: 'Table booking', quantity: 4, price: '1.000' }],
+    });
+    await payThroughCheckout(voidLink);
+    await openOrder('Cvijeta Cvetić');
+    await act('Void authorisation');
+    await page.getByText('The authorisation is voided.').waitFor();
+    await page.getByText('Voided', { exact: true }).first().waitFor();
+    await shot('order-voided');
+
+    // 8. One more, left open, then the list: filter, search, export.
+    await createInvoice({ name: 'Dragan "Gaga" Dragić, Jr.', email: 'gaga@example.com', lines: [{ description: 'Tickets', quantity: 3, price: '99.99' }] });
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    await page.getByRole('row').nth(4).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 4);
+    await axeCheck('orders');
+
+    await page.getByLabel('Status').selectOption('partially_refunded');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/status=partially_refunded/);
+    await page.locator('tbody tr').filter({ hasText: 'Ana Anić' }).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 1);
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Search').fill('cvijeta@example.com');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/q=cvijeta/);
+    await page.locator('tbody tr').filter({ hasText: 'Cvijeta Cvetić' }).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 1);
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.locator('tbody tr').nth(3).waitFor();
+    await shot('orders');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    assert.match(download.suggestedFilename(), /^securelink-orders-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = (await readFile(await download.path(), 'utf8')).replace(/^\ufeff/, '');
+    const lines = csv.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'Number,Reference,Status,Customer,E-mail,Phone,Currency,Total,Paid,Refunded,Description,Created,Paid at,ID');
+    assert.equal(lines.length, 5, csv);
+    assert.ok(lines.some((l) => l.includes('ORD-77') && l.includes('Partially refunded') && l.includes(',2750.50,')), csv);
+    assert.ok(lines.some((l) => l.includes('"Dragan ""Gaga"" Dragić, Jr."') && l.includes(',299.97,')), csv);
+
+    // 9. Serbian: amounts as 1.234,56 RSD and <html lang>.
+    await page.getByLabel('Language').selectOption('sr-Latn');
+    await page.getByRole('heading', { level: 1, name: 'Porudžbine' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'sr-Latn');
+    await page.getByText(/2\.750,50\sRSD/).first().waitFor();
+    await page.getByLabel('Jezik').selectOption('sr-Cyrl');
+    await page.getByRole('heading', { level: 1, name: 'Поруџбине' }).waitFor();
+    await axeCheck('orders in Cyrillic');
+    await shot('orders-cyrillic');
+
+    // 10. A phone-sized screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('orders-mobile');
+    assert.deepEqual(logs.filter((l) => l.startsWith('pageerror')), []);
+  }
+});

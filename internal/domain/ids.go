@@ -1,0 +1,84 @@
+package domain
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"time"
+)
+
+// crockford is the alphabet of ids: sortable as strings, free of look-alike letters.
+const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// NewID returns prefix + "_" + 26 characters: 48 bits of milliseconds then 80 random bits, so ids
+// sort by creation time (keyset pagination orders by id) and cannot be guessed.
+func NewID(prefix string) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli())<<16)
+	if _, err := rand.Read(b[6:]); err != nil {
+		panic("domain: crypto/rand failed: " + err.Error())
+	}
+	// 128 bits → 26 base32 characters, most significant first.
+	hi := binary.BigEndian.Uint64(b[:8])
+	lo := binary.BigEndian.Uint64(b[8:])
+	var out [26]byte
+	for i := 25; i >= 0; i-- {
+		out[i] = crockford[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return prefix + "_" + string(out[:])
+}
+
+// NewToken returns n random bytes from crypto/rand, base64url-encoded without padding.
+func NewToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("domain: crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ID prefixes.
+const (
+	PrefixMerchant    = "mer"
+	PrefixUser        = "usr"
+	PrefixInvitation  = "inv8"
+	PrefixAPIKey      = "key"
+	PrefixInvoice     = "inv"
+	PrefixLink        = "lnk"
+	PrefixPayment     = "pay"
+	PrefixTransaction = "txn"
+	PrefixRefund      = "re"
+	PrefixEvent       = "evt"
+	PrefixEndpoint    = "we"
+	PrefixEmail       = "em"
+	PrefixAudit       = "aud"
+)
+
+// ActorType says who asked for something.
+type ActorType string
+
+// The actor types.
+const (
+	ActorUser   ActorType = "user"
+	ActorAPIKey ActorType = "api_key"
+	ActorPayer  ActorType = "payer"
+	ActorSystem ActorType = "system"
+)
+
+// Actor is the caller behind an action, recorded in the audit log and on transactions.
+type Actor struct {
+	Type       ActorType
+	ID         string // usr_…, key_…, or empty for payer and system
+	MerchantID string
+	IP         string
+}
+
+// Label is how the actor is shown on a transaction: the user or key id, or "payer" / "system".
+func (a Actor) Label() string {
+	if a.ID != "" {
+		return a.ID
+	}
+	return string(a.Type)
+}

@@ -1,0 +1,252 @@
+package domain
+
+import "time"
+
+// InvoiceStatus is where an invoice is in its life.
+type InvoiceStatus string
+
+// The invoice statuses.
+const (
+	InvoiceOpen              InvoiceStatus = "open"
+	InvoiceProcessing        InvoiceStatus = "processing"
+	InvoiceAuthorized        InvoiceStatus = "authorized"
+	InvoicePaid              InvoiceStatus = "paid"
+	InvoicePartiallyRefunded InvoiceStatus = "partially_refunded"
+	InvoiceRefunded          InvoiceStatus = "refunded"
+	InvoiceCancelled         InvoiceStatus = "cancelled"
+	InvoiceExpired           InvoiceStatus = "expired"
+)
+
+// InvoiceStatuses lists every status, for validation of filters.
+var InvoiceStatuses = []InvoiceStatus{InvoiceOpen, InvoiceProcessing, InvoiceAuthorized, InvoicePaid,
+	InvoicePartiallyRefunded, InvoiceRefunded, InvoiceCancelled, InvoiceExpired}
+
+// Valid reports whether s is a known invoice status.
+func (s InvoiceStatus) Valid() bool {
+	switch s {
+	case InvoiceOpen, InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded,
+		InvoiceRefunded, InvoiceCancelled, InvoiceExpired:
+		return true
+	}
+	return false
+}
+
+// CanTransition reports whether an invoice may move from s to next.
+func (s InvoiceStatus) CanTransition(next InvoiceStatus) bool {
+	switch s {
+	case InvoiceOpen:
+		return next == InvoiceProcessing || next == InvoiceAuthorized || next == InvoicePaid ||
+			next == InvoiceCancelled || next == InvoiceExpired
+	case InvoiceProcessing:
+		return next == InvoiceOpen || next == InvoiceAuthorized || next == InvoicePaid
+	case InvoiceAuthorized:
+		return next == InvoicePaid || next == InvoiceCancelled
+	case InvoicePaid:
+		return next == InvoicePartiallyRefunded || next == InvoiceRefunded
+	case InvoicePartiallyRefunded:
+		return next == InvoicePartiallyRefunded || next == InvoiceRefunded
+	case InvoiceExpired:
+		// A fresh link reopens an invoice that expired unpaid.
+		return next == InvoiceOpen
+	case InvoiceRefunded, InvoiceCancelled:
+		return false
+	}
+	return false
+}
+
+// Payable reports whether a payer may start a payment on an invoice in status s.
+func (s InvoiceStatus) Payable() bool {
+	switch s {
+	case InvoiceOpen:
+		return true
+	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded,
+		InvoiceCancelled, InvoiceExpired:
+		return false
+	}
+	return false
+}
+
+// Cancellable reports whether the merchant may cancel an invoice in status s.
+func (s InvoiceStatus) Cancellable() bool { return s == InvoiceOpen }
+
+// CaptureMode says whether a payment is captured at once (a sale) or only authorised.
+type CaptureMode string
+
+// The capture modes.
+const (
+	CaptureAutomatic CaptureMode = "automatic"
+	CaptureManual    CaptureMode = "manual"
+)
+
+// Valid reports whether m is a known capture mode.
+func (m CaptureMode) Valid() bool { return m == CaptureAutomatic || m == CaptureManual }
+
+// Locales the payer can see.
+const (
+	LocaleSrLatn = "sr-Latn"
+	LocaleSrCyrl = "sr-Cyrl"
+	LocaleEn     = "en"
+)
+
+// ValidLocale reports whether l is a supported payer locale.
+func ValidLocale(l string) bool { return l == LocaleSrLatn || l == LocaleSrCyrl || l == LocaleEn }
+
+// Customer is who an invoice is addressed to.
+type Customer struct {
+	Name    string
+	Email   string
+	Phone   string
+	Address string
+}
+
+// InvoiceLine is one line of an invoice. UnitAmount includes VAT; VATRateBP is the VAT rate in
+// basis points (20% = 2000).
+type InvoiceLine struct {
+	Description string
+	Quantity    int64
+	UnitAmount  int64
+	VATRateBP   int64
+}
+
+// Total is the line's amount including VAT.
+func (l InvoiceLine) Total() int64 { return l.Quantity * l.UnitAmount }
+
+// VAT is the VAT contained in the line's total, rounded half up to a minor unit.
+func (l InvoiceLine) VAT() int64 {
+	if l.VATRateBP == 0 {
+		return 0
+	}
+	// total * rate / (10000 + rate), rounded half up.
+	num := l.Total() * l.VATRateBP
+	den := 10000 + l.VATRateBP
+	return (2*num + den) / (2 * den)
+}
+
+// Limits on invoice content.
+const (
+	MaxInvoiceLines = 100
+	MaxQuantity     = 1_000_000
+	MaxVATRateBP    = 10000
+	// DefaultLinkTTL is how long a payment link stays valid when the invoice sets no expiry.
+	DefaultLinkTTL = 30 * 24 * time.Hour
+	// MaxLinkTTL bounds an invoice's expiry.
+	MaxLinkTTL = 366 * 24 * time.Hour
+)
+
+// InvoiceTotals sums the lines; ok is false when the total leaves MinAmount…MaxAmount.
+func InvoiceTotals(lines []InvoiceLine) (total, vat int64, ok bool) {
+	for _, l := range lines {
+		if l.Quantity > MaxQuantity || l.UnitAmount > MaxAmount {
+			return 0, 0, false
+		}
+		total += l.Total()
+		vat += l.VAT()
+		if total > MaxAmount {
+			return 0, 0, false
+		}
+	}
+	return total, vat, ValidAmount(total)
+}
+
+// LinkStatus is the state of a payment link.
+type LinkStatus string
+
+// The link statuses.
+const (
+	LinkActive      LinkStatus = "active"
+	LinkDeactivated LinkStatus = "deactivated"
+	LinkExpired     LinkStatus = "expired"
+	LinkCompleted   LinkStatus = "completed"
+)
+
+// CanTransition reports whether a link may move from s to next.
+func (s LinkStatus) CanTransition(next LinkStatus) bool {
+	switch s {
+	case LinkActive:
+		return next == LinkDeactivated || next == LinkExpired || next == LinkCompleted
+	case LinkDeactivated, LinkExpired, LinkCompleted:
+		return false
+	}
+	return false
+}
+
+// LinkTokenBytes is the size of a link token: 192 random bits.
+const LinkTokenBytes = 24
+
+// Invoice is what a customer is asked to pay.
+type Invoice struct {
+	ID             string
+	MerchantID     string
+	Number         string
+	Reference      string
+	Status         InvoiceStatus
+	Customer       Customer
+	Currency       string
+	AmountTotal    int64
+	AmountVAT      int64
+	AmountPaid     int64
+	AmountRefunded int64
+	Description    string
+	CaptureMode    CaptureMode
+	Locale         string
+	ExpiresAt      time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	PaidAt         *time.Time
+	CancelledAt    *time.Time
+	CreatedBy      string
+	Lines          []InvoiceLine
+	Link           *Link // the current link: the newest one
+}
+
+// Link is the shareable capability to pay one invoice.
+type Link struct {
+	ID            string
+	InvoiceID     string
+	MerchantID    string
+	Token         string
+	Status        LinkStatus
+	ExpiresAt     time.Time
+	CreatedAt     time.Time
+	DeactivatedAt *time.Time
+}
+
+// EffectiveStatus is the link's status as of now: an active link past its expiry reads as expired
+// even before the sweep has written it.
+func (l Link) EffectiveStatus(now time.Time) LinkStatus {
+	if l.Status == LinkActive && !now.Before(l.ExpiresAt) {
+		return LinkExpired
+	}
+	return l.Status
+}
+
+// EffectiveStatus is the invoice's status as of now: an open invoice past its expiry reads as expired.
+func (inv Invoice) EffectiveStatus(now time.Time) InvoiceStatus {
+	if inv.Status == InvoiceOpen && !now.Before(inv.ExpiresAt) {
+		return InvoiceExpired
+	}
+	return inv.Status
+}
+
+// InvoiceEventData is the payload of invoice events.
+type InvoiceEventData struct {
+	ID            string        `json:"id"`
+	Object        string        `json:"object"`
+	Number        string        `json:"number"`
+	Reference     string        `json:"reference"`
+	Status        InvoiceStatus `json:"status"`
+	Currency      string        `json:"currency"`
+	AmountTotal   int64         `json:"amount_total"`
+	AmountPaid    int64         `json:"amount_paid"`
+	CustomerName  string        `json:"customer_name"`
+	CustomerEmail string        `json:"customer_email"`
+	LinkURL       string        `json:"link_url,omitempty"`
+	EmailID       string        `json:"email_id,omitempty"`
+}
+
+// EventData is the invoice as events carry it.
+func (inv Invoice) EventData(linkURL string) InvoiceEventData {
+	return InvoiceEventData{ID: inv.ID, Object: "invoice", Number: inv.Number, Reference: inv.Reference, Status: inv.Status,
+		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountPaid: inv.AmountPaid,
+		CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email, LinkURL: linkURL}
+}

@@ -1,0 +1,103 @@
+package domain
+
+// PaymentStatus is where one payment attempt is.
+type PaymentStatus string
+
+// The payment statuses. Processing means the attempt is saved and the PSP's answer is not yet
+// recorded (in flight, timed out, or the process died); reconciliation settles it.
+const (
+	PaymentProcessing        PaymentStatus = "processing"
+	PaymentRequiresAction    PaymentStatus = "requires_action"
+	PaymentAuthorized        PaymentStatus = "authorized"
+	PaymentCaptured          PaymentStatus = "captured"
+	PaymentPartiallyRefunded PaymentStatus = "partially_refunded"
+	PaymentRefunded          PaymentStatus = "refunded"
+	PaymentVoided            PaymentStatus = "voided"
+	PaymentFailed            PaymentStatus = "failed"
+)
+
+// CanTransition reports whether a payment may move from s to next.
+func (s PaymentStatus) CanTransition(next PaymentStatus) bool {
+	switch s {
+	case PaymentProcessing:
+		return next == PaymentRequiresAction || next == PaymentAuthorized || next == PaymentCaptured ||
+			next == PaymentFailed
+	case PaymentRequiresAction:
+		return next == PaymentAuthorized || next == PaymentCaptured || next == PaymentFailed
+	case PaymentAuthorized:
+		return next == PaymentCaptured || next == PaymentVoided
+	case PaymentCaptured:
+		return next == PaymentPartiallyRefunded || next == PaymentRefunded
+	case PaymentPartiallyRefunded:
+		return next == PaymentPartiallyRefunded || next == PaymentRefunded
+	case PaymentRefunded, PaymentVoided, PaymentFailed:
+		return false
+	}
+	return false
+}
+
+// Succeeded reports whether the payment holds or took the payer's money.
+func (s PaymentStatus) Succeeded() bool {
+	switch s {
+	case PaymentAuthorized, PaymentCaptured, PaymentPartiallyRefunded, PaymentRefunded, PaymentVoided:
+		return true
+	case PaymentProcessing, PaymentRequiresAction, PaymentFailed:
+		return false
+	}
+	return false
+}
+
+// InFlight reports whether the payment's outcome is not yet known.
+func (s PaymentStatus) InFlight() bool {
+	switch s {
+	case PaymentProcessing, PaymentRequiresAction:
+		return true
+	case PaymentAuthorized, PaymentCaptured, PaymentPartiallyRefunded, PaymentRefunded, PaymentVoided,
+		PaymentFailed:
+		return false
+	}
+	return false
+}
+
+// TransactionType is the kind of PSP operation a transaction row records.
+type TransactionType string
+
+// The transaction types.
+const (
+	TxnAuthorize TransactionType = "authorize"
+	TxnSale      TransactionType = "sale"
+	TxnCapture   TransactionType = "capture"
+	TxnVoid      TransactionType = "void"
+	TxnRefund    TransactionType = "refund"
+)
+
+// TransactionResult is the result of one PSP operation.
+type TransactionResult string
+
+// The transaction results.
+const (
+	TxnPending   TransactionResult = "pending"
+	TxnSucceeded TransactionResult = "succeeded"
+	TxnFailed    TransactionResult = "failed"
+)
+
+// RefundStatus is the state of a refund.
+type RefundStatus string
+
+// The refund statuses.
+const (
+	RefundPending   RefundStatus = "pending"
+	RefundSucceeded RefundStatus = "succeeded"
+	RefundFailed    RefundStatus = "failed"
+)
+
+// CanTransition reports whether a refund may move from s to next.
+func (s RefundStatus) CanTransition(next RefundStatus) bool {
+	switch s {
+	case RefundPending:
+		return next == RefundSucceeded || next == RefundFailed
+	case RefundSucceeded, RefundFailed:
+		return false
+	}
+	return false
+}

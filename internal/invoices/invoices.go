@@ -1,0 +1,448 @@
+// Package invoices holds the business rules of invoices and their payment links: creating, listing,
+// cancelling, e-mailing, re-issuing links, expiry, and what a payer may see through a link.
+package invoices
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/validate"
+)
+
+// Store is the storage this package needs.
+type Store interface {
+	// CreateInvoice gives the invoice the merchant's next number, then inserts it with its lines,
+	// link and the events built for that number, in one transaction; it returns the number given.
+	CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error)
+	GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
+	ListInvoices(ctx context.Context, merchantID string, f Filter) ([]domain.Invoice, bool, error)
+	// SetInvoiceStatus moves an invoice from one of the from statuses to to, deactivating its active
+	// link when linkTo is not empty, and writes the events, in one transaction. It answers
+	// apperr.ErrConflict when the invoice is no longer in any of the from statuses.
+	SetInvoiceStatus(ctx context.Context, merchantID, id string, from []domain.InvoiceStatus, to domain.InvoiceStatus, linkTo domain.LinkStatus, at time.Time, events []domain.Event) error
+	// ReplaceLink deactivates the invoice's active links and inserts the new one, only while the
+	// invoice is open.
+	ReplaceLink(ctx context.Context, merchantID, invoiceID string, link domain.Link, at time.Time) error
+	DeactivateLink(ctx context.Context, merchantID, linkID string, at time.Time) (domain.Link, error)
+	GetLinkByToken(ctx context.Context, token string) (domain.Link, error)
+	InsertEvents(ctx context.Context, events []domain.Event) error
+	// ExpireDue marks open invoices and active links past their expiry as expired, with an
+	// invoice.expired event for each invoice; it returns how many invoices it expired.
+	ExpireDue(ctx context.Context, now time.Time, limit int) (int, error)
+	CheckoutMerchant(ctx context.Context, merchantID string) (CheckoutMerchant, error)
+	MerchantDefaults(ctx context.Context, merchantID string) (Defaults, error)
+}
+
+// Auditor records who did what.
+type Auditor interface {
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+}
+
+// Filter narrows a list of invoices.
+type Filter struct {
+	Status     domain.InvoiceStatus
+	Query      string // lower-cased; matches customer name, e-mail, number or reference
+	CreatedGTE *time.Time
+	CreatedLTE *time.Time
+	Page       domain.Page
+}
+
+// Defaults are the merchant settings a new invoice starts from.
+type Defaults struct {
+	Currency    string
+	Locale      string
+	CaptureMode domain.CaptureMode
+}
+
+// CheckoutMerchant is what a payer may see of the merchant.
+type CheckoutMerchant struct {
+	Name         string
+	SupportEmail string
+	Terms        string
+}
+
+// Service is the invoice use cases.
+type Service struct {
+	Store   Store
+	Audit   Auditor
+	BaseURL string
+	Now     func() time.Time
+	// OnCreated is told of every created invoice (metrics).
+	OnCreated func()
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// LinkURL is the checkout address of a link token.
+func (s *Service) LinkURL(token string) string {
+	return strings.TrimRight(s.BaseURL, "/") + "/pay/" + token
+}
+
+// NewLine is one line of NewInvoice; VATRate is in percent.
+type NewLine struct {
+	Description string
+	Quantity    int64
+	UnitAmount  int64
+	VATRate     float64
+}
+
+// NewInvoice is the input of Create. Empty fields take the merchant's defaults.
+type NewInvoice struct {
+	Customer    domain.Customer
+	Currency    string
+	Lines       []NewLine
+	Description string
+	Reference   string
+	CaptureMode string
+	ExpiresAt   *time.Time
+	Locale      string
+	SendEmail   bool
+}
+
+// Create validates and stores a new invoice with its first link.
+func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice) (domain.Invoice, error) {
+	now := s.now()
+	def, err := s.Store.MerchantDefaults(ctx, actor.MerchantID)
+	if err != nil {
+		return domain.Invoice{}, err
+	}
+	inv, err := buildInvoice(in, def, now)
+	if err != nil {
+		return domain.Invoice{}, err
+	}
+	inv.ID = domain.NewID(domain.PrefixInvoice)
+	inv.MerchantID = actor.MerchantID
+	inv.CreatedBy = actor.Label()
+	link := s.newLink(inv, now)
+	// The number is given by the store inside the transaction; events carry it, so they are built after.
+	events := func(number string) []domain.Event {
+		inv.Number = number
+		data := inv.EventData(s.LinkURL(link.Token))
+		evs := []domain.Event{domain.NewEvent(inv.MerchantID, domain.EventInvoiceCreated, inv.ID, data, true)}
+		if in.SendEmail {
+			data.EmailID = domain.NewID(domain.PrefixEmail)
+			evs = append(evs, domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false))
+		}
+		return evs
+	}
+	number, err := s.Store.CreateInvoice(ctx, inv, link, events)
+	if err != nil {
+		return domain.Invoice{}, err
+	}
+	inv.Number = number
+	inv.Link = &link
+	s.Audit.Record(ctx, actor, "invoice.created", inv.ID, map[string]any{"amount_total": inv.AmountTotal, "currency": inv.Currency})
+	if s.OnCreated != nil {
+		s.OnCreated()
+	}
+	return inv, nil
+}
+
+func (s *Service) newLink(inv domain.Invoice, now time.Time) domain.Link {
+	return domain.Link{ID: domain.NewID(domain.PrefixLink), InvoiceID: inv.ID, MerchantID: inv.MerchantID,
+		Token: domain.NewToken(domain.LinkTokenBytes), Status: domain.LinkActive, ExpiresAt: inv.ExpiresAt, CreatedAt: now}
+}
+
+// buildInvoice validates the input and computes the totals.
+func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, error) {
+	inv := domain.Invoice{Status: domain.InvoiceOpen, CreatedAt: now, UpdatedAt: now}
+	c := in.Customer
+	c.Name = strings.TrimSpace(c.Name)
+	c.Phone = strings.TrimSpace(c.Phone)
+	c.Address = strings.TrimSpace(c.Address)
+	if err := validate.Text("customer.name", c.Name, 1, 200); err != nil {
+		return inv, err
+	}
+	email, err := validate.Email("customer.email", c.Email)
+	if err != nil {
+		return inv, err
+	}
+	c.Email = email
+	if err := validate.Phone("customer.phone", c.Phone); err != nil {
+		return inv, err
+	}
+	if err := validate.Text("customer.address", c.Address, 0, 500); err != nil {
+		return inv, err
+	}
+	inv.Customer = c
+
+	inv.Currency = def.Currency
+	if in.Currency != "" {
+		cur, ok := domain.NormalizeCurrency(in.Currency)
+		if !ok {
+			return inv, apperr.Invalid("currency", "invalid_currency", "currency must be a supported ISO 4217 code such as RSD, EUR or USD.")
+		}
+		inv.Currency = cur
+	}
+
+	if len(in.Lines) == 0 {
+		return inv, apperr.Invalid("lines", "missing", "An invoice needs at least one line.")
+	}
+	if len(in.Lines) > domain.MaxInvoiceLines {
+		return inv, apperr.Invalid("lines", "too_many", "An invoice may have at most %d lines.", domain.MaxInvoiceLines)
+	}
+	for i, l := range in.Lines {
+		line, err := buildLine(i, l)
+		if err != nil {
+			return inv, err
+		}
+		inv.Lines = append(inv.Lines, line)
+	}
+	total, vat, ok := domain.InvoiceTotals(inv.Lines)
+	if !ok {
+		return inv, apperr.Invalid("lines", "amount_out_of_range", "The invoice total must be between %d and %d minor units.", domain.MinAmount, domain.MaxAmount)
+	}
+	inv.AmountTotal, inv.AmountVAT = total, vat
+
+	inv.Description = strings.TrimSpace(in.Description)
+	if err := validate.Text("description", inv.Description, 0, 1000); err != nil {
+		return inv, err
+	}
+	inv.Reference = strings.TrimSpace(in.Reference)
+	if err := validate.Text("reference", inv.Reference, 0, 100); err != nil {
+		return inv, err
+	}
+
+	inv.CaptureMode = def.CaptureMode
+	if in.CaptureMode != "" {
+		inv.CaptureMode = domain.CaptureMode(in.CaptureMode)
+		if !inv.CaptureMode.Valid() {
+			return inv, apperr.Invalid("capture_mode", "invalid_capture_mode", "capture_mode must be automatic or manual.")
+		}
+	}
+	inv.Locale = def.Locale
+	if in.Locale != "" {
+		if !domain.ValidLocale(in.Locale) {
+			return inv, apperr.Invalid("locale", "invalid_locale", "locale must be sr-Latn, sr-Cyrl or en.")
+		}
+		inv.Locale = in.Locale
+	}
+	inv.ExpiresAt = now.Add(domain.DefaultLinkTTL)
+	if in.ExpiresAt != nil {
+		e := in.ExpiresAt.UTC().Truncate(time.Microsecond)
+		if err := checkExpiry(e, now); err != nil {
+			return inv, err
+		}
+		inv.ExpiresAt = e
+	}
+	return inv, nil
+}
+
+func checkExpiry(e, now time.Time) error {
+	if !e.After(now.Add(time.Minute)) {
+		return apperr.Invalid("expires_at", "invalid_expiry", "expires_at must be at least a minute in the future.")
+	}
+	if e.After(now.Add(domain.MaxLinkTTL)) {
+		return apperr.Invalid("expires_at", "invalid_expiry", "expires_at may be at most 366 days ahead.")
+	}
+	return nil
+}
+
+func buildLine(i int, l NewLine) (domain.InvoiceLine, error) {
+	p := func(f string) string { return "lines[" + strconv.Itoa(i) + "]." + f }
+	d := strings.TrimSpace(l.Description)
+	if err := validate.Text(p("description"), d, 1, 500); err != nil {
+		return domain.InvoiceLine{}, err
+	}
+	if l.Quantity < 1 || l.Quantity > domain.MaxQuantity {
+		return domain.InvoiceLine{}, apperr.Invalid(p("quantity"), "invalid_quantity", "quantity must be a whole number from 1 to %d.", domain.MaxQuantity)
+	}
+	if !domain.ValidAmount(l.UnitAmount) {
+		return domain.InvoiceLine{}, apperr.Invalid(p("unit_amount"), "amount_out_of_range", "unit_amount must be between %d and %d minor units.", domain.MinAmount, domain.MaxAmount)
+	}
+	bp := math.Round(l.VATRate * 100)
+	if math.IsNaN(l.VATRate) || l.VATRate < 0 || l.VATRate > 100 || math.Abs(bp-l.VATRate*100) > 1e-6 {
+		return domain.InvoiceLine{}, apperr.Invalid(p("vat_rate"), "invalid_vat_rate", "vat_rate must be a percentage from 0 to 100 with at most two decimals.")
+	}
+	return domain.InvoiceLine{Description: d, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: int64(bp)}, nil
+}
+
+
+// Get returns one of the merchant's invoices with its current link.
+func (s *Service) Get(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
+	inv, err := s.Store.GetInvoice(ctx, merchantID, id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return domain.Invoice{}, apperr.NotFound("invoice")
+	}
+	if err != nil {
+		return domain.Invoice{}, err
+	}
+	return s.withEffectiveStatus(inv), nil
+}
+
+func (s *Service) withEffectiveStatus(inv domain.Invoice) domain.Invoice {
+	now := s.now()
+	inv.Status = inv.EffectiveStatus(now)
+	if inv.Link != nil {
+		inv.Link.Status = inv.Link.EffectiveStatus(now)
+	}
+	return inv
+}
+
+// List returns a page of the merchant's invoices, newest first.
+func (s *Service) List(ctx context.Context, merchantID string, f Filter) ([]domain.Invoice, bool, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return nil, false, apperr.Invalid("status", "invalid_status", "status must be one of open, processing, authorized, paid, partially_refunded, refunded, cancelled, expired.")
+	}
+	f.Query = strings.ToLower(strings.TrimSpace(f.Query))
+	if err := validate.Text("q", f.Query, 0, 200); err != nil {
+		return nil, false, err
+	}
+	list, more, err := s.Store.ListInvoices(ctx, merchantID, f)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range list {
+		list[i] = s.withEffectiveStatus(list[i])
+	}
+	return list, more, nil
+}
+
+// Cancel cancels an unpaid invoice and deactivates its link.
+func (s *Service) Cancel(ctx context.Context, actor domain.Actor, id string) (domain.Invoice, error) {
+	inv, err := s.Get(ctx, actor.MerchantID, id)
+	if err != nil {
+		return domain.Invoice{}, err
+	}
+	if !inv.Status.Cancellable() {
+		return domain.Invoice{}, apperr.InvalidState("An invoice in status %s cannot be cancelled.", inv.Status)
+	}
+	now := s.now()
+	inv.Status = domain.InvoiceCancelled
+	inv.CancelledAt = &now
+	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
+	err = s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{domain.InvoiceOpen}, domain.InvoiceCancelled, domain.LinkDeactivated, now, []domain.Event{ev})
+	if errors.Is(err, apperr.ErrConflict) {
+		return domain.Invoice{}, apperr.InvalidState("The invoice changed meanwhile (a payment may be in progress); it was not cancelled.")
+	}
+	if err != nil {
+		return domain.Invoice{}, err
+	}
+	s.Audit.Record(ctx, actor, "invoice.cancelled", id, nil)
+	return s.Get(ctx, actor.MerchantID, id)
+}
+
+// Send queues the e-mail with the payment link to the customer; it returns the e-mail's id.
+func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (string, error) {
+	inv, err := s.Get(ctx, actor.MerchantID, id)
+	if err != nil {
+		return "", err
+	}
+	if inv.Status != domain.InvoiceOpen || inv.Link == nil || inv.Link.Status != domain.LinkActive {
+		return "", apperr.InvalidState("Only an open invoice with an active link can be sent; this one is %s.", inv.Status)
+	}
+	data := inv.EventData(s.LinkURL(inv.Link.Token))
+	data.EmailID = domain.NewID(domain.PrefixEmail)
+	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false)
+	if err := s.Store.InsertEvents(ctx, []domain.Event{ev}); err != nil {
+		return "", err
+	}
+	s.Audit.Record(ctx, actor, "invoice.sent", id, map[string]any{"to": inv.Customer.Email})
+	return data.EmailID, nil
+}
+
+// NewLink issues a fresh link for an unpaid invoice; the old one is deactivated.
+func (s *Service) NewLink(ctx context.Context, actor domain.Actor, id string, expiresAt *time.Time) (domain.Link, error) {
+	inv, err := s.Get(ctx, actor.MerchantID, id)
+	if err != nil {
+		return domain.Link{}, err
+	}
+	now := s.now()
+	// A fresh link may also revive an invoice whose link expired: it keeps the invoice open longer.
+	if inv.Status != domain.InvoiceOpen && inv.Status != domain.InvoiceExpired {
+		return domain.Link{}, apperr.InvalidState("A fresh link can only be issued for an unpaid invoice; this one is %s.", inv.Status)
+	}
+	if inv.Status == domain.InvoiceExpired && inv.Link != nil && inv.Link.Status != domain.LinkExpired {
+		return domain.Link{}, apperr.InvalidState("This invoice cannot be paid any more.")
+	}
+	inv.ExpiresAt = now.Add(domain.DefaultLinkTTL)
+	if expiresAt != nil {
+		e := expiresAt.UTC().Truncate(time.Microsecond)
+		if err := checkExpiry(e, now); err != nil {
+			return domain.Link{}, err
+		}
+		inv.ExpiresAt = e
+	}
+	link := s.newLink(inv, now)
+	err = s.Store.ReplaceLink(ctx, actor.MerchantID, id, link, now)
+	if errors.Is(err, apperr.ErrConflict) {
+		return domain.Link{}, apperr.InvalidState("The invoice changed meanwhile; no link was issued.")
+	}
+	if err != nil {
+		return domain.Link{}, err
+	}
+	s.Audit.Record(ctx, actor, "link.created", link.ID, map[string]any{"invoice": id})
+	return link, nil
+}
+
+// DeactivateLink turns a link off; the invoice stays open for a fresh link.
+func (s *Service) DeactivateLink(ctx context.Context, actor domain.Actor, linkID string) (domain.Link, error) {
+	l, err := s.Store.DeactivateLink(ctx, actor.MerchantID, linkID, s.now())
+	if errors.Is(err, apperr.ErrNotFound) {
+		return domain.Link{}, apperr.NotFound("link")
+	}
+	if errors.Is(err, apperr.ErrConflict) {
+		return domain.Link{}, apperr.InvalidState("Only an active link can be deactivated.")
+	}
+	if err != nil {
+		return domain.Link{}, err
+	}
+	s.Audit.Record(ctx, actor, "link.deactivated", linkID, nil)
+	return l, nil
+}
+
+// ExpireDue is the background sweep: it writes the expiry of invoices and links past due.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.Store.ExpireDue(ctx, s.now(), 200)
+		total += n
+		if err != nil || n < 200 {
+			return total, err
+		}
+	}
+}
+
+// Checkout is what a payer sees through a link.
+type Checkout struct {
+	Link     domain.Link
+	Invoice  domain.Invoice
+	Merchant CheckoutMerchant
+}
+
+// ResolveLink finds the link and invoice behind a token, with statuses as of now.
+func (s *Service) ResolveLink(ctx context.Context, token string) (Checkout, error) {
+	if token == "" || len(token) > 100 {
+		return Checkout{}, apperr.NotFound("payment link")
+	}
+	l, err := s.Store.GetLinkByToken(ctx, token)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Checkout{}, apperr.NotFound("payment link")
+	}
+	if err != nil {
+		return Checkout{}, err
+	}
+	inv, err := s.Store.GetInvoice(ctx, l.MerchantID, l.InvoiceID)
+	if err != nil {
+		return Checkout{}, err
+	}
+	m, err := s.Store.CheckoutMerchant(ctx, l.MerchantID)
+	if err != nil {
+		return Checkout{}, err
+	}
+	now := s.now()
+	l.Status = l.EffectiveStatus(now)
+	inv.Status = inv.EffectiveStatus(now)
+	return Checkout{Link: l, Invoice: inv, Merchant: m}, nil
+}

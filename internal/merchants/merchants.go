@@ -1,0 +1,521 @@
+// Package merchants holds the business rules of merchant accounts: the merchant and its settings,
+// its users and their invitations, portal logins and the API keys integrators use.
+package merchants
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"securelink/internal/apperr"
+	"securelink/internal/auth"
+	"securelink/internal/domain"
+	"securelink/internal/validate"
+)
+
+// Roles of a user.
+const (
+	RoleOwner = "owner"
+	RoleStaff = "staff"
+)
+
+// InvitationTTL is how long an invitation link stays valid.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// Merchant is a business that takes payments through SecureLink.
+type Merchant struct {
+	ID                 string
+	Name               string
+	LegalName          string
+	Address            string
+	TaxID              string
+	SupportEmail       string
+	NotificationEmail  string
+	DefaultCurrency    string
+	DefaultLocale      string
+	DefaultCaptureMode domain.CaptureMode
+	Terms              string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// User is a person who logs in to the portal for one merchant.
+type User struct {
+	ID           string
+	MerchantID   string
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Invitation is a one-time way for a user to set a password.
+type Invitation struct {
+	ID         string
+	MerchantID string
+	UserID     string
+	TokenHash  string
+	ExpiresAt  time.Time
+	AcceptedAt *time.Time
+	CreatedAt  time.Time
+}
+
+// APIKey is an integrator's credential; only its hash is stored.
+type APIKey struct {
+	ID         string
+	MerchantID string
+	Name       string
+	Prefix     string
+	SecretHash string
+	CreatedBy  string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	ExpiresAt  *time.Time
+	RevokedAt  *time.Time
+}
+
+// Store is the storage this package needs.
+type Store interface {
+	CreateMerchant(ctx context.Context, m Merchant, owner User, inv Invitation) error
+	GetMerchant(ctx context.Context, id string) (Merchant, error)
+	UpdateMerchant(ctx context.Context, m Merchant) error
+	CountMerchants(ctx context.Context) (int64, error)
+
+	CreateUserWithInvitation(ctx context.Context, u User, inv Invitation) error
+	GetUser(ctx context.Context, id string) (User, error)
+	GetUserByEmail(ctx context.Context, email string) (User, error)
+	ListUsers(ctx context.Context, merchantID string) ([]User, error)
+	GetInvitationByHash(ctx context.Context, tokenHash string) (Invitation, error)
+	// AcceptInvitation sets the user's password and marks the invitation used, only if it is unused;
+	// a second acceptance answers apperr.ErrConflict.
+	AcceptInvitation(ctx context.Context, invitationID, userID, passwordHash string, name string, at time.Time) error
+
+	CreateAPIKey(ctx context.Context, k APIKey) error
+	ListAPIKeys(ctx context.Context, merchantID string) ([]APIKey, error)
+	GetAPIKeyByHash(ctx context.Context, secretHash string) (APIKey, error)
+	RevokeAPIKey(ctx context.Context, merchantID, id string, at time.Time) (APIKey, error)
+	TouchAPIKey(ctx context.Context, id string, at time.Time) error
+
+	// RecordAuthFailure and CountAuthFailures back login rate limiting in the database, so every
+	// replica sees the same counts.
+	RecordAuthFailure(ctx context.Context, key string, at time.Time) error
+	CountAuthFailures(ctx context.Context, key string, since time.Time) (int64, error)
+	ClearAuthFailures(ctx context.Context, key string) error
+}
+
+// Auditor records who did what.
+type Auditor interface {
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+}
+
+// Service is the merchant-account use cases.
+type Service struct {
+	Store   Store
+	Audit   Auditor
+	BaseURL string
+	Now     func() time.Time
+	// Login limits: at most LoginMaxFailures failed logins per address and per account within LoginWindow.
+	LoginMaxFailures int64
+	LoginWindow      time.Duration
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// InvitationURL is the portal address of an invitation token.
+func (s *Service) InvitationURL(token string) string {
+	return strings.TrimRight(s.BaseURL, "/") + "/portal/invite/" + token
+}
+
+// NewMerchant is the input of CreateMerchant.
+type NewMerchant struct {
+	Name  string
+	Email string
+}
+
+// Created is a new merchant with its owner and the one-time invitation that reaches the portal.
+type Created struct {
+	Merchant        Merchant
+	Owner           User
+	InvitationToken string
+	InvitationURL   string
+	ExpiresAt       time.Time
+}
+
+// CreateMerchant creates a merchant with its owner and an invitation for the owner.
+func (s *Service) CreateMerchant(ctx context.Context, in NewMerchant) (Created, error) {
+	name := strings.TrimSpace(in.Name)
+	if err := validate.Text("name", name, 1, 200); err != nil {
+		return Created{}, err
+	}
+	email, err := validate.Email("email", in.Email)
+	if err != nil {
+		return Created{}, err
+	}
+	now := s.now()
+	m := Merchant{ID: domain.NewID(domain.PrefixMerchant), Name: name, SupportEmail: email, NotificationEmail: email,
+		DefaultCurrency: domain.DefaultCurrency, DefaultLocale: domain.LocaleSrLatn, DefaultCaptureMode: domain.CaptureAutomatic,
+		Terms: DefaultTerms, CreatedAt: now, UpdatedAt: now}
+	owner := User{ID: domain.NewID(domain.PrefixUser), MerchantID: m.ID, Email: email, Role: RoleOwner, CreatedAt: now}
+	token, inv := s.newInvitation(m.ID, owner.ID, now)
+	if err := s.Store.CreateMerchant(ctx, m, owner, inv); err != nil {
+		if errors.Is(err, apperr.ErrConflict) {
+			return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+		}
+		return Created{}, err
+	}
+	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorSystem, MerchantID: m.ID}, "merchant.created", m.ID, map[string]any{"owner": owner.ID})
+	return Created{Merchant: m, Owner: owner, InvitationToken: token, InvitationURL: s.InvitationURL(token), ExpiresAt: inv.ExpiresAt}, nil
+}
+
+// DefaultTerms are the payment terms a new merchant starts with.
+const DefaultTerms = "Plaćanjem prihvatate uslove prodaje trgovca. Povraćaj sredstava vrši se na karticu kojom je plaćeno. / By paying you accept the merchant's terms of sale. Refunds go back to the card used."
+
+func (s *Service) newInvitation(merchantID, userID string, now time.Time) (string, Invitation) {
+	token := domain.NewToken(32)
+	return token, Invitation{ID: domain.NewID(domain.PrefixInvitation), MerchantID: merchantID, UserID: userID,
+		TokenHash: auth.HashToken(token), ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
+}
+
+// InviteUser adds a staff user to the actor's merchant and returns the invitation.
+func (s *Service) InviteUser(ctx context.Context, actor domain.Actor, email, name, role string) (Created, error) {
+	email, err := validate.Email("email", email)
+	if err != nil {
+		return Created{}, err
+	}
+	name = strings.TrimSpace(name)
+	if err := validate.Text("name", name, 0, 200); err != nil {
+		return Created{}, err
+	}
+	if role == "" {
+		role = RoleStaff
+	}
+	if role != RoleStaff && role != RoleOwner {
+		return Created{}, apperr.Invalid("role", "invalid_role", "role must be staff or owner.")
+	}
+	m, err := s.Store.GetMerchant(ctx, actor.MerchantID)
+	if err != nil {
+		return Created{}, err
+	}
+	now := s.now()
+	u := User{ID: domain.NewID(domain.PrefixUser), MerchantID: actor.MerchantID, Email: email, Name: name, Role: role, CreatedAt: now}
+	token, inv := s.newInvitation(actor.MerchantID, u.ID, now)
+	if err := s.Store.CreateUserWithInvitation(ctx, u, inv); err != nil {
+		if errors.Is(err, apperr.ErrConflict) {
+			return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+		}
+		return Created{}, err
+	}
+	s.Audit.Record(ctx, actor, "user.invited", u.ID, map[string]any{"email": email, "role": role})
+	return Created{Merchant: m, Owner: u, InvitationToken: token, InvitationURL: s.InvitationURL(token), ExpiresAt: inv.ExpiresAt}, nil
+}
+
+// InvitationInfo is what the invitation page shows before the password is set.
+type InvitationInfo struct {
+	Email        string
+	MerchantName string
+	ExpiresAt    time.Time
+}
+
+func (s *Service) usableInvitation(ctx context.Context, token string) (Invitation, error) {
+	if token == "" || len(token) > 200 {
+		return Invitation{}, apperr.NotFound("invitation")
+	}
+	inv, err := s.Store.GetInvitationByHash(ctx, auth.HashToken(token))
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Invitation{}, apperr.NotFound("invitation")
+	}
+	if err != nil {
+		return Invitation{}, err
+	}
+	if inv.AcceptedAt != nil {
+		return Invitation{}, &apperr.Error{Kind: apperr.KindConflict, Code: "invitation_used", Message: "This invitation was already used. Log in instead."}
+	}
+	if !s.now().Before(inv.ExpiresAt) {
+		return Invitation{}, &apperr.Error{Kind: apperr.KindConflict, Code: "invitation_expired", Message: "This invitation has expired. Ask for a new one."}
+	}
+	return inv, nil
+}
+
+// GetInvitation describes a usable invitation.
+func (s *Service) GetInvitation(ctx context.Context, token string) (InvitationInfo, error) {
+	inv, err := s.usableInvitation(ctx, token)
+	if err != nil {
+		return InvitationInfo{}, err
+	}
+	u, err := s.Store.GetUser(ctx, inv.UserID)
+	if err != nil {
+		return InvitationInfo{}, err
+	}
+	m, err := s.Store.GetMerchant(ctx, inv.MerchantID)
+	if err != nil {
+		return InvitationInfo{}, err
+	}
+	return InvitationInfo{Email: u.Email, MerchantName: m.Name, ExpiresAt: inv.ExpiresAt}, nil
+}
+
+// AcceptInvitation sets the invited user's password; the invitation cannot be used again.
+func (s *Service) AcceptInvitation(ctx context.Context, token, password, name, ip string) (User, error) {
+	if err := CheckPassword(password); err != nil {
+		return User{}, err
+	}
+	name = strings.TrimSpace(name)
+	if err := validate.Text("name", name, 0, 200); err != nil {
+		return User{}, err
+	}
+	inv, err := s.usableInvitation(ctx, token)
+	if err != nil {
+		return User{}, err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return User{}, err
+	}
+	if err := s.Store.AcceptInvitation(ctx, inv.ID, inv.UserID, hash, name, s.now()); err != nil {
+		if errors.Is(err, apperr.ErrConflict) {
+			return User{}, &apperr.Error{Kind: apperr.KindConflict, Code: "invitation_used", Message: "This invitation was already used. Log in instead."}
+		}
+		return User{}, err
+	}
+	u, err := s.Store.GetUser(ctx, inv.UserID)
+	if err != nil {
+		return User{}, err
+	}
+	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "invitation.accepted", u.ID, nil)
+	return u, nil
+}
+
+// CheckPassword enforces the password rules.
+func CheckPassword(pw string) error {
+	n := utf8.RuneCountInString(pw)
+	if n < auth.MinPasswordLength {
+		return apperr.Invalid("password", "password_too_short", "The password must have at least %d characters.", auth.MinPasswordLength)
+	}
+	if len(pw) > auth.MaxPasswordLength {
+		return apperr.Invalid("password", "password_too_long", "The password may have at most %d bytes.", auth.MaxPasswordLength)
+	}
+	return nil
+}
+
+// Login checks an e-mail and password, limited per client address and per account.
+func (s *Service) Login(ctx context.Context, email, password, ip string) (User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" || len(email) > 254 {
+		return User{}, apperr.Invalid("email", "invalid_email", "Enter your e-mail address.")
+	}
+	if password == "" || len(password) > 1024 {
+		return User{}, apperr.Invalid("password", "invalid_password", "Enter your password.")
+	}
+	since := s.now().Add(-s.LoginWindow)
+	keys := []string{"login:ip:" + ip, "login:email:" + email}
+	for _, k := range keys {
+		n, err := s.Store.CountAuthFailures(ctx, k, since)
+		if err != nil {
+			return User{}, err
+		}
+		if n >= s.LoginMaxFailures {
+			return User{}, apperr.RateLimited("Too many failed logins. Try again in a few minutes.")
+		}
+	}
+	u, err := s.Store.GetUserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return User{}, err
+	}
+	if !auth.CheckPassword(u.PasswordHash, password) {
+		for _, k := range keys {
+			if err := s.Store.RecordAuthFailure(ctx, k, s.now()); err != nil {
+				return User{}, err
+			}
+		}
+		if u.ID != "" {
+			s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login.failed", u.ID, nil)
+		}
+		return User{}, apperr.Unauthenticated("invalid_credentials", "The e-mail or password is wrong.")
+	}
+	if err := s.Store.ClearAuthFailures(ctx, "login:email:"+email); err != nil {
+		return User{}, err
+	}
+	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login", u.ID, nil)
+	return u, nil
+}
+
+// CreatedKey is a new API key with its secret, which is never shown again.
+type CreatedKey struct {
+	Key    APIKey
+	Secret string
+}
+
+// CreateAPIKey issues a new API key for the actor's merchant.
+func (s *Service) CreateAPIKey(ctx context.Context, actor domain.Actor, name string, expiresAt *time.Time) (CreatedKey, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "API key"
+	}
+	if err := validate.Text("name", name, 1, 100); err != nil {
+		return CreatedKey{}, err
+	}
+	now := s.now()
+	if expiresAt != nil && !expiresAt.After(now) {
+		return CreatedKey{}, apperr.Invalid("expires_at", "invalid_expiry", "expires_at must be in the future.")
+	}
+	secret, prefix := auth.NewAPIKeySecret()
+	k := APIKey{ID: domain.NewID(domain.PrefixAPIKey), MerchantID: actor.MerchantID, Name: name, Prefix: prefix,
+		SecretHash: auth.HashToken(secret), CreatedBy: actor.Label(), CreatedAt: now, ExpiresAt: expiresAt}
+	if err := s.Store.CreateAPIKey(ctx, k); err != nil {
+		return CreatedKey{}, err
+	}
+	s.Audit.Record(ctx, actor, "api_key.created", k.ID, map[string]any{"name": name})
+	return CreatedKey{Key: k, Secret: secret}, nil
+}
+
+// ListAPIKeys lists the merchant's keys.
+func (s *Service) ListAPIKeys(ctx context.Context, actor domain.Actor) ([]APIKey, error) {
+	return s.Store.ListAPIKeys(ctx, actor.MerchantID)
+}
+
+// RevokeAPIKey revokes one of the merchant's keys.
+func (s *Service) RevokeAPIKey(ctx context.Context, actor domain.Actor, id string) (APIKey, error) {
+	k, err := s.Store.RevokeAPIKey(ctx, actor.MerchantID, id, s.now())
+	if errors.Is(err, apperr.ErrNotFound) {
+		return APIKey{}, apperr.NotFound("API key")
+	}
+	if err != nil {
+		return APIKey{}, err
+	}
+	s.Audit.Record(ctx, actor, "api_key.revoked", k.ID, nil)
+	return k, nil
+}
+
+// AuthenticateAPIKey resolves a secret key to its key; revoked, expired or unknown keys fail.
+func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (APIKey, error) {
+	if !strings.HasPrefix(secret, auth.APIKeyPrefix) || len(secret) > 200 {
+		return APIKey{}, apperr.Unauthenticated("invalid_api_key", "Invalid API key.")
+	}
+	k, err := s.Store.GetAPIKeyByHash(ctx, auth.HashToken(secret))
+	if errors.Is(err, apperr.ErrNotFound) {
+		return APIKey{}, apperr.Unauthenticated("invalid_api_key", "Invalid API key.")
+	}
+	if err != nil {
+		return APIKey{}, err
+	}
+	now := s.now()
+	if k.RevokedAt != nil {
+		return APIKey{}, apperr.Unauthenticated("api_key_revoked", "This API key was revoked.")
+	}
+	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
+		return APIKey{}, apperr.Unauthenticated("api_key_expired", "This API key has expired.")
+	}
+	// last_used_at is kept to the minute, so a busy integration does not write on every request.
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute {
+		if err := s.Store.TouchAPIKey(ctx, k.ID, now); err != nil {
+			return APIKey{}, err
+		}
+	}
+	return k, nil
+}
+
+// GetUser returns a user of the merchant.
+func (s *Service) GetUser(ctx context.Context, id string) (User, error) {
+	u, err := s.Store.GetUser(ctx, id)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return User{}, apperr.Unauthenticated("session_invalid", "Your session has ended. Log in again.")
+	}
+	return u, err
+}
+
+// ListUsers lists the team of the actor's merchant.
+func (s *Service) ListUsers(ctx context.Context, actor domain.Actor) ([]User, error) {
+	return s.Store.ListUsers(ctx, actor.MerchantID)
+}
+
+// GetMerchant returns the actor's merchant.
+func (s *Service) GetMerchant(ctx context.Context, merchantID string) (Merchant, error) {
+	m, err := s.Store.GetMerchant(ctx, merchantID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return Merchant{}, apperr.NotFound("merchant")
+	}
+	return m, err
+}
+
+// MerchantPatch is a partial update of merchant settings; nil fields stay as they are.
+type MerchantPatch struct {
+	Name, LegalName, Address, TaxID, SupportEmail, NotificationEmail *string
+	DefaultCurrency, DefaultLocale, DefaultCaptureMode, Terms        *string
+}
+
+// UpdateMerchant applies a patch to the actor's merchant settings.
+func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p MerchantPatch) (Merchant, error) {
+	m, err := s.GetMerchant(ctx, actor.MerchantID)
+	if err != nil {
+		return Merchant{}, err
+	}
+	texts := []struct {
+		param    string
+		in       *string
+		out      *string
+		min, max int
+	}{
+		{"name", p.Name, &m.Name, 1, 200},
+		{"legal_name", p.LegalName, &m.LegalName, 0, 200},
+		{"address", p.Address, &m.Address, 0, 500},
+		{"tax_id", p.TaxID, &m.TaxID, 0, 50},
+		{"terms", p.Terms, &m.Terms, 0, 10000},
+	}
+	for _, t := range texts {
+		if t.in == nil {
+			continue
+		}
+		v := strings.TrimSpace(*t.in)
+		if err := validate.Text(t.param, v, t.min, t.max); err != nil {
+			return Merchant{}, err
+		}
+		*t.out = v
+	}
+	for _, e := range []struct {
+		param string
+		in    *string
+		out   *string
+	}{{"support_email", p.SupportEmail, &m.SupportEmail}, {"notification_email", p.NotificationEmail, &m.NotificationEmail}} {
+		if e.in == nil {
+			continue
+		}
+		v, err := validate.Email(e.param, *e.in)
+		if err != nil {
+			return Merchant{}, err
+		}
+		*e.out = v
+	}
+	if p.DefaultCurrency != nil {
+		c, ok := domain.NormalizeCurrency(*p.DefaultCurrency)
+		if !ok {
+			return Merchant{}, apperr.Invalid("default_currency", "invalid_currency", "default_currency must be a supported ISO 4217 code such as RSD or EUR.")
+		}
+		m.DefaultCurrency = c
+	}
+	if p.DefaultLocale != nil {
+		if !domain.ValidLocale(*p.DefaultLocale) {
+			return Merchant{}, apperr.Invalid("default_locale", "invalid_locale", "default_locale must be sr-Latn, sr-Cyrl or en.")
+		}
+		m.DefaultLocale = *p.DefaultLocale
+	}
+	if p.DefaultCaptureMode != nil {
+		cm := domain.CaptureMode(*p.DefaultCaptureMode)
+		if !cm.Valid() {
+			return Merchant{}, apperr.Invalid("default_capture_mode", "invalid_capture_mode", "default_capture_mode must be automatic or manual.")
+		}
+		m.DefaultCaptureMode = cm
+	}
+	m.UpdatedAt = s.now()
+	if err := s.Store.UpdateMerchant(ctx, m); err != nil {
+		return Merchant{}, err
+	}
+	s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
+	return m, nil
+}

@@ -1,0 +1,412 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/invoices"
+)
+
+var _ invoices.Store = (*Invoices)(nil)
+
+// Invoices stores invoices, their lines and links.
+type Invoices struct{ DB *DB }
+
+type invoiceRow struct {
+	ID              string
+	MerchantID      string
+	Number          string
+	Reference       string
+	Status          string
+	CustomerName    string
+	CustomerEmail   string
+	CustomerPhone   string
+	CustomerAddress string
+	Currency        string
+	AmountTotal     int64
+	AmountVAT       int64 `gorm:"column:amount_vat"`
+	AmountPaid      int64
+	AmountRefunded  int64
+	Description     string
+	CaptureMode     string
+	Locale          string
+	SearchText      string
+	ExpiresAt       time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	PaidAt          *time.Time
+	CancelledAt     *time.Time
+	CreatedBy       string
+}
+
+func (invoiceRow) TableName() string { return "invoices" }
+
+type invoiceLineRow struct {
+	InvoiceID   string
+	Position    int
+	Description string
+	Quantity    int64
+	UnitAmount  int64
+	VATRateBP   int64 `gorm:"column:vat_rate_bp"`
+	AmountTotal int64
+	AmountVAT   int64 `gorm:"column:amount_vat"`
+}
+
+func (invoiceLineRow) TableName() string { return "invoice_lines" }
+
+type linkRow struct {
+	ID            string
+	InvoiceID     string
+	MerchantID    string
+	Token         string
+	Status        string
+	ExpiresAt     time.Time
+	CreatedAt     time.Time
+	DeactivatedAt *time.Time
+}
+
+func (linkRow) TableName() string { return "links" }
+
+type eventRow struct {
+	ID           string
+	MerchantID   string
+	Type         string
+	ObjectID     string
+	Payload      string
+	Webhook      bool
+	CreatedAt    time.Time
+	DispatchedAt *time.Time
+}
+
+func (eventRow) TableName() string { return "events" }
+
+func toDBInvoice(inv domain.Invoice) invoiceRow {
+	search := strings.ToLower(strings.Join([]string{inv.Customer.Name, inv.Customer.Email, inv.Number, inv.Reference}, " | "))
+	return invoiceRow{ID: inv.ID, MerchantID: inv.MerchantID, Number: inv.Number, Reference: inv.Reference,
+		Status: string(inv.Status), CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email,
+		CustomerPhone: inv.Customer.Phone, CustomerAddress: inv.Customer.Address, Currency: inv.Currency,
+		AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid, AmountRefunded: inv.AmountRefunded,
+		Description: inv.Description, CaptureMode: string(inv.CaptureMode), Locale: inv.Locale, SearchText: search,
+		ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt, PaidAt: inv.PaidAt,
+		CancelledAt: inv.CancelledAt, CreatedBy: inv.CreatedBy}
+}
+
+func toBusInvoice(r invoiceRow) domain.Invoice {
+	return domain.Invoice{ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, Reference: r.Reference,
+		Status: domain.InvoiceStatus(r.Status),
+		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress},
+		Currency: r.Currency, AmountTotal: r.AmountTotal, AmountVAT: r.AmountVAT, AmountPaid: r.AmountPaid,
+		AmountRefunded: r.AmountRefunded, Description: r.Description, CaptureMode: domain.CaptureMode(r.CaptureMode),
+		Locale: r.Locale, ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		PaidAt: utcPtr(r.PaidAt), CancelledAt: utcPtr(r.CancelledAt), CreatedBy: r.CreatedBy}
+}
+
+func toDBLink(l domain.Link) linkRow {
+	return linkRow{ID: l.ID, InvoiceID: l.InvoiceID, MerchantID: l.MerchantID, Token: l.Token, Status: string(l.Status),
+		ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt, DeactivatedAt: l.DeactivatedAt}
+}
+
+func toBusLink(r linkRow) domain.Link {
+	return domain.Link{ID: r.ID, InvoiceID: r.InvoiceID, MerchantID: r.MerchantID, Token: r.Token,
+		Status: domain.LinkStatus(r.Status), ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(),
+		DeactivatedAt: utcPtr(r.DeactivatedAt)}
+}
+
+// InsertEventsTx writes events inside the caller's transaction; every store that changes state
+// uses it so an event exists if and only if its change committed.
+func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	rows := make([]eventRow, len(events))
+	for i, e := range events {
+		rows[i] = eventRow{ID: e.ID, MerchantID: e.MerchantID, Type: e.Type, ObjectID: e.ObjectID,
+			Payload: string(e.Payload), Webhook: e.Webhook, CreatedAt: e.CreatedAt}
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("store: insert events: %w", err)
+	}
+	return nil
+}
+
+// CreateInvoice numbers and inserts an invoice with its lines, link and events.
+func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error) {
+	var number string
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free.
+		var seq int64
+		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
+			Scan(&seq).Error; err != nil {
+			return fmt.Errorf("store: number invoice: %w", err)
+		}
+		if seq == 0 {
+			return fmt.Errorf("store: number invoice: merchant %s: %w", inv.MerchantID, apperr.ErrNotFound)
+		}
+		number = fmt.Sprintf("INV-%06d", seq)
+		inv.Number = number
+		row := toDBInvoice(inv)
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("store: insert invoice: %w", err)
+		}
+		lines := make([]invoiceLineRow, len(inv.Lines))
+		for i, l := range inv.Lines {
+			lines[i] = invoiceLineRow{InvoiceID: inv.ID, Position: i, Description: l.Description, Quantity: l.Quantity,
+				UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP, AmountTotal: l.Total(), AmountVAT: l.VAT()}
+		}
+		if err := tx.Create(&lines).Error; err != nil {
+			return fmt.Errorf("store: insert invoice lines: %w", err)
+		}
+		lr := toDBLink(link)
+		if err := tx.Create(&lr).Error; err != nil {
+			return fmt.Errorf("store: insert link: %w", err)
+		}
+		return InsertEventsTx(tx, events(number))
+	})
+	return number, err
+}
+
+// GetInvoice returns a merchant's invoice with its lines and newest link.
+func (s *Invoices) GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	var r invoiceRow
+	if err := db.Where("merchant_id = ? AND id = ?", merchantID, id).Take(&r).Error; err != nil {
+		return domain.Invoice{}, notFound(err, "get invoice")
+	}
+	inv := toBusInvoice(r)
+	var lines []invoiceLineRow
+	if err := db.Where("invoice_id = ?", id).Order("position").Find(&lines).Error; err != nil {
+		return domain.Invoice{}, fmt.Errorf("store: get invoice lines: %w", err)
+	}
+	for _, l := range lines {
+		inv.Lines = append(inv.Lines, domain.InvoiceLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP})
+	}
+	var lr linkRow
+	err := db.Where("invoice_id = ?", id).Order("id DESC").Take(&lr).Error
+	switch {
+	case err == nil:
+		l := toBusLink(lr)
+		inv.Link = &l
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return domain.Invoice{}, fmt.Errorf("store: get invoice link: %w", err)
+	}
+	return inv, nil
+}
+
+// ListInvoices returns a page of a merchant's invoices with their newest links.
+func (s *Invoices) ListInvoices(ctx context.Context, merchantID string, f invoices.Filter) ([]domain.Invoice, bool, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	q := db.Where("merchant_id = ?", merchantID)
+	if f.Status != "" {
+		q = q.Where("status = ?", string(f.Status))
+	}
+	if f.Query != "" {
+		q = q.Where("search_text LIKE ? ESCAPE '\\'", "%"+escapeLike(f.Query)+"%")
+	}
+	if f.CreatedGTE != nil {
+		q = q.Where("created_at >= ?", f.CreatedGTE.UTC())
+	}
+	if f.CreatedLTE != nil {
+		q = q.Where("created_at <= ?", f.CreatedLTE.UTC())
+	}
+	var rows []invoiceRow
+	if err := keysetPage(q, f.Page).Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("store: list invoices: %w", err)
+	}
+	rows, more := trimPage(rows, f.Page)
+	out := make([]domain.Invoice, len(rows))
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = toBusInvoice(r)
+		ids[i] = r.ID
+	}
+	if len(ids) > 0 {
+		var links []linkRow
+		if err := db.Where("invoice_id IN ?", ids).Order("id").Find(&links).Error; err != nil {
+			return nil, false, fmt.Errorf("store: list invoice links: %w", err)
+		}
+		newest := make(map[string]domain.Link, len(links))
+		for _, l := range links {
+			newest[l.InvoiceID] = toBusLink(l) // ordered by id: the last one wins
+		}
+		for i := range out {
+			if l, ok := newest[out[i].ID]; ok {
+				out[i].Link = &l
+			}
+		}
+	}
+	return out, more, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// existsOr tells a conditional update that matched nothing apart: a missing row is ErrNotFound,
+// a row in another state ErrConflict.
+func existsOr(tx *gorm.DB, table, merchantID, id, what string) error {
+	var n int64
+	if err := tx.Table(table).Where("merchant_id = ? AND id = ?", merchantID, id).Count(&n).Error; err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("store: %s: %w", what, apperr.ErrNotFound)
+	}
+	return fmt.Errorf("store: %s: %w", what, apperr.ErrConflict)
+}
+
+func statusStrings[T ~string](ss []T) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// SetInvoiceStatus moves an invoice between statuses, optionally closing its active link.
+func (s *Invoices) SetInvoiceStatus(ctx context.Context, merchantID, id string, from []domain.InvoiceStatus, to domain.InvoiceStatus, linkTo domain.LinkStatus, at time.Time, events []domain.Event) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		upd := map[string]any{"status": string(to), "updated_at": at}
+		if to == domain.InvoiceCancelled {
+			upd["cancelled_at"] = at
+		}
+		res := tx.Model(&invoiceRow{}).Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, id, statusStrings(from)).Updates(upd)
+		if res.Error != nil {
+			return fmt.Errorf("store: set invoice status: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return existsOr(tx, "invoices", merchantID, id, "set invoice status")
+		}
+		if linkTo != "" {
+			if err := closeActiveLinks(tx, id, linkTo, at); err != nil {
+				return err
+			}
+		}
+		return InsertEventsTx(tx, events)
+	})
+}
+
+// closeActiveLinks moves the invoice's active links to status to.
+func closeActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at time.Time) error {
+	upd := map[string]any{"status": string(to)}
+	if to == domain.LinkDeactivated {
+		upd["deactivated_at"] = at
+	}
+	if err := tx.Model(&linkRow{}).Where("invoice_id = ? AND status = ?", invoiceID, string(domain.LinkActive)).Updates(upd).Error; err != nil {
+		return fmt.Errorf("store: close links: %w", err)
+	}
+	return nil
+}
+
+// ReplaceLink deactivates the invoice's active links and adds a new one; an expired invoice reopens.
+func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string, link domain.Link, at time.Time) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&invoiceRow{}).
+			Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, invoiceID, []string{string(domain.InvoiceOpen), string(domain.InvoiceExpired)}).
+			Updates(map[string]any{"status": string(domain.InvoiceOpen), "expires_at": link.ExpiresAt, "updated_at": at})
+		if res.Error != nil {
+			return fmt.Errorf("store: replace link: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return existsOr(tx, "invoices", merchantID, invoiceID, "replace link")
+		}
+		if err := closeActiveLinks(tx, invoiceID, domain.LinkDeactivated, at); err != nil {
+			return err
+		}
+		r := toDBLink(link)
+		if err := tx.Create(&r).Error; err != nil {
+			return fmt.Errorf("store: insert link: %w", err)
+		}
+		return nil
+	})
+}
+
+// DeactivateLink turns off one active link of the merchant.
+func (s *Invoices) DeactivateLink(ctx context.Context, merchantID, linkID string, at time.Time) (domain.Link, error) {
+	var out domain.Link
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&linkRow{}).Where("merchant_id = ? AND id = ? AND status = ?", merchantID, linkID, string(domain.LinkActive)).
+			Updates(map[string]any{"status": string(domain.LinkDeactivated), "deactivated_at": at})
+		if res.Error != nil {
+			return fmt.Errorf("store: deactivate link: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return existsOr(tx, "links", merchantID, linkID, "deactivate link")
+		}
+		var r linkRow
+		if err := tx.Where("id = ?", linkID).Take(&r).Error; err != nil {
+			return notFound(err, "deactivate link")
+		}
+		out = toBusLink(r)
+		return nil
+	})
+	return out, err
+}
+
+// GetLinkByToken finds a link by its token.
+func (s *Invoices) GetLinkByToken(ctx context.Context, token string) (domain.Link, error) {
+	var r linkRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("token = ?", token).Take(&r).Error; err != nil {
+		return domain.Link{}, notFound(err, "get link")
+	}
+	return toBusLink(r), nil
+}
+
+// InsertEvents writes events on their own.
+func (s *Invoices) InsertEvents(ctx context.Context, events []domain.Event) error {
+	return InsertEventsTx(s.DB.Gorm.WithContext(ctx), events)
+}
+
+// ExpireDue expires open invoices past their expiry, each in its own transaction with its event,
+// and then any active link past its expiry.
+func (s *Invoices) ExpireDue(ctx context.Context, now time.Time, limit int) (int, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	var due []invoiceRow
+	if err := db.Where("status = ? AND expires_at <= ?", string(domain.InvoiceOpen), now).Order("expires_at").Limit(limit).Find(&due).Error; err != nil {
+		return 0, fmt.Errorf("store: find due invoices: %w", err)
+	}
+	expired := 0
+	for _, r := range due {
+		inv := toBusInvoice(r)
+		inv.Status = domain.InvoiceExpired
+		ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceExpired, inv.ID, inv.EventData(""), true)
+		err := s.SetInvoiceStatus(ctx, inv.MerchantID, inv.ID, []domain.InvoiceStatus{domain.InvoiceOpen}, domain.InvoiceExpired, domain.LinkExpired, now, []domain.Event{ev})
+		switch {
+		case err == nil:
+			expired++
+		case errors.Is(err, apperr.ErrConflict):
+			// Another replica expired it, or a payer started paying just now: nothing to do.
+		default:
+			return expired, err
+		}
+	}
+	if err := db.Model(&linkRow{}).Where("status = ? AND expires_at <= ?", string(domain.LinkActive), now).
+		Update("status", string(domain.LinkExpired)).Error; err != nil {
+		return expired, fmt.Errorf("store: expire links: %w", err)
+	}
+	return expired, nil
+}
+
+// CheckoutMerchant returns what a payer may see of a merchant.
+func (s *Invoices) CheckoutMerchant(ctx context.Context, merchantID string) (invoices.CheckoutMerchant, error) {
+	var r merchantRow
+	if err := s.DB.Gorm.WithContext(ctx).Select("name", "support_email", "terms").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+		return invoices.CheckoutMerchant{}, notFound(err, "checkout merchant")
+	}
+	return invoices.CheckoutMerchant{Name: r.Name, SupportEmail: r.SupportEmail, Terms: r.Terms}, nil
+}
+
+// MerchantDefaults returns the settings a new invoice starts from.
+func (s *Invoices) MerchantDefaults(ctx context.Context, merchantID string) (invoices.Defaults, error) {
+	var r merchantRow
+	if err := s.DB.Gorm.WithContext(ctx).Select("default_currency", "default_locale", "default_capture_mode").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+		return invoices.Defaults{}, notFound(err, "merchant defaults")
+	}
+	return invoices.Defaults{Currency: r.DefaultCurrency, Locale: r.DefaultLocale, CaptureMode: domain.CaptureMode(r.DefaultCaptureMode)}, nil
+}
