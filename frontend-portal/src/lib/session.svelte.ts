@@ -16,7 +16,8 @@ class SessionState {
     setUnauthorizedHandler(() => {
       if (this.user) this.expired = true;
       this.clear();
-      router.toLogin();
+      // Public pages (login, invitations) stay where they are; a logged-out visitor is expected there.
+      if (!router.match.public) router.toLogin();
     });
   }
 
