@@ -1,7 +1,8 @@
 // Command securelink serves SecureLink: the REST API, the merchant portal, the checkout, the
 // built-in test gateway, the OpenAPI document, health checks and metrics.
 //
-// Sub-commands: serve (default), migrate, merchant create, demo, gateway.
+// Sub-commands: serve (default), migrate, merchant create, demo, gateway. The wiring of every
+// dependency (use cases, stores, provider, jobs) lives in package securelink/api/wiring.
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"securelink/api"
+	"securelink/api/wiring"
 	"securelink/internal/domain"
 	"securelink/internal/merchants"
 	"securelink/internal/psp/testgateway"
@@ -82,17 +84,17 @@ func run(args []string) error {
 }
 
 func serve(args []string) error {
-	cfg, err := loadConfig(flag.NewFlagSet("serve", flag.ExitOnError), args)
+	cfg, err := wiring.LoadConfig(flag.NewFlagSet("serve", flag.ExitOnError), args)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := newApp(ctx, cfg)
+	a, err := wiring.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer a.Close()
 	var demoInfo *demoCredentials
 	if cfg.SeedDemo {
 		if demoInfo, err = seedDemo(ctx, a); err != nil {
@@ -103,14 +105,14 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.server, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	defer stopJobs()
-	a.runJobs(jobsCtx)
+	a.RunJobs(jobsCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	slog.Info("securelink listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "psp", describeProvider(a.provider))
+	slog.Info("securelink listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "psp", wiring.DescribeProvider(a.Provider))
 	printWelcome(cfg, demoInfo)
 	select {
 	case err := <-errc:
@@ -130,7 +132,7 @@ func serve(args []string) error {
 	return nil
 }
 
-func printWelcome(cfg config, d *demoCredentials) {
+func printWelcome(cfg wiring.Config, d *demoCredentials) {
 	fmt.Printf("\nSecureLink is running at %s\n", cfg.BaseURL)
 	fmt.Printf("  Merchant portal: %s/portal/\n", cfg.BaseURL)
 	if d != nil {
@@ -147,11 +149,11 @@ func printWelcome(cfg config, d *demoCredentials) {
 }
 
 func migrate(args []string) error {
-	cfg, err := loadConfig(flag.NewFlagSet("migrate", flag.ExitOnError), args)
+	cfg, err := wiring.LoadConfig(flag.NewFlagSet("migrate", flag.ExitOnError), args)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(context.Background(), cfg)
+	db, err := wiring.OpenDB(context.Background(), cfg)
 	if err != nil {
 		return err
 	}
@@ -165,17 +167,17 @@ func merchantCreate(args []string) error {
 	name := fs.String("name", "", "merchant name")
 	email := fs.String("email", "", "owner's e-mail address")
 	asJSON := fs.Bool("json", false, "print JSON")
-	cfg, err := loadConfig(fs, args)
+	cfg, err := wiring.LoadConfig(fs, args)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	a, err := newApp(ctx, cfg)
+	a, err := wiring.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer a.close()
-	cr, err := a.merchants.CreateMerchant(ctx, merchants.NewMerchant{Name: *name, Email: *email})
+	defer a.Close()
+	cr, err := a.Merchants.CreateMerchant(ctx, merchants.NewMerchant{Name: *name, Email: *email})
 	if err != nil {
 		return err
 	}
@@ -199,29 +201,29 @@ type demoCredentials struct {
 }
 
 // createDemo creates a merchant with a password set and an API key.
-func createDemo(ctx context.Context, a *app, name, email string) (demoCredentials, error) {
-	cr, err := a.merchants.CreateMerchant(ctx, merchants.NewMerchant{Name: name, Email: email})
+func createDemo(ctx context.Context, a *wiring.App, name, email string) (demoCredentials, error) {
+	cr, err := a.Merchants.CreateMerchant(ctx, merchants.NewMerchant{Name: name, Email: email})
 	if err != nil {
 		return demoCredentials{}, err
 	}
 	pw := domain.NewToken(12)
-	u, err := a.merchants.AcceptInvitation(ctx, cr.InvitationToken, pw, "Demo Owner", "")
+	u, err := a.Merchants.AcceptInvitation(ctx, cr.InvitationToken, pw, "Demo Owner", "")
 	if err != nil {
 		return demoCredentials{}, err
 	}
 	actor := domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID}
-	k, err := a.merchants.CreateAPIKey(ctx, actor, "Demo key", nil)
+	k, err := a.Merchants.CreateAPIKey(ctx, actor, "Demo key", nil)
 	if err != nil {
 		return demoCredentials{}, err
 	}
-	return demoCredentials{MerchantID: cr.Merchant.ID, Email: u.Email, Password: pw, APIKey: k.Secret, PortalURL: a.cfg.BaseURL + "/portal/"}, nil
+	return demoCredentials{MerchantID: cr.Merchant.ID, Email: u.Email, Password: pw, APIKey: k.Secret, PortalURL: a.Cfg.BaseURL + "/portal/"}, nil
 }
 
 // seedDemo creates the demo merchant on an empty database. Its credentials are kept in a file next
 // to the SQLite database (or in the working folder) so later runs can print them again.
-func seedDemo(ctx context.Context, a *app) (*demoCredentials, error) {
-	path := demoFile(a.cfg.DatabaseURL)
-	n, err := a.merchants.Store.CountMerchants(ctx)
+func seedDemo(ctx context.Context, a *wiring.App) (*demoCredentials, error) {
+	path := demoFile(a.Cfg.DatabaseURL)
+	n, err := a.Merchants.Store.CountMerchants(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -260,16 +262,16 @@ func demoFile(databaseURL string) string {
 func demo(args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	cfg, err := loadConfig(fs, args)
+	cfg, err := wiring.LoadConfig(fs, args)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	a, err := newApp(ctx, cfg)
+	a, err := wiring.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer a.Close()
 	suffix := strings.ToLower(domain.NewToken(6))
 	d, err := createDemo(ctx, a, "Demo "+suffix, "demo-"+strings.ReplaceAll(suffix, "_", "x")+"@securelink.test")
 	if err != nil {
@@ -284,7 +286,7 @@ func demo(args []string) error {
 
 func gateway(args []string) error {
 	fs := flag.NewFlagSet("gateway", flag.ExitOnError)
-	addr := fs.String("addr", env("SECURELINK_GATEWAY_ADDR", ":8090"), "listen address")
+	addr := fs.String("addr", wiring.Env("SECURELINK_GATEWAY_ADDR", ":8090"), "listen address")
 	public := fs.String("public-url", os.Getenv("SECURELINK_GATEWAY_PUBLIC_URL"), "browser-facing base URL (default: from each request)")
 	secret := fs.String("secret", os.Getenv("SECURELINK_GATEWAY_SECRET"), "secret key of server-to-server calls (SECURELINK_GATEWAY_SECRET)")
 	if err := fs.Parse(args); err != nil {

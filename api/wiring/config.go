@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"flag"
@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// config is every setting, read from the environment and then from flags.
-type config struct {
+// Config is every setting, read from the environment and then from flags.
+type Config struct {
 	Addr                 string
 	BaseURL              string
 	DatabaseURL          string
@@ -30,7 +30,8 @@ type config struct {
 	LogLevel             string
 }
 
-func env(key, def string) string {
+// Env returns the variable key, or def when it is unset or empty.
+func Env(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && v != "" {
 		return v
 	}
@@ -42,16 +43,16 @@ func envBool(key string) bool {
 	return v == "1" || v == "true" || v == "yes"
 }
 
-// loadConfig reads the environment, then lets flags of the sub-command override it.
-func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
-	c := config{
-		Addr:                 env("SECURELINK_ADDR", ":8080"),
-		BaseURL:              env("SECURELINK_BASE_URL", "http://localhost:8080"),
+// LoadConfig reads the environment, then lets flags of the sub-command override it.
+func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
+	c := Config{
+		Addr:                 Env("SECURELINK_ADDR", ":8080"),
+		BaseURL:              Env("SECURELINK_BASE_URL", "http://localhost:8080"),
 		DatabaseURL:          os.Getenv("DATABASE_URL"),
 		Secret:               os.Getenv("SECURELINK_SECRET"),
 		SMTPURL:              os.Getenv("SMTP_URL"),
-		SMTPFrom:             env("SMTP_FROM", "SecureLink <no-reply@securelink.local>"),
-		PSP:                  env("PSP", "testgateway"),
+		SMTPFrom:             Env("SMTP_FROM", "SecureLink <no-reply@securelink.local>"),
+		PSP:                  Env("PSP", "testgateway"),
 		GatewayURL:           os.Getenv("SECURELINK_GATEWAY_URL"),
 		GatewaySecret:        os.Getenv("SECURELINK_GATEWAY_SECRET"),
 		StripeSecretKey:      os.Getenv("STRIPE_SECRET_KEY"),
@@ -60,7 +61,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		WebhookAllowPrivate:  envBool("SECURELINK_WEBHOOK_ALLOW_PRIVATE"),
 		SeedDemo:             envBool("SECURELINK_SEED_DEMO"),
 		TrustProxy:           envBool("SECURELINK_TRUST_PROXY"),
-		LogLevel:             env("SECURELINK_LOG_LEVEL", "info"),
+		LogLevel:             Env("SECURELINK_LOG_LEVEL", "info"),
 		SessionTTL:           12 * time.Hour,
 	}
 	if v := os.Getenv("SECURELINK_SESSION_TTL"); v != "" {
@@ -88,8 +89,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	return c, nil
 }
 
-// loopbackURL is how this process reaches its own listener (for the built-in gateway).
-func loopbackURL(addr string) string {
+// LoopbackURL is how this process reaches its own listener (for the built-in gateway).
+func LoopbackURL(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "http://127.0.0.1:8080"

@@ -1,4 +1,6 @@
-package main
+// Package wiring builds the whole product from a Config: the database, every use case, the payment
+// provider, the HTTP server and the background jobs. The command and the black-box tests share it.
+package wiring
 
 import (
 	"context"
@@ -25,31 +27,31 @@ import (
 	"securelink/internal/store"
 )
 
-// app is every dependency, wired once.
-type app struct {
-	cfg       config
-	db        *store.DB
-	merchants *merchants.Service
-	invoices  *invoices.Service
-	audit     *audit.Log
-	idem      *store.Idempotency
-	provider  psp.Provider
-	gateway   *testgateway.Server
-	server    *api.Server
-	registry  *prometheus.Registry
-	jobs      []job
+// App is every dependency, wired once.
+type App struct {
+	Cfg       Config
+	DB        *store.DB
+	Merchants *merchants.Service
+	Invoices  *invoices.Service
+	Audit     *audit.Log
+	Idem      *store.Idempotency
+	Provider  psp.Provider
+	Gateway   *testgateway.Server
+	Server    *api.Server
+	Registry  *prometheus.Registry
+	Jobs      []Job
 }
 
-// job is background work run every Every on each replica; the work itself coordinates replicas
+// Job is background work run every Every on each replica; the work itself coordinates replicas
 // through the database (conditional updates, SKIP LOCKED), never through memory.
-type job struct {
+type Job struct {
 	Name  string
 	Every time.Duration
 	Run   func(ctx context.Context) error
 }
 
-// openDB opens and migrates the database.
-func openDB(ctx context.Context, cfg config) (*store.DB, error) {
+// OpenDB opens and migrates the database.
+func OpenDB(ctx context.Context, cfg Config) (*store.DB, error) {
 	db, err := store.Open(cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -61,16 +63,22 @@ func openDB(ctx context.Context, cfg config) (*store.DB, error) {
 	return db, nil
 }
 
-// newApp wires the whole product.
-func newApp(ctx context.Context, cfg config) (*app, error) {
-	db, err := openDB(ctx, cfg)
+// New opens (and migrates) the database and wires the whole product.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	db, err := OpenDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, db: db, registry: prometheus.NewRegistry()}
-	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.PSP == "" {
+		cfg.PSP = "testgateway"
+	}
+	a := &App{Cfg: cfg, DB: db, Registry: prometheus.NewRegistry()}
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	invoicesCreated := prometheus.NewCounter(prometheus.CounterOpts{Name: "securelink_invoices_created_total", Help: "Invoices created."})
-	a.registry.MustRegister(invoicesCreated)
+	a.Registry.MustRegister(invoicesCreated)
 
 	settings := &store.Settings{DB: db}
 	secret := cfg.Secret
@@ -79,32 +87,32 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 			return nil, err
 		}
 	}
-	a.audit = &audit.Log{Store: &store.Audit{DB: db}}
-	a.merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.audit, BaseURL: cfg.BaseURL,
+	a.Audit = &audit.Log{Store: &store.Audit{DB: db}}
+	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL,
 		LoginMaxFailures: 10, LoginWindow: 15 * time.Minute}
-	a.invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc}
-	a.idem = &store.Idempotency{DB: db}
+	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc}
+	a.Idem = &store.Idempotency{DB: db}
 
 	if err := a.wireProvider(ctx, settings); err != nil {
 		return nil, err
 	}
 	d := api.Deps{
-		BaseURL: cfg.BaseURL, DB: db, Merchants: a.merchants, Invoices: a.invoices, Audit: a.audit,
+		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.idem, Provider: a.provider.ClientConfig(), Registry: a.registry,
+		Idempotency: a.Idem, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
 		PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
-	if a.gateway != nil {
-		d.Gateway = a.gateway.Mount()
+	if a.Gateway != nil {
+		d.Gateway = a.Gateway.Mount()
 	}
-	a.server = api.New(d)
-	a.jobs = []job{
+	a.Server = api.New(d)
+	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: func(ctx context.Context) error {
-			_, err := a.invoices.ExpireDue(ctx)
+			_, err := a.Invoices.ExpireDue(ctx)
 			return err
 		}},
 		{Name: "purge idempotency keys", Every: time.Hour, Run: func(ctx context.Context) error {
-			_, err := a.idem.Purge(ctx, time.Now().Add(-25*time.Hour))
+			_, err := a.Idem.Purge(ctx, time.Now().Add(-25*time.Hour))
 			return err
 		}},
 	}
@@ -113,14 +121,14 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 
 // wireProvider sets up the payment provider: Stripe, or the test gateway (in this process unless
 // SECURELINK_GATEWAY_URL points at a separately running one).
-func (a *app) wireProvider(ctx context.Context, settings *store.Settings) error {
-	cfg := a.cfg
+func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error {
+	cfg := a.Cfg
 	if cfg.PSP == "stripe" {
 		p, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, PublishableKey: cfg.StripePublishableKey, WebhookSecret: cfg.StripeWebhookSecret})
 		if err != nil {
 			return err
 		}
-		a.provider = p
+		a.Provider = p
 		return nil
 	}
 	key := cfg.GatewaySecret
@@ -132,17 +140,17 @@ func (a *app) wireProvider(ctx context.Context, settings *store.Settings) error 
 	}
 	base, public := cfg.GatewayURL, cfg.GatewayURL
 	if base == "" {
-		a.gateway = testgateway.NewServer(testgateway.Config{SecretKey: key, PublicURL: cfg.BaseURL})
-		base, public = loopbackURL(cfg.Addr), cfg.BaseURL
+		a.Gateway = testgateway.NewServer(testgateway.Config{SecretKey: key, PublicURL: cfg.BaseURL})
+		base, public = LoopbackURL(cfg.Addr), cfg.BaseURL
 	}
-	a.provider = testgateway.NewClient(testgateway.ClientOptions{BaseURL: base, PublicURL: public, SecretKey: key,
+	a.Provider = testgateway.NewClient(testgateway.ClientOptions{BaseURL: base, PublicURL: public, SecretKey: key,
 		HTTPClient: &http.Client{Timeout: 20 * time.Second}})
 	return nil
 }
 
-// runJobs runs every background job until ctx ends.
-func (a *app) runJobs(ctx context.Context) {
-	for _, j := range a.jobs {
+// RunJobs runs every background job until ctx ends.
+func (a *App) RunJobs(ctx context.Context) {
+	for _, j := range a.Jobs {
 		go func() {
 			t := time.NewTicker(j.Every)
 			defer t.Stop()
@@ -160,17 +168,18 @@ func (a *app) runJobs(ctx context.Context) {
 	}
 }
 
-// close releases the database and the gateway.
-func (a *app) close() {
-	if a.gateway != nil {
-		a.gateway.Close()
+// Close releases the database and the gateway.
+func (a *App) Close() {
+	if a.Gateway != nil {
+		a.Gateway.Close()
 	}
-	if err := a.db.Close(); err != nil {
+	if err := a.DB.Close(); err != nil {
 		slog.Error("closing database", "err", err)
 	}
 }
 
-func describeProvider(p psp.Provider) string {
+// DescribeProvider names the provider for the start-up log.
+func DescribeProvider(p psp.Provider) string {
 	c := p.ClientConfig()
 	if c.TokenizeURL != "" {
 		return fmt.Sprintf("%s (cards tokenised at %s)", c.Name, c.TokenizeURL)
