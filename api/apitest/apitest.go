@@ -122,7 +122,7 @@ func (m Merchant) Auth() Header { return Header{"Authorization", "Bearer " + m.A
 func (e *Env) NewMerchant(t testing.TB, name string) Merchant {
 	t.Helper()
 	ctx := context.Background()
-	email := strings.ToLower("owner-"+strings.ReplaceAll(domain.NewToken(6), "_", "x")+"@example.com")
+	email := strings.ToLower("owner-" + strings.ReplaceAll(domain.NewToken(6), "_", "x") + "@example.com")
 	cr, err := e.App.Merchants.CreateMerchant(ctx, merchants.NewMerchant{Name: name, Email: email})
 	if err != nil {
 		t.Fatalf("create merchant: %v", err)
