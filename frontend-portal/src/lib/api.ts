@@ -1,7 +1,8 @@
 // The one HTTP client of the portal: openapi-fetch over the API's types, with the session rules as middleware.
 import createClient, { type Middleware } from 'openapi-fetch';
+import type { pendingPaths } from './api-pending';
 import type { paths } from './api-types';
-import type { ApiErrorBody } from './models';
+import type { ApiErrorBody, Present } from './models';
 
 /** The CSRF token from the last login or GET /me; every unsafe request made with the cookie carries it. */
 let csrfToken = '';
@@ -36,7 +37,7 @@ const sessionMiddleware: Middleware = {
   },
 };
 
-export const api = createClient<paths>({
+export const api = createClient<paths & pendingPaths>({
   baseUrl: '/api/v1',
   credentials: 'same-origin',
   headers: { Accept: 'application/json' },
@@ -64,8 +65,11 @@ export class ApiError extends Error {
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
-/** Turns an openapi-fetch result into the data or a thrown ApiError, so services read like plain calls. */
-export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+/**
+ * Turns an openapi-fetch result into the data or a thrown ApiError, so services read like plain calls.
+ * The data is typed with every field present (see Present in models.ts).
+ */
+export async function unwrap<T>(call: Promise<Result<T>>): Promise<Present<T>> {
   let r: Result<T>;
   try {
     r = await call;
@@ -73,7 +77,7 @@ export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
     throw new ApiError(0, { error: { type: 'network_error', code: 'network_error', message: String(cause) } });
   }
   if (!r.response.ok) throw new ApiError(r.response.status, r.error);
-  return r.data as T;
+  return r.data as Present<T>;
 }
 
 /** A fresh idempotency key for one user action, so a retried click never charges or refunds twice. */

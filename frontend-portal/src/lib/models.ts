@@ -1,30 +1,42 @@
 // The one place that names the API's schemas for the rest of the portal, so a rename in openapi.yaml touches only this file.
+import type { pendingSchemas } from './api-pending';
 import type { components } from './api-types';
 
 type S = components['schemas'];
 
-export type ApiErrorBody = S['Error'];
-export type User = S['User'];
-export type Merchant = S['Merchant'];
-export type MerchantUpdate = S['MerchantUpdate'];
-export type Session = S['Session'];
-export type InvitationInfo = S['InvitationInfo'];
-export type Invitation = S['Invitation'];
-export type ApiKey = S['APIKey'];
-export type Invoice = S['Invoice'];
-export type InvoiceStatus = S['InvoiceStatus'];
-export type InvoiceLine = S['InvoiceLine'];
+/**
+ * The generated schemas mark every property optional, because the swag annotations declare none required.
+ * Responses always carry their fields (docs/api-contract.md), so the portal reads them as present;
+ * fields the server omits when empty are still read defensively (`?? []`, `|| '—'`).
+ */
+export type Present<T> = T extends (infer U)[]
+  ? Present<U>[]
+  : T extends object
+    ? { [K in keyof T]-?: Present<Exclude<T[K], undefined>> }
+    : T;
+
+export type ApiErrorBody = S['api.ErrorBody'];
+export type User = Present<S['User']>;
+export type Merchant = Present<S['Merchant']>;
+export type MerchantUpdate = S['MerchantPatch'];
+export type Session = Present<S['Session']>;
+export type InvitationInfo = Present<S['Invitation']>;
+export type Invitation = Present<S['InviteUserResponse']>;
+export type ApiKey = Present<S['APIKey']>;
+export type Invoice = Present<S['Invoice']>;
+export type InvoiceStatus = Invoice['status'];
+export type InvoiceLine = Present<S['InvoiceLine']>;
 export type CreateInvoiceRequest = S['CreateInvoiceRequest'];
-export type Customer = S['Customer'];
-export type Link = S['Link'];
-export type Payment = S['Payment'];
-export type PaymentStatus = S['PaymentStatus'];
-export type Transaction = S['Transaction'];
-export type Refund = S['Refund'];
-export type Email = S['Email'];
-export type WebhookEndpoint = S['WebhookEndpoint'];
-export type Locale = S['Locale'];
-export type CaptureMode = S['CaptureMode'];
+export type Customer = Present<S['Customer']>;
+export type Link = Present<S['Link']>;
+export type Payment = Present<S['Payment']>;
+export type PaymentStatus = Payment['status'];
+export type Transaction = Present<S['Transaction']>;
+export type Refund = Present<S['Refund']>;
+export type Email = Present<pendingSchemas['Email']>;
+export type WebhookEndpoint = Present<pendingSchemas['WebhookEndpoint']>;
+export type Locale = Invoice['locale'];
+export type CaptureMode = Invoice['capture_mode'];
 
 export const invoiceStatuses: InvoiceStatus[] = [
   'open',

@@ -4,7 +4,7 @@ import type { ApiKey } from '../models';
 import type { Page } from './invoices';
 
 export const apiKeyService = {
-  list: () => unwrap<Page<ApiKey>>(api.GET('/api-keys', { params: { query: { limit: 100 } } })),
-  create: (name: string) => unwrap<ApiKey>(api.POST('/api-keys', { body: { name } })),
-  revoke: (id: string) => unwrap<ApiKey>(api.DELETE('/api-keys/{id}', { params: { path: { id } } })),
+  list: () => unwrap(api.GET('/api-keys')),
+  create: (name: string) => unwrap(api.POST('/api-keys', { body: { name } })),
+  revoke: (id: string) => unwrap(api.DELETE('/api-keys/{id}', { params: { path: { id } } })),
 };

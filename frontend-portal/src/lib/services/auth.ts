@@ -4,11 +4,11 @@ import type { InvitationInfo, Session } from '../models';
 
 export const authService = {
   login: (email: string, password: string) =>
-    unwrap<Session>(api.POST('/auth/login', { body: { email, password } })),
-  logout: () => unwrap<unknown>(api.POST('/auth/logout')),
-  me: () => unwrap<Session>(api.GET('/me')),
+    unwrap(api.POST('/auth/login', { body: { email, password } })),
+  logout: () => unwrap(api.POST('/auth/logout')),
+  me: () => unwrap(api.GET('/me')),
   invitation: (token: string) =>
-    unwrap<InvitationInfo>(api.GET('/auth/invitations/{token}', { params: { path: { token } } })),
+    unwrap(api.GET('/auth/invitations/{token}', { params: { path: { token } } })),
   acceptInvitation: (token: string, password: string, name?: string) =>
-    unwrap<Session>(api.POST('/auth/invitations/accept', { body: { token, password, ...(name ? { name } : {}) } })),
+    unwrap(api.POST('/auth/invitations/accept', { body: { token, password, ...(name ? { name } : {}) } })),
 };

@@ -5,5 +5,5 @@ import type { Page } from './invoices';
 
 export const emailService = {
   list: (starting_after?: string) =>
-    unwrap<Page<Email>>(api.GET('/emails', { params: { query: { limit: 50, starting_after } } })),
+    unwrap(api.GET('/emails', { params: { query: { limit: 50, starting_after } } })),
 };

@@ -13,7 +13,7 @@ export type Page<T> = { data: T[]; has_more: boolean };
 
 export const invoiceService = {
   list: (filter: InvoiceFilter, page: { limit?: number; starting_after?: string } = {}) =>
-    unwrap<Page<Invoice>>(api.GET('/invoices', { params: { query: { ...filter, ...page } } })),
+    unwrap(api.GET('/invoices', { params: { query: { ...filter, ...page } } })),
 
   /** Every invoice matching the filter, following the cursor page by page (for the CSV export). */
   async listAll(filter: InvoiceFilter, onProgress?: (count: number) => void): Promise<Invoice[]> {
@@ -30,18 +30,18 @@ export const invoiceService = {
     return all;
   },
 
-  get: (id: string) => unwrap<Invoice>(api.GET('/invoices/{id}', { params: { path: { id } } })),
+  get: (id: string) => unwrap(api.GET('/invoices/{id}', { params: { path: { id } } })),
 
   create: (body: CreateInvoiceRequest, key = idempotencyKey()) =>
-    unwrap<Invoice>(api.POST('/invoices', { body, params: { header: { 'Idempotency-Key': key } } })),
+    unwrap(api.POST('/invoices', { body, params: { header: { 'Idempotency-Key': key } } })),
 
-  cancel: (id: string) => unwrap<Invoice>(api.POST('/invoices/{id}/cancel', { params: { path: { id } } })),
+  cancel: (id: string) => unwrap(api.POST('/invoices/{id}/cancel', { params: { path: { id } } })),
 
-  send: (id: string) => unwrap<{ email_id: string; status: string }>(api.POST('/invoices/{id}/send', { params: { path: { id } } })),
+  send: (id: string) => unwrap(api.POST('/invoices/{id}/send', { params: { path: { id } } })),
 
   newLink: (id: string, expiresAt?: string) =>
-    unwrap<Link>(api.POST('/invoices/{id}/links', { params: { path: { id } }, body: expiresAt ? { expires_at: expiresAt } : {} })),
+    unwrap(api.POST('/invoices/{id}/links', { params: { path: { id } }, body: expiresAt ? { expires_at: expiresAt } : {} })),
 
   deactivateLink: (linkId: string) =>
-    unwrap<Link>(api.POST('/links/{id}/deactivate', { params: { path: { id: linkId } } })),
+    unwrap(api.POST('/links/{id}/deactivate', { params: { path: { id: linkId } } })),
 };

@@ -3,6 +3,6 @@ import { api, unwrap } from '../api';
 import type { Merchant, MerchantUpdate } from '../models';
 
 export const merchantService = {
-  get: () => unwrap<Merchant>(api.GET('/merchant')),
-  update: (body: MerchantUpdate) => unwrap<Merchant>(api.PATCH('/merchant', { body })),
+  get: () => unwrap(api.GET('/merchant')),
+  update: (body: MerchantUpdate) => unwrap(api.PATCH('/merchant', { body })),
 };

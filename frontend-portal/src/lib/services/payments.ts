@@ -5,12 +5,12 @@ import type { Page } from './invoices';
 
 export const paymentService = {
   list: (query: { status?: PaymentStatus; limit?: number; starting_after?: string } = {}) =>
-    unwrap<Page<Payment>>(api.GET('/payments', { params: { query } })),
+    unwrap(api.GET('/payments', { params: { query } })),
 
-  get: (id: string) => unwrap<Payment>(api.GET('/payments/{id}', { params: { path: { id } } })),
+  get: (id: string) => unwrap(api.GET('/payments/{id}', { params: { path: { id } } })),
 
   capture: (id: string, amount?: number, key = idempotencyKey()) =>
-    unwrap<Payment>(
+    unwrap(
       api.POST('/payments/{id}/capture', {
         params: { path: { id }, header: { 'Idempotency-Key': key } },
         body: amount === undefined ? {} : { amount },
@@ -18,10 +18,10 @@ export const paymentService = {
     ),
 
   void: (id: string, key = idempotencyKey()) =>
-    unwrap<Payment>(api.POST('/payments/{id}/void', { params: { path: { id }, header: { 'Idempotency-Key': key } } })),
+    unwrap(api.POST('/payments/{id}/void', { params: { path: { id }, header: { 'Idempotency-Key': key } } })),
 
   refund: (id: string, amount?: number, reason?: string, key = idempotencyKey()) =>
-    unwrap<Refund>(
+    unwrap(
       api.POST('/payments/{id}/refunds', {
         params: { path: { id }, header: { 'Idempotency-Key': key } },
         body: { ...(amount === undefined ? {} : { amount }), ...(reason ? { reason } : {}) },

@@ -4,7 +4,7 @@ import type { Invitation, User } from '../models';
 import type { Page } from './invoices';
 
 export const userService = {
-  list: () => unwrap<Page<User>>(api.GET('/users', { params: { query: { limit: 100 } } })),
+  list: () => unwrap(api.GET('/users')),
   invite: (email: string, name?: string) =>
-    unwrap<Invitation>(api.POST('/users/invitations', { body: { email, role: 'staff', ...(name ? { name } : {}) } })),
+    unwrap(api.POST('/users/invitations', { body: { email, role: 'staff', ...(name ? { name } : {}) } })),
 };

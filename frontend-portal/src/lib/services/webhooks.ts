@@ -17,8 +17,8 @@ export const webhookEventTypes = [
 ];
 
 export const webhookService = {
-  list: () => unwrap<Page<WebhookEndpoint>>(api.GET('/webhook-endpoints', { params: { query: { limit: 100 } } })),
+  list: () => unwrap(api.GET('/webhook-endpoints', { params: { query: { limit: 100 } } })),
   create: (url: string, enabled_events: string[], description?: string) =>
-    unwrap<WebhookEndpoint>(api.POST('/webhook-endpoints', { body: { url, enabled_events, ...(description ? { description } : {}) } })),
-  remove: (id: string) => unwrap<WebhookEndpoint>(api.DELETE('/webhook-endpoints/{id}', { params: { path: { id } } })),
+    unwrap(api.POST('/webhook-endpoints', { body: { url, enabled_events, ...(description ? { description } : {}) } })),
+  remove: (id: string) => unwrap(api.DELETE('/webhook-endpoints/{id}', { params: { path: { id } } })),
 };
