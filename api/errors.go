@@ -13,7 +13,7 @@ import (
 // ErrorBody is the error object every failure answers with.
 type ErrorBody struct {
 	Error ErrorObject `json:"error"`
-}
+} // @name ErrorResponse
 
 // ErrorObject describes one failure.
 type ErrorObject struct {
@@ -28,7 +28,7 @@ type ErrorObject struct {
 	Param string `json:"param,omitempty" example:"currency"`
 	// RequestID identifies the request in our logs.
 	RequestID string `json:"request_id" example:"req_8f3kq0a1b2c3d4e5"`
-} // @name Error
+} // @name ErrorDetail
 
 // statusOf maps an error kind to its HTTP status and error type.
 func statusOf(e *apperr.Error) (int, string) {

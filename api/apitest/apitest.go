@@ -8,9 +8,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +24,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"securelink"
+	"securelink/api"
 	"securelink/api/wiring"
 	"securelink/internal/domain"
 	"securelink/internal/merchants"
@@ -66,9 +69,45 @@ func loadSpec() (*openapi3.T, error) {
 	return specDoc, specErr
 }
 
+// quietLogs keeps request logs out of test output unless SECURELINK_TEST_LOGS is set.
+func quietLogs() {
+	if os.Getenv("SECURELINK_TEST_LOGS") == "" {
+		slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	}
+}
+
+// CaptureLogs sends every log line of the product to the returned buffer until the test ends.
+func CaptureLogs(t testing.TB) *SafeBuffer {
+	buf := &SafeBuffer{}
+	prev := slog.Default()
+	slog.SetDefault(slog.New(api.LogHandler{Handler: slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})}))
+	t.Cleanup(func() { slog.SetDefault(prev) })
+	return buf
+}
+
+// SafeBuffer is a bytes.Buffer safe for concurrent writers.
+type SafeBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *SafeBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (b *SafeBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 // New starts the product on a loopback port with a fresh database of the dialect.
 func New(t testing.TB, dialect string, opts ...Option) *Env {
 	t.Helper()
+	quietLogs()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)

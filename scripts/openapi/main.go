@@ -39,6 +39,7 @@ func convert(in, out string) error {
 		return fmt.Errorf("convert: %w", err)
 	}
 	v3.Servers = openapi3.Servers{{URL: "/api/v1"}}
+	addDefaultErrors(v3)
 	if err := v3.Validate(openapi3.NewLoader().Context); err != nil {
 		return fmt.Errorf("the converted document is invalid: %w", err)
 	}
@@ -59,4 +60,19 @@ func convert(in, out string) error {
 		return err
 	}
 	return os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+// addDefaultErrors documents that every operation answers any status it does not list with the
+// error object (401 without credentials, 403 without the CSRF token, 429, 5xx…).
+func addDefaultErrors(doc *openapi3.T) {
+	ref := &openapi3.ResponseRef{Value: openapi3.NewResponse().
+		WithDescription("Any other status: the error object.").
+		WithJSONSchemaRef(&openapi3.SchemaRef{Ref: "#/components/schemas/ErrorResponse", Value: doc.Components.Schemas["ErrorResponse"].Value})}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.Responses.Value("default") == nil {
+				op.Responses.Set("default", ref)
+			}
+		}
+	}
 }
