@@ -7,7 +7,7 @@ import type { components } from './api-types';
 
 type S = components['schemas'];
 type Json<T> = { content: { 'application/json': T } };
-type ErrorResponse = Json<S['api.ErrorBody']>;
+type ErrorResponse = Json<S['ErrorResponse']>;
 type Errors = { 400: ErrorResponse; 404: ErrorResponse; 409: ErrorResponse; 422: ErrorResponse };
 type ListQuery = { limit?: number; starting_after?: string };
 type IdPath = { path: { id: string } };

@@ -15,7 +15,7 @@ export type Present<T> = T extends (infer U)[]
     ? { [K in keyof T]-?: Present<Exclude<T[K], undefined>> }
     : T;
 
-export type ApiErrorBody = S['api.ErrorBody'];
+export type ApiErrorBody = S['ErrorResponse'];
 export type User = Present<S['User']>;
 export type Merchant = Present<S['Merchant']>;
 export type MerchantUpdate = S['MerchantPatch'];
