@@ -1,0 +1,303 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/invoices"
+	"securelink/internal/psp"
+)
+
+// PayInput is what the payer sends to pay through a link.
+type PayInput struct {
+	TermsAccepted bool
+	PaymentToken  string
+	ClientIP      string
+	// IdempotencyKey is the payer's key for this attempt (the HTTP layer replays answers by it).
+	IdempotencyKey string
+}
+
+// maxPaymentTokenLen caps the PSP token a payer may send.
+const maxPaymentTokenLen = 255
+
+// Pay starts a payment through a link: the attempt is stored (and the invoice moved to processing)
+// before the PSP is called, so a concurrent attempt is refused without a second charge.
+func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, error) {
+	co, err := s.Links.ResolveLink(ctx, token)
+	if err != nil {
+		return Payment{}, err
+	}
+	if !in.TermsAccepted {
+		return Payment{}, apperr.Invalid("terms_accepted", "terms_not_accepted", "The payer must accept the terms: send terms_accepted: true.")
+	}
+	tok := strings.TrimSpace(in.PaymentToken)
+	if tok == "" || len(tok) > maxPaymentTokenLen {
+		return Payment{}, apperr.Invalid("payment_token", "invalid_payment_token", "payment_token must be the card token from the payment provider (at most %d characters).", maxPaymentTokenLen)
+	}
+	if err := payable(co); err != nil {
+		return Payment{}, err
+	}
+	now := s.now()
+	if err := s.checkFailures(ctx, co.Link.ID, in.ClientIP, now); err != nil {
+		return Payment{}, err
+	}
+
+	inv := co.Invoice
+	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID, LinkID: co.Link.ID,
+		Status: domain.PaymentProcessing, Amount: inv.AmountTotal, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
+		PSP: s.Provider.Name(), PSPToken: tok, Description: "Invoice " + inv.Number,
+		TermsAcceptedAt: now, TermsIP: in.ClientIP, ClientIP: in.ClientIP, CreatedAt: now, UpdatedAt: now}
+	p.IdempotencyKey = p.ID + ":authorize"
+	p.ReturnURL = strings.TrimRight(s.BaseURL, "/") + "/pay/" + url.PathEscape(token) + "?payment=" + p.ID
+	typ := domain.TxnAuthorize
+	if inv.CaptureMode == domain.CaptureAutomatic {
+		typ = domain.TxnSale
+	}
+	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, PaymentID: p.ID, Type: typ,
+		Amount: p.Amount, Currency: p.Currency, Result: domain.TxnPending, Actor: string(domain.ActorPayer),
+		IdempotencyKey: p.IdempotencyKey, CreatedAt: now, UpdatedAt: now, NextAttemptAt: now.Add(s.staleAfter())}
+
+	// The attempt is saved before the PSP hears of it; losing this race means another attempt runs.
+	if err := s.Store.BeginPayment(ctx, p, txn, now); err != nil {
+		if !errors.Is(err, apperr.ErrConflict) {
+			return Payment{}, err
+		}
+		again, rerr := s.Links.ResolveLink(ctx, token)
+		if rerr != nil {
+			return Payment{}, rerr
+		}
+		if perr := payable(again); perr != nil {
+			return Payment{}, perr
+		}
+		return Payment{}, errInProgress()
+	}
+
+	// The PSP call runs to its end even if the payer goes away: its answer must be recorded.
+	pctx := context.WithoutCancel(ctx)
+	res, perr := s.Provider.Authorize(pctx, s.authorizeRequest(p))
+	return s.recordAuthorization(pctx, p, txn, inv, res, perr)
+}
+
+// authorizeRequest is the PSP request of a payment, rebuilt identically by reconciliation.
+func (s *Service) authorizeRequest(p Payment) psp.AuthorizeRequest {
+	return psp.AuthorizeRequest{IdempotencyKey: p.IdempotencyKey, Reference: p.ID, Amount: p.Amount, Currency: p.Currency,
+		PaymentToken: p.PSPToken, Capture: p.CaptureMode == domain.CaptureAutomatic, ReturnURL: p.ReturnURL,
+		Description: p.Description}
+}
+
+func errInProgress() error {
+	return apperr.Conflict("payment_in_progress", "A payment for this invoice is already in progress. Wait for its outcome before trying again.")
+}
+
+// payable explains, as a 409, why a link cannot be paid now.
+func payable(co invoices.Checkout) error {
+	switch co.Invoice.Status {
+	case domain.InvoiceOpen:
+	case domain.InvoiceProcessing:
+		return errInProgress()
+	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded:
+		return apperr.InvalidState("This invoice has already been paid.")
+	case domain.InvoiceCancelled:
+		return apperr.InvalidState("This invoice was cancelled by the merchant and can no longer be paid.")
+	case domain.InvoiceExpired:
+		return apperr.InvalidState("This invoice has expired and can no longer be paid. Ask the merchant for a new link.")
+	default:
+		return apperr.InvalidState("This invoice cannot be paid in status %s.", co.Invoice.Status)
+	}
+	switch co.Link.Status {
+	case domain.LinkActive:
+		return nil
+	case domain.LinkExpired:
+		return apperr.InvalidState("This payment link has expired. Ask the merchant for a new link.")
+	case domain.LinkDeactivated:
+		return apperr.InvalidState("This payment link was deactivated by the merchant. Ask the merchant for a new link.")
+	case domain.LinkCompleted:
+		return apperr.InvalidState("This invoice has already been paid.")
+	}
+	return apperr.InvalidState("This payment link cannot be used in status %s.", co.Link.Status)
+}
+
+// checkFailures refuses attempts after too many failures through the link or from the address.
+func (s *Service) checkFailures(ctx context.Context, linkID, clientIP string, now time.Time) error {
+	window := orDefault(s.FailureWindow, DefaultFailureWindow)
+	perLink, perIP, err := s.Store.CountFailedPayments(ctx, linkID, clientIP, now.Add(-window))
+	if err != nil {
+		return err
+	}
+	if perLink >= orDefault(s.MaxFailuresPerLink, DefaultMaxFailuresPerLink) {
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+			Message: "Too many failed payment attempts through this link. Ask the merchant for a new link."}
+	}
+	if clientIP != "" && perIP >= orDefault(s.MaxFailuresPerIP, DefaultMaxFailuresPerIP) {
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+			Message: "Too many failed payment attempts from your address. Try again in an hour."}
+	}
+	return nil
+}
+
+// recordAuthorization records the PSP's answer to an authorize or sale (or a later Sync of it).
+// An unknown outcome leaves the payment as it is for reconciliation; a refusal or decline fails it.
+func (s *Service) recordAuthorization(ctx context.Context, p Payment, txn Transaction, inv domain.Invoice, res psp.Result, perr error) (Payment, error) {
+	now := s.now()
+	if perr != nil {
+		if !psp.IsRequestError(perr) {
+			slog.WarnContext(ctx, "payment outcome unknown; reconciliation will settle it", "payment", p.ID, "err", perr)
+			return p, nil
+		}
+		var re *psp.RequestError
+		errors.As(perr, &re)
+		res = psp.Result{Outcome: psp.OutcomeDeclined, DeclineCode: psp.DeclineProcessingError,
+			DeclineMessage: "The payment provider refused the payment: " + re.Message}
+		txn.ErrorCode = re.Code
+	}
+	if res.Card != nil {
+		c := *res.Card
+		p.Card = &c
+	}
+	prevRef := p.PSPReference
+	if res.PaymentRef != "" {
+		p.PSPReference = res.PaymentRef
+	}
+	switch res.Outcome {
+	case psp.OutcomeRequiresAction, psp.OutcomePending:
+		status := domain.PaymentProcessing
+		if res.Outcome == psp.OutcomeRequiresAction {
+			status = domain.PaymentRequiresAction
+		}
+		if p.Status == status && p.RedirectURL == res.RedirectURL && p.PSPReference == prevRef {
+			return p, nil
+		}
+		if err := s.Store.MarkInFlight(ctx, p.ID, status, p.PSPReference, res.RedirectURL, p.Card, now); err != nil {
+			return s.settledMeanwhile(ctx, p, err)
+		}
+		p.Status, p.RedirectURL, p.UpdatedAt = status, res.RedirectURL, now
+		return p, nil
+	case psp.OutcomeSucceeded:
+		return s.settleAuthorized(ctx, p, txn, inv, res, now)
+	case psp.OutcomeDeclined:
+		return s.settleDeclined(ctx, p, txn, inv, res, now)
+	}
+	slog.WarnContext(ctx, "payment: unexpected PSP outcome; left for reconciliation", "payment", p.ID, "outcome", res.Outcome)
+	return p, nil
+}
+
+func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transaction, inv domain.Invoice, res psp.Result, now time.Time) (Payment, error) {
+	p.AmountAuthorized = res.AmountAuthorized
+	if p.AmountAuthorized <= 0 || p.AmountAuthorized > p.Amount {
+		p.AmountAuthorized = p.Amount
+	}
+	p.AuthorizedAt = &now
+	p.RedirectURL, p.DeclineCode, p.DeclineMessage = "", "", ""
+	set := AuthSettlement{Txn: txn, CompleteLink: true, At: now}
+	var evType string
+	if res.State == psp.StateCaptured {
+		p.Status = domain.PaymentCaptured
+		p.AmountCaptured = res.AmountCaptured
+		if p.AmountCaptured <= 0 || p.AmountCaptured > p.AmountAuthorized {
+			p.AmountCaptured = p.AmountAuthorized
+		}
+		p.CapturedAt = &now
+		inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
+		set.InvoiceTo, set.AmountPaid, set.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
+		evType = domain.EventPaymentCaptured
+	} else {
+		p.Status = domain.PaymentAuthorized
+		exp := now.Add(s.authorizationTTL())
+		p.AuthorizationExpiresAt = &exp
+		inv.Status = domain.InvoiceAuthorized
+		set.InvoiceTo = domain.InvoiceAuthorized
+		evType = domain.EventPaymentAuthorized
+	}
+	p.UpdatedAt = now
+	set.Payment = p
+	set.Txn.Result, set.Txn.PSPReference = domain.TxnSucceeded, p.PSPReference
+	set.Events = []domain.Event{paymentEvent(evType, p, inv)}
+	if inv.Status == domain.InvoicePaid {
+		set.Events = append(set.Events, invoiceEvent(domain.EventInvoicePaid, inv))
+	}
+	if err := s.Store.SettleAuthorization(ctx, set); err != nil {
+		return s.settledMeanwhile(ctx, p, err)
+	}
+	return p, nil
+}
+
+func (s *Service) settleDeclined(ctx context.Context, p Payment, txn Transaction, inv domain.Invoice, res psp.Result, now time.Time) (Payment, error) {
+	p.Status = domain.PaymentFailed
+	p.DeclineCode = string(res.DeclineCode)
+	if p.DeclineCode == "" {
+		p.DeclineCode = string(psp.DeclineCardDeclined)
+	}
+	p.DeclineMessage = res.DeclineMessage
+	p.RedirectURL = ""
+	p.UpdatedAt = now
+	txn.Result, txn.PSPReference = domain.TxnFailed, p.PSPReference
+	if txn.ErrorCode == "" {
+		txn.ErrorCode = p.DeclineCode
+	}
+	txn.ErrorMessage = p.DeclineMessage
+	set := AuthSettlement{Payment: p, Txn: txn, InvoiceTo: domain.InvoiceOpen, At: now,
+		Events: []domain.Event{paymentEvent(domain.EventPaymentFailed, p, inv)}}
+	if err := s.Store.SettleAuthorization(ctx, set); err != nil {
+		return s.settledMeanwhile(ctx, p, err)
+	}
+	return p, nil
+}
+
+// settledMeanwhile handles a record that lost to another recorder (the payer's own request against
+// reconciliation): the payment as stored is the answer.
+func (s *Service) settledMeanwhile(ctx context.Context, p Payment, err error) (Payment, error) {
+	if !errors.Is(err, apperr.ErrConflict) {
+		return p, err
+	}
+	return s.Store.GetPayment(ctx, p.MerchantID, p.ID)
+}
+
+// Complete settles a payment after the payer returns from 3-D Secure, by asking the PSP.
+func (s *Service) Complete(ctx context.Context, token, paymentID string) (Payment, error) {
+	co, err := s.Links.ResolveLink(ctx, token)
+	if err != nil {
+		return Payment{}, err
+	}
+	p, err := s.Store.GetPayment(ctx, co.Link.MerchantID, paymentID)
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && p.InvoiceID != co.Invoice.ID) {
+		return Payment{}, apperr.NotFound("payment")
+	}
+	if err != nil {
+		return Payment{}, err
+	}
+	if !p.Status.InFlight() || p.PSPReference == "" {
+		return p, nil
+	}
+	pctx := context.WithoutCancel(ctx)
+	return s.syncAuthorization(pctx, p, co.Invoice)
+}
+
+// syncAuthorization asks the PSP for the state of an in-flight payment and records it.
+func (s *Service) syncAuthorization(ctx context.Context, p Payment, inv domain.Invoice) (Payment, error) {
+	txn, err := s.authorizationTxn(ctx, p)
+	if err != nil {
+		return p, err
+	}
+	res, perr := s.Provider.Sync(ctx, p.PSPReference)
+	return s.recordAuthorization(ctx, p, txn, inv, res, perr)
+}
+
+// authorizationTxn finds the authorize or sale transaction of a payment.
+func (s *Service) authorizationTxn(ctx context.Context, p Payment) (Transaction, error) {
+	txns, err := s.Store.ListTransactions(ctx, []string{p.ID})
+	if err != nil {
+		return Transaction{}, err
+	}
+	for _, t := range txns {
+		if t.Type == domain.TxnAuthorize || t.Type == domain.TxnSale {
+			return t, nil
+		}
+	}
+	return Transaction{}, apperr.Internal(errors.New("payments: payment " + p.ID + " has no authorisation transaction"))
+}

@@ -1,0 +1,269 @@
+// Package payments holds the business rules of taking card payments through a PSP: paying through a
+// link (sale or pre-authorisation, 3-D Secure), capturing, voiding and refunding, the reconciliation
+// of operations whose outcome was not recorded, and the expiry of old authorisations.
+//
+// Every money-moving operation follows the same steps: the attempt is stored first (a transaction row
+// in result "pending", with the PSP idempotency key derived from our ids) by a conditional update that
+// reserves the state or amount it needs; only then is the PSP called; its answer is recorded in one
+// database transaction guarded by "the transaction row is still pending". An answer that never came
+// leaves the row pending, and Reconcile repeats the same request with the same key until it settles.
+package payments
+
+import (
+	"context"
+	"time"
+
+	"securelink/internal/domain"
+	"securelink/internal/invoices"
+	"securelink/internal/psp"
+)
+
+// Payment is one attempt to pay an invoice through a PSP.
+type Payment struct {
+	ID                  string
+	MerchantID          string
+	InvoiceID           string
+	LinkID              string
+	Status              domain.PaymentStatus
+	Amount              int64
+	Currency            string
+	CaptureMode         domain.CaptureMode
+	AmountAuthorized    int64
+	AmountCaptured      int64
+	AmountRefunded      int64
+	AmountRefundPending int64
+	Card                *psp.Card // brand, last 4 and expiry only
+	PSP                 string
+	PSPReference        string
+	// PSPToken is the single-use card token the payer's browser obtained from the PSP; it is kept so
+	// that reconciliation can repeat the exact Authorize request (the PSP answers it from its store).
+	PSPToken        string
+	IdempotencyKey  string
+	ReturnURL       string
+	Description     string
+	RedirectURL     string
+	DeclineCode     string
+	DeclineMessage  string
+	PendingOp       domain.TransactionType // capture or void while one runs, else empty
+	TermsAcceptedAt time.Time
+	TermsIP         string
+	ClientIP        string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	AuthorizedAt    *time.Time
+	// AuthorizationExpiresAt is when an uncaptured authorisation is voided by the background job.
+	AuthorizationExpiresAt *time.Time
+	CapturedAt             *time.Time
+	VoidedAt               *time.Time
+}
+
+// Refundable is what may still be refunded: captured minus refunded and reserved.
+func (p Payment) Refundable() int64 { return p.AmountCaptured - p.AmountRefunded - p.AmountRefundPending }
+
+// PaidAt is when the payer's money was taken or reserved.
+func (p Payment) PaidAt() *time.Time {
+	if p.CapturedAt != nil {
+		return p.CapturedAt
+	}
+	return p.AuthorizedAt
+}
+
+// Transaction is one PSP operation on a payment.
+type Transaction struct {
+	ID             string
+	MerchantID     string
+	PaymentID      string
+	RefundID       string
+	Type           domain.TransactionType
+	Amount         int64
+	Currency       string
+	Result         domain.TransactionResult
+	PSPReference   string
+	ErrorCode      string
+	ErrorMessage   string
+	Actor          string // usr_…, key_…, payer or system
+	IdempotencyKey string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	NextAttemptAt  time.Time
+}
+
+// Refund is money returned to the payer.
+type Refund struct {
+	ID             string
+	MerchantID     string
+	PaymentID      string
+	InvoiceID      string
+	Amount         int64
+	Currency       string
+	Reason         string
+	Status         domain.RefundStatus
+	FailureCode    string
+	FailureMessage string
+	PSPReference   string
+	Actor          string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Filter narrows a list of payments.
+type Filter struct {
+	Status    domain.PaymentStatus
+	InvoiceID string
+	Page      domain.Page
+}
+
+// AuthSettlement is the final outcome of an authorize or sale, recorded in one transaction.
+type AuthSettlement struct {
+	// Payment is the payment as it becomes; the store writes its status, amounts, card, PSP reference,
+	// decline and times, only while it is still processing or requires_action.
+	Payment Payment
+	Txn     Transaction // ID, Result, PSPReference, ErrorCode, ErrorMessage
+	// InvoiceTo is the invoice's new status (open after a decline, authorized or paid), moved only
+	// from processing; AmountPaid and PaidAt go with paid.
+	InvoiceTo  domain.InvoiceStatus
+	AmountPaid int64
+	PaidAt     *time.Time
+	// CompleteLink closes the invoice's active link as completed.
+	CompleteLink bool
+	Events       []domain.Event
+	At           time.Time
+}
+
+// OpSettlement is the outcome of a capture or void, recorded in one transaction.
+type OpSettlement struct {
+	MerchantID string
+	PaymentID  string
+	InvoiceID  string
+	Op         domain.TransactionType
+	Txn        Transaction
+	// Succeeded moves the payment to Status (captured or voided) and the invoice from authorized to
+	// InvoiceTo; otherwise only the operation lock is released.
+	Succeeded      bool
+	Status         domain.PaymentStatus
+	AmountCaptured int64
+	InvoiceTo      domain.InvoiceStatus
+	AmountPaid     int64
+	Events         []domain.Event
+	At             time.Time
+}
+
+// RefundSettlement is the outcome of a refund, recorded in one transaction.
+type RefundSettlement struct {
+	Refund    Refund // ID, PaymentID, InvoiceID, Amount, Status, FailureCode, FailureMessage, PSPReference
+	Txn       Transaction
+	Succeeded bool
+	Events    []domain.Event
+	At        time.Time
+}
+
+// Store is the storage this package needs. Every method that records an outcome answers
+// apperr.ErrConflict when the transaction row is no longer pending (someone else recorded it).
+type Store interface {
+	GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
+	// CountFailedPayments counts failed payments through a link (ever) and from a client address
+	// since a time, so that every replica sees the same counts.
+	CountFailedPayments(ctx context.Context, linkID, clientIP string, since time.Time) (perLink, perIP int64, err error)
+	// BeginPayment moves the invoice from open to processing, only while its link is active and
+	// unexpired, and inserts the payment and its pending transaction, in one transaction. It answers
+	// apperr.ErrConflict when the invoice is not open (another attempt won) or the link is closed.
+	BeginPayment(ctx context.Context, p Payment, t Transaction, at time.Time) error
+	// MarkInFlight records a PSP answer that is not final: requires_action with its redirect URL, or
+	// still processing with the PSP's reference. Only from processing or requires_action.
+	MarkInFlight(ctx context.Context, paymentID string, status domain.PaymentStatus, pspRef, redirectURL string, card *psp.Card, at time.Time) error
+	SettleAuthorization(ctx context.Context, s AuthSettlement) error
+
+	// BeginOperation takes the payment's operation lock for a capture or void (only from authorized
+	// with no operation running) and inserts the pending transaction; apperr.ErrConflict otherwise.
+	BeginOperation(ctx context.Context, merchantID, paymentID string, t Transaction) error
+	SettleOperation(ctx context.Context, s OpSettlement) error
+	// ReserveRefund adds the refund's amount to the payment's pending refunds only while refunded +
+	// pending + amount stays within captured, and inserts the refund and its pending transaction.
+	ReserveRefund(ctx context.Context, r Refund, t Transaction) error
+	SettleRefund(ctx context.Context, s RefundSettlement) error
+
+	GetPayment(ctx context.Context, merchantID, id string) (Payment, error)
+	ListPayments(ctx context.Context, merchantID string, f Filter) ([]Payment, bool, error)
+	ListTransactions(ctx context.Context, paymentIDs []string) ([]Transaction, error)
+	ListRefunds(ctx context.Context, paymentIDs []string) ([]Refund, error)
+	GetRefund(ctx context.Context, merchantID, id string) (Refund, error)
+	GetTransaction(ctx context.Context, id string) (Transaction, error)
+	// SucceededPayment is the invoice's payment that holds or took money.
+	SucceededPayment(ctx context.Context, invoiceID string) (Payment, error)
+
+	// DuePending lists pending transactions whose next attempt is due.
+	DuePending(ctx context.Context, now time.Time, limit int) ([]Transaction, error)
+	// ClaimTransaction moves a due pending transaction's next attempt to until; false when another
+	// worker claimed it first.
+	ClaimTransaction(ctx context.Context, id string, now, until time.Time) (bool, error)
+	// ExpiredAuthorizations lists authorised payments past their authorisation window.
+	ExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]Payment, error)
+}
+
+// LinkResolver finds the link and invoice behind a token (the invoices use case).
+type LinkResolver interface {
+	ResolveLink(ctx context.Context, token string) (invoices.Checkout, error)
+}
+
+// Auditor records who did what.
+type Auditor interface {
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+}
+
+// Defaults of the Service's tunables.
+const (
+	DefaultMaxFailuresPerLink = 10
+	DefaultMaxFailuresPerIP   = 20
+	DefaultFailureWindow      = time.Hour
+	DefaultStaleAfter         = time.Minute
+	DefaultAbandonAfter       = time.Hour
+	DefaultAuthorizationTTL   = 7 * 24 * time.Hour
+	// claimLease is how long a reconciliation worker owns a pending transaction.
+	claimLease = 2 * time.Minute
+)
+
+// Service is the payment use cases.
+type Service struct {
+	Store    Store
+	Links    LinkResolver
+	Provider psp.Provider
+	Audit    Auditor
+	BaseURL  string
+	Now      func() time.Time
+
+	// MaxFailuresPerLink failed attempts through one link, or MaxFailuresPerIP from one client address
+	// within FailureWindow, refuse further attempts with 429 (card-testing defence).
+	MaxFailuresPerLink int64
+	MaxFailuresPerIP   int64
+	FailureWindow      time.Duration
+	// StaleAfter is how long a pending operation is left to its own request before reconciliation
+	// asks the PSP; AbandonAfter is how long a payer may take over 3-D Secure.
+	StaleAfter   time.Duration
+	AbandonAfter time.Duration
+	// AuthorizationTTL is how long an authorisation is held before it is voided.
+	AuthorizationTTL time.Duration
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Microsecond)
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+func orDefault[T int64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func (s *Service) staleAfter() time.Duration { return orDefault(s.StaleAfter, DefaultStaleAfter) }
+func (s *Service) authorizationTTL() time.Duration {
+	return orDefault(s.AuthorizationTTL, DefaultAuthorizationTTL)
+}
+
+// SystemActor is the actor of background work for a merchant.
+func SystemActor(merchantID string) domain.Actor {
+	return domain.Actor{Type: domain.ActorSystem, MerchantID: merchantID}
+}

@@ -1,0 +1,137 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/psp"
+)
+
+// reconcileBatch is how many pending operations one Reconcile round looks at.
+const reconcileBatch = 100
+
+// Reconcile settles operations whose outcome was not recorded (PSP time-out, process killed): a
+// pending transaction older than StaleAfter is claimed (so one replica handles it) and the same
+// request is repeated with the same idempotency key, or the payment is fetched with Sync when the
+// PSP's reference is known. It returns how many operations it settled.
+func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	now := s.now()
+	due, err := s.Store.DuePending(ctx, now, reconcileBatch)
+	if err != nil {
+		return 0, err
+	}
+	settled := 0
+	for _, t := range due {
+		ok, err := s.Store.ClaimTransaction(ctx, t.ID, now, now.Add(claimLease))
+		if err != nil {
+			return settled, err
+		}
+		if !ok {
+			continue // another replica has it
+		}
+		done, err := s.reconcileOne(ctx, t, now)
+		if err != nil {
+			slog.WarnContext(ctx, "reconciliation: operation still unsettled", "transaction", t.ID, "payment", t.PaymentID, "type", t.Type, "err", err)
+			continue
+		}
+		if done {
+			settled++
+		}
+	}
+	return settled, nil
+}
+
+// reconcileOne repeats or syncs one pending operation; done reports whether it is settled now.
+func (s *Service) reconcileOne(ctx context.Context, t Transaction, now time.Time) (bool, error) {
+	p, err := s.Store.GetPayment(ctx, t.MerchantID, t.PaymentID)
+	if err != nil {
+		return false, err
+	}
+	switch t.Type {
+	case domain.TxnAuthorize, domain.TxnSale:
+		return s.reconcileAuthorization(ctx, p, t, now)
+	case domain.TxnCapture, domain.TxnVoid:
+		res, perr := s.callOperation(ctx, p, t)
+		if perr != nil && !psp.IsRequestError(perr) {
+			return false, perr
+		}
+		_, err := s.recordOperation(ctx, p, t, res, perr)
+		var ae *apperr.Error
+		if errors.As(err, &ae) && (ae.Kind == apperr.KindConflict || ae.Kind == apperr.KindCard) {
+			return true, nil // recorded as failed
+		}
+		return err == nil, err
+	case domain.TxnRefund:
+		r, err := s.Store.GetRefund(ctx, t.MerchantID, t.RefundID)
+		if err != nil {
+			return false, err
+		}
+		res, perr := s.Provider.Refund(ctx, s.refundRequest(p, r))
+		if perr != nil && !psp.IsRequestError(perr) {
+			return false, perr
+		}
+		out, err := s.recordRefund(ctx, r, t, res, perr)
+		return err == nil && out.Status != domain.RefundPending, err
+	}
+	return false, fmt.Errorf("payments: reconcile: unknown transaction type %q", t.Type)
+}
+
+func (s *Service) reconcileAuthorization(ctx context.Context, p Payment, t Transaction, now time.Time) (bool, error) {
+	if !p.Status.InFlight() {
+		return false, fmt.Errorf("payments: reconcile: payment %s is %s but its %s is pending", p.ID, p.Status, t.Type)
+	}
+	inv, err := s.Store.GetInvoice(ctx, p.MerchantID, p.InvoiceID)
+	if err != nil {
+		return false, err
+	}
+	var (
+		res  psp.Result
+		perr error
+	)
+	if p.PSPReference != "" {
+		res, perr = s.Provider.Sync(ctx, p.PSPReference)
+	} else {
+		// The PSP answers a repeated request from its store: no second charge.
+		res, perr = s.Provider.Authorize(ctx, s.authorizeRequest(p))
+	}
+	if perr != nil && !psp.IsRequestError(perr) {
+		return false, perr
+	}
+	if perr == nil && res.Outcome == psp.OutcomeRequiresAction && now.Sub(p.CreatedAt) > orDefault(s.AbandonAfter, DefaultAbandonAfter) {
+		// The payer left 3-D Secure unfinished: the attempt fails so that the invoice can be paid again.
+		res.Outcome, res.DeclineCode = psp.OutcomeDeclined, psp.DeclineAuthenticationFailed
+		res.DeclineMessage = "3-D Secure authentication was not completed in time."
+	}
+	out, err := s.recordAuthorization(ctx, p, t, inv, res, perr)
+	if err != nil {
+		return false, err
+	}
+	return !out.Status.InFlight(), nil
+}
+
+// ExpireAuthorizations voids authorisations held longer than AuthorizationTTL (actor system).
+func (s *Service) ExpireAuthorizations(ctx context.Context) (int, error) {
+	due, err := s.Store.ExpiredAuthorizations(ctx, s.now(), reconcileBatch)
+	if err != nil {
+		return 0, err
+	}
+	voided := 0
+	for _, p := range due {
+		_, err := s.Void(ctx, SystemActor(p.MerchantID), p.ID)
+		var ae *apperr.Error
+		switch {
+		case err == nil:
+			voided++
+		case errors.As(err, &ae) && ae.Kind == apperr.KindConflict:
+			// Captured or voided meanwhile, or another replica is voiding it.
+		default:
+			slog.WarnContext(ctx, "authorisation expiry: void failed", "payment", p.ID, "err", err)
+		}
+	}
+	return voided, nil
+}

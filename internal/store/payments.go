@@ -1,0 +1,554 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/payments"
+	"securelink/internal/psp"
+)
+
+var _ payments.Store = (*Payments)(nil)
+
+// Payments stores payments, their transactions and refunds.
+type Payments struct{ DB *DB }
+
+type paymentRow struct {
+	ID                     string
+	MerchantID             string
+	InvoiceID              string
+	LinkID                 string
+	Status                 string
+	Amount                 int64
+	Currency               string
+	CaptureMode            string
+	AmountAuthorized       int64
+	AmountCaptured         int64
+	AmountRefunded         int64
+	AmountRefundPending    int64
+	CardBrand              string
+	CardLast4              string `gorm:"column:card_last4"`
+	CardExpMonth           int
+	CardExpYear            int
+	PSP                    string `gorm:"column:psp"`
+	PSPReference           string `gorm:"column:psp_reference"`
+	PSPToken               string `gorm:"column:psp_token"`
+	IdempotencyKey         string
+	ReturnURL              string `gorm:"column:return_url"`
+	Description            string
+	RedirectURL            string `gorm:"column:redirect_url"`
+	DeclineCode            string
+	DeclineMessage         string
+	PendingOp              string
+	TermsAcceptedAt        time.Time
+	TermsIP                string `gorm:"column:terms_ip"`
+	ClientIP               string `gorm:"column:client_ip"`
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
+	AuthorizedAt           *time.Time
+	AuthorizationExpiresAt *time.Time
+	CapturedAt             *time.Time
+	VoidedAt               *time.Time
+}
+
+func (paymentRow) TableName() string { return "payments" }
+
+type transactionRow struct {
+	ID             string
+	MerchantID     string
+	PaymentID      string
+	RefundID       string
+	Type           string
+	Amount         int64
+	Currency       string
+	Result         string
+	PSPReference   string `gorm:"column:psp_reference"`
+	ErrorCode      string
+	ErrorMessage   string
+	Actor          string
+	IdempotencyKey string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	NextAttemptAt  time.Time
+}
+
+func (transactionRow) TableName() string { return "transactions" }
+
+type refundRow struct {
+	ID             string
+	MerchantID     string
+	PaymentID      string
+	InvoiceID      string
+	Amount         int64
+	Currency       string
+	Reason         string
+	Status         string
+	FailureCode    string
+	FailureMessage string
+	PSPReference   string `gorm:"column:psp_reference"`
+	Actor          string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (refundRow) TableName() string { return "refunds" }
+
+func toDBPayment(p payments.Payment) paymentRow {
+	r := paymentRow{ID: p.ID, MerchantID: p.MerchantID, InvoiceID: p.InvoiceID, LinkID: p.LinkID, Status: string(p.Status),
+		Amount: p.Amount, Currency: p.Currency, CaptureMode: string(p.CaptureMode), AmountAuthorized: p.AmountAuthorized,
+		AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded, AmountRefundPending: p.AmountRefundPending,
+		PSP: p.PSP, PSPReference: p.PSPReference, PSPToken: p.PSPToken, IdempotencyKey: p.IdempotencyKey,
+		ReturnURL: p.ReturnURL, Description: p.Description, RedirectURL: p.RedirectURL, DeclineCode: p.DeclineCode,
+		DeclineMessage: p.DeclineMessage, PendingOp: string(p.PendingOp), TermsAcceptedAt: p.TermsAcceptedAt,
+		TermsIP: p.TermsIP, ClientIP: p.ClientIP, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		AuthorizedAt: p.AuthorizedAt, AuthorizationExpiresAt: p.AuthorizationExpiresAt, CapturedAt: p.CapturedAt, VoidedAt: p.VoidedAt}
+	if p.Card != nil {
+		r.CardBrand, r.CardLast4, r.CardExpMonth, r.CardExpYear = p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear
+	}
+	return r
+}
+
+func toBusPayment(r paymentRow) payments.Payment {
+	p := payments.Payment{ID: r.ID, MerchantID: r.MerchantID, InvoiceID: r.InvoiceID, LinkID: r.LinkID,
+		Status: domain.PaymentStatus(r.Status), Amount: r.Amount, Currency: r.Currency, CaptureMode: domain.CaptureMode(r.CaptureMode),
+		AmountAuthorized: r.AmountAuthorized, AmountCaptured: r.AmountCaptured, AmountRefunded: r.AmountRefunded,
+		AmountRefundPending: r.AmountRefundPending, PSP: r.PSP, PSPReference: r.PSPReference, PSPToken: r.PSPToken,
+		IdempotencyKey: r.IdempotencyKey, ReturnURL: r.ReturnURL, Description: r.Description, RedirectURL: r.RedirectURL,
+		DeclineCode: r.DeclineCode, DeclineMessage: r.DeclineMessage, PendingOp: domain.TransactionType(r.PendingOp),
+		TermsAcceptedAt: r.TermsAcceptedAt.UTC(), TermsIP: r.TermsIP, ClientIP: r.ClientIP, CreatedAt: r.CreatedAt.UTC(),
+		UpdatedAt: r.UpdatedAt.UTC(), AuthorizedAt: utcPtr(r.AuthorizedAt), AuthorizationExpiresAt: utcPtr(r.AuthorizationExpiresAt),
+		CapturedAt: utcPtr(r.CapturedAt), VoidedAt: utcPtr(r.VoidedAt)}
+	if r.CardBrand != "" || r.CardLast4 != "" {
+		p.Card = &psp.Card{Brand: r.CardBrand, Last4: r.CardLast4, ExpMonth: r.CardExpMonth, ExpYear: r.CardExpYear}
+	}
+	return p
+}
+
+func toDBTransaction(t payments.Transaction) transactionRow {
+	return transactionRow{ID: t.ID, MerchantID: t.MerchantID, PaymentID: t.PaymentID, RefundID: t.RefundID, Type: string(t.Type),
+		Amount: t.Amount, Currency: t.Currency, Result: string(t.Result), PSPReference: t.PSPReference, ErrorCode: t.ErrorCode,
+		ErrorMessage: t.ErrorMessage, Actor: t.Actor, IdempotencyKey: t.IdempotencyKey, CreatedAt: t.CreatedAt,
+		UpdatedAt: t.UpdatedAt, NextAttemptAt: t.NextAttemptAt}
+}
+
+func toBusTransaction(r transactionRow) payments.Transaction {
+	return payments.Transaction{ID: r.ID, MerchantID: r.MerchantID, PaymentID: r.PaymentID, RefundID: r.RefundID,
+		Type: domain.TransactionType(r.Type), Amount: r.Amount, Currency: r.Currency, Result: domain.TransactionResult(r.Result),
+		PSPReference: r.PSPReference, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage, Actor: r.Actor,
+		IdempotencyKey: r.IdempotencyKey, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), NextAttemptAt: r.NextAttemptAt.UTC()}
+}
+
+func toDBRefund(r payments.Refund) refundRow {
+	return refundRow{ID: r.ID, MerchantID: r.MerchantID, PaymentID: r.PaymentID, InvoiceID: r.InvoiceID, Amount: r.Amount,
+		Currency: r.Currency, Reason: r.Reason, Status: string(r.Status), FailureCode: r.FailureCode,
+		FailureMessage: r.FailureMessage, PSPReference: r.PSPReference, Actor: r.Actor, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+func toBusRefund(r refundRow) payments.Refund {
+	return payments.Refund{ID: r.ID, MerchantID: r.MerchantID, PaymentID: r.PaymentID, InvoiceID: r.InvoiceID, Amount: r.Amount,
+		Currency: r.Currency, Reason: r.Reason, Status: domain.RefundStatus(r.Status), FailureCode: r.FailureCode,
+		FailureMessage: r.FailureMessage, PSPReference: r.PSPReference, Actor: r.Actor, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// inFlightStatuses are the payment statuses whose outcome is not yet recorded.
+var inFlightStatuses = []string{string(domain.PaymentProcessing), string(domain.PaymentRequiresAction)}
+
+// succeededStatuses are the payment statuses that hold or took the payer's money.
+var succeededStatuses = []string{string(domain.PaymentAuthorized), string(domain.PaymentCaptured),
+	string(domain.PaymentPartiallyRefunded), string(domain.PaymentRefunded), string(domain.PaymentVoided)}
+
+// GetInvoice returns a merchant's invoice (for event payloads).
+func (s *Payments) GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
+	return (&Invoices{DB: s.DB}).GetInvoice(ctx, merchantID, id)
+}
+
+// CountFailedPayments counts failed payments through a link, and from a client address since a time.
+func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP string, since time.Time) (int64, int64, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	var perLink, perIP int64
+	if err := db.Model(&paymentRow{}).Where("link_id = ? AND status = ?", linkID, string(domain.PaymentFailed)).Count(&perLink).Error; err != nil {
+		return 0, 0, fmt.Errorf("store: count failed payments: %w", err)
+	}
+	if clientIP != "" {
+		if err := db.Model(&paymentRow{}).Where("client_ip = ? AND created_at >= ? AND status = ?", clientIP, since.UTC(), string(domain.PaymentFailed)).
+			Count(&perIP).Error; err != nil {
+			return 0, 0, fmt.Errorf("store: count failed payments: %w", err)
+		}
+	}
+	return perLink, perIP, nil
+}
+
+// BeginPayment claims the open invoice for this attempt and stores the attempt.
+func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payments.Transaction, at time.Time) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// One conditional update decides between concurrent attempts: only one sees the invoice open.
+		res := tx.Model(&invoiceRow{}).
+			Where("id = ? AND status = ? AND expires_at > ?", p.InvoiceID, string(domain.InvoiceOpen), at).
+			Where("EXISTS (SELECT 1 FROM links WHERE links.id = ? AND links.invoice_id = invoices.id AND links.status = ? AND links.expires_at > ?)",
+				p.LinkID, string(domain.LinkActive), at).
+			Updates(map[string]any{"status": string(domain.InvoiceProcessing), "updated_at": at})
+		if res.Error != nil {
+			return fmt.Errorf("store: begin payment: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: begin payment: %w", apperr.ErrConflict)
+		}
+		pr := toDBPayment(p)
+		if err := tx.Create(&pr).Error; err != nil {
+			if IsUniqueViolation(err) {
+				return fmt.Errorf("store: begin payment: %w", apperr.ErrConflict)
+			}
+			return fmt.Errorf("store: insert payment: %w", err)
+		}
+		tr := toDBTransaction(t)
+		if err := tx.Create(&tr).Error; err != nil {
+			return fmt.Errorf("store: insert transaction: %w", err)
+		}
+		return nil
+	})
+}
+
+// MarkInFlight records a non-final PSP answer of an in-flight payment.
+func (s *Payments) MarkInFlight(ctx context.Context, paymentID string, status domain.PaymentStatus, pspRef, redirectURL string, card *psp.Card, at time.Time) error {
+	upd := map[string]any{"status": string(status), "psp_reference": pspRef, "redirect_url": redirectURL, "updated_at": at}
+	if card != nil {
+		upd["card_brand"], upd["card_last4"], upd["card_exp_month"], upd["card_exp_year"] = card.Brand, card.Last4, card.ExpMonth, card.ExpYear
+	}
+	res := s.DB.Gorm.WithContext(ctx).Model(&paymentRow{}).Where("id = ? AND status IN ?", paymentID, inFlightStatuses).Updates(upd)
+	if res.Error != nil {
+		return fmt.Errorf("store: mark payment in flight: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: mark payment in flight: %w", apperr.ErrConflict)
+	}
+	return nil
+}
+
+// settleTxnTx records a pending transaction's result; it is the guard of every settlement: only the
+// first recorder finds the row pending.
+func settleTxnTx(tx *gorm.DB, t payments.Transaction, at time.Time) error {
+	res := tx.Model(&transactionRow{}).Where("id = ? AND result = ?", t.ID, string(domain.TxnPending)).
+		Updates(map[string]any{"result": string(t.Result), "psp_reference": t.PSPReference, "error_code": t.ErrorCode,
+			"error_message": t.ErrorMessage, "updated_at": at})
+	if res.Error != nil {
+		return fmt.Errorf("store: settle transaction: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: settle transaction %s: %w", t.ID, apperr.ErrConflict)
+	}
+	return nil
+}
+
+// SettleAuthorization records the final outcome of an authorize or sale with the invoice, link and events.
+func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
+			return err
+		}
+		p := toDBPayment(set.Payment)
+		res := tx.Model(&paymentRow{}).Where("id = ? AND status IN ?", p.ID, inFlightStatuses).Updates(map[string]any{
+			"status": p.Status, "amount_authorized": p.AmountAuthorized, "amount_captured": p.AmountCaptured,
+			"card_brand": p.CardBrand, "card_last4": p.CardLast4, "card_exp_month": p.CardExpMonth, "card_exp_year": p.CardExpYear,
+			"psp_reference": p.PSPReference, "redirect_url": p.RedirectURL, "decline_code": p.DeclineCode,
+			"decline_message": p.DeclineMessage, "updated_at": set.At, "authorized_at": p.AuthorizedAt,
+			"authorization_expires_at": p.AuthorizationExpiresAt, "captured_at": p.CapturedAt,
+		})
+		if res.Error != nil {
+			return fmt.Errorf("store: settle payment: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict)
+		}
+		upd := map[string]any{"status": string(set.InvoiceTo), "updated_at": set.At}
+		if set.InvoiceTo == domain.InvoicePaid {
+			upd["amount_paid"], upd["paid_at"] = set.AmountPaid, set.PaidAt
+		}
+		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", p.InvoiceID, string(domain.InvoiceProcessing)).Updates(upd)
+		if res.Error != nil {
+			return fmt.Errorf("store: settle payment invoice: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: settle payment: invoice %s is not processing", p.InvoiceID)
+		}
+		if set.CompleteLink {
+			if err := closeActiveLinks(tx, p.InvoiceID, domain.LinkCompleted, set.At); err != nil {
+				return err
+			}
+		}
+		return InsertEventsTx(tx, set.Events)
+	})
+}
+
+// BeginOperation takes the operation lock of an authorised payment and stores the pending operation.
+func (s *Payments) BeginOperation(ctx context.Context, merchantID, paymentID string, t payments.Transaction) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&paymentRow{}).
+			Where("merchant_id = ? AND id = ? AND status = ? AND pending_op = ''", merchantID, paymentID, string(domain.PaymentAuthorized)).
+			Updates(map[string]any{"pending_op": string(t.Type), "updated_at": t.CreatedAt})
+		if res.Error != nil {
+			return fmt.Errorf("store: begin %s: %w", t.Type, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return existsOr(tx, "payments", merchantID, paymentID, "begin "+string(t.Type))
+		}
+		tr := toDBTransaction(t)
+		if err := tx.Create(&tr).Error; err != nil {
+			return fmt.Errorf("store: insert transaction: %w", err)
+		}
+		return nil
+	})
+}
+
+// SettleOperation records a capture or void and releases the operation lock.
+func (s *Payments) SettleOperation(ctx context.Context, set payments.OpSettlement) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
+			return err
+		}
+		lock := tx.Model(&paymentRow{}).Where("id = ? AND pending_op = ?", set.PaymentID, string(set.Op))
+		if !set.Succeeded {
+			if err := lock.Updates(map[string]any{"pending_op": "", "updated_at": set.At}).Error; err != nil {
+				return fmt.Errorf("store: release %s: %w", set.Op, err)
+			}
+			return InsertEventsTx(tx, set.Events)
+		}
+		upd := map[string]any{"pending_op": "", "status": string(set.Status), "updated_at": set.At}
+		invUpd := map[string]any{"status": string(set.InvoiceTo), "updated_at": set.At}
+		if set.Op == domain.TxnCapture {
+			upd["amount_captured"], upd["captured_at"] = set.AmountCaptured, set.At
+			invUpd["amount_paid"], invUpd["paid_at"] = set.AmountPaid, set.At
+		} else {
+			upd["voided_at"] = set.At
+			invUpd["cancelled_at"] = set.At
+		}
+		res := lock.Where("status = ?", string(domain.PaymentAuthorized)).Updates(upd)
+		if res.Error != nil {
+			return fmt.Errorf("store: settle %s: %w", set.Op, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: settle %s of %s: %w", set.Op, set.PaymentID, apperr.ErrConflict)
+		}
+		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", set.InvoiceID, string(domain.InvoiceAuthorized)).Updates(invUpd)
+		if res.Error != nil {
+			return fmt.Errorf("store: settle %s invoice: %w", set.Op, res.Error)
+		}
+		if set.Op == domain.TxnVoid {
+			if err := closeActiveLinks(tx, set.InvoiceID, domain.LinkDeactivated, set.At); err != nil {
+				return err
+			}
+		}
+		return InsertEventsTx(tx, set.Events)
+	})
+}
+
+// ReserveRefund reserves the refund's amount on the payment and stores the pending refund.
+func (s *Payments) ReserveRefund(ctx context.Context, r payments.Refund, t payments.Transaction) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// refunded + pending never exceeds captured, whatever runs concurrently.
+		res := tx.Model(&paymentRow{}).
+			Where("merchant_id = ? AND id = ? AND status IN ? AND amount_refunded + amount_refund_pending + ? <= amount_captured",
+				r.MerchantID, r.PaymentID, []string{string(domain.PaymentCaptured), string(domain.PaymentPartiallyRefunded)}, r.Amount).
+			Updates(map[string]any{"amount_refund_pending": gorm.Expr("amount_refund_pending + ?", r.Amount), "updated_at": r.CreatedAt})
+		if res.Error != nil {
+			return fmt.Errorf("store: reserve refund: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return existsOr(tx, "payments", r.MerchantID, r.PaymentID, "reserve refund")
+		}
+		rr := toDBRefund(r)
+		if err := tx.Create(&rr).Error; err != nil {
+			return fmt.Errorf("store: insert refund: %w", err)
+		}
+		tr := toDBTransaction(t)
+		if err := tx.Create(&tr).Error; err != nil {
+			return fmt.Errorf("store: insert transaction: %w", err)
+		}
+		return nil
+	})
+}
+
+// SettleRefund records a refund's outcome: the reservation becomes refunded money or is released.
+func (s *Payments) SettleRefund(ctx context.Context, set payments.RefundSettlement) error {
+	r := set.Refund
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
+			return err
+		}
+		res := tx.Model(&refundRow{}).Where("id = ? AND status = ?", r.ID, string(domain.RefundPending)).
+			Updates(map[string]any{"status": string(r.Status), "failure_code": r.FailureCode, "failure_message": r.FailureMessage,
+				"psp_reference": r.PSPReference, "updated_at": set.At})
+		if res.Error != nil {
+			return fmt.Errorf("store: settle refund: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: settle refund %s: %w", r.ID, apperr.ErrConflict)
+		}
+		upd := map[string]any{"amount_refund_pending": gorm.Expr("amount_refund_pending - ?", r.Amount), "updated_at": set.At}
+		if set.Succeeded {
+			upd["amount_refunded"] = gorm.Expr("amount_refunded + ?", r.Amount)
+			// SET expressions read the row as it was before this UPDATE.
+			upd["status"] = gorm.Expr("CASE WHEN amount_refunded + ? >= amount_captured THEN ? ELSE ? END",
+				r.Amount, string(domain.PaymentRefunded), string(domain.PaymentPartiallyRefunded))
+		}
+		if err := tx.Model(&paymentRow{}).Where("id = ?", r.PaymentID).Updates(upd).Error; err != nil {
+			return fmt.Errorf("store: settle refund payment: %w", err)
+		}
+		if set.Succeeded {
+			err := tx.Model(&invoiceRow{}).Where("id = ? AND status IN ?", r.InvoiceID,
+				[]string{string(domain.InvoicePaid), string(domain.InvoicePartiallyRefunded)}).
+				Updates(map[string]any{
+					"amount_refunded": gorm.Expr("amount_refunded + ?", r.Amount),
+					"status": gorm.Expr("CASE WHEN amount_refunded + ? >= amount_paid THEN ? ELSE ? END",
+						r.Amount, string(domain.InvoiceRefunded), string(domain.InvoicePartiallyRefunded)),
+					"updated_at": set.At,
+				}).Error
+			if err != nil {
+				return fmt.Errorf("store: settle refund invoice: %w", err)
+			}
+		}
+		return InsertEventsTx(tx, set.Events)
+	})
+}
+
+// GetPayment returns a payment; an empty merchantID finds any merchant's (background work).
+func (s *Payments) GetPayment(ctx context.Context, merchantID, id string) (payments.Payment, error) {
+	q := s.DB.Gorm.WithContext(ctx).Where("id = ?", id)
+	if merchantID != "" {
+		q = q.Where("merchant_id = ?", merchantID)
+	}
+	var r paymentRow
+	if err := q.Take(&r).Error; err != nil {
+		return payments.Payment{}, notFound(err, "get payment")
+	}
+	return toBusPayment(r), nil
+}
+
+// ListPayments returns a page of a merchant's payments, newest first.
+func (s *Payments) ListPayments(ctx context.Context, merchantID string, f payments.Filter) ([]payments.Payment, bool, error) {
+	q := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ?", merchantID)
+	if f.Status != "" {
+		q = q.Where("status = ?", string(f.Status))
+	}
+	if f.InvoiceID != "" {
+		q = q.Where("invoice_id = ?", f.InvoiceID)
+	}
+	var rows []paymentRow
+	if err := keysetPage(q, f.Page).Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("store: list payments: %w", err)
+	}
+	rows, more := trimPage(rows, f.Page)
+	out := make([]payments.Payment, len(rows))
+	for i, r := range rows {
+		out[i] = toBusPayment(r)
+	}
+	return out, more, nil
+}
+
+// ListTransactions returns the transactions of payments, oldest first.
+func (s *Payments) ListTransactions(ctx context.Context, paymentIDs []string) ([]payments.Transaction, error) {
+	if len(paymentIDs) == 0 {
+		return nil, nil
+	}
+	var rows []transactionRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("payment_id IN ?", paymentIDs).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: list transactions: %w", err)
+	}
+	out := make([]payments.Transaction, len(rows))
+	for i, r := range rows {
+		out[i] = toBusTransaction(r)
+	}
+	return out, nil
+}
+
+// ListRefunds returns the refunds of payments, oldest first.
+func (s *Payments) ListRefunds(ctx context.Context, paymentIDs []string) ([]payments.Refund, error) {
+	if len(paymentIDs) == 0 {
+		return nil, nil
+	}
+	var rows []refundRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("payment_id IN ?", paymentIDs).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: list refunds: %w", err)
+	}
+	out := make([]payments.Refund, len(rows))
+	for i, r := range rows {
+		out[i] = toBusRefund(r)
+	}
+	return out, nil
+}
+
+// GetRefund returns one refund; an empty merchantID finds any merchant's.
+func (s *Payments) GetRefund(ctx context.Context, merchantID, id string) (payments.Refund, error) {
+	q := s.DB.Gorm.WithContext(ctx).Where("id = ?", id)
+	if merchantID != "" {
+		q = q.Where("merchant_id = ?", merchantID)
+	}
+	var r refundRow
+	if err := q.Take(&r).Error; err != nil {
+		return payments.Refund{}, notFound(err, "get refund")
+	}
+	return toBusRefund(r), nil
+}
+
+// GetTransaction returns one transaction.
+func (s *Payments) GetTransaction(ctx context.Context, id string) (payments.Transaction, error) {
+	var r transactionRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return payments.Transaction{}, notFound(err, "get transaction")
+	}
+	return toBusTransaction(r), nil
+}
+
+// SucceededPayment returns the invoice's payment that holds or took money.
+func (s *Payments) SucceededPayment(ctx context.Context, invoiceID string) (payments.Payment, error) {
+	var r paymentRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("invoice_id = ? AND status IN ?", invoiceID, succeededStatuses).
+		Order("id DESC").Take(&r).Error; err != nil {
+		return payments.Payment{}, notFound(err, "succeeded payment")
+	}
+	return toBusPayment(r), nil
+}
+
+// DuePending lists pending transactions whose next attempt is due, oldest first.
+func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]payments.Transaction, error) {
+	var rows []transactionRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("result = ? AND next_attempt_at <= ?", string(domain.TxnPending), now).
+		Order("next_attempt_at").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: due pending transactions: %w", err)
+	}
+	out := make([]payments.Transaction, len(rows))
+	for i, r := range rows {
+		out[i] = toBusTransaction(r)
+	}
+	return out, nil
+}
+
+// ClaimTransaction moves a due transaction's next attempt forward; only one worker's update matches.
+func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until time.Time) (bool, error) {
+	res := s.DB.Gorm.WithContext(ctx).Model(&transactionRow{}).
+		Where("id = ? AND result = ? AND next_attempt_at <= ?", id, string(domain.TxnPending), now).
+		Update("next_attempt_at", until)
+	if res.Error != nil {
+		return false, fmt.Errorf("store: claim transaction: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// ExpiredAuthorizations lists authorised payments past their window with no operation running.
+func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]payments.Payment, error) {
+	var rows []paymentRow
+	if err := s.DB.Gorm.WithContext(ctx).
+		Where("status = ? AND authorization_expires_at <= ? AND pending_op = ''", string(domain.PaymentAuthorized), now).
+		Order("authorization_expires_at").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: expired authorizations: %w", err)
+	}
+	out := make([]payments.Payment, len(rows))
+	for i, r := range rows {
+		out[i] = toBusPayment(r)
+	}
+	return out, nil
+}
