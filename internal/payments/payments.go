@@ -58,7 +58,9 @@ type Payment struct {
 }
 
 // Refundable is what may still be refunded: captured minus refunded and reserved.
-func (p Payment) Refundable() int64 { return p.AmountCaptured - p.AmountRefunded - p.AmountRefundPending }
+func (p Payment) Refundable() int64 {
+	return p.AmountCaptured - p.AmountRefunded - p.AmountRefundPending
+}
 
 // PaidAt is when the payer's money was taken or reserved.
 func (p Payment) PaidAt() *time.Time {
