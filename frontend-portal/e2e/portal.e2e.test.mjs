@@ -219,6 +219,22 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     await page.waitForURL(`${base}/portal/settings`);
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await axeCheck('settings');
+
+    // Settings: profile, an API key shown once and revoked, a staff invitation link.
+    await page.getByLabel('Payment terms shown to payers').fill('Refunds within 14 days. / Povraćaj u roku od 14 dana.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.getByLabel('Key name').fill('E2E integration');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByRole('textbox', { name: 'Secret key' }).inputValue();
+    assert.match(secret, /^sk_test_\w+/);
+    const keyRow = page.getByRole('row').filter({ hasText: 'E2E integration' });
+    await keyRow.getByRole('button', { name: /Revoke/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
+    await keyRow.getByText('Revoked').waitFor();
+    await page.getByLabel('E-mail of the new member').fill('staff@e2e.test');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    assert.match(await page.getByRole('textbox', { name: 'Invitation link' }).inputValue(), /\/portal\/invite\/[\w-]+$/);
     await shot('settings');
 
     // 3. An invoice with two lines; the live total is exact.

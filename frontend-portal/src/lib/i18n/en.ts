@@ -318,6 +318,7 @@ export const en = {
   'settings.team_name': 'Name (optional)',
   'settings.team_invite': 'Invite',
   'settings.team_link': 'Send this invitation link to {email}; it is valid until {date}.',
+  'settings.team_link_label': 'Invitation link',
   'settings.role_owner': 'Owner',
   'settings.role_staff': 'Staff',
   'settings.emails': 'E-mail outbox',

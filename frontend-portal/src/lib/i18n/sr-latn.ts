@@ -320,6 +320,7 @@ export const srLatn: Dictionary = {
   'settings.team_name': 'Ime (nije obavezno)',
   'settings.team_invite': 'Pozovi',
   'settings.team_link': 'Pošaljite ovaj link za poziv na {email}; važi do {date}.',
+  'settings.team_link_label': 'Link za poziv',
   'settings.role_owner': 'Vlasnik',
   'settings.role_staff': 'Zaposleni',
   'settings.emails': 'Poslata e-pošta',
