@@ -57,12 +57,12 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if !started {
 			switch {
-			case rec.RequestHash != hash:
-				return &apperr.Error{Kind: apperr.KindIdempotency, Code: "idempotency_key_reused", Status: http.StatusUnprocessableEntity,
-					Message: "This Idempotency-Key was used with a different request body. Use a new key for a new request."}
 			case rec.Running:
 				return &apperr.Error{Kind: apperr.KindIdempotency, Code: "idempotency_key_in_use",
 					Message: "A request with this Idempotency-Key is still being processed. Retry later."}
+			case rec.RequestHash != hash:
+				return &apperr.Error{Kind: apperr.KindIdempotency, Code: "idempotency_key_reused", Status: http.StatusUnprocessableEntity,
+					Message: "This Idempotency-Key was used with a different request body. Use a new key for a new request."}
 			}
 			c.Response().Header().Set("Idempotent-Replayed", "true")
 			return c.Blob(rec.ResponseStatus, echo.MIMEApplicationJSONCharsetUTF8, rec.ResponseBody)
