@@ -1,0 +1,137 @@
+package mail
+
+import (
+	"strings"
+
+	"securelink/internal/domain"
+)
+
+// catalog holds every sentence of the e-mails per locale; {name} placeholders are filled by tr.
+var catalog = map[string]map[string]string{
+	domain.LocaleEn: {
+		"subject.payment_link":   "Payment request {number} from {merchant}",
+		"subject.receipt":        "Receipt for {number} – {merchant}",
+		"subject.receipt_copy":   "Payment received: {number}, {amount}",
+		"subject.refund":         "Refund for {number} – {merchant}",
+		"subject.capture_notice": "Payment captured for {number} – {merchant}",
+		"subject.void_notice":    "Authorisation released for {number} – {merchant}",
+		"greeting":               "Hello {customer},",
+		"greeting.merchant":      "Hello,",
+		"intro.payment_link":     "{merchant} has sent you a payment request for {amount}. You can pay securely by card through the link below.",
+		"intro.receipt":          "Thank you for your payment of {amount} to {merchant}. This is your receipt.",
+		"intro.receipt_copy":     "{customer} has paid invoice {number}: {amount}.",
+		"intro.refund":           "{merchant} has refunded {amount} to your card. Depending on your bank, it may take a few days to appear on your statement.",
+		"intro.capture_notice":   "{merchant} has captured {amount} of the amount reserved on your card.",
+		"intro.void_notice":      "{merchant} has released the reservation of {amount} on your card. You will not be charged for it.",
+		"label.invoice":          "Invoice",
+		"label.reference":        "Reference",
+		"label.description":      "Description",
+		"label.item":             "Item",
+		"label.quantity":         "Qty",
+		"label.unit_price":       "Unit price",
+		"label.amount":           "Amount",
+		"label.total":            "Total",
+		"label.card":             "Card",
+		"label.customer":         "Customer",
+		"label.paid":             "Amount paid",
+		"label.refunded":         "Refunded",
+		"label.captured":         "Captured",
+		"label.released":         "Released",
+		"button.pay":             "Pay {amount}",
+		"link_hint":              "If the button does not work, copy this address into your browser:",
+		"valid_until":            "The link is valid until {date}.",
+		"support":                "Questions? Write to {email}.",
+		"footer":                 "Sent by SecureLink on behalf of {merchant}. We never ask for your card number by e-mail.",
+	},
+	domain.LocaleSrLatn: {
+		"subject.payment_link":   "Zahtev za plaćanje {number} – {merchant}",
+		"subject.receipt":        "Potvrda o plaćanju {number} – {merchant}",
+		"subject.receipt_copy":   "Primljena uplata: {number}, {amount}",
+		"subject.refund":         "Povraćaj novca za {number} – {merchant}",
+		"subject.capture_notice": "Naplata izvršena za {number} – {merchant}",
+		"subject.void_notice":    "Rezervacija poništena za {number} – {merchant}",
+		"greeting":               "Poštovani/a {customer},",
+		"greeting.merchant":      "Poštovani,",
+		"intro.payment_link":     "{merchant} vam šalje zahtev za plaćanje iznosa od {amount}. Možete bezbedno platiti karticom preko linka ispod.",
+		"intro.receipt":          "Hvala na uplati od {amount} trgovcu {merchant}. Ovo je vaša potvrda o plaćanju.",
+		"intro.receipt_copy":     "{customer} je platio/la račun {number}: {amount}.",
+		"intro.refund":           "{merchant} vam je vratio/la {amount} na karticu. U zavisnosti od banke, povraćaj može biti vidljiv na izvodu tek za nekoliko dana.",
+		"intro.capture_notice":   "{merchant} je naplatio/la {amount} od iznosa rezervisanog na vašoj kartici.",
+		"intro.void_notice":      "{merchant} je poništio/la rezervaciju od {amount} na vašoj kartici. Taj iznos vam neće biti naplaćen.",
+		"label.invoice":          "Račun",
+		"label.reference":        "Referenca",
+		"label.description":      "Opis",
+		"label.item":             "Stavka",
+		"label.quantity":         "Kol.",
+		"label.unit_price":       "Cena",
+		"label.amount":           "Iznos",
+		"label.total":            "Ukupno",
+		"label.card":             "Kartica",
+		"label.customer":         "Kupac",
+		"label.paid":             "Plaćeno",
+		"label.refunded":         "Vraćeno",
+		"label.captured":         "Naplaćeno",
+		"label.released":         "Poništeno",
+		"button.pay":             "Plati {amount}",
+		"link_hint":              "Ako dugme ne radi, kopirajte ovu adresu u pregledač:",
+		"valid_until":            "Link važi do {date}.",
+		"support":                "Pitanja? Pišite na {email}.",
+		"footer":                 "Poslato preko servisa SecureLink u ime trgovca {merchant}. Nikada ne tražimo broj kartice putem e-pošte.",
+	},
+	domain.LocaleSrCyrl: {
+		"subject.payment_link":   "Захтев за плаћање {number} – {merchant}",
+		"subject.receipt":        "Потврда о плаћању {number} – {merchant}",
+		"subject.receipt_copy":   "Примљена уплата: {number}, {amount}",
+		"subject.refund":         "Повраћај новца за {number} – {merchant}",
+		"subject.capture_notice": "Наплата извршена за {number} – {merchant}",
+		"subject.void_notice":    "Резервација поништена за {number} – {merchant}",
+		"greeting":               "Поштовани/а {customer},",
+		"greeting.merchant":      "Поштовани,",
+		"intro.payment_link":     "{merchant} вам шаље захтев за плаћање износа од {amount}. Можете безбедно платити картицом преко линка испод.",
+		"intro.receipt":          "Хвала на уплати од {amount} трговцу {merchant}. Ово је ваша потврда о плаћању.",
+		"intro.receipt_copy":     "{customer} је платио/ла рачун {number}: {amount}.",
+		"intro.refund":           "{merchant} вам је вратио/ла {amount} на картицу. У зависности од банке, повраћај може бити видљив на изводу тек за неколико дана.",
+		"intro.capture_notice":   "{merchant} је наплатио/ла {amount} од износа резервисаног на вашој картици.",
+		"intro.void_notice":      "{merchant} је поништио/ла резервацију од {amount} на вашој картици. Тај износ вам неће бити наплаћен.",
+		"label.invoice":          "Рачун",
+		"label.reference":        "Референца",
+		"label.description":      "Опис",
+		"label.item":             "Ставка",
+		"label.quantity":         "Кол.",
+		"label.unit_price":       "Цена",
+		"label.amount":           "Износ",
+		"label.total":            "Укупно",
+		"label.card":             "Картица",
+		"label.customer":         "Купац",
+		"label.paid":             "Плаћено",
+		"label.refunded":         "Враћено",
+		"label.captured":         "Наплаћено",
+		"label.released":         "Поништено",
+		"button.pay":             "Плати {amount}",
+		"link_hint":              "Ако дугме не ради, копирајте ову адресу у прегледач:",
+		"valid_until":            "Линк важи до {date}.",
+		"support":                "Питања? Пишите на {email}.",
+		"footer":                 "Послато преко сервиса SecureLink у име трговца {merchant}. Никада не тражимо број картице путем е-поште.",
+	},
+}
+
+// tr returns the sentence key of locale with its placeholders filled from vars; an unknown locale
+// reads as English and a missing key as the key itself, so a gap shows instead of failing a send.
+func tr(locale, key string, vars map[string]string) string {
+	msgs, ok := catalog[locale]
+	if !ok {
+		msgs = catalog[domain.LocaleEn]
+	}
+	s, ok := msgs[key]
+	if !ok {
+		s = key
+	}
+	if strings.Contains(s, "{") {
+		pairs := make([]string, 0, 2*len(vars))
+		for k, v := range vars {
+			pairs = append(pairs, "{"+k+"}", v)
+		}
+		s = strings.NewReplacer(pairs...).Replace(s)
+	}
+	return s
+}

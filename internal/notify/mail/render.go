@@ -1,0 +1,230 @@
+// Package mail renders SecureLink's e-mails (HTML and plain text, per locale) and sends them over SMTP.
+package mail
+
+import (
+	"bytes"
+	htmltemplate "html/template"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"securelink/internal/domain"
+)
+
+// The kinds of e-mail Render knows.
+const (
+	KindPaymentLink   = "payment_link"
+	KindReceipt       = "receipt"
+	KindReceiptCopy   = "receipt_copy"
+	KindRefund        = "refund"
+	KindCaptureNotice = "capture_notice"
+	KindVoidNotice    = "void_notice"
+)
+
+// Message is everything an e-mail may show. Only the card's brand and last four digits ever reach it.
+type Message struct {
+	Kind   string
+	Locale string
+
+	MerchantName      string
+	MerchantLegalName string
+	MerchantAddress   string
+	MerchantTaxID     string
+	SupportEmail      string
+
+	CustomerName  string
+	InvoiceNumber string
+	Reference     string
+	Description   string
+	Currency      string
+	Lines         []domain.InvoiceLine
+	Total         int64
+	// Amount is what this e-mail is about: the amount asked, paid, refunded, captured or released.
+	Amount    int64
+	CardBrand string
+	CardLast4 string
+	LinkURL   string
+	ExpiresAt time.Time
+}
+
+// Rendered is a finished e-mail.
+type Rendered struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// row is a labelled value of the summary table.
+type row struct{ Label, Value string }
+
+// line is an invoice line as shown.
+type line struct{ Description, Quantity, UnitPrice, Total string }
+
+// view is what the templates see: every sentence already in the message's language.
+type view struct {
+	Lang       string
+	Greeting   string
+	Intro      string
+	Rows       []row
+	Lines      []line
+	LinesHead  line
+	TotalLabel string
+	Total      string
+	Button     string
+	LinkURL    string
+	LinkHint   string
+	ValidUntil string
+	Support    string
+	Footer     string
+	Merchant   string
+	Legal      string
+}
+
+// Render produces the subject, plain text and HTML of m in m.Locale.
+func Render(m Message) (Rendered, error) {
+	loc := m.Locale
+	if !domain.ValidLocale(loc) {
+		loc = domain.LocaleEn
+	}
+	amount := m.Amount
+	if amount == 0 {
+		amount = m.Total
+	}
+	vars := map[string]string{
+		"merchant": m.MerchantName, "customer": m.CustomerName, "number": m.InvoiceNumber,
+		"amount": FormatMoney(amount, m.Currency, loc), "email": m.SupportEmail, "date": formatDate(m.ExpiresAt, loc),
+	}
+	t := func(key string) string { return tr(loc, key, vars) }
+	v := view{Lang: loc, Intro: t("intro." + m.Kind), Footer: t("footer"), Merchant: m.MerchantName}
+	if m.Kind == KindReceiptCopy {
+		v.Greeting = t("greeting.merchant")
+	} else {
+		v.Greeting = t("greeting")
+	}
+	v.Rows = append(v.Rows, row{t("label.invoice"), m.InvoiceNumber})
+	if m.Reference != "" {
+		v.Rows = append(v.Rows, row{t("label.reference"), m.Reference})
+	}
+	if m.Description != "" {
+		v.Rows = append(v.Rows, row{t("label.description"), m.Description})
+	}
+	if m.Kind == KindReceiptCopy && m.CustomerName != "" {
+		v.Rows = append(v.Rows, row{t("label.customer"), m.CustomerName})
+	}
+	if m.CardLast4 != "" {
+		v.Rows = append(v.Rows, row{t("label.card"), CardLabel(m.CardBrand, m.CardLast4)})
+	}
+	switch m.Kind {
+	case KindReceipt, KindReceiptCopy:
+		v.Rows = append(v.Rows, row{t("label.paid"), vars["amount"]})
+	case KindRefund:
+		v.Rows = append(v.Rows, row{t("label.refunded"), vars["amount"]})
+	case KindCaptureNotice:
+		v.Rows = append(v.Rows, row{t("label.captured"), vars["amount"]})
+	case KindVoidNotice:
+		v.Rows = append(v.Rows, row{t("label.released"), vars["amount"]})
+	}
+	v.LinesHead = line{t("label.item"), t("label.quantity"), t("label.unit_price"), t("label.amount")}
+	for _, l := range m.Lines {
+		v.Lines = append(v.Lines, line{Description: l.Description, Quantity: strconv.FormatInt(l.Quantity, 10),
+			UnitPrice: FormatMoney(l.UnitAmount, m.Currency, loc), Total: FormatMoney(l.Total(), m.Currency, loc)})
+	}
+	v.TotalLabel, v.Total = t("label.total"), FormatMoney(m.Total, m.Currency, loc)
+	if m.Kind == KindPaymentLink {
+		v.Button, v.LinkURL, v.LinkHint = t("button.pay"), m.LinkURL, t("link_hint")
+		if !m.ExpiresAt.IsZero() {
+			v.ValidUntil = t("valid_until")
+		}
+	}
+	if m.SupportEmail != "" && m.Kind != KindReceiptCopy {
+		v.Support = t("support")
+	}
+	legal := []string{}
+	for _, s := range []string{m.MerchantLegalName, m.MerchantAddress, m.MerchantTaxID} {
+		if s != "" {
+			legal = append(legal, s)
+		}
+	}
+	v.Legal = strings.Join(legal, " · ")
+
+	var text, html bytes.Buffer
+	if err := textTmpl.Execute(&text, v); err != nil {
+		return Rendered{}, err
+	}
+	if err := htmlTmpl.Execute(&html, v); err != nil {
+		return Rendered{}, err
+	}
+	return Rendered{Subject: t("subject." + m.Kind), Text: text.String(), HTML: html.String()}, nil
+}
+
+// CardLabel shows a card as its brand and last four digits, e.g. "Visa •••• 4242".
+func CardLabel(brand, last4 string) string {
+	names := map[string]string{"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express",
+		"dinacard": "DinaCard", "discover": "Discover", "jcb": "JCB", "maestro": "Maestro", "diners": "Diners Club"}
+	name, ok := names[strings.ToLower(brand)]
+	if !ok {
+		name = brand
+	}
+	return strings.TrimSpace(name + " •••• " + last4)
+}
+
+// formatDate shows a day the way the locale writes it: 31.12.2026. or 31 Dec 2026.
+func formatDate(t time.Time, locale string) string {
+	if t.IsZero() {
+		return ""
+	}
+	if locale == domain.LocaleEn {
+		return t.UTC().Format("2 Jan 2006")
+	}
+	return t.UTC().Format("02.01.2006.")
+}
+
+var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`{{.Greeting}}
+
+{{.Intro}}
+{{if .LinkURL}}
+{{.Button}}: {{.LinkURL}}
+{{if .ValidUntil}}{{.ValidUntil}}
+{{end}}{{end}}
+{{range .Rows}}{{.Label}}: {{.Value}}
+{{end}}{{if .Lines}}
+{{range .Lines}}- {{.Description}}: {{.Quantity}} × {{.UnitPrice}} = {{.Total}}
+{{end}}{{end}}{{.TotalLabel}}: {{.Total}}
+{{if .Support}}
+{{.Support}}
+{{end}}
+--
+{{.Merchant}}{{if .Legal}}
+{{.Legal}}{{end}}
+{{.Footer}}
+`))
+
+var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Merchant}}</title></head>
+<body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
+<tr><td>
+<h1 style="font-size:20px;margin:0 0 16px">{{.Merchant}}</h1>
+<p style="margin:0 0 12px">{{.Greeting}}</p>
+<p style="margin:0 0 20px">{{.Intro}}</p>
+{{if .LinkURL}}<p style="margin:0 0 8px"><a href="{{.LinkURL}}" style="display:inline-block;background:#1a56db;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:bold">{{.Button}}</a></p>
+<p style="margin:0 0 4px;font-size:13px;color:#52606d">{{.LinkHint}}<br><a href="{{.LinkURL}}" style="color:#1a56db;word-break:break-all">{{.LinkURL}}</a></p>
+{{if .ValidUntil}}<p style="margin:0 0 20px;font-size:13px;color:#52606d">{{.ValidUntil}}</p>{{end}}{{end}}
+<table role="presentation" width="100%" cellpadding="4" cellspacing="0" style="margin:0 0 16px;font-size:14px">
+{{range .Rows}}<tr><td style="color:#52606d">{{.Label}}</td><td style="text-align:right">{{.Value}}</td></tr>
+{{end}}</table>
+{{if .Lines}}<table width="100%" cellpadding="6" cellspacing="0" style="border-collapse:collapse;font-size:14px">
+<thead><tr style="border-bottom:1px solid #d9e2ec"><th style="text-align:left">{{.LinesHead.Description}}</th><th style="text-align:right">{{.LinesHead.Quantity}}</th><th style="text-align:right">{{.LinesHead.UnitPrice}}</th><th style="text-align:right">{{.LinesHead.Total}}</th></tr></thead>
+<tbody>{{range .Lines}}<tr style="border-bottom:1px solid #f0f4f8"><td>{{.Description}}</td><td style="text-align:right">{{.Quantity}}</td><td style="text-align:right;white-space:nowrap">{{.UnitPrice}}</td><td style="text-align:right;white-space:nowrap">{{.Total}}</td></tr>
+{{end}}</tbody>
+</table>{{end}}
+<p style="margin:12px 0 20px;font-size:16px;text-align:right"><strong>{{.TotalLabel}}: {{.Total}}</strong></p>
+{{if .Support}}<p style="margin:0 0 12px;font-size:13px">{{.Support}}</p>{{end}}
+<p style="margin:16px 0 0;font-size:12px;color:#7b8794">{{.Merchant}}{{if .Legal}}<br>{{.Legal}}{{end}}<br>{{.Footer}}</p>
+</td></tr>
+</table>
+</body>
+</html>
+`))

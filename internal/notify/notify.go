@@ -1,0 +1,232 @@
+// Package notify turns the events written in the outbox (the events table) into e-mails and webhook
+// deliveries, and delivers both with retries: e-mails over SMTP, webhooks per the Standard Webhooks
+// spec. Every worker is a RunOnce function over the database, so replicas share the work through row
+// locks and leases, and tests drive it step by step.
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"securelink/internal/domain"
+)
+
+// ID prefixes of the rows this package owns besides e-mails (em_) and endpoints (we_).
+const (
+	PrefixDelivery = "whd"
+	PrefixAttempt  = "wha"
+)
+
+// EmailStatus is where an e-mail is.
+type EmailStatus string
+
+// The e-mail statuses.
+const (
+	EmailQueued EmailStatus = "queued" // waiting for (another) SMTP attempt
+	EmailSent   EmailStatus = "sent"
+	EmailFailed EmailStatus = "failed" // given up: permanent refusal or out of retries
+	EmailHeld   EmailStatus = "held"   // no SMTP configured: kept as a mailbox the portal shows
+)
+
+// EmailKind says what an e-mail is about.
+type EmailKind string
+
+// The e-mail kinds.
+const (
+	KindPaymentLink   EmailKind = "payment_link"
+	KindReceipt       EmailKind = "receipt"
+	KindReceiptCopy   EmailKind = "receipt_copy" // the merchant's copy of a receipt
+	KindRefund        EmailKind = "refund"
+	KindCaptureNotice EmailKind = "capture_notice"
+	KindVoidNotice    EmailKind = "void_notice"
+)
+
+// Email is one message of the outbox.
+type Email struct {
+	ID            string
+	MerchantID    string
+	InvoiceID     string
+	EventID       string
+	Kind          EmailKind
+	To            string
+	Subject       string
+	Text          string
+	HTML          string
+	Locale        string
+	Status        EmailStatus
+	Attempts      int
+	LastError     string
+	NextAttemptAt *time.Time
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// EndpointStatus says whether an endpoint receives deliveries.
+type EndpointStatus string
+
+// The endpoint statuses.
+const (
+	EndpointEnabled  EndpointStatus = "enabled"
+	EndpointDisabled EndpointStatus = "disabled"
+)
+
+// Endpoint is a merchant's webhook receiver.
+type Endpoint struct {
+	ID          string
+	MerchantID  string
+	URL         string
+	Description string
+	Events      []string
+	Secret      string
+	// PreviousSecret still signs deliveries until PreviousSecretExpiresAt, so a receiver can roll over.
+	PreviousSecret          string
+	PreviousSecretExpiresAt *time.Time
+	Status                  EndpointStatus
+	DisabledReason          string
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+}
+
+// Subscribed reports whether the endpoint wants events of type typ.
+func (e Endpoint) Subscribed(typ string) bool {
+	for _, t := range e.Events {
+		if t == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// DeliveryStatus is where one event's delivery to one endpoint is.
+type DeliveryStatus string
+
+// The delivery statuses.
+const (
+	DeliveryPending   DeliveryStatus = "pending"
+	DeliverySucceeded DeliveryStatus = "succeeded"
+	DeliveryFailed    DeliveryStatus = "failed"
+)
+
+// Delivery is one event on its way to one endpoint.
+type Delivery struct {
+	ID             string
+	MerchantID     string
+	EventID        string
+	EndpointID     string
+	EndpointURL    string
+	Status         DeliveryStatus
+	Attempts       int
+	NextAttemptAt  *time.Time
+	LastStatusCode int
+	LastError      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	DeliveredAt    *time.Time
+	Log            []Attempt
+}
+
+// Attempt is one HTTP request of a delivery.
+type Attempt struct {
+	ID              string
+	DeliveryID      string
+	MerchantID      string
+	EventID         string
+	EndpointID      string
+	Number          int
+	URL             string
+	StatusCode      int
+	LatencyMS       int64
+	ResponseExcerpt string
+	Error           string
+	CreatedAt       time.Time
+}
+
+// EventLog is a webhook event with its deliveries and their attempts.
+type EventLog struct {
+	domain.Event
+	Deliveries []Delivery
+}
+
+// Merchant is what e-mails show of the merchant and where its copies go.
+type Merchant struct {
+	ID                string
+	Name              string
+	LegalName         string
+	Address           string
+	TaxID             string
+	SupportEmail      string
+	NotificationEmail string
+	DefaultLocale     string
+}
+
+// Outbox is what one event turns into.
+type Outbox struct {
+	Emails     []Email
+	Deliveries []Delivery
+}
+
+// Reader loads what planning an event needs, inside the transaction that dispatches it.
+type Reader interface {
+	Merchant(ctx context.Context, id string) (Merchant, error)
+	// Invoice returns the invoice with its lines; apperr.ErrNotFound when missing.
+	Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
+	// Endpoints returns the merchant's enabled endpoints.
+	Endpoints(ctx context.Context, merchantID string) ([]Endpoint, error)
+	// PaymentEvent returns the payload of the newest payment event of one of the types for the
+	// invoice; found is false when there is none.
+	PaymentEvent(ctx context.Context, merchantID, invoiceID string, types []string) (payload json.RawMessage, found bool, err error)
+}
+
+// DeliveryJob is a claimed delivery with what sending it needs.
+type DeliveryJob struct {
+	Delivery Delivery
+	Endpoint Endpoint
+	// EndpointActive is false when the endpoint was disabled or deleted after the delivery was planned.
+	EndpointActive bool
+	Event          domain.Event
+}
+
+// DeliveryResult is the outcome of one attempt to record.
+type DeliveryResult struct {
+	Attempt       Attempt
+	Status        DeliveryStatus
+	NextAttemptAt *time.Time
+	// DisableEndpoint turns the endpoint off (the receiver answered 410 Gone).
+	DisableEndpoint bool
+	DisabledReason  string
+}
+
+// Store is the storage this package needs.
+type Store interface {
+	// DispatchEvents claims up to limit undispatched events (two replicas never claim the same one),
+	// asks plan what each becomes, inserts that and marks the events dispatched, in one transaction.
+	DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, ev domain.Event, r Reader) (Outbox, error)) (int, error)
+
+	// ClaimEmails takes up to limit queued e-mails that are due, counts an attempt on each and leases
+	// them until leaseUntil, so no other worker sends them meanwhile.
+	ClaimEmails(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Email, error)
+	// FinishEmail records the outcome of an attempt: sent, queued again at next, or failed.
+	FinishEmail(ctx context.Context, id string, status EmailStatus, lastError string, next *time.Time, at time.Time) error
+	ListEmails(ctx context.Context, merchantID string, p domain.Page) ([]Email, bool, error)
+	GetEmail(ctx context.Context, merchantID, id string) (Email, error)
+
+	CreateEndpoint(ctx context.Context, e Endpoint) error
+	ListEndpoints(ctx context.Context, merchantID string, p domain.Page) ([]Endpoint, bool, error)
+	GetEndpoint(ctx context.Context, merchantID, id string) (Endpoint, error)
+	// DeleteEndpoint removes the endpoint from lists and stops its pending deliveries.
+	DeleteEndpoint(ctx context.Context, merchantID, id string, at time.Time) error
+	// RotateSecret sets a new secret; the old one keeps signing until previousUntil.
+	RotateSecret(ctx context.Context, merchantID, id, secret string, previousUntil, at time.Time) (Endpoint, error)
+
+	// ClaimDeliveries takes up to limit pending deliveries that are due, counts an attempt on each
+	// and leases them until leaseUntil.
+	ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]DeliveryJob, error)
+	// RecordAttempt stores the attempt and moves the delivery (and maybe its endpoint) on.
+	RecordAttempt(ctx context.Context, r DeliveryResult, at time.Time) error
+	ListEvents(ctx context.Context, merchantID string, p domain.Page) ([]EventLog, bool, error)
+	GetEvent(ctx context.Context, merchantID, id string) (EventLog, error)
+	// Redeliver queues the webhook event again, now, for every enabled endpoint subscribed to it
+	// (endpointID narrows it to one), and returns how many deliveries it queued.
+	Redeliver(ctx context.Context, merchantID, eventID, endpointID string, at time.Time) (int, error)
+}

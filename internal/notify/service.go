@@ -1,0 +1,167 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/notify/webhook"
+)
+
+// URLChecker validates a webhook endpoint URL (webhook.Guard in production).
+type URLChecker interface {
+	CheckURL(ctx context.Context, raw string) error
+}
+
+// Auditor records who did what.
+type Auditor interface {
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+}
+
+// Service is what merchants do with their e-mails, events and webhook endpoints.
+type Service struct {
+	Store Store
+	Guard URLChecker
+	Audit Auditor
+	Now   func() time.Time
+}
+
+// Limits on endpoints.
+const (
+	MaxEndpointURL         = 2048
+	MaxEndpointDescription = 500
+	// SecretOverlap is how long a rotated-out secret keeps signing deliveries.
+	SecretOverlap = 24 * time.Hour
+)
+
+// NewEndpoint is the input of CreateEndpoint.
+type NewEndpoint struct {
+	URL         string
+	Events      []string
+	Description string
+}
+
+// CreateEndpoint validates and registers a webhook endpoint; the returned endpoint carries its secret.
+func (s *Service) CreateEndpoint(ctx context.Context, actor domain.Actor, in NewEndpoint) (Endpoint, error) {
+	in.URL = strings.TrimSpace(in.URL)
+	if in.URL == "" {
+		return Endpoint{}, apperr.Invalid("url", "missing_url", "url is required.")
+	}
+	if len(in.URL) > MaxEndpointURL {
+		return Endpoint{}, apperr.Invalid("url", "invalid_url", "url must be at most %d characters.", MaxEndpointURL)
+	}
+	if len(in.Description) > MaxEndpointDescription {
+		return Endpoint{}, apperr.Invalid("description", "too_long", "description must be at most %d characters.", MaxEndpointDescription)
+	}
+	events, err := validEvents(in.Events)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	if err := s.Guard.CheckURL(ctx, in.URL); err != nil {
+		var ue *webhook.URLError
+		if errors.As(err, &ue) {
+			return Endpoint{}, apperr.Invalid("url", ue.Code, "%s", ue.Message)
+		}
+		return Endpoint{}, err
+	}
+	now := clock(s.Now)
+	ep := Endpoint{ID: domain.NewID(domain.PrefixEndpoint), MerchantID: actor.MerchantID, URL: in.URL,
+		Description: in.Description, Events: events, Secret: webhook.NewSecret(), Status: EndpointEnabled,
+		CreatedAt: now, UpdatedAt: now}
+	if err := s.Store.CreateEndpoint(ctx, ep); err != nil {
+		return Endpoint{}, err
+	}
+	s.record(ctx, actor, "webhook_endpoint.created", ep.ID, map[string]any{"url": ep.URL, "events": ep.Events})
+	return ep, nil
+}
+
+// validEvents checks event types against domain.WebhookEventTypes and removes duplicates.
+func validEvents(in []string) ([]string, error) {
+	if len(in) == 0 {
+		return nil, apperr.Invalid("events", "missing_events", "events must list at least one event type.")
+	}
+	var out []string
+	for _, t := range in {
+		if !slices.Contains(domain.WebhookEventTypes, t) {
+			return nil, apperr.Invalid("events", "invalid_event_type", "%q is not an event type; use one of %s.", t, strings.Join(domain.WebhookEventTypes, ", "))
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) {
+	if s.Audit != nil {
+		s.Audit.Record(ctx, actor, action, target, details)
+	}
+}
+
+// ListEndpoints returns a page of the merchant's endpoints, newest first.
+func (s *Service) ListEndpoints(ctx context.Context, merchantID string, p domain.Page) ([]Endpoint, bool, error) {
+	return s.Store.ListEndpoints(ctx, merchantID, p)
+}
+
+// GetEndpoint returns one of the merchant's endpoints.
+func (s *Service) GetEndpoint(ctx context.Context, merchantID, id string) (Endpoint, error) {
+	return s.Store.GetEndpoint(ctx, merchantID, id)
+}
+
+// DeleteEndpoint removes an endpoint; its pending deliveries stop.
+func (s *Service) DeleteEndpoint(ctx context.Context, actor domain.Actor, id string) error {
+	if err := s.Store.DeleteEndpoint(ctx, actor.MerchantID, id, clock(s.Now)); err != nil {
+		return err
+	}
+	s.record(ctx, actor, "webhook_endpoint.deleted", id, nil)
+	return nil
+}
+
+// RotateSecret gives an endpoint a new secret (returned once); the old one keeps signing for 24 hours.
+func (s *Service) RotateSecret(ctx context.Context, actor domain.Actor, id string) (Endpoint, error) {
+	now := clock(s.Now)
+	ep, err := s.Store.RotateSecret(ctx, actor.MerchantID, id, webhook.NewSecret(), now.Add(SecretOverlap), now)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	s.record(ctx, actor, "webhook_endpoint.secret_rotated", id, nil)
+	return ep, nil
+}
+
+// ListEvents returns a page of the merchant's webhook events with their deliveries, newest first.
+func (s *Service) ListEvents(ctx context.Context, merchantID string, p domain.Page) ([]EventLog, bool, error) {
+	return s.Store.ListEvents(ctx, merchantID, p)
+}
+
+// GetEvent returns one webhook event with its deliveries and attempts.
+func (s *Service) GetEvent(ctx context.Context, merchantID, id string) (EventLog, error) {
+	return s.Store.GetEvent(ctx, merchantID, id)
+}
+
+// Redeliver sends a webhook event again to every enabled endpoint subscribed to it, or only to
+// endpointID when given; the webhook-id stays the event id, so receivers can recognise it.
+func (s *Service) Redeliver(ctx context.Context, actor domain.Actor, eventID, endpointID string) (EventLog, error) {
+	n, err := s.Store.Redeliver(ctx, actor.MerchantID, eventID, endpointID, clock(s.Now))
+	if err != nil {
+		return EventLog{}, err
+	}
+	if n == 0 {
+		return EventLog{}, apperr.Conflict("no_endpoints", "No enabled webhook endpoint is subscribed to this event.")
+	}
+	s.record(ctx, actor, "event.redelivered", eventID, map[string]any{"deliveries": n})
+	return s.Store.GetEvent(ctx, actor.MerchantID, eventID)
+}
+
+// ListEmails returns a page of the merchant's e-mails, newest first.
+func (s *Service) ListEmails(ctx context.Context, merchantID string, p domain.Page) ([]Email, bool, error) {
+	return s.Store.ListEmails(ctx, merchantID, p)
+}
+
+// GetEmail returns one of the merchant's e-mails.
+func (s *Service) GetEmail(ctx context.Context, merchantID, id string) (Email, error) {
+	return s.Store.GetEmail(ctx, merchantID, id)
+}

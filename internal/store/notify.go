@@ -1,0 +1,598 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/notify"
+)
+
+var _ notify.Store = (*Notify)(nil)
+
+// Notify stores the e-mail outbox, webhook endpoints, deliveries and attempts, and dispatches events.
+type Notify struct{ DB *DB }
+
+type emailRow struct {
+	ID            string
+	MerchantID    string
+	InvoiceID     string
+	EventID       string
+	Kind          string
+	ToAddr        string
+	Subject       string
+	TextBody      string
+	HTMLBody      string `gorm:"column:html_body"`
+	Locale        string
+	Status        string
+	Attempts      int
+	LastError     string
+	NextAttemptAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SentAt        *time.Time
+}
+
+func (emailRow) TableName() string { return "emails" }
+
+type endpointRow struct {
+	ID                      string
+	MerchantID              string
+	URL                     string `gorm:"column:url"`
+	Description             string
+	Events                  string
+	Secret                  string
+	PreviousSecret          string
+	PreviousSecretExpiresAt *time.Time
+	Status                  string
+	DisabledReason          string
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+	DeletedAt               *time.Time
+}
+
+func (endpointRow) TableName() string { return "webhook_endpoints" }
+
+type deliveryRow struct {
+	ID             string
+	MerchantID     string
+	EventID        string
+	EndpointID     string
+	Status         string
+	Attempts       int
+	NextAttemptAt  *time.Time
+	LastStatusCode int
+	LastError      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	DeliveredAt    *time.Time
+}
+
+func (deliveryRow) TableName() string { return "webhook_deliveries" }
+
+type attemptRow struct {
+	ID              string
+	DeliveryID      string
+	MerchantID      string
+	EventID         string
+	EndpointID      string
+	Attempt         int
+	URL             string `gorm:"column:url"`
+	StatusCode      int
+	LatencyMS       int64 `gorm:"column:latency_ms"`
+	ResponseExcerpt string
+	Error           string
+	CreatedAt       time.Time
+}
+
+func (attemptRow) TableName() string { return "webhook_attempts" }
+
+func toDBEmail(e notify.Email) emailRow {
+	return emailRow{ID: e.ID, MerchantID: e.MerchantID, InvoiceID: e.InvoiceID, EventID: e.EventID, Kind: string(e.Kind),
+		ToAddr: e.To, Subject: e.Subject, TextBody: e.Text, HTMLBody: e.HTML, Locale: e.Locale, Status: string(e.Status),
+		Attempts: e.Attempts, LastError: e.LastError, NextAttemptAt: e.NextAttemptAt, CreatedAt: e.CreatedAt,
+		UpdatedAt: e.CreatedAt, SentAt: e.SentAt}
+}
+
+func toBusEmail(r emailRow) notify.Email {
+	return notify.Email{ID: r.ID, MerchantID: r.MerchantID, InvoiceID: r.InvoiceID, EventID: r.EventID,
+		Kind: notify.EmailKind(r.Kind), To: r.ToAddr, Subject: r.Subject, Text: r.TextBody, HTML: r.HTMLBody,
+		Locale: r.Locale, Status: notify.EmailStatus(r.Status), Attempts: r.Attempts, LastError: r.LastError,
+		NextAttemptAt: utcPtr(r.NextAttemptAt), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt)}
+}
+
+func toDBEndpoint(e notify.Endpoint) endpointRow {
+	events, _ := json.Marshal(e.Events)
+	return endpointRow{ID: e.ID, MerchantID: e.MerchantID, URL: e.URL, Description: e.Description, Events: string(events),
+		Secret: e.Secret, PreviousSecret: e.PreviousSecret, PreviousSecretExpiresAt: e.PreviousSecretExpiresAt,
+		Status: string(e.Status), DisabledReason: e.DisabledReason, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+}
+
+func toBusEndpoint(r endpointRow) notify.Endpoint {
+	var events []string
+	_ = json.Unmarshal([]byte(r.Events), &events)
+	return notify.Endpoint{ID: r.ID, MerchantID: r.MerchantID, URL: r.URL, Description: r.Description, Events: events,
+		Secret: r.Secret, PreviousSecret: r.PreviousSecret, PreviousSecretExpiresAt: utcPtr(r.PreviousSecretExpiresAt),
+		Status: notify.EndpointStatus(r.Status), DisabledReason: r.DisabledReason, CreatedAt: r.CreatedAt.UTC(),
+		UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+func toBusDelivery(r deliveryRow) notify.Delivery {
+	return notify.Delivery{ID: r.ID, MerchantID: r.MerchantID, EventID: r.EventID, EndpointID: r.EndpointID,
+		Status: notify.DeliveryStatus(r.Status), Attempts: r.Attempts, NextAttemptAt: utcPtr(r.NextAttemptAt),
+		LastStatusCode: r.LastStatusCode, LastError: r.LastError, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		DeliveredAt: utcPtr(r.DeliveredAt)}
+}
+
+func toBusAttempt(r attemptRow) notify.Attempt {
+	return notify.Attempt{ID: r.ID, DeliveryID: r.DeliveryID, MerchantID: r.MerchantID, EventID: r.EventID,
+		EndpointID: r.EndpointID, Number: r.Attempt, URL: r.URL, StatusCode: r.StatusCode, LatencyMS: r.LatencyMS,
+		ResponseExcerpt: r.ResponseExcerpt, Error: r.Error, CreatedAt: r.CreatedAt.UTC()}
+}
+
+func toBusEvent(r eventRow) domain.Event {
+	return domain.Event{ID: r.ID, MerchantID: r.MerchantID, Type: r.Type, ObjectID: r.ObjectID,
+		Payload: json.RawMessage(r.Payload), Webhook: r.Webhook, CreatedAt: r.CreatedAt.UTC()}
+}
+
+// claimIDs selects up to limit ids of table matching where, ordered by order, locking them on
+// PostgreSQL with SKIP LOCKED so concurrent workers take disjoint rows; on SQLite the immediate
+// transaction already serialises claimers.
+func (s *Notify) claimIDs(tx *gorm.DB, table, where, order string, limit int, args ...any) ([]string, error) {
+	q := "SELECT id FROM " + table + " WHERE " + where + " ORDER BY " + order + " LIMIT ?"
+	if s.DB.Dialect == DialectPostgres {
+		q += " FOR UPDATE SKIP LOCKED"
+	}
+	var ids []string
+	if err := tx.Raw(q, append(args, limit)...).Scan(&ids).Error; err != nil {
+		return nil, fmt.Errorf("store: claim %s: %w", table, err)
+	}
+	return ids, nil
+}
+
+// notifyReader reads inside the dispatch transaction.
+type notifyReader struct{ tx *gorm.DB }
+
+func (r notifyReader) Merchant(ctx context.Context, id string) (notify.Merchant, error) {
+	var m merchantRow
+	if err := r.tx.WithContext(ctx).Where("id = ?", id).Take(&m).Error; err != nil {
+		return notify.Merchant{}, notFound(err, "notify merchant")
+	}
+	return notify.Merchant{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
+		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultLocale: m.DefaultLocale}, nil
+}
+
+func (r notifyReader) Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
+	db := r.tx.WithContext(ctx)
+	var ir invoiceRow
+	if err := db.Where("merchant_id = ? AND id = ?", merchantID, id).Take(&ir).Error; err != nil {
+		return domain.Invoice{}, notFound(err, "notify invoice")
+	}
+	inv := toBusInvoice(ir)
+	var lines []invoiceLineRow
+	if err := db.Where("invoice_id = ?", id).Order("position").Find(&lines).Error; err != nil {
+		return domain.Invoice{}, fmt.Errorf("store: notify invoice lines: %w", err)
+	}
+	for _, l := range lines {
+		inv.Lines = append(inv.Lines, domain.InvoiceLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP})
+	}
+	return inv, nil
+}
+
+func (r notifyReader) Endpoints(ctx context.Context, merchantID string) ([]notify.Endpoint, error) {
+	var rows []endpointRow
+	if err := r.tx.WithContext(ctx).Where("merchant_id = ? AND status = ? AND deleted_at IS NULL", merchantID, string(notify.EndpointEnabled)).
+		Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: notify endpoints: %w", err)
+	}
+	out := make([]notify.Endpoint, len(rows))
+	for i, row := range rows {
+		out[i] = toBusEndpoint(row)
+	}
+	return out, nil
+}
+
+func (r notifyReader) PaymentEvent(ctx context.Context, merchantID, invoiceID string, types []string) (json.RawMessage, bool, error) {
+	// Payloads are JSON written by encoding/json, which puts no space after the colon.
+	pattern := `%"invoice_id":"` + escapeLike(invoiceID) + `"%`
+	var rows []eventRow
+	if err := r.tx.WithContext(ctx).Where("merchant_id = ? AND type IN ? AND payload LIKE ? ESCAPE '\\'", merchantID, types, pattern).
+		Order("id DESC").Limit(5).Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("store: notify payment event: %w", err)
+	}
+	for _, row := range rows {
+		var p struct {
+			InvoiceID string `json:"invoice_id"`
+		}
+		if json.Unmarshal([]byte(row.Payload), &p) == nil && p.InvoiceID == invoiceID {
+			return json.RawMessage(row.Payload), true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// DispatchEvents claims undispatched events and turns them into deliveries and e-mails.
+func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, ev domain.Event, r notify.Reader) (notify.Outbox, error)) (int, error) {
+	n := 0
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ids, err := s.claimIDs(tx, "events", "dispatched_at IS NULL", "id", limit)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		var rows []eventRow
+		if err := tx.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+			return fmt.Errorf("store: load events: %w", err)
+		}
+		r := notifyReader{tx: tx}
+		var emails []emailRow
+		var deliveries []deliveryRow
+		for _, row := range rows {
+			out, err := plan(ctx, toBusEvent(row), r)
+			if err != nil {
+				return fmt.Errorf("store: plan event %s: %w", row.ID, err)
+			}
+			for _, e := range out.Emails {
+				emails = append(emails, toDBEmail(e))
+			}
+			for _, d := range out.Deliveries {
+				deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, EventID: d.EventID,
+					EndpointID: d.EndpointID, Status: string(d.Status), NextAttemptAt: d.NextAttemptAt,
+					CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
+			}
+		}
+		if len(emails) > 0 {
+			if err := tx.Create(&emails).Error; err != nil {
+				return fmt.Errorf("store: insert e-mails: %w", err)
+			}
+		}
+		if len(deliveries) > 0 {
+			if err := tx.Create(&deliveries).Error; err != nil {
+				return fmt.Errorf("store: insert deliveries: %w", err)
+			}
+		}
+		if err := tx.Model(&eventRow{}).Where("id IN ?", ids).Update("dispatched_at", at).Error; err != nil {
+			return fmt.Errorf("store: mark events dispatched: %w", err)
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}
+
+// ClaimEmails leases due queued e-mails to the caller.
+func (s *Notify) ClaimEmails(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.Email, error) {
+	var rows []emailRow
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ids, err := s.claimIDs(tx, "emails", "status = ? AND next_attempt_at <= ?", "next_attempt_at, id", limit, string(notify.EmailQueued), now)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := tx.Model(&emailRow{}).Where("id IN ?", ids).Updates(map[string]any{
+			"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": leaseUntil, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("store: lease e-mails: %w", err)
+		}
+		if err := tx.Where("id IN ?", ids).Order("next_attempt_at, id").Find(&rows).Error; err != nil {
+			return fmt.Errorf("store: load e-mails: %w", err)
+		}
+		return nil
+	})
+	out := make([]notify.Email, len(rows))
+	for i, r := range rows {
+		out[i] = toBusEmail(r)
+	}
+	return out, err
+}
+
+// FinishEmail records the outcome of an attempt.
+func (s *Notify) FinishEmail(ctx context.Context, id string, status notify.EmailStatus, lastError string, next *time.Time, at time.Time) error {
+	upd := map[string]any{"status": string(status), "last_error": lastError, "next_attempt_at": next, "updated_at": at}
+	if status == notify.EmailSent {
+		upd["sent_at"] = at
+	}
+	if err := s.DB.Gorm.WithContext(ctx).Model(&emailRow{}).Where("id = ?", id).Updates(upd).Error; err != nil {
+		return fmt.Errorf("store: finish e-mail: %w", err)
+	}
+	return nil
+}
+
+// ListEmails returns a page of a merchant's e-mails, newest first.
+func (s *Notify) ListEmails(ctx context.Context, merchantID string, p domain.Page) ([]notify.Email, bool, error) {
+	var rows []emailRow
+	if err := keysetPage(s.DB.Gorm.WithContext(ctx).Where("merchant_id = ?", merchantID), p).Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("store: list e-mails: %w", err)
+	}
+	rows, more := trimPage(rows, p)
+	out := make([]notify.Email, len(rows))
+	for i, r := range rows {
+		out[i] = toBusEmail(r)
+	}
+	return out, more, nil
+}
+
+// GetEmail returns one of a merchant's e-mails.
+func (s *Notify) GetEmail(ctx context.Context, merchantID, id string) (notify.Email, error) {
+	var r emailRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ? AND id = ?", merchantID, id).Take(&r).Error; err != nil {
+		return notify.Email{}, notFound(err, "get e-mail")
+	}
+	return toBusEmail(r), nil
+}
+
+// CreateEndpoint inserts an endpoint.
+func (s *Notify) CreateEndpoint(ctx context.Context, e notify.Endpoint) error {
+	r := toDBEndpoint(e)
+	if err := s.DB.Gorm.WithContext(ctx).Create(&r).Error; err != nil {
+		return fmt.Errorf("store: create endpoint: %w", err)
+	}
+	return nil
+}
+
+// ListEndpoints returns a page of a merchant's endpoints, newest first.
+func (s *Notify) ListEndpoints(ctx context.Context, merchantID string, p domain.Page) ([]notify.Endpoint, bool, error) {
+	var rows []endpointRow
+	q := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ? AND deleted_at IS NULL", merchantID)
+	if err := keysetPage(q, p).Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("store: list endpoints: %w", err)
+	}
+	rows, more := trimPage(rows, p)
+	out := make([]notify.Endpoint, len(rows))
+	for i, r := range rows {
+		out[i] = toBusEndpoint(r)
+	}
+	return out, more, nil
+}
+
+// GetEndpoint returns one of a merchant's endpoints.
+func (s *Notify) GetEndpoint(ctx context.Context, merchantID, id string) (notify.Endpoint, error) {
+	var r endpointRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).Take(&r).Error; err != nil {
+		return notify.Endpoint{}, notFound(err, "get endpoint")
+	}
+	return toBusEndpoint(r), nil
+}
+
+// DeleteEndpoint hides the endpoint (its delivery log stays) and fails its pending deliveries.
+func (s *Notify) DeleteEndpoint(ctx context.Context, merchantID, id string, at time.Time) error {
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&endpointRow{}).Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).
+			Updates(map[string]any{"deleted_at": at, "status": string(notify.EndpointDisabled), "disabled_reason": "Deleted.", "updated_at": at})
+		if res.Error != nil {
+			return fmt.Errorf("store: delete endpoint: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: delete endpoint: %w", apperr.ErrNotFound)
+		}
+		if err := tx.Model(&deliveryRow{}).Where("endpoint_id = ? AND status = ?", id, string(notify.DeliveryPending)).
+			Updates(map[string]any{"status": string(notify.DeliveryFailed), "last_error": "endpoint deleted", "next_attempt_at": nil, "updated_at": at}).Error; err != nil {
+			return fmt.Errorf("store: stop deliveries: %w", err)
+		}
+		return nil
+	})
+}
+
+// RotateSecret replaces the endpoint's secret, keeping the old one until previousUntil.
+func (s *Notify) RotateSecret(ctx context.Context, merchantID, id, secret string, previousUntil, at time.Time) (notify.Endpoint, error) {
+	var out notify.Endpoint
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r endpointRow
+		if err := tx.Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).Take(&r).Error; err != nil {
+			return notFound(err, "rotate secret")
+		}
+		r.PreviousSecret, r.PreviousSecretExpiresAt, r.Secret, r.UpdatedAt = r.Secret, &previousUntil, secret, at
+		if err := tx.Model(&endpointRow{}).Where("id = ?", id).Updates(map[string]any{"secret": r.Secret,
+			"previous_secret": r.PreviousSecret, "previous_secret_expires_at": previousUntil, "updated_at": at}).Error; err != nil {
+			return fmt.Errorf("store: rotate secret: %w", err)
+		}
+		out = toBusEndpoint(r)
+		return nil
+	})
+	return out, err
+}
+
+// ClaimDeliveries leases due pending deliveries with their endpoints and events.
+func (s *Notify) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.DeliveryJob, error) {
+	var out []notify.DeliveryJob
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ids, err := s.claimIDs(tx, "webhook_deliveries", "status = ? AND next_attempt_at <= ?", "next_attempt_at, id", limit, string(notify.DeliveryPending), now)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := tx.Model(&deliveryRow{}).Where("id IN ?", ids).Updates(map[string]any{
+			"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": leaseUntil, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("store: lease deliveries: %w", err)
+		}
+		var rows []deliveryRow
+		if err := tx.Where("id IN ?", ids).Order("next_attempt_at, id").Find(&rows).Error; err != nil {
+			return fmt.Errorf("store: load deliveries: %w", err)
+		}
+		epIDs, evIDs := make([]string, 0, len(rows)), make([]string, 0, len(rows))
+		for _, r := range rows {
+			epIDs, evIDs = append(epIDs, r.EndpointID), append(evIDs, r.EventID)
+		}
+		var eps []endpointRow
+		if err := tx.Where("id IN ?", epIDs).Find(&eps).Error; err != nil {
+			return fmt.Errorf("store: load endpoints: %w", err)
+		}
+		var evs []eventRow
+		if err := tx.Where("id IN ?", evIDs).Find(&evs).Error; err != nil {
+			return fmt.Errorf("store: load events: %w", err)
+		}
+		epByID := make(map[string]endpointRow, len(eps))
+		for _, e := range eps {
+			epByID[e.ID] = e
+		}
+		evByID := make(map[string]eventRow, len(evs))
+		for _, e := range evs {
+			evByID[e.ID] = e
+		}
+		for _, r := range rows {
+			ep := epByID[r.EndpointID]
+			d := toBusDelivery(r)
+			d.EndpointURL = ep.URL
+			out = append(out, notify.DeliveryJob{Delivery: d, Endpoint: toBusEndpoint(ep),
+				EndpointActive: ep.Status == string(notify.EndpointEnabled) && ep.DeletedAt == nil,
+				Event:          toBusEvent(evByID[r.EventID])})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RecordAttempt stores an attempt and moves its delivery on; a 410 also disables the endpoint.
+func (s *Notify) RecordAttempt(ctx context.Context, r notify.DeliveryResult, at time.Time) error {
+	a := r.Attempt
+	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if a.ID != "" {
+			row := attemptRow{ID: a.ID, DeliveryID: a.DeliveryID, MerchantID: a.MerchantID, EventID: a.EventID,
+				EndpointID: a.EndpointID, Attempt: a.Number, URL: a.URL, StatusCode: a.StatusCode, LatencyMS: a.LatencyMS,
+				ResponseExcerpt: a.ResponseExcerpt, Error: a.Error, CreatedAt: a.CreatedAt}
+			if err := tx.Create(&row).Error; err != nil {
+				return fmt.Errorf("store: insert attempt: %w", err)
+			}
+		}
+		upd := map[string]any{"status": string(r.Status), "last_status_code": a.StatusCode, "last_error": a.Error,
+			"next_attempt_at": r.NextAttemptAt, "updated_at": at}
+		if r.Status == notify.DeliverySucceeded {
+			upd["delivered_at"] = at
+		}
+		if err := tx.Model(&deliveryRow{}).Where("id = ?", a.DeliveryID).Updates(upd).Error; err != nil {
+			return fmt.Errorf("store: update delivery: %w", err)
+		}
+		if r.DisableEndpoint {
+			if err := tx.Model(&endpointRow{}).Where("id = ? AND status = ?", a.EndpointID, string(notify.EndpointEnabled)).
+				Updates(map[string]any{"status": string(notify.EndpointDisabled), "disabled_reason": r.DisabledReason, "updated_at": at}).Error; err != nil {
+				return fmt.Errorf("store: disable endpoint: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// ListEvents returns a page of a merchant's webhook events with their deliveries and attempts.
+func (s *Notify) ListEvents(ctx context.Context, merchantID string, p domain.Page) ([]notify.EventLog, bool, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	var rows []eventRow
+	if err := keysetPage(db.Where("merchant_id = ? AND webhook = ?", merchantID, true), p).Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("store: list events: %w", err)
+	}
+	rows, more := trimPage(rows, p)
+	out, err := s.withDeliveries(db, rows)
+	return out, more, err
+}
+
+// GetEvent returns one of a merchant's webhook events with its deliveries and attempts.
+func (s *Notify) GetEvent(ctx context.Context, merchantID, id string) (notify.EventLog, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	var r eventRow
+	if err := db.Where("merchant_id = ? AND id = ? AND webhook = ?", merchantID, id, true).Take(&r).Error; err != nil {
+		return notify.EventLog{}, notFound(err, "get event")
+	}
+	out, err := s.withDeliveries(db, []eventRow{r})
+	if err != nil {
+		return notify.EventLog{}, err
+	}
+	return out[0], nil
+}
+
+// withDeliveries attaches deliveries (oldest first) and their attempts to events.
+func (s *Notify) withDeliveries(db *gorm.DB, rows []eventRow) ([]notify.EventLog, error) {
+	out := make([]notify.EventLog, len(rows))
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = notify.EventLog{Event: toBusEvent(r), Deliveries: []notify.Delivery{}}
+		ids[i] = r.ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ds []deliveryRow
+	if err := db.Where("event_id IN ?", ids).Order("id").Find(&ds).Error; err != nil {
+		return nil, fmt.Errorf("store: list deliveries: %w", err)
+	}
+	if len(ds) == 0 {
+		return out, nil
+	}
+	dIDs, epIDs := make([]string, len(ds)), make([]string, len(ds))
+	for i, d := range ds {
+		dIDs[i], epIDs[i] = d.ID, d.EndpointID
+	}
+	var as []attemptRow
+	if err := db.Where("delivery_id IN ?", dIDs).Order("id").Find(&as).Error; err != nil {
+		return nil, fmt.Errorf("store: list attempts: %w", err)
+	}
+	var eps []endpointRow
+	if err := db.Select("id", "url").Where("id IN ?", epIDs).Find(&eps).Error; err != nil {
+		return nil, fmt.Errorf("store: list endpoint urls: %w", err)
+	}
+	urls := make(map[string]string, len(eps))
+	for _, e := range eps {
+		urls[e.ID] = e.URL
+	}
+	attempts := make(map[string][]notify.Attempt)
+	for _, a := range as {
+		attempts[a.DeliveryID] = append(attempts[a.DeliveryID], toBusAttempt(a))
+	}
+	pos := make(map[string]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
+	for _, d := range ds {
+		bd := toBusDelivery(d)
+		bd.EndpointURL = urls[d.EndpointID]
+		bd.Log = attempts[d.ID]
+		if bd.Log == nil {
+			bd.Log = []notify.Attempt{}
+		}
+		i := pos[d.EventID]
+		out[i].Deliveries = append(out[i].Deliveries, bd)
+	}
+	return out, nil
+}
+
+// Redeliver queues a webhook event again for the enabled endpoints subscribed to it.
+func (s *Notify) Redeliver(ctx context.Context, merchantID, eventID, endpointID string, at time.Time) (int, error) {
+	n := 0
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ev eventRow
+		if err := tx.Where("merchant_id = ? AND id = ? AND webhook = ?", merchantID, eventID, true).Take(&ev).Error; err != nil {
+			return notFound(err, "redeliver event")
+		}
+		q := tx.Where("merchant_id = ? AND status = ? AND deleted_at IS NULL", merchantID, string(notify.EndpointEnabled))
+		if endpointID != "" {
+			q = q.Where("id = ?", endpointID)
+		}
+		var eps []endpointRow
+		if err := q.Find(&eps).Error; err != nil {
+			return fmt.Errorf("store: redeliver endpoints: %w", err)
+		}
+		if endpointID != "" && len(eps) == 0 {
+			return fmt.Errorf("store: redeliver: endpoint %s: %w", endpointID, apperr.ErrNotFound)
+		}
+		for _, ep := range eps {
+			if !toBusEndpoint(ep).Subscribed(ev.Type) {
+				continue
+			}
+			// A delivery that exists starts a fresh schedule; its earlier attempts stay in the log.
+			res := tx.Model(&deliveryRow{}).Where("event_id = ? AND endpoint_id = ?", ev.ID, ep.ID).Updates(map[string]any{
+				"status": string(notify.DeliveryPending), "attempts": 0, "next_attempt_at": at, "updated_at": at})
+			if res.Error != nil {
+				return fmt.Errorf("store: redeliver: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				d := deliveryRow{ID: domain.NewID(notify.PrefixDelivery), MerchantID: merchantID, EventID: ev.ID, EndpointID: ep.ID,
+					Status: string(notify.DeliveryPending), NextAttemptAt: &at, CreatedAt: at, UpdatedAt: at}
+				if err := tx.Create(&d).Error; err != nil {
+					return fmt.Errorf("store: redeliver: %w", err)
+				}
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
