@@ -1,12 +1,35 @@
 // The checkout's typed client for the SecureLink API (openapi-fetch over the generated types).
 // Card data never passes through here: only the provider's single-use token does.
 import createClient from 'openapi-fetch';
-import type { paths } from './api-types';
+import type { components, paths } from './api-types';
 
 type JSONOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 
-export type Checkout = JSONOf<paths['/checkout/{token}']['get']['responses'][200]>;
-export type Payment = JSONOf<paths['/checkout/{token}/pay']['post']['responses'][200]>;
+type PaymentSchema = components['schemas'] extends { Payment: infer P } ? P : never;
+type TokenPath = { query?: never; header?: never; path: { token: string }; cookie?: never };
+type PostOperation<Body> = {
+  parameters: { query?: never; header?: { 'Idempotency-Key'?: string }; path: { token: string }; cookie?: never };
+  requestBody: { content: { 'application/json': Body } };
+  responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': PaymentSchema } } };
+};
+
+// The payer's pay and complete routes as docs/api-contract.md states them; each is used only while
+// the generated openapi.yaml lacks it (Omit drops any path the spec has).
+interface ContractPaths {
+  '/checkout/{token}/pay': {
+    parameters: TokenPath;
+    post: PostOperation<{ terms_accepted: boolean; payment_token: string }>;
+  };
+  '/checkout/{token}/complete': {
+    parameters: TokenPath;
+    post: PostOperation<{ payment_id: string }>;
+  };
+}
+
+type ApiPaths = paths & Omit<ContractPaths, keyof paths>;
+
+export type Checkout = JSONOf<ApiPaths['/checkout/{token}']['get']['responses'][200]>;
+export type Payment = JSONOf<ApiPaths['/checkout/{token}/pay']['post']['responses'][200]>;
 export type Receipt = NonNullable<Checkout['receipt']>;
 export type InvoiceLine = NonNullable<NonNullable<Checkout['invoice']>['lines']>[number];
 export type Card = NonNullable<Payment['card']>;
@@ -22,7 +45,7 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-const client = createClient<paths>({ baseUrl: '/api/v1' });
+const client = createClient<ApiPaths>({ baseUrl: '/api/v1' });
 
 function toError(status: number, body: unknown): ApiError {
   const e = (body as { error?: Partial<ApiError> } | undefined)?.error;
