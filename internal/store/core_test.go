@@ -1,0 +1,259 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/invoices"
+	"securelink/internal/merchants"
+	"securelink/internal/store"
+	"securelink/internal/store/storetest"
+)
+
+func newMerchant(t *testing.T, db *store.DB) merchants.Merchant {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	m := merchants.Merchant{ID: domain.NewID("mer"), Name: "Test", DefaultCurrency: "RSD", DefaultLocale: "sr-Latn",
+		DefaultCaptureMode: domain.CaptureAutomatic, CreatedAt: now, UpdatedAt: now}
+	u := merchants.User{ID: domain.NewID("usr"), MerchantID: m.ID, Email: m.ID + "@example.com", Role: "owner", CreatedAt: now}
+	inv := merchants.Invitation{ID: domain.NewID("inv8"), MerchantID: m.ID, UserID: u.ID, TokenHash: domain.NewToken(16), ExpiresAt: now.Add(time.Hour), CreatedAt: now}
+	if err := (&store.Merchants{DB: db}).CreateMerchant(context.Background(), m, u, inv); err != nil {
+		t.Fatalf("create merchant: %v", err)
+	}
+	return m
+}
+
+func newInvoice(merchantID string) (domain.Invoice, domain.Link) {
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	inv := domain.Invoice{ID: domain.NewID("inv"), MerchantID: merchantID, Status: domain.InvoiceOpen,
+		Customer: domain.Customer{Name: "Ana", Email: "ana@example.com"}, Currency: "RSD", AmountTotal: 1000,
+		CaptureMode: domain.CaptureAutomatic, Locale: "sr-Latn", ExpiresAt: now.Add(time.Hour), CreatedAt: now, UpdatedAt: now,
+		Lines: []domain.InvoiceLine{{Description: "x", Quantity: 1, UnitAmount: 1000}}}
+	link := domain.Link{ID: domain.NewID("lnk"), InvoiceID: inv.ID, MerchantID: merchantID, Token: domain.NewToken(24),
+		Status: domain.LinkActive, ExpiresAt: inv.ExpiresAt, CreatedAt: now}
+	return inv, link
+}
+
+func noEvents(string) []domain.Event { return nil }
+
+func TestMigrateTwiceIsANoOp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if err := db.Migrate(context.Background()); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+	})
+}
+
+func TestInvoiceNumbersUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMerchant(t, db)
+		s := &store.Invoices{DB: db}
+		const n = 30
+		numbers := make(chan string, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				inv, link := newInvoice(m.ID)
+				num, err := s.CreateInvoice(context.Background(), inv, link, noEvents)
+				if err != nil {
+					t.Errorf("create: %v", err)
+				}
+				numbers <- num
+			}()
+		}
+		wg.Wait()
+		close(numbers)
+		seen := map[string]bool{}
+		for num := range numbers {
+			if seen[num] {
+				t.Errorf("number %s given twice", num)
+			}
+			seen[num] = true
+		}
+		for i := 1; i <= n; i++ {
+			if !seen[fmt.Sprintf("INV-%06d", i)] {
+				t.Errorf("INV-%06d missing: numbers have gaps", i)
+			}
+		}
+	})
+}
+
+func TestInvoiceStatusIsConditional(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		m := newMerchant(t, db)
+		s := &store.Invoices{DB: db}
+		inv, link := newInvoice(m.ID)
+		if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+			t.Fatal(err)
+		}
+		open := []domain.InvoiceStatus{domain.InvoiceOpen}
+		// Many concurrent cancels: exactly one wins, each writing its event only when it wins.
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ev := domain.NewEvent(m.ID, domain.EventInvoiceCancelled, inv.ID, map[string]string{}, true)
+				err := s.SetInvoiceStatus(ctx, m.ID, inv.ID, open, domain.InvoiceCancelled, domain.LinkDeactivated, time.Now().UTC(), []domain.Event{ev})
+				switch {
+				case err == nil:
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				case !errors.Is(err, apperr.ErrConflict):
+					t.Errorf("cancel: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		var events int64
+		db.Gorm.Raw("SELECT COUNT(*) FROM events WHERE object_id = ?", inv.ID).Scan(&events)
+		if wins != 1 || events != 1 {
+			t.Errorf("%d cancels won, %d events", wins, events)
+		}
+		got, err := s.GetInvoice(ctx, m.ID, inv.ID)
+		if err != nil || got.Status != domain.InvoiceCancelled || got.CancelledAt == nil || got.Link.Status != domain.LinkDeactivated {
+			t.Errorf("after cancel: %+v %v", got, err)
+		}
+		other := newMerchant(t, db)
+		if _, err := s.GetInvoice(ctx, other.ID, inv.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("another merchant's invoice: %v", err)
+		}
+		if err := s.SetInvoiceStatus(ctx, other.ID, inv.ID, []domain.InvoiceStatus{domain.InvoiceCancelled}, domain.InvoiceOpen, "", time.Now(), nil); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("status change through another merchant: %v", err)
+		}
+	})
+}
+
+func TestListInvoicesKeyset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		m := newMerchant(t, db)
+		s := &store.Invoices{DB: db}
+		for range 25 {
+			inv, link := newInvoice(m.ID)
+			if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seen := map[string]bool{}
+		page := domain.Page{Limit: 10}
+		for {
+			list, more, err := s.ListInvoices(ctx, m.ID, invoices.Filter{Page: page})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, inv := range list {
+				if seen[inv.ID] || inv.Link == nil {
+					t.Fatalf("repeated or linkless %s", inv.ID)
+				}
+				seen[inv.ID] = true
+			}
+			if !more {
+				break
+			}
+			page.StartingAfter = list[len(list)-1].ID
+		}
+		if len(seen) != 25 {
+			t.Errorf("saw %d of 25", len(seen))
+		}
+	})
+}
+
+func TestIdempotencyStore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := &store.Idempotency{DB: db}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		if _, started, err := s.Begin(ctx, "scope", "k", "h1", now); err != nil || !started {
+			t.Fatalf("begin: %v %v", started, err)
+		}
+		rec, started, err := s.Begin(ctx, "scope", "k", "h2", now)
+		if err != nil || started || !rec.Running || rec.RequestHash != "h1" {
+			t.Fatalf("second begin: %+v %v %v", rec, started, err)
+		}
+		if err := s.Finish(ctx, "scope", "k", 201, []byte(`{"ok":true}`)); err != nil {
+			t.Fatal(err)
+		}
+		rec, _, _ = s.Begin(ctx, "scope", "k", "h1", now)
+		if rec.Running || rec.ResponseStatus != 201 || string(rec.ResponseBody) != `{"ok":true}` {
+			t.Errorf("finished record: %+v", rec)
+		}
+		// After 24 hours the key is forgotten and can start a new request.
+		if _, started, err := s.Begin(ctx, "scope", "k", "h3", now.Add(25*time.Hour)); err != nil || !started {
+			t.Errorf("expired key not reclaimed: %v %v", started, err)
+		}
+		if n, err := s.Purge(ctx, now.Add(26*time.Hour)); err != nil || n != 1 {
+			t.Errorf("purge: %d %v", n, err)
+		}
+	})
+}
+
+func TestSettingsGetOrCreateAgrees(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := &store.Settings{DB: db}
+		var wg sync.WaitGroup
+		vals := make(chan string, 8)
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v, err := s.GetOrCreate(context.Background(), "secret", func() string { return fmt.Sprint("v", i) })
+				if err != nil {
+					t.Error(err)
+				}
+				vals <- v
+			}()
+		}
+		wg.Wait()
+		close(vals)
+		first := ""
+		for v := range vals {
+			if first == "" {
+				first = v
+			}
+			if v != first {
+				t.Errorf("replicas disagree: %s vs %s", v, first)
+			}
+		}
+	})
+}
+
+func TestMerchantsStore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := &store.Merchants{DB: db}
+		m := newMerchant(t, db)
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		dup := merchants.User{ID: domain.NewID("usr"), MerchantID: m.ID, Email: m.ID + "@example.com", Role: "staff", CreatedAt: now}
+		err := s.CreateUserWithInvitation(ctx, dup, merchants.Invitation{ID: domain.NewID("inv8"), MerchantID: m.ID, UserID: dup.ID, TokenHash: "h", ExpiresAt: now, CreatedAt: now})
+		if !errors.Is(err, apperr.ErrConflict) {
+			t.Errorf("duplicate e-mail: %v", err)
+		}
+		for range 3 {
+			if err := s.RecordAuthFailure(ctx, "login:ip:1.2.3.4", now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, _ := s.CountAuthFailures(ctx, "login:ip:1.2.3.4", now.Add(-time.Minute)); n != 3 {
+			t.Errorf("failures = %d", n)
+		}
+		if n, _ := s.CountAuthFailures(ctx, "login:ip:1.2.3.4", now.Add(time.Minute)); n != 0 {
+			t.Errorf("old failures counted: %d", n)
+		}
+		if _, err := s.RevokeAPIKey(ctx, m.ID, "key_nope", now); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("revoke unknown key: %v", err)
+		}
+	})
+}
