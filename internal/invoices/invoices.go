@@ -268,7 +268,6 @@ func buildLine(i int, l NewLine) (domain.InvoiceLine, error) {
 	return domain.InvoiceLine{Description: d, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: int64(bp)}, nil
 }
 
-
 // Get returns one of the merchant's invoices with its current link.
 func (s *Service) Get(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
 	inv, err := s.Store.GetInvoice(ctx, merchantID, id)

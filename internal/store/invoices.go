@@ -100,7 +100,7 @@ func toDBInvoice(inv domain.Invoice) invoiceRow {
 
 func toBusInvoice(r invoiceRow) domain.Invoice {
 	return domain.Invoice{ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, Reference: r.Reference,
-		Status: domain.InvoiceStatus(r.Status),
+		Status:   domain.InvoiceStatus(r.Status),
 		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress},
 		Currency: r.Currency, AmountTotal: r.AmountTotal, AmountVAT: r.AmountVAT, AmountPaid: r.AmountPaid,
 		AmountRefunded: r.AmountRefunded, Description: r.Description, CaptureMode: domain.CaptureMode(r.CaptureMode),
