@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	hundred := make([]time.Duration, 100)
+	for i := range hundred {
+		hundred[i] = time.Duration(i+1) * time.Millisecond
+	}
+	tests := []struct {
+		name   string
+		sorted []time.Duration
+		p      float64
+		want   time.Duration
+	}{
+		{"empty", nil, 0.99, 0},
+		{"one value", []time.Duration{7}, 0.5, 7},
+		{"p50 of 1..100 ms", hundred, 0.50, 50 * time.Millisecond},
+		{"p99 of 1..100 ms", hundred, 0.99, 99 * time.Millisecond},
+		{"p100 is the max", hundred, 1, 100 * time.Millisecond},
+		{"p99 of two is the larger", []time.Duration{1, 2}, 0.99, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := percentile(tt.sorted, tt.p); got != tt.want {
+				t.Errorf("percentile(%v) = %v, want %v", tt.p, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunLoadCountsOnlyTheMeasuredWindow(t *testing.T) {
+	cfg := loadConfig{Concurrency: 4, Warmup: 100 * time.Millisecond, Duration: 300 * time.Millisecond}
+	var calls atomic.Int64
+	res := runLoad(context.Background(), cfg, func(ctx context.Context, _ int) (time.Duration, error) {
+		n := calls.Add(1)
+		time.Sleep(2 * time.Millisecond)
+		if n%10 == 0 {
+			return 0, errors.New("every tenth call fails")
+		}
+		return time.Millisecond, nil
+	})
+	if res.OK == 0 || res.Errors == 0 {
+		t.Fatalf("OK = %d, Errors = %d; want both > 0", res.OK, res.Errors)
+	}
+	if counted := int64(res.OK + res.Errors + res.WarmupOK); counted > calls.Load() {
+		t.Errorf("counted %d iterations but only %d ran", counted, calls.Load())
+	}
+	if res.WarmupOK == 0 {
+		t.Errorf("WarmupOK = 0: warm-up iterations were counted as measured ones")
+	}
+	if res.Window != cfg.Duration || res.Exhaust {
+		t.Errorf("Window = %v, Exhaust = %v; want the full %v", res.Window, res.Exhaust, cfg.Duration)
+	}
+	// 4 workers doing ~2 ms iterations for 0.3 s: well under 4/2ms = 2000/s, well over 100/s.
+	if rate := res.Rate(); rate < 100 || rate > 2000 {
+		t.Errorf("Rate = %.0f/s, want between 100 and 2000", rate)
+	}
+	if res.Latency.P50 < 2*time.Millisecond || res.Part == nil || res.Part.P99 != time.Millisecond {
+		t.Errorf("Latency = %+v, Part = %+v; want p50 ≥ 2 ms and every part 1 ms", res.Latency, res.Part)
+	}
+	if len(res.Samples) != 1 || !strings.Contains(res.Samples[0], "tenth") {
+		t.Errorf("Samples = %q, want the one distinct error", res.Samples)
+	}
+}
+
+func TestRunLoadStopsWhenThePoolRunsDry(t *testing.T) {
+	cfg := loadConfig{Concurrency: 2, Warmup: 0, Duration: 5 * time.Second}
+	pool := make(chan string, 50)
+	for range cap(pool) {
+		pool <- "token"
+	}
+	started := time.Now()
+	res := runLoad(context.Background(), cfg, func(context.Context, int) (time.Duration, error) {
+		select {
+		case <-pool:
+			time.Sleep(time.Millisecond)
+			return 0, nil
+		default:
+			return 0, errExhausted
+		}
+	})
+	if took := time.Since(started); took > 2*time.Second {
+		t.Errorf("runLoad took %v after the pool ran dry, want it to stop at once", took)
+	}
+	if !res.Exhaust || res.OK != 50 || res.Window >= cfg.Duration {
+		t.Errorf("Exhaust = %v, OK = %d, Window = %v; want true, 50, less than %v", res.Exhaust, res.OK, res.Window, cfg.Duration)
+	}
+}
+
+func TestDatabaseURL(t *testing.T) {
+	tests := []struct {
+		admin, want string
+		wantErr     bool
+	}{
+		{"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "postgres://postgres@127.0.0.1:5432/bench_x?sslmode=disable", false},
+		{"postgresql://u:p@localhost/", "postgresql://u:p@localhost/bench_x", false},
+		{"mysql://localhost/test", "", true},
+	}
+	for _, tt := range tests {
+		got, err := databaseURL(tt.admin, "bench_x")
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("databaseURL(%q) = %q, %v; want %q, error %v", tt.admin, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestTargetsMarkMissingPaymentsNotAvailable(t *testing.T) {
+	r := &report{InvoicesStored: 100_000, Scenarios: []scenarioReport{
+		{Key: "constant", Available: true, PerSecond: 1000},
+		{Key: "checkout", Available: true, PerSecond: 400},
+		{Key: "list", Label: "(d) GET /api/v1/invoices?limit=20", Available: true, OK: 10, Latency: latencyReport{P99: 12}},
+		{Key: "commit", Available: true, PerSecond: 900},
+		{Key: "pay", Available: false},
+	}}
+	r.checkTargets()
+	want := []string{targetMissed, targetMet, targetNotAvailable, targetNotAvailable}
+	if len(r.Targets) != len(want) {
+		t.Fatalf("got %d targets, want %d: %+v", len(r.Targets), len(want), r.Targets)
+	}
+	for i, tc := range r.Targets {
+		if tc.Status != want[i] {
+			t.Errorf("target %q: %s, want %s", tc.Name, tc.Status, want[i])
+		}
+	}
+}

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"securelink/internal/domain"
+)
+
+// benchDatabase is the throw-away database of one run.
+type benchDatabase struct {
+	adminURL string // the server's maintenance database, where CREATE/DROP DATABASE run
+	Name     string
+	URL      string
+}
+
+// databaseURL returns adminURL pointing at database name instead.
+func databaseURL(adminURL, name string) (string, error) {
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return "", fmt.Errorf("parse the PostgreSQL URL: %w", err)
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return "", fmt.Errorf("the PostgreSQL URL must start with postgres://, not %q", u.Scheme+"://")
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// createDatabase makes securelink_bench_<random> on the server behind adminURL.
+func createDatabase(ctx context.Context, adminURL string) (*benchDatabase, error) {
+	name := "securelink_bench_" + strings.ToLower(strings.ReplaceAll(domain.NewToken(6), "-", "_"))
+	dbURL, err := databaseURL(adminURL, name)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(adminURL), err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", name, err)
+	}
+	return &benchDatabase{adminURL: adminURL, Name: name, URL: dbURL}, nil
+}
+
+// drop removes the database even while connections remain.
+func (d *benchDatabase) drop(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, d.adminURL)
+	if err != nil {
+		return fmt.Errorf("connect to drop %s: %w", d.Name, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{d.Name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("drop database %s: %w", d.Name, err)
+	}
+	return nil
+}
+
+// redact hides a password in a database URL before it is printed.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// openPool connects the bench's own pool to the bench database, sized for the workers.
+func openPool(ctx context.Context, dbURL string, conns int) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse the bench database URL: %w", err)
+	}
+	cfg.MaxConns = int32(conns)
+	cfg.MinConns = int32(conns)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to the bench database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("ping the bench database: %w", err)
+	}
+	return pool, nil
+}
+
+// postgresVersion is the server's version string, for the report.
+func postgresVersion(ctx context.Context, pool *pgxpool.Pool) string {
+	var v string
+	if err := pool.QueryRow(ctx, "SHOW server_version").Scan(&v); err != nil {
+		return "unknown"
+	}
+	return v
+}
+
+// seedKind chooses what the bulk-loaded invoices look like.
+type seedKind int
+
+const (
+	// seedHistory is a merchant's past: mostly open and paid invoices, some cancelled.
+	seedHistory seedKind = iota
+	// seedPayable is a pool of open, automatically captured invoices for the pay scenario.
+	seedPayable
+)
+
+// seedResult is what a bulk load made.
+type seedResult struct {
+	Tokens     []string // link tokens of the invoices, in creation order
+	RareEmail  string   // one customer's e-mail that matches exactly one invoice
+	CommonName string   // a surname many customers share
+	Took       time.Duration
+}
+
+var (
+	firstNames = []string{"Ana", "Marko", "Jelena", "Nikola", "Milica", "Stefan", "Jovana", "Luka", "Ivana", "Petar",
+		"Marija", "Nemanja", "Teodora", "Aleksandar", "Sara", "Miloš", "Katarina", "Dušan", "Tamara", "Vuk"}
+	surnames = []string{"Jovanović", "Petrović", "Nikolić", "Marković", "Đorđević", "Stojanović", "Ilić", "Stanković",
+		"Pavlović", "Milošević", "Popović", "Živković", "Todorović", "Kostić", "Ristić", "Savić", "Lukić", "Mitrović",
+		"Simić", "Obradović"}
+	lineDescriptions = []string{"Konsultacije", "Izrada sajta", "Mesečno održavanje", "Dizajn logotipa", "Prevod dokumenta",
+		"Servis klima uređaja", "Dostava", "Časovi engleskog", "Fotografisanje", "Zakup sale"}
+	asciiFold = strings.NewReplacer("š", "s", "đ", "dj", "č", "c", "ć", "c", "ž", "z", "Š", "s", "Đ", "dj", "Č", "c", "Ć", "c", "Ž", "z")
+)
+
+// bulkLoadInvoices inserts n invoices with their lines and links for the merchant, as the product's
+// store would have written them, using COPY in one transaction. The merchant's row is locked and its
+// invoice_seq advanced so numbers stay unique and the product keeps numbering after them.
+func bulkLoadInvoices(ctx context.Context, pool *pgxpool.Pool, merchantID string, n int, kind seedKind) (seedResult, error) {
+	started := time.Now()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return seedResult{}, fmt.Errorf("bulk load: begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+
+	var seq int64
+	var currency, locale string
+	if err := tx.QueryRow(ctx, "SELECT invoice_seq, default_currency, default_locale FROM merchants WHERE id = $1 FOR UPDATE",
+		merchantID).Scan(&seq, &currency, &locale); err != nil {
+		return seedResult{}, fmt.Errorf("bulk load: lock merchant %s: %w", merchantID, err)
+	}
+	var createdBy string
+	if err := tx.QueryRow(ctx, "SELECT id FROM api_keys WHERE merchant_id = $1 ORDER BY id LIMIT 1", merchantID).Scan(&createdBy); err != nil {
+		return seedResult{}, fmt.Errorf("bulk load: find the merchant's API key: %w", err)
+	}
+
+	rng := rand.New(rand.NewPCG(uint64(started.UnixNano()), uint64(n)))
+	invoiceRows := make([][]any, 0, n)
+	lineRows := make([][]any, 0, 2*n)
+	linkRows := make([][]any, 0, n)
+	res := seedResult{Tokens: make([]string, 0, n), CommonName: surnames[1]}
+	for i := range n {
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		id := domain.NewID(domain.PrefixInvoice)
+		number := fmt.Sprintf("INV-%06d", seq+int64(i)+1)
+		first, last := firstNames[rng.IntN(len(firstNames))], surnames[rng.IntN(len(surnames))]
+		name := first + " " + last
+		email := fmt.Sprintf("%s.%s.%d@example.com", asciiFold.Replace(strings.ToLower(first)), asciiFold.Replace(strings.ToLower(last)), seq+int64(i)+1)
+		if i == n/2 {
+			res.RareEmail = email
+		}
+		reference := ""
+		if rng.IntN(2) == 0 {
+			reference = fmt.Sprintf("ORD-%d", 10000+rng.IntN(900000))
+		}
+
+		var total, vat int64
+		for pos := range 1 + rng.IntN(3) {
+			line := domain.InvoiceLine{Description: lineDescriptions[rng.IntN(len(lineDescriptions))],
+				Quantity: int64(1 + rng.IntN(3)), UnitAmount: int64(1000 + rng.IntN(5_000_000)), VATRateBP: []int64{2000, 1000}[rng.IntN(2)]}
+			total += line.Total()
+			vat += line.VAT()
+			lineRows = append(lineRows, []any{id, pos, line.Description, line.Quantity, line.UnitAmount, line.VATRateBP, line.Total(), line.VAT()})
+		}
+
+		status, linkStatus, captureMode := domain.InvoiceOpen, domain.LinkActive, domain.CaptureAutomatic
+		var paidAt, cancelledAt, deactivatedAt *time.Time
+		var amountPaid int64
+		if kind == seedHistory {
+			switch r := rng.IntN(100); {
+			case r < 30:
+				status, linkStatus, paidAt, amountPaid = domain.InvoicePaid, domain.LinkCompleted, &now, total
+			case r < 37:
+				status, linkStatus, cancelledAt, deactivatedAt = domain.InvoiceCancelled, domain.LinkDeactivated, &now, &now
+			}
+			if rng.IntN(10) == 0 {
+				captureMode = domain.CaptureManual
+			}
+		}
+		expiresAt := now.Add(domain.DefaultLinkTTL)
+		search := strings.ToLower(strings.Join([]string{name, email, number, reference}, " | "))
+		invoiceRows = append(invoiceRows, []any{id, merchantID, number, reference, string(status), name, email, "", "",
+			currency, total, vat, amountPaid, int64(0), "", string(captureMode), locale, search, expiresAt, now, now,
+			paidAt, cancelledAt, createdBy})
+
+		token := domain.NewToken(domain.LinkTokenBytes)
+		linkRows = append(linkRows, []any{domain.NewID(domain.PrefixLink), id, merchantID, token, string(linkStatus), expiresAt, now, deactivatedAt})
+		res.Tokens = append(res.Tokens, token)
+	}
+
+	copies := []struct {
+		table   string
+		columns []string
+		rows    [][]any
+	}{
+		{"invoices", []string{"id", "merchant_id", "number", "reference", "status", "customer_name", "customer_email",
+			"customer_phone", "customer_address", "currency", "amount_total", "amount_vat", "amount_paid", "amount_refunded",
+			"description", "capture_mode", "locale", "search_text", "expires_at", "created_at", "updated_at", "paid_at",
+			"cancelled_at", "created_by"}, invoiceRows},
+		{"invoice_lines", []string{"invoice_id", "position", "description", "quantity", "unit_amount", "vat_rate_bp",
+			"amount_total", "amount_vat"}, lineRows},
+		{"links", []string{"id", "invoice_id", "merchant_id", "token", "status", "expires_at", "created_at", "deactivated_at"}, linkRows},
+	}
+	for _, c := range copies {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.columns, pgx.CopyFromRows(c.rows)); err != nil {
+			return seedResult{}, fmt.Errorf("bulk load: copy %d rows into %s: %w", len(c.rows), c.table, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "UPDATE merchants SET invoice_seq = $2 WHERE id = $1", merchantID, seq+int64(n)); err != nil {
+		return seedResult{}, fmt.Errorf("bulk load: advance invoice_seq: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return seedResult{}, fmt.Errorf("bulk load: commit: %w", err)
+	}
+	// A database that grew to this size over months has fresh planner statistics; give these
+	// tables theirs now instead of waiting for autovacuum to notice the jump.
+	if _, err := pool.Exec(ctx, "ANALYZE invoices, invoice_lines, links"); err != nil {
+		return seedResult{}, fmt.Errorf("bulk load: analyze: %w", err)
+	}
+	res.Took = time.Since(started)
+	return res, nil
+}
+
+// commitCeiling measures single-row INSERT+COMMIT transactions on a scratch table: the rate no
+// write path that commits once can beat on this database.
+func commitCeiling(ctx context.Context, pool *pgxpool.Pool, cfg loadConfig) (loadResult, error) {
+	if _, err := pool.Exec(ctx, `CREATE TABLE bench_commit (
+		id         BIGSERIAL PRIMARY KEY,
+		worker     INTEGER NOT NULL,
+		payload    TEXT NOT NULL,
+		created_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
+		return loadResult{}, fmt.Errorf("create the scratch table: %w", err)
+	}
+	payload := strings.Repeat("x", 100)
+	res := runLoad(ctx, cfg, func(ctx context.Context, worker int) (time.Duration, error) {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("begin: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO bench_commit (worker, payload) VALUES ($1, $2)", worker, payload); err != nil {
+			_ = tx.Rollback(ctx)
+			return 0, fmt.Errorf("insert: %w", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return 0, fmt.Errorf("commit: %w", err)
+		}
+		return 0, nil
+	})
+	if _, err := pool.Exec(ctx, "DROP TABLE bench_commit"); err != nil {
+		return res, fmt.Errorf("drop the scratch table: %w", err)
+	}
+	return res, nil
+}

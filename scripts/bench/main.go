@@ -1,0 +1,279 @@
+// Command bench load-tests a built securelink binary on PostgreSQL over loopback and reports
+// requests per second and latency for the checkout view, invoice creation, invoice listing with
+// 100,000 invoices stored and full payments, each beside its ceiling measured in the same run: a
+// bare route returning a constant body, and single-row INSERT+COMMIT transactions.
+//
+//	go run ./scripts/bench -bin bin/securelink [-duration 10s] [-warmup 2s] [-concurrency 32]
+//
+// It creates a throw-away database (securelink_bench_<random>) on the server named by
+// SECURELINK_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable),
+// drops it at the end, prints a table with the target checks and writes build/bench.json. It exits
+// non-zero only when it cannot set up or run; a missed target is printed as MISSED.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+const defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// options are the command's flags.
+type options struct {
+	Bin       string
+	Postgres  string
+	Load      loadConfig
+	Invoices  int
+	PayPool   int
+	Out       string
+	ServerLog string
+	Repo      string
+	KeepDB    bool
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.Bin, "bin", "", "the securelink binary to test (required)")
+	flag.StringVar(&o.Postgres, "postgres", envOr("SECURELINK_TEST_POSTGRES", defaultPostgres), "PostgreSQL server URL (SECURELINK_TEST_POSTGRES)")
+	flag.DurationVar(&o.Load.Duration, "duration", 10*time.Second, "measured time per scenario")
+	flag.DurationVar(&o.Load.Warmup, "warmup", 2*time.Second, "warm-up before each scenario's measured time")
+	flag.IntVar(&o.Load.Concurrency, "concurrency", 32, "concurrent clients")
+	flag.IntVar(&o.Invoices, "invoices", 100_000, "invoices bulk-loaded before the list scenarios")
+	flag.IntVar(&o.PayPool, "pay-pool", 25_000, "open invoices pre-created for the payment scenario")
+	flag.StringVar(&o.Out, "out", "build/bench.json", "where the JSON report goes")
+	flag.StringVar(&o.ServerLog, "server-log", "build/bench-server.log", "where the server's output goes")
+	flag.StringVar(&o.Repo, "repo", ".", "repository root (for the checkout size check)")
+	flag.BoolVar(&o.KeepDB, "keep-db", false, "keep the bench database instead of dropping it")
+	flag.Parse()
+	if o.Bin == "" {
+		fmt.Fprintln(os.Stderr, "bench: -bin is required, e.g. go run ./scripts/bench -bin bin/securelink")
+		os.Exit(2)
+	}
+	if o.Load.Concurrency < 1 || o.Load.Duration <= 0 || o.Load.Warmup < 0 || o.Invoices < 1 || o.PayPool < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -concurrency, -duration, -invoices and -pay-pool must be positive")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+// run sets everything up, runs the scenarios in order, and cleans up whatever happens.
+func run(ctx context.Context, o options) (err error) {
+	bin, err := filepath.Abs(o.Bin)
+	if err != nil {
+		return fmt.Errorf("locate the binary: %w", err)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("the binary: %w (build it with `make build-go` or `go build -o %s ./api/cmd/securelink`)", err, o.Bin)
+	}
+	rep := &report{StartedAt: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
+		Concurrency: o.Load.Concurrency, WarmupSeconds: o.Load.Warmup.Seconds(), DurationSeconds: o.Load.Duration.Seconds()}
+
+	// Setup: database, merchant, server, the bench's own connection pool.
+	db, err := createDatabase(ctx, o.Postgres)
+	if err != nil {
+		return err
+	}
+	logf("database %s created", db.Name)
+	defer func() {
+		if o.KeepDB {
+			logf("kept database %s", db.Name)
+			return
+		}
+		if dropErr := db.drop(context.Background()); dropErr != nil {
+			err = errors.Join(err, dropErr)
+			return
+		}
+		logf("database %s dropped", db.Name)
+	}()
+
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		return err
+	}
+	demo, err := createDemo(ctx, bin, db.URL, addr)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(o.ServerLog), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(o.ServerLog), err)
+	}
+	srv, err := startProduct(ctx, bin, db.URL, addr, o.ServerLog)
+	if err != nil {
+		return err
+	}
+	logf("securelink serving at %s (merchant %s, output in %s)", srv.baseURL, demo.MerchantID, o.ServerLog)
+	defer func() {
+		if stopErr := srv.stop(); stopErr != nil {
+			err = errors.Join(err, fmt.Errorf("stop the server: %w", stopErr))
+			return
+		}
+		logf("server stopped with SIGTERM")
+	}()
+
+	pool, err := openPool(ctx, db.URL, o.Load.Concurrency+2)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	rep.Postgres = postgresVersion(ctx, pool)
+
+	a := &api{client: newClient(o.Load.Concurrency), baseURL: srv.baseURL, apiKey: demo.APIKey}
+	checkoutToken, err := a.createInvoice(ctx)
+	if err != nil {
+		return fmt.Errorf("create the checkout scenario's invoice: %w", err)
+	}
+
+	if err := runScenarios(ctx, o, rep, a, pool, demo.MerchantID, checkoutToken); err != nil {
+		return err
+	}
+
+	rep.CheckoutBudget = checkoutBudget(ctx, o.Repo)
+	rep.checkTargets()
+	rep.print(os.Stdout)
+	if err := rep.writeJSON(o.Out); err != nil {
+		return err
+	}
+	fmt.Printf("\nJSON report: %s\n", o.Out)
+	return nil
+}
+
+// runScenarios measures (a)–(f) in an order that keeps each one honest: the list scenarios run
+// once the history is loaded and before the payment pool adds more invoices.
+func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, merchantID, checkoutToken string) error {
+	measure := func(key, label string, fn op) loadResult {
+		logf("running %s (%s warm-up + %s)", label, o.Load.Warmup, o.Load.Duration)
+		r := runLoad(ctx, o.Load, fn)
+		rep.Scenarios = append(rep.Scenarios, newScenarioReport(key, label, r))
+		return r
+	}
+
+	measure("constant", "(a) GET /bench/constant (ceiling)", a.getOp("/bench/constant", nil))
+	measure("checkout", "(b) GET /api/v1/checkout/{token}", a.getOp("/api/v1/checkout/"+url.PathEscape(checkoutToken), nil))
+	measure("create", "(c) POST /api/v1/invoices", a.createOp())
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	logf("bulk-loading %s invoices", formatCount(int64(o.Invoices)))
+	history, err := bulkLoadInvoices(ctx, pool, merchantID, o.Invoices, seedHistory)
+	if err != nil {
+		return err
+	}
+	rep.BulkLoadSeconds = history.Took.Seconds()
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM invoices WHERE merchant_id = $1", merchantID).Scan(&rep.InvoicesStored); err != nil {
+		return fmt.Errorf("count invoices: %w", err)
+	}
+	logf("%s invoices stored (bulk load took %.1f s)", formatCount(rep.InvoicesStored), history.Took.Seconds())
+	auth := a.auth()
+	lists := []struct{ key, label, query string }{
+		{"list", "(d) GET /api/v1/invoices?limit=20", "limit=20"},
+		{"list_paid", "(d) GET /api/v1/invoices?limit=20&status=paid", "limit=20&status=paid"},
+		{"list_q_common", "(d) …?limit=20&q=<common surname>", "limit=20&q=" + url.QueryEscape(history.CommonName)},
+		{"list_q_rare", "(d) …?limit=20&q=<one customer's e-mail>", "limit=20&q=" + url.QueryEscape(history.RareEmail)},
+	}
+	for _, l := range lists {
+		measure(l.key, l.label, a.getOp("/api/v1/invoices?"+l.query, auth))
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	logf("running (f) INSERT+COMMIT ceiling (%s warm-up + %s)", o.Load.Warmup, o.Load.Duration)
+	commit, err := commitCeiling(ctx, pool, o.Load)
+	if err != nil {
+		return err
+	}
+	rep.Scenarios = append(rep.Scenarios, newScenarioReport("commit", "(f) INSERT+COMMIT transactions (ceiling of e)", commit))
+
+	return runPayments(ctx, o, rep, a, pool, merchantID)
+}
+
+// runPayments loads a pool of open invoices, checks that paying works at all, then measures (e).
+func runPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, merchantID string) error {
+	const label = "(e) payments: tokenise + pay (automatic capture)"
+	logf("pre-creating %s open invoices for the payment scenario", formatCount(int64(o.PayPool)))
+	payable, err := bulkLoadInvoices(ctx, pool, merchantID, o.PayPool, seedPayable)
+	if err != nil {
+		return err
+	}
+	tokens := make(chan string, len(payable.Tokens))
+	for _, t := range payable.Tokens {
+		tokens <- t
+	}
+	if _, err := a.pay(ctx, <-tokens); err != nil {
+		if errors.Is(err, errPayMissing) {
+			logf("(e) skipped: %v", err)
+			note := "POST /api/v1/checkout/{token}/pay is not routed yet"
+			var se *statusError
+			if errors.As(err, &se) {
+				note += fmt.Sprintf(" (it answers HTTP %d)", se.Status)
+			}
+			rep.Scenarios = append(rep.Scenarios, scenarioReport{Key: "pay", Label: label, Available: false, Note: note})
+			return nil
+		}
+		logf("(e) the first payment failed (%v); measuring anyway", err)
+	}
+	logf("running %s (%s warm-up + %s)", label, o.Load.Warmup, o.Load.Duration)
+	r := runLoad(ctx, o.Load, a.payOp(tokens))
+	rep.Scenarios = append(rep.Scenarios, newScenarioReport("pay", label, r))
+	return ctx.Err()
+}
+
+// checkoutBudget runs the checkout's bundle size check when the checkout is built and node is there.
+func checkoutBudget(ctx context.Context, repo string) *budgetReport {
+	dir := filepath.Join(repo, "frontend-pay")
+	if _, err := os.Stat(filepath.Join(dir, "scripts", "size-check.mjs")); err != nil {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dist", "index.html")); err != nil {
+		logf("checkout budget skipped: frontend-pay/dist is not built")
+		return nil
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		logf("checkout budget skipped: node is not installed")
+		return nil
+	}
+	cmd := exec.CommandContext(ctx, "node", "scripts/size-check.mjs")
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	runErr := cmd.Run()
+	b := &budgetReport{Within: runErr == nil, Output: out.String(), Figure: "(no summary line; see output)"}
+	for line := range strings.Lines(out.String()) {
+		if strings.HasPrefix(line, "checkout first load") {
+			b.Figure = strings.TrimSpace(line)
+		}
+	}
+	return b
+}
