@@ -121,6 +121,10 @@ describe('checkout', () => {
     assert.match(plain(await page.getByTestId('receipt-card').innerText()), /Visa .*4242/);
     assert.equal(plain(await page.getByTestId('receipt-amount').innerText()), '1.234,56 RSD');
     await shot(page, 'receipt-desktop');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.getByRole('button', { name: /Odštampaj/ }).isVisible(), false, 'no buttons on paper');
+    await shot(page, 'receipt-print');
+    await page.emulateMedia({ media: 'screen' });
 
     const after = await invoice(inv.id);
     assert.equal(after.status, 'paid');
@@ -200,6 +204,54 @@ describe('checkout', () => {
     const after = await invoice(inv.id);
     assert.equal(after.status, 'open');
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a lost answer is retried with the same idempotency key and pays once', async () => {
+    const inv = await createInvoice({ locale: 'en' });
+    const { page, context } = await openPage(inv.link.url);
+    const keys = [];
+    let first = true;
+    await page.route('**/api/v1/checkout/*/pay', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      if (first) {
+        // The server gets the request and pays, but the answer never reaches the browser.
+        first = false;
+        await route.fetch();
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+    await acceptTerms(page);
+    await fillCard(page, '4242424242424242');
+    await page.getByTestId('pay').click();
+    await page.getByText(/could not reach the server/).waitFor({ timeout: 20_000 });
+    await page.getByTestId('pay').click();
+    await page.getByTestId('success').waitFor({ timeout: 20_000 });
+    assert.equal(keys.length, 2);
+    assert.ok(keys[0], 'an Idempotency-Key is sent');
+    assert.equal(keys[1], keys[0], 'the retry repeats the same attempt');
+    const after = await invoice(inv.id);
+    assert.equal((after.payments ?? []).length, 1, 'one payment, however many tries');
+    await context.close();
+  });
+
+  test('too many attempts (429) are explained in plain words', async () => {
+    const inv = await createInvoice({ locale: 'en' });
+    const { page, context } = await openPage(inv.link.url);
+    await page.route('**/api/v1/checkout/*/pay', (route) =>
+      route.fulfill({
+        status: 429,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { type: 'rate_limit_error', code: 'rate_limited', message: 'Too many requests' } }),
+      }),
+    );
+    await acceptTerms(page);
+    await fillCard(page, '4242424242424242');
+    await page.getByTestId('pay').click();
+    await page.getByText(/Too many attempts/).waitFor();
+    assert.equal(await page.getByTestId('pay').isEnabled(), true, 'the payer may try again later');
     await context.close();
   });
 
