@@ -27,6 +27,7 @@ import (
 	"securelink/internal/idempotency"
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
+	"securelink/internal/notify"
 	"securelink/internal/psp"
 )
 
@@ -44,6 +45,8 @@ type Deps struct {
 	Audit       *audit.Log
 	Sessions    *auth.Sessions
 	Idempotency idempotency.Store
+	// Notify serves e-mails, events and webhook endpoints.
+	Notify *notify.Service
 	// Provider tells the checkout how to tokenise cards.
 	Provider psp.ClientConfig
 	// Registry collects the metrics /metrics serves.

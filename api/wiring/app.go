@@ -21,6 +21,9 @@ import (
 	"securelink/internal/domain"
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
+	"securelink/internal/notify"
+	"securelink/internal/notify/mail"
+	"securelink/internal/notify/webhook"
 	"securelink/internal/psp"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
@@ -35,11 +38,17 @@ type App struct {
 	Invoices  *invoices.Service
 	Audit     *audit.Log
 	Idem      *store.Idempotency
-	Provider  psp.Provider
-	Gateway   *testgateway.Server
-	Server    *api.Server
-	Registry  *prometheus.Registry
-	Jobs      []Job
+	Notify    *notify.Service
+	// Dispatcher, Webhooks and Mailer are the notification workers (Mailer is nil without SMTP_URL);
+	// tests drive them with RunOnce.
+	Dispatcher *notify.Dispatcher
+	Webhooks   *notify.WebhookWorker
+	Mailer     *notify.Mailer
+	Provider   psp.Provider
+	Gateway    *testgateway.Server
+	Server     *api.Server
+	Registry   *prometheus.Registry
+	Jobs       []Job
 }
 
 // Job is background work run every Every on each replica; the work itself coordinates replicas
@@ -96,10 +105,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.wireProvider(ctx, settings); err != nil {
 		return nil, err
 	}
+	if err := a.wireNotify(); err != nil {
+		return nil, err
+	}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.Idem, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
+		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
 		PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
@@ -116,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return err
 		}},
 	}
+	a.Jobs = append(a.Jobs, a.notifyJobs()...)
 	return a, nil
 }
 
@@ -185,4 +198,47 @@ func DescribeProvider(p psp.Provider) string {
 		return fmt.Sprintf("%s (cards tokenised at %s)", c.Name, c.TokenizeURL)
 	}
 	return c.Name
+}
+
+// wireNotify sets up e-mails and webhooks: the service behind their API routes and the workers that
+// dispatch events, post webhooks and, when SMTP_URL is set, send e-mails. Without SMTP_URL e-mails
+// are kept as held: the mailbox the portal shows.
+func (a *App) wireNotify() error {
+	st := &store.Notify{DB: a.DB}
+	guard := webhook.Guard{AllowPrivate: a.Cfg.WebhookAllowPrivate}
+	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit}
+	a.Dispatcher = &notify.Dispatcher{Store: st, HoldEmails: a.Cfg.SMTPURL == ""}
+	a.Webhooks = &notify.WebhookWorker{Store: st, Client: webhook.NewClient(guard)}
+	if a.Cfg.SMTPURL == "" {
+		slog.Info("no SMTP_URL: e-mails are kept in the mailbox (GET /api/v1/emails)")
+		return nil
+	}
+	smtp, err := mail.NewSMTP(a.Cfg.SMTPURL, a.Cfg.SMTPFrom)
+	if err != nil {
+		return err
+	}
+	slog.Info("e-mails go out through SMTP", "server", smtp.Describe())
+	a.Mailer = &notify.Mailer{Store: st, Sender: smtp}
+	return nil
+}
+
+// notifyJobs runs the notification workers in the background.
+func (a *App) notifyJobs() []Job {
+	jobs := []Job{
+		{Name: "dispatch events", Every: 2 * time.Second, Run: func(ctx context.Context) error {
+			_, err := a.Dispatcher.RunUntilIdle(ctx)
+			return err
+		}},
+		{Name: "deliver webhooks", Every: 2 * time.Second, Run: func(ctx context.Context) error {
+			_, err := a.Webhooks.RunOnce(ctx)
+			return err
+		}},
+	}
+	if a.Mailer != nil {
+		jobs = append(jobs, Job{Name: "send e-mails", Every: 3 * time.Second, Run: func(ctx context.Context) error {
+			_, err := a.Mailer.RunOnce(ctx)
+			return err
+		}})
+	}
+	return jobs
 }

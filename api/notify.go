@@ -1,0 +1,386 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"securelink/internal/notify"
+)
+
+// EmailResponse is one e-mail of the outbox (the mailbox when no SMTP server is configured).
+type EmailResponse struct {
+	ID     string `json:"id" example:"em_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"email"`
+	To     string `json:"to" example:"ana@example.com"`
+	// Subject is in the invoice's language.
+	Subject   string     `json:"subject" example:"Zahtev za plaćanje INV-000001 – Radnja"`
+	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice"`
+	Status    string     `json:"status" enums:"queued,sent,failed,held"`
+	Attempts  int        `json:"attempts"`
+	LastError string     `json:"last_error"`
+	InvoiceID string     `json:"invoice_id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Locale    string     `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at" extensions:"x-nullable"`
+	// NextAttemptAt is when a queued e-mail is tried again.
+	NextAttemptAt *time.Time `json:"next_attempt_at" extensions:"x-nullable"`
+	Text          string     `json:"text"`
+	HTML          string     `json:"html"`
+} // @name Email
+
+func toEmail(e notify.Email) EmailResponse {
+	out := EmailResponse{ID: e.ID, Object: "email", To: e.To, Subject: e.Subject, Kind: string(e.Kind), Status: string(e.Status),
+		Attempts: e.Attempts, LastError: e.LastError, InvoiceID: e.InvoiceID, Locale: e.Locale, CreatedAt: e.CreatedAt,
+		SentAt: timePtr(e.SentAt), Text: e.Text, HTML: e.HTML}
+	if e.Status == notify.EmailQueued {
+		out.NextAttemptAt = timePtr(e.NextAttemptAt)
+	}
+	return out
+}
+
+// listEmails godoc
+//
+//	@Summary	List e-mails, newest first
+//	@Description	The outbox of every e-mail SecureLink wrote for the merchant, with delivery status. Without SMTP configured, e-mails stay here with status held.
+//	@Tags		emails
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit			query		int		false	"1–100, default 20"
+//	@Param		starting_after	query		string	false	"id of the last e-mail of the previous page"
+//	@Success	200				{object}	ListResponse[EmailResponse]
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	401				{object}	ErrorBody
+//	@Router		/emails [get]
+func (s *Server) listEmails(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	es, more, err := s.d.Notify.ListEmails(c.Request().Context(), actorOf(c).MerchantID, p)
+	if err != nil {
+		return err
+	}
+	out := make([]EmailResponse, len(es))
+	for i, e := range es {
+		out[i] = toEmail(e)
+	}
+	return c.JSON(http.StatusOK, list(out, more))
+}
+
+// getEmail godoc
+//
+//	@Summary	An e-mail with its text and HTML
+//	@Tags		emails
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"e-mail id"
+//	@Success	200	{object}	EmailResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/emails/{id} [get]
+func (s *Server) getEmail(c echo.Context) error {
+	e, err := s.d.Notify.GetEmail(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toEmail(e))
+}
+
+// AttemptResponse is one HTTP request of a webhook delivery.
+type AttemptResponse struct {
+	ID         string `json:"id" example:"wha_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object     string `json:"object" example:"webhook_attempt"`
+	Attempt    int    `json:"attempt" example:"1"`
+	URL        string `json:"url" example:"https://example.com/hooks/securelink"`
+	StatusCode int    `json:"status_code" example:"200"`
+	LatencyMS  int64  `json:"latency_ms" example:"84"`
+	// ResponseExcerpt is the first KiB of the receiver's answer.
+	ResponseExcerpt string    `json:"response_excerpt"`
+	Error           string    `json:"error"`
+	CreatedAt       time.Time `json:"created_at"`
+} // @name WebhookAttempt
+
+// DeliveryResponse is one event's delivery to one endpoint.
+type DeliveryResponse struct {
+	ID             string            `json:"id" example:"whd_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object         string            `json:"object" example:"webhook_delivery"`
+	EndpointID     string            `json:"endpoint_id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	URL            string            `json:"url" example:"https://example.com/hooks/securelink"`
+	Status         string            `json:"status" enums:"pending,succeeded,failed"`
+	Attempts       int               `json:"attempts"`
+	NextAttemptAt  *time.Time        `json:"next_attempt_at" extensions:"x-nullable"`
+	LastStatusCode int               `json:"last_status_code"`
+	LastError      string            `json:"last_error"`
+	CreatedAt      time.Time         `json:"created_at"`
+	DeliveredAt    *time.Time        `json:"delivered_at" extensions:"x-nullable"`
+	AttemptLog     []AttemptResponse `json:"attempt_log"`
+} // @name WebhookDelivery
+
+// EventResponse is a webhook event with its deliveries.
+type EventResponse struct {
+	ID        string    `json:"id" example:"evt_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object    string    `json:"object" example:"event"`
+	Type      string    `json:"type" example:"invoice.paid"`
+	ObjectID  string    `json:"object_id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	CreatedAt time.Time `json:"created_at"`
+	// Data is the object as it was when the event happened: what the webhook's data field carries.
+	Data       json.RawMessage    `json:"data" swaggertype:"object"`
+	Deliveries []DeliveryResponse `json:"deliveries"`
+} // @name Event
+
+func toEvent(e notify.EventLog) EventResponse {
+	out := EventResponse{ID: e.ID, Object: "event", Type: e.Type, ObjectID: e.ObjectID, CreatedAt: e.CreatedAt, Data: e.Payload,
+		Deliveries: make([]DeliveryResponse, len(e.Deliveries))}
+	for i, d := range e.Deliveries {
+		dr := DeliveryResponse{ID: d.ID, Object: "webhook_delivery", EndpointID: d.EndpointID, URL: d.EndpointURL,
+			Status: string(d.Status), Attempts: d.Attempts, LastStatusCode: d.LastStatusCode, LastError: d.LastError,
+			CreatedAt: d.CreatedAt, DeliveredAt: timePtr(d.DeliveredAt), AttemptLog: make([]AttemptResponse, len(d.Log))}
+		if d.Status == notify.DeliveryPending {
+			dr.NextAttemptAt = timePtr(d.NextAttemptAt)
+		}
+		for j, a := range d.Log {
+			dr.AttemptLog[j] = AttemptResponse{ID: a.ID, Object: "webhook_attempt", Attempt: a.Number, URL: a.URL,
+				StatusCode: a.StatusCode, LatencyMS: a.LatencyMS, ResponseExcerpt: a.ResponseExcerpt, Error: a.Error, CreatedAt: a.CreatedAt}
+		}
+		out.Deliveries[i] = dr
+	}
+	return out
+}
+
+// listEvents godoc
+//
+//	@Summary	List webhook events, newest first, with their deliveries and attempts
+//	@Tags		webhooks
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit			query		int		false	"1–100, default 20"
+//	@Param		starting_after	query		string	false	"id of the last event of the previous page"
+//	@Success	200				{object}	ListResponse[EventResponse]
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	401				{object}	ErrorBody
+//	@Router		/events [get]
+func (s *Server) listEvents(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	evs, more, err := s.d.Notify.ListEvents(c.Request().Context(), actorOf(c).MerchantID, p)
+	if err != nil {
+		return err
+	}
+	out := make([]EventResponse, len(evs))
+	for i, e := range evs {
+		out[i] = toEvent(e)
+	}
+	return c.JSON(http.StatusOK, list(out, more))
+}
+
+// getEvent godoc
+//
+//	@Summary	A webhook event with its deliveries and attempts
+//	@Tags		webhooks
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"event id"
+//	@Success	200	{object}	EventResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/events/{id} [get]
+func (s *Server) getEvent(c echo.Context) error {
+	e, err := s.d.Notify.GetEvent(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toEvent(e))
+}
+
+// RedeliverRequest optionally narrows a re-delivery to one endpoint.
+type RedeliverRequest struct {
+	EndpointID string `json:"endpoint_id,omitempty" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+} // @name RedeliverRequest
+
+// redeliverEvent godoc
+//
+//	@Summary	Send a webhook event again
+//	@Description	Queues the event for every enabled endpoint subscribed to it (or only endpoint_id) with a fresh retry schedule. The webhook-id header stays the event id, so receivers can recognise a repeat.
+//	@Tags		webhooks
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string				false	"idempotency key"
+//	@Param		id				path		string				true	"event id"
+//	@Param		body			body		RedeliverRequest	false	"which endpoint"
+//	@Success	202				{object}	EventResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Router		/events/{id}/redeliver [post]
+func (s *Server) redeliverEvent(c echo.Context) error {
+	var req RedeliverRequest
+	if err := decode(c, &req, true); err != nil {
+		return err
+	}
+	e, err := s.d.Notify.Redeliver(c.Request().Context(), actorOf(c), c.Param("id"), req.EndpointID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, toEvent(e))
+}
+
+// CreateEndpointRequest is the body of POST /webhook-endpoints.
+type CreateEndpointRequest struct {
+	// URL receives the events; it must be http(s) and reach a public address.
+	URL         string   `json:"url" maxLength:"2048" example:"https://example.com/hooks/securelink"`
+	Events      []string `json:"events" minItems:"1" example:"invoice.paid,refund.succeeded"`
+	Description string   `json:"description,omitempty" maxLength:"500" example:"Order system"`
+} // @name CreateWebhookEndpointRequest
+
+// EndpointResponse is a webhook endpoint; secret is present only when it is created or rotated.
+type EndpointResponse struct {
+	ID          string   `json:"id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object      string   `json:"object" example:"webhook_endpoint"`
+	URL         string   `json:"url" example:"https://example.com/hooks/securelink"`
+	Description string   `json:"description"`
+	Events      []string `json:"events" example:"invoice.paid,refund.succeeded"`
+	Status      string   `json:"status" enums:"enabled,disabled"`
+	// DisabledReason says why a disabled endpoint gets no more deliveries (e.g. it answered 410 Gone).
+	DisabledReason string `json:"disabled_reason"`
+	// Secret signs deliveries (Standard Webhooks); shown only once, when created or rotated.
+	Secret    string    `json:"secret,omitempty" example:"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+} // @name WebhookEndpoint
+
+func toEndpoint(e notify.Endpoint, withSecret bool) EndpointResponse {
+	out := EndpointResponse{ID: e.ID, Object: "webhook_endpoint", URL: e.URL, Description: e.Description, Events: e.Events,
+		Status: string(e.Status), DisabledReason: e.DisabledReason, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+	if out.Events == nil {
+		out.Events = []string{}
+	}
+	if withSecret {
+		out.Secret = e.Secret
+	}
+	return out
+}
+
+// createEndpoint godoc
+//
+//	@Summary	Register a webhook endpoint
+//	@Description	Deliveries follow the Standard Webhooks spec: headers webhook-id, webhook-timestamp and webhook-signature (v1, base64 HMAC-SHA256 of id.timestamp.body keyed with the base64-decoded secret after whsec_). The secret is returned only here and by rotate-secret.
+//	@Tags		webhooks
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string					false	"idempotency key"
+//	@Param		body			body		CreateEndpointRequest	true	"the endpoint"
+//	@Success	201				{object}	EndpointResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	401				{object}	ErrorBody
+//	@Router		/webhook-endpoints [post]
+func (s *Server) createEndpoint(c echo.Context) error {
+	var req CreateEndpointRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	ep, err := s.d.Notify.CreateEndpoint(c.Request().Context(), actorOf(c), notify.NewEndpoint{URL: req.URL, Events: req.Events, Description: req.Description})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toEndpoint(ep, true))
+}
+
+// listEndpoints godoc
+//
+//	@Summary	List webhook endpoints, newest first
+//	@Tags		webhooks
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit			query		int		false	"1–100, default 20"
+//	@Param		starting_after	query		string	false	"id of the last endpoint of the previous page"
+//	@Success	200				{object}	ListResponse[EndpointResponse]
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	401				{object}	ErrorBody
+//	@Router		/webhook-endpoints [get]
+func (s *Server) listEndpoints(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	eps, more, err := s.d.Notify.ListEndpoints(c.Request().Context(), actorOf(c).MerchantID, p)
+	if err != nil {
+		return err
+	}
+	out := make([]EndpointResponse, len(eps))
+	for i, e := range eps {
+		out[i] = toEndpoint(e, false)
+	}
+	return c.JSON(http.StatusOK, list(out, more))
+}
+
+// getEndpoint godoc
+//
+//	@Summary	A webhook endpoint
+//	@Tags		webhooks
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"endpoint id"
+//	@Success	200	{object}	EndpointResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/webhook-endpoints/{id} [get]
+func (s *Server) getEndpoint(c echo.Context) error {
+	ep, err := s.d.Notify.GetEndpoint(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toEndpoint(ep, false))
+}
+
+// DeletedResponse confirms a deletion.
+type DeletedResponse struct {
+	ID      string `json:"id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object  string `json:"object" example:"webhook_endpoint"`
+	Deleted bool   `json:"deleted" example:"true"`
+} // @name Deleted
+
+// deleteEndpoint godoc
+//
+//	@Summary	Delete a webhook endpoint
+//	@Description	Pending deliveries to it stop; its delivery log stays visible in GET /events.
+//	@Tags		webhooks
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"endpoint id"
+//	@Success	200	{object}	DeletedResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/webhook-endpoints/{id} [delete]
+func (s *Server) deleteEndpoint(c echo.Context) error {
+	id := c.Param("id")
+	if err := s.d.Notify.DeleteEndpoint(c.Request().Context(), actorOf(c), id); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, DeletedResponse{ID: id, Object: "webhook_endpoint", Deleted: true})
+}
+
+// rotateEndpointSecret godoc
+//
+//	@Summary	Give a webhook endpoint a new secret
+//	@Description	The new secret is returned only here. For 24 hours deliveries carry signatures with both the new and the old secret, so a receiver can switch without losing events.
+//	@Tags		webhooks
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string	false	"idempotency key"
+//	@Param		id				path		string	true	"endpoint id"
+//	@Success	200				{object}	EndpointResponse
+//	@Failure	404				{object}	ErrorBody
+//	@Router		/webhook-endpoints/{id}/rotate-secret [post]
+func (s *Server) rotateEndpointSecret(c echo.Context) error {
+	if err := decode(c, &struct{}{}, true); err != nil {
+		return err
+	}
+	ep, err := s.d.Notify.RotateSecret(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toEndpoint(ep, true))
+}
