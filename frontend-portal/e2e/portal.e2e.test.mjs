@@ -171,7 +171,10 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     try {
       await scenario();
     } catch (err) {
-      await page.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+      // Every open tab, so a failure inside the checkout is seen too.
+      for (const [i, p] of context.pages().entries()) {
+        await p.screenshot({ path: join(artifacts, `failure-${i}.png`), fullPage: true }).catch(() => {});
+      }
       console.error(logs.slice(-40).join(''));
       throw err;
     }

@@ -5,6 +5,8 @@ class Router {
   match = $state<Match>(resolve(location.pathname));
   search = $state<URLSearchParams>(new URLSearchParams(location.search));
   path = $state(location.pathname + location.search);
+  // Set by navigations after the first page load; the next page heading takes focus once.
+  private focusPending = false;
 
   constructor() {
     addEventListener('popstate', () => this.sync());
@@ -12,7 +14,15 @@ class Router {
     document.addEventListener('click', (e) => this.onClick(e));
   }
 
+  /** True once after a navigation, for the page heading to take focus. */
+  consumeFocus(): boolean {
+    const pending = this.focusPending;
+    this.focusPending = false;
+    return pending;
+  }
+
   private sync() {
+    this.focusPending = true;
     this.match = resolve(location.pathname);
     this.search = new URLSearchParams(location.search);
     this.path = location.pathname + location.search;
@@ -42,6 +52,8 @@ class Router {
     if (!a || a.target || a.hasAttribute('download')) return;
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || !url.pathname.startsWith('/portal')) return;
+    // In-page anchors (the skip link) are left to the browser.
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     e.preventDefault();
     this.navigate(url.pathname + url.search);
   }
