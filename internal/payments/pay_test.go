@@ -15,6 +15,7 @@ import (
 const visa = "4242424242424242"
 
 func TestPaySaleAndAuthorisation(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, e *env) {
 		tests := []struct {
 			mode        domain.CaptureMode
@@ -66,6 +67,7 @@ func TestPaySaleAndAuthorisation(t *testing.T) {
 }
 
 func TestPayRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, e *env) {
 		_, token := e.invoice(1000, domain.CaptureAutomatic)
 		cancelled, ctoken := e.invoice(1000, domain.CaptureAutomatic)
@@ -98,6 +100,7 @@ func TestPayRefusesBadInput(t *testing.T) {
 }
 
 func TestDeclinesKeepInvoiceOpen(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, e *env) {
 		inv, token := e.invoice(5000, domain.CaptureAutomatic)
 		declines := map[string]string{
@@ -134,6 +137,7 @@ func TestDeclinesKeepInvoiceOpen(t *testing.T) {
 }
 
 func TestRateLimits(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, e *env) {
 		// Per link: 10 failures, then 429 even with a good card.
 		_, token := e.invoice(5000, domain.CaptureAutomatic)
@@ -170,6 +174,7 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestThreeDSecure(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, e *env) {
 		tests := []struct {
 			card        string
