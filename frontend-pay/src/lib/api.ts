@@ -45,7 +45,13 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-const client = createClient<ApiPaths>({ baseUrl: '/api/v1' });
+let cached: ReturnType<typeof createClient<ApiPaths>> | null = null;
+
+// Made on first use, so tests can stand in for fetch and location first.
+function client() {
+  cached ??= createClient<ApiPaths>({ baseUrl: `${location.origin}/api/v1` });
+  return cached;
+}
 
 function toError(status: number, body: unknown): ApiError {
   const e = (body as { error?: Partial<ApiError> } | undefined)?.error;
@@ -69,13 +75,13 @@ async function settle<T>(call: () => Promise<{ data?: T; error?: unknown; respon
 }
 
 export function getCheckout(token: string): Promise<ApiResult<Checkout>> {
-  return settle(() => client.GET('/checkout/{token}', { params: { path: { token } }, cache: 'no-store' }));
+  return settle(() => client().GET('/checkout/{token}', { params: { path: { token } }, cache: 'no-store' }));
 }
 
 /** Pays with a provider token; the same idempotencyKey must be reused when retrying the same attempt. */
 export function pay(token: string, paymentToken: string, idempotencyKey: string): Promise<ApiResult<Payment>> {
   return settle(() =>
-    client.POST('/checkout/{token}/pay', {
+    client().POST('/checkout/{token}/pay', {
       params: { path: { token }, header: { 'Idempotency-Key': idempotencyKey } },
       body: { terms_accepted: true, payment_token: paymentToken },
     }),
@@ -85,7 +91,7 @@ export function pay(token: string, paymentToken: string, idempotencyKey: string)
 /** Settles a payment after the payer comes back from 3-D Secure. */
 export function complete(token: string, paymentId: string, idempotencyKey: string): Promise<ApiResult<Payment>> {
   return settle(() =>
-    client.POST('/checkout/{token}/complete', {
+    client().POST('/checkout/{token}/complete', {
       params: { path: { token }, header: { 'Idempotency-Key': idempotencyKey } },
       body: { payment_id: paymentId },
     }),
