@@ -14,31 +14,6 @@ type IdPath = { path: { id: string } };
 type Idempotent = { header?: { 'Idempotency-Key'?: string } };
 type List<T> = { object?: string; data?: T[]; has_more?: boolean };
 
-export interface pendingSchemas {
-  Email: {
-    id?: string;
-    to?: string;
-    subject?: string;
-    kind?: string;
-    status?: 'queued' | 'sent' | 'failed' | 'held';
-    attempts?: number;
-    last_error?: string | null;
-    created_at?: string;
-    sent_at?: string | null;
-    text?: string;
-    html?: string;
-  };
-  WebhookEndpoint: {
-    id?: string;
-    url?: string;
-    description?: string;
-    enabled_events?: string[];
-    secret?: string;
-    status?: string;
-    created_at?: string;
-  };
-}
-
 export interface pendingPaths {
   '/payments': {
     get: {
@@ -65,24 +40,5 @@ export interface pendingPaths {
       requestBody?: Json<{ amount?: number; reason?: string }>;
       responses: { 201: Json<S['Refund']> } & Errors;
     };
-  };
-  '/emails': {
-    get: {
-      parameters: { query?: ListQuery };
-      responses: { 200: Json<List<pendingSchemas['Email']>> } & Errors;
-    };
-  };
-  '/webhook-endpoints': {
-    get: {
-      parameters: { query?: ListQuery };
-      responses: { 200: Json<List<pendingSchemas['WebhookEndpoint']>> } & Errors;
-    };
-    post: {
-      requestBody: Json<{ url: string; description?: string; enabled_events: string[] }>;
-      responses: { 201: Json<pendingSchemas['WebhookEndpoint']> } & Errors;
-    };
-  };
-  '/webhook-endpoints/{id}': {
-    delete: { parameters: IdPath; responses: { 200: Json<pendingSchemas['WebhookEndpoint']> } & Errors };
   };
 }

@@ -528,6 +528,345 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List e-mails, newest first
+         * @description The outbox of every e-mail SecureLink wrote for the merchant, with delivery status. Without SMTP configured, e-mails stay here with status held.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1–100, default 20 */
+                    limit?: number;
+                    /** @description id of the last e-mail of the previous page */
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["api.ListResponse-Email"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/emails/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An e-mail with its text and HTML */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description e-mail id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Email"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook events, newest first, with their deliveries and attempts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1–100, default 20 */
+                    limit?: number;
+                    /** @description id of the last event of the previous page */
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["api.ListResponse-Event"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook event with its deliveries and attempts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description event id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Event"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook event again
+         * @description Queues the event for every enabled endpoint subscribed to it (or only endpoint_id) with a fresh retry schedule. The webhook-id header stays the event id, so receivers can recognise a repeat.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description event id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description which endpoint */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RedeliverRequest"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Event"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/invoices": {
         parameters: {
             query?: never;
@@ -1279,6 +1618,296 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1–100, default 20 */
+                    limit?: number;
+                    /** @description id of the last endpoint of the previous page */
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["api.ListResponse-WebhookEndpoint"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Deliveries follow the Standard Webhooks spec: headers webhook-id, webhook-timestamp and webhook-signature (v1, base64 HMAC-SHA256 of id.timestamp.body keyed with the base64-decoded secret after whsec_). The secret is returned only here and by rotate-secret.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the endpoint */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description endpoint id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Pending deliveries to it stop; its delivery log stays visible in GET /events.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description endpoint id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deleted"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a webhook endpoint a new secret
+         * @description The new secret is returned only here. For 24 hours deliveries carry signatures with both the new and the old secret, so a receiver can switch without losing events.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description endpoint id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1379,6 +2008,22 @@ export interface components {
             reference?: string;
             send_email?: boolean;
         };
+        CreateWebhookEndpointRequest: {
+            /** @example Order system */
+            description?: string;
+            /**
+             * @example [
+             *       "invoice.paid",
+             *       "refund.succeeded"
+             *     ]
+             */
+            events?: string[];
+            /**
+             * @description URL receives the events; it must be http(s) and reach a public address.
+             * @example https://example.com/hooks/securelink
+             */
+            url?: string;
+        };
         Customer: {
             address?: string;
             /** @example ana@example.com */
@@ -1387,6 +2032,43 @@ export interface components {
             name?: string;
             /** @example +381 64 123 4567 */
             phone?: string;
+        };
+        Deleted: {
+            /** @example true */
+            deleted?: boolean;
+            /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            id?: string;
+            /** @example webhook_endpoint */
+            object?: string;
+        };
+        Email: {
+            attempts?: number;
+            created_at?: string;
+            html?: string;
+            /** @example em_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            id?: string;
+            /** @example inv_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            invoice_id?: string;
+            /** @enum {string} */
+            kind?: "payment_link" | "receipt" | "receipt_copy" | "refund" | "capture_notice" | "void_notice";
+            last_error?: string;
+            /** @enum {string} */
+            locale?: "sr-Latn" | "sr-Cyrl" | "en";
+            /** @description NextAttemptAt is when a queued e-mail is tried again. */
+            next_attempt_at?: string | null;
+            /** @example email */
+            object?: string;
+            sent_at?: string | null;
+            /** @enum {string} */
+            status?: "queued" | "sent" | "failed" | "held";
+            /**
+             * @description Subject is in the invoice's language.
+             * @example Zahtev za plaćanje INV-000001 – Radnja
+             */
+            subject?: string;
+            text?: string;
+            /** @example ana@example.com */
+            to?: string;
         };
         ErrorDetail: {
             /**
@@ -1418,6 +2100,20 @@ export interface components {
         };
         ErrorResponse: {
             error?: components["schemas"]["ErrorDetail"];
+        };
+        Event: {
+            created_at?: string;
+            /** @description Data is the object as it was when the event happened: what the webhook's data field carries. */
+            data?: Record<string, never>;
+            deliveries?: components["schemas"]["WebhookDelivery"][];
+            /** @example evt_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            id?: string;
+            /** @example event */
+            object?: string;
+            /** @example inv_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            object_id?: string;
+            /** @example invoice.paid */
+            type?: string;
         };
         Invitation: {
             email?: string;
@@ -1601,6 +2297,10 @@ export interface components {
             reference?: string;
             status?: string;
         };
+        RedeliverRequest: {
+            /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            endpoint_id?: string;
+        };
         Refund: {
             amount?: number;
             created_at?: string;
@@ -1657,6 +2357,70 @@ export interface components {
             /** @enum {string} */
             role?: "owner" | "staff";
         };
+        WebhookAttempt: {
+            /** @example 1 */
+            attempt?: number;
+            created_at?: string;
+            error?: string;
+            /** @example wha_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            id?: string;
+            /** @example 84 */
+            latency_ms?: number;
+            /** @example webhook_attempt */
+            object?: string;
+            /** @description ResponseExcerpt is the first KiB of the receiver's answer. */
+            response_excerpt?: string;
+            /** @example 200 */
+            status_code?: number;
+            /** @example https://example.com/hooks/securelink */
+            url?: string;
+        };
+        WebhookDelivery: {
+            attempt_log?: components["schemas"]["WebhookAttempt"][];
+            attempts?: number;
+            created_at?: string;
+            delivered_at?: string | null;
+            /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            endpoint_id?: string;
+            /** @example whd_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            id?: string;
+            last_error?: string;
+            last_status_code?: number;
+            next_attempt_at?: string | null;
+            /** @example webhook_delivery */
+            object?: string;
+            /** @enum {string} */
+            status?: "pending" | "succeeded" | "failed";
+            /** @example https://example.com/hooks/securelink */
+            url?: string;
+        };
+        WebhookEndpoint: {
+            created_at?: string;
+            description?: string;
+            /** @description DisabledReason says why a disabled endpoint gets no more deliveries (e.g. it answered 410 Gone). */
+            disabled_reason?: string;
+            /**
+             * @example [
+             *       "invoice.paid",
+             *       "refund.succeeded"
+             *     ]
+             */
+            events?: string[];
+            /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            id?: string;
+            /** @example webhook_endpoint */
+            object?: string;
+            /**
+             * @description Secret signs deliveries (Standard Webhooks); shown only once, when created or rotated.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string;
+            /** @enum {string} */
+            status?: "enabled" | "disabled";
+            updated_at?: string;
+            /** @example https://example.com/hooks/securelink */
+            url?: string;
+        };
         "api.ListResponse-APIKey": {
             data?: components["schemas"]["APIKey"][];
             has_more?: boolean;
@@ -1669,6 +2433,18 @@ export interface components {
             /** @example list */
             object?: string;
         };
+        "api.ListResponse-Email": {
+            data?: components["schemas"]["Email"][];
+            has_more?: boolean;
+            /** @example list */
+            object?: string;
+        };
+        "api.ListResponse-Event": {
+            data?: components["schemas"]["Event"][];
+            has_more?: boolean;
+            /** @example list */
+            object?: string;
+        };
         "api.ListResponse-Invoice": {
             data?: components["schemas"]["Invoice"][];
             has_more?: boolean;
@@ -1677,6 +2453,12 @@ export interface components {
         };
         "api.ListResponse-User": {
             data?: components["schemas"]["User"][];
+            has_more?: boolean;
+            /** @example list */
+            object?: string;
+        };
+        "api.ListResponse-WebhookEndpoint": {
+            data?: components["schemas"]["WebhookEndpoint"][];
             has_more?: boolean;
             /** @example list */
             object?: string;

@@ -1,5 +1,4 @@
 // The one place that names the API's schemas for the rest of the portal, so a rename in openapi.yaml touches only this file.
-import type { pendingSchemas } from './api-pending';
 import type { components } from './api-types';
 
 type S = components['schemas'];
@@ -33,8 +32,8 @@ export type Payment = Present<S['Payment']>;
 export type PaymentStatus = Payment['status'];
 export type Transaction = Present<S['Transaction']>;
 export type Refund = Present<S['Refund']>;
-export type Email = Present<pendingSchemas['Email']>;
-export type WebhookEndpoint = Present<pendingSchemas['WebhookEndpoint']>;
+export type Email = Present<S['Email']>;
+export type WebhookEndpoint = Present<S['WebhookEndpoint']>;
 export type Locale = Invoice['locale'];
 export type CaptureMode = Invoice['capture_mode'];
 

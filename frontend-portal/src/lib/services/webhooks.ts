@@ -18,7 +18,7 @@ export const webhookEventTypes = [
 
 export const webhookService = {
   list: () => unwrap(api.GET('/webhook-endpoints', { params: { query: { limit: 100 } } })),
-  create: (url: string, enabled_events: string[], description?: string) =>
-    unwrap(api.POST('/webhook-endpoints', { body: { url, enabled_events, ...(description ? { description } : {}) } })),
+  create: (url: string, events: string[], description?: string) =>
+    unwrap(api.POST('/webhook-endpoints', { body: { url, events, ...(description ? { description } : {}) } })),
   remove: (id: string) => unwrap(api.DELETE('/webhook-endpoints/{id}', { params: { path: { id } } })),
 };
