@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildBinary builds the real command once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "securelink-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "securelink")
+		cmd := exec.Command("go", "build", "-o", builtBin, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("%w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build: %v", buildErr)
+	}
+	return builtBin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestCommands(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	env := append(os.Environ(), "DATABASE_URL=sqlite:"+filepath.Join(dir, "sl.db"), "SECURELINK_BASE_URL=https://pay.example.rs")
+
+	run := func(args ...string) (string, string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.String(), errb.String(), err
+	}
+	if out, _, err := run("migrate"); err != nil || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate: %v %s", err, out)
+	}
+	out, _, err := run("merchant", "create", "--name", "Pekara Mika", "--email", "mika@pekara.rs")
+	if err != nil || !strings.HasPrefix(out, "https://pay.example.rs/portal/invite/") {
+		t.Fatalf("merchant create: %v %q", err, out)
+	}
+	if _, errOut, err := run("merchant", "create", "--name", "Again", "--email", "mika@pekara.rs"); err == nil || !strings.Contains(errOut, "already exists") {
+		t.Errorf("duplicate e-mail accepted: %v %s", err, errOut)
+	}
+	if _, errOut, err := run("merchant", "create", "--name", "", "--email", "x@y.rs"); err == nil || !strings.Contains(errOut, "name") {
+		t.Errorf("empty name accepted: %v %s", err, errOut)
+	}
+	out, _, err = run("demo", "--json")
+	var demo map[string]string
+	if err != nil || json.Unmarshal([]byte(out), &demo) != nil || !strings.HasPrefix(demo["api_key"], "sk_test_") || demo["password"] == "" {
+		t.Errorf("demo: %v %q", err, out)
+	}
+	if _, _, err := run("bogus"); err == nil {
+		t.Error("unknown command accepted")
+	}
+}
+
+// TestGracefulShutdown: SIGTERM lets a request in flight finish before the process exits.
+func TestGracefulShutdown(t *testing.T) {
+	bin := buildBinary(t)
+	addr := freeAddr(t)
+	base := "http://" + addr
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "sl.db"), "SECURELINK_ADDR="+addr,
+		"SECURELINK_BASE_URL="+base, "SECURELINK_GATEWAY_SECRET=gsk_test_shutdown", "SECURELINK_LOG_LEVEL=warn")
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	ready := false
+	for range 100 {
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			ready = r.StatusCode == 200
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !ready {
+		t.Fatalf("not ready:\n%s", logs.String())
+	}
+	// Slow the gateway down so a request is still running when SIGTERM arrives.
+	req, _ := http.NewRequest("POST", base+"/gateway/v1/test/faults", strings.NewReader(`{"delay_ms":1500}`))
+	req.Header.Set("Authorization", "Bearer gsk_test_shutdown")
+	req.Header.Set("Content-Type", "application/json")
+	if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode != 200 {
+		t.Fatalf("faults: %v %v", err, r)
+	}
+	type result struct {
+		status int
+		err    error
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		req, _ := http.NewRequest("GET", base+"/gateway/v1/payments/gp_missing", nil)
+		req.Header.Set("Authorization", "Bearer gsk_test_shutdown")
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		r.Body.Close()
+		done <- result{status: r.StatusCode}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	res := <-done
+	if res.err != nil || res.status != http.StatusNotFound || time.Since(start) < time.Second {
+		t.Errorf("request in flight: %+v after %s", res, time.Since(start))
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v\n%s", err, logs.String())
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("still serving after shutdown")
+	}
+}
