@@ -1,7 +1,6 @@
 package notify_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -23,6 +22,7 @@ import (
 	"securelink/internal/domain"
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
+	notifymail "securelink/internal/notify/mail"
 	"securelink/internal/notify/webhook"
 	"securelink/internal/store"
 )
@@ -140,6 +140,8 @@ type receiver struct {
 	rejected int
 	status   func(n int) int
 	requests int
+	// now is the receiver's clock for the timestamp tolerance; the workers' clock when they run on a fake one.
+	now func() time.Time
 }
 
 func startReceiver(t *testing.T, status func(n int) int) *receiver {
@@ -164,7 +166,11 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	defer r.mu.Unlock()
 	r.requests++
 	n := r.requests
-	if err := verifyStandardWebhook(r.secrets, req.Header, body, time.Now()); err != nil {
+	now := time.Now()
+	if r.now != nil {
+		now = r.now()
+	}
+	if err := verifyStandardWebhook(r.secrets, req.Header, body, now); err != nil {
 		r.rejected++
 		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
@@ -356,4 +362,7 @@ func drain(t *testing.T, n int, fn func(context.Context) (int, error)) int {
 	return total
 }
 
-var _ = bytes.NewReader
+
+func newSender(addr string) (*notifymail.SMTP, error) {
+	return notifymail.NewSMTP("smtp://"+addr, "no-reply@securelink.test")
+}
