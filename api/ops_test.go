@@ -40,6 +40,12 @@ func TestOperationsEndpoints(t *testing.T) {
 		if r := e.Do(t, "GET", "/api/docs", nil); r.Status != 200 || !strings.Contains(string(r.Body), "SecureLink API") {
 			t.Errorf("/api/docs: %d", r.Status)
 		}
+		if r := e.Do(t, "GET", "/api/docs/openapi.json", nil); r.Status != 200 || r.Map(t)["paths"].(map[string]any)["/invoices"] == nil {
+			t.Errorf("/api/docs/openapi.json: %d", r.Status)
+		}
+		if r := e.Do(t, "GET", "/api/docs/docs.js", nil); r.Status != 200 || !strings.Contains(r.Header.Get("Content-Type"), "javascript") {
+			t.Errorf("/api/docs/docs.js: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
 		// Unknown routes answer the error object; every error carries the request id of the header.
 		r := e.Do(t, "GET", "/api/v1/nothing-here", nil, m.Auth())
 		if r.Status != 404 || r.ErrorObject(t)["request_id"] != r.Header.Get("X-Request-Id") || r.Header.Get("X-Request-Id") == "" {

@@ -28,6 +28,7 @@ import (
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
+	"securelink/internal/payments"
 	"securelink/internal/psp"
 )
 
@@ -38,13 +39,16 @@ type Pinger interface {
 
 // Deps is everything the HTTP layer calls.
 type Deps struct {
-	BaseURL     string
-	DB          Pinger
-	Merchants   *merchants.Service
-	Invoices    *invoices.Service
-	Audit       *audit.Log
-	Sessions    *auth.Sessions
-	Idempotency idempotency.Store
+	BaseURL   string
+	DB        Pinger
+	Merchants *merchants.Service
+	Invoices  *invoices.Service
+	Payments  *payments.Service
+	// StripeWebhook reads Stripe's webhooks; set only when Stripe is the provider.
+	StripeWebhook PSPWebhook
+	Audit         *audit.Log
+	Sessions      *auth.Sessions
+	Idempotency   idempotency.Store
 	// Notify serves e-mails, events and webhook endpoints.
 	Notify *notify.Service
 	// Provider tells the checkout how to tokenise cards.
@@ -61,6 +65,7 @@ type Deps struct {
 
 // Server is the HTTP application.
 type Server struct {
+	docsCache
 	d       Deps
 	e       *echo.Echo
 	metrics *metrics
