@@ -240,6 +240,17 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     assert.match(await page.getByRole('textbox', { name: 'Invitation link' }).inputValue(), /\/portal\/invite\/[\w-]+$/);
     await shot('settings');
 
+    // An expired session: the next API call answers 401, login is shown, and after it the same page.
+    await context.clearCookies();
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.waitForURL(/\/portal\/login\?next=%2Fportal%2Finvoices$/);
+    await page.getByText('Your session has ended. Log in again to continue.').waitFor();
+    await page.getByLabel('E-mail').fill('owner@e2e.test');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${base}/portal/invoices`);
+    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+
     // 3. An invoice with two lines; the live total is exact.
     await page.getByRole('link', { name: 'New invoice' }).first().click();
     await axeCheck('new invoice');
@@ -344,6 +355,13 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     assert.equal(lines.length, 5, csv);
     assert.ok(lines.some((l) => l.includes('ORD-77') && l.includes('Partially refunded') && l.includes(',2750.50,')), csv);
     assert.ok(lines.some((l) => l.includes('"Dragan ""Gaga"" Dragić, Jr."') && l.includes(',299.97,')), csv);
+
+    // The e-mail sent with the link is in the outbox.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 2, name: 'E-mail outbox' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'ana@example.com' }).first().waitFor();
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
 
     // 9. Serbian: amounts as 1.234,56 RSD and <html lang>.
     await page.getByLabel('Language').selectOption('sr-Latn');
