@@ -1,0 +1,101 @@
+package mail
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"securelink/internal/domain"
+)
+
+func TestFormatMoney(t *testing.T) {
+	for _, c := range []struct {
+		amount   int64
+		currency string
+		locale   string
+		want     string
+	}{
+		{123456, "RSD", domain.LocaleSrLatn, "1.234,56 RSD"},
+		{123456, "RSD", domain.LocaleSrCyrl, "1.234,56 RSD"},
+		{123456, "RSD", domain.LocaleEn, "RSD 1,234.56"},
+		{5, "EUR", domain.LocaleSrLatn, "0,05 EUR"},
+		{100000000000, "EUR", domain.LocaleEn, "EUR 1,000,000,000.00"},
+		{1234567, "JPY", domain.LocaleSrLatn, "1.234.567 JPY"},
+		{1234567, "JPY", domain.LocaleEn, "JPY 1,234,567"},
+		{1234567, "KWD", domain.LocaleEn, "KWD 1,234.567"},
+		{-120000, "RSD", domain.LocaleSrLatn, "-1.200,00 RSD"},
+		{999, "USD", domain.LocaleEn, "USD 9.99"},
+		{0, "RSD", domain.LocaleSrLatn, "0,00 RSD"},
+	} {
+		if got := FormatMoney(c.amount, c.currency, c.locale); got != c.want {
+			t.Errorf("FormatMoney(%d, %s, %s) = %q, want %q", c.amount, c.currency, c.locale, got, c.want)
+		}
+	}
+}
+
+func TestEveryLocaleHasEveryKey(t *testing.T) {
+	for loc, msgs := range catalog {
+		for key := range catalog[domain.LocaleEn] {
+			if msgs[key] == "" {
+				t.Errorf("%s lacks %s", loc, key)
+			}
+		}
+	}
+}
+
+func TestRenderEscapesAndShowsOnlyLast4(t *testing.T) {
+	for _, kind := range []string{KindPaymentLink, KindReceipt, KindReceiptCopy, KindRefund, KindCaptureNotice, KindVoidNotice} {
+		for _, loc := range []string{domain.LocaleSrLatn, domain.LocaleSrCyrl, domain.LocaleEn} {
+			r, err := Render(Message{Kind: kind, Locale: loc, MerchantName: `Ana <script>alert(1)</script>`, InvoiceNumber: "INV-000007",
+				CustomerName: "Pera", Currency: "RSD", Total: 240000, Amount: 240000, CardBrand: "mastercard", CardLast4: "4444",
+				Lines:   []domain.InvoiceLine{{Description: `<b>Usluga</b>`, Quantity: 2, UnitAmount: 120000}},
+				LinkURL: "http://localhost:8080/pay/abc", ExpiresAt: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatalf("%s/%s: %v", kind, loc, err)
+			}
+			if strings.Contains(r.HTML, "<script>") || strings.Contains(r.HTML, "<b>Usluga") {
+				t.Errorf("%s/%s: HTML not escaped", kind, loc)
+			}
+			if r.Subject == "" || strings.Contains(r.Subject, "subject.") || strings.Contains(r.Text, "intro.") {
+				t.Errorf("%s/%s: missing translation: %q", kind, loc, r.Subject)
+			}
+			if kind != KindPaymentLink && !strings.Contains(r.Text, "Mastercard •••• 4444") {
+				t.Errorf("%s/%s: card not shown as brand and last 4:\n%s", kind, loc, r.Text)
+			}
+			if !strings.Contains(r.HTML, `lang="`+loc+`"`) {
+				t.Errorf("%s/%s: html lang missing", kind, loc)
+			}
+		}
+	}
+}
+
+func TestNewSMTPReadsTheURL(t *testing.T) {
+	for _, c := range []struct {
+		url, from string
+		ok        bool
+		describe  string
+	}{
+		{"smtp://u:p@mail.example.com:587", "a@b.example", true, "smtp://mail.example.com:587"},
+		{"smtp://mail.example.com", "a@b.example", true, "smtp://mail.example.com:587"},
+		{"smtps://u:p@mail.example.com", "SecureLink <a@b.example>", true, "smtps://mail.example.com:465"},
+		{"smtp://mail.example.com:2525?starttls=required", "a@b.example", true, "smtp://mail.example.com:2525"},
+		{"smtp://relay:25?starttls=never", "a@b.example", true, "smtp://relay:25"},
+		{"smtps://relay?starttls=never", "a@b.example", false, ""},
+		{"smtp://relay?starttls=maybe", "a@b.example", false, ""},
+		{"http://mail.example.com", "a@b.example", false, ""},
+		{"smtp://", "a@b.example", false, ""},
+		{"smtp://mail.example.com", "not an address", false, ""},
+	} {
+		s, err := NewSMTP(c.url, c.from)
+		if (err == nil) != c.ok {
+			t.Errorf("NewSMTP(%q, %q): err %v, want ok=%v", c.url, c.from, err, c.ok)
+			continue
+		}
+		if c.ok && s.Describe() != c.describe {
+			t.Errorf("Describe() = %q, want %q", s.Describe(), c.describe)
+		}
+		if c.ok && s.MessageID("em_1") != "em_1@b.example" {
+			t.Errorf("MessageID = %q", s.MessageID("em_1"))
+		}
+	}
+}
