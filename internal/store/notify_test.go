@@ -1,0 +1,163 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/notify"
+	"securelink/internal/store"
+	"securelink/internal/store/storetest"
+)
+
+func insertEmails(t *testing.T, db *store.DB, merchantID string, n int) []string {
+	t.Helper()
+	inv, link := newInvoice(merchantID)
+	var ids []string
+	_, err := (&store.Invoices{DB: db}).CreateInvoice(context.Background(), inv, link, func(number string) []domain.Event {
+		var evs []domain.Event
+		for range n {
+			data := inv.EventData("http://x/pay/t")
+			data.EmailID = domain.NewID(domain.PrefixEmail)
+			ids = append(ids, data.EmailID)
+			evs = append(evs, domain.NewEvent(merchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false))
+		}
+		return evs
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&notify.Dispatcher{Store: &store.Notify{DB: db}}).RunUntilIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestNotifyIsMerchantScoped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := &store.Notify{DB: db}
+		a, b := newMerchant(t, db), newMerchant(t, db)
+		ids := insertEmails(t, db, a.ID, 1)
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		ep := notify.Endpoint{ID: domain.NewID(domain.PrefixEndpoint), MerchantID: a.ID, URL: "https://example.com/h",
+			Events: []string{domain.EventInvoiceCreated}, Secret: "whsec_AAAA", Status: notify.EndpointEnabled, CreatedAt: now, UpdatedAt: now}
+		if err := s.CreateEndpoint(ctx, ep); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GetEmail(ctx, a.ID, ids[0]); err != nil {
+			t.Errorf("own e-mail: %v", err)
+		}
+		for name, err := range map[string]error{
+			"e-mail":   func() error { _, err := s.GetEmail(ctx, b.ID, ids[0]); return err }(),
+			"endpoint": func() error { _, err := s.GetEndpoint(ctx, b.ID, ep.ID); return err }(),
+			"delete":   s.DeleteEndpoint(ctx, b.ID, ep.ID, now),
+			"rotate":   func() error { _, err := s.RotateSecret(ctx, b.ID, ep.ID, "whsec_BBBB", now, now); return err }(),
+		} {
+			if !errors.Is(err, apperr.ErrNotFound) {
+				t.Errorf("another merchant's %s: %v, want not found", name, err)
+			}
+		}
+		if list, _, _ := s.ListEmails(ctx, b.ID, domain.Page{Limit: 10}); len(list) != 0 {
+			t.Errorf("merchant b sees %d e-mails of a", len(list))
+		}
+		if err := s.DeleteEndpoint(ctx, a.ID, ep.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GetEndpoint(ctx, a.ID, ep.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Errorf("deleted endpoint still found: %v", err)
+		}
+	})
+}
+
+func TestEmailsKeysetPagination(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMerchant(t, db)
+		insertEmails(t, db, m.ID, 5)
+		s := &store.Notify{DB: db}
+		var seen []string
+		p := domain.Page{Limit: 2}
+		for {
+			page, more, err := s.ListEmails(context.Background(), m.ID, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range page {
+				seen = append(seen, e.ID)
+			}
+			if !more {
+				break
+			}
+			p.StartingAfter = page[len(page)-1].ID
+		}
+		if len(seen) != 5 {
+			t.Fatalf("paged through %d e-mails, want 5", len(seen))
+		}
+		for i := 1; i < len(seen); i++ {
+			if seen[i] >= seen[i-1] {
+				t.Errorf("not newest first: %v", seen)
+			}
+		}
+	})
+}
+
+func TestConcurrentClaimsAreDisjoint(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMerchant(t, db)
+		insertEmails(t, db, m.ID, 30)
+		s := &store.Notify{DB: db}
+		now := time.Now().UTC()
+		var mu sync.Mutex
+		claimed := map[string]int{}
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					es, err := s.ClaimEmails(context.Background(), now.Add(time.Second), now.Add(time.Hour), 4)
+					if err != nil {
+						t.Errorf("claim: %v", err)
+						return
+					}
+					if len(es) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, e := range es {
+						claimed[e.ID]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(claimed) != 30 {
+			t.Errorf("claimed %d distinct e-mails, want 30", len(claimed))
+		}
+		for id, n := range claimed {
+			if n != 1 {
+				t.Errorf("e-mail %s claimed %d times", id, n)
+			}
+		}
+	})
+}
+
+func TestEventsAreDispatchedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		m := newMerchant(t, db)
+		insertEmails(t, db, m.ID, 3)
+		n, err := (&notify.Dispatcher{Store: &store.Notify{DB: db}}).RunOnce(context.Background())
+		if err != nil || n != 0 {
+			t.Fatalf("second dispatch took %d events (%v), want 0", n, err)
+		}
+		list, _, _ := (&store.Notify{DB: db}).ListEmails(context.Background(), m.ID, domain.Page{Limit: 10})
+		if len(list) != 3 {
+			t.Errorf("%d e-mails, want 3", len(list))
+		}
+	})
+}
