@@ -27,6 +27,7 @@ export const en = {
   'card.heading': 'Card details',
   'card.number': 'Card number',
   'card.expiry': 'Expiry date (MM/YY)',
+  'card.expiryPlaceholder': 'MM/YY',
   'card.cvc': 'Security code (CVC)',
   'card.cvcHint3': '3 digits on the back of the card',
   'card.cvcHint4': '4 digits on the front of the card',

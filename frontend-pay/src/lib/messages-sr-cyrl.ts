@@ -25,6 +25,7 @@ export const srCyrl: Dictionary = {
   'card.heading': 'Подаци о картици',
   'card.number': 'Број картице',
   'card.expiry': 'Датум истека (ММ/ГГ)',
+  'card.expiryPlaceholder': 'ММ/ГГ',
   'card.cvc': 'Сигурносни код (CVC)',
   'card.cvcHint3': '3 цифре на полеђини картице',
   'card.cvcHint4': '4 цифре на предњој страни картице',

@@ -28,6 +28,7 @@ export const srLatn: Dictionary = {
   'card.heading': 'Podaci o kartici',
   'card.number': 'Broj kartice',
   'card.expiry': 'Datum isteka (MM/GG)',
+  'card.expiryPlaceholder': 'MM/GG',
   'card.cvc': 'Sigurnosni kod (CVC)',
   'card.cvcHint3': '3 cifre na poleđini kartice',
   'card.cvcHint4': '4 cifre na prednjoj strani kartice',
