@@ -34,15 +34,17 @@ const defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
 // options are the command's flags.
 type options struct {
-	Bin       string
-	Postgres  string
-	Load      loadConfig
-	Invoices  int
-	PayPool   int
-	Out       string
-	ServerLog string
-	Repo      string
-	KeepDB    bool
+	Bin      string
+	Postgres string
+	Load     loadConfig
+	// SerialDuration is the measured time of the one-client list runs.
+	SerialDuration time.Duration
+	Invoices       int
+	PayPool        int
+	Out            string
+	ServerLog      string
+	Repo           string
+	KeepDB         bool
 }
 
 func main() {
@@ -52,6 +54,7 @@ func main() {
 	flag.DurationVar(&o.Load.Duration, "duration", 10*time.Second, "measured time per scenario")
 	flag.DurationVar(&o.Load.Warmup, "warmup", 2*time.Second, "warm-up before each scenario's measured time")
 	flag.IntVar(&o.Load.Concurrency, "concurrency", 32, "concurrent clients")
+	flag.DurationVar(&o.SerialDuration, "serial-duration", 3*time.Second, "measured time of the one-client list runs")
 	flag.IntVar(&o.Invoices, "invoices", 100_000, "invoices bulk-loaded before the list scenarios")
 	flag.IntVar(&o.PayPool, "pay-pool", 25_000, "open invoices pre-created for the payment scenario")
 	flag.StringVar(&o.Out, "out", "build/bench.json", "where the JSON report goes")
@@ -63,7 +66,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: -bin is required, e.g. go run ./scripts/bench -bin bin/securelink")
 		os.Exit(2)
 	}
-	if o.Load.Concurrency < 1 || o.Load.Duration <= 0 || o.Load.Warmup < 0 || o.Invoices < 1 || o.PayPool < 1 {
+	if o.Load.Concurrency < 1 || o.Load.Duration <= 0 || o.SerialDuration <= 0 || o.Load.Warmup < 0 || o.Invoices < 1 || o.PayPool < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -concurrency, -duration, -invoices and -pay-pool must be positive")
 		os.Exit(2)
 	}
@@ -74,6 +77,19 @@ func main() {
 		stop()
 		os.Exit(1)
 	}
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages: other work on the same CPUs
+// changes every figure, so the report says how busy the machine was.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	if f := strings.Fields(string(b)); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 func envOr(key, def string) string {
@@ -97,7 +113,8 @@ func run(ctx context.Context, o options) (err error) {
 		return fmt.Errorf("the binary: %w (build it with `make build-go` or `go build -o %s ./api/cmd/securelink`)", err, o.Bin)
 	}
 	rep := &report{StartedAt: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
-		Concurrency: o.Load.Concurrency, WarmupSeconds: o.Load.Warmup.Seconds(), DurationSeconds: o.Load.Duration.Seconds()}
+		Concurrency: o.Load.Concurrency, WarmupSeconds: o.Load.Warmup.Seconds(), DurationSeconds: o.Load.Duration.Seconds(),
+		LoadAverageStart: loadAverage()}
 
 	// Setup: database, merchant, server, the bench's own connection pool.
 	db, err := createDatabase(ctx, o.Postgres)
@@ -157,6 +174,7 @@ func run(ctx context.Context, o options) (err error) {
 	if err := runScenarios(ctx, o, rep, a, pool, demo.MerchantID, checkoutToken); err != nil {
 		return err
 	}
+	rep.LoadAverageEnd = loadAverage()
 
 	rep.CheckoutBudget = checkoutBudget(ctx, o.Repo)
 	rep.checkTargets()
@@ -171,16 +189,14 @@ func run(ctx context.Context, o options) (err error) {
 // runScenarios measures (a)–(f) in an order that keeps each one honest: the list scenarios run
 // once the history is loaded and before the payment pool adds more invoices.
 func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, merchantID, checkoutToken string) error {
-	measure := func(key, label string, fn op) loadResult {
-		logf("running %s (%s warm-up + %s)", label, o.Load.Warmup, o.Load.Duration)
-		r := runLoad(ctx, o.Load, fn)
-		rep.Scenarios = append(rep.Scenarios, newScenarioReport(key, label, r))
-		return r
+	measure := func(cfg loadConfig, key, label string, fn op) {
+		logf("running %s with %d clients (%s warm-up + %s)", label, cfg.Concurrency, cfg.Warmup, cfg.Duration)
+		rep.Scenarios = append(rep.Scenarios, newScenarioReport(key, label, cfg.Concurrency, runLoad(ctx, cfg, fn)))
 	}
 
-	measure("constant", "(a) GET /bench/constant (ceiling)", a.getOp("/bench/constant", nil))
-	measure("checkout", "(b) GET /api/v1/checkout/{token}", a.getOp("/api/v1/checkout/"+url.PathEscape(checkoutToken), nil))
-	measure("create", "(c) POST /api/v1/invoices", a.createOp())
+	measure(o.Load, "constant", "(a) GET /bench/constant (ceiling)", a.getOp("/bench/constant", nil))
+	measure(o.Load, "checkout", "(b) GET /api/v1/checkout/{token}", a.getOp("/api/v1/checkout/"+url.PathEscape(checkoutToken), nil))
+	measure(o.Load, "create", "(c) POST /api/v1/invoices", a.createOp())
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -194,7 +210,7 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgx
 	if err := pool.QueryRow(ctx, "SELECT count(*) FROM invoices WHERE merchant_id = $1", merchantID).Scan(&rep.InvoicesStored); err != nil {
 		return fmt.Errorf("count invoices: %w", err)
 	}
-	logf("%s invoices stored (bulk load took %.1f s)", formatCount(rep.InvoicesStored), history.Took.Seconds())
+	logf("%s invoices stored (bulk load took %.1f s: %s)", formatCount(rep.InvoicesStored), history.Took.Seconds(), strings.Join(history.Phases, ", "))
 	auth := a.auth()
 	lists := []struct{ key, label, query string }{
 		{"list", "(d) GET /api/v1/invoices?limit=20", "limit=20"},
@@ -203,18 +219,24 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgx
 		{"list_q_rare", "(d) …?limit=20&q=<one customer's e-mail>", "limit=20&q=" + url.QueryEscape(history.RareEmail)},
 	}
 	for _, l := range lists {
-		measure(l.key, l.label, a.getOp("/api/v1/invoices?"+l.query, auth))
+		measure(o.Load, l.key, l.label, a.getOp("/api/v1/invoices?"+l.query, auth))
+	}
+	// With 32 clients a request's latency is mostly its wait for a CPU (32 / requests per second);
+	// one client alone shows what the 100,000 rows themselves cost each query.
+	serial := loadConfig{Concurrency: 1, Warmup: min(o.Load.Warmup, time.Second), Duration: o.SerialDuration}
+	for _, l := range lists {
+		measure(serial, l.key+"_1client", l.label, a.getOp("/api/v1/invoices?"+l.query, auth))
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 
-	logf("running (f) INSERT+COMMIT ceiling (%s warm-up + %s)", o.Load.Warmup, o.Load.Duration)
+	logf("running (f) INSERT+COMMIT ceiling with %d clients (%s warm-up + %s)", o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
 	commit, err := commitCeiling(ctx, pool, o.Load)
 	if err != nil {
 		return err
 	}
-	rep.Scenarios = append(rep.Scenarios, newScenarioReport("commit", "(f) INSERT+COMMIT transactions (ceiling of e)", commit))
+	rep.Scenarios = append(rep.Scenarios, newScenarioReport("commit", "(f) INSERT+COMMIT transactions (ceiling of e)", o.Load.Concurrency, commit))
 
 	return runPayments(ctx, o, rep, a, pool, merchantID)
 }
@@ -239,14 +261,14 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxp
 			if errors.As(err, &se) {
 				note += fmt.Sprintf(" (it answers HTTP %d)", se.Status)
 			}
-			rep.Scenarios = append(rep.Scenarios, scenarioReport{Key: "pay", Label: label, Available: false, Note: note})
+			rep.Scenarios = append(rep.Scenarios, scenarioReport{Key: "pay", Label: label, Clients: o.Load.Concurrency, Note: note})
 			return nil
 		}
 		logf("(e) the first payment failed (%v); measuring anyway", err)
 	}
-	logf("running %s (%s warm-up + %s)", label, o.Load.Warmup, o.Load.Duration)
+	logf("running %s with %d clients (%s warm-up + %s)", label, o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
 	r := runLoad(ctx, o.Load, a.payOp(tokens))
-	rep.Scenarios = append(rep.Scenarios, newScenarioReport("pay", label, r))
+	rep.Scenarios = append(rep.Scenarios, newScenarioReport("pay", label, o.Load.Concurrency, r))
 	return ctx.Err()
 }
 

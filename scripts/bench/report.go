@@ -12,24 +12,28 @@ import (
 
 // report is everything one run measured; it is printed as a table and written as JSON.
 type report struct {
-	StartedAt       time.Time        `json:"started_at"`
-	GoVersion       string           `json:"go_version"`
-	CPUs            int              `json:"cpus"`
-	Postgres        string           `json:"postgres_version"`
-	Concurrency     int              `json:"concurrency"`
-	WarmupSeconds   float64          `json:"warmup_seconds"`
-	DurationSeconds float64          `json:"duration_seconds"`
-	InvoicesStored  int64            `json:"invoices_stored"` // when the list scenarios ran
-	BulkLoadSeconds float64          `json:"bulk_load_seconds"`
-	Scenarios       []scenarioReport `json:"scenarios"`
-	Targets         []targetCheck    `json:"targets"`
-	CheckoutBudget  *budgetReport    `json:"checkout_budget,omitempty"`
+	StartedAt       time.Time `json:"started_at"`
+	GoVersion       string    `json:"go_version"`
+	CPUs            int       `json:"cpus"`
+	Postgres        string    `json:"postgres_version"`
+	Concurrency     int       `json:"concurrency"`
+	WarmupSeconds   float64   `json:"warmup_seconds"`
+	DurationSeconds float64   `json:"duration_seconds"`
+	InvoicesStored  int64     `json:"invoices_stored"` // when the list scenarios ran
+	BulkLoadSeconds float64   `json:"bulk_load_seconds"`
+	// LoadAverageStart and LoadAverageEnd are /proc/loadavg around the run.
+	LoadAverageStart string           `json:"load_average_start"`
+	LoadAverageEnd   string           `json:"load_average_end"`
+	Scenarios        []scenarioReport `json:"scenarios"`
+	Targets          []targetCheck    `json:"targets"`
+	CheckoutBudget   *budgetReport    `json:"checkout_budget,omitempty"`
 }
 
 // scenarioReport is one row of the table.
 type scenarioReport struct {
 	Key           string         `json:"key"`
 	Label         string         `json:"label"`
+	Clients       int            `json:"clients"`
 	Available     bool           `json:"available"`
 	Note          string         `json:"note,omitempty"`
 	OK            int            `json:"ok"`
@@ -56,8 +60,8 @@ func toLatencyReport(s latencyStats) latencyReport {
 }
 
 // newScenarioReport turns a load result into a row.
-func newScenarioReport(key, label string, r loadResult) scenarioReport {
-	s := scenarioReport{Key: key, Label: label, Available: true, OK: r.OK, Errors: r.Errors, PerSecond: r.Rate(),
+func newScenarioReport(key, label string, clients int, r loadResult) scenarioReport {
+	s := scenarioReport{Key: key, Label: label, Clients: clients, Available: true, OK: r.OK, Errors: r.Errors, PerSecond: r.Rate(),
 		WindowSeconds: r.Window.Seconds(), Latency: toLatencyReport(r.Latency), ErrorSamples: r.Samples}
 	if r.Part != nil {
 		p := toLatencyReport(*r.Part)
@@ -123,7 +127,7 @@ func (r *report) checkTargets() {
 		if !strings.HasPrefix(s.Key, "list") {
 			continue
 		}
-		r.Targets = append(r.Targets, check("list p99 with "+formatCount(r.InvoicesStored)+" invoices: "+strings.TrimPrefix(s.Label, "(d) "),
+		r.Targets = append(r.Targets, check(fmt.Sprintf("list, %s invoices, %s: %s", formatCount(r.InvoicesStored), clients(s.Clients), strings.TrimPrefix(s.Label, "(d) ")),
 			"p99 < 20 ms", fmt.Sprintf("p99 %.1f ms", s.Latency.P99), s.OK > 0 && s.Latency.P99 < 20))
 	}
 	pay, okPay := r.scenario("pay")
@@ -154,6 +158,13 @@ func (r *report) checkTargets() {
 	}
 }
 
+func clients(n int) string {
+	if n == 1 {
+		return "1 client"
+	}
+	return fmt.Sprintf("%d clients", n)
+}
+
 func formatCount(n int64) string {
 	s := fmt.Sprint(n)
 	var b strings.Builder
@@ -168,17 +179,22 @@ func formatCount(n int64) string {
 
 // print writes the table and the target checks.
 func (r *report) print(w io.Writer) {
-	fmt.Fprintf(w, "\nSecureLink benchmark — %d concurrent clients, %.0f s per scenario after %.0f s warm-up, loopback, %d CPUs, PostgreSQL %s\n\n",
+	fmt.Fprintf(w, "\nSecureLink benchmark — %d concurrent clients, %.0f s per scenario after %.0f s warm-up, loopback, %d CPUs, PostgreSQL %s\n",
 		r.Concurrency, r.DurationSeconds, r.WarmupSeconds, r.CPUs, r.Postgres)
-	fmt.Fprintf(w, "%-58s %10s %8s %8s %8s %8s %8s %7s\n", "scenario", "per s", "p50 ms", "p90 ms", "p99 ms", "max ms", "ok", "errors")
-	fmt.Fprintln(w, strings.Repeat("─", 122))
+	fmt.Fprintf(w, "Load average before / after: %s / %s", r.LoadAverageStart, r.LoadAverageEnd)
+	// Only the figure before counts: during the run the bench's own load raises it.
+	if busy(r.LoadAverageStart, r.CPUs) {
+		fmt.Fprintf(w, " — the machine was busy with other work: treat the figures as a lower bound")
+	}
+	fmt.Fprintf(w, "\n\n%-58s %7s %9s %8s %8s %8s %8s %8s %7s\n", "scenario", "clients", "per s", "p50 ms", "p90 ms", "p99 ms", "max ms", "ok", "errors")
+	fmt.Fprintln(w, strings.Repeat("─", 130))
 	for _, s := range r.Scenarios {
 		if !s.Available {
-			fmt.Fprintf(w, "%-58s %s\n", s.Label, "not available: "+s.Note)
+			fmt.Fprintf(w, "%-58s %7d %s\n", s.Label, s.Clients, "  not available: "+s.Note)
 			continue
 		}
 		row := func(label string, l latencyReport) {
-			fmt.Fprintf(w, "%-58s %10.0f %8.2f %8.2f %8.2f %8.2f %8d %7d\n", label, s.PerSecond, l.P50, l.P90, l.P99, l.Max, s.OK, s.Errors)
+			fmt.Fprintf(w, "%-58s %7d %9.0f %8.2f %8.2f %8.2f %8.2f %8d %7d\n", label, s.Clients, s.PerSecond, l.P50, l.P90, l.P99, l.Max, s.OK, s.Errors)
 		}
 		row(s.Label, s.Latency)
 		if s.PayCall != nil {
@@ -196,8 +212,17 @@ func (r *report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nTargets\n")
 	for _, t := range r.Targets {
-		fmt.Fprintf(w, "  %-13s %-62s want %-36s got %s\n", "["+t.Status+"]", t.Name, t.Want, t.Got)
+		fmt.Fprintf(w, "  %-15s %-75s want %-36s got %s\n", "["+t.Status+"]", t.Name, t.Want, t.Got)
 	}
+}
+
+// busy tells whether a /proc/loadavg figure says more work was waiting than there are CPUs.
+func busy(loadAverage string, cpus int) bool {
+	var one float64
+	if _, err := fmt.Sscan(loadAverage, &one); err != nil {
+		return false
+	}
+	return one > float64(cpus)
 }
 
 // writeJSON stores the report at path, creating its folder.
