@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
@@ -124,6 +125,15 @@ func TestLoginRateLimit(t *testing.T) {
 		r := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": m.Email, "password": m.Password})
 		if r.Status != 429 || r.ErrorObject(t)["type"] != "rate_limit_error" {
 			t.Errorf("11th attempt: %d %s", r.Status, r.Body)
+		}
+		// The per-address limit counts across accounts, and a forged X-Forwarded-For does not dodge it.
+		for i := range 10 {
+			e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": fmt.Sprintf("guess%d@example.com", i), "password": "wrong-password"},
+				apitest.Header{Name: "X-Forwarded-For", Value: fmt.Sprintf("203.0.113.%d", i)})
+		}
+		if r := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": "fresh@example.com", "password": "wrong-password"},
+			apitest.Header{Name: "X-Forwarded-For", Value: "198.51.100.7"}); r.Status != 429 {
+			t.Errorf("per-address limit: %d", r.Status)
 		}
 		// Unknown accounts answer like wrong passwords.
 		other := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": "nobody@example.com", "password": "whatever-123"})

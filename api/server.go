@@ -61,6 +61,9 @@ type Deps struct {
 	PortalFS fs.FS
 	PayFS    fs.FS
 	OpenAPI  []byte
+	// TrustProxy takes client addresses from X-Forwarded-For (behind a load balancer); otherwise
+	// the header is ignored so nobody can dodge per-address limits by forging it.
+	TrustProxy bool
 }
 
 // Server is the HTTP application.
@@ -76,6 +79,10 @@ func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if d.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
