@@ -1,6 +1,11 @@
 package api
 
-import "time"
+import (
+	"time"
+
+	"securelink/internal/domain"
+	"securelink/internal/payments"
+)
 
 // CardResponse is what may be shown of a card: never its number or CVC.
 type CardResponse struct {
@@ -79,3 +84,85 @@ type ReceiptResponse struct {
 	PaidAt    time.Time     `json:"paid_at"`
 	Reference string        `json:"reference"`
 } // @name Receipt
+
+// PayRequest is the body of POST /checkout/{token}/pay.
+type PayRequest struct {
+	// TermsAccepted must be true: the payer accepts the merchant's terms.
+	TermsAccepted bool `json:"terms_accepted" example:"true"`
+	// PaymentToken is the single-use card token from the provider (tok_… or pm_…).
+	PaymentToken string `json:"payment_token" maxLength:"255" example:"tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"`
+} // @name PayRequest
+
+// CompleteRequest is the body of POST /checkout/{token}/complete.
+type CompleteRequest struct {
+	PaymentID string `json:"payment_id" example:"pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+} // @name CompleteRequest
+
+// CaptureRequest is the body of POST /payments/{id}/capture; no amount captures all that is authorised.
+type CaptureRequest struct {
+	Amount *int64 `json:"amount,omitempty" minimum:"1" example:"120000"`
+} // @name CaptureRequest
+
+// RefundRequest is the body of POST /payments/{id}/refunds; no amount refunds all that is left.
+type RefundRequest struct {
+	Amount *int64 `json:"amount,omitempty" minimum:"1" example:"50000"`
+	Reason string `json:"reason,omitempty" maxLength:"500" example:"requested_by_customer"`
+} // @name RefundRequest
+
+func toCard(p payments.Payment) *CardResponse {
+	if p.Card == nil {
+		return nil
+	}
+	return &CardResponse{Brand: p.Card.Brand, Last4: p.Card.Last4, ExpMonth: p.Card.ExpMonth, ExpYear: p.Card.ExpYear}
+}
+
+func toPayment(p payments.Payment) PaymentResponse {
+	out := PaymentResponse{ID: p.ID, Object: "payment", InvoiceID: p.InvoiceID, Status: string(p.Status), Amount: p.Amount,
+		Currency: p.Currency, AmountAuthorized: p.AmountAuthorized, AmountCaptured: p.AmountCaptured,
+		AmountRefunded: p.AmountRefunded, CaptureMode: string(p.CaptureMode), Card: toCard(p), DeclineCode: p.DeclineCode,
+		DeclineMessage: p.DeclineMessage, PSP: p.PSP, PSPReference: p.PSPReference, CreatedAt: p.CreatedAt}
+	if p.Status == domain.PaymentRequiresAction && p.RedirectURL != "" {
+		out.NextAction = &NextActionResponse{Type: "redirect", RedirectURL: p.RedirectURL}
+	}
+	if p.Status == domain.PaymentAuthorized {
+		out.AuthorizationExpiresAt = timePtr(p.AuthorizationExpiresAt)
+	}
+	return out
+}
+
+func toTransaction(t payments.Transaction) TransactionResponse {
+	return TransactionResponse{ID: t.ID, Object: "transaction", PaymentID: t.PaymentID, Type: string(t.Type), Amount: t.Amount,
+		Currency: t.Currency, Result: string(t.Result), PSPReference: t.PSPReference, ErrorCode: t.ErrorCode,
+		ErrorMessage: t.ErrorMessage, Actor: t.Actor, CreatedAt: t.CreatedAt}
+}
+
+func toRefund(r payments.Refund) RefundResponse {
+	return RefundResponse{ID: r.ID, Object: "refund", PaymentID: r.PaymentID, Amount: r.Amount, Currency: r.Currency,
+		Reason: r.Reason, Status: string(r.Status), FailureCode: r.FailureCode, CreatedAt: r.CreatedAt}
+}
+
+func toPaymentDetail(d payments.Detail) PaymentResponse {
+	out := toPayment(d.Payment)
+	out.Transactions = make([]TransactionResponse, len(d.Transactions))
+	for i, t := range d.Transactions {
+		out.Transactions[i] = toTransaction(t)
+	}
+	out.Refunds = make([]RefundResponse, len(d.Refunds))
+	for i, r := range d.Refunds {
+		out.Refunds[i] = toRefund(r)
+	}
+	return out
+}
+
+func toReceipt(p payments.Payment, invoiceNumber string) *ReceiptResponse {
+	amount := p.AmountCaptured
+	if amount == 0 {
+		amount = p.AmountAuthorized
+	}
+	r := &ReceiptResponse{PaymentID: p.ID, Status: string(p.Status), Amount: amount, Currency: p.Currency, Card: toCard(p),
+		Reference: invoiceNumber}
+	if at := p.PaidAt(); at != nil {
+		r.PaidAt = at.UTC()
+	}
+	return r
+}

@@ -1,20 +1,69 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
 
-// checkoutPayRoutes adds the payer's payment routes (pay, complete) to the public group.
-func (s *Server) checkoutPayRoutes(g *echo.Group) {}
+	"securelink/internal/domain"
+)
+
+// checkoutPayRoutes adds the payer's payment routes (pay, complete) to the public group, and the
+// Stripe webhook when Stripe is the provider.
+func (s *Server) checkoutPayRoutes(g *echo.Group) {
+	g.POST("/checkout/:token/pay", s.payCheckout)
+	g.POST("/checkout/:token/complete", s.completeCheckout)
+	if s.d.StripeWebhook != nil {
+		g.POST("/psp/stripe/webhook", s.stripeWebhook)
+	}
+}
 
 // paymentRoutes adds the merchant's payment routes (payments, capture, void, refunds).
-func (s *Server) paymentRoutes(g *echo.Group) {}
+func (s *Server) paymentRoutes(g *echo.Group) {
+	g.GET("/payments", s.listPayments)
+	g.GET("/payments/:id", s.getPayment)
+	g.POST("/payments/:id/capture", s.capturePayment)
+	g.POST("/payments/:id/void", s.voidPayment)
+	g.POST("/payments/:id/refunds", s.refundPayment)
+	g.GET("/refunds/:id", s.getRefund)
+}
 
 // addInvoicePayments fills the payments, transactions and refunds of an invoice's detail view.
 func (s *Server) addInvoicePayments(c echo.Context, out *InvoiceResponse) error {
 	out.Payments, out.Transactions, out.Refunds = []PaymentResponse{}, []TransactionResponse{}, []RefundResponse{}
+	if s.d.Payments == nil {
+		return nil
+	}
+	ps, txns, refunds, err := s.d.Payments.InvoicePayments(c.Request().Context(), actorOf(c).MerchantID, out.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		out.Payments = append(out.Payments, toPayment(p))
+	}
+	for _, t := range txns {
+		out.Transactions = append(out.Transactions, toTransaction(t))
+	}
+	for _, r := range refunds {
+		out.Refunds = append(out.Refunds, toRefund(r))
+	}
 	return nil
 }
 
 // addCheckoutReceipt fills the receipt of a paid invoice's checkout view.
 func (s *Server) addCheckoutReceipt(c echo.Context, co checkoutView, out *CheckoutResponse) error {
+	if s.d.Payments == nil {
+		return nil
+	}
+	switch co.Invoice.Status {
+	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded:
+	case domain.InvoiceOpen, domain.InvoiceProcessing, domain.InvoiceCancelled, domain.InvoiceExpired:
+		return nil
+	default:
+		return nil
+	}
+	p, ok, err := s.d.Payments.Receipt(c.Request().Context(), co.Invoice.ID)
+	if err != nil || !ok {
+		return err
+	}
+	out.Receipt = toReceipt(p, co.Invoice.Number)
 	return nil
 }

@@ -4,6 +4,7 @@ package wiring
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"securelink/internal/notify"
 	"securelink/internal/notify/mail"
 	"securelink/internal/notify/webhook"
+	"securelink/internal/payments"
 	"securelink/internal/psp"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
@@ -36,6 +38,7 @@ type App struct {
 	DB        *store.DB
 	Merchants *merchants.Service
 	Invoices  *invoices.Service
+	Payments  *payments.Service
 	Audit     *audit.Log
 	Idem      *store.Idempotency
 	Notify    *notify.Service
@@ -108,6 +111,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.wireNotify(); err != nil {
 		return nil, err
 	}
+	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
@@ -117,6 +121,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if a.Gateway != nil {
 		d.Gateway = a.Gateway.Mount()
 	}
+	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
 	a.Server = api.New(d)
 	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: func(ctx context.Context) error {
@@ -129,6 +134,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}},
 	}
 	a.Jobs = append(a.Jobs, a.notifyJobs()...)
+	a.Jobs = append(a.Jobs, a.paymentJobs()...)
 	return a, nil
 }
 
@@ -241,4 +247,36 @@ func (a *App) notifyJobs() []Job {
 		}})
 	}
 	return jobs
+}
+
+// paymentJobs settle payments whose outcome was not recorded and void authorisations past their window.
+func (a *App) paymentJobs() []Job {
+	return []Job{
+		{Name: "reconcile payments", Every: 30 * time.Second, Run: func(ctx context.Context) error {
+			_, err := a.Payments.Reconcile(ctx)
+			return err
+		}},
+		{Name: "void expired authorisations", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+			_, err := a.Payments.ExpireAuthorizations(ctx)
+			return err
+		}},
+	}
+}
+
+// stripeWebhook reads Stripe's webhooks for the API; nil unless Stripe is the provider.
+func (a *App) stripeWebhook() api.PSPWebhook {
+	p, ok := a.Provider.(*stripe.Provider)
+	if !ok {
+		return nil
+	}
+	return func(payload []byte, signature string) (api.PSPWebhookNotice, error) {
+		ev, err := p.ParseWebhook(payload, signature)
+		if errors.Is(err, stripe.ErrBadSignature) {
+			return api.PSPWebhookNotice{}, fmt.Errorf("%w: %w", api.ErrWebhookSignature, err)
+		}
+		if err != nil {
+			return api.PSPWebhookNotice{}, err
+		}
+		return api.PSPWebhookNotice{Handled: ev.Handled(), PaymentRef: ev.PaymentRef, Reference: ev.Reference}, nil
+	}
 }

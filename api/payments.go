@@ -1,0 +1,287 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/payments"
+)
+
+// PSPWebhookNotice is what a verified PSP webhook says about a payment.
+type PSPWebhookNotice struct {
+	// Handled is false for event types SecureLink ignores.
+	Handled bool
+	// PaymentRef is the PSP's payment id; Reference is SecureLink's payment id when the PSP has it.
+	PaymentRef string
+	Reference  string
+}
+
+// ErrWebhookSignature means a PSP webhook was not signed with the configured secret.
+var ErrWebhookSignature = errors.New("webhook signature not valid")
+
+// PSPWebhook verifies a PSP webhook body against its signature header and reads it.
+type PSPWebhook func(payload []byte, signature string) (PSPWebhookNotice, error)
+
+// payCheckout godoc
+//
+//	@Summary	Pay an invoice through its link
+//	@Description	No authentication: the link token is the capability. Requires terms_accepted: true and a card token from the provider. The answer is the payment: captured (automatic capture), authorized (manual capture), failed with decline_code and decline_message (another card may be tried), requires_action with next_action.redirect_url (3-D Secure), or processing when the provider's answer is not known yet (it is settled automatically). A second attempt while one runs gets 409 payment_in_progress; too many failed attempts get 429.
+//	@Tags		checkout
+//	@Accept		json
+//	@Produce	json
+//	@Param		Idempotency-Key	header		string		false	"idempotency key"
+//	@Param		token			path		string		true	"link token"
+//	@Param		body			body		PayRequest	true	"terms and card token"
+//	@Success	200				{object}	PaymentResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Failure	422				{object}	ErrorBody
+//	@Failure	429				{object}	ErrorBody
+//	@Router		/checkout/{token}/pay [post]
+func (s *Server) payCheckout(c echo.Context) error {
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	var req PayRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	p, err := s.d.Payments.Pay(c.Request().Context(), c.Param("token"), payments.PayInput{TermsAccepted: req.TermsAccepted,
+		PaymentToken: req.PaymentToken, ClientIP: clientIP(c), IdempotencyKey: c.Request().Header.Get("Idempotency-Key")})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toPayment(p))
+}
+
+// completeCheckout godoc
+//
+//	@Summary	Settle a payment after the payer's 3-D Secure challenge
+//	@Description	The checkout calls this when the payer comes back with ?payment=pay_…; the outcome is fetched from the provider.
+//	@Tags		checkout
+//	@Accept		json
+//	@Produce	json
+//	@Param		Idempotency-Key	header		string			false	"idempotency key"
+//	@Param		token			path		string			true	"link token"
+//	@Param		body			body		CompleteRequest	true	"the payment"
+//	@Success	200				{object}	PaymentResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	404				{object}	ErrorBody
+//	@Router		/checkout/{token}/complete [post]
+func (s *Server) completeCheckout(c echo.Context) error {
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	var req CompleteRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	if req.PaymentID == "" || len(req.PaymentID) > 64 {
+		return apperr.Invalid("payment_id", "invalid_payment_id", "payment_id must be the id of the payment (pay_…).")
+	}
+	p, err := s.d.Payments.Complete(c.Request().Context(), c.Param("token"), req.PaymentID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toPayment(p))
+}
+
+// listPayments godoc
+//
+//	@Summary	List payments, newest first
+//	@Tags		payments
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		status			query		string	false	"filter by status"	Enums(processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed)
+//	@Param		invoice_id		query		string	false	"only the payments of this invoice"
+//	@Param		limit			query		int		false	"1–100, default 20"
+//	@Param		starting_after	query		string	false	"id of the last payment of the previous page"
+//	@Success	200				{object}	ListResponse[PaymentResponse]
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	401				{object}	ErrorBody
+//	@Router		/payments [get]
+func (s *Server) listPayments(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	invoiceID := c.QueryParam("invoice_id")
+	if len(invoiceID) > 64 {
+		return apperr.Invalid("invoice_id", "invalid_invoice_id", "invoice_id must be an invoice id (inv_…).")
+	}
+	f := payments.Filter{Status: domain.PaymentStatus(c.QueryParam("status")), InvoiceID: invoiceID, Page: p}
+	ps, more, err := s.d.Payments.List(c.Request().Context(), actorOf(c).MerchantID, f)
+	if err != nil {
+		return err
+	}
+	out := make([]PaymentResponse, len(ps))
+	for i, pay := range ps {
+		out[i] = toPayment(pay)
+	}
+	return c.JSON(http.StatusOK, list(out, more))
+}
+
+// getPayment godoc
+//
+//	@Summary	A payment with its transactions and refunds
+//	@Tags		payments
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"payment id"
+//	@Success	200	{object}	PaymentResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/payments/{id} [get]
+func (s *Server) getPayment(c echo.Context) error {
+	d, err := s.d.Payments.GetDetail(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toPaymentDetail(d))
+}
+
+// paymentDetail answers with the payment as it stands, with its transactions and refunds.
+func (s *Server) paymentDetail(c echo.Context, id string) error {
+	d, err := s.d.Payments.GetDetail(c.Request().Context(), actorOf(c).MerchantID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toPaymentDetail(d))
+}
+
+// capturePayment godoc
+//
+//	@Summary	Capture a pre-authorisation, fully or in part
+//	@Description	Without amount the whole authorised amount is captured; a smaller amount captures that much and releases the rest. The invoice becomes paid. A concurrent capture or void of the same payment gets 409.
+//	@Tags		payments
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string			false	"idempotency key"
+//	@Param		id				path		string			true	"payment id"
+//	@Param		body			body		CaptureRequest	false	"amount to capture"
+//	@Success	200				{object}	PaymentResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	402				{object}	ErrorBody
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Failure	503				{object}	ErrorBody
+//	@Router		/payments/{id}/capture [post]
+func (s *Server) capturePayment(c echo.Context) error {
+	var req CaptureRequest
+	if err := decode(c, &req, true); err != nil {
+		return err
+	}
+	p, err := s.d.Payments.Capture(c.Request().Context(), actorOf(c), c.Param("id"), req.Amount)
+	if err != nil {
+		return err
+	}
+	return s.paymentDetail(c, p.ID)
+}
+
+// voidPayment godoc
+//
+//	@Summary	Release a pre-authorisation
+//	@Description	The authorised money is released to the payer; the invoice is cancelled.
+//	@Tags		payments
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string	false	"idempotency key"
+//	@Param		id				path		string	true	"payment id"
+//	@Success	200				{object}	PaymentResponse
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Failure	503				{object}	ErrorBody
+//	@Router		/payments/{id}/void [post]
+func (s *Server) voidPayment(c echo.Context) error {
+	if err := decode(c, &struct{}{}, true); err != nil {
+		return err
+	}
+	p, err := s.d.Payments.Void(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return s.paymentDetail(c, p.ID)
+}
+
+// refundPayment godoc
+//
+//	@Summary	Refund a captured payment, fully or in part
+//	@Description	Without amount all that is left is refunded; several partial refunds may follow one another. The amount is reserved before the provider is called, so refunds never exceed the captured amount. A refund the provider refuses is answered with status failed and failure_code; one whose outcome is not known yet stays pending and is settled automatically.
+//	@Tags		payments
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		Idempotency-Key	header		string			false	"idempotency key"
+//	@Param		id				path		string			true	"payment id"
+//	@Param		body			body		RefundRequest	false	"amount and reason"
+//	@Success	201				{object}	RefundResponse
+//	@Failure	400				{object}	ErrorBody
+//	@Failure	404				{object}	ErrorBody
+//	@Failure	409				{object}	ErrorBody
+//	@Router		/payments/{id}/refunds [post]
+func (s *Server) refundPayment(c echo.Context) error {
+	var req RefundRequest
+	if err := decode(c, &req, true); err != nil {
+		return err
+	}
+	r, err := s.d.Payments.Refund(c.Request().Context(), actorOf(c), c.Param("id"), req.Amount, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toRefund(r))
+}
+
+// getRefund godoc
+//
+//	@Summary	A refund
+//	@Tags		payments
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"refund id"
+//	@Success	200	{object}	RefundResponse
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/refunds/{id} [get]
+func (s *Server) getRefund(c echo.Context) error {
+	r, err := s.d.Payments.GetRefund(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toRefund(r))
+}
+
+// WebhookAck answers a PSP webhook.
+type WebhookAck struct {
+	Received bool `json:"received" example:"true"`
+} // @name WebhookAck
+
+// stripeWebhook godoc
+//
+//	@Summary	Stripe's notifications about payments (only when PSP=stripe)
+//	@Description	Verified with the Stripe-Signature header; the payment named by the event is settled by asking Stripe. Events of other types are acknowledged and ignored.
+//	@Tags		checkout
+//	@Accept		json
+//	@Produce	json
+//	@Param		Stripe-Signature	header		string	true	"Stripe's signature"
+//	@Success	200					{object}	WebhookAck
+//	@Failure	400					{object}	ErrorBody
+//	@Router		/psp/stripe/webhook [post]
+func (s *Server) stripeWebhook(c echo.Context) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.d.StripeWebhook(body, c.Request().Header.Get("Stripe-Signature"))
+	if errors.Is(err, ErrWebhookSignature) {
+		return apperr.Invalid("Stripe-Signature", "invalid_signature", "The webhook signature is not valid.")
+	}
+	if err != nil {
+		return apperr.Invalid("", "invalid_webhook", "The webhook could not be read.")
+	}
+	if n.Handled {
+		if err := s.d.Payments.SettleFromPSP(c.Request().Context(), n.PaymentRef, n.Reference); err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, WebhookAck{Received: true})
+}
