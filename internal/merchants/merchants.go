@@ -104,6 +104,7 @@ type Store interface {
 	RecordAuthFailure(ctx context.Context, key string, at time.Time) error
 	CountAuthFailures(ctx context.Context, key string, since time.Time) (int64, error)
 	ClearAuthFailures(ctx context.Context, key string) error
+	PurgeAuthFailures(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Auditor records who did what.
@@ -344,6 +345,12 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (User, 
 	}
 	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login", u.ID, nil)
 	return u, nil
+}
+
+// PurgeAuthFailures forgets failed logins older than the rate-limit window.
+func (s *Service) PurgeAuthFailures(ctx context.Context) error {
+	_, err := s.Store.PurgeAuthFailures(ctx, s.now().Add(-s.LoginWindow))
+	return err
 }
 
 // CreatedKey is a new API key with its secret, which is never shown again.

@@ -344,3 +344,12 @@ func (s *Merchants) ClearAuthFailures(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// PurgeAuthFailures deletes failures older than before.
+func (s *Merchants) PurgeAuthFailures(ctx context.Context, before time.Time) (int64, error) {
+	res := s.DB.Gorm.WithContext(ctx).Where("created_at < ?", before).Delete(&authFailureRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: purge auth failures: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
