@@ -362,7 +362,6 @@ func drain(t *testing.T, n int, fn func(context.Context) (int, error)) int {
 	return total
 }
 
-
 func newSender(addr string) (*notifymail.SMTP, error) {
 	return notifymail.NewSMTP("smtp://"+addr, "no-reply@securelink.test")
 }
