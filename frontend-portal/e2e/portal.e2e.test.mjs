@@ -314,7 +314,7 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
       name: 'Cvijeta Cvetić',
       email: 'cvijeta@example.com',
       capture: 'manual',
-      lines: [{ description: 'Table booking', quantity: 4, price: '1.000' }],
+      lines: [{ description: 'Table booking', quantity: 4, price: '1,000' }],
     });
     await payThroughCheckout(voidLink);
     await openOrder('Cvijeta Cvetić');

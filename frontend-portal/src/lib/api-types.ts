@@ -528,6 +528,187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/checkout/{token}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle a payment after the payer's 3-D Secure challenge
+         * @description The checkout calls this when the payer comes back with ?payment=pay_…; the outcome is fetched from the provider.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description link token */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            /** @description the payment */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CompleteRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkout/{token}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay an invoice through its link
+         * @description No authentication: the link token is the capability. Requires terms_accepted: true and a card token from the provider. The answer is the payment: captured (automatic capture), authorized (manual capture), failed with decline_code and decline_message (another card may be tried), requires_action with next_action.redirect_url (3-D Secure), or processing when the provider's answer is not known yet (it is settled automatically). A second attempt while one runs gets 409 payment_in_progress; too many failed attempts get 429.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description link token */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            /** @description terms and card token */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PayRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/emails": {
         parameters: {
             query?: never;
@@ -1502,6 +1683,523 @@ export interface paths {
         };
         trace?: never;
     };
+    "/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List payments, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description filter by status */
+                    status?: "processing" | "requires_action" | "authorized" | "captured" | "partially_refunded" | "refunded" | "voided" | "failed";
+                    /** @description only the payments of this invoice */
+                    invoice_id?: string;
+                    /** @description 1–100, default 20 */
+                    limit?: number;
+                    /** @description id of the last payment of the previous page */
+                    starting_after?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["api.ListResponse-Payment"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment with its transactions and refunds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description payment id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{id}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture a pre-authorisation, fully or in part
+         * @description Without amount the whole authorised amount is captured; a smaller amount captures that much and releases the rest. The invoice becomes paid. A concurrent capture or void of the same payment gets 409.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description payment id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description amount to capture */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CaptureRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Payment Required */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a captured payment, fully or in part
+         * @description Without amount all that is left is refunded; several partial refunds may follow one another. The amount is reserved before the provider is called, so refunds never exceed the captured amount. A refund the provider refuses is answered with status failed and failure_code; one whose outcome is not known yet stays pending and is settled automatically.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description payment id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description amount and reason */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RefundRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Refund"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a pre-authorisation
+         * @description The authorised money is released to the payer; the invoice is cancelled.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description idempotency key */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    /** @description payment id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payment"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/psp/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's notifications about payments (only when PSP=stripe)
+         * @description Verified with the Stripe-Signature header; the payment named by the event is settled by asking Stripe. Events of other types are acknowledged and ignored.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Stripe's signature */
+                    "Stripe-Signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookAck"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/refunds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A refund */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description refund id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Refund"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Any other status: the error object. */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -1946,6 +2644,10 @@ export interface components {
             object?: string;
             target?: string;
         };
+        CaptureRequest: {
+            /** @example 120000 */
+            amount?: number;
+        };
         Card: {
             /** @example visa */
             brand?: string;
@@ -1986,6 +2688,10 @@ export interface components {
             name?: string;
             support_email?: string;
             terms?: string;
+        };
+        CompleteRequest: {
+            /** @example pay_01jd4w3k5m6n7p8q9r0s1t2v3w */
+            payment_id?: string;
         };
         CreateAPIKeyRequest: {
             /** Format: date-time */
@@ -2253,6 +2959,18 @@ export interface components {
             /** @example redirect */
             type?: string;
         };
+        PayRequest: {
+            /**
+             * @description PaymentToken is the single-use card token from the provider (tok_… or pm_…).
+             * @example tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0
+             */
+            payment_token?: string;
+            /**
+             * @description TermsAccepted must be true: the payer accepts the merchant's terms.
+             * @example true
+             */
+            terms_accepted?: boolean;
+        };
         Payment: {
             /** @example 240000 */
             amount?: number;
@@ -2315,6 +3033,12 @@ export interface components {
             /** @enum {string} */
             status?: "pending" | "succeeded" | "failed";
         };
+        RefundRequest: {
+            /** @example 50000 */
+            amount?: number;
+            /** @example requested_by_customer */
+            reason?: string;
+        };
         SendInvoiceResponse: {
             /** @example em_01jd4w3k5m6n7p8q9r0s1t2v3w */
             email_id?: string;
@@ -2356,6 +3080,10 @@ export interface components {
             object?: string;
             /** @enum {string} */
             role?: "owner" | "staff";
+        };
+        WebhookAck: {
+            /** @example true */
+            received?: boolean;
         };
         WebhookAttempt: {
             /** @example 1 */
@@ -2447,6 +3175,12 @@ export interface components {
         };
         "api.ListResponse-Invoice": {
             data?: components["schemas"]["Invoice"][];
+            has_more?: boolean;
+            /** @example list */
+            object?: string;
+        };
+        "api.ListResponse-Payment": {
+            data?: components["schemas"]["Payment"][];
             has_more?: boolean;
             /** @example list */
             object?: string;
