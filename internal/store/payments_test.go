@@ -1,0 +1,134 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/payments"
+	"securelink/internal/store"
+	"securelink/internal/store/storetest"
+)
+
+// seedCaptured inserts a merchant, an invoice in processing and a captured payment of amount.
+func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	mer, inv, lnk := domain.NewID("mer"), domain.NewID("inv"), domain.NewID("lnk")
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{"INSERT INTO merchants (id, name, created_at, updated_at) VALUES (?, 'M', ?, ?)", []any{mer, now, now}},
+		{`INSERT INTO invoices (id, merchant_id, number, status, customer_name, customer_email, currency, amount_total, amount_vat,
+			capture_mode, locale, expires_at, created_at, updated_at) VALUES (?, ?, 'INV-1', 'open', 'A', 'a@example.com', 'RSD', ?, 0,
+			'automatic', 'en', ?, ?, ?)`, []any{inv, mer, amount, now.Add(time.Hour), now, now}},
+		{"INSERT INTO links (id, invoice_id, merchant_id, token, status, expires_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?)",
+			[]any{lnk, inv, mer, domain.NewToken(24), now.Add(time.Hour), now}},
+	}
+	for _, s := range stmts {
+		if err := db.Gorm.Exec(s.q, s.args...).Error; err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+	}
+	st := &store.Payments{DB: db}
+	p := payments.Payment{ID: domain.NewID("pay"), MerchantID: mer, InvoiceID: inv, LinkID: lnk, Status: domain.PaymentProcessing,
+		Amount: amount, Currency: "RSD", CaptureMode: domain.CaptureAutomatic, PSP: "testgateway", IdempotencyKey: "k",
+		TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}
+	txn := payments.Transaction{ID: domain.NewID("txn"), MerchantID: mer, PaymentID: p.ID, Type: domain.TxnSale, Amount: amount,
+		Currency: "RSD", Result: domain.TxnPending, Actor: "payer", IdempotencyKey: "k", CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
+	if err := st.BeginPayment(ctx, p, txn, now); err != nil {
+		t.Fatalf("begin: %v", err)
+	}
+	// A second attempt on the same invoice loses: the invoice is no longer open.
+	p2 := p
+	p2.ID = domain.NewID("pay")
+	txn2 := txn
+	txn2.ID, txn2.PaymentID = domain.NewID("txn"), p2.ID
+	if err := st.BeginPayment(ctx, p2, txn2, now); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("second begin: %v, want conflict", err)
+	}
+	p.Status, p.AmountAuthorized, p.AmountCaptured, p.CapturedAt, p.AuthorizedAt = domain.PaymentCaptured, amount, amount, &now, &now
+	txn.Result = domain.TxnSucceeded
+	set := payments.AuthSettlement{Payment: p, Txn: txn, InvoiceTo: domain.InvoicePaid, AmountPaid: amount, PaidAt: &now, CompleteLink: true, At: now}
+	if err := st.SettleAuthorization(ctx, set); err != nil {
+		t.Fatalf("settle: %v", err)
+	}
+	if err := st.SettleAuthorization(ctx, set); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("settling twice: %v, want conflict", err)
+	}
+	return p
+}
+
+func TestPaymentsStoreReservesRefundsAtomically(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := &store.Payments{DB: db}
+		p := seedCaptured(t, db, 1000)
+		const n = 40
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		reserved := int64(0)
+		for i := range n {
+			wg.Go(func() {
+				now := time.Now().UTC()
+				r := payments.Refund{ID: domain.NewID("re"), MerchantID: p.MerchantID, PaymentID: p.ID, InvoiceID: p.InvoiceID,
+					Amount: 70, Currency: "RSD", Status: domain.RefundPending, Actor: "key_x", CreatedAt: now, UpdatedAt: now}
+				txn := payments.Transaction{ID: domain.NewID("txn"), MerchantID: p.MerchantID, PaymentID: p.ID, RefundID: r.ID,
+					Type: domain.TxnRefund, Amount: 70, Currency: "RSD", Result: domain.TxnPending, Actor: "key_x",
+					IdempotencyKey: fmt.Sprint(i), CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
+				err := st.ReserveRefund(ctx, r, txn)
+				switch {
+				case err == nil:
+					mu.Lock()
+					reserved += 70
+					mu.Unlock()
+				case !errors.Is(err, apperr.ErrConflict):
+					t.Errorf("reserve: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		got, err := st.GetPayment(ctx, p.MerchantID, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reserved != 1000/70*70 || got.AmountRefundPending != reserved {
+			t.Fatalf("reserved %d, stored pending %d; want %d", reserved, got.AmountRefundPending, 1000/70*70)
+		}
+		// The database itself refuses refunded + pending above captured, whatever the code does.
+		err = db.Gorm.Exec("UPDATE payments SET amount_refund_pending = amount_captured + 1 WHERE id = ?", p.ID).Error
+		if err == nil {
+			t.Fatal("the CHECK constraint let refunds exceed the captured amount")
+		}
+		// Only one worker claims a due pending transaction.
+		due, err := st.DuePending(ctx, time.Now().UTC().Add(time.Second), 100)
+		if err != nil || int64(len(due)) != reserved/70 {
+			t.Fatalf("due: %d %v", len(due), err)
+		}
+		now := time.Now().UTC()
+		claimed := 0
+		for range 3 {
+			ok, err := st.ClaimTransaction(ctx, due[0].ID, now, now.Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				claimed++
+			}
+		}
+		if claimed != 1 {
+			t.Fatalf("claimed %d times, want once", claimed)
+		}
+		// Another merchant's id is not found.
+		if _, err := st.GetPayment(ctx, "mer_other", p.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("other merchant: %v", err)
+		}
+	})
+}
