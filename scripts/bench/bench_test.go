@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -129,5 +130,28 @@ func TestTargetsMarkMissingPaymentsNotAvailable(t *testing.T) {
 		if tc.Status != want[i] {
 			t.Errorf("target %q: %s, want %s", tc.Name, tc.Status, want[i])
 		}
+	}
+}
+
+func TestProcessCPUReadsThisProcess(t *testing.T) {
+	deadline := time.Now().Add(50 * time.Millisecond)
+	for x := 0; time.Now().Before(deadline); x++ {
+		_ = x * x // burn some CPU so there is something to read
+	}
+	if got := processCPU(os.Getpid()); got <= 0 {
+		t.Errorf("processCPU(self) = %v, want > 0", got)
+	}
+	if got := processCPU(-1); got != 0 {
+		t.Errorf("processCPU(-1) = %v, want 0", got)
+	}
+}
+
+func TestCPUSampleSinceCountsNewBackendsInFull(t *testing.T) {
+	start := cpuSample{server: time.Second, self: time.Second, backends: map[int]time.Duration{10: time.Second, 11: 2 * time.Second}}
+	end := cpuSample{server: 3 * time.Second, self: 4 * time.Second, backends: map[int]time.Duration{10: 2 * time.Second, 12: 500 * time.Millisecond}}
+	got := end.since(start)
+	want := cpuUsage{Server: 2 * time.Second, Postgres: 1500 * time.Millisecond, Bench: 3 * time.Second}
+	if got != want {
+		t.Errorf("since = %+v, want %+v", got, want)
 	}
 }

@@ -28,15 +28,19 @@ type loadConfig struct {
 
 // loadResult is what one scenario measured after its warm-up.
 type loadResult struct {
-	OK       int
-	Errors   int
-	Window   time.Duration // the measured time: Duration, or less when the pool ran dry
-	Latency  latencyStats  // of every successful iteration
-	Part     *latencyStats // of the returned parts, when the op reports any
-	Samples  []string      // a few distinct error messages, warm-up included
-	Exhaust  bool          // the pool ran dry before the end
-	WarmupOK int           // successful iterations during the warm-up (not counted)
+	OK        int
+	Errors    int
+	Window    time.Duration // the measured time: Duration, or less when the pool ran dry
+	Latency   latencyStats  // of every successful iteration
+	Part      *latencyStats // of the returned parts, when the op reports any
+	Samples   []string      // a few distinct error messages, warm-up included
+	Exhaust   bool          // the pool ran dry before the end
+	WarmupOK  int           // successful iterations during the warm-up (not counted)
+	WarmupErr int           // failed iterations during the warm-up (not counted)
 }
+
+// Iterations is every iteration run, warm-up included.
+func (r loadResult) Iterations() int { return r.OK + r.Errors + r.WarmupOK + r.WarmupErr }
 
 // Rate is the successful iterations per second in the measured window.
 func (r loadResult) Rate() float64 {
@@ -57,6 +61,7 @@ type workerTally struct {
 	parts     []time.Duration
 	errors    int
 	warmupOK  int
+	warmupErr int
 }
 
 // runLoad runs op from cfg.Concurrency workers for the warm-up and then the measured duration.
@@ -94,7 +99,9 @@ func runLoad(ctx context.Context, cfg loadConfig, fn op) loadResult {
 				}
 				if err != nil {
 					// Warm-up errors are not counted, but their messages still explain a bad run.
-					if !began.Before(measureFrom) {
+					if began.Before(measureFrom) {
+						t.warmupErr++
+					} else {
 						t.errors++
 					}
 					samplesMu.Lock()
@@ -128,6 +135,7 @@ func runLoad(ctx context.Context, cfg loadConfig, fn op) loadResult {
 		parts = append(parts, t.parts...)
 		res.Errors += t.errors
 		res.WarmupOK += t.warmupOK
+		res.WarmupErr += t.warmupErr
 	}
 	res.OK = len(latencies)
 	res.Latency = summarise(latencies)

@@ -171,7 +171,8 @@ func run(ctx context.Context, o options) (err error) {
 		return fmt.Errorf("create the checkout scenario's invoice: %w", err)
 	}
 
-	if err := runScenarios(ctx, o, rep, a, pool, demo.MerchantID, checkoutToken); err != nil {
+	cpu := &cpuSampler{serverPID: srv.cmd.Process.Pid, pool: pool, dbName: db.Name}
+	if err := runScenarios(ctx, o, rep, a, pool, cpu, demo.MerchantID, checkoutToken); err != nil {
 		return err
 	}
 	rep.LoadAverageEnd = loadAverage()
@@ -188,10 +189,10 @@ func run(ctx context.Context, o options) (err error) {
 
 // runScenarios measures (a)–(f) in an order that keeps each one honest: the list scenarios run
 // once the history is loaded and before the payment pool adds more invoices.
-func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, merchantID, checkoutToken string) error {
+func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, cpu *cpuSampler, merchantID, checkoutToken string) error {
 	measure := func(cfg loadConfig, key, label string, fn op) {
 		logf("running %s with %d clients (%s warm-up + %s)", label, cfg.Concurrency, cfg.Warmup, cfg.Duration)
-		rep.Scenarios = append(rep.Scenarios, newScenarioReport(key, label, cfg.Concurrency, runLoad(ctx, cfg, fn)))
+		rep.Scenarios = append(rep.Scenarios, measured(ctx, cpu, cfg, key, label, fn))
 	}
 
 	measure(o.Load, "constant", "(a) GET /bench/constant (ceiling)", a.getOp("/bench/constant", nil))
@@ -232,17 +233,19 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgx
 	}
 
 	logf("running (f) INSERT+COMMIT ceiling with %d clients (%s warm-up + %s)", o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
+	before := cpu.sample(ctx)
 	commit, err := commitCeiling(ctx, pool, o.Load)
 	if err != nil {
 		return err
 	}
-	rep.Scenarios = append(rep.Scenarios, newScenarioReport("commit", "(f) INSERT+COMMIT transactions (ceiling of e)", o.Load.Concurrency, commit))
+	rep.Scenarios = append(rep.Scenarios, newScenarioReport("commit", "(f) INSERT+COMMIT transactions (ceiling of e)", o.Load.Concurrency, commit).
+		withCPU(cpu.sample(ctx).since(before), commit.Iterations()))
 
-	return runPayments(ctx, o, rep, a, pool, merchantID)
+	return runPayments(ctx, o, rep, a, pool, cpu, merchantID)
 }
 
 // runPayments loads a pool of open invoices, checks that paying works at all, then measures (e).
-func runPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, merchantID string) error {
+func runPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, cpu *cpuSampler, merchantID string) error {
 	const label = "(e) payments: tokenise + pay (automatic capture)"
 	logf("pre-creating %s open invoices for the payment scenario", formatCount(int64(o.PayPool)))
 	payable, err := bulkLoadInvoices(ctx, pool, merchantID, o.PayPool, seedPayable)
@@ -267,9 +270,15 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxp
 		logf("(e) the first payment failed (%v); measuring anyway", err)
 	}
 	logf("running %s with %d clients (%s warm-up + %s)", label, o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
-	r := runLoad(ctx, o.Load, a.payOp(tokens))
-	rep.Scenarios = append(rep.Scenarios, newScenarioReport("pay", label, o.Load.Concurrency, r))
+	rep.Scenarios = append(rep.Scenarios, measured(ctx, cpu, o.Load, "pay", label, a.payOp(tokens)))
 	return ctx.Err()
+}
+
+// measured runs one scenario and reads its CPU cost around it.
+func measured(ctx context.Context, cpu *cpuSampler, cfg loadConfig, key, label string, fn op) scenarioReport {
+	before := cpu.sample(ctx)
+	r := runLoad(ctx, cfg, fn)
+	return newScenarioReport(key, label, cfg.Concurrency, r).withCPU(cpu.sample(ctx).since(before), r.Iterations())
 }
 
 // checkoutBudget runs the checkout's bundle size check when the checkout is built and node is there.

@@ -42,7 +42,24 @@ type scenarioReport struct {
 	WindowSeconds float64        `json:"window_seconds"`
 	Latency       latencyReport  `json:"latency_ms"`
 	PayCall       *latencyReport `json:"pay_call_latency_ms,omitempty"`
+	CPU           *cpuReport     `json:"cpu_ms_per_op,omitempty"`
 	ErrorSamples  []string       `json:"error_samples,omitempty"`
+}
+
+// cpuReport is the CPU time one iteration cost, warm-up included, in milliseconds.
+type cpuReport struct {
+	Server   float64 `json:"server"`
+	Postgres float64 `json:"postgres"`
+	Bench    float64 `json:"bench"`
+}
+
+// withCPU adds the CPU cost per iteration to a row.
+func (s scenarioReport) withCPU(u cpuUsage, iterations int) scenarioReport {
+	if iterations > 0 {
+		per := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(iterations) }
+		s.CPU = &cpuReport{Server: per(u.Server), Postgres: per(u.Postgres), Bench: per(u.Bench)}
+	}
+	return s
 }
 
 // latencyReport is latencyStats in milliseconds.
@@ -186,19 +203,24 @@ func (r *report) print(w io.Writer) {
 	if busy(r.LoadAverageStart, r.CPUs) {
 		fmt.Fprintf(w, " — the machine was busy with other work: treat the figures as a lower bound")
 	}
-	fmt.Fprintf(w, "\n\n%-58s %7s %9s %8s %8s %8s %8s %8s %7s\n", "scenario", "clients", "per s", "p50 ms", "p90 ms", "p99 ms", "max ms", "ok", "errors")
-	fmt.Fprintln(w, strings.Repeat("─", 130))
+	fmt.Fprintf(w, "\n\n%-58s %7s %8s %8s %8s %8s %7s %7s │ %-23s\n", "", "", "", "", "", "", "", "", "CPU ms per iteration")
+	fmt.Fprintf(w, "%-58s %7s %8s %8s %8s %8s %7s %7s │ %7s %7s %7s\n", "scenario", "clients", "per s", "p50 ms", "p99 ms", "max ms", "ok", "errors", "server", "pg", "bench")
+	fmt.Fprintln(w, strings.Repeat("─", 148))
 	for _, s := range r.Scenarios {
 		if !s.Available {
 			fmt.Fprintf(w, "%-58s %7d %s\n", s.Label, s.Clients, "  not available: "+s.Note)
 			continue
 		}
-		row := func(label string, l latencyReport) {
-			fmt.Fprintf(w, "%-58s %7d %9.0f %8.2f %8.2f %8.2f %8.2f %8d %7d\n", label, s.Clients, s.PerSecond, l.P50, l.P90, l.P99, l.Max, s.OK, s.Errors)
+		row := func(label string, l latencyReport, cpu *cpuReport) {
+			fmt.Fprintf(w, "%-58s %7d %8.0f %8.2f %8.2f %8.2f %7d %7d │", label, s.Clients, s.PerSecond, l.P50, l.P99, l.Max, s.OK, s.Errors)
+			if cpu != nil {
+				fmt.Fprintf(w, " %7.3f %7.3f %7.3f", cpu.Server, cpu.Postgres, cpu.Bench)
+			}
+			fmt.Fprintln(w)
 		}
-		row(s.Label, s.Latency)
+		row(s.Label, s.Latency, s.CPU)
 		if s.PayCall != nil {
-			row("    of which POST /api/v1/checkout/{token}/pay", *s.PayCall)
+			row("    of which POST /api/v1/checkout/{token}/pay", *s.PayCall, nil)
 		}
 		if s.Note != "" {
 			fmt.Fprintf(w, "    note: %s\n", s.Note)

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times; it is 100 on every Linux build that
+// matters here, and the standard library offers no sysconf to ask.
+const clockTicks = 100
+
+// cpuSampler reads how much CPU the server process, the bench database's PostgreSQL backends and
+// the bench itself have used. On a shared machine requests/s moves with everyone else's load, but
+// CPU time per request stays put, so it is the figure to compare between runs.
+type cpuSampler struct {
+	serverPID int
+	pool      *pgxpool.Pool
+	dbName    string
+}
+
+// cpuSample is one reading.
+type cpuSample struct {
+	server   time.Duration
+	backends map[int]time.Duration
+	self     time.Duration
+}
+
+// cpuUsage is what a scenario cost in CPU time.
+type cpuUsage struct {
+	Server, Postgres, Bench time.Duration
+}
+
+func (s *cpuSampler) sample(ctx context.Context) cpuSample {
+	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]time.Duration{}}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		out.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	rows, err := s.pool.Query(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = $1", s.dbName)
+	if err != nil {
+		return out
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) == nil {
+			out.backends[pid] = processCPU(pid)
+		}
+	}
+	return out
+}
+
+// since is the CPU used between start and s. A backend that started meanwhile counts in full;
+// one that ended meanwhile is lost, which the server's long-lived pool makes rare.
+func (s cpuSample) since(start cpuSample) cpuUsage {
+	u := cpuUsage{Server: s.server - start.server, Bench: s.self - start.self}
+	for pid, t := range s.backends {
+		u.Postgres += t - start.backends[pid]
+	}
+	return u
+}
+
+// processCPU is user+system time of pid from /proc, or 0 when it cannot be read.
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name in parentheses may hold spaces; the fields after it are fixed.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// After the name: state is field 3 of the full line, utime 14 and stime 15.
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
