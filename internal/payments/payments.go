@@ -190,6 +190,8 @@ type Store interface {
 	ListRefunds(ctx context.Context, paymentIDs []string) ([]Refund, error)
 	GetRefund(ctx context.Context, merchantID, id string) (Refund, error)
 	GetTransaction(ctx context.Context, id string) (Transaction, error)
+	// GetPaymentByPSPReference finds a payment by the PSP's id of it.
+	GetPaymentByPSPReference(ctx context.Context, pspRef string) (Payment, error)
 	// SucceededPayment is the invoice's payment that holds or took money.
 	SucceededPayment(ctx context.Context, invoiceID string) (Payment, error)
 

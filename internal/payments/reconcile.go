@@ -135,3 +135,39 @@ func (s *Service) ExpireAuthorizations(ctx context.Context) (int, error) {
 	}
 	return voided, nil
 }
+
+// SettleFromPSP reacts to a PSP's notification about a payment (a webhook): an in-flight payment is
+// settled at once by asking the PSP; anything else is left to the operations and reconciliation.
+// Unknown payments are ignored, since a PSP account may serve other systems too.
+func (s *Service) SettleFromPSP(ctx context.Context, pspRef, reference string) error {
+	var (
+		p   Payment
+		err error
+	)
+	if reference != "" {
+		p, err = s.Store.GetPayment(ctx, "", reference)
+	} else {
+		p, err = s.Store.GetPaymentByPSPReference(ctx, pspRef)
+	}
+	if errors.Is(err, apperr.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !p.Status.InFlight() {
+		return nil
+	}
+	if p.PSPReference == "" {
+		p.PSPReference = pspRef
+	}
+	if p.PSPReference == "" {
+		return nil
+	}
+	inv, err := s.Store.GetInvoice(ctx, p.MerchantID, p.InvoiceID)
+	if err != nil {
+		return err
+	}
+	_, err = s.syncAuthorization(context.WithoutCancel(ctx), p, inv)
+	return err
+}

@@ -552,3 +552,12 @@ func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, lim
 	}
 	return out, nil
 }
+
+// GetPaymentByPSPReference finds a payment by the PSP's id of it.
+func (s *Payments) GetPaymentByPSPReference(ctx context.Context, pspRef string) (payments.Payment, error) {
+	var r paymentRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("psp_reference = ?", pspRef).Order("id DESC").Take(&r).Error; err != nil {
+		return payments.Payment{}, notFound(err, "get payment by psp reference")
+	}
+	return toBusPayment(r), nil
+}
