@@ -69,6 +69,8 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 func TestPaymentsStoreReservesRefundsAtomically(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		// A small pool still runs reservations concurrently and spares the shared PostgreSQL.
+		db.SQL.SetMaxOpenConns(8)
 		st := &store.Payments{DB: db}
 		p := seedCaptured(t, db, 1000)
 		const n = 40
