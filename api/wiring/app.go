@@ -116,7 +116,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
 		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
-		PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
+		TrustProxy: cfg.TrustProxy, PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
 		d.Gateway = a.Gateway.Mount()
@@ -128,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			_, err := a.Invoices.ExpireDue(ctx)
 			return err
 		}},
+		{Name: "purge failed logins", Every: time.Hour, Run: a.Merchants.PurgeAuthFailures},
 		{Name: "purge idempotency keys", Every: time.Hour, Run: func(ctx context.Context) error {
 			_, err := a.Idem.Purge(ctx, time.Now().Add(-25*time.Hour))
 			return err
@@ -163,7 +164,7 @@ func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error 
 		base, public = LoopbackURL(cfg.Addr), cfg.BaseURL
 	}
 	a.Provider = testgateway.NewClient(testgateway.ClientOptions{BaseURL: base, PublicURL: public, SecretKey: key,
-		HTTPClient: &http.Client{Timeout: 20 * time.Second}})
+		HTTPClient: pspHTTPClient()})
 	return nil
 }
 
@@ -279,4 +280,13 @@ func (a *App) stripeWebhook() api.PSPWebhook {
 		}
 		return api.PSPWebhookNotice{Handled: ev.Handled(), PaymentRef: ev.PaymentRef, Reference: ev.Reference}, nil
 	}
+}
+
+// pspHTTPClient keeps enough idle connections for many concurrent payers: Go's default transport
+// keeps two per host, so most PSP calls under load would open a new connection.
+func pspHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	return &http.Client{Timeout: 20 * time.Second, Transport: t}
 }
