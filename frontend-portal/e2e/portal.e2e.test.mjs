@@ -184,7 +184,9 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     // The portal must be in the binary; a build without `npm run build` first would serve nothing.
     const index = await fetch(`${base}/portal/`);
     assert.equal(index.status, 200, 'GET /portal/ must serve the portal');
-    assert.match(await index.text(), /\/portal\/assets\/index-[\w-]+\.js/);
+    assert.match(await index.text(), /\/portal\/assets\/index-[\w-]+\.js/, 'the portal is not built into the binary: npm run build, then go build');
+    const checkout = await (await fetch(`${base}/pay/not-a-token`)).text();
+    assert.match(checkout, /\/pay\/assets\//, 'the checkout is not built into the binary: build frontend-pay, then go build');
 
     // 1. The merchant's one-time invitation link comes from the CLI.
     const { stdout } = await run(bin, ['merchant', 'create', '--name', 'E2E Shop', '--email', 'owner@e2e.test'], { env });
@@ -235,6 +237,12 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     await keyRow.getByRole('button', { name: /Revoke/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
     await keyRow.getByText('Revoked').waitFor();
+    // A second key stays active; the test uses it later like an integrator would.
+    await page.getByLabel('Key name').fill('E2E bulk');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('row').filter({ hasText: 'E2E bulk' }).waitFor();
+    const bulkKey = await page.getByRole('textbox', { name: 'Secret key' }).inputValue();
+    assert.notEqual(bulkKey, secret);
     await page.getByLabel('E-mail of the new member').fill('staff@e2e.test');
     await page.getByRole('button', { name: 'Invite' }).click();
     assert.match(await page.getByRole('textbox', { name: 'Invitation link' }).inputValue(), /\/portal\/invite\/[\w-]+$/);
@@ -356,6 +364,44 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     assert.ok(lines.some((l) => l.includes('ORD-77') && l.includes('Partially refunded') && l.includes(',2750.50,')), csv);
     assert.ok(lines.some((l) => l.includes('"Dragan ""Gaga"" Dragić, Jr."') && l.includes(',299.97,')), csv);
 
+    // Date range: today holds all four, tomorrow none.
+    const day = (offset) => {
+      const d = new Date(Date.now() + offset * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    await page.goto(`${base}/portal/invoices?from=${day(0)}&to=${day(0)}`);
+    await page.locator('tbody tr').nth(3).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 4);
+    await page.getByLabel('Created from').fill(day(1));
+    await page.getByLabel('Created to').fill(day(1));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No orders match these filters.').waitFor();
+
+    // Keyset pagination: 20 more invoices through the REST API make a second page.
+    for (let i = 1; i <= 20; i++) {
+      const r = await fetch(`${base}/api/v1/invoices`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${bulkKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          customer: { name: `Bulk Customer ${i}`, email: `bulk${i}@example.com` },
+          lines: [{ description: 'Item', quantity: 1, unit_amount: 1000 * i, vat_rate: 20 }],
+        }),
+      });
+      assert.equal(r.status, 201, await r.text());
+    }
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.locator('tbody tr').nth(19).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 20);
+    assert.match(await page.locator('tbody tr').first().innerText(), /Bulk Customer 20/);
+    await page.getByRole('button', { name: /Next/ }).click();
+    await page.getByText('Page 2').waitFor();
+    await page.locator('tbody tr').filter({ hasText: 'Ana Anić' }).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 4);
+    assert.ok(await page.getByRole('button', { name: /Next/ }).isDisabled());
+    await page.getByRole('button', { name: /Previous/ }).click();
+    await page.getByText('Page 1').waitFor();
+    await page.locator('tbody tr').filter({ hasText: 'Bulk Customer 20' }).waitFor();
+
     // The e-mail sent with the link is in the outbox.
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { level: 2, name: 'E-mail outbox' }).waitFor();
@@ -364,6 +410,8 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
 
     // 9. Serbian: amounts as 1.234,56 RSD and <html lang>.
+    await page.goto(`${base}/portal/invoices?q=ORD-77`);
+    await page.locator('tbody tr').filter({ hasText: 'Ana Anić' }).waitFor();
     await page.getByLabel('Language').selectOption('sr-Latn');
     await page.getByRole('heading', { level: 1, name: 'Porudžbine' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'sr-Latn');
