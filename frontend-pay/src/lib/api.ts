@@ -1,35 +1,12 @@
 // The checkout's typed client for the SecureLink API (openapi-fetch over the generated types).
 // Card data never passes through here: only the provider's single-use token does.
 import createClient from 'openapi-fetch';
-import type { components, paths } from './api-types';
+import type { paths } from './api-types';
 
 type JSONOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 
-type PaymentSchema = components['schemas'] extends { Payment: infer P } ? P : never;
-type TokenPath = { query?: never; header?: never; path: { token: string }; cookie?: never };
-type PostOperation<Body> = {
-  parameters: { query?: never; header?: { 'Idempotency-Key'?: string }; path: { token: string }; cookie?: never };
-  requestBody: { content: { 'application/json': Body } };
-  responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': PaymentSchema } } };
-};
-
-// The payer's pay and complete routes as docs/api-contract.md states them; each is used only while
-// the generated openapi.yaml lacks it (Omit drops any path the spec has).
-interface ContractPaths {
-  '/checkout/{token}/pay': {
-    parameters: TokenPath;
-    post: PostOperation<{ terms_accepted: boolean; payment_token: string }>;
-  };
-  '/checkout/{token}/complete': {
-    parameters: TokenPath;
-    post: PostOperation<{ payment_id: string }>;
-  };
-}
-
-type ApiPaths = paths & Omit<ContractPaths, keyof paths>;
-
-export type Checkout = JSONOf<ApiPaths['/checkout/{token}']['get']['responses'][200]>;
-export type Payment = JSONOf<ApiPaths['/checkout/{token}/pay']['post']['responses'][200]>;
+export type Checkout = JSONOf<paths['/checkout/{token}']['get']['responses'][200]>;
+export type Payment = JSONOf<paths['/checkout/{token}/pay']['post']['responses'][200]>;
 export type Receipt = NonNullable<Checkout['receipt']>;
 export type InvoiceLine = NonNullable<NonNullable<Checkout['invoice']>['lines']>[number];
 export type Card = NonNullable<Payment['card']>;
@@ -45,11 +22,11 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-let cached: ReturnType<typeof createClient<ApiPaths>> | null = null;
+let cached: ReturnType<typeof createClient<paths>> | null = null;
 
 // Made on first use, so tests can stand in for fetch and location first.
 function client() {
-  cached ??= createClient<ApiPaths>({ baseUrl: `${location.origin}/api/v1` });
+  cached ??= createClient<paths>({ baseUrl: `${location.origin}/api/v1` });
   return cached;
 }
 
