@@ -65,7 +65,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 					Message: "This Idempotency-Key was used with a different request body. Use a new key for a new request."}
 			}
 			c.Response().Header().Set("Idempotent-Replayed", "true")
-			return c.Blob(rec.ResponseStatus, echo.MIMEApplicationJSONCharsetUTF8, rec.ResponseBody)
+			return c.Blob(rec.ResponseStatus, echo.MIMEApplicationJSON, rec.ResponseBody)
 		}
 		tw := &teeWriter{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = tw

@@ -31,6 +31,8 @@ type Store interface {
 	ReplaceLink(ctx context.Context, merchantID, invoiceID string, link domain.Link, at time.Time) error
 	DeactivateLink(ctx context.Context, merchantID, linkID string, at time.Time) (domain.Link, error)
 	GetLinkByToken(ctx context.Context, token string) (domain.Link, error)
+	// GetCheckout loads a link with its invoice (and lines) and the merchant's public details.
+	GetCheckout(ctx context.Context, token string) (Checkout, error)
 	InsertEvents(ctx context.Context, events []domain.Event) error
 	// ExpireDue marks open invoices and active links past their expiry as expired, with an
 	// invoice.expired event for each invoice; it returns how many invoices it expired.
@@ -425,23 +427,15 @@ func (s *Service) ResolveLink(ctx context.Context, token string) (Checkout, erro
 	if token == "" || len(token) > 100 {
 		return Checkout{}, apperr.NotFound("payment link")
 	}
-	l, err := s.Store.GetLinkByToken(ctx, token)
+	co, err := s.Store.GetCheckout(ctx, token)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return Checkout{}, apperr.NotFound("payment link")
 	}
 	if err != nil {
 		return Checkout{}, err
 	}
-	inv, err := s.Store.GetInvoice(ctx, l.MerchantID, l.InvoiceID)
-	if err != nil {
-		return Checkout{}, err
-	}
-	m, err := s.Store.CheckoutMerchant(ctx, l.MerchantID)
-	if err != nil {
-		return Checkout{}, err
-	}
 	now := s.now()
-	l.Status = l.EffectiveStatus(now)
-	inv.Status = inv.EffectiveStatus(now)
-	return Checkout{Link: l, Invoice: inv, Merchant: m}, nil
+	co.Link.Status = co.Link.EffectiveStatus(now)
+	co.Invoice.Status = co.Invoice.EffectiveStatus(now)
+	return co, nil
 }

@@ -134,9 +134,6 @@ func notFound(err error, what string) error {
 	return fmt.Errorf("store: %s: %w", what, err)
 }
 
-// now is the store's clock: UTC, microsecond precision like PostgreSQL.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
-
 // IsUniqueViolation reports whether err is a unique-constraint failure on either dialect.
 func IsUniqueViolation(err error) bool {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -140,17 +140,9 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error) {
 	var number string
 	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free.
-		var seq int64
-		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
-			Scan(&seq).Error; err != nil {
-			return fmt.Errorf("store: number invoice: %w", err)
-		}
-		if seq == 0 {
-			return fmt.Errorf("store: number invoice: merchant %s: %w", inv.MerchantID, apperr.ErrNotFound)
-		}
-		number = fmt.Sprintf("INV-%06d", seq)
-		inv.Number = number
+		// The invoice goes in under a provisional number first; the merchant's counter row is locked
+		// from the UPDATE below until commit, so it is taken last to keep concurrent creates flowing.
+		inv.Number = "pending-" + inv.ID
 		row := toDBInvoice(inv)
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store: insert invoice: %w", err)
@@ -166,6 +158,20 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		lr := toDBLink(link)
 		if err := tx.Create(&lr).Error; err != nil {
 			return fmt.Errorf("store: insert link: %w", err)
+		}
+		var seq int64
+		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
+			Scan(&seq).Error; err != nil {
+			return fmt.Errorf("store: number invoice: %w", err)
+		}
+		if seq == 0 {
+			return fmt.Errorf("store: number invoice: merchant %s: %w", inv.MerchantID, apperr.ErrNotFound)
+		}
+		number = fmt.Sprintf("INV-%06d", seq)
+		inv.Number = number
+		if err := tx.Model(&invoiceRow{}).Where("id = ?", inv.ID).
+			Updates(map[string]any{"number": number, "search_text": toDBInvoice(inv).SearchText}).Error; err != nil {
+			return fmt.Errorf("store: number invoice: %w", err)
 		}
 		return InsertEventsTx(tx, events(number))
 	})
@@ -356,6 +362,52 @@ func (s *Invoices) GetLinkByToken(ctx context.Context, token string) (domain.Lin
 		return domain.Link{}, notFound(err, "get link")
 	}
 	return toBusLink(r), nil
+}
+
+// checkoutRow is one row of the checkout query: the link, its invoice and the merchant's public details.
+type checkoutRow struct {
+	Link linkRow    `gorm:"embedded;embeddedPrefix:link_"`
+	Inv                  invoiceRow `gorm:"embedded;embeddedPrefix:inv_"`
+	MerchantName         string
+	MerchantSupportEmail string
+	MerchantTerms        string
+}
+
+// GetCheckout loads what a payer sees through a link in two queries: the link joined with its
+// invoice and merchant, then the lines. It is the hottest read of the product.
+func (s *Invoices) GetCheckout(ctx context.Context, token string) (invoices.Checkout, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	var r checkoutRow
+	err := db.Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
+		l.token AS link_token, l.status AS link_status, l.expires_at AS link_expires_at, l.created_at AS link_created_at,
+		l.deactivated_at AS link_deactivated_at, i.id AS inv_id, i.merchant_id AS inv_merchant_id, i.number AS inv_number, i.reference AS inv_reference,
+		i.status AS inv_status, i.customer_name AS inv_customer_name, i.customer_email AS inv_customer_email,
+		i.customer_phone AS inv_customer_phone, i.customer_address AS inv_customer_address, i.currency AS inv_currency,
+		i.amount_total AS inv_amount_total, i.amount_vat AS inv_amount_vat, i.amount_paid AS inv_amount_paid,
+		i.amount_refunded AS inv_amount_refunded, i.description AS inv_description, i.capture_mode AS inv_capture_mode,
+		i.locale AS inv_locale, i.expires_at AS inv_expires_at, i.created_at AS inv_created_at, i.updated_at AS inv_updated_at,
+		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
+		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms
+		FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN merchants m ON m.id = l.merchant_id
+		WHERE l.token = ?`, token).Scan(&r).Error
+	if err != nil {
+		return invoices.Checkout{}, fmt.Errorf("store: get checkout: %w", err)
+	}
+	if r.Link.ID == "" {
+		return invoices.Checkout{}, fmt.Errorf("store: get checkout: %w", apperr.ErrNotFound)
+	}
+	inv := toBusInvoice(r.Inv)
+	var lines []invoiceLineRow
+	if err := db.Where("invoice_id = ?", inv.ID).Order("position").Find(&lines).Error; err != nil {
+		return invoices.Checkout{}, fmt.Errorf("store: get checkout lines: %w", err)
+	}
+	for _, l := range lines {
+		inv.Lines = append(inv.Lines, domain.InvoiceLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP})
+	}
+	link := toBusLink(r.Link)
+	inv.Link = &link
+	return invoices.Checkout{Link: link, Invoice: inv,
+		Merchant: invoices.CheckoutMerchant{Name: r.MerchantName, SupportEmail: r.MerchantSupportEmail, Terms: r.MerchantTerms}}, nil
 }
 
 // InsertEvents writes events on their own.
