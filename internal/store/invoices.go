@@ -366,7 +366,7 @@ func (s *Invoices) GetLinkByToken(ctx context.Context, token string) (domain.Lin
 
 // checkoutRow is one row of the checkout query: the link, its invoice and the merchant's public details.
 type checkoutRow struct {
-	Link linkRow    `gorm:"embedded;embeddedPrefix:link_"`
+	Link                 linkRow    `gorm:"embedded;embeddedPrefix:link_"`
 	Inv                  invoiceRow `gorm:"embedded;embeddedPrefix:inv_"`
 	MerchantName         string
 	MerchantSupportEmail string
