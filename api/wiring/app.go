@@ -144,7 +144,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error {
 	cfg := a.Cfg
 	if cfg.PSP == "stripe" {
-		p, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, PublishableKey: cfg.StripePublishableKey, WebhookSecret: cfg.StripeWebhookSecret})
+		p, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, PublishableKey: cfg.StripePublishableKey,
+			WebhookSecret: cfg.StripeWebhookSecret, BackendURL: cfg.StripeAPIURL})
 		if err != nil {
 			return err
 		}

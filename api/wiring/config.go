@@ -23,6 +23,7 @@ type Config struct {
 	StripeSecretKey      string
 	StripePublishableKey string
 	StripeWebhookSecret  string
+	StripeAPIURL         string
 	WebhookAllowPrivate  bool
 	SeedDemo             bool
 	SessionTTL           time.Duration
@@ -58,6 +59,7 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		StripeSecretKey:      os.Getenv("STRIPE_SECRET_KEY"),
 		StripePublishableKey: os.Getenv("STRIPE_PUBLISHABLE_KEY"),
 		StripeWebhookSecret:  os.Getenv("STRIPE_WEBHOOK_SECRET"),
+		StripeAPIURL:         os.Getenv("STRIPE_API_URL"),
 		WebhookAllowPrivate:  envBool("SECURELINK_WEBHOOK_ALLOW_PRIVATE"),
 		SeedDemo:             envBool("SECURELINK_SEED_DEMO"),
 		TrustProxy:           envBool("SECURELINK_TRUST_PROXY"),
