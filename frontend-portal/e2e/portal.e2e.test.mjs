@@ -409,6 +409,29 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     await page.getByRole('link', { name: 'Orders' }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
 
+    // Dashboard: an authorisation waiting for capture with its age, counts per status, this month's total.
+    const heldLink = await createInvoice({
+      name: 'Đurđa Đurić',
+      email: 'djurdja@example.com',
+      capture: 'manual',
+      lines: [{ description: 'Room hold', quantity: 1, price: '5,000' }],
+    });
+    await payThroughCheckout(heldLink);
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const waiting = page.getByRole('region', { name: 'Authorisations waiting for capture' });
+    const held = waiting.getByRole('listitem').filter({ hasText: 'Đurđa Đurić' });
+    await held.getByText('RSD 5,000.00').waitFor();
+    await held.getByText(/Authorised \d+ min ago/).waitFor();
+    const byStatus = page.getByRole('region', { name: 'Orders by status' });
+    assert.match(await byStatus.getByRole('listitem').filter({ hasText: 'Partially refunded' }).innerText(), /\b1$/);
+    assert.match(await byStatus.getByRole('listitem').filter({ hasText: 'Authorised' }).innerText(), /\b1$/);
+    // 2,750.50 paid less 500.00 refunded, plus 7,500.00 captured of the pre-authorisation.
+    const paid = page.getByRole('region', { name: 'Paid this month' });
+    await paid.getByText(/^RSD\s9,750\.50$/).waitFor();
+    await paid.getByText('2 paid orders').waitFor();
+    await axeCheck('dashboard with data');
+    await shot('dashboard');
+
     // 9. Serbian: amounts as 1.234,56 RSD and <html lang>.
     await page.goto(`${base}/portal/invoices?q=ORD-77`);
     await page.locator('tbody tr').filter({ hasText: 'Ana Anić' }).waitFor();
