@@ -13,6 +13,10 @@ func (s *Server) checkoutPayRoutes(g *echo.Group) {
 	g.POST("/checkout/:token/complete", s.completeCheckout)
 	if s.d.StripeWebhook != nil {
 		g.POST("/psp/stripe/webhook", s.stripeWebhook)
+	} else {
+		// Without Stripe the route is absent; answered here, it is a 404 rather than the 401 that
+		// unknown routes get from the authenticated group, which would tell Stripe to fix its credentials.
+		g.POST("/psp/stripe/webhook", func(echo.Context) error { return echo.ErrNotFound })
 	}
 }
 
