@@ -126,12 +126,24 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
   };
 
   /** Pays a link through the payer's checkout with the always-approved test card. */
-  const payThroughCheckout = async (url, shotName) => {
+  const payThroughCheckout = async (url, shotName, { declineFirst = false } = {}) => {
     const payer = await context.newPage();
     await payer.goto(url);
     await payer.getByRole('checkbox', { name: /accept the payment terms/i }).check();
+    const expiry = `12/${String((new Date().getFullYear() + 3) % 100).padStart(2, '0')}`;
+    if (declineFirst) {
+      // A declined card first: the attempt is kept and the payer tries another card.
+      await payer.getByLabel('Card number').fill('4000 0000 0000 0002');
+      await payer.getByLabel(/Expiry date/).fill(expiry);
+      await payer.getByLabel(/Security code/).fill('123');
+      const holder = payer.getByLabel('Name on card');
+      if (await holder.count()) await holder.fill('E2E PAYER');
+      await payer.getByTestId('pay').click();
+      await payer.getByTestId('declined').waitFor();
+      await payer.getByTestId('retry').click();
+    }
     await payer.getByLabel('Card number').fill('4242 4242 4242 4242');
-    await payer.getByLabel(/Expiry date/).fill(`12/${String((new Date().getFullYear() + 3) % 100).padStart(2, '0')}`);
+    await payer.getByLabel(/Expiry date/).fill(expiry);
     await payer.getByLabel(/Security code/).fill('123');
     const nameField = payer.getByLabel('Name on card');
     if (await nameField.count()) await nameField.fill('E2E PAYER');
@@ -287,13 +299,16 @@ describe('merchant portal end to end', { skip: bin ? false : 'SECURELINK_BIN is 
     await page.getByText('The e-mail to ana@example.com is on its way.').waitFor();
 
     // 4. The customer pays through the checkout.
-    await payThroughCheckout(saleLink, 'checkout-paid');
+    await payThroughCheckout(saleLink, 'checkout-paid', { declineFirst: true });
 
     // 5. The order shows as paid with its sale transaction; refund part of it.
     await openOrder('Ana Anić');
     await page.getByRole('heading', { level: 1, name: /Paid/ }).waitFor();
     const txns = page.getByRole('table', { name: 'Transactions' });
-    await txns.getByRole('row').filter({ hasText: 'Sale' }).filter({ hasText: 'Succeeded' }).filter({ hasText: 'RSD 2,750.50' }).waitFor();
+    await txns.filter({ hasText: 'Succeeded' }).getByRole('row').filter({ hasText: 'Sale' }).filter({ hasText: 'RSD 2,750.50' }).waitFor();
+    // The declined attempt is listed too, with its reason.
+    assert.equal(await page.getByRole('heading', { level: 3, name: /^Attempt pay_/ }).count(), 2);
+    await page.getByRole('article').filter({ hasText: 'Failed' }).getByText(/declined/i).first().waitFor();
     await axeCheck('order detail');
     await shot('order-paid');
     await act('Refund', { amount: '500', reason: 'Damaged box' });
