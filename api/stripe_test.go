@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -73,7 +74,7 @@ func testStripeCheckout(t *testing.T, e *apitest.Env, m apitest.Merchant) {
 	}
 	r.JSON(t, &co)
 	want := map[string]any{"name": "stripe", "publishable_key": stripeTestPublishableKey}
-	if fmt.Sprint(co.Provider) != fmt.Sprint(want) {
+	if !reflect.DeepEqual(co.Provider, want) {
 		t.Fatalf("provider = %v, want %v (and no tokenize_url)", co.Provider, want)
 	}
 	if script := checkoutScriptSrc(t, e, token); !strings.Contains(script, "https://js.stripe.com") {
@@ -190,6 +191,15 @@ func testStripeWebhook(t *testing.T, e *apitest.Env, m apitest.Merchant, backend
 	got := e.Do(t, "GET", "/api/v1/payments/"+payID, nil, m.Auth()).Map(t)
 	if got["status"] != "captured" || got["amount_captured"].(float64) != got["amount"].(float64) {
 		t.Fatalf("payment after the webhook: %v", got)
+	}
+	paidEvents := 0
+	for _, ev := range e.Do(t, "GET", "/api/v1/events?limit=100", nil, m.Auth()).Map(t)["data"].([]any) {
+		if ev := ev.(map[string]any); ev["type"] == "invoice.paid" && ev["object_id"] == invID {
+			paidEvents++
+		}
+	}
+	if paidEvents != 1 {
+		t.Fatalf("%d invoice.paid events for the invoice, want 1", paidEvents)
 	}
 	// The payment is read from Stripe once; the second delivery finds it settled.
 	if n := len(backend.callsTo("GET", "/v1/payment_intents/"+piID)); n != 1 {
