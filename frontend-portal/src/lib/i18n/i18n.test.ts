@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
-import { dictionaries, interpolate } from './index.svelte';
+import { cyrillic, interpolate } from './index.svelte';
+import { srLatn } from './sr-latn';
 import { latinToCyrillic } from './translit';
+
+const dictionaries = { en, 'sr-Latn': srLatn, 'sr-Cyrl': cyrillic(srLatn) };
 
 const placeholders = (s: string) => [...s.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]).sort();
 

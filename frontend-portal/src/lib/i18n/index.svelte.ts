@@ -1,6 +1,6 @@
 // The portal's languages: the chosen one lives in a rune, is remembered in localStorage and sets <html lang>.
-import { en, type Dictionary, type MessageKey } from './en';
-import { srLatn } from './sr-latn';
+// Only the chosen dictionary is downloaded; Serbian Cyrillic is transliterated from Serbian Latin.
+import type { Dictionary, MessageKey } from './en';
 import { latinToCyrillic } from './translit';
 import type { Locale } from '../models';
 
@@ -8,19 +8,19 @@ export type { MessageKey };
 
 export const locales: Locale[] = ['sr-Latn', 'sr-Cyrl', 'en'];
 
-function cyrillic(dict: Dictionary): Dictionary {
+/** Serbian Cyrillic from Serbian Latin; language names stay in their own script. */
+export function cyrillic(dict: Dictionary): Dictionary {
   const out = {} as Dictionary;
   for (const k of Object.keys(dict) as MessageKey[]) {
-    // Language names are shown in their own script, whatever the interface language.
     out[k] = k.startsWith('locale.') ? dict[k] : latinToCyrillic(dict[k]);
   }
   return out;
 }
 
-export const dictionaries: Record<Locale, Dictionary> = {
-  en,
-  'sr-Latn': srLatn,
-  'sr-Cyrl': cyrillic(srLatn),
+const loaders: Record<Locale, () => Promise<Dictionary>> = {
+  en: () => import('./en').then((m) => m.en),
+  'sr-Latn': () => import('./sr-latn').then((m) => m.srLatn),
+  'sr-Cyrl': () => import('./sr-latn').then((m) => cyrillic(m.srLatn)),
 };
 
 /** The BCP 47 tag given to Intl for each portal language. */
@@ -41,7 +41,7 @@ function initialLocale(): Locale {
     const saved = localStorage.getItem('securelink.portal.locale') as Locale | null;
     if (saved && locales.includes(saved)) return saved;
   } catch {
-    // Storage can be blocked; the default language then applies.
+    // Storage can be blocked; the browser's language then decides.
   }
   const nav = typeof navigator === 'undefined' ? '' : navigator.language;
   if (nav.startsWith('sr')) return /cyrl/i.test(nav) ? 'sr-Cyrl' : 'sr-Latn';
@@ -50,29 +50,32 @@ function initialLocale(): Locale {
 
 class I18n {
   locale = $state<Locale>(initialLocale());
+  private dict = $state.raw<Dictionary | null>(null);
   intl = $derived(intlLocales[this.locale]);
   decimalSeparator = $derived<',' | '.'>(this.locale === 'en' ? '.' : ',');
+  /** Resolves when the first dictionary is loaded; the app mounts after it. */
+  readonly ready: Promise<void>;
 
   constructor() {
-    this.apply();
+    this.ready = this.set(this.locale, false);
   }
 
-  set(locale: Locale) {
+  async set(locale: Locale, remember = true) {
+    const dict = await loaders[locale]();
+    // Switch text and locale together, so no screen shows one language with another's number format.
+    this.dict = dict;
     this.locale = locale;
-    try {
-      localStorage.setItem('securelink.portal.locale', locale);
-    } catch {
-      // Not remembered across visits when storage is blocked; still applies now.
+    if (remember) {
+      try {
+        localStorage.setItem('securelink.portal.locale', locale);
+      } catch {
+        // Not remembered across visits when storage is blocked; still applies now.
+      }
     }
-    this.apply();
+    if (typeof document !== 'undefined') document.documentElement.lang = locale;
   }
 
-  private apply() {
-    if (typeof document !== 'undefined') document.documentElement.lang = this.locale;
-  }
-
-  t = (key: MessageKey, vars?: Record<string, string | number>): string =>
-    interpolate(dictionaries[this.locale][key] ?? en[key] ?? key, vars);
+  t = (key: MessageKey, vars?: Record<string, string | number>): string => interpolate(this.dict?.[key] ?? key, vars);
 }
 
 export const i18n = new I18n();
