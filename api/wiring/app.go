@@ -145,7 +145,7 @@ func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error 
 	cfg := a.Cfg
 	if cfg.PSP == "stripe" {
 		p, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, PublishableKey: cfg.StripePublishableKey,
-			WebhookSecret: cfg.StripeWebhookSecret, BackendURL: cfg.StripeAPIURL})
+			WebhookSecret: cfg.StripeWebhookSecret, BackendURL: cfg.StripeAPIURL, HTTPClient: pspHTTPClient()})
 		if err != nil {
 			return err
 		}

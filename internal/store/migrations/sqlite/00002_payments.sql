@@ -44,7 +44,8 @@ CREATE TABLE payments (
 CREATE INDEX payments_merchant ON payments (merchant_id, id DESC);
 CREATE INDEX payments_invoice ON payments (invoice_id, id DESC);
 CREATE INDEX payments_link_status ON payments (link_id, status);
-CREATE INDEX payments_client_ip ON payments (client_ip, created_at);
+-- Only failures count towards the per-address limit, so only they are indexed.
+CREATE INDEX payments_client_ip_failed ON payments (client_ip, created_at) WHERE status = 'failed';
 CREATE INDEX payments_authorization_expiry ON payments (status, authorization_expires_at);
 CREATE INDEX payments_psp_reference ON payments (psp_reference);
 -- At most one payment per invoice holds or took money, and at most one is in flight.
