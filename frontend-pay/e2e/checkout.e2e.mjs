@@ -120,6 +120,7 @@ describe('checkout', () => {
     assert.match(receipt, /Plaćanje je uspešno/);
     assert.match(plain(await page.getByTestId('receipt-card').innerText()), /Visa .*4242/);
     assert.equal(plain(await page.getByTestId('receipt-amount').innerText()), '1.234,56 RSD');
+    assert.notEqual((await page.getByTestId('receipt-reference').innerText()).trim(), '', 'a reference for support');
     await shot(page, 'receipt-desktop');
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.getByRole('button', { name: /Odštampaj/ }).isVisible(), false, 'no buttons on paper');
