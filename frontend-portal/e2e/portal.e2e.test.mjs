@@ -156,7 +156,7 @@ describe('merchant portal end to end', () => {
 
   /** Opens an order from the list by its customer. */
   const openOrder = async (customer) => {
-    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByLabel('Search').fill(customer);
     await page.getByRole('button', { name: 'Apply' }).click();
     const row = page.getByRole('row').filter({ hasText: customer });
@@ -263,7 +263,7 @@ describe('merchant portal end to end', () => {
 
     // An expired session: the next API call answers 401, login is shown, and after it the same page.
     await context.clearCookies();
-    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.waitForURL(/\/portal\/login\?next=%2Fportal%2Finvoices$/);
     await page.getByText('Your session has ended. Log in again to continue.').waitFor();
     await page.getByLabel('E-mail').fill('owner@e2e.test');
@@ -348,8 +348,30 @@ describe('merchant portal end to end', () => {
     await shot('order-voided');
 
     // 8. One more, left open, then the list: filter, search, export.
-    await createInvoice({ name: 'Dragan "Gaga" Dragić, Jr.', email: 'gaga@example.com', lines: [{ description: 'Tickets', quantity: 3, price: '99.99' }] });
-    await page.getByRole('link', { name: 'Orders' }).click();
+    const firstLink = await createInvoice({ name: 'Dragan "Gaga" Dragić, Jr.', email: 'gaga@example.com', lines: [{ description: 'Tickets', quantity: 3, price: '99.99' }] });
+
+    // Link management on an open order: deactivate, issue a fresh one, resend the e-mail.
+    await page.getByRole('link', { name: 'Open the order' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Order / }).waitFor();
+    await page.getByRole('button', { name: 'Show QR code' }).click();
+    await page.getByRole('img', { name: 'QR code of the payment link' }).waitFor();
+    await act('Deactivate link');
+    await page.getByText('The link is deactivated.').waitFor();
+    await page.getByText('Deactivated', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Resend e-mail' }).count(), 0);
+    await act('Issue a fresh link');
+    await page.getByText('A fresh link is ready.').waitFor();
+    const freshLink = await page.getByRole('textbox', { name: 'Payment link' }).inputValue();
+    assert.notEqual(freshLink, firstLink);
+    assert.match(freshLink, /\/pay\/[\w-]+$/);
+    await act('Resend e-mail');
+    await page.getByText('The e-mail is on its way.').waitFor();
+    const oldCheckout = await context.newPage();
+    await oldCheckout.goto(firstLink);
+    await oldCheckout.getByRole('checkbox', { name: /accept the payment terms/i }).waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+    assert.equal(await oldCheckout.getByTestId('pay').count(), 0, 'a deactivated link must not offer payment');
+    await oldCheckout.close();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
     await page.getByRole('row').nth(4).waitFor();
     assert.equal(await page.locator('tbody tr').count(), 4);
@@ -418,11 +440,18 @@ describe('merchant portal end to end', () => {
     await page.getByText('Page 1').waitFor();
     await page.locator('tbody tr').filter({ hasText: 'Bulk Customer 20' }).waitFor();
 
+    // Cancel an open invoice; only then is nothing left to do on it.
+    await openOrder('bulk7@example.com');
+    await act('Cancel invoice');
+    await page.getByText('The invoice is cancelled.').waitFor();
+    await page.getByRole('heading', { level: 1, name: /Cancelled/ }).waitFor();
+    await page.getByText('No action is possible in this state.').waitFor();
+
     // The e-mail sent with the link is in the outbox.
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('heading', { level: 2, name: 'E-mail outbox' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'ana@example.com' }).first().waitFor();
-    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
 
     // Dashboard: an authorisation waiting for capture with its age, counts per status, this month's total.
@@ -433,7 +462,7 @@ describe('merchant portal end to end', () => {
       lines: [{ description: 'Room hold', quantity: 1, price: '5,000' }],
     });
     await payThroughCheckout(heldLink);
-    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
     const waiting = page.getByRole('region', { name: 'Authorisations waiting for capture' });
     const held = waiting.getByRole('listitem').filter({ hasText: 'Đurđa Đurić' });
     await held.getByText('RSD 5,000.00').waitFor();
