@@ -1,6 +1,5 @@
 // The one HTTP client of the portal: openapi-fetch over the API's types, with the session rules as middleware.
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { pendingPaths } from './api-pending';
 import type { paths } from './api-types';
 import type { ApiErrorBody, Present } from './models';
 
@@ -37,7 +36,7 @@ const sessionMiddleware: Middleware = {
   },
 };
 
-export const api = createClient<paths & pendingPaths>({
+export const api = createClient<paths>({
   baseUrl: '/api/v1',
   credentials: 'same-origin',
   headers: { Accept: 'application/json' },
