@@ -127,7 +127,7 @@ describe('merchant portal end to end', () => {
   };
 
   /** Pays a link through the payer's checkout with the always-approved test card. */
-  const payThroughCheckout = async (url, shotName, { declineFirst = false } = {}) => {
+  const payThroughCheckout = async (url, shotName, { declineFirst = false, card = '4242 4242 4242 4242' } = {}) => {
     const payer = await context.newPage();
     await payer.goto(url);
     await payer.getByRole('checkbox', { name: /accept the payment terms/i }).check();
@@ -143,7 +143,7 @@ describe('merchant portal end to end', () => {
       await payer.getByTestId('declined').waitFor();
       await payer.getByTestId('retry').click();
     }
-    await payer.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await payer.getByLabel('Card number').fill(card);
     await payer.getByLabel(/Expiry date/).fill(expiry);
     await payer.getByLabel(/Security code/).fill('123');
     const nameField = payer.getByLabel('Name on card');
@@ -476,6 +476,14 @@ describe('merchant portal end to end', () => {
     await paid.getByText('2 paid orders').waitFor();
     await axeCheck('dashboard with data');
     await shot('dashboard');
+
+    // A card whose refunds the gateway refuses: the refusal is told in plain words.
+    const refusedLink = await createInvoice({ name: 'Eva Odbijena', email: 'eva@example.com', lines: [{ description: 'Lamp', quantity: 1, price: '800' }] });
+    await payThroughCheckout(refusedLink, null, { card: '4000 0000 0000 5126' });
+    await openOrder('eva@example.com');
+    await act('Refund');
+    await page.getByText(/^The refund was refused \(\w+\)\. Nothing was returned to the card\.$/).waitFor();
+    await page.getByRole('table', { name: 'Refunds' }).getByText('Failed', { exact: true }).waitFor();
 
     // 9. Serbian: amounts as 1.234,56 RSD and <html lang>.
     await page.goto(`${base}/portal/invoices?q=ORD-77`);

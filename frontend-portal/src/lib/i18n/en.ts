@@ -272,6 +272,8 @@ export const en = {
   'action.refund_body': 'Up to {amount} can be refunded.',
   'action.reason': 'Reason (optional)',
   'action.refund_done': 'Refund of {amount} requested.',
+  'action.refund_pending': 'The refund of {amount} is pending; it settles by itself.',
+  'action.refund_failed': 'The refund was refused ({code}). Nothing was returned to the card.',
   'action.cancel_title': 'Cancel the invoice',
   'action.cancel_body': 'The link stops working and the customer can no longer pay.',
   'action.cancel_done': 'The invoice is cancelled.',

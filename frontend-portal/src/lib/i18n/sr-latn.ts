@@ -274,6 +274,8 @@ export const srLatn: Dictionary = {
   'action.refund_body': 'Može se vratiti najviše {amount}.',
   'action.reason': 'Razlog (nije obavezno)',
   'action.refund_done': 'Zatražen je povraćaj od {amount}.',
+  'action.refund_pending': 'Povraćaj od {amount} je na čekanju; završiće se sam.',
+  'action.refund_failed': 'Povraćaj je odbijen ({code}). Na karticu nije vraćeno ništa.',
   'action.cancel_title': 'Otkazivanje fakture',
   'action.cancel_body': 'Link prestaje da važi i kupac više ne može da plati.',
   'action.cancel_done': 'Faktura je otkazana.',
