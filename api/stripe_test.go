@@ -2,22 +2,16 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -28,6 +22,7 @@ import (
 
 	"securelink/api/apitest"
 	"securelink/api/wiring"
+	"securelink/internal/psp/stripe/stripemock"
 )
 
 // The settings of a product running with Stripe as its provider in these tests.
@@ -54,7 +49,7 @@ func withStripe(apiURL string) apitest.Option {
 // stripe-mock validates every request against Stripe's API description, but keeps no state and
 // answers every PaymentIntent with status requires_payment_method.
 func TestStripeProvider(t *testing.T) {
-	backend := newStripeBackend(t, startStripeMock(t))
+	backend := newStripeBackend(t, stripemock.Start(t))
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Stripe shop")
 		t.Run("checkout offers Stripe.js", func(t *testing.T) { testStripeCheckout(t, e, m) })
@@ -439,85 +434,4 @@ func (b *stripeBackend) lastCreateParams() url.Values {
 		}
 	}
 	return nil
-}
-
-// stripeMockVersion is the stripe-mock release the Stripe adapter is tested against.
-const stripeMockVersion = "v0.203.0"
-
-// startStripeMock runs stripe-mock on loopback until the test ends and returns its base URL.
-// Without stripe-mock the test is skipped, except with CI=true, where it is installed.
-func startStripeMock(t *testing.T) string {
-	t.Helper()
-	bin := stripeMockBinary(t)
-	httpAddr, httpsAddr := freeLoopbackAddr(t), freeLoopbackAddr(t)
-	// The -http-port/-https-port flags bind every interface; the -addr flags keep it on loopback.
-	cmd := exec.Command(bin, "-http-addr", httpAddr, "-https-addr", httpsAddr)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start stripe-mock: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-
-	baseURL := "http://" + httpAddr
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	client := &http.Client{Timeout: time.Second}
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/v1/balance", nil)
-		req.SetBasicAuth("sk_test_ready", "")
-		resp, err := client.Do(req)
-		if err == nil {
-			_ = resp.Body.Close()
-			return baseURL
-		}
-		select {
-		case werr := <-exited:
-			exited <- werr // for the clean-up
-			t.Fatalf("stripe-mock exited before answering: %v\n%s", werr, out.String())
-		case <-ctx.Done():
-			t.Fatalf("stripe-mock did not answer at %s: %v", baseURL, errors.Join(err, ctx.Err()))
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// stripeMockBinary finds stripe-mock on PATH or in ~/go/bin; in CI it installs the pinned version.
-func stripeMockBinary(t *testing.T) string {
-	t.Helper()
-	if path, err := exec.LookPath("stripe-mock"); err == nil {
-		return path
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		path := filepath.Join(home, "go", "bin", "stripe-mock")
-		if _, err := os.Stat(path); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "true" {
-		t.Skipf("stripe-mock not found: go install github.com/stripe/stripe-mock@%s (CI=true installs it)", stripeMockVersion)
-	}
-	gobin := t.TempDir()
-	install := exec.Command("go", "install", "github.com/stripe/stripe-mock@"+stripeMockVersion)
-	install.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=")
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("install stripe-mock: %v\n%s", err, out)
-	}
-	return filepath.Join(gobin, "stripe-mock")
-}
-
-// freeLoopbackAddr asks the kernel for a free port on 127.0.0.1.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("find a free port: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

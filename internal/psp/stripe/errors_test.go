@@ -10,6 +10,7 @@ import (
 	stripego "github.com/stripe/stripe-go/v76"
 
 	"securelink/internal/psp"
+	"securelink/internal/psp/stripe/stripemock"
 )
 
 // declineBody is a card_error as Stripe sends it when confirming a PaymentIntent fails,
@@ -201,7 +202,7 @@ func TestCardDeclineKeepsPaymentAndCard(t *testing.T) {
 // TestUnreachableStripeIsUnknownOutcome checks that a network failure is never taken for a refusal.
 func TestUnreachableStripeIsUnknownOutcome(t *testing.T) {
 	// Nothing listens on a port just released, so the connection is refused.
-	closedURL := fmt.Sprintf("http://127.0.0.1:%d", freeLoopbackPort(t))
+	closedURL := fmt.Sprintf("http://127.0.0.1:%d", stripemock.FreePort(t))
 	p, err := newProvider(Config{SecretKey: "sk_test_x", BackendURL: closedURL}, stripego.Int64(0))
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"securelink/internal/psp/psptest"
+	"securelink/internal/psp/stripe/stripemock"
 )
 
 // TestSharedSuiteOnStripeMock runs SecureLink's provider suite against stripe-mock.
@@ -25,7 +26,7 @@ import (
 // What needs real state, declines or 3-D Secure is switched off through the suite's Limits;
 // the request-shape and error-mapping tests cover those with recorded answers.
 func TestSharedSuiteOnStripeMock(t *testing.T) {
-	mockURL := startStripeMock(t)
+	mockURL := stripemock.Start(t)
 	proxy := newSuccessStatusProxy(t, mockURL)
 	p, err := New(Config{SecretKey: "sk_test_psptest", PublishableKey: "pk_test_psptest", BackendURL: proxy.URL, HTTPClient: proxy.Client()})
 	if err != nil {

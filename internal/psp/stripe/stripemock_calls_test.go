@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"securelink/internal/psp"
+	"securelink/internal/psp/stripe/stripemock"
 )
 
 // TestCallsAcceptedByStripeMock sends every call to stripe-mock, which refuses any parameter
 // Stripe's API does not know: this proves the requests are well formed. The answers are
 // fixtures, so only what stripe-mock echoes back (ids, amount, currency) is asserted.
 func TestCallsAcceptedByStripeMock(t *testing.T) {
-	baseURL := startStripeMock(t)
+	baseURL := stripemock.Start(t)
 	p, err := New(Config{SecretKey: "sk_test_mock", PublishableKey: "pk_test_mock", BackendURL: baseURL})
 	if err != nil {
 		t.Fatalf("New: %v", err)

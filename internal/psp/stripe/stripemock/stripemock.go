@@ -1,4 +1,6 @@
-package stripe
+// Package stripemock runs stripe-mock (Stripe's API fixtures server) on loopback for tests of the
+// Stripe adapter and of the product running with PSP=stripe.
+package stripemock
 
 import (
 	"context"
@@ -13,17 +15,17 @@ import (
 	"time"
 )
 
-// stripeMockVersion is the stripe-mock release these tests are written against.
-const stripeMockVersion = "v0.203.0"
+// Version is the stripe-mock release these tests are written against.
+const Version = "v0.203.0"
 
-// startStripeMock runs stripe-mock on loopback for one test and returns its base URL.
+// Start runs stripe-mock on loopback until the test ends and returns its base URL.
 // stripe-mock answers every call with Stripe's fixtures after validating the parameters against
 // Stripe's OpenAPI description, so it proves request shapes, not payment behaviour.
-func startStripeMock(t *testing.T) string {
+func Start(t testing.TB) string {
 	t.Helper()
 	bin := stripeMockBinary(t)
 
-	httpPort, httpsPort := freeLoopbackPort(t), freeLoopbackPort(t)
+	httpPort, httpsPort := FreePort(t), FreePort(t)
 	// The -http-port/-https-port flags bind every interface; the -addr flags keep it on loopback.
 	cmd := exec.Command(bin,
 		"-http-addr", fmt.Sprintf("127.0.0.1:%d", httpPort),
@@ -56,7 +58,7 @@ func startStripeMock(t *testing.T) string {
 }
 
 // stripeMockBinary finds stripe-mock; in CI it installs the pinned version, elsewhere the test skips.
-func stripeMockBinary(t *testing.T) string {
+func stripeMockBinary(t testing.TB) string {
 	t.Helper()
 	if path, err := exec.LookPath("stripe-mock"); err == nil {
 		return path
@@ -68,10 +70,10 @@ func stripeMockBinary(t *testing.T) string {
 		}
 	}
 	if os.Getenv("CI") != "true" {
-		t.Skipf("stripe-mock not found: go install github.com/stripe/stripe-mock@%s (CI=true installs it)", stripeMockVersion)
+		t.Skipf("stripe-mock not found: go install github.com/stripe/stripe-mock@%s (CI=true installs it)", Version)
 	}
 	gobin := t.TempDir()
-	install := exec.Command("go", "install", "github.com/stripe/stripe-mock@"+stripeMockVersion)
+	install := exec.Command("go", "install", "github.com/stripe/stripe-mock@"+Version)
 	install.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=")
 	if out, err := install.CombinedOutput(); err != nil {
 		t.Fatalf("install stripe-mock: %v\n%s", err, out)
@@ -79,8 +81,8 @@ func stripeMockBinary(t *testing.T) string {
 	return filepath.Join(gobin, "stripe-mock")
 }
 
-// freeLoopbackPort asks the kernel for a free port on 127.0.0.1.
-func freeLoopbackPort(t *testing.T) int {
+// FreePort asks the kernel for a free port on 127.0.0.1.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -91,7 +93,7 @@ func freeLoopbackPort(t *testing.T) int {
 }
 
 // waitUntilAnswering polls stripe-mock until it answers HTTP, for at most 15 seconds.
-func waitUntilAnswering(t *testing.T, baseURL string, exited <-chan struct{}, exitErr func() error, logPath string) {
+func waitUntilAnswering(t testing.TB, baseURL string, exited <-chan struct{}, exitErr func() error, logPath string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
