@@ -7,6 +7,8 @@ export function describeError(err: unknown): string {
   const message = err.message;
   if (err.status === 0) return t('err.network');
   if (err.code === 'csrf_token_invalid') return t('err.csrf');
+  // Codes with a message of their own, clearer than the broad type's.
+  if (err.code === 'no_endpoints') return t('err.no_endpoints');
   switch (err.type) {
     case 'invalid_request_error':
       return err.param ? t('err.field', { param: err.param, message }) : t('err.invalid_request_error', { message });

@@ -34,6 +34,10 @@ export type Transaction = Present<S['Transaction']>;
 export type Refund = Present<S['Refund']>;
 export type Email = Present<S['Email']>;
 export type WebhookEndpoint = Present<S['WebhookEndpoint']>;
+export type WebhookEvent = Present<S['Event']>;
+export type WebhookDelivery = Present<S['WebhookDelivery']>;
+export type WebhookAttempt = Present<S['WebhookAttempt']>;
+export type DeliveryStatus = WebhookDelivery['status'];
 export type Locale = Invoice['locale'];
 export type CaptureMode = Invoice['capture_mode'];
 

@@ -10,6 +10,8 @@ export type RouteName =
   | 'invoice-new'
   | 'invoice'
   | 'settings'
+  | 'webhook-log'
+  | 'email'
   | 'not-found';
 
 type RouteDef = { name: RouteName; pattern: string; public?: boolean };
@@ -23,6 +25,8 @@ export const routes: RouteDef[] = [
   { name: 'invoice-new', pattern: '/invoices/new' },
   { name: 'invoice', pattern: '/invoices/:id' },
   { name: 'settings', pattern: '/settings' },
+  { name: 'webhook-log', pattern: '/settings/webhooks' },
+  { name: 'email', pattern: '/settings/emails/:id' },
 ];
 
 export type Match = { name: RouteName; params: Record<string, string>; public: boolean };

@@ -20,7 +20,7 @@ describe('dictionaries', () => {
   }
 
   it('Serbian Cyrillic has no Latin letters outside placeholders and kept names', () => {
-    const kept = /\{[a-z_]+\}|CSV|API|QR|SMS|PSP|URL|ID|REST|WhatsApp|Viber|SecureLink|Webhook|3-D Secure|Srpski \(latinica\)|English/g;
+    const kept = /\{[a-z_]+\}|CSV|API|QR|SMS|PSP|URL|ID|REST|WhatsApp|Viber|SecureLink|Webhook|webhook-id|HTTP|HTML|3-D Secure|Srpski \(latinica\)|English/g;
     for (const [key, value] of Object.entries(dictionaries['sr-Cyrl'])) {
       expect(value.replace(kept, ''), key).not.toMatch(/[A-Za-zČĆŽŠĐčćžšđ]/);
     }
@@ -41,6 +41,7 @@ describe('latinToCyrillic', () => {
     ['Plaćeno {count} puta', 'Плаћено {count} пута'],
     ['Izvezi CSV preko API ključa', 'Извези CSV преко API кључа'],
     ['Čeka 3-D Secure', 'Чека 3-D Secure'],
+    ['Isti webhook-id, HTTP status i HTML verzija', 'Исти webhook-id, HTTP статус и HTML верзија'],
   ];
   for (const [latin, cyr] of cases) {
     it(latin, () => expect(latinToCyrillic(latin)).toBe(cyr));

@@ -6,4 +6,5 @@ import type { Page } from './invoices';
 export const emailService = {
   list: (starting_after?: string) =>
     unwrap(api.GET('/emails', { params: { query: { limit: 50, starting_after } } })),
+  get: (id: string) => unwrap(api.GET('/emails/{id}', { params: { path: { id } } })),
 };

@@ -1,5 +1,5 @@
-// Webhook endpoints; the signing secret is returned once, on creation.
-import { api, unwrap } from '../api';
+// Webhook endpoints; the signing secret is returned once, on creation or rotation.
+import { api, idempotencyKey, unwrap } from '../api';
 import type { WebhookEndpoint } from '../models';
 import type { Page } from './invoices';
 
@@ -21,4 +21,7 @@ export const webhookService = {
   create: (url: string, events: string[], description?: string) =>
     unwrap(api.POST('/webhook-endpoints', { body: { url, events, ...(description ? { description } : {}) } })),
   remove: (id: string) => unwrap(api.DELETE('/webhook-endpoints/{id}', { params: { path: { id } } })),
+  /** A new signing secret, returned only in this answer. */
+  rotateSecret: (id: string, key = idempotencyKey()) =>
+    unwrap(api.POST('/webhook-endpoints/{id}/rotate-secret', { params: { path: { id }, header: { 'Idempotency-Key': key } } })),
 };
