@@ -60,13 +60,13 @@ tools:
 ## openapi: regenerate openapi.yaml (OpenAPI 3) from the handlers' swag annotations
 openapi: tools
 	@mkdir -p build/swag
-	$(SWAG) init -q -d api -g server.go -o build/swag --ot json --parseInternal
+	$(SWAG) init -q -d api -g server.go -o build/swag --ot json --parseInternal --requiredByDefault
 	$(GO) run ./scripts/openapi build/swag/swagger.json openapi.yaml
 
 ## openapi-check: fail when openapi.yaml is stale
 openapi-check: tools
 	@mkdir -p build/swag
-	@$(SWAG) init -q -d api -g server.go -o build/swag --ot json --parseInternal
+	@$(SWAG) init -q -d api -g server.go -o build/swag --ot json --parseInternal --requiredByDefault
 	@$(GO) run ./scripts/openapi build/swag/swagger.json build/openapi.yaml
 	@cmp -s build/openapi.yaml openapi.yaml || { echo "openapi.yaml is stale: run 'make openapi' and commit it"; diff build/openapi.yaml openapi.yaml | head -20; exit 1; }
 

@@ -2611,38 +2611,38 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         APIKey: {
-            created_at?: string;
-            expires_at?: string | null;
+            created_at: string;
+            expires_at: string | null;
             /** @example key_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
-            last_used_at?: string | null;
-            name?: string;
+            id: string;
+            last_used_at: string | null;
+            name: string;
             /** @example api_key */
-            object?: string;
+            object: string;
             /** @example sk_test_AbCd */
-            prefix?: string;
-            revoked_at?: string | null;
+            prefix: string;
+            revoked_at: string | null;
             secret?: string;
         };
         AcceptInvitationRequest: {
             name?: string;
-            password?: string;
-            token?: string;
+            password: string;
+            token: string;
         };
         AuditEntry: {
             /** @example invoice.created */
-            action?: string;
+            action: string;
             /** @example usr_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            actor?: string;
+            actor: string;
             /** @enum {string} */
-            actor_type?: "user" | "api_key" | "payer" | "system";
-            created_at?: string;
-            details?: string;
-            id?: string;
-            ip?: string;
+            actor_type: "user" | "api_key" | "payer" | "system";
+            created_at: string;
+            details: string;
+            id: string;
+            ip: string;
             /** @example audit_entry */
-            object?: string;
-            target?: string;
+            object: string;
+            target: string;
         };
         CaptureRequest: {
             /** @example 120000 */
@@ -2650,64 +2650,64 @@ export interface components {
         };
         Card: {
             /** @example visa */
-            brand?: string;
+            brand: string;
             /** @example 12 */
-            exp_month?: number;
+            exp_month: number;
             /** @example 2030 */
-            exp_year?: number;
+            exp_year: number;
             /** @example 4242 */
-            last4?: string;
+            last4: string;
         };
         Checkout: {
             /** @enum {string} */
-            capture_mode?: "automatic" | "manual";
-            expires_at?: string;
-            invoice?: components["schemas"]["CheckoutInvoice"];
+            capture_mode: "automatic" | "manual";
+            expires_at: string;
+            invoice: components["schemas"]["CheckoutInvoice"];
             /** @enum {string} */
-            link_status?: "active" | "deactivated" | "expired" | "completed";
+            link_status: "active" | "deactivated" | "expired" | "completed";
             /** @enum {string} */
-            locale?: "sr-Latn" | "sr-Cyrl" | "en";
-            merchant?: components["schemas"]["CheckoutMerchant"];
+            locale: "sr-Latn" | "sr-Cyrl" | "en";
+            merchant: components["schemas"]["CheckoutMerchant"];
             /** @example checkout */
-            object?: string;
-            provider?: components["schemas"]["Provider"];
-            receipt?: components["schemas"]["Receipt"] | null;
+            object: string;
+            provider: components["schemas"]["Provider"];
+            receipt: components["schemas"]["Receipt"] | null;
             /** @enum {string} */
-            status?: "open" | "processing" | "authorized" | "paid" | "partially_refunded" | "refunded" | "cancelled" | "expired";
+            status: "open" | "processing" | "authorized" | "paid" | "partially_refunded" | "refunded" | "cancelled" | "expired";
         };
         CheckoutInvoice: {
-            amount_total?: number;
-            amount_vat?: number;
-            currency?: string;
-            customer_name?: string;
-            description?: string;
-            lines?: components["schemas"]["InvoiceLine"][];
-            number?: string;
+            amount_total: number;
+            amount_vat: number;
+            currency: string;
+            customer_name: string;
+            description: string;
+            lines: components["schemas"]["InvoiceLine"][];
+            number: string;
         };
         CheckoutMerchant: {
-            name?: string;
-            support_email?: string;
-            terms?: string;
+            name: string;
+            support_email: string;
+            terms: string;
         };
         CompleteRequest: {
             /** @example pay_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            payment_id?: string;
+            payment_id: string;
         };
         CreateAPIKeyRequest: {
             /** Format: date-time */
             expires_at?: string;
-            name?: string;
+            name: string;
         };
         CreateInvoiceRequest: {
             /** @enum {string} */
             capture_mode?: "automatic" | "manual";
             /** @example RSD */
             currency?: string;
-            customer?: components["schemas"]["Customer"];
+            customer: components["schemas"]["Customer"];
             description?: string;
             /** Format: date-time */
             expires_at?: string;
-            lines?: components["schemas"]["InvoiceLineInput"][];
+            lines: components["schemas"]["InvoiceLineInput"][];
             /** @enum {string} */
             locale?: "sr-Latn" | "sr-Cyrl" | "en";
             /** @example ORD-77 */
@@ -2723,70 +2723,70 @@ export interface components {
              *       "refund.succeeded"
              *     ]
              */
-            events?: string[];
+            events: string[];
             /**
              * @description URL receives the events; it must be http(s) and reach a public address.
              * @example https://example.com/hooks/securelink
              */
-            url?: string;
+            url: string;
         };
         Customer: {
             address?: string;
             /** @example ana@example.com */
-            email?: string;
+            email: string;
             /** @example Ana Anić */
-            name?: string;
+            name: string;
             /** @example +381 64 123 4567 */
             phone?: string;
         };
         Deleted: {
             /** @example true */
-            deleted?: boolean;
+            deleted: boolean;
             /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example webhook_endpoint */
-            object?: string;
+            object: string;
         };
         Email: {
-            attempts?: number;
-            created_at?: string;
-            html?: string;
+            attempts: number;
+            created_at: string;
+            html: string;
             /** @example em_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example inv_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            invoice_id?: string;
+            invoice_id: string;
             /** @enum {string} */
-            kind?: "payment_link" | "receipt" | "receipt_copy" | "refund" | "capture_notice" | "void_notice";
-            last_error?: string;
+            kind: "payment_link" | "receipt" | "receipt_copy" | "refund" | "capture_notice" | "void_notice";
+            last_error: string;
             /** @enum {string} */
-            locale?: "sr-Latn" | "sr-Cyrl" | "en";
+            locale: "sr-Latn" | "sr-Cyrl" | "en";
             /** @description NextAttemptAt is when a queued e-mail is tried again. */
-            next_attempt_at?: string | null;
+            next_attempt_at: string | null;
             /** @example email */
-            object?: string;
-            sent_at?: string | null;
+            object: string;
+            sent_at: string | null;
             /** @enum {string} */
-            status?: "queued" | "sent" | "failed" | "held";
+            status: "queued" | "sent" | "failed" | "held";
             /**
              * @description Subject is in the invoice's language.
              * @example Zahtev za plaćanje INV-000001 – Radnja
              */
-            subject?: string;
-            text?: string;
+            subject: string;
+            text: string;
             /** @example ana@example.com */
-            to?: string;
+            to: string;
         };
         ErrorDetail: {
             /**
              * @description Code is a machine-readable reason, e.g. invalid_currency.
              * @example invalid_currency
              */
-            code?: string;
+            code: string;
             /**
              * @description Message is for humans.
              * @example currency must be a supported ISO 4217 code such as RSD, EUR or USD.
              */
-            message?: string;
+            message: string;
             /**
              * @description Param names the request field at fault, when one is.
              * @example currency
@@ -2796,144 +2796,144 @@ export interface components {
              * @description RequestID identifies the request in our logs.
              * @example req_8f3kq0a1b2c3d4e5
              */
-            request_id?: string;
+            request_id: string;
             /**
              * @description Type is the broad class: invalid_request_error, authentication_error, permission_error,
              *     not_found, conflict, idempotency_error, card_error, rate_limit_error or api_error.
              * @example invalid_request_error
              */
-            type?: string;
+            type: string;
         };
         ErrorResponse: {
-            error?: components["schemas"]["ErrorDetail"];
+            error: components["schemas"]["ErrorDetail"];
         };
         Event: {
-            created_at?: string;
+            created_at: string;
             /** @description Data is the object as it was when the event happened: what the webhook's data field carries. */
-            data?: Record<string, never>;
-            deliveries?: components["schemas"]["WebhookDelivery"][];
+            data: Record<string, never>;
+            deliveries: components["schemas"]["WebhookDelivery"][];
             /** @example evt_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example event */
-            object?: string;
+            object: string;
             /** @example inv_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            object_id?: string;
+            object_id: string;
             /** @example invoice.paid */
-            type?: string;
+            type: string;
         };
         Invitation: {
-            email?: string;
-            expires_at?: string;
-            merchant_name?: string;
+            email: string;
+            expires_at: string;
+            merchant_name: string;
         };
         InviteUserRequest: {
-            email?: string;
+            email: string;
             name?: string;
             /** @enum {string} */
             role?: "staff" | "owner";
         };
         InviteUserResponse: {
-            expires_at?: string;
-            invitation_url?: string;
-            user?: components["schemas"]["User"];
+            expires_at: string;
+            invitation_url: string;
+            user: components["schemas"]["User"];
         };
         Invoice: {
-            amount_paid?: number;
-            amount_refunded?: number;
+            amount_paid: number;
+            amount_refunded: number;
             /** @example 240000 */
-            amount_total?: number;
+            amount_total: number;
             /** @example 40000 */
-            amount_vat?: number;
-            cancelled_at?: string | null;
+            amount_vat: number;
+            cancelled_at: string | null;
             /** @enum {string} */
-            capture_mode?: "automatic" | "manual";
-            created_at?: string;
+            capture_mode: "automatic" | "manual";
+            created_at: string;
             /** @example RSD */
-            currency?: string;
-            customer?: components["schemas"]["Customer"];
-            description?: string;
-            expires_at?: string;
+            currency: string;
+            customer: components["schemas"]["Customer"];
+            description: string;
+            expires_at: string;
             /** @example inv_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
-            lines?: components["schemas"]["InvoiceLine"][];
-            link?: components["schemas"]["Link"] | null;
+            id: string;
+            lines: components["schemas"]["InvoiceLine"][];
+            link: components["schemas"]["Link"] | null;
             /** @enum {string} */
-            locale?: "sr-Latn" | "sr-Cyrl" | "en";
+            locale: "sr-Latn" | "sr-Cyrl" | "en";
             /** @example INV-000001 */
-            number?: string;
+            number: string;
             /** @example invoice */
-            object?: string;
-            paid_at?: string | null;
+            object: string;
+            paid_at: string | null;
             payments?: components["schemas"]["Payment"][];
-            reference?: string;
+            reference: string;
             refunds?: components["schemas"]["Refund"][];
             /** @enum {string} */
-            status?: "open" | "processing" | "authorized" | "paid" | "partially_refunded" | "refunded" | "cancelled" | "expired";
+            status: "open" | "processing" | "authorized" | "paid" | "partially_refunded" | "refunded" | "cancelled" | "expired";
             transactions?: components["schemas"]["Transaction"][];
         };
         InvoiceLine: {
-            amount_total?: number;
-            amount_vat?: number;
-            description?: string;
-            quantity?: number;
-            unit_amount?: number;
-            vat_rate?: number;
+            amount_total: number;
+            amount_vat: number;
+            description: string;
+            quantity: number;
+            unit_amount: number;
+            vat_rate: number;
         };
         InvoiceLineInput: {
             /** @example Consulting, November */
-            description?: string;
+            description: string;
             /** @example 2 */
-            quantity?: number;
+            quantity: number;
             /**
              * @description UnitAmount is the price of one unit in minor units, VAT included.
              * @example 120000
              */
-            unit_amount?: number;
+            unit_amount: number;
             /**
              * @description VATRate is the VAT rate in percent, e.g. 20.
              * @example 20
              */
-            vat_rate?: number;
+            vat_rate: number;
         };
         Link: {
-            created_at?: string;
-            expires_at?: string;
+            created_at: string;
+            expires_at: string;
             /** @example lnk_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example link */
-            object?: string;
+            object: string;
             /** @enum {string} */
-            status?: "active" | "deactivated" | "expired" | "completed";
-            token?: string;
+            status: "active" | "deactivated" | "expired" | "completed";
+            token: string;
             /** @example http://localhost:8080/pay/3q2-7wX… */
-            url?: string;
+            url: string;
         };
         LoginRequest: {
             /** @example owner@example.com */
-            email?: string;
+            email: string;
             /** @example correct horse battery */
-            password?: string;
+            password: string;
         };
         Merchant: {
-            address?: string;
-            created_at?: string;
+            address: string;
+            created_at: string;
             /** @enum {string} */
-            default_capture_mode?: "automatic" | "manual";
+            default_capture_mode: "automatic" | "manual";
             /** @example RSD */
-            default_currency?: string;
+            default_currency: string;
             /** @enum {string} */
-            default_locale?: "sr-Latn" | "sr-Cyrl" | "en";
+            default_locale: "sr-Latn" | "sr-Cyrl" | "en";
             /** @example mer_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
-            legal_name?: string;
-            name?: string;
-            notification_email?: string;
+            id: string;
+            legal_name: string;
+            name: string;
+            notification_email: string;
             /** @example merchant */
-            object?: string;
-            support_email?: string;
-            tax_id?: string;
-            terms?: string;
-            updated_at?: string;
+            object: string;
+            support_email: string;
+            tax_id: string;
+            terms: string;
+            updated_at: string;
         };
         MerchantPatch: {
             address?: string;
@@ -2955,83 +2955,83 @@ export interface components {
             expires_at?: string;
         };
         NextAction: {
-            redirect_url?: string;
+            redirect_url: string;
             /** @example redirect */
-            type?: string;
+            type: string;
         };
         PayRequest: {
             /**
              * @description PaymentToken is the single-use card token from the provider (tok_… or pm_…).
              * @example tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0
              */
-            payment_token?: string;
+            payment_token: string;
             /**
              * @description TermsAccepted must be true: the payer accepts the merchant's terms.
              * @example true
              */
-            terms_accepted?: boolean;
+            terms_accepted: boolean;
         };
         Payment: {
             /** @example 240000 */
-            amount?: number;
-            amount_authorized?: number;
-            amount_captured?: number;
-            amount_refunded?: number;
-            authorization_expires_at?: string | null;
+            amount: number;
+            amount_authorized: number;
+            amount_captured: number;
+            amount_refunded: number;
+            authorization_expires_at: string | null;
             /** @enum {string} */
-            capture_mode?: "automatic" | "manual";
-            card?: components["schemas"]["Card"] | null;
-            created_at?: string;
+            capture_mode: "automatic" | "manual";
+            card: components["schemas"]["Card"] | null;
+            created_at: string;
             /** @example RSD */
-            currency?: string;
+            currency: string;
             decline_code?: string;
             decline_message?: string;
             /** @example pay_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
-            invoice_id?: string;
-            next_action?: components["schemas"]["NextAction"] | null;
+            id: string;
+            invoice_id: string;
+            next_action: components["schemas"]["NextAction"] | null;
             /** @example payment */
-            object?: string;
+            object: string;
             /** @example testgateway */
-            psp?: string;
+            psp: string;
             psp_reference?: string;
             refunds?: components["schemas"]["Refund"][];
             /** @enum {string} */
-            status?: "processing" | "requires_action" | "authorized" | "captured" | "partially_refunded" | "refunded" | "voided" | "failed";
+            status: "processing" | "requires_action" | "authorized" | "captured" | "partially_refunded" | "refunded" | "voided" | "failed";
             transactions?: components["schemas"]["Transaction"][];
         };
         Provider: {
             /** @enum {string} */
-            name?: "testgateway" | "stripe";
+            name: "testgateway" | "stripe";
             publishable_key?: string;
             tokenize_url?: string;
         };
         Receipt: {
-            amount?: number;
-            card?: components["schemas"]["Card"] | null;
-            currency?: string;
-            paid_at?: string;
-            payment_id?: string;
-            reference?: string;
-            status?: string;
+            amount: number;
+            card: components["schemas"]["Card"] | null;
+            currency: string;
+            paid_at: string;
+            payment_id: string;
+            reference: string;
+            status: string;
         };
         RedeliverRequest: {
             /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
             endpoint_id?: string;
         };
         Refund: {
-            amount?: number;
-            created_at?: string;
-            currency?: string;
+            amount: number;
+            created_at: string;
+            currency: string;
             failure_code?: string;
             /** @example re_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example refund */
-            object?: string;
-            payment_id?: string;
+            object: string;
+            payment_id: string;
             reason?: string;
             /** @enum {string} */
-            status?: "pending" | "succeeded" | "failed";
+            status: "pending" | "succeeded" | "failed";
         };
         RefundRequest: {
             /** @example 50000 */
@@ -3041,161 +3041,161 @@ export interface components {
         };
         SendInvoiceResponse: {
             /** @example em_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            email_id?: string;
+            email_id: string;
             /** @example queued */
-            status?: string;
+            status: string;
         };
         Session: {
             /** @description CSRFToken must be sent as X-CSRF-Token with every unsafe request made with the session cookie. */
-            csrf_token?: string;
-            merchant?: components["schemas"]["Merchant"];
-            user?: components["schemas"]["User"];
+            csrf_token: string;
+            merchant: components["schemas"]["Merchant"];
+            user: components["schemas"]["User"];
         };
         Transaction: {
             /** @example usr_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            actor?: string;
-            amount?: number;
-            created_at?: string;
-            currency?: string;
+            actor: string;
+            amount: number;
+            created_at: string;
+            currency: string;
             error_code?: string;
             error_message?: string;
             /** @example txn_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example transaction */
-            object?: string;
-            payment_id?: string;
+            object: string;
+            payment_id: string;
             psp_reference?: string;
             /** @enum {string} */
-            result?: "pending" | "succeeded" | "failed";
+            result: "pending" | "succeeded" | "failed";
             /** @enum {string} */
-            type?: "authorize" | "sale" | "capture" | "void" | "refund";
+            type: "authorize" | "sale" | "capture" | "void" | "refund";
         };
         User: {
-            created_at?: string;
-            email?: string;
+            created_at: string;
+            email: string;
             /** @example usr_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
-            name?: string;
+            id: string;
+            name: string;
             /** @example user */
-            object?: string;
+            object: string;
             /** @enum {string} */
-            role?: "owner" | "staff";
+            role: "owner" | "staff";
         };
         WebhookAck: {
             /** @example true */
-            received?: boolean;
+            received: boolean;
         };
         WebhookAttempt: {
             /** @example 1 */
-            attempt?: number;
-            created_at?: string;
-            error?: string;
+            attempt: number;
+            created_at: string;
+            error: string;
             /** @example wha_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example 84 */
-            latency_ms?: number;
+            latency_ms: number;
             /** @example webhook_attempt */
-            object?: string;
+            object: string;
             /** @description ResponseExcerpt is the first KiB of the receiver's answer. */
-            response_excerpt?: string;
+            response_excerpt: string;
             /** @example 200 */
-            status_code?: number;
+            status_code: number;
             /** @example https://example.com/hooks/securelink */
-            url?: string;
+            url: string;
         };
         WebhookDelivery: {
-            attempt_log?: components["schemas"]["WebhookAttempt"][];
-            attempts?: number;
-            created_at?: string;
-            delivered_at?: string | null;
+            attempt_log: components["schemas"]["WebhookAttempt"][];
+            attempts: number;
+            created_at: string;
+            delivered_at: string | null;
             /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            endpoint_id?: string;
+            endpoint_id: string;
             /** @example whd_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
-            last_error?: string;
-            last_status_code?: number;
-            next_attempt_at?: string | null;
+            id: string;
+            last_error: string;
+            last_status_code: number;
+            next_attempt_at: string | null;
             /** @example webhook_delivery */
-            object?: string;
+            object: string;
             /** @enum {string} */
-            status?: "pending" | "succeeded" | "failed";
+            status: "pending" | "succeeded" | "failed";
             /** @example https://example.com/hooks/securelink */
-            url?: string;
+            url: string;
         };
         WebhookEndpoint: {
-            created_at?: string;
-            description?: string;
+            created_at: string;
+            description: string;
             /** @description DisabledReason says why a disabled endpoint gets no more deliveries (e.g. it answered 410 Gone). */
-            disabled_reason?: string;
+            disabled_reason: string;
             /**
              * @example [
              *       "invoice.paid",
              *       "refund.succeeded"
              *     ]
              */
-            events?: string[];
+            events: string[];
             /** @example we_01jd4w3k5m6n7p8q9r0s1t2v3w */
-            id?: string;
+            id: string;
             /** @example webhook_endpoint */
-            object?: string;
+            object: string;
             /**
              * @description Secret signs deliveries (Standard Webhooks); shown only once, when created or rotated.
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret?: string;
             /** @enum {string} */
-            status?: "enabled" | "disabled";
-            updated_at?: string;
+            status: "enabled" | "disabled";
+            updated_at: string;
             /** @example https://example.com/hooks/securelink */
-            url?: string;
+            url: string;
         };
         "api.ListResponse-APIKey": {
-            data?: components["schemas"]["APIKey"][];
-            has_more?: boolean;
+            data: components["schemas"]["APIKey"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
         "api.ListResponse-AuditEntry": {
-            data?: components["schemas"]["AuditEntry"][];
-            has_more?: boolean;
+            data: components["schemas"]["AuditEntry"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
         "api.ListResponse-Email": {
-            data?: components["schemas"]["Email"][];
-            has_more?: boolean;
+            data: components["schemas"]["Email"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
         "api.ListResponse-Event": {
-            data?: components["schemas"]["Event"][];
-            has_more?: boolean;
+            data: components["schemas"]["Event"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
         "api.ListResponse-Invoice": {
-            data?: components["schemas"]["Invoice"][];
-            has_more?: boolean;
+            data: components["schemas"]["Invoice"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
         "api.ListResponse-Payment": {
-            data?: components["schemas"]["Payment"][];
-            has_more?: boolean;
+            data: components["schemas"]["Payment"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
         "api.ListResponse-User": {
-            data?: components["schemas"]["User"][];
-            has_more?: boolean;
+            data: components["schemas"]["User"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
         "api.ListResponse-WebhookEndpoint": {
-            data?: components["schemas"]["WebhookEndpoint"][];
-            has_more?: boolean;
+            data: components["schemas"]["WebhookEndpoint"][];
+            has_more: boolean;
             /** @example list */
-            object?: string;
+            object: string;
         };
     };
     responses: never;
