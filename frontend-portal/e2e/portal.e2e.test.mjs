@@ -1,9 +1,11 @@
 // End-to-end test of the merchant portal against the real securelink binary in Debian's Chromium.
 // Run: SECURELINK_BIN=/tmp/securelink-portal npm run e2e (the binary must embed a fresh `npm run build`).
 import { spawn, execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +48,10 @@ async function waitHealthy(base, proc, logs) {
 }
 
 describe('merchant portal end to end', () => {
-  let dir, base, env, server, browser, context, page;
+  let dir, base, env, server, browser, context, page, receiver, receiverURL;
   const logs = [];
+  // Every webhook delivery the receiver got: its Standard Webhooks headers and raw body.
+  const received = [];
   const shots = [];
 
   const shot = async (name, p = page) => {
@@ -80,11 +84,32 @@ describe('merchant portal end to end', () => {
       DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`,
       SECURELINK_ADDR: `127.0.0.1:${port}`,
       SECURELINK_BASE_URL: base,
+      // The test's webhook receiver listens on loopback, which endpoints may reach only with this switch.
+      SECURELINK_WEBHOOK_ALLOW_PRIVATE: 'true',
     };
     server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.on('data', (d) => logs.push(String(d)));
     server.stderr.on('data', (d) => logs.push(String(d)));
     await waitHealthy(base, server, logs);
+
+    // A small webhook receiver on loopback that answers every delivery with 200.
+    receiver = createHttpServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        received.push({
+          id: req.headers['webhook-id'],
+          timestamp: req.headers['webhook-timestamp'],
+          signature: String(req.headers['webhook-signature'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"received":true}');
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    receiverURL = `http://127.0.0.1:${receiver.address().port}/hooks/securelink`;
 
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
@@ -98,12 +123,31 @@ describe('merchant portal end to end', () => {
 
   after(async () => {
     await browser?.close();
+    receiver?.close();
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');
       await once(server, 'exit');
     }
     if (dir) await rm(dir, { recursive: true, force: true });
   });
+
+  /** Waits until the receiver holds a delivery matching the predicate; the webhook worker runs every few seconds. */
+  const waitForDelivery = async (predicate, what) => {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const hit = received.find(predicate);
+      if (hit) return hit;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`no webhook delivery of ${what}; received: ${JSON.stringify(received.map((r) => r.id))}`);
+  };
+
+  /** True when one of the v1 signatures is HMAC-SHA256 of id.timestamp.body under the whsec_ secret (Standard Webhooks). */
+  const signedWith = (delivery, secret) => {
+    const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+    const want = createHmac('sha256', key).update(`${delivery.id}.${delivery.timestamp}.${delivery.body}`).digest('base64');
+    return delivery.signature.split(' ').some((s) => s === `v1,${want}`);
+  };
 
   /** Creates an invoice through the form and returns its payment link. */
   const createInvoice = async ({ name, email, lines, capture = 'automatic', reference }) => {
@@ -447,10 +491,102 @@ describe('merchant portal end to end', () => {
     await page.getByRole('heading', { level: 1, name: /Cancelled/ }).waitFor();
     await page.getByText('No action is possible in this state.').waitFor();
 
-    // The e-mail sent with the link is in the outbox.
+    // The e-mail sent with the link is in the outbox (the oldest of Ana's); its detail shows the plain-text part as text.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('heading', { level: 2, name: 'E-mail outbox' }).waitFor();
     await page.getByRole('row').filter({ hasText: 'ana@example.com' }).first().waitFor();
+    await page.getByRole('row').filter({ hasText: 'ana@example.com' }).last().getByRole('link').click();
+    await page.getByRole('heading', { level: 2, name: 'Plain text' }).waitFor();
+    const mailText = await page.locator('pre.mail').innerText();
+    assert.match(mailText, /\/pay\/[\w-]+/, mailText);
+    assert.doesNotMatch(mailText, /<html|<table/i, 'the plain-text part must not be HTML');
+    await page.getByRole('definition').filter({ hasText: 'ana@example.com' }).waitFor();
+    await page.getByRole('definition').filter({ hasText: 'Payment link' }).waitFor();
+    // The HTML part only ever lives in an empty sandbox, outside the portal's own document.
+    await page.getByRole('button', { name: 'Show the HTML version' }).click();
+    const htmlFrame = page.frameLocator('iframe[title="HTML version of the e-mail"]');
+    await htmlFrame.getByText('E2E Shop').first().waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('iframe[sandbox=""]').count(), 1);
+    assert.equal(await page.locator('main table[role="presentation"]').count(), 0, 'e-mail HTML must not be in the page');
+    await axeCheck('e-mail detail');
+    await shot('email-detail');
+
+    // Webhooks: an endpoint on the test's receiver gets the next invoice's event, signed with its secret.
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Endpoint URL').fill(receiverURL);
+    // Everything but cancellations, so re-delivering the earlier cancellation has nowhere to go.
+    await page.getByRole('checkbox', { name: 'invoice.cancelled' }).uncheck();
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const firstSecret = await page.getByRole('textbox', { name: 'Signing secret (shown once)' }).inputValue();
+    assert.match(firstSecret, /^whsec_/);
+    const endpointItem = page.getByRole('listitem').filter({ hasText: receiverURL });
+    await endpointItem.getByText('Enabled', { exact: true }).waitFor();
+    await createInvoice({ name: 'Hana Hook', email: 'hana@example.com', lines: [{ description: 'Webhook test', quantity: 1, price: '10' }] });
+    const delivered = await waitForDelivery((d) => JSON.parse(d.body).type === 'invoice.created', 'invoice.created');
+    assert.ok(signedWith(delivered, firstSecret), `signature ${delivered.signature} does not verify`);
+
+    // The delivery log shows the event with its 2xx attempt and the receiver's answer.
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('link', { name: 'Webhook delivery log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Webhook delivery log' }).waitFor();
+    const eventCard = page.getByRole('article').filter({ hasText: delivered.id });
+    for (let i = 0; i < 20 && !(await eventCard.getByText('Delivered', { exact: true }).count()); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    await eventCard.getByText('Delivered', { exact: true }).waitFor();
+    await eventCard.getByRole('heading', { name: 'invoice.created' }).waitFor();
+    await eventCard.getByText('Attempt log (1)').click();
+    const attemptRow = eventCard.getByRole('table').getByRole('row').nth(1);
+    await attemptRow.getByText('200', { exact: true }).waitFor();
+    assert.match(await attemptRow.locator('pre').innerText(), /"received":true/);
+    await axeCheck('webhook delivery log');
+    await shot('webhook-log');
+
+    // Redeliver: the receiver gets the same event again under the same webhook-id.
+    const before = received.filter((d) => d.id === delivered.id).length;
+    await eventCard.getByRole('button', { name: /^Redeliver/ }).click();
+    const redeliverDialog = page.getByRole('dialog');
+    await redeliverDialog.getByText('same webhook-id').waitFor();
+    await redeliverDialog.getByRole('button', { name: 'Redeliver', exact: true }).click();
+    await redeliverDialog.waitFor({ state: 'hidden' });
+    await page.getByRole('status').filter({ hasText: `Event ${delivered.id} is queued for delivery again.` }).waitFor();
+    await waitForDelivery((d) => d.id === delivered.id && received.filter((x) => x.id === delivered.id).length > before, 'the redelivery');
+    assert.equal(received.filter((d) => d.id === delivered.id).length, before + 1);
+    for (let i = 0; i < 20 && !(await eventCard.getByText('Attempt log (2)').count()); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    await eventCard.getByText('Attempt log (2)').waitFor();
+
+    // An event no endpoint is subscribed to: re-delivery is refused in plain words.
+    const cancelledCard = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'invoice.cancelled' }) }).first();
+    await cancelledCard.getByText('No endpoint was subscribed to this event when it happened.').waitFor();
+    await cancelledCard.getByRole('button', { name: /^Redeliver/ }).click();
+    await redeliverDialog.getByRole('button', { name: 'Redeliver', exact: true }).click();
+    await redeliverDialog.getByRole('alert').filter({ hasText: 'No endpoint is subscribed to this event' }).waitFor();
+    await redeliverDialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await redeliverDialog.waitFor({ state: 'hidden' });
+
+    // Rotate the secret: a new one, shown once; deliveries from now on verify with it.
+    await page.getByRole('link', { name: 'Back to settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await endpointItem.getByRole('button', { name: /^Rotate secret/ }).click();
+    const rotateDialog = page.getByRole('dialog');
+    await rotateDialog.getByText(/both the old and the new secret/).waitFor();
+    await rotateDialog.getByRole('button', { name: 'Rotate secret', exact: true }).click();
+    await rotateDialog.waitFor({ state: 'hidden' });
+    const rotatedSecret = await page.getByRole('textbox', { name: 'New signing secret' }).inputValue();
+    assert.match(rotatedSecret, /^whsec_/);
+    assert.notEqual(rotatedSecret, firstSecret);
+    assert.equal(await page.getByRole('textbox', { name: 'Signing secret (shown once)' }).count(), 0, 'the old secret is no longer shown');
+    await axeCheck('settings with webhooks');
+    await shot('webhook-rotated');
+    const countBefore = received.length;
+    await createInvoice({ name: 'Hana Hook', email: 'hana2@example.com', lines: [{ description: 'After rotation', quantity: 1, price: '10' }] });
+    const afterRotation = await waitForDelivery((d) => received.indexOf(d) >= countBefore && JSON.parse(d.body).type === 'invoice.created', 'an event after rotation');
+    assert.ok(signedWith(afterRotation, rotatedSecret), 'a delivery after rotation must verify with the new secret');
+
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
 

@@ -370,7 +370,7 @@ export const en = {
   'hooks.attempts': 'Attempts',
   'hooks.last_status': 'Last HTTP status',
   'hooks.next_attempt': 'Next attempt',
-  'hooks.delivered_at': 'Delivered',
+  'hooks.delivered_at': 'Delivered at',
   'hooks.error': 'Error',
   'hooks.attempt_log': 'Attempt log ({n})',
   'hooks.attempt_log_caption': 'Attempts to {url}, newest first',

@@ -372,7 +372,7 @@ export const srLatn: Dictionary = {
   'hooks.attempts': 'Pokušaji',
   'hooks.last_status': 'Poslednji HTTP status',
   'hooks.next_attempt': 'Sledeći pokušaj',
-  'hooks.delivered_at': 'Isporučeno',
+  'hooks.delivered_at': 'Vreme isporuke',
   'hooks.error': 'Greška',
   'hooks.attempt_log': 'Dnevnik pokušaja ({n})',
   'hooks.attempt_log_caption': 'Pokušaji na {url}, od najnovijeg',
