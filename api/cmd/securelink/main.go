@@ -162,17 +162,22 @@ func migrate(args []string) error {
 	return nil
 }
 
+// openApp reads the settings and flags of a one-shot sub-command and wires the product for it.
+func openApp(ctx context.Context, fs *flag.FlagSet, args []string) (*wiring.App, error) {
+	cfg, err := wiring.LoadConfig(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	return wiring.New(ctx, cfg)
+}
+
 func merchantCreate(args []string) error {
 	fs := flag.NewFlagSet("merchant create", flag.ExitOnError)
 	name := fs.String("name", "", "merchant name")
 	email := fs.String("email", "", "owner's e-mail address")
 	asJSON := fs.Bool("json", false, "print JSON")
-	cfg, err := wiring.LoadConfig(fs, args)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	a, err := wiring.New(ctx, cfg)
+	a, err := openApp(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -262,12 +267,8 @@ func demoFile(databaseURL string) string {
 func demo(args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ExitOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
-	cfg, err := wiring.LoadConfig(fs, args)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	a, err := wiring.New(ctx, cfg)
+	a, err := openApp(ctx, fs, args)
 	if err != nil {
 		return err
 	}
