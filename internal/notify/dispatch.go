@@ -137,7 +137,7 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 			return nil, d.skip(ev, err)
 		}
 		invoiceID = inv.ID
-	case domain.EventPaymentCaptured, domain.EventPaymentVoided:
+	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized:
 		if err := json.Unmarshal(ev.Payload, &pay); err != nil {
 			return nil, d.skip(ev, err)
 		}
@@ -206,17 +206,21 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 		}
 		e, err := build(msg, invoice.ID, to, "")
 		return nonEmpty(e), err
-	case domain.EventPaymentCaptured, domain.EventPaymentVoided:
-		// A sale captures at once and its receipt says so; only a pre-authorisation gets a notice.
-		if ev.Type == domain.EventPaymentCaptured && invoice.CaptureMode != domain.CaptureManual {
+	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized:
+		// A sale captures at once and its receipt says so; only a pre-authorisation gets notices:
+		// that the amount is reserved, then that it was captured or released.
+		if ev.Type != domain.EventPaymentVoided && invoice.CaptureMode != domain.CaptureManual {
 			return nil, nil
 		}
 		if pay.Card != nil {
 			msg.CardBrand, msg.CardLast4 = pay.Card.Brand, pay.Card.Last4
 		}
 		msg.Kind, msg.Amount = mail.KindVoidNotice, pay.Amount
-		if ev.Type == domain.EventPaymentCaptured {
+		switch ev.Type {
+		case domain.EventPaymentCaptured:
 			msg.Kind, msg.Amount = mail.KindCaptureNotice, pay.AmountCaptured
+		case domain.EventPaymentAuthorized:
+			msg.Kind, msg.Amount = mail.KindAuthorization, pay.Amount
 		}
 		if pay.CustomerEmail != "" {
 			to = pay.CustomerEmail

@@ -256,7 +256,8 @@ func TestManualCaptureAndVoidNotices(t *testing.T) {
 		manual := f.invoice(t, domain.LocaleEn, domain.CaptureManual, func(domain.Invoice) []domain.Event { return nil })
 		sale := f.invoice(t, domain.LocaleEn, domain.CaptureAutomatic, func(domain.Invoice) []domain.Event { return nil })
 		voided := f.invoice(t, domain.LocaleEn, domain.CaptureManual, func(domain.Invoice) []domain.Event { return nil })
-		f.events(t, paymentEvent(manual, domain.EventPaymentCaptured, "captured", 50000),
+		f.events(t, paymentEvent(manual, domain.EventPaymentAuthorized, "authorized", 0),
+			paymentEvent(manual, domain.EventPaymentCaptured, "captured", 50000),
 			paymentEvent(sale, domain.EventPaymentCaptured, "captured", sale.AmountTotal),
 			paymentEvent(voided, domain.EventPaymentVoided, "voided", 0))
 		if _, err := (&notify.Dispatcher{Store: f.st, HoldEmails: true}).RunUntilIdle(context.Background()); err != nil {
@@ -267,8 +268,11 @@ func TestManualCaptureAndVoidNotices(t *testing.T) {
 		for _, e := range emails {
 			got[e.Kind] = e
 		}
-		if len(emails) != 2 {
-			t.Fatalf("got %d e-mails, want a capture notice and a void notice only (a sale's capture gives none)", len(emails))
+		if len(emails) != 3 {
+			t.Fatalf("got %d e-mails, want an authorisation, a capture and a void notice only (a sale's capture gives none)", len(emails))
+		}
+		if e := got[notify.KindAuthorization]; e.InvoiceID != manual.ID || !strings.Contains(e.Subject, "Card authorised") || !strings.Contains(e.Text, "Reserved") || !strings.Contains(e.Text, "not yet charged") {
+			t.Errorf("authorisation notice = %+v", e)
 		}
 		if e := got[notify.KindCaptureNotice]; e.InvoiceID != manual.ID || !strings.Contains(e.Text, "RSD 500.00") || !strings.Contains(e.Text, "Visa •••• 4242") {
 			t.Errorf("capture notice = %+v", e)

@@ -40,6 +40,7 @@ const (
 	KindRefund        EmailKind = "refund"
 	KindCaptureNotice EmailKind = "capture_notice"
 	KindVoidNotice    EmailKind = "void_notice"
+	KindAuthorization EmailKind = "authorization" // a pre-authorisation reserved the amount
 )
 
 // Email is one message of the outbox.

@@ -20,6 +20,8 @@ const (
 	KindRefund        = "refund"
 	KindCaptureNotice = "capture_notice"
 	KindVoidNotice    = "void_notice"
+	// KindAuthorization tells the payer of a pre-authorisation that the amount is reserved, not charged.
+	KindAuthorization = "authorization"
 )
 
 // Message is everything an e-mail may show. Only the card's brand and last four digits ever reach it.
@@ -124,6 +126,8 @@ func Render(m Message) (Rendered, error) {
 		v.Rows = append(v.Rows, row{t("label.captured"), vars["amount"]})
 	case KindVoidNotice:
 		v.Rows = append(v.Rows, row{t("label.released"), vars["amount"]})
+	case KindAuthorization:
+		v.Rows = append(v.Rows, row{t("label.reserved"), vars["amount"]})
 	}
 	v.LinesHead = line{t("label.item"), t("label.quantity"), t("label.unit_price"), t("label.amount")}
 	for _, l := range m.Lines {
