@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"securelink/internal/apperr"
 	"securelink/internal/domain"
@@ -225,6 +226,43 @@ func TestThreeDSecure(t *testing.T) {
 		p := e.mustPay(other, visa)
 		if _, err := e.svc.Complete(context.Background(), token, p.ID); err == nil {
 			t.Fatal("completed another invoice's payment")
+		}
+	})
+}
+
+// TestAbandonedThreeDSecure: a challenge left unfinished is failed by reconciliation after the
+// abandon window, the PSP's payment is cancelled first, and a challenge finished afterwards takes
+// no money; the invoice can be paid with another card.
+func TestAbandonedThreeDSecure(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, e *env) {
+		inv, token := e.invoice(7000, domain.CaptureAutomatic)
+		p := e.mustPay(token, "4000000000003220")
+		if p.Status != domain.PaymentRequiresAction {
+			t.Fatalf("status %s", p.Status)
+		}
+		// Two hours later the reconciliation job finds it pending and gives up on the payer.
+		e.svc.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+		e.db.Gorm.Exec("UPDATE transactions SET next_attempt_at = ? WHERE payment_id = ?", time.Now().Add(-time.Hour).UTC(), p.ID)
+		if _, err := e.svc.Reconcile(context.Background()); err != nil {
+			t.Fatalf("reconcile: %v", err)
+		}
+		e.svc.Now = nil
+		if got := e.getPayment(p.ID); got.Status != domain.PaymentFailed || got.DeclineCode != "authentication_failed" {
+			t.Fatalf("abandoned payment: %s %s", got.Status, got.DeclineCode)
+		}
+		if got := e.getInvoice(inv.ID); got.Status != domain.InvoiceOpen {
+			t.Fatalf("invoice %s, want open", got.Status)
+		}
+		// The payer comes back to the challenge: it is no longer offered, and nothing is charged.
+		if _, err := testgateway.Complete3DS(context.Background(), nil, p.RedirectURL, true); err == nil {
+			t.Error("the cancelled challenge could still be completed")
+		}
+		if n := e.gw.Count(testgateway.OpAuthorize, p.ID); n != 0 {
+			t.Errorf("late challenge charged %d times", n)
+		}
+		if again := e.mustPay(token, visa); again.Status != domain.PaymentCaptured {
+			t.Errorf("another card after the abandoned attempt: %s", again.Status)
 		}
 	})
 }

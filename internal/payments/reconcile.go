@@ -103,15 +103,35 @@ func (s *Service) reconcileAuthorization(ctx context.Context, p Payment, t Trans
 		return false, perr
 	}
 	if perr == nil && res.Outcome == psp.OutcomeRequiresAction && now.Sub(p.CreatedAt) > orDefault(s.AbandonAfter, DefaultAbandonAfter) {
-		// The payer left 3-D Secure unfinished: the attempt fails so that the invoice can be paid again.
-		res.Outcome, res.DeclineCode = psp.OutcomeDeclined, psp.DeclineAuthenticationFailed
-		res.DeclineMessage = "3-D Secure authentication was not completed in time."
+		if res, perr = s.abandon(ctx, p, res); perr != nil && !psp.IsRequestError(perr) {
+			return false, perr
+		}
 	}
 	out, err := s.recordAuthorization(ctx, p, t, inv, res, perr)
 	if err != nil {
 		return false, err
 	}
 	return !out.Status.InFlight(), nil
+}
+
+// abandon ends an attempt whose payer left 3-D Secure unfinished, so the invoice can be paid again.
+// The PSP's payment is cancelled first: a challenge finished later must not take money behind an
+// attempt we record as failed. If the payer finished just now, the PSP refuses and its answer wins.
+func (s *Service) abandon(ctx context.Context, p Payment, res psp.Result) (psp.Result, error) {
+	ref := res.PaymentRef
+	if ref == "" {
+		ref = p.PSPReference
+	}
+	_, err := s.Provider.Void(ctx, psp.VoidRequest{IdempotencyKey: p.ID + ":abandon", PaymentRef: ref})
+	if psp.IsRequestError(err) {
+		return s.Provider.Sync(ctx, ref)
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Outcome, res.State, res.DeclineCode = psp.OutcomeDeclined, psp.StateFailed, psp.DeclineAuthenticationFailed
+	res.DeclineMessage = "3-D Secure authentication was not completed in time."
+	return res, nil
 }
 
 // ExpireAuthorizations voids authorisations held longer than AuthorizationTTL (actor system).

@@ -246,8 +246,10 @@ func (s *Server) voidPayment(r *http.Request, body []byte, key string) result {
 	if aerr != nil {
 		return failed(aerr)
 	}
-	if p.obj.Status != StatusAuthorized {
-		return refusedAfterLookup(conflict("invalid_state", "Only an authorized payment can be voided; this one is "+p.obj.Status+"."))
+	// Like a PaymentIntent, a payment waiting for 3-D Secure can be cancelled too: a challenge
+	// finished afterwards then takes no money.
+	if p.obj.Status != StatusAuthorized && p.obj.Status != StatusRequiresAction {
+		return refusedAfterLookup(conflict("invalid_state", "Only an authorized payment or one waiting for 3-D Secure can be voided; this one is "+p.obj.Status+"."))
 	}
 	p.obj.Status = StatusVoided
 	s.recordLocked(OpVoid, p, "", p.obj.Amount, key)
