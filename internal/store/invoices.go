@@ -140,9 +140,17 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error) {
 	var number string
 	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The invoice goes in under a provisional number first; the merchant's counter row is locked
-		// from the UPDATE below until commit, so it is taken last to keep concurrent creates flowing.
-		inv.Number = "pending-" + inv.ID
+		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free.
+		var seq int64
+		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
+			Scan(&seq).Error; err != nil {
+			return fmt.Errorf("store: number invoice: %w", err)
+		}
+		if seq == 0 {
+			return fmt.Errorf("store: number invoice: merchant %s: %w", inv.MerchantID, apperr.ErrNotFound)
+		}
+		number = fmt.Sprintf("INV-%06d", seq)
+		inv.Number = number
 		row := toDBInvoice(inv)
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store: insert invoice: %w", err)
@@ -158,20 +166,6 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		lr := toDBLink(link)
 		if err := tx.Create(&lr).Error; err != nil {
 			return fmt.Errorf("store: insert link: %w", err)
-		}
-		var seq int64
-		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
-			Scan(&seq).Error; err != nil {
-			return fmt.Errorf("store: number invoice: %w", err)
-		}
-		if seq == 0 {
-			return fmt.Errorf("store: number invoice: merchant %s: %w", inv.MerchantID, apperr.ErrNotFound)
-		}
-		number = fmt.Sprintf("INV-%06d", seq)
-		inv.Number = number
-		if err := tx.Model(&invoiceRow{}).Where("id = ?", inv.ID).
-			Updates(map[string]any{"number": number, "search_text": toDBInvoice(inv).SearchText}).Error; err != nil {
-			return fmt.Errorf("store: number invoice: %w", err)
 		}
 		return InsertEventsTx(tx, events(number))
 	})
