@@ -190,13 +190,7 @@ func (s *Server) declineLocked(p *payment, code psp.DeclineCode, message string)
 
 func (s *Server) handleGetPayment(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	s.mu.Lock()
-	p, ok := s.payments[id]
-	var obj paymentObject
-	if ok {
-		obj = p.snapshot()
-	}
-	s.mu.Unlock()
+	obj, ok := s.snapshotOf(id)
 	if !ok {
 		writeError(w, notFound("payment", id))
 		return
@@ -368,4 +362,15 @@ func decodeOptionalJSON(body []byte, v any) *apiError {
 		return nil
 	}
 	return decodeJSON(body, v)
+}
+
+// snapshotOf returns a copy of a payment's public state, taken under the lock.
+func (s *Server) snapshotOf(id string) (paymentObject, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.payments[id]
+	if !ok {
+		return paymentObject{}, false
+	}
+	return p.snapshot(), true
 }

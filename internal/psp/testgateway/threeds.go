@@ -73,13 +73,7 @@ type challengeView struct {
 
 func (s *Server) handleChallengePage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	s.mu.Lock()
-	p, ok := s.payments[id]
-	var obj paymentObject
-	if ok {
-		obj = p.snapshot()
-	}
-	s.mu.Unlock()
+	obj, ok := s.snapshotOf(id)
 	if !ok {
 		s.renderChallenge(w, http.StatusNotFound, "", challengeView{Title: "Payment not found",
 			Message: "There is no payment waiting for authentication at this address."})
