@@ -38,7 +38,15 @@ type DB struct {
 	Gorm    *gorm.DB
 	SQL     *sql.DB
 	Dialect string
+
+	// checkouts keeps checkout views read by this process; every write to an invoice, link or
+	// merchant through this DB drops what it changed.
+	checkouts *checkoutCache
 }
+
+// ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests
+// that edit rows with SQL).
+func (db *DB) ForgetCachedCheckouts() { db.checkouts.forgetAll() }
 
 // DefaultSQLitePath is where the embedded default keeps its data.
 const DefaultSQLitePath = "data/securelink.db"
@@ -93,7 +101,7 @@ func Open(url string) (*DB, error) {
 	} else {
 		sqlDB.SetMaxOpenConns(8)
 	}
-	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect}, nil
+	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
 }
 
 // Migrate applies every pending migration of the database's dialect.

@@ -273,6 +273,7 @@ func statusStrings[T ~string](ss []T) []string {
 
 // SetInvoiceStatus moves an invoice between statuses, optionally closing its active link.
 func (s *Invoices) SetInvoiceStatus(ctx context.Context, merchantID, id string, from []domain.InvoiceStatus, to domain.InvoiceStatus, linkTo domain.LinkStatus, at time.Time, events []domain.Event) error {
+	defer s.DB.checkouts.forget(id)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		upd := map[string]any{"status": string(to), "updated_at": at}
 		if to == domain.InvoiceCancelled {
@@ -308,6 +309,7 @@ func closeActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at ti
 
 // ReplaceLink deactivates the invoice's active links and adds a new one; an expired invoice reopens.
 func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string, link domain.Link, at time.Time) error {
+	defer s.DB.checkouts.forget(invoiceID)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&invoiceRow{}).
 			Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, invoiceID, []string{string(domain.InvoiceOpen), string(domain.InvoiceExpired)}).
@@ -348,6 +350,9 @@ func (s *Invoices) DeactivateLink(ctx context.Context, merchantID, linkID string
 		out = toBusLink(r)
 		return nil
 	})
+	if err == nil {
+		s.DB.checkouts.forget(out.InvoiceID)
+	}
 	return out, err
 }
 
@@ -372,6 +377,19 @@ type checkoutRow struct {
 // GetCheckout loads what a payer sees through a link in two queries: the link joined with its
 // invoice and merchant, then the lines. It is the hottest read of the product.
 func (s *Invoices) GetCheckout(ctx context.Context, token string) (invoices.Checkout, error) {
+	view, epoch, ok := s.DB.checkouts.get(token)
+	if ok {
+		return view, nil
+	}
+	view, err := s.GetCheckoutFresh(ctx, token)
+	if err == nil {
+		s.DB.checkouts.put(token, view, epoch)
+	}
+	return view, err
+}
+
+// GetCheckoutFresh is GetCheckout read from the database, never from the cache.
+func (s *Invoices) GetCheckoutFresh(ctx context.Context, token string) (invoices.Checkout, error) {
 	db := s.DB.Gorm.WithContext(ctx)
 	var r checkoutRow
 	err := db.Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
@@ -434,9 +452,13 @@ func (s *Invoices) ExpireDue(ctx context.Context, now time.Time, limit int) (int
 			return expired, err
 		}
 	}
-	if err := db.Model(&linkRow{}).Where("status = ? AND expires_at <= ?", string(domain.LinkActive), now).
-		Update("status", string(domain.LinkExpired)).Error; err != nil {
-		return expired, fmt.Errorf("store: expire links: %w", err)
+	res := db.Model(&linkRow{}).Where("status = ? AND expires_at <= ?", string(domain.LinkActive), now).
+		Update("status", string(domain.LinkExpired))
+	if res.Error != nil {
+		return expired, fmt.Errorf("store: expire links: %w", res.Error)
+	}
+	if res.RowsAffected > 0 {
+		s.DB.checkouts.forgetAll()
 	}
 	return expired, nil
 }

@@ -158,6 +158,8 @@ func (s *Merchants) GetMerchant(ctx context.Context, id string) (merchants.Merch
 
 // UpdateMerchant saves a merchant's settings.
 func (s *Merchants) UpdateMerchant(ctx context.Context, m merchants.Merchant) error {
+	// Name, support e-mail and terms show on the checkout.
+	defer s.DB.checkouts.forgetAll()
 	r := toDBMerchant(m)
 	res := s.DB.Gorm.WithContext(ctx).Model(&merchantRow{}).Where("id = ?", m.ID).Updates(map[string]any{
 		"name": r.Name, "legal_name": r.LegalName, "address": r.Address, "tax_id": r.TaxID,

@@ -185,6 +185,7 @@ func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP str
 
 // BeginPayment claims the open invoice for this attempt and stores the attempt.
 func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payments.Transaction, at time.Time) error {
+	defer s.DB.checkouts.forget(p.InvoiceID)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// One conditional update decides between concurrent attempts: only one sees the invoice open.
 		res := tx.Model(&invoiceRow{}).
@@ -246,6 +247,7 @@ func settleTxnTx(tx *gorm.DB, t payments.Transaction, at time.Time) error {
 
 // SettleAuthorization records the final outcome of an authorize or sale with the invoice, link and events.
 func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
+	defer s.DB.checkouts.forget(set.Payment.InvoiceID)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
 			return err
@@ -306,6 +308,7 @@ func (s *Payments) BeginOperation(ctx context.Context, merchantID, paymentID str
 
 // SettleOperation records a capture or void and releases the operation lock.
 func (s *Payments) SettleOperation(ctx context.Context, set payments.OpSettlement) error {
+	defer s.DB.checkouts.forget(set.InvoiceID)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
 			return err
@@ -375,6 +378,7 @@ func (s *Payments) ReserveRefund(ctx context.Context, r payments.Refund, t payme
 // SettleRefund records a refund's outcome: the reservation becomes refunded money or is released.
 func (s *Payments) SettleRefund(ctx context.Context, set payments.RefundSettlement) error {
 	r := set.Refund
+	defer s.DB.checkouts.forget(r.InvoiceID)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
 			return err
