@@ -29,6 +29,8 @@ type Config struct {
 	SessionTTL           time.Duration
 	TrustProxy           bool
 	LogLevel             string
+	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
+	PprofAddr string
 }
 
 // Env returns the variable key, or def when it is unset or empty.
@@ -64,6 +66,7 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		SeedDemo:             envBool("SECURELINK_SEED_DEMO"),
 		TrustProxy:           envBool("SECURELINK_TRUST_PROXY"),
 		LogLevel:             Env("SECURELINK_LOG_LEVEL", "info"),
+		PprofAddr:            os.Getenv("SECURELINK_PPROF_ADDR"),
 		SessionTTL:           12 * time.Hour,
 	}
 	if v := os.Getenv("SECURELINK_SESSION_TTL"); v != "" {
@@ -82,6 +85,12 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		return c, err
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return c, fmt.Errorf("SECURELINK_PPROF_ADDR must be a loopback address such as 127.0.0.1:6060: the profiler is not for the network")
+		}
+	}
 	if c.PSP != "testgateway" && c.PSP != "stripe" {
 		return c, fmt.Errorf("PSP must be testgateway or stripe, not %q", c.PSP)
 	}

@@ -120,9 +120,6 @@ type refundData struct {
 	Locale        string `json:"locale"`
 }
 
-// paymentEventTypes are the events whose payload carries the card of an invoice's payment.
-var paymentEventTypes = []string{domain.EventPaymentCaptured, domain.EventPaymentAuthorized}
-
 // emails lists the e-mails an event asks for; events that concern no e-mail give none.
 func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]Email, error) {
 	var (
@@ -250,14 +247,11 @@ func baseMessage(m Merchant, inv domain.Invoice) mail.Message {
 
 // addCard puts the brand and last four digits of the invoice's payment on msg, when one is known.
 func addCard(ctx context.Context, r Reader, merchantID, invoiceID string, msg *mail.Message) error {
-	payload, found, err := r.PaymentEvent(ctx, merchantID, invoiceID, paymentEventTypes)
-	if err != nil || !found {
+	brand, last4, err := r.PaymentCard(ctx, merchantID, invoiceID)
+	if err != nil {
 		return err
 	}
-	var p paymentData
-	if json.Unmarshal(payload, &p) == nil && p.Card != nil {
-		msg.CardBrand, msg.CardLast4 = p.Card.Brand, p.Card.Last4
-	}
+	msg.CardBrand, msg.CardLast4 = brand, last4
 	return nil
 }
 

@@ -84,7 +84,7 @@ func TestEmailsArriveOverSMTPInTheInvoiceLanguage(t *testing.T) {
 		})
 		paid := inv
 		paid.Status, paid.AmountPaid = domain.InvoicePaid, inv.AmountTotal
-		f.events(t, paymentEvent(inv, domain.EventPaymentCaptured, "captured", inv.AmountTotal),
+		f.events(t, f.paymentEvent(t, inv, domain.EventPaymentCaptured, "captured", inv.AmountTotal),
 			domain.NewEvent(inv.MerchantID, domain.EventInvoicePaid, inv.ID, paid.EventData(""), true),
 			refundEvent(inv, 12000))
 
@@ -256,10 +256,10 @@ func TestManualCaptureAndVoidNotices(t *testing.T) {
 		manual := f.invoice(t, domain.LocaleEn, domain.CaptureManual, func(domain.Invoice) []domain.Event { return nil })
 		sale := f.invoice(t, domain.LocaleEn, domain.CaptureAutomatic, func(domain.Invoice) []domain.Event { return nil })
 		voided := f.invoice(t, domain.LocaleEn, domain.CaptureManual, func(domain.Invoice) []domain.Event { return nil })
-		f.events(t, paymentEvent(manual, domain.EventPaymentAuthorized, "authorized", 0),
-			paymentEvent(manual, domain.EventPaymentCaptured, "captured", 50000),
-			paymentEvent(sale, domain.EventPaymentCaptured, "captured", sale.AmountTotal),
-			paymentEvent(voided, domain.EventPaymentVoided, "voided", 0))
+		f.events(t, f.paymentEvent(t, manual, domain.EventPaymentAuthorized, "authorized", 0),
+			f.paymentEvent(t, manual, domain.EventPaymentCaptured, "captured", 50000),
+			f.paymentEvent(t, sale, domain.EventPaymentCaptured, "captured", sale.AmountTotal),
+			f.paymentEvent(t, voided, domain.EventPaymentVoided, "voided", 0))
 		if _, err := (&notify.Dispatcher{Store: f.st, HoldEmails: true}).RunUntilIdle(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -317,8 +317,21 @@ func (f *fixture) events(t *testing.T, evs ...domain.Event) {
 	}
 }
 
-// paymentEvent is a payment event payload as the payments use case writes it.
-func paymentEvent(inv domain.Invoice, typ, status string, captured int64) domain.Event {
+// paymentEvent is a payment event payload as the payments use case writes it; the invoice's paying
+// payment (Visa •••• 4242) is stored with the first event, as the payments use case stores it
+// before any of its events.
+func (f *fixture) paymentEvent(t *testing.T, inv domain.Invoice, typ, status string, captured int64) domain.Event {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	err := f.db.Gorm.Exec(`INSERT INTO payments (id, merchant_id, invoice_id, link_id, status, amount, currency, capture_mode,
+		card_brand, card_last4, psp, idempotency_key, terms_accepted_at, created_at, updated_at, authorized_at)
+		SELECT ?, ?, ?, 'lnk_x', ?, ?, ?, ?, 'visa', '4242', 'testgateway', ?, ?, ?, ?, ?
+		WHERE NOT EXISTS (SELECT 1 FROM payments WHERE invoice_id = ?)`,
+		domain.NewID(domain.PrefixPayment), inv.MerchantID, inv.ID, status, inv.AmountTotal, inv.Currency, string(inv.CaptureMode),
+		domain.NewToken(8), now, now, now, now, inv.ID).Error
+	if err != nil {
+		t.Fatalf("store the payment: %v", err)
+	}
 	data := map[string]any{"id": domain.NewID(domain.PrefixPayment), "object": "payment", "invoice_id": inv.ID,
 		"invoice_number": inv.Number, "status": status, "amount": inv.AmountTotal, "currency": inv.Currency,
 		"amount_captured": captured, "amount_refunded": 0, "card": map[string]any{"brand": "visa", "last4": "4242"},

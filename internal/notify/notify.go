@@ -6,7 +6,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"securelink/internal/domain"
@@ -174,9 +173,9 @@ type Reader interface {
 	Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
 	// Endpoints returns the merchant's enabled endpoints.
 	Endpoints(ctx context.Context, merchantID string) ([]Endpoint, error)
-	// PaymentEvent returns the payload of the newest payment event of one of the types for the
-	// invoice; found is false when there is none.
-	PaymentEvent(ctx context.Context, merchantID, invoiceID string, types []string) (payload json.RawMessage, found bool, err error)
+	// PaymentCard returns the brand and last four digits of the card that paid (or pre-authorised)
+	// the invoice; empty strings when no payment succeeded.
+	PaymentCard(ctx context.Context, merchantID, invoiceID string) (brand, last4 string, err error)
 }
 
 // DeliveryJob is a claimed delivery with what sending it needs.

@@ -197,23 +197,18 @@ func (r notifyReader) Endpoints(ctx context.Context, merchantID string) ([]notif
 	return out, nil
 }
 
-func (r notifyReader) PaymentEvent(ctx context.Context, merchantID, invoiceID string, types []string) (json.RawMessage, bool, error) {
-	// Payloads are JSON written by encoding/json, which puts no space after the colon.
-	pattern := `%"invoice_id":"` + escapeLike(invoiceID) + `"%`
-	var rows []eventRow
-	if err := r.tx.WithContext(ctx).Where("merchant_id = ? AND type IN ? AND payload LIKE ? ESCAPE '\\'", merchantID, types, pattern).
-		Order("id DESC").Limit(5).Find(&rows).Error; err != nil {
-		return nil, false, fmt.Errorf("store: notify payment event: %w", err)
+func (r notifyReader) PaymentCard(ctx context.Context, merchantID, invoiceID string) (string, string, error) {
+	var rows []paymentRow
+	// At most one payment of an invoice succeeds (payments_one_success); failed ones have no authorized_at.
+	if err := r.tx.WithContext(ctx).Select("card_brand", "card_last4").
+		Where("merchant_id = ? AND invoice_id = ? AND authorized_at IS NOT NULL", merchantID, invoiceID).
+		Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return "", "", fmt.Errorf("store: notify payment card: %w", err)
 	}
-	for _, row := range rows {
-		var p struct {
-			InvoiceID string `json:"invoice_id"`
-		}
-		if json.Unmarshal([]byte(row.Payload), &p) == nil && p.InvoiceID == invoiceID {
-			return json.RawMessage(row.Payload), true, nil
-		}
+	if len(rows) == 0 {
+		return "", "", nil
 	}
-	return nil, false, nil
+	return rows[0].CardBrand, rows[0].CardLast4, nil
 }
 
 // DispatchEvents claims undispatched events and turns them into deliveries and e-mails.

@@ -169,18 +169,17 @@ func (s *Payments) GetInvoice(ctx context.Context, merchantID, id string) (domai
 
 // CountFailedPayments counts failed payments through a link, and from a client address since a time.
 func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP string, since time.Time) (int64, int64, error) {
-	db := s.DB.Gorm.WithContext(ctx)
-	var perLink, perIP int64
-	if err := db.Model(&paymentRow{}).Where("link_id = ? AND status = ?", linkID, string(domain.PaymentFailed)).Count(&perLink).Error; err != nil {
+	// One round trip for both counts; each subquery has its own index (payments_link_status and the
+	// partial payments_client_ip_failed).
+	var counts struct{ PerLink, PerIP int64 }
+	err := s.DB.Gorm.WithContext(ctx).Raw(`SELECT
+		(SELECT count(*) FROM payments WHERE link_id = ? AND status = ?) AS per_link,
+		(SELECT count(*) FROM payments WHERE ? <> '' AND client_ip = ? AND created_at >= ? AND status = ?) AS per_ip`,
+		linkID, string(domain.PaymentFailed), clientIP, clientIP, since.UTC(), string(domain.PaymentFailed)).Scan(&counts).Error
+	if err != nil {
 		return 0, 0, fmt.Errorf("store: count failed payments: %w", err)
 	}
-	if clientIP != "" {
-		if err := db.Model(&paymentRow{}).Where("client_ip = ? AND created_at >= ? AND status = ?", clientIP, since.UTC(), string(domain.PaymentFailed)).
-			Count(&perIP).Error; err != nil {
-			return 0, 0, fmt.Errorf("store: count failed payments: %w", err)
-		}
-	}
-	return perLink, perIP, nil
+	return counts.PerLink, counts.PerIP, nil
 }
 
 // BeginPayment claims the open invoice for this attempt and stores the attempt.

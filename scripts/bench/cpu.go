@@ -22,6 +22,9 @@ type cpuSampler struct {
 	serverPID int
 	pool      *pgxpool.Pool
 	dbName    string
+	// pprofAddr and profileDir are set when the run writes CPU profiles of the server.
+	pprofAddr  string
+	profileDir string
 }
 
 // cpuSample is one reading.

@@ -45,6 +45,23 @@ type options struct {
 	ServerLog      string
 	Repo           string
 	KeepDB         bool
+	// Only limits the run to scenarios whose key starts with one of these (empty: all).
+	Only []string
+	// ProfileDir, when set, receives a CPU profile of the server for each scenario's measured time.
+	ProfileDir string
+}
+
+// wants tells whether the scenario key is part of this run.
+func (o options) wants(key string) bool {
+	if len(o.Only) == 0 {
+		return true
+	}
+	for _, p := range o.Only {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func main() {
@@ -61,7 +78,12 @@ func main() {
 	flag.StringVar(&o.ServerLog, "server-log", "build/bench-server.log", "where the server's output goes")
 	flag.StringVar(&o.Repo, "repo", ".", "repository root (for the checkout size check)")
 	flag.BoolVar(&o.KeepDB, "keep-db", false, "keep the bench database instead of dropping it")
+	only := flag.String("only", "", "comma-separated scenario keys (or prefixes) to run, e.g. checkout,list,pay; empty runs all")
+	flag.StringVar(&o.ProfileDir, "profile", "", "write a CPU profile of the server per scenario into this directory")
 	flag.Parse()
+	if *only != "" {
+		o.Only = strings.Split(*only, ",")
+	}
 	if o.Bin == "" {
 		fmt.Fprintln(os.Stderr, "bench: -bin is required, e.g. go run ./scripts/bench -bin bin/securelink")
 		os.Exit(2)
@@ -145,7 +167,16 @@ func run(ctx context.Context, o options) (err error) {
 	if err := os.MkdirAll(filepath.Dir(o.ServerLog), 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(o.ServerLog), err)
 	}
-	srv, err := startProduct(ctx, bin, db.URL, addr, o.ServerLog)
+	pprofAddr := ""
+	if o.ProfileDir != "" {
+		if pprofAddr, err = freeLoopbackAddr(); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(o.ProfileDir, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", o.ProfileDir, err)
+		}
+	}
+	srv, err := startProduct(ctx, bin, db.URL, addr, pprofAddr, o.ServerLog)
 	if err != nil {
 		return err
 	}
@@ -171,7 +202,7 @@ func run(ctx context.Context, o options) (err error) {
 		return fmt.Errorf("create the checkout scenario's invoice: %w", err)
 	}
 
-	cpu := &cpuSampler{serverPID: srv.cmd.Process.Pid, pool: pool, dbName: db.Name}
+	cpu := &cpuSampler{serverPID: srv.cmd.Process.Pid, pool: pool, dbName: db.Name, pprofAddr: pprofAddr, profileDir: o.ProfileDir}
 	if err := runScenarios(ctx, o, rep, a, pool, cpu, demo.MerchantID, checkoutToken); err != nil {
 		return err
 	}
@@ -191,6 +222,9 @@ func run(ctx context.Context, o options) (err error) {
 // once the history is loaded and before the payment pool adds more invoices.
 func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, cpu *cpuSampler, merchantID, checkoutToken string) error {
 	measure := func(cfg loadConfig, key, label string, fn op) {
+		if !o.wants(key) {
+			return
+		}
 		logf("running %s with %d clients (%s warm-up + %s)", label, cfg.Concurrency, cfg.Warmup, cfg.Duration)
 		rep.Scenarios = append(rep.Scenarios, measured(ctx, cpu, cfg, key, label, fn))
 	}
@@ -200,6 +234,9 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgx
 	measure(o.Load, "create", "(c) POST /api/v1/invoices", a.createOp())
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if !o.wants("list") {
+		return runCeilingAndPayments(ctx, o, rep, a, pool, cpu, merchantID)
 	}
 
 	logf("bulk-loading %s invoices", formatCount(int64(o.Invoices)))
@@ -231,7 +268,14 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgx
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	return runCeilingAndPayments(ctx, o, rep, a, pool, cpu, merchantID)
+}
 
+// runCeilingAndPayments measures (f) and then (e).
+func runCeilingAndPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, cpu *cpuSampler, merchantID string) error {
+	if !o.wants("pay") && !o.wants("commit") {
+		return nil
+	}
 	logf("running (f) INSERT+COMMIT ceiling with %d clients (%s warm-up + %s)", o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
 	before := cpu.sample(ctx)
 	commit, err := commitCeiling(ctx, pool, o.Load)
@@ -277,7 +321,9 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxp
 // measured runs one scenario and reads its CPU cost around it.
 func measured(ctx context.Context, cpu *cpuSampler, cfg loadConfig, key, label string, fn op) scenarioReport {
 	before := cpu.sample(ctx)
+	stopProfile := cpu.profile(ctx, key, cfg)
 	r := runLoad(ctx, cfg, fn)
+	stopProfile()
 	return newScenarioReport(key, label, cfg.Concurrency, r).withCPU(cpu.sample(ctx).since(before), r.Iterations())
 }
 

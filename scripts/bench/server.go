@@ -79,13 +79,16 @@ func freeLoopbackAddr() (string, error) {
 
 // startProduct starts `<bin> serve`, sending its output to logPath, and waits until /readyz
 // answers 200.
-func startProduct(ctx context.Context, bin, databaseURL, addr, logPath string) (*product, error) {
+func startProduct(ctx context.Context, bin, databaseURL, addr, pprofAddr, logPath string) (*product, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("create the server log: %w", err)
 	}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = productEnv(databaseURL, addr)
+	if pprofAddr != "" {
+		cmd.Env = append(cmd.Env, "SECURELINK_PPROF_ADDR="+pprofAddr)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()

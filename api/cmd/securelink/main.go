@@ -110,6 +110,9 @@ func serve(args []string) error {
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	defer stopJobs()
 	a.RunJobs(jobsCtx)
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	slog.Info("securelink listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "psp", wiring.DescribeProvider(a.Provider))

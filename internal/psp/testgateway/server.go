@@ -67,12 +67,14 @@ type Config struct {
 type Server struct {
 	cfg Config
 
-	mu       sync.Mutex
-	tokens   map[string]*token
-	payments map[string]*payment
-	idem     map[string]*idemRecord
-	ledger   []Entry
-	faults   Faults
+	mu     sync.Mutex
+	tokens map[string]*token
+	// nextTokenSweep is when dropExpiredTokensLocked next walks the tokens.
+	nextTokenSweep time.Time
+	payments       map[string]*payment
+	idem           map[string]*idemRecord
+	ledger         []Entry
+	faults         Faults
 
 	closeOnce sync.Once
 	closed    chan struct{} // closed by Close: releases stalled responses

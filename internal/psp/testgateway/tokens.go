@@ -107,8 +107,16 @@ func (s *Server) issueToken(in TokenInput, monthValid, yearValid bool) (tokenObj
 	return tokenObject{ID: tok.id, Object: "token", Card: tok.card, ExpiresAt: tok.expiresAt}, nil
 }
 
+// tokenSweepEvery spaces the sweeps of old tokens: a sweep walks every token, so running it on
+// each tokenisation made tokenising cost grow with the number of tokens issued in the last hour.
+const tokenSweepEvery = time.Minute
+
 // dropExpiredTokensLocked forgets tokens that can no longer be used, so memory stays bounded.
 func (s *Server) dropExpiredTokensLocked(now time.Time) {
+	if now.Before(s.nextTokenSweep) {
+		return
+	}
+	s.nextTokenSweep = now.Add(tokenSweepEvery)
 	for id, t := range s.tokens {
 		if now.After(t.expiresAt.Add(time.Hour)) {
 			delete(s.tokens, id)
