@@ -177,6 +177,7 @@ func TestListFilters(t *testing.T) {
 		ana := mk("Ана Анић", "ana@example.com", "ORD-1")
 		marko := mk("Marko Marković", "marko@example.com", "ORD-2")
 		pera := mk("Pera 100%_done", "pera@example.com", "SPECIAL")
+		xana := mk("Ivana", "Xana@Example.com", "X-9")
 		if r := e.Do(t, "POST", "/api/v1/invoices/"+marko+"/cancel", nil, m.Auth()); r.Status != http.StatusOK {
 			t.Fatalf("cancel: %d %s", r.Status, r.Body)
 		}
@@ -197,16 +198,26 @@ func TestListFilters(t *testing.T) {
 			want []string
 		}{
 			{"status=cancelled", []string{marko}},
-			{"status=open", []string{pera, ana}},
+			{"status=open", []string{xana, pera, ana}},
 			{"q=%D0%B0%D0%BD%D0%B0", []string{ana}}, // "ана", lower-case Cyrillic matches "Ана"
 			{"q=MARKO%40EXAMPLE", []string{marko}},
 			{"q=ord-", []string{marko, ana}},
 			{"q=INV-000003", []string{pera}},
 			{"q=100%25_", []string{pera}}, // % and _ are literal, not wildcards
 			{"q=5%25", nil},
-			{"created_gte=" + today + "&created_lte=" + today, []string{pera, marko, ana}},
+			{"created_gte=" + today + "&created_lte=" + today, []string{xana, pera, marko, ana}},
 			{"created_lte=2020-01-01", nil},
 			{"status=open&q=pera", []string{pera}},
+			// A term with @ after its first character is the beginning of a customer's e-mail.
+			{"q=ana%40", []string{ana}},
+			{"q=ANA%40EXAMPLE.COM", []string{ana}},
+			{"q=xana%40example.com", []string{xana}},
+			{"q=ana%40example.co", []string{ana}},
+			{"q=ana%40example.comx", nil},
+			{"q=an_%40", nil}, // _ is literal here too
+			// Any other term is found anywhere: a domain, part of an address.
+			{"q=%40example.com", []string{xana, pera, marko, ana}},
+			{"q=ana", []string{xana, ana}},
 		}
 		for _, tc := range cases {
 			if got := ids(tc.q); fmt.Sprint(got) != fmt.Sprint(tc.want) {

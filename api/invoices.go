@@ -163,7 +163,7 @@ func (s *Server) createInvoice(c echo.Context) error {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		status			query		string	false	"filter by status"	Enums(open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired)
-//	@Param		q				query		string	false	"search customer name, e-mail, number or reference"
+//	@Param		q				query		string	false	"search: a term is found in the customer name or e-mail, the number or the reference; a term with @ after its first character (ana@, ana@example.com) matches customer e-mails that begin with it"
 //	@Param		created_gte		query		string	false	"created at or after (RFC 3339 or YYYY-MM-DD)"
 //	@Param		created_lte		query		string	false	"created at or before (RFC 3339 or YYYY-MM-DD)"
 //	@Param		limit			query		int		false	"1–100, default 20"

@@ -49,10 +49,19 @@ type Auditor interface {
 // Filter narrows a list of invoices.
 type Filter struct {
 	Status     domain.InvoiceStatus
-	Query      string // lower-cased; matches customer name, e-mail, number or reference
+	Query      string // lower-cased; matches customer name, e-mail, number or reference (see IsEmailQuery)
 	CreatedGTE *time.Time
 	CreatedLTE *time.Time
 	Page       domain.Page
+}
+
+// IsEmailQuery tells whether a search term is an e-mail address or the beginning of one
+// ("ana@", "ana@example.com"): such a term finds the invoices whose customer e-mail starts with it.
+// Any other term, "@example.com" included, is found anywhere in the customer's name or e-mail, the
+// number or the reference.
+func IsEmailQuery(q string) bool {
+	at := strings.IndexByte(q, '@')
+	return at > 0 && !strings.ContainsAny(q, " \t")
 }
 
 // Defaults are the merchant settings a new invoice starts from.

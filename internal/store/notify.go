@@ -263,7 +263,7 @@ func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, pl
 func (s *Notify) ClaimEmails(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.Email, error) {
 	var rows []emailRow
 	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ids, err := s.claimIDs(tx, "emails", "status = ? AND next_attempt_at <= ?", "next_attempt_at, id", limit, string(notify.EmailQueued), now)
+		ids, err := s.claimIDs(tx, "emails", "status = 'queued' AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
@@ -393,7 +393,7 @@ func (s *Notify) RotateSecret(ctx context.Context, merchantID, id, secret string
 func (s *Notify) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.DeliveryJob, error) {
 	var out []notify.DeliveryJob
 	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		ids, err := s.claimIDs(tx, "webhook_deliveries", "status = ? AND next_attempt_at <= ?", "next_attempt_at, id", limit, string(notify.DeliveryPending), now)
+		ids, err := s.claimIDs(tx, "webhook_deliveries", "status = 'pending' AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
 		if err != nil || len(ids) == 0 {
 			return err
 		}

@@ -169,13 +169,14 @@ func (s *Payments) GetInvoice(ctx context.Context, merchantID, id string) (domai
 
 // CountFailedPayments counts failed payments through a link, and from a client address since a time.
 func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP string, since time.Time) (int64, int64, error) {
-	// One round trip for both counts; each subquery has its own index (payments_link_status and the
-	// partial payments_client_ip_failed).
+	// One round trip for both counts; each subquery has its own partial index (payments_link_failed,
+	// payments_client_ip_failed). Statuses are spelled out in the SQL so that a generic plan can use
+	// a partial index: a bound parameter would not prove the index's predicate.
 	var counts struct{ PerLink, PerIP int64 }
 	err := s.DB.Gorm.WithContext(ctx).Raw(`SELECT
-		(SELECT count(*) FROM payments WHERE link_id = ? AND status = ?) AS per_link,
-		(SELECT count(*) FROM payments WHERE ? <> '' AND client_ip = ? AND created_at >= ? AND status = ?) AS per_ip`,
-		linkID, string(domain.PaymentFailed), clientIP, clientIP, since.UTC(), string(domain.PaymentFailed)).Scan(&counts).Error
+		(SELECT count(*) FROM payments WHERE link_id = ? AND status = 'failed') AS per_link,
+		(SELECT count(*) FROM payments WHERE ? <> '' AND client_ip = ? AND created_at >= ? AND status = 'failed') AS per_ip`,
+		linkID, clientIP, clientIP, since.UTC()).Scan(&counts).Error
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: count failed payments: %w", err)
 	}
@@ -519,7 +520,7 @@ func (s *Payments) SucceededPayment(ctx context.Context, invoiceID string) (paym
 // DuePending lists pending transactions whose next attempt is due, oldest first.
 func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]payments.Transaction, error) {
 	var rows []transactionRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("result = ? AND next_attempt_at <= ?", string(domain.TxnPending), now).
+	if err := s.DB.Gorm.WithContext(ctx).Where("result = 'pending' AND next_attempt_at <= ?", now).
 		Order("next_attempt_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: due pending transactions: %w", err)
 	}
@@ -533,7 +534,7 @@ func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]
 // ClaimTransaction moves a due transaction's next attempt forward; only one worker's update matches.
 func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until time.Time) (bool, error) {
 	res := s.DB.Gorm.WithContext(ctx).Model(&transactionRow{}).
-		Where("id = ? AND result = ? AND next_attempt_at <= ?", id, string(domain.TxnPending), now).
+		Where("id = ? AND result = 'pending' AND next_attempt_at <= ?", id, now).
 		Update("next_attempt_at", until)
 	if res.Error != nil {
 		return false, fmt.Errorf("store: claim transaction: %w", res.Error)
@@ -545,7 +546,7 @@ func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until t
 func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]payments.Payment, error) {
 	var rows []paymentRow
 	if err := s.DB.Gorm.WithContext(ctx).
-		Where("status = ? AND authorization_expires_at <= ? AND pending_op = ''", string(domain.PaymentAuthorized), now).
+		Where("status = 'authorized' AND authorization_expires_at <= ? AND pending_op = ''", now).
 		Order("authorization_expires_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: expired authorizations: %w", err)
 	}

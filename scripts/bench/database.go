@@ -170,6 +170,7 @@ func bulkLoadInvoices(ctx context.Context, pool *pgxpool.Pool, merchantID string
 	invoiceRows := make([][]any, 0, n)
 	lineRows := make([][]any, 0, 2*n)
 	linkRows := make([][]any, 0, n)
+	searchRows := make([][]any, 0, n)
 	res := seedResult{Tokens: make([]string, 0, n), CommonName: surnames[1]}
 	for i := range n {
 		now := time.Now().UTC().Truncate(time.Microsecond)
@@ -212,8 +213,9 @@ func bulkLoadInvoices(ctx context.Context, pool *pgxpool.Pool, merchantID string
 		expiresAt := now.Add(domain.DefaultLinkTTL)
 		search := strings.ToLower(strings.Join([]string{name, email, number, reference}, " | "))
 		invoiceRows = append(invoiceRows, []any{id, merchantID, number, reference, string(status), name, email, "", "",
-			currency, total, vat, amountPaid, int64(0), "", string(captureMode), locale, search, expiresAt, now, now,
+			currency, total, vat, amountPaid, int64(0), "", string(captureMode), locale, expiresAt, now, now,
 			paidAt, cancelledAt, createdBy})
+		searchRows = append(searchRows, []any{id, merchantID, search, strings.ToLower(email)})
 
 		token := domain.NewToken(domain.LinkTokenBytes)
 		linkRows = append(linkRows, []any{domain.NewID(domain.PrefixLink), id, merchantID, token, string(linkStatus), expiresAt, now, deactivatedAt})
@@ -227,8 +229,9 @@ func bulkLoadInvoices(ctx context.Context, pool *pgxpool.Pool, merchantID string
 	}{
 		{"invoices", []string{"id", "merchant_id", "number", "reference", "status", "customer_name", "customer_email",
 			"customer_phone", "customer_address", "currency", "amount_total", "amount_vat", "amount_paid", "amount_refunded",
-			"description", "capture_mode", "locale", "search_text", "expires_at", "created_at", "updated_at", "paid_at",
+			"description", "capture_mode", "locale", "expires_at", "created_at", "updated_at", "paid_at",
 			"cancelled_at", "created_by"}, invoiceRows},
+		{"invoice_search", []string{"invoice_id", "merchant_id", "search_text", "email"}, searchRows},
 		{"invoice_lines", []string{"invoice_id", "position", "description", "quantity", "unit_amount", "vat_rate_bp",
 			"amount_total", "amount_vat"}, lineRows},
 		{"links", []string{"id", "invoice_id", "merchant_id", "token", "status", "expires_at", "created_at", "deactivated_at"}, linkRows},
@@ -252,7 +255,7 @@ func bulkLoadInvoices(ctx context.Context, pool *pgxpool.Pool, merchantID string
 	// tables theirs now instead of waiting for autovacuum to notice the jump.
 	res.Phases = append(res.Phases, "commit "+time.Since(phase).Round(time.Millisecond).String())
 	phase = time.Now()
-	if _, err := pool.Exec(ctx, "ANALYZE invoices, invoice_lines, links"); err != nil {
+	if _, err := pool.Exec(ctx, "ANALYZE invoices, invoice_search, invoice_lines, links"); err != nil {
 		return seedResult{}, fmt.Errorf("bulk load: analyze: %w", err)
 	}
 	res.Phases = append(res.Phases, "analyze "+time.Since(phase).Round(time.Millisecond).String())
