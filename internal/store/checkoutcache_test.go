@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -18,8 +19,15 @@ func TestCheckoutViewFollowsWrites(t *testing.T) {
 		m := newMerchant(t, db)
 		s := &store.Invoices{DB: db}
 		inv, link := newInvoice(m.ID)
+		inv.Lines = []domain.InvoiceLine{{Description: "x", Quantity: 1, UnitAmount: 1000},
+			{Description: "Торта \"са\" шлагом", Quantity: 3, UnitAmount: 99_950, VATRateBP: 2000},
+			{Description: "Hleb", Quantity: 2, UnitAmount: 12_000, VATRateBP: 1000}}
 		if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
 			t.Fatal(err)
+		}
+		// The lines come back whole and in their order from the one-query read.
+		if co, err := s.GetCheckoutFresh(ctx, link.Token); err != nil || !reflect.DeepEqual(co.Invoice.Lines, inv.Lines) {
+			t.Fatalf("lines: %+v %v, want %+v", co.Invoice.Lines, err, inv.Lines)
 		}
 		read := func(token string) (domain.InvoiceStatus, domain.LinkStatus, string) {
 			t.Helper()

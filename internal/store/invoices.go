@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -391,17 +392,35 @@ func (s *Invoices) GetLinkByToken(ctx context.Context, token string) (domain.Lin
 	return toBusLink(r), nil
 }
 
-// checkoutRow is one row of the checkout query: the link, its invoice and the merchant's public details.
+// checkoutRow is one row of the checkout query: the link, its invoice, the merchant's public
+// details and the invoice's lines as a JSON array.
 type checkoutRow struct {
 	Link                 linkRow    `gorm:"embedded;embeddedPrefix:link_"`
 	Inv                  invoiceRow `gorm:"embedded;embeddedPrefix:inv_"`
 	MerchantName         string
 	MerchantSupportEmail string
 	MerchantTerms        string
+	LinesJSON            string
 }
 
-// GetCheckout loads what a payer sees through a link in two queries: the link joined with its
-// invoice and merchant, then the lines. It is the hottest read of the product.
+// checkoutLine is one element of checkoutRow.LinesJSON.
+type checkoutLine struct {
+	Description string `json:"d"`
+	Quantity    int64  `json:"q"`
+	UnitAmount  int64  `json:"u"`
+	VATRateBP   int64  `json:"v"`
+}
+
+// checkoutLinesSQL aggregates an invoice's lines, in order, into one JSON text per dialect.
+var checkoutLinesSQL = map[string]string{
+	DialectPostgres: `(SELECT coalesce(json_agg(json_build_object('d', description, 'q', quantity, 'u', unit_amount, 'v', vat_rate_bp)
+		ORDER BY position), '[]')::text FROM invoice_lines WHERE invoice_id = i.id)`,
+	DialectSQLite: `(SELECT coalesce(json_group_array(json_object('d', description, 'q', quantity, 'u', unit_amount, 'v', vat_rate_bp)), '[]')
+		FROM (SELECT * FROM invoice_lines WHERE invoice_id = i.id ORDER BY position))`,
+}
+
+// GetCheckout loads what a payer sees through a link. It is the hottest read of the product, so
+// recent views come from memory (see checkoutCache) and the database answers in one query.
 func (s *Invoices) GetCheckout(ctx context.Context, token string) (invoices.Checkout, error) {
 	view, epoch, ok := s.DB.checkouts.get(token)
 	if ok {
@@ -416,9 +435,8 @@ func (s *Invoices) GetCheckout(ctx context.Context, token string) (invoices.Chec
 
 // GetCheckoutFresh is GetCheckout read from the database, never from the cache.
 func (s *Invoices) GetCheckoutFresh(ctx context.Context, token string) (invoices.Checkout, error) {
-	db := s.DB.Gorm.WithContext(ctx)
 	var r checkoutRow
-	err := db.Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
+	err := s.DB.Gorm.WithContext(ctx).Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
 		l.token AS link_token, l.status AS link_status, l.expires_at AS link_expires_at, l.created_at AS link_created_at,
 		l.deactivated_at AS link_deactivated_at, i.id AS inv_id, i.merchant_id AS inv_merchant_id, i.number AS inv_number, i.reference AS inv_reference,
 		i.status AS inv_status, i.customer_name AS inv_customer_name, i.customer_email AS inv_customer_email,
@@ -427,7 +445,8 @@ func (s *Invoices) GetCheckoutFresh(ctx context.Context, token string) (invoices
 		i.amount_refunded AS inv_amount_refunded, i.description AS inv_description, i.capture_mode AS inv_capture_mode,
 		i.locale AS inv_locale, i.expires_at AS inv_expires_at, i.created_at AS inv_created_at, i.updated_at AS inv_updated_at,
 		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
-		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms
+		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms,
+		`+checkoutLinesSQL[s.DB.Dialect]+` AS lines_json
 		FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN merchants m ON m.id = l.merchant_id
 		WHERE l.token = ?`, token).Scan(&r).Error
 	if err != nil {
@@ -437,12 +456,13 @@ func (s *Invoices) GetCheckoutFresh(ctx context.Context, token string) (invoices
 		return invoices.Checkout{}, fmt.Errorf("store: get checkout: %w", apperr.ErrNotFound)
 	}
 	inv := toBusInvoice(r.Inv)
-	var lines []invoiceLineRow
-	if err := db.Where("invoice_id = ?", inv.ID).Order("position").Find(&lines).Error; err != nil {
+	var lines []checkoutLine
+	if err := json.Unmarshal([]byte(r.LinesJSON), &lines); err != nil {
 		return invoices.Checkout{}, fmt.Errorf("store: get checkout lines: %w", err)
 	}
-	for _, l := range lines {
-		inv.Lines = append(inv.Lines, domain.InvoiceLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP})
+	inv.Lines = make([]domain.InvoiceLine, len(lines))
+	for i, l := range lines {
+		inv.Lines[i] = domain.InvoiceLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP}
 	}
 	link := toBusLink(r.Link)
 	inv.Link = &link

@@ -25,8 +25,12 @@ DROP INDEX emails_due;
 CREATE INDEX emails_due ON emails (next_attempt_at, id) WHERE status = 'queued';
 DROP INDEX webhook_deliveries_due;
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE status = 'pending';
+DROP INDEX events_undispatched;
+CREATE INDEX events_undispatched ON events (id) WHERE dispatched_at IS NULL;
 
 -- +goose Down
+DROP INDEX events_undispatched;
+CREATE INDEX events_undispatched ON events (dispatched_at, id);
 DROP INDEX webhook_deliveries_due;
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 DROP INDEX emails_due;
