@@ -411,12 +411,14 @@ type checkoutLine struct {
 	VATRateBP   int64  `json:"v"`
 }
 
-// checkoutLinesSQL aggregates an invoice's lines, in order, into one JSON text per dialect.
+// checkoutLinesSQL aggregates an invoice's lines, in order, into one JSON text per dialect. It joins
+// on links.invoice_id, not invoices.id: the latter has the "C" collation on PostgreSQL, and comparing
+// with it would keep the planner off invoice_lines' primary key.
 var checkoutLinesSQL = map[string]string{
 	DialectPostgres: `(SELECT coalesce(json_agg(json_build_object('d', description, 'q', quantity, 'u', unit_amount, 'v', vat_rate_bp)
-		ORDER BY position), '[]')::text FROM invoice_lines WHERE invoice_id = i.id)`,
+		ORDER BY position), '[]')::text FROM invoice_lines WHERE invoice_id = l.invoice_id)`,
 	DialectSQLite: `(SELECT coalesce(json_group_array(json_object('d', description, 'q', quantity, 'u', unit_amount, 'v', vat_rate_bp)), '[]')
-		FROM (SELECT * FROM invoice_lines WHERE invoice_id = i.id ORDER BY position))`,
+		FROM (SELECT * FROM invoice_lines WHERE invoice_id = l.invoice_id ORDER BY position))`,
 }
 
 // GetCheckout loads what a payer sees through a link. It is the hottest read of the product, so
