@@ -68,7 +68,7 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 		if !errors.Is(err, apperr.ErrConflict) {
 			return Payment{}, err
 		}
-		again, rerr := s.Links.ResolveLink(ctx, token)
+		again, rerr := s.Links.ResolveLinkFresh(ctx, token)
 		if rerr != nil {
 			return Payment{}, rerr
 		}

@@ -8,9 +8,13 @@ import (
 	"time"
 
 	"securelink/internal/apperr"
+	"securelink/internal/audit"
 	"securelink/internal/domain"
+	"securelink/internal/invoices"
 	"securelink/internal/payments"
 	"securelink/internal/psp/testgateway"
+	"securelink/internal/store"
+	"securelink/internal/store/storetest"
 )
 
 const visa = "4242424242424242"
@@ -265,4 +269,52 @@ func TestAbandonedThreeDSecure(t *testing.T) {
 			t.Errorf("another card after the abandoned attempt: %s", again.Status)
 		}
 	})
+}
+
+// TestReplicasSharingTheDatabase runs two replicas on one database, as a deployment behind a load
+// balancer does: each keeps its own cache of checkout views. A change made through one shows on the
+// other within the cache's second, and paying through the other never trusts its cached status.
+func TestReplicasSharingTheDatabase(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			url := storetest.URL(t, dialect)
+			open := func() *store.DB {
+				db, err := store.Open(url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = db.Close() })
+				if err := db.Migrate(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				return db
+			}
+			a := newEnv(t, open())
+			replicaB := &invoices.Service{Store: &store.Invoices{DB: open()}, BaseURL: "http://securelink.test",
+				Audit: &audit.Log{Store: &store.Audit{DB: a.db}}}
+			ctx := context.Background()
+
+			inv, token := a.invoice(5000, domain.CaptureAutomatic)
+			if co, err := a.invoices.ResolveLink(ctx, token); err != nil || co.Invoice.Status != domain.InvoiceOpen {
+				t.Fatalf("replica A sees %v %v", co.Invoice.Status, err)
+			}
+			if _, err := replicaB.Cancel(ctx, a.actor, inv.ID); err != nil {
+				t.Fatalf("cancel through replica B: %v", err)
+			}
+
+			_, err := a.pay(token, visa)
+			if code, kind := codeOf(err); code != "invalid_state" || kind != apperr.KindConflict || !strings.Contains(err.Error(), "cancelled") {
+				t.Errorf("paying through replica A after B cancelled: %v, want the cancelled invoice's 409", err)
+			}
+			if n := len(a.gw.Ledger()); n != 0 {
+				t.Errorf("the gateway was called %d times for a cancelled invoice", n)
+			}
+
+			time.Sleep(store.CheckoutCacheTTL)
+			if co, err := a.invoices.ResolveLink(ctx, token); err != nil || co.Invoice.Status != domain.InvoiceCancelled {
+				t.Errorf("a cache TTL later replica A shows %v %v, want cancelled", co.Invoice.Status, err)
+			}
+		})
+	}
 }
