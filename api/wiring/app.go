@@ -59,7 +59,25 @@ type App struct {
 type Job struct {
 	Name  string
 	Every time.Duration
-	Run   func(ctx context.Context) error
+	// Again, when set, is the pause after a run that found work. A backlog is then worked off in
+	// small batches a few milliseconds apart instead of in one burst every Every, which kept the
+	// CPUs from requests for the length of the burst (and e-mails wait less).
+	Again time.Duration
+	// Run does one round of the work and tells whether it found any.
+	Run func(ctx context.Context) (worked bool, err error)
+}
+
+// counted adapts work that returns how many items it handled.
+func counted(run func(ctx context.Context) (int, error)) func(ctx context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		n, err := run(ctx)
+		return n > 0, err
+	}
+}
+
+// plain adapts work that does not say whether it found any.
+func plain(run func(ctx context.Context) error) func(ctx context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) { return false, run(ctx) }
 }
 
 // OpenDB opens and migrates the database.
@@ -124,15 +142,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
 	a.Server = api.New(d)
 	a.Jobs = []Job{
-		{Name: "expire invoices", Every: time.Minute, Run: func(ctx context.Context) error {
-			_, err := a.Invoices.ExpireDue(ctx)
-			return err
-		}},
-		{Name: "purge failed logins", Every: time.Hour, Run: a.Merchants.PurgeAuthFailures},
-		{Name: "purge idempotency keys", Every: time.Hour, Run: func(ctx context.Context) error {
+		{Name: "expire invoices", Every: time.Minute, Run: counted(a.Invoices.ExpireDue)},
+		{Name: "purge failed logins", Every: time.Hour, Run: plain(a.Merchants.PurgeAuthFailures)},
+		{Name: "purge idempotency keys", Every: time.Hour, Run: plain(func(ctx context.Context) error {
 			_, err := a.Idem.Purge(ctx, time.Now().Add(-25*time.Hour))
 			return err
-		}},
+		})},
 	}
 	a.Jobs = append(a.Jobs, a.notifyJobs()...)
 	a.Jobs = append(a.Jobs, a.paymentJobs()...)
@@ -173,17 +188,23 @@ func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error 
 func (a *App) RunJobs(ctx context.Context) {
 	for _, j := range a.Jobs {
 		go func() {
-			t := time.NewTicker(j.Every)
+			t := time.NewTimer(0)
 			defer t.Stop()
 			for {
-				if err := j.Run(ctx); err != nil && ctx.Err() == nil {
-					slog.ErrorContext(ctx, "background job failed", "job", j.Name, "err", err)
-				}
 				select {
 				case <-ctx.Done():
 					return
 				case <-t.C:
 				}
+				worked, err := j.Run(ctx)
+				if err != nil && ctx.Err() == nil {
+					slog.ErrorContext(ctx, "background job failed", "job", j.Name, "err", err)
+				}
+				next := j.Every
+				if worked && err == nil && j.Again > 0 {
+					next = j.Again
+				}
+				t.Reset(next)
 			}
 		}()
 	}
@@ -230,23 +251,17 @@ func (a *App) wireNotify() error {
 	return nil
 }
 
+// notifyAgain is the notification workers' pause between batches while they have a backlog.
+const notifyAgain = 20 * time.Millisecond
+
 // notifyJobs runs the notification workers in the background.
 func (a *App) notifyJobs() []Job {
 	jobs := []Job{
-		{Name: "dispatch events", Every: 2 * time.Second, Run: func(ctx context.Context) error {
-			_, err := a.Dispatcher.RunUntilIdle(ctx)
-			return err
-		}},
-		{Name: "deliver webhooks", Every: 2 * time.Second, Run: func(ctx context.Context) error {
-			_, err := a.Webhooks.RunOnce(ctx)
-			return err
-		}},
+		{Name: "dispatch events", Every: time.Second, Again: notifyAgain, Run: counted(a.Dispatcher.RunOnce)},
+		{Name: "deliver webhooks", Every: 2 * time.Second, Again: notifyAgain, Run: counted(a.Webhooks.RunOnce)},
 	}
 	if a.Mailer != nil {
-		jobs = append(jobs, Job{Name: "send e-mails", Every: 3 * time.Second, Run: func(ctx context.Context) error {
-			_, err := a.Mailer.RunOnce(ctx)
-			return err
-		}})
+		jobs = append(jobs, Job{Name: "send e-mails", Every: 3 * time.Second, Again: notifyAgain, Run: counted(a.Mailer.RunOnce)})
 	}
 	return jobs
 }
@@ -254,14 +269,8 @@ func (a *App) notifyJobs() []Job {
 // paymentJobs settle payments whose outcome was not recorded and void authorisations past their window.
 func (a *App) paymentJobs() []Job {
 	return []Job{
-		{Name: "reconcile payments", Every: 30 * time.Second, Run: func(ctx context.Context) error {
-			_, err := a.Payments.Reconcile(ctx)
-			return err
-		}},
-		{Name: "void expired authorisations", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := a.Payments.ExpireAuthorizations(ctx)
-			return err
-		}},
+		{Name: "reconcile payments", Every: 30 * time.Second, Run: counted(a.Payments.Reconcile)},
+		{Name: "void expired authorisations", Every: 10 * time.Minute, Run: counted(a.Payments.ExpireAuthorizations)},
 	}
 }
 

@@ -44,10 +44,6 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 		return Payment{}, err
 	}
 	now := s.now()
-	if err := s.checkFailures(ctx, co.Link.ID, in.ClientIP, now); err != nil {
-		return Payment{}, err
-	}
-
 	inv := co.Invoice
 	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID, LinkID: co.Link.ID,
 		Status: domain.PaymentProcessing, Amount: inv.AmountTotal, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
@@ -63,10 +59,17 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 		Amount: p.Amount, Currency: p.Currency, Result: domain.TxnPending, Actor: string(domain.ActorPayer),
 		IdempotencyKey: p.IdempotencyKey, CreatedAt: now, UpdatedAt: now, NextAttemptAt: now.Add(s.staleAfter())}
 
-	// The attempt is saved before the PSP hears of it; losing this race means another attempt runs.
-	if err := s.Store.BeginPayment(ctx, p, txn, now); err != nil {
+	// The attempt is saved before the PSP hears of it. One conditional update decides, failure limits
+	// included; when it refuses, the reads below say why: too many failures, the link or invoice
+	// changed, or another attempt won.
+	limits := FailureLimits{PerLink: orDefault(s.MaxFailuresPerLink, DefaultMaxFailuresPerLink),
+		PerIP: orDefault(s.MaxFailuresPerIP, DefaultMaxFailuresPerIP), Since: now.Add(-orDefault(s.FailureWindow, DefaultFailureWindow))}
+	if err := s.Store.BeginPayment(ctx, p, txn, now, limits); err != nil {
 		if !errors.Is(err, apperr.ErrConflict) {
 			return Payment{}, err
+		}
+		if ferr := s.checkFailures(ctx, co.Link.ID, in.ClientIP, limits); ferr != nil {
+			return Payment{}, ferr
 		}
 		again, rerr := s.Links.ResolveLinkFresh(ctx, token)
 		if rerr != nil {
@@ -123,18 +126,18 @@ func payable(co invoices.Checkout) error {
 	return apperr.InvalidState("This payment link cannot be used in status %s.", co.Link.Status)
 }
 
-// checkFailures refuses attempts after too many failures through the link or from the address.
-func (s *Service) checkFailures(ctx context.Context, linkID, clientIP string, now time.Time) error {
-	window := orDefault(s.FailureWindow, DefaultFailureWindow)
-	perLink, perIP, err := s.Store.CountFailedPayments(ctx, linkID, clientIP, now.Add(-window))
+// checkFailures explains a refused claim as a 429 when the failed attempts through the link or from
+// the address reached their limits.
+func (s *Service) checkFailures(ctx context.Context, linkID, clientIP string, limits FailureLimits) error {
+	perLink, perIP, err := s.Store.CountFailedPayments(ctx, linkID, clientIP, limits.Since)
 	if err != nil {
 		return err
 	}
-	if perLink >= orDefault(s.MaxFailuresPerLink, DefaultMaxFailuresPerLink) {
+	if perLink >= limits.PerLink {
 		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
 			Message: "Too many failed payment attempts through this link. Ask the merchant for a new link."}
 	}
-	if clientIP != "" && perIP >= orDefault(s.MaxFailuresPerIP, DefaultMaxFailuresPerIP) {
+	if clientIP != "" && perIP >= limits.PerIP {
 		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
 			Message: "Too many failed payment attempts from your address. Try again in an hour."}
 	}

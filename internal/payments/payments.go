@@ -159,6 +159,14 @@ type RefundSettlement struct {
 	At        time.Time
 }
 
+// FailureLimits bound the failed attempts a new attempt may follow: fewer than PerLink through the
+// link ever, and fewer than PerIP from the payment's client address since Since.
+type FailureLimits struct {
+	PerLink int64
+	PerIP   int64
+	Since   time.Time
+}
+
 // Store is the storage this package needs. Every method that records an outcome answers
 // apperr.ErrConflict when the transaction row is no longer pending (someone else recorded it).
 type Store interface {
@@ -167,9 +175,10 @@ type Store interface {
 	// since a time, so that every replica sees the same counts.
 	CountFailedPayments(ctx context.Context, linkID, clientIP string, since time.Time) (perLink, perIP int64, err error)
 	// BeginPayment moves the invoice from open to processing, only while its link is active and
-	// unexpired, and inserts the payment and its pending transaction, in one transaction. It answers
-	// apperr.ErrConflict when the invoice is not open (another attempt won) or the link is closed.
-	BeginPayment(ctx context.Context, p Payment, t Transaction, at time.Time) error
+	// unexpired and the failed attempts stay under limits, and inserts the payment and its pending
+	// transaction, in one transaction. It answers apperr.ErrConflict when any condition does not
+	// hold (another attempt won, the link closed, too many failures); the caller finds out which.
+	BeginPayment(ctx context.Context, p Payment, t Transaction, at time.Time, limits FailureLimits) error
 	// MarkInFlight records a PSP answer that is not final: requires_action with its redirect URL, or
 	// still processing with the PSP's reference. Only from processing or requires_action.
 	MarkInFlight(ctx context.Context, paymentID string, status domain.PaymentStatus, pspRef, redirectURL string, card *psp.Card, at time.Time) error

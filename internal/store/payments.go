@@ -183,8 +183,8 @@ func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP str
 	return counts.PerLink, counts.PerIP, nil
 }
 
-// BeginPayment claims the open invoice for this attempt and stores the attempt.
-func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payments.Transaction, at time.Time) error {
+// BeginPayment claims the open invoice for this attempt, within the failure limits, and stores the attempt.
+func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payments.Transaction, at time.Time, limits payments.FailureLimits) error {
 	defer s.DB.checkouts.forget(p.InvoiceID)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// One conditional update decides between concurrent attempts: only one sees the invoice open.
@@ -192,6 +192,10 @@ func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payme
 			Where("id = ? AND status = ? AND expires_at > ?", p.InvoiceID, string(domain.InvoiceOpen), at).
 			Where("EXISTS (SELECT 1 FROM links WHERE links.id = ? AND links.invoice_id = invoices.id AND links.status = ? AND links.expires_at > ?)",
 				p.LinkID, string(domain.LinkActive), at).
+			// The failure limits, with the statuses spelled out for the partial indexes (see CountFailedPayments).
+			Where("(SELECT count(*) FROM payments WHERE link_id = ? AND status = 'failed') < ?", p.LinkID, limits.PerLink).
+			Where("(? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = 'failed') < ?)",
+				p.ClientIP, p.ClientIP, limits.Since.UTC(), limits.PerIP).
 			Updates(map[string]any{"status": string(domain.InvoiceProcessing), "updated_at": at})
 		if res.Error != nil {
 			return fmt.Errorf("store: begin payment: %w", res.Error)

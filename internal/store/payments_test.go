@@ -43,7 +43,7 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 		TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}
 	txn := payments.Transaction{ID: domain.NewID("txn"), MerchantID: mer, PaymentID: p.ID, Type: domain.TxnSale, Amount: amount,
 		Currency: "RSD", Result: domain.TxnPending, Actor: "payer", IdempotencyKey: "k", CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
-	if err := st.BeginPayment(ctx, p, txn, now); err != nil {
+	if err := st.BeginPayment(ctx, p, txn, now, noLimits); err != nil {
 		t.Fatalf("begin: %v", err)
 	}
 	// A second attempt on the same invoice loses: the invoice is no longer open.
@@ -51,7 +51,7 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 	p2.ID = domain.NewID("pay")
 	txn2 := txn
 	txn2.ID, txn2.PaymentID = domain.NewID("txn"), p2.ID
-	if err := st.BeginPayment(ctx, p2, txn2, now); !errors.Is(err, apperr.ErrConflict) {
+	if err := st.BeginPayment(ctx, p2, txn2, now, noLimits); !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("second begin: %v, want conflict", err)
 	}
 	p.Status, p.AmountAuthorized, p.AmountCaptured, p.CapturedAt, p.AuthorizedAt = domain.PaymentCaptured, amount, amount, &now, &now
@@ -134,3 +134,6 @@ func TestPaymentsStoreReservesRefundsAtomically(t *testing.T) {
 		}
 	})
 }
+
+// noLimits lets any attempt through the failure limits.
+var noLimits = payments.FailureLimits{PerLink: 1 << 40, PerIP: 1 << 40}
