@@ -200,6 +200,55 @@ func (s *Server) listInvoices(c echo.Context) error {
 	return c.JSON(http.StatusOK, list(out, more))
 }
 
+// AmountResponse is an amount of money in minor units.
+type AmountResponse struct {
+	Currency string `json:"currency" example:"RSD"`
+	Amount   int64  `json:"amount" example:"123456"`
+} // @name Amount
+
+// InvoiceSummaryResponse is a merchant's invoices at a glance.
+type InvoiceSummaryResponse struct {
+	Object string `json:"object" example:"invoice_summary"`
+	// Counts has every invoice status, with 0 for those no invoice is in.
+	Counts    map[string]int64 `json:"counts"`
+	PaidSince time.Time        `json:"paid_since"`
+	// PaidCount is how many invoices were paid since paid_since (refunded ones included).
+	PaidCount int64 `json:"paid_count"`
+	// PaidTotals is what those invoices brought, net of refunds, per currency.
+	PaidTotals []AmountResponse `json:"paid_totals"`
+} // @name InvoiceSummary
+
+// summariseInvoices godoc
+//
+//	@Summary		Invoices at a glance: how many are in each status, and what was paid since a moment
+//	@Description	Counts cover every invoice of the merchant; an open invoice past its expiry counts as expired. paid_totals are net of refunds.
+//	@Tags			invoices
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			paid_since	query		string	false	"start of the paid totals (RFC 3339 or YYYY-MM-DD); default: the first day of this month, UTC"
+//	@Success		200			{object}	InvoiceSummaryResponse
+//	@Failure		400			{object}	ErrorBody
+//	@Router			/invoices/summary [get]
+func (s *Server) summariseInvoices(c echo.Context) error {
+	since, err := parseTime("paid_since", c.QueryParam("paid_since"))
+	if err != nil {
+		return err
+	}
+	sum, err := s.d.Invoices.Summarise(c.Request().Context(), actorOf(c).MerchantID, since)
+	if err != nil {
+		return err
+	}
+	out := InvoiceSummaryResponse{Object: "invoice_summary", Counts: make(map[string]int64, len(sum.Counts)),
+		PaidSince: sum.PaidSince, PaidCount: sum.PaidCount, PaidTotals: make([]AmountResponse, len(sum.PaidTotals))}
+	for st, n := range sum.Counts {
+		out.Counts[string(st)] = n
+	}
+	for i, m := range sum.PaidTotals {
+		out.PaidTotals[i] = AmountResponse{Currency: m.Currency, Amount: m.Amount}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // getInvoice godoc
 //
 //	@Summary	An invoice with its link, payments, transactions and refunds

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"securelink/api/apitest"
+	"securelink/internal/domain"
 )
 
 func TestCreateAndGetInvoice(t *testing.T) {
@@ -85,6 +87,82 @@ func TestInvoiceNumbersAreSequentialPerMerchant(t *testing.T) {
 					t.Fatalf("invoice %d of %s numbered %v", i, m.ID, n)
 				}
 			}
+		}
+	})
+}
+
+func TestInvoiceSummary(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Summary")
+		summary := func(query string, who apitest.Merchant) map[string]any {
+			t.Helper()
+			r := e.Do(t, "GET", "/api/v1/invoices/summary"+query, nil, who.Auth())
+			if r.Status != http.StatusOK {
+				t.Fatalf("summary%s: %d %s", query, r.Status, r.Body)
+			}
+			return r.Map(t)
+		}
+		empty := summary("", m)
+		for _, st := range domain.InvoiceStatuses {
+			if n, ok := empty["counts"].(map[string]any)[string(st)]; !ok || n.(float64) != 0 {
+				t.Errorf("empty merchant: count of %s = %v, want 0", st, n)
+			}
+		}
+		if empty["paid_count"].(float64) != 0 || len(empty["paid_totals"].([]any)) != 0 {
+			t.Errorf("empty merchant: %v", empty)
+		}
+
+		_, paidToken := newInvoice(t, e, m, 10_000, "automatic")
+		p := pay(t, e, paidToken, visaCard, http.StatusOK)
+		if r := e.Do(t, "POST", "/api/v1/payments/"+p["id"].(string)+"/refunds", map[string]any{"amount": 2_500}, m.Auth()); r.Status != http.StatusCreated {
+			t.Fatalf("refund: %d %s", r.Status, r.Body)
+		}
+		_, authToken := newInvoice(t, e, m, 7_000, "manual")
+		pay(t, e, authToken, visaCard, http.StatusOK)
+		newInvoice(t, e, m, 1_000, "automatic")
+		cancelID, _ := newInvoice(t, e, m, 1_000, "automatic")
+		if r := e.Do(t, "POST", "/api/v1/invoices/"+cancelID+"/cancel", nil, m.Auth()); r.Status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.Status, r.Body)
+		}
+		lapsedID, _ := newInvoice(t, e, m, 1_000, "automatic")
+		// Past its expiry but not yet swept: it counts as expired, as it reads everywhere else.
+		if err := e.App.DB.Gorm.Exec("UPDATE invoices SET expires_at = ? WHERE id = ?", time.Now().Add(-time.Minute).UTC(), lapsedID).Error; err != nil {
+			t.Fatal(err)
+		}
+		eur := apitest.Invoice(5_000)
+		eur["currency"] = "EUR"
+		if r := e.Do(t, "POST", "/api/v1/invoices", eur, m.Auth()); r.Status != http.StatusCreated {
+			t.Fatalf("EUR invoice: %d %s", r.Status, r.Body)
+		}
+
+		got := summary("", m)
+		want := map[string]float64{"open": 2, "authorized": 1, "partially_refunded": 1, "cancelled": 1, "expired": 1,
+			"processing": 0, "paid": 0, "refunded": 0}
+		for st, n := range want {
+			if c := got["counts"].(map[string]any)[st]; c != n {
+				t.Errorf("count of %s = %v, want %v", st, c, n)
+			}
+		}
+		// Only captured money counts as paid: the authorisation is not, the refund comes off.
+		totals := got["paid_totals"].([]any)
+		if got["paid_count"].(float64) != 1 || len(totals) != 1 ||
+			totals[0].(map[string]any)["currency"] != "RSD" || totals[0].(map[string]any)["amount"].(float64) != 7_500 {
+			t.Errorf("paid: count %v totals %v, want 1 invoice and 75.00 RSD", got["paid_count"], totals)
+		}
+		if got["paid_since"].(string) == "" || !strings.HasSuffix(got["paid_since"].(string), "-01T00:00:00Z") {
+			t.Errorf("default paid_since = %v, want the first of this month, UTC", got["paid_since"])
+		}
+
+		if later := summary("?paid_since="+time.Now().Add(time.Hour).UTC().Format(time.RFC3339), m); later["paid_count"].(float64) != 0 {
+			t.Errorf("paid since an hour from now: %v", later["paid_count"])
+		}
+		if r := e.Do(t, "GET", "/api/v1/invoices/summary?paid_since=last-week", nil, m.Auth()); r.Status != http.StatusBadRequest || r.ErrorObject(t)["param"] != "paid_since" {
+			t.Errorf("bad paid_since: %d %s", r.Status, r.Body)
+		}
+		// Another merchant sees none of it.
+		other := summary("", e.NewMerchant(t, "Other"))
+		if other["counts"].(map[string]any)["open"].(float64) != 0 || other["paid_count"].(float64) != 0 {
+			t.Errorf("another merchant's summary: %v", other)
 		}
 	})
 }

@@ -132,6 +132,7 @@ func (s *Server) routes() {
 	m.GET("/audit-log", s.listAudit)
 	m.POST("/invoices", s.createInvoice)
 	m.GET("/invoices", s.listInvoices)
+	m.GET("/invoices/summary", s.summariseInvoices)
 	m.GET("/invoices/:id", s.getInvoice)
 	m.POST("/invoices/:id/cancel", s.cancelInvoice)
 	m.POST("/invoices/:id/send", s.sendInvoice)

@@ -22,6 +22,9 @@ type Store interface {
 	CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error)
 	GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
 	ListInvoices(ctx context.Context, merchantID string, f Filter) ([]domain.Invoice, bool, error)
+	// Summarise counts the merchant's invoices by status as of now (an open invoice past its expiry
+	// counts as expired) and totals what was paid since paidSince, net of refunds, per currency.
+	Summarise(ctx context.Context, merchantID string, paidSince, now time.Time) (Summary, error)
 	// SetInvoiceStatus moves an invoice from one of the from statuses to to, deactivating its active
 	// link when linkTo is not empty, and writes the events, in one transaction. It answers
 	// apperr.ErrConflict when the invoice is no longer in any of the from statuses.
@@ -65,6 +68,36 @@ type Filter struct {
 func IsEmailQuery(q string) bool {
 	at := strings.IndexByte(q, '@')
 	return at > 0 && !strings.ContainsAny(q, " \t")
+}
+
+// Summary is a merchant's invoices at a glance: every status with its count, and the money paid
+// since a moment.
+type Summary struct {
+	Counts    map[domain.InvoiceStatus]int64
+	PaidSince time.Time
+	PaidCount int64
+	// PaidTotals are net of refunds, one per currency, ordered by currency.
+	PaidTotals []domain.Money
+}
+
+// Summarise is the merchant's summary with money paid since paidSince (default: the start of the
+// current month in UTC).
+func (s *Service) Summarise(ctx context.Context, merchantID string, paidSince *time.Time) (Summary, error) {
+	now := s.now()
+	since := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if paidSince != nil {
+		since = paidSince.UTC()
+	}
+	sum, err := s.Store.Summarise(ctx, merchantID, since, now)
+	if err != nil {
+		return Summary{}, err
+	}
+	for _, st := range domain.InvoiceStatuses {
+		if _, ok := sum.Counts[st]; !ok {
+			sum.Counts[st] = 0
+		}
+	}
+	return sum, nil
 }
 
 // Defaults are the merchant settings a new invoice starts from.

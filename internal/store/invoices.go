@@ -273,6 +273,40 @@ func (s *Invoices) ListInvoices(ctx context.Context, merchantID string, f invoic
 	return out, more, nil
 }
 
+// Summarise implements invoices.Store: two aggregate queries over the merchant's invoices, the
+// counts through the (merchant_id, status) index.
+func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, now time.Time) (invoices.Summary, error) {
+	db := s.DB.Gorm.WithContext(ctx)
+	var counts []struct {
+		Status string
+		Count  int64
+	}
+	// An open invoice past its expiry is expired as soon as it is read, before the sweep writes it.
+	if err := db.Raw(`SELECT CASE WHEN status = 'open' AND expires_at <= ? THEN 'expired' ELSE status END AS status, count(*) AS count
+		FROM invoices WHERE merchant_id = ? GROUP BY 1`, now, merchantID).Scan(&counts).Error; err != nil {
+		return invoices.Summary{}, fmt.Errorf("store: count invoices by status: %w", err)
+	}
+	sum := invoices.Summary{Counts: make(map[domain.InvoiceStatus]int64, len(counts)), PaidSince: paidSince}
+	for _, c := range counts {
+		sum.Counts[domain.InvoiceStatus(c.Status)] += c.Count
+	}
+	var paid []struct {
+		Currency string
+		Amount   int64
+		Count    int64
+	}
+	if err := db.Raw(`SELECT currency, sum(amount_paid - amount_refunded) AS amount, count(*) AS count
+		FROM invoices WHERE merchant_id = ? AND paid_at >= ? GROUP BY currency ORDER BY currency`, merchantID, paidSince).
+		Scan(&paid).Error; err != nil {
+		return invoices.Summary{}, fmt.Errorf("store: total paid invoices: %w", err)
+	}
+	for _, p := range paid {
+		sum.PaidCount += p.Count
+		sum.PaidTotals = append(sum.PaidTotals, domain.Money{Currency: p.Currency, Amount: p.Amount})
+	}
+	return sum, nil
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
