@@ -23,6 +23,7 @@ export type InvitationInfo = Present<S['Invitation']>;
 export type Invitation = Present<S['InviteUserResponse']>;
 export type ApiKey = Present<S['APIKey']>;
 export type Invoice = Present<S['Invoice']>;
+export type InvoiceSummary = Present<S['InvoiceSummary']>;
 export type InvoiceStatus = Invoice['status'];
 export type InvoiceLine = Present<S['InvoiceLine']>;
 export type CreateInvoiceRequest = S['CreateInvoiceRequest'];

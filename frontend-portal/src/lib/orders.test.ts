@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Invoice, Link, Payment, Refund, Transaction } from './models';
 import { parseCsv } from './csv';
-import { buildTimeline, dayBounds, invoiceActions, invoiceCsv, paymentActions, summarise } from './orders';
+import { buildTimeline, dayBounds, invoiceActions, invoiceCsv, monthStart, paymentActions } from './orders';
 
 // Fixtures carry only the fields a test needs, as the API omits empty ones.
 const txn = (o: Partial<Transaction>) => o as Transaction;
@@ -118,24 +118,9 @@ describe('dayBounds', () => {
   });
 });
 
-describe('summarise', () => {
-  it('totals this month net of refunds per currency and counts statuses', () => {
-    const now = new Date('2026-11-20T12:00:00Z');
-    const s = summarise(
-      [
-        invoice({ id: 'a', status: 'paid', amount_paid: 1000, paid_at: '2026-11-10T00:00:00Z' }),
-        invoice({ id: 'b', status: 'partially_refunded', amount_paid: 1000, amount_refunded: 300, paid_at: '2026-11-12T00:00:00Z' }),
-        invoice({ id: 'c', status: 'paid', amount_paid: 999, paid_at: '2026-10-10T00:00:00Z' }),
-        invoice({ id: 'd', status: 'paid', currency: 'EUR', amount_paid: 50, paid_at: '2026-11-15T00:00:00Z' }),
-        invoice({ id: 'e', status: 'open' }),
-      ],
-      now,
-    );
-    expect(s.paidThisMonth).toEqual([
-      { currency: 'EUR', amount: 50 },
-      { currency: 'RSD', amount: 1700 },
-    ]);
-    expect(s.paidCount).toBe(3);
-    expect(s.counts).toEqual({ paid: 3, partially_refunded: 1, open: 1 });
+describe('monthStart', () => {
+  it('is midnight of the first day of the local month', () => {
+    const start = new Date(monthStart(new Date(2026, 10, 20, 12, 30)));
+    expect([start.getFullYear(), start.getMonth(), start.getDate(), start.getHours(), start.getMinutes()]).toEqual([2026, 10, 1, 0, 0]);
   });
 });

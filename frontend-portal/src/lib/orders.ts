@@ -110,30 +110,7 @@ export function dayBounds(from: string, to: string): { created_gte?: string; cre
   return out;
 }
 
-export type Dashboard = {
-  paidThisMonth: { currency: string; amount: number }[];
-  paidCount: number;
-  counts: Partial<Record<InvoiceStatus, number>>;
-};
-
-/** This month's paid totals per currency (net of refunds) and counts per status, from a list of invoices. */
-export function summarise(invoices: Invoice[], now = new Date()): Dashboard {
-  const monthStart = new Date(now.getFullYear(), now.getMonth(), 1).getTime();
-  const totals = new Map<string, number>();
-  const counts: Partial<Record<InvoiceStatus, number>> = {};
-  let paidCount = 0;
-  for (const inv of invoices) {
-    counts[inv.status] = (counts[inv.status] ?? 0) + 1;
-    const paidAt = inv.paid_at ? new Date(inv.paid_at).getTime() : NaN;
-    if (paidAt >= monthStart) {
-      paidCount++;
-      const net = (inv.amount_paid ?? inv.amount_total) - (inv.amount_refunded ?? 0);
-      totals.set(inv.currency, (totals.get(inv.currency) ?? 0) + net);
-    }
-  }
-  return {
-    paidThisMonth: [...totals].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency)),
-    paidCount,
-    counts,
-  };
+/** The first moment of now's month in the browser's time zone, for the dashboard's "paid this month". */
+export function monthStart(now = new Date()): string {
+  return new Date(now.getFullYear(), now.getMonth(), 1).toISOString();
 }

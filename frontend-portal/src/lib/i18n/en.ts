@@ -99,7 +99,6 @@ export const en = {
   'dash.recent': 'Recent orders',
   'dash.recent_none': 'No orders yet. Create the first invoice.',
   'dash.see_all': 'See all orders',
-  'dash.partial': 'Counted from the latest {count} orders.',
 
   'age.minutes': '{n} min',
   'age.hours': '{n} h',

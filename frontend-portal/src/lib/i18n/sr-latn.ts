@@ -101,7 +101,6 @@ export const srLatn: Dictionary = {
   'dash.recent': 'Poslednje porudžbine',
   'dash.recent_none': 'Još nema porudžbina. Napravite prvu fakturu.',
   'dash.see_all': 'Sve porudžbine',
-  'dash.partial': 'Izračunato iz poslednjih {count} porudžbina.',
 
   'age.minutes': '{n} min',
   'age.hours': '{n} h',

@@ -32,6 +32,9 @@ export const invoiceService = {
 
   get: (id: string) => unwrap(api.GET('/invoices/{id}', { params: { path: { id } } })),
 
+  /** Counts by status over every invoice, and what was paid since paidSince (RFC 3339), net of refunds. */
+  summary: (paidSince: string) => unwrap(api.GET('/invoices/summary', { params: { query: { paid_since: paidSince } } })),
+
   create: (body: CreateInvoiceRequest, key = idempotencyKey()) =>
     unwrap(api.POST('/invoices', { body, params: { header: { 'Idempotency-Key': key } } })),
 
