@@ -290,6 +290,42 @@ func (s *Server) createEndpoint(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toEndpoint(ep, true))
 }
 
+// UpdateEndpointRequest changes a webhook endpoint; omitted fields stay as they are.
+type UpdateEndpointRequest struct {
+	URL         *string   `json:"url,omitempty" maxLength:"2048" example:"https://example.com/hooks/securelink"`
+	Events      *[]string `json:"events,omitempty" minItems:"1" example:"invoice.paid,refund.succeeded"`
+	Description *string   `json:"description,omitempty" maxLength:"500"`
+	// Status enabled turns deliveries back on (also after a 410 Gone); disabled stops them.
+	Status *string `json:"status,omitempty" enums:"enabled,disabled"`
+} // @name UpdateWebhookEndpointRequest
+
+// updateEndpoint godoc
+//
+//	@Summary		Change a webhook endpoint's URL, events, description or status
+//	@Description	The secret stays the same. Enabling a disabled endpoint (including one disabled because it answered 410 Gone) sends it the events from then on; redeliver earlier ones from the event log. Disabling stops its pending deliveries.
+//	@Tags			webhooks
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string					true	"endpoint id"
+//	@Param			body	body		UpdateEndpointRequest	true	"fields to change"
+//	@Success		200		{object}	EndpointResponse
+//	@Failure		400		{object}	ErrorBody
+//	@Failure		404		{object}	ErrorBody
+//	@Router			/webhook-endpoints/{id} [patch]
+func (s *Server) updateEndpoint(c echo.Context) error {
+	var req UpdateEndpointRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	ep, err := s.d.Notify.UpdateEndpoint(c.Request().Context(), actorOf(c), c.Param("id"),
+		notify.EndpointPatch{URL: req.URL, Events: req.Events, Description: req.Description, Status: req.Status})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toEndpoint(ep, false))
+}
+
 // listEndpoints godoc
 //
 //	@Summary	List webhook endpoints, newest first

@@ -158,3 +158,110 @@ func runWorkers(t *testing.T, a *wiring.App) {
 		t.Fatalf("webhooks: %v", err)
 	}
 }
+
+// TestWebhookEndpointUpdate: an endpoint that answered 410 Gone is enabled again and gets the next
+// events; its URL, events and description change without a new secret; disabling stops deliveries.
+func TestWebhookEndpointUpdate(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Pekara")
+		var mu sync.Mutex
+		gone := true
+		var paths []string
+		rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.ReadAll(r.Body)
+			mu.Lock()
+			defer mu.Unlock()
+			paths = append(paths, r.URL.Path)
+			if gone {
+				w.WriteHeader(http.StatusGone)
+			}
+		}))
+		defer rcv.Close()
+		received := func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]string(nil), paths...)
+		}
+		newInvoice := func() {
+			t.Helper()
+			if r := e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(1000), m.Auth()); r.Status != http.StatusCreated {
+				t.Fatalf("create invoice: %d %s", r.Status, r.Body)
+			}
+			runWorkers(t, e.App)
+		}
+		patch := func(id string, body map[string]any, want int) map[string]any {
+			t.Helper()
+			r := e.Do(t, "PATCH", "/api/v1/webhook-endpoints/"+id, body, m.Auth())
+			if r.Status != want {
+				t.Fatalf("PATCH %v: %d %s, want %d", body, r.Status, r.Body, want)
+			}
+			return r.Map(t)
+		}
+
+		r := e.Do(t, "POST", "/api/v1/webhook-endpoints", map[string]any{"url": rcv.URL + "/old", "events": []string{"invoice.created"}}, m.Auth())
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create endpoint: %d %s", r.Status, r.Body)
+		}
+		id, secret := r.Map(t)["id"].(string), r.Map(t)["secret"].(string)
+
+		newInvoice() // answered 410: the endpoint is disabled
+		ep := e.Do(t, "GET", "/api/v1/webhook-endpoints/"+id, nil, m.Auth()).Map(t)
+		if ep["status"] != "disabled" || !strings.Contains(ep["disabled_reason"].(string), "410") {
+			t.Fatalf("after 410: %v", ep)
+		}
+
+		for _, c := range []struct {
+			body  map[string]any
+			param string
+		}{
+			{map[string]any{"status": "paused"}, "status"},
+			{map[string]any{"events": []string{"invoice.bogus"}}, "events"},
+			{map[string]any{"events": []string{}}, "events"},
+			{map[string]any{"url": "ftp://example.com/x"}, "url"},
+			{map[string]any{"url": ""}, "url"},
+			{map[string]any{"description": strings.Repeat("d", 501)}, "description"},
+			{map[string]any{"secret": "mine"}, "secret"},
+		} {
+			r := e.Do(t, "PATCH", "/api/v1/webhook-endpoints/"+id, c.body, m.Auth())
+			if r.Status != http.StatusBadRequest || r.ErrorObject(t)["param"] != c.param {
+				t.Errorf("PATCH %v: %d %s, want 400 on %s", c.body, r.Status, r.Body, c.param)
+			}
+		}
+		if got := e.Do(t, "GET", "/api/v1/webhook-endpoints/"+id, nil, m.Auth()).Map(t); got["status"] != "disabled" || got["url"] != rcv.URL+"/old" {
+			t.Errorf("a refused PATCH changed the endpoint: %v", got)
+		}
+
+		mu.Lock()
+		gone = false
+		mu.Unlock()
+		ep = patch(id, map[string]any{"status": "enabled", "url": rcv.URL + "/new", "events": []string{"invoice.created", "invoice.paid"}, "description": "ERP"}, http.StatusOK)
+		if ep["status"] != "enabled" || ep["disabled_reason"] != "" || ep["url"] != rcv.URL+"/new" || ep["description"] != "ERP" ||
+			len(ep["events"].([]any)) != 2 || ep["secret"] != nil {
+			t.Fatalf("after enabling: %v", ep)
+		}
+		newInvoice()
+		if got := received(); len(got) != 2 || got[1] != "/new" {
+			t.Fatalf("deliveries after enabling: %v, want the old 410 and one to /new", got)
+		}
+
+		// The secret did not change: rotating still returns a new one different from the first.
+		if r := e.Do(t, "POST", "/api/v1/webhook-endpoints/"+id+"/rotate-secret", nil, m.Auth()); r.Map(t)["secret"] == secret {
+			t.Errorf("rotate after PATCH returned the old secret")
+		}
+
+		// Disabled: the next event is not delivered, and an empty PATCH changes nothing.
+		if ep := patch(id, map[string]any{"status": "disabled"}, http.StatusOK); ep["status"] != "disabled" || ep["disabled_reason"] == "" {
+			t.Errorf("after disabling: %v", ep)
+		}
+		newInvoice()
+		if got := received(); len(got) != 2 {
+			t.Errorf("a disabled endpoint got a delivery: %v", got)
+		}
+		if ep := patch(id, map[string]any{}, http.StatusOK); ep["status"] != "disabled" {
+			t.Errorf("empty PATCH: %v", ep)
+		}
+		if r := e.Do(t, "PATCH", "/api/v1/webhook-endpoints/we_doesnotexist", map[string]any{"status": "enabled"}, m.Auth()); r.Status != http.StatusNotFound {
+			t.Errorf("unknown endpoint: %d", r.Status)
+		}
+	})
+}

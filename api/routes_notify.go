@@ -12,6 +12,7 @@ func (s *Server) notifyRoutes(g *echo.Group) {
 	g.GET("/webhook-endpoints", s.listEndpoints)
 	g.POST("/webhook-endpoints", s.createEndpoint)
 	g.GET("/webhook-endpoints/:id", s.getEndpoint)
+	g.PATCH("/webhook-endpoints/:id", s.updateEndpoint)
 	g.DELETE("/webhook-endpoints/:id", s.deleteEndpoint)
 	g.POST("/webhook-endpoints/:id/rotate-secret", s.rotateEndpointSecret)
 }

@@ -587,6 +587,18 @@ describe('merchant portal end to end', () => {
     const afterRotation = await waitForDelivery((d) => received.indexOf(d) >= countBefore && JSON.parse(d.body).type === 'invoice.created', 'an event after rotation');
     assert.ok(signedWith(afterRotation, rotatedSecret), 'a delivery after rotation must verify with the new secret');
 
+    // Disable the endpoint, then enable it again: the status follows, and deliveries resume.
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await endpointItem.getByRole('button', { name: /^Disable/ }).click();
+    await endpointItem.getByText('No more deliveries: Disabled by the merchant.').waitFor();
+    await endpointItem.getByRole('button', { name: /^Enable/ }).click();
+    await endpointItem.getByRole('button', { name: /^Disable/ }).waitFor();
+    assert.equal(await endpointItem.getByText(/No more deliveries/).count(), 0, 'an enabled endpoint shows no reason');
+    const countEnabled = received.length;
+    await createInvoice({ name: 'Hana Hook', email: 'hana3@example.com', lines: [{ description: 'After enabling', quantity: 1, price: '10' }] });
+    await waitForDelivery((d) => received.indexOf(d) >= countEnabled && JSON.parse(d.body).type === 'invoice.created', 'an event after enabling');
+
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
 

@@ -62,6 +62,15 @@ type Email struct {
 	SentAt        *time.Time
 }
 
+// EndpointUpdate is a change to an endpoint; nil fields stay as they are.
+type EndpointUpdate struct {
+	URL            *string
+	Events         []string // nil: unchanged
+	Description    *string
+	Status         *EndpointStatus
+	DisabledReason string // with Status disabled
+}
+
 // EndpointStatus says whether an endpoint receives deliveries.
 type EndpointStatus string
 
@@ -218,6 +227,8 @@ type Store interface {
 	DeleteEndpoint(ctx context.Context, merchantID, id string, at time.Time) error
 	// RotateSecret sets a new secret; the old one keeps signing until previousUntil.
 	RotateSecret(ctx context.Context, merchantID, id, secret string, previousUntil, at time.Time) (Endpoint, error)
+	// UpdateEndpoint changes the fields set in u; disabling stops the endpoint's pending deliveries.
+	UpdateEndpoint(ctx context.Context, merchantID, id string, u EndpointUpdate, at time.Time) (Endpoint, error)
 
 	// ClaimDeliveries takes up to limit pending deliveries that are due, counts an attempt on each
 	// and leases them until leaseUntil.

@@ -51,9 +51,6 @@ func (s *Service) CreateEndpoint(ctx context.Context, actor domain.Actor, in New
 	if in.URL == "" {
 		return Endpoint{}, apperr.Invalid("url", "missing_url", "url is required.")
 	}
-	if len(in.URL) > MaxEndpointURL {
-		return Endpoint{}, apperr.Invalid("url", "invalid_url", "url must be at most %d characters.", MaxEndpointURL)
-	}
 	if len(in.Description) > MaxEndpointDescription {
 		return Endpoint{}, apperr.Invalid("description", "too_long", "description must be at most %d characters.", MaxEndpointDescription)
 	}
@@ -61,11 +58,7 @@ func (s *Service) CreateEndpoint(ctx context.Context, actor domain.Actor, in New
 	if err != nil {
 		return Endpoint{}, err
 	}
-	if err := s.Guard.CheckURL(ctx, in.URL); err != nil {
-		var ue *webhook.URLError
-		if errors.As(err, &ue) {
-			return Endpoint{}, apperr.Invalid("url", ue.Code, "%s", ue.Message)
-		}
+	if err := s.checkURL(ctx, in.URL); err != nil {
 		return Endpoint{}, err
 	}
 	now := clock(s.Now)
@@ -118,6 +111,80 @@ func (s *Service) DeleteEndpoint(ctx context.Context, actor domain.Actor, id str
 		return err
 	}
 	s.record(ctx, actor, "webhook_endpoint.deleted", id, nil)
+	return nil
+}
+
+// EndpointPatch is what a merchant may change on an endpoint; nil fields stay as they are.
+type EndpointPatch struct {
+	URL         *string
+	Events      *[]string
+	Description *string
+	Status      *string
+}
+
+// UpdateEndpoint changes an endpoint's URL, events, description or status. Enabling an endpoint
+// that was disabled (by the merchant, or because it answered 410 Gone) sends it the events that
+// happen from then on; the ones in between can be redelivered from the event log. Disabling it
+// stops its pending deliveries. The secret does not change.
+func (s *Service) UpdateEndpoint(ctx context.Context, actor domain.Actor, id string, p EndpointPatch) (Endpoint, error) {
+	var u EndpointUpdate
+	changed := map[string]any{}
+	if p.URL != nil {
+		url := strings.TrimSpace(*p.URL)
+		if err := s.checkURL(ctx, url); err != nil {
+			return Endpoint{}, err
+		}
+		u.URL, changed["url"] = &url, url
+	}
+	if p.Events != nil {
+		events, err := validEvents(*p.Events)
+		if err != nil {
+			return Endpoint{}, err
+		}
+		u.Events, changed["events"] = events, events
+	}
+	if p.Description != nil {
+		if len(*p.Description) > MaxEndpointDescription {
+			return Endpoint{}, apperr.Invalid("description", "too_long", "description must be at most %d characters.", MaxEndpointDescription)
+		}
+		u.Description, changed["description"] = p.Description, *p.Description
+	}
+	if p.Status != nil {
+		st := EndpointStatus(*p.Status)
+		switch st {
+		case EndpointEnabled:
+		case EndpointDisabled:
+			u.DisabledReason = "Disabled by the merchant."
+		default:
+			return Endpoint{}, apperr.Invalid("status", "invalid_status", "status must be enabled or disabled.")
+		}
+		u.Status, changed["status"] = &st, string(st)
+	}
+	ep, err := s.Store.UpdateEndpoint(ctx, actor.MerchantID, id, u, clock(s.Now))
+	if err != nil {
+		return Endpoint{}, err
+	}
+	if len(changed) > 0 {
+		s.record(ctx, actor, "webhook_endpoint.updated", id, changed)
+	}
+	return ep, nil
+}
+
+// checkURL validates an endpoint URL: present, not too long, and allowed by the guard.
+func (s *Service) checkURL(ctx context.Context, url string) error {
+	if url == "" {
+		return apperr.Invalid("url", "missing_url", "url is required.")
+	}
+	if len(url) > MaxEndpointURL {
+		return apperr.Invalid("url", "invalid_url", "url must be at most %d characters.", MaxEndpointURL)
+	}
+	if err := s.Guard.CheckURL(ctx, url); err != nil {
+		var ue *webhook.URLError
+		if errors.As(err, &ue) {
+			return apperr.Invalid("url", ue.Code, "%s", ue.Message)
+		}
+		return err
+	}
 	return nil
 }
 

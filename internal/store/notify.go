@@ -440,6 +440,53 @@ func (s *Notify) RotateSecret(ctx context.Context, merchantID, id, secret string
 	return out, err
 }
 
+// UpdateEndpoint changes an endpoint's fields set in u. Disabling it fails its pending deliveries,
+// as the 410 Gone rule does; enabling it clears the reason.
+func (s *Notify) UpdateEndpoint(ctx context.Context, merchantID, id string, u notify.EndpointUpdate, at time.Time) (notify.Endpoint, error) {
+	var out notify.Endpoint
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r endpointRow
+		if err := tx.Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).Take(&r).Error; err != nil {
+			return notFound(err, "update endpoint")
+		}
+		wasEnabled := r.Status == string(notify.EndpointEnabled)
+		if u.URL != nil {
+			r.URL = *u.URL
+		}
+		if u.Events != nil {
+			events, _ := json.Marshal(u.Events)
+			r.Events = string(events)
+		}
+		if u.Description != nil {
+			r.Description = *u.Description
+		}
+		if u.Status != nil {
+			switch *u.Status {
+			case notify.EndpointEnabled:
+				r.Status, r.DisabledReason = string(notify.EndpointEnabled), ""
+			case notify.EndpointDisabled:
+				if wasEnabled {
+					r.Status, r.DisabledReason = string(notify.EndpointDisabled), u.DisabledReason
+				}
+			}
+		}
+		r.UpdatedAt = at
+		if err := tx.Model(&endpointRow{}).Where("id = ?", id).Updates(map[string]any{"url": r.URL, "events": r.Events,
+			"description": r.Description, "status": r.Status, "disabled_reason": r.DisabledReason, "updated_at": at}).Error; err != nil {
+			return fmt.Errorf("store: update endpoint: %w", err)
+		}
+		if wasEnabled && r.Status == string(notify.EndpointDisabled) {
+			if err := tx.Model(&deliveryRow{}).Where("endpoint_id = ? AND status = 'pending'", id).
+				Updates(map[string]any{"status": string(notify.DeliveryFailed), "last_error": "endpoint disabled", "next_attempt_at": nil, "updated_at": at}).Error; err != nil {
+				return fmt.Errorf("store: stop deliveries: %w", err)
+			}
+		}
+		out = toBusEndpoint(r)
+		return nil
+	})
+	return out, err
+}
+
 // ClaimDeliveries leases due pending deliveries with their endpoints and events.
 func (s *Notify) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.DeliveryJob, error) {
 	var out []notify.DeliveryJob

@@ -341,6 +341,8 @@ export const en = {
   'settings.webhook_status': 'Status',
   'settings.webhook_disabled_reason': 'No more deliveries: {reason}',
   'settings.webhook_rotate': 'Rotate secret',
+  'settings.webhook_enable': 'Enable',
+  'settings.webhook_disable': 'Disable',
   'settings.webhook_rotate_title': 'Rotate the signing secret',
   'settings.webhook_rotate_body': 'A new secret is made for {url}. For 24 hours each delivery is signed with both the old and the new secret, so switch your receiver to the new one within that time.',
   'settings.webhook_rotated': 'New signing secret for {url}. Copy it now; it will not be shown again.',

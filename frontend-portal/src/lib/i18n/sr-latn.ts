@@ -342,6 +342,8 @@ export const srLatn: Dictionary = {
   'settings.webhooks_none': 'Još nema adresa.',
   'settings.webhook_status': 'Status',
   'settings.webhook_disabled_reason': 'Isporuke su zaustavljene: {reason}',
+  'settings.webhook_enable': 'Uključi',
+  'settings.webhook_disable': 'Isključi',
   'settings.webhook_rotate': 'Zameni tajnu',
   'settings.webhook_rotate_title': 'Zamena tajne za potpis',
   'settings.webhook_rotate_body': 'Za {url} se pravi nova tajna. Naredna 24 sata svaka isporuka je potpisana i starom i novom tajnom, pa u tom roku prebacite prijemnik na novu.',
