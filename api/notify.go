@@ -88,6 +88,27 @@ func (s *Server) getEmail(c echo.Context) error {
 	return c.JSON(http.StatusOK, toEmail(e))
 }
 
+// sendEmail godoc
+//
+//	@Summary		Send a held or failed e-mail
+//	@Description	A held e-mail (kept in the mailbox while no SMTP server was configured) or a failed one goes back to the queue and is sent shortly, with its original Message-ID. Answers 409 when no SMTP server is configured, or when the e-mail is already queued or sent.
+//	@Tags			emails
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id				path		string	true	"e-mail id"
+//	@Param			Idempotency-Key	header		string	false	"idempotency key"
+//	@Success		202				{object}	EmailResponse
+//	@Failure		404				{object}	ErrorBody
+//	@Failure		409				{object}	ErrorBody
+//	@Router			/emails/{id}/send [post]
+func (s *Server) sendEmail(c echo.Context) error {
+	e, err := s.d.Notify.SendEmail(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, toEmail(e))
+}
+
 // AttemptResponse is one HTTP request of a webhook delivery.
 type AttemptResponse struct {
 	ID         string `json:"id" example:"wha_01jd4w3k5m6n7p8q9r0s1t2v3w"`

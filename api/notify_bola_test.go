@@ -17,6 +17,7 @@ func init() {
 	extraBOLARoutes["DELETE /api/v1/webhook-endpoints/:id"] = endpointOf
 	extraBOLARoutes["POST /api/v1/webhook-endpoints/:id/rotate-secret"] = endpointOf
 	extraBOLARoutes["PATCH /api/v1/webhook-endpoints/:id"] = endpointOf
+	extraBOLARoutes["POST /api/v1/emails/:id/send"] = emailOf
 }
 
 // emailOf queues the payment link e-mail of one of A's invoices and dispatches it into the outbox.

@@ -248,6 +248,7 @@ func (a *App) wireNotify() error {
 	}
 	slog.Info("e-mails go out through SMTP", "server", smtp.Describe())
 	a.Mailer = &notify.Mailer{Store: st, Sender: smtp}
+	a.Notify.CanSend = true
 	return nil
 }
 

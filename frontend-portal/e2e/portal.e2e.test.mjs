@@ -508,6 +508,9 @@ describe('merchant portal end to end', () => {
     await htmlFrame.getByText('E2E Shop').first().waitFor({ timeout: 5000 });
     assert.equal(await page.locator('iframe[sandbox=""]').count(), 1);
     assert.equal(await page.locator('main table[role="presentation"]').count(), 0, 'e-mail HTML must not be in the page');
+    // Held because this SecureLink has no SMTP server: "Send now" says so in plain words.
+    await page.getByRole('button', { name: 'Send now' }).click();
+    await page.getByRole('alert').filter({ hasText: 'No SMTP server is configured' }).waitFor();
     await axeCheck('e-mail detail');
     await shot('email-detail');
 

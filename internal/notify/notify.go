@@ -227,6 +227,9 @@ type Store interface {
 	DeleteEndpoint(ctx context.Context, merchantID, id string, at time.Time) error
 	// RotateSecret sets a new secret; the old one keeps signing until previousUntil.
 	RotateSecret(ctx context.Context, merchantID, id, secret string, previousUntil, at time.Time) (Endpoint, error)
+	// RequeueEmail puts a held or failed e-mail back in the queue, due at once with no attempts
+	// counted; apperr.ErrConflict when it is queued or sent, ErrNotFound when it is not the merchant's.
+	RequeueEmail(ctx context.Context, merchantID, id string, at time.Time) (Email, error)
 	// UpdateEndpoint changes the fields set in u; disabling stops the endpoint's pending deliveries.
 	UpdateEndpoint(ctx context.Context, merchantID, id string, u EndpointUpdate, at time.Time) (Endpoint, error)
 

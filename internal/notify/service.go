@@ -28,6 +28,8 @@ type Service struct {
 	Guard URLChecker
 	Audit Auditor
 	Now   func() time.Time
+	// CanSend is true when an SMTP server is configured, so e-mails can leave the mailbox.
+	CanSend bool
 }
 
 // Limits on endpoints.
@@ -112,6 +114,37 @@ func (s *Service) DeleteEndpoint(ctx context.Context, actor domain.Actor, id str
 	}
 	s.record(ctx, actor, "webhook_endpoint.deleted", id, nil)
 	return nil
+}
+
+// SendEmail puts a held e-mail (kept while no SMTP server was configured) or a failed one back in
+// the queue; the mailer sends it with its original Message-ID. Queued or sent e-mails are refused.
+func (s *Service) SendEmail(ctx context.Context, actor domain.Actor, id string) (Email, error) {
+	e, err := s.Store.GetEmail(ctx, actor.MerchantID, id)
+	if err != nil {
+		return Email{}, err
+	}
+	if !s.CanSend {
+		return Email{}, apperr.Conflict("smtp_not_configured",
+			"No SMTP server is configured (SMTP_URL), so e-mails stay in the mailbox. Configure one and try again.")
+	}
+	switch e.Status {
+	case EmailHeld, EmailFailed:
+	case EmailQueued:
+		return Email{}, apperr.Conflict("email_queued", "This e-mail is already waiting to be sent.")
+	case EmailSent:
+		return Email{}, apperr.Conflict("email_sent", "This e-mail was already sent. To send a payment link again, use the invoice's send action.")
+	default:
+		return Email{}, apperr.InvalidState("This e-mail cannot be sent in status %s.", e.Status)
+	}
+	e, err = s.Store.RequeueEmail(ctx, actor.MerchantID, id, clock(s.Now))
+	if errors.Is(err, apperr.ErrConflict) {
+		return Email{}, apperr.Conflict("email_queued", "This e-mail is already waiting to be sent.")
+	}
+	if err != nil {
+		return Email{}, err
+	}
+	s.record(ctx, actor, "email.requeued", id, map[string]any{"to": e.To, "kind": string(e.Kind)})
+	return e, nil
 }
 
 // EndpointPatch is what a merchant may change on an endpoint; nil fields stay as they are.

@@ -369,6 +369,23 @@ func (s *Notify) GetEmail(ctx context.Context, merchantID, id string) (notify.Em
 	return toBusEmail(r), nil
 }
 
+// RequeueEmail moves a held or failed e-mail back to queued, due now, with its attempts reset.
+func (s *Notify) RequeueEmail(ctx context.Context, merchantID, id string, at time.Time) (notify.Email, error) {
+	res := s.DB.Gorm.WithContext(ctx).Model(&emailRow{}).
+		Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, id, []string{string(notify.EmailHeld), string(notify.EmailFailed)}).
+		Updates(map[string]any{"status": string(notify.EmailQueued), "attempts": 0, "last_error": "", "next_attempt_at": at, "updated_at": at})
+	if res.Error != nil {
+		return notify.Email{}, fmt.Errorf("store: requeue e-mail: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		if _, err := s.GetEmail(ctx, merchantID, id); err != nil {
+			return notify.Email{}, err
+		}
+		return notify.Email{}, fmt.Errorf("store: requeue e-mail %s: %w", id, apperr.ErrConflict)
+	}
+	return s.GetEmail(ctx, merchantID, id)
+}
+
 // CreateEndpoint inserts an endpoint.
 func (s *Notify) CreateEndpoint(ctx context.Context, e notify.Endpoint) error {
 	r := toDBEndpoint(e)

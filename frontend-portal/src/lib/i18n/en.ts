@@ -409,6 +409,8 @@ export const en = {
   'email.html_note': 'Shown in a closed frame: no scripts, no forms, and no pictures or styles from elsewhere, so it looks plainer than in a mail program.',
   'email.html_show': 'Show the HTML version',
   'email.html_frame': 'HTML version of the e-mail',
+  'email.send': 'Send now',
+  'email.send_note': 'The e-mail goes back to the queue and leaves within seconds, through the SMTP server SecureLink is configured with.',
 
   'email_kind.payment_link': 'Payment link',
   'email_kind.receipt': 'Receipt',

@@ -410,6 +410,8 @@ export const srLatn: Dictionary = {
   'email.html': 'HTML verzija',
   'email.html_note': 'Prikazano u zatvorenom okviru: bez skripti, formulara, slika i stilova sa strane, pa izgleda jednostavnije nego u programu za poštu.',
   'email.html_show': 'Prikaži HTML verziju',
+  'email.send': 'Pošalji sada',
+  'email.send_note': 'E-poruka se vraća u red i odlazi za nekoliko sekundi, preko SMTP servera koji SecureLink koristi.',
   'email.html_frame': 'HTML verzija poruke',
 
   'email_kind.payment_link': 'Link za plaćanje',
