@@ -15,9 +15,10 @@ import (
 // claimed by a conditional update on the invoice row.
 const CheckoutCacheTTL = time.Second
 
-// checkoutCacheSize caps the views kept; a payment link is opened by a handful of payers, so the
-// cache is for bursts (a link shared in a group chat, a payer reloading), not for a working set.
-const checkoutCacheSize = 10_000
+// checkoutCacheSize caps the views kept (an invoice of 100 long lines is tens of KB); a payment link
+// is opened by a handful of payers, so the cache is for bursts (a link shared in a group chat, a payer
+// reloading), not for a working set, and views older than the TTL are dropped before any is evicted.
+const checkoutCacheSize = 4096
 
 // checkoutCache keeps recently read checkout views by link token.
 //
