@@ -42,6 +42,8 @@ type DB struct {
 	// checkouts keeps checkout views read by this process; every write to an invoice, link or
 	// merchant through this DB drops what it changed.
 	checkouts *checkoutCache
+	// numbering queues this process's invoice creations per merchant (see keyedMutex).
+	numbering keyedMutex
 }
 
 // ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests

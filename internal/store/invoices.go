@@ -155,7 +155,12 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 // CreateInvoice numbers and inserts an invoice with its lines, link and events.
 func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error) {
 	var number string
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	unlock, err := s.DB.numbering.lock(ctx, inv.MerchantID)
+	if err != nil {
+		return "", fmt.Errorf("store: wait to number invoice: %w", err)
+	}
+	defer unlock()
+	err = s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free.
 		var seq int64
 		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
