@@ -102,6 +102,7 @@ describe('merchant portal end to end', () => {
           timestamp: req.headers['webhook-timestamp'],
           signature: String(req.headers['webhook-signature'] ?? ''),
           body: Buffer.concat(chunks).toString('utf8'),
+          path: req.url,
         });
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"received":true}');
@@ -289,7 +290,7 @@ describe('merchant portal end to end', () => {
     await page.getByLabel('Key name').fill('E2E integration');
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = await page.getByRole('textbox', { name: 'Secret key' }).inputValue();
-    assert.match(secret, /^sk_test_\w+/);
+    assert.match(secret, /^sk_test_[\w-]{20,}$/); // base64url: may start with "-"
     const keyRow = page.getByRole('row').filter({ hasText: 'E2E integration' });
     await keyRow.getByRole('button', { name: /Revoke/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
@@ -601,6 +602,21 @@ describe('merchant portal end to end', () => {
     const countEnabled = received.length;
     await createInvoice({ name: 'Hana Hook', email: 'hana3@example.com', lines: [{ description: 'After enabling', quantity: 1, price: '10' }] });
     await waitForDelivery((d) => received.indexOf(d) >= countEnabled && JSON.parse(d.body).type === 'invoice.created', 'an event after enabling');
+
+    // Edit: a new path on the same receiver, same secret; the next event goes there.
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await endpointItem.getByRole('button', { name: /^Edit/ }).click();
+    const editDialog = page.getByRole('dialog');
+    await editDialog.getByLabel('Endpoint URL').fill(`${receiverURL}/v2`);
+    await editDialog.getByText('The signing secret stays the same.').waitFor();
+    await editDialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await editDialog.waitFor({ state: 'hidden' });
+    await endpointItem.locator('.mono', { hasText: `${receiverURL}/v2` }).waitFor();
+    const countEdited = received.length;
+    await createInvoice({ name: 'Hana Hook', email: 'hana4@example.com', lines: [{ description: 'After editing', quantity: 1, price: '10' }] });
+    const afterEdit = await waitForDelivery((d) => received.indexOf(d) >= countEdited && d.path === '/hooks/securelink/v2', 'an event at the edited URL');
+    assert.ok(signedWith(afterEdit, rotatedSecret), 'an edited endpoint keeps signing with its secret');
 
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();

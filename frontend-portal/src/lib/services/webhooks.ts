@@ -20,6 +20,9 @@ export const webhookService = {
   list: () => unwrap(api.GET('/webhook-endpoints', { params: { query: { limit: 100 } } })),
   create: (url: string, events: string[], description?: string) =>
     unwrap(api.POST('/webhook-endpoints', { body: { url, events, ...(description ? { description } : {}) } })),
+  /** Changes the URL and the events; the signing secret stays the same. */
+  update: (id: string, url: string, events: string[]) =>
+    unwrap(api.PATCH('/webhook-endpoints/{id}', { params: { path: { id } }, body: { url, events } })),
   /** Turns deliveries on (also after a 410 Gone disabled the endpoint) or off. */
   setEnabled: (id: string, enabled: boolean) =>
     unwrap(api.PATCH('/webhook-endpoints/{id}', { params: { path: { id } }, body: { status: enabled ? 'enabled' : 'disabled' } })),
