@@ -148,3 +148,29 @@ func TestEffectiveStatus(t *testing.T) {
 		t.Error("paid invoice shown expired")
 	}
 }
+
+func TestNewIDIncreasesWithinAMillisecond(t *testing.T) {
+	prev := NewID("t")
+	for range 10_000 {
+		id := NewID("t")
+		if id <= prev {
+			t.Fatalf("%s after %s: ids must increase", id, prev)
+		}
+		prev = id
+	}
+}
+
+func TestAddStepCarries(t *testing.T) {
+	r := [10]byte{0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}
+	if addStep(&r, 1) || r != [10]byte{0, 0, 0, 0, 0, 0, 0, 1, 0, 0} {
+		t.Errorf("0xffff + 1 = %x", r)
+	}
+	r = [10]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0}
+	if addStep(&r, 0x1_0000_0010) || r != [10]byte{0, 0, 0, 0, 0, 1, 0, 0, 1, 0} {
+		t.Errorf("0xf0 + 0x100000010 = %x", r)
+	}
+	full := [10]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	if !addStep(&full, 1) {
+		t.Errorf("overflow not reported")
+	}
+}

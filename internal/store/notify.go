@@ -632,7 +632,7 @@ func (s *Notify) withDeliveries(db *gorm.DB, rows []eventRow) ([]notify.EventLog
 		dIDs[i], epIDs[i] = d.ID, d.EndpointID
 	}
 	var as []attemptRow
-	if err := db.Where("delivery_id IN ?", dIDs).Order("id").Find(&as).Error; err != nil {
+	if err := db.Where("delivery_id IN ?", dIDs).Order("attempt, id").Find(&as).Error; err != nil {
 		return nil, fmt.Errorf("store: list attempts: %w", err)
 	}
 	var eps []endpointRow
