@@ -37,8 +37,6 @@ type Store interface {
 	// GetCheckout loads a link with its invoice (and lines) and the merchant's public details.
 	// It may answer from a cache that lags another replica's writes by up to a second.
 	GetCheckout(ctx context.Context, token string) (Checkout, error)
-	// GetCheckoutFresh is GetCheckout read from the database.
-	GetCheckoutFresh(ctx context.Context, token string) (Checkout, error)
 	InsertEvents(ctx context.Context, events []domain.Event) error
 	// ExpireDue marks open invoices and active links past their expiry as expired, with an
 	// invoice.expired event for each invoice; it returns how many invoices it expired.
@@ -468,21 +466,12 @@ type Checkout struct {
 }
 
 // ResolveLink finds the link and invoice behind a token, with statuses as of now. A change made
-// through another replica may show up to a second late; ResolveLinkFresh has none of that lag.
+// through another replica may show up to a second late (see store.CheckoutCacheTTL).
 func (s *Service) ResolveLink(ctx context.Context, token string) (Checkout, error) {
-	return s.resolveLink(ctx, token, s.Store.GetCheckout)
-}
-
-// ResolveLinkFresh is ResolveLink read from the database.
-func (s *Service) ResolveLinkFresh(ctx context.Context, token string) (Checkout, error) {
-	return s.resolveLink(ctx, token, s.Store.GetCheckoutFresh)
-}
-
-func (s *Service) resolveLink(ctx context.Context, token string, get func(context.Context, string) (Checkout, error)) (Checkout, error) {
 	if token == "" || len(token) > 100 {
 		return Checkout{}, apperr.NotFound("payment link")
 	}
-	co, err := get(ctx, token)
+	co, err := s.Store.GetCheckout(ctx, token)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return Checkout{}, apperr.NotFound("payment link")
 	}

@@ -228,8 +228,8 @@ type Store interface {
 	// RotateSecret sets a new secret; the old one keeps signing until previousUntil.
 	RotateSecret(ctx context.Context, merchantID, id, secret string, previousUntil, at time.Time) (Endpoint, error)
 	// RequeueEmail puts a held or failed e-mail back in the queue, due at once with no attempts
-	// counted; apperr.ErrConflict when it is queued or sent, ErrNotFound when it is not the merchant's.
-	RequeueEmail(ctx context.Context, merchantID, id string, at time.Time) (Email, error)
+	// counted; apperr.ErrConflict when it is neither (any more).
+	RequeueEmail(ctx context.Context, merchantID, id string, at time.Time) error
 	// UpdateEndpoint changes the fields set in u; disabling stops the endpoint's pending deliveries.
 	UpdateEndpoint(ctx context.Context, merchantID, id string, u EndpointUpdate, at time.Time) (Endpoint, error)
 

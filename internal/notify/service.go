@@ -50,9 +50,6 @@ type NewEndpoint struct {
 // CreateEndpoint validates and registers a webhook endpoint; the returned endpoint carries its secret.
 func (s *Service) CreateEndpoint(ctx context.Context, actor domain.Actor, in NewEndpoint) (Endpoint, error) {
 	in.URL = strings.TrimSpace(in.URL)
-	if in.URL == "" {
-		return Endpoint{}, apperr.Invalid("url", "missing_url", "url is required.")
-	}
 	if len(in.Description) > MaxEndpointDescription {
 		return Endpoint{}, apperr.Invalid("description", "too_long", "description must be at most %d characters.", MaxEndpointDescription)
 	}
@@ -60,6 +57,7 @@ func (s *Service) CreateEndpoint(ctx context.Context, actor domain.Actor, in New
 	if err != nil {
 		return Endpoint{}, err
 	}
+	// Last: the guard may resolve the host.
 	if err := s.checkURL(ctx, in.URL); err != nil {
 		return Endpoint{}, err
 	}
@@ -136,13 +134,15 @@ func (s *Service) SendEmail(ctx context.Context, actor domain.Actor, id string) 
 	default:
 		return Email{}, apperr.InvalidState("This e-mail cannot be sent in status %s.", e.Status)
 	}
-	e, err = s.Store.RequeueEmail(ctx, actor.MerchantID, id, clock(s.Now))
+	now := clock(s.Now)
+	err = s.Store.RequeueEmail(ctx, actor.MerchantID, id, now)
 	if errors.Is(err, apperr.ErrConflict) {
 		return Email{}, apperr.Conflict("email_queued", "This e-mail is already waiting to be sent.")
 	}
 	if err != nil {
 		return Email{}, err
 	}
+	e.Status, e.Attempts, e.LastError, e.NextAttemptAt = EmailQueued, 0, "", &now
 	s.record(ctx, actor, "email.requeued", id, map[string]any{"to": e.To, "kind": string(e.Kind)})
 	return e, nil
 }
@@ -162,13 +162,6 @@ type EndpointPatch struct {
 func (s *Service) UpdateEndpoint(ctx context.Context, actor domain.Actor, id string, p EndpointPatch) (Endpoint, error) {
 	var u EndpointUpdate
 	changed := map[string]any{}
-	if p.URL != nil {
-		url := strings.TrimSpace(*p.URL)
-		if err := s.checkURL(ctx, url); err != nil {
-			return Endpoint{}, err
-		}
-		u.URL, changed["url"] = &url, url
-	}
 	if p.Events != nil {
 		events, err := validEvents(*p.Events)
 		if err != nil {
@@ -192,6 +185,14 @@ func (s *Service) UpdateEndpoint(ctx context.Context, actor domain.Actor, id str
 			return Endpoint{}, apperr.Invalid("status", "invalid_status", "status must be enabled or disabled.")
 		}
 		u.Status, changed["status"] = &st, string(st)
+	}
+	// Last: the guard may resolve the host.
+	if p.URL != nil {
+		url := strings.TrimSpace(*p.URL)
+		if err := s.checkURL(ctx, url); err != nil {
+			return Endpoint{}, err
+		}
+		u.URL, changed["url"] = &url, url
 	}
 	ep, err := s.Store.UpdateEndpoint(ctx, actor.MerchantID, id, u, clock(s.Now))
 	if err != nil {

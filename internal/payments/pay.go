@@ -71,7 +71,8 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 		if ferr := s.checkFailures(ctx, co.Link.ID, in.ClientIP, limits); ferr != nil {
 			return Payment{}, ferr
 		}
-		again, rerr := s.Links.ResolveLinkFresh(ctx, token)
+		// BeginPayment dropped this process's cached view of the invoice, so this reads the database.
+		again, rerr := s.Links.ResolveLink(ctx, token)
 		if rerr != nil {
 			return Payment{}, rerr
 		}

@@ -216,8 +216,6 @@ type Store interface {
 // LinkResolver finds the link and invoice behind a token (the invoices use case).
 type LinkResolver interface {
 	ResolveLink(ctx context.Context, token string) (invoices.Checkout, error)
-	// ResolveLinkFresh is ResolveLink without any cache, for explaining why a claim failed.
-	ResolveLinkFresh(ctx context.Context, token string) (invoices.Checkout, error)
 }
 
 // Auditor records who did what.

@@ -467,15 +467,15 @@ func (s *Invoices) GetCheckout(ctx context.Context, token string) (invoices.Chec
 	if ok {
 		return view, nil
 	}
-	view, err := s.GetCheckoutFresh(ctx, token)
+	view, err := s.loadCheckout(ctx, token)
 	if err == nil {
 		s.DB.checkouts.put(token, view, epoch)
 	}
 	return view, err
 }
 
-// GetCheckoutFresh is GetCheckout read from the database, never from the cache.
-func (s *Invoices) GetCheckoutFresh(ctx context.Context, token string) (invoices.Checkout, error) {
+// loadCheckout reads a checkout view from the database.
+func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Checkout, error) {
 	var r checkoutRow
 	err := s.DB.Gorm.WithContext(ctx).Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
 		l.token AS link_token, l.status AS link_status, l.expires_at AS link_expires_at, l.created_at AS link_created_at,

@@ -172,15 +172,20 @@ func newNotifyReader(tx *gorm.DB) *notifyReader {
 		endpoints: map[string][]notify.Endpoint{}}
 }
 
-func (r *notifyReader) Merchant(ctx context.Context, id string) (notify.Merchant, error) {
-	if m, ok := r.merchants[id]; ok {
-		return m, nil
+// readOnce returns memo[key], loading and keeping it on the first call.
+func readOnce[V any](memo map[string]V, key string, load func() (V, error)) (V, error) {
+	if v, ok := memo[key]; ok {
+		return v, nil
 	}
-	m, err := r.merchant(ctx, id)
+	v, err := load()
 	if err == nil {
-		r.merchants[id] = m
+		memo[key] = v
 	}
-	return m, err
+	return v, err
+}
+
+func (r *notifyReader) Merchant(ctx context.Context, id string) (notify.Merchant, error) {
+	return readOnce(r.merchants, id, func() (notify.Merchant, error) { return r.merchant(ctx, id) })
 }
 
 func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant, error) {
@@ -193,15 +198,9 @@ func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant
 }
 
 func (r *notifyReader) Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
-	if inv, ok := r.invoices[id]; ok && inv.MerchantID == merchantID {
-		inv.Lines = slices.Clone(inv.Lines)
-		return inv, nil
-	}
-	inv, err := r.invoice(ctx, merchantID, id)
-	if err == nil {
-		r.invoices[id] = inv
-		inv.Lines = slices.Clone(inv.Lines)
-	}
+	// Keyed by merchant too, so one merchant's event can never read another's invoice from the memo.
+	inv, err := readOnce(r.invoices, merchantID+"/"+id, func() (domain.Invoice, error) { return r.invoice(ctx, merchantID, id) })
+	inv.Lines = slices.Clone(inv.Lines)
 	return inv, err
 }
 
@@ -223,13 +222,7 @@ func (r *notifyReader) invoice(ctx context.Context, merchantID, id string) (doma
 }
 
 func (r *notifyReader) Endpoints(ctx context.Context, merchantID string) ([]notify.Endpoint, error) {
-	if eps, ok := r.endpoints[merchantID]; ok {
-		return slices.Clone(eps), nil
-	}
-	eps, err := r.loadEndpoints(ctx, merchantID)
-	if err == nil {
-		r.endpoints[merchantID] = eps
-	}
+	eps, err := readOnce(r.endpoints, merchantID, func() ([]notify.Endpoint, error) { return r.loadEndpoints(ctx, merchantID) })
 	return slices.Clone(eps), err
 }
 
@@ -370,20 +363,17 @@ func (s *Notify) GetEmail(ctx context.Context, merchantID, id string) (notify.Em
 }
 
 // RequeueEmail moves a held or failed e-mail back to queued, due now, with its attempts reset.
-func (s *Notify) RequeueEmail(ctx context.Context, merchantID, id string, at time.Time) (notify.Email, error) {
+func (s *Notify) RequeueEmail(ctx context.Context, merchantID, id string, at time.Time) error {
 	res := s.DB.Gorm.WithContext(ctx).Model(&emailRow{}).
 		Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, id, []string{string(notify.EmailHeld), string(notify.EmailFailed)}).
 		Updates(map[string]any{"status": string(notify.EmailQueued), "attempts": 0, "last_error": "", "next_attempt_at": at, "updated_at": at})
 	if res.Error != nil {
-		return notify.Email{}, fmt.Errorf("store: requeue e-mail: %w", res.Error)
+		return fmt.Errorf("store: requeue e-mail: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		if _, err := s.GetEmail(ctx, merchantID, id); err != nil {
-			return notify.Email{}, err
-		}
-		return notify.Email{}, fmt.Errorf("store: requeue e-mail %s: %w", id, apperr.ErrConflict)
+		return fmt.Errorf("store: requeue e-mail %s: %w", id, apperr.ErrConflict)
 	}
-	return s.GetEmail(ctx, merchantID, id)
+	return nil
 }
 
 // CreateEndpoint inserts an endpoint.
@@ -430,12 +420,17 @@ func (s *Notify) DeleteEndpoint(ctx context.Context, merchantID, id string, at t
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("store: delete endpoint: %w", apperr.ErrNotFound)
 		}
-		if err := tx.Model(&deliveryRow{}).Where("endpoint_id = ? AND status = ?", id, string(notify.DeliveryPending)).
-			Updates(map[string]any{"status": string(notify.DeliveryFailed), "last_error": "endpoint deleted", "next_attempt_at": nil, "updated_at": at}).Error; err != nil {
-			return fmt.Errorf("store: stop deliveries: %w", err)
-		}
-		return nil
+		return stopDeliveriesTx(tx, id, "endpoint deleted", at)
 	})
+}
+
+// stopDeliveriesTx fails an endpoint's pending deliveries, saying why.
+func stopDeliveriesTx(tx *gorm.DB, endpointID, why string, at time.Time) error {
+	if err := tx.Model(&deliveryRow{}).Where("endpoint_id = ? AND status = 'pending'", endpointID).
+		Updates(map[string]any{"status": string(notify.DeliveryFailed), "last_error": why, "next_attempt_at": nil, "updated_at": at}).Error; err != nil {
+		return fmt.Errorf("store: stop deliveries: %w", err)
+	}
+	return nil
 }
 
 // RotateSecret replaces the endpoint's secret, keeping the old one until previousUntil.
@@ -493,9 +488,8 @@ func (s *Notify) UpdateEndpoint(ctx context.Context, merchantID, id string, u no
 			return fmt.Errorf("store: update endpoint: %w", err)
 		}
 		if wasEnabled && r.Status == string(notify.EndpointDisabled) {
-			if err := tx.Model(&deliveryRow{}).Where("endpoint_id = ? AND status = 'pending'", id).
-				Updates(map[string]any{"status": string(notify.DeliveryFailed), "last_error": "endpoint disabled", "next_attempt_at": nil, "updated_at": at}).Error; err != nil {
-				return fmt.Errorf("store: stop deliveries: %w", err)
+			if err := stopDeliveriesTx(tx, id, "endpoint disabled", at); err != nil {
+				return err
 			}
 		}
 		out = toBusEndpoint(r)

@@ -185,6 +185,8 @@ func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP str
 
 // BeginPayment claims the open invoice for this attempt, within the failure limits, and stores the attempt.
 func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payments.Transaction, at time.Time, limits payments.FailureLimits) error {
+	// Also when the claim is refused: the caller's next read of the link then comes from the
+	// database, which may hold another replica's change the cache does not.
 	defer s.DB.checkouts.forget(p.InvoiceID)
 	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// One conditional update decides between concurrent attempts: only one sees the invoice open.
