@@ -216,12 +216,15 @@ type InvoiceSummaryResponse struct {
 	PaidCount int64 `json:"paid_count"`
 	// PaidTotals is what those invoices brought, net of refunds, per currency.
 	PaidTotals []AmountResponse `json:"paid_totals"`
+	// AuthorizationsExpiring is how many uncaptured authorisations are older than 7 days: capture
+	// or void them before they are voided automatically.
+	AuthorizationsExpiring int64 `json:"authorizations_expiring"`
 } // @name InvoiceSummary
 
 // summariseInvoices godoc
 //
 //	@Summary		Invoices at a glance: how many are in each status, and what was paid since a moment
-//	@Description	Counts cover every invoice of the merchant; an open invoice past its expiry counts as expired. paid_totals are net of refunds.
+//	@Description	Counts cover every invoice of the merchant; an open invoice past its expiry counts as expired. paid_totals are net of refunds. authorizations_expiring counts uncaptured authorisations older than 7 days.
 //	@Tags			invoices
 //	@Produce		json
 //	@Security		BearerAuth
@@ -239,7 +242,8 @@ func (s *Server) summariseInvoices(c echo.Context) error {
 		return err
 	}
 	out := InvoiceSummaryResponse{Object: "invoice_summary", Counts: make(map[string]int64, len(sum.Counts)),
-		PaidSince: sum.PaidSince, PaidCount: sum.PaidCount, PaidTotals: make([]AmountResponse, len(sum.PaidTotals))}
+		PaidSince: sum.PaidSince, PaidCount: sum.PaidCount, PaidTotals: make([]AmountResponse, len(sum.PaidTotals)),
+		AuthorizationsExpiring: sum.AuthorizationsExpiring}
 	for st, n := range sum.Counts {
 		out.Counts[string(st)] = n
 	}

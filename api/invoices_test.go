@@ -118,7 +118,17 @@ func TestInvoiceSummary(t *testing.T) {
 			t.Fatalf("refund: %d %s", r.Status, r.Body)
 		}
 		_, authToken := newInvoice(t, e, m, 7_000, "manual")
-		pay(t, e, authToken, visaCard, http.StatusOK)
+		auth := pay(t, e, authToken, visaCard, http.StatusOK)
+		if got := summary("", m)["authorizations_expiring"]; got != 0.0 || auth["authorization_expiring"] != false {
+			t.Errorf("fresh authorisation: %v expiring in the summary, payment expiring %v", got, auth["authorization_expiring"])
+		}
+		// Eight days later it is shown as expiring, in the summary and on the payment.
+		if err := e.App.DB.Gorm.Exec("UPDATE payments SET authorized_at = ? WHERE id = ?", time.Now().Add(-8*24*time.Hour).UTC(), auth["id"]).Error; err != nil {
+			t.Fatal(err)
+		}
+		if p := e.Do(t, "GET", "/api/v1/payments/"+auth["id"].(string), nil, m.Auth()).Map(t); p["authorization_expiring"] != true || p["authorization_expires_at"] == nil {
+			t.Errorf("eight-day-old authorisation: expiring %v, expires at %v", p["authorization_expiring"], p["authorization_expires_at"])
+		}
 		newInvoice(t, e, m, 1_000, "automatic")
 		cancelID, _ := newInvoice(t, e, m, 1_000, "automatic")
 		if r := e.Do(t, "POST", "/api/v1/invoices/"+cancelID+"/cancel", nil, m.Auth()); r.Status != http.StatusOK {
@@ -143,6 +153,9 @@ func TestInvoiceSummary(t *testing.T) {
 				t.Errorf("count of %s = %v, want %v", st, c, n)
 			}
 		}
+		if got["authorizations_expiring"] != 1.0 {
+			t.Errorf("authorizations_expiring = %v, want 1", got["authorizations_expiring"])
+		}
 		// Only captured money counts as paid: the authorisation is not, the refund comes off.
 		totals := got["paid_totals"].([]any)
 		if got["paid_count"].(float64) != 1 || len(totals) != 1 ||
@@ -161,7 +174,7 @@ func TestInvoiceSummary(t *testing.T) {
 		}
 		// Another merchant sees none of it.
 		other := summary("", e.NewMerchant(t, "Other"))
-		if other["counts"].(map[string]any)["open"].(float64) != 0 || other["paid_count"].(float64) != 0 {
+		if other["counts"].(map[string]any)["open"].(float64) != 0 || other["paid_count"].(float64) != 0 || other["authorizations_expiring"].(float64) != 0 {
 			t.Errorf("another merchant's summary: %v", other)
 		}
 	})

@@ -23,26 +23,30 @@ type NextActionResponse struct {
 
 // PaymentResponse is one attempt to pay an invoice.
 type PaymentResponse struct {
-	ID                     string                `json:"id" example:"pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object                 string                `json:"object" example:"payment"`
-	InvoiceID              string                `json:"invoice_id"`
-	Status                 string                `json:"status" enums:"processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed"`
-	Amount                 int64                 `json:"amount" example:"240000"`
-	Currency               string                `json:"currency" example:"RSD"`
-	AmountAuthorized       int64                 `json:"amount_authorized"`
-	AmountCaptured         int64                 `json:"amount_captured"`
-	AmountRefunded         int64                 `json:"amount_refunded"`
-	CaptureMode            string                `json:"capture_mode" enums:"automatic,manual"`
-	Card                   *CardResponse         `json:"card" extensions:"x-nullable"`
-	DeclineCode            string                `json:"decline_code,omitempty"`
-	DeclineMessage         string                `json:"decline_message,omitempty"`
-	PSP                    string                `json:"psp" example:"testgateway"`
-	PSPReference           string                `json:"psp_reference,omitempty"`
-	NextAction             *NextActionResponse   `json:"next_action" extensions:"x-nullable"`
-	AuthorizationExpiresAt *time.Time            `json:"authorization_expires_at" extensions:"x-nullable"`
-	CreatedAt              time.Time             `json:"created_at"`
-	Transactions           []TransactionResponse `json:"transactions,omitempty"`
-	Refunds                []RefundResponse      `json:"refunds,omitempty"`
+	ID               string              `json:"id" example:"pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object           string              `json:"object" example:"payment"`
+	InvoiceID        string              `json:"invoice_id"`
+	Status           string              `json:"status" enums:"processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed"`
+	Amount           int64               `json:"amount" example:"240000"`
+	Currency         string              `json:"currency" example:"RSD"`
+	AmountAuthorized int64               `json:"amount_authorized"`
+	AmountCaptured   int64               `json:"amount_captured"`
+	AmountRefunded   int64               `json:"amount_refunded"`
+	CaptureMode      string              `json:"capture_mode" enums:"automatic,manual"`
+	Card             *CardResponse       `json:"card" extensions:"x-nullable"`
+	DeclineCode      string              `json:"decline_code,omitempty"`
+	DeclineMessage   string              `json:"decline_message,omitempty"`
+	PSP              string              `json:"psp" example:"testgateway"`
+	PSPReference     string              `json:"psp_reference,omitempty"`
+	NextAction       *NextActionResponse `json:"next_action" extensions:"x-nullable"`
+	// AuthorizationExpiresAt is when an uncaptured authorisation is voided automatically.
+	AuthorizationExpiresAt *time.Time `json:"authorization_expires_at" extensions:"x-nullable"`
+	// AuthorizationExpiring is true once an uncaptured authorisation is older than 7 days: capture
+	// or void it before authorization_expires_at.
+	AuthorizationExpiring bool                  `json:"authorization_expiring"`
+	CreatedAt             time.Time             `json:"created_at"`
+	Transactions          []TransactionResponse `json:"transactions,omitempty"`
+	Refunds               []RefundResponse      `json:"refunds,omitempty"`
 } // @name Payment
 
 // TransactionResponse is one PSP operation on a payment.
@@ -126,6 +130,7 @@ func toPayment(p payments.Payment) PaymentResponse {
 	}
 	if p.Status == domain.PaymentAuthorized {
 		out.AuthorizationExpiresAt = timePtr(p.AuthorizationExpiresAt)
+		out.AuthorizationExpiring = p.AuthorizationExpiring(time.Now())
 	}
 	return out
 }

@@ -129,7 +129,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.wireNotify(); err != nil {
 		return nil, err
 	}
-	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL}
+	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL,
+		AuthorizationWindow: cfg.AuthorizationWindow}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},

@@ -27,8 +27,11 @@ type Config struct {
 	WebhookAllowPrivate  bool
 	SeedDemo             bool
 	SessionTTL           time.Duration
-	TrustProxy           bool
-	LogLevel             string
+	// AuthorizationWindow is how long an uncaptured authorisation is held before it is voided
+	// (zero: the payments default).
+	AuthorizationWindow time.Duration
+	TrustProxy          bool
+	LogLevel            string
 	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
 	PprofAddr string
 }
@@ -75,6 +78,13 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 			return c, fmt.Errorf("SECURELINK_SESSION_TTL must be a duration of at least 1m, such as 12h")
 		}
 		c.SessionTTL = d
+	}
+	if v := os.Getenv("SECURELINK_AUTHORIZATION_WINDOW"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			return c, fmt.Errorf("SECURELINK_AUTHORIZATION_WINDOW must be a duration of at least 1h, such as 240h")
+		}
+		c.AuthorizationWindow = d
 	}
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (SECURELINK_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in links and e-mails (SECURELINK_BASE_URL)")

@@ -1,5 +1,12 @@
 package domain
 
+import "time"
+
+// AuthorizationExpiringAfter is the age from which an uncaptured authorisation is shown as
+// expiring: card networks let many authorisations lapse after about a week, so the merchant is
+// warned to capture or void it before the PSP or our background job releases it.
+const AuthorizationExpiringAfter = 7 * 24 * time.Hour
+
 // PaymentStatus is where one payment attempt is.
 type PaymentStatus string
 

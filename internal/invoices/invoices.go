@@ -76,6 +76,8 @@ type Summary struct {
 	PaidCount int64
 	// PaidTotals are net of refunds, one per currency, ordered by currency.
 	PaidTotals []domain.Money
+	// AuthorizationsExpiring counts uncaptured authorisations older than domain.AuthorizationExpiringAfter.
+	AuthorizationsExpiring int64
 }
 
 // Summarise is the merchant's summary with money paid since paidSince (default: the start of the

@@ -265,19 +265,42 @@ func TestCaptureVoidRefundLifecycle(t *testing.T) {
 	})
 }
 
+// An authorisation is shown as expiring once older than 7 days and voided after its window.
 func TestExpiredAuthorisationsAreVoided(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, e *env) {
 		inv, token := e.invoice(3000, domain.CaptureManual)
 		p := e.mustPay(token, visa)
-		if n, err := e.svc.ExpireAuthorizations(context.Background()); err != nil || n != 0 {
-			t.Fatalf("fresh authorisation voided: %d %v", n, err)
+		paidAt := time.Now()
+		for _, step := range []struct {
+			name         string
+			age          time.Duration
+			wantExpiring bool
+			wantVoided   int
+		}{
+			{"fresh", 0, false, 0},
+			{"six days", 6 * 24 * time.Hour, false, 0},
+			{"past seven days", domain.AuthorizationExpiringAfter + time.Minute, true, 0},
+			{"just inside the window", payments.DefaultAuthorizationWindow - time.Minute, true, 0},
+		} {
+			at := paidAt.Add(step.age)
+			e.svc.Now = func() time.Time { return at }
+			if n, err := e.svc.ExpireAuthorizations(context.Background()); err != nil || n != step.wantVoided {
+				t.Fatalf("%s: voided %d (%v), want %d", step.name, n, err, step.wantVoided)
+			}
+			stored := e.getPayment(p.ID)
+			if stored.Status != domain.PaymentAuthorized || stored.AuthorizationExpiring(at) != step.wantExpiring {
+				t.Fatalf("%s: payment %s, expiring %v", step.name, stored.Status, stored.AuthorizationExpiring(at))
+			}
 		}
-		e.svc.Now = func() time.Time { return time.Now().Add(payments.DefaultAuthorizationTTL + time.Minute) }
+		e.svc.Now = func() time.Time { return paidAt.Add(payments.DefaultAuthorizationWindow + time.Minute) }
 		if n, err := e.svc.ExpireAuthorizations(context.Background()); err != nil || n != 1 {
 			t.Fatalf("expired authorisations voided: %d %v", n, err)
 		}
 		d, _ := e.svc.GetDetail(context.Background(), e.actor.MerchantID, p.ID)
+		if d.Payment.AuthorizationExpiring(time.Now().Add(payments.DefaultAuthorizationWindow)) {
+			t.Fatal("a voided authorisation is still shown as expiring")
+		}
 		last := d.Transactions[len(d.Transactions)-1]
 		if d.Payment.Status != domain.PaymentVoided || last.Type != domain.TxnVoid || last.Actor != "system" {
 			t.Fatalf("payment %s, last transaction %s by %s", d.Payment.Status, last.Type, last.Actor)

@@ -212,7 +212,7 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 		evType = domain.EventPaymentCaptured
 	} else {
 		p.Status = domain.PaymentAuthorized
-		exp := now.Add(s.authorizationTTL())
+		exp := now.Add(s.authorizationWindow())
 		p.AuthorizationExpiresAt = &exp
 		inv.Status = domain.InvoiceAuthorized
 		set.InvoiceTo = domain.InvoiceAuthorized

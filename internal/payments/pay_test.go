@@ -52,7 +52,7 @@ func TestPaySaleAndAuthorisation(t *testing.T) {
 				t.Fatalf("sale: amount paid %d captured %d", got.AmountPaid, stored.AmountCaptured)
 			}
 			if tc.mode == domain.CaptureManual {
-				if stored.AuthorizationExpiresAt == nil || stored.AuthorizationExpiresAt.Sub(*stored.AuthorizedAt) != payments.DefaultAuthorizationTTL {
+				if stored.AuthorizationExpiresAt == nil || stored.AuthorizationExpiresAt.Sub(*stored.AuthorizedAt) != payments.DefaultAuthorizationWindow {
 					t.Fatalf("authorisation expiry %v", stored.AuthorizationExpiresAt)
 				}
 			}

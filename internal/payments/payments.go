@@ -62,6 +62,12 @@ func (p Payment) Refundable() int64 {
 	return p.AmountCaptured - p.AmountRefunded - p.AmountRefundPending
 }
 
+// AuthorizationExpiring tells whether an uncaptured authorisation is older than
+// domain.AuthorizationExpiringAfter at now: still capturable, but soon released.
+func (p Payment) AuthorizationExpiring(now time.Time) bool {
+	return p.Status == domain.PaymentAuthorized && p.AuthorizedAt != nil && !now.Before(p.AuthorizedAt.Add(domain.AuthorizationExpiringAfter))
+}
+
 // PaidAt is when the payer's money was taken or reserved.
 func (p Payment) PaidAt() *time.Time {
 	if p.CapturedAt != nil {
@@ -230,7 +236,9 @@ const (
 	DefaultFailureWindow      = time.Hour
 	DefaultStaleAfter         = time.Minute
 	DefaultAbandonAfter       = time.Hour
-	DefaultAuthorizationTTL   = 7 * 24 * time.Hour
+	// DefaultAuthorizationWindow is how long an authorisation is held before the background job
+	// voids it: past domain.AuthorizationExpiringAfter, so the merchant sees it expiring first.
+	DefaultAuthorizationWindow = 10 * 24 * time.Hour
 	// claimLease is how long a reconciliation worker owns a pending transaction.
 	claimLease = 2 * time.Minute
 )
@@ -253,8 +261,8 @@ type Service struct {
 	// asks the PSP; AbandonAfter is how long a payer may take over 3-D Secure.
 	StaleAfter   time.Duration
 	AbandonAfter time.Duration
-	// AuthorizationTTL is how long an authorisation is held before it is voided.
-	AuthorizationTTL time.Duration
+	// AuthorizationWindow is how long an authorisation is held before it is voided.
+	AuthorizationWindow time.Duration
 }
 
 func (s *Service) now() time.Time {
@@ -272,8 +280,8 @@ func orDefault[T int64 | time.Duration](v, def T) T {
 }
 
 func (s *Service) staleAfter() time.Duration { return orDefault(s.StaleAfter, DefaultStaleAfter) }
-func (s *Service) authorizationTTL() time.Duration {
-	return orDefault(s.AuthorizationTTL, DefaultAuthorizationTTL)
+func (s *Service) authorizationWindow() time.Duration {
+	return orDefault(s.AuthorizationWindow, DefaultAuthorizationWindow)
 }
 
 // SystemActor is the actor of background work for a merchant.

@@ -134,7 +134,7 @@ func (s *Service) abandon(ctx context.Context, p Payment, res psp.Result) (psp.R
 	return res, nil
 }
 
-// ExpireAuthorizations voids authorisations held longer than AuthorizationTTL (actor system).
+// ExpireAuthorizations voids authorisations held longer than AuthorizationWindow (actor system).
 func (s *Service) ExpireAuthorizations(ctx context.Context) (int, error) {
 	due, err := s.Store.ExpiredAuthorizations(ctx, s.now(), reconcileBatch)
 	if err != nil {

@@ -279,7 +279,7 @@ func (s *Invoices) ListInvoices(ctx context.Context, merchantID string, f invoic
 }
 
 // Summarise implements invoices.Store: two aggregate queries over the merchant's invoices, the
-// counts through the (merchant_id, status) index.
+// counts through the (merchant_id, status) index, and the count of its expiring authorisations.
 func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, now time.Time) (invoices.Summary, error) {
 	db := s.DB.Gorm.WithContext(ctx)
 	var counts []struct {
@@ -308,6 +308,11 @@ func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, 
 	for _, p := range paid {
 		sum.PaidCount += p.Count
 		sum.PaidTotals = append(sum.PaidTotals, domain.Money{Currency: p.Currency, Amount: p.Amount})
+	}
+	// Through the partial index on authorised payments (the status spelled out, see CountFailedPayments).
+	if err := db.Raw(`SELECT count(*) FROM payments WHERE status = 'authorized' AND merchant_id = ? AND authorized_at <= ?`,
+		merchantID, now.Add(-domain.AuthorizationExpiringAfter)).Scan(&sum.AuthorizationsExpiring).Error; err != nil {
+		return invoices.Summary{}, fmt.Errorf("store: count expiring authorisations: %w", err)
 	}
 	return sum, nil
 }
