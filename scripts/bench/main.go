@@ -273,7 +273,7 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, pool *pgx
 
 // runCeilingAndPayments measures (f) and then (e).
 func runCeilingAndPayments(ctx context.Context, o options, rep *report, a *api, pool *pgxpool.Pool, cpu *cpuSampler, merchantID string) error {
-	if !o.wants("pay") && !o.wants("commit") {
+	if !o.wants("pay") && !o.wants("commit") && !o.wants("floor") {
 		return nil
 	}
 	logf("running (f) INSERT+COMMIT ceiling with %d clients (%s warm-up + %s)", o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
@@ -285,7 +285,26 @@ func runCeilingAndPayments(ctx context.Context, o options, rep *report, a *api, 
 	rep.Scenarios = append(rep.Scenarios, newScenarioReport("commit", "(f) INSERT+COMMIT transactions (ceiling of e)", o.Load.Concurrency, commit).
 		withCPU(cpu.sample(ctx).since(before), commit.Iterations()))
 
-	return runPayments(ctx, o, rep, a, pool, cpu, merchantID)
+	if err := runPayments(ctx, o, rep, a, pool, cpu, merchantID); err != nil {
+		return err
+	}
+	return runFloor(ctx, o, rep, pool, cpu)
+}
+
+// runFloor measures (g), the floor of (e): its required steps with no product logic (floor.go).
+func runFloor(ctx context.Context, o options, rep *report, pool *pgxpool.Pool, cpu *cpuSampler) (err error) {
+	if !o.wants("floor") && !o.wants("pay") {
+		return nil
+	}
+	f, err := startFloor(ctx, pool, o.Load.Concurrency)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, f.close(context.WithoutCancel(ctx))) }()
+	const label = "(g) floor of e: its HTTP hops and commits, no product logic"
+	logf("running %s with %d clients (%s warm-up + %s)", label, o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
+	rep.Scenarios = append(rep.Scenarios, measured(ctx, cpu, o.Load, "floor", label, f.floorOp(newClient(o.Load.Concurrency))))
+	return ctx.Err()
 }
 
 // runPayments loads a pool of open invoices, checks that paying works at all, then measures (e).

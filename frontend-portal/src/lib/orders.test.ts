@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Invoice, Link, Payment, Refund, Transaction } from './models';
+import type { Invoice, InvoiceSummary, Link, Payment, Refund, Transaction } from './models';
 import { parseCsv } from './csv';
-import { buildTimeline, dayBounds, invoiceActions, invoiceCsv, monthStart, paymentActions } from './orders';
+import { authorizationExpiring, buildTimeline, dayBounds, expiringNotice, invoiceActions, invoiceCsv, monthStart, paymentActions } from './orders';
 
 // Fixtures carry only the fields a test needs, as the API omits empty ones.
 const txn = (o: Partial<Transaction>) => o as Transaction;
@@ -52,6 +52,34 @@ describe('paymentActions', () => {
   for (const [over, want] of cases) {
     it(over.status!, () => expect(paymentActions(payment(over))).toEqual(want));
   }
+});
+
+describe('authorizationExpiring', () => {
+  it('warns about an authorisation the server marks as expiring', () => {
+    expect(authorizationExpiring(payment({ authorization_expiring: true, authorization_expires_at: '2026-11-11T10:00:00Z' }))).toBe(true);
+  });
+  it('does not warn about a fresh authorisation', () => {
+    expect(authorizationExpiring(payment({ authorization_expiring: false }))).toBe(false);
+    expect(authorizationExpiring(payment())).toBe(false);
+  });
+  it('does not warn once the authorisation is captured or voided', () => {
+    expect(authorizationExpiring(payment({ status: 'captured', amount_captured: 1000, authorization_expiring: true }))).toBe(false);
+    expect(authorizationExpiring(payment({ status: 'voided', authorization_expiring: true }))).toBe(false);
+  });
+});
+
+describe('expiringNotice', () => {
+  const summary = (n: unknown) => ({ authorizations_expiring: n }) as InvoiceSummary;
+  it('counts the expiring authorisations and links to the orders waiting for capture', () => {
+    expect(expiringNotice(summary(3))).toEqual({ count: 3, href: '/portal/invoices?status=authorized' });
+    expect(expiringNotice(summary(1))).toEqual({ count: 1, href: '/portal/invoices?status=authorized' });
+  });
+  it('is not shown when none is expiring or the server does not say', () => {
+    expect(expiringNotice(summary(0))).toBeNull();
+    expect(expiringNotice(summary(undefined))).toBeNull();
+    expect(expiringNotice(summary(null))).toBeNull();
+    expect(expiringNotice({} as InvoiceSummary)).toBeNull();
+  });
 });
 
 describe('invoiceActions', () => {

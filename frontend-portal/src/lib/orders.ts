@@ -1,7 +1,8 @@
 // What the portal derives from invoices: valid actions, the timeline, CSV rows and dashboard figures.
-import type { Invoice, InvoiceStatus, Payment } from './models';
+import type { Invoice, InvoiceStatus, InvoiceSummary, Payment } from './models';
 import { buildCsv, type CsvCell } from './csv';
 import { toDecimalString } from './money';
+import { href } from './routes';
 
 /** Actions on a payment that its state allows; the server checks again and answers 409 otherwise. */
 export function paymentActions(p: Payment): { capture: boolean; void: boolean; refund: boolean; refundable: number; capturable: number } {
@@ -15,6 +16,26 @@ export function paymentActions(p: Payment): { capture: boolean; void: boolean; r
     capturable,
     refundable,
   };
+}
+
+/**
+ * Whether the merchant is warned that an uncaptured authorisation is about to be voided automatically
+ * (the server marks it once it is older than 7 days; only an authorisation still held can expire).
+ */
+export function authorizationExpiring(p: Pick<Payment, 'status' | 'authorization_expiring'>): boolean {
+  return p.status === 'authorized' && p.authorization_expiring === true;
+}
+
+/**
+ * The dashboard's notice about authorisations close to being voided automatically: how many there are and
+ * the orders list that holds them (invoices waiting for capture); null when there are none.
+ */
+export function expiringNotice(summary: Pick<InvoiceSummary, 'authorizations_expiring'>): { count: number; href: string } | null {
+  const count = summary.authorizations_expiring;
+  // A server older than the field leaves it out; that reads as none.
+  if (!(Number.isInteger(count) && count > 0)) return null;
+  const status: InvoiceStatus = 'authorized';
+  return { count, href: href('/invoices', { status }) };
 }
 
 /** Actions on an invoice itself: only an unpaid invoice can be cancelled, re-sent or given a new link. */

@@ -99,6 +99,9 @@ export const en = {
   'dash.recent': 'Recent orders',
   'dash.recent_none': 'No orders yet. Create the first invoice.',
   'dash.see_all': 'See all orders',
+  'dash.expiring.one': '{count} authorisation is expiring — capture or void it',
+  'dash.expiring.few': '{count} authorisations are expiring — capture or void them',
+  'dash.expiring.other': '{count} authorisations are expiring — capture or void them',
 
   'age.minutes': '{n} min',
   'age.hours': '{n} h',
@@ -228,6 +231,8 @@ export const en = {
   'detail.captured': 'Captured',
   'detail.decline': 'Decline reason',
   'detail.auth_expires': 'Authorisation valid until',
+  'detail.auth_expiring': 'This authorisation is expiring and will be released automatically on {date} unless you capture or void it.',
+  'detail.auth_expiring_undated': 'This authorisation is expiring and will be released automatically soon unless you capture or void it.',
   'detail.transactions': 'Transactions',
   'detail.txn_type': 'Type',
   'detail.txn_amount': 'Amount',

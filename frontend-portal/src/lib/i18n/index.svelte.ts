@@ -1,10 +1,14 @@
 // The portal's languages: the chosen one lives in a rune, is remembered in localStorage and sets <html lang>.
 // Only the chosen dictionary is downloaded; Serbian Cyrillic is transliterated from Serbian Latin.
 import type { Dictionary, MessageKey } from './en';
+import { pluralForm, type PluralBase } from './plural';
 import { latinToCyrillic } from './translit';
 import type { Locale } from '../models';
 
 export type { MessageKey };
+
+/** A counted message: its forms are the keys "<base>.one", "<base>.few" and "<base>.other". */
+export type PluralKey = PluralBase<MessageKey>;
 
 export const locales: Locale[] = ['sr-Latn', 'sr-Cyrl', 'en'];
 
@@ -76,7 +80,12 @@ class I18n {
   }
 
   t = (key: MessageKey, vars?: Record<string, string | number>): string => interpolate(this.dict?.[key] ?? key, vars);
+
+  /** A counted message in the form the count takes in this language; {count} is filled in. */
+  tn = (key: PluralKey, count: number, vars?: Record<string, string | number>): string =>
+    this.t(`${key}.${pluralForm(this.intl, count)}`, { count, ...vars });
 }
 
 export const i18n = new I18n();
 export const t = i18n.t;
+export const tn = i18n.tn;

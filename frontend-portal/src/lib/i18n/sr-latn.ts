@@ -101,6 +101,9 @@ export const srLatn: Dictionary = {
   'dash.recent': 'Poslednje porudžbine',
   'dash.recent_none': 'Još nema porudžbina. Napravite prvu fakturu.',
   'dash.see_all': 'Sve porudžbine',
+  'dash.expiring.one': '{count} autorizacija ističe — naplatite je ili poništite',
+  'dash.expiring.few': '{count} autorizacije ističu — naplatite ih ili poništite',
+  'dash.expiring.other': '{count} autorizacija ističe — naplatite ih ili poništite',
 
   'age.minutes': '{n} min',
   'age.hours': '{n} h',
@@ -230,6 +233,8 @@ export const srLatn: Dictionary = {
   'detail.captured': 'Naplaćeno',
   'detail.decline': 'Razlog odbijanja',
   'detail.auth_expires': 'Autorizacija važi do',
+  'detail.auth_expiring': 'Ova autorizacija ističe: ako je ne naplatite ili ne poništite, biće automatski poništena {date}.',
+  'detail.auth_expiring_undated': 'Ova autorizacija ističe: ako je ne naplatite ili ne poništite, uskoro će biti automatski poništena.',
   'detail.transactions': 'Transakcije',
   'detail.txn_type': 'Vrsta',
   'detail.txn_amount': 'Iznos',
