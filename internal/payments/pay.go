@@ -29,28 +29,58 @@ const maxPaymentTokenLen = 255
 // Pay starts a payment through a link: the attempt is stored (and the invoice moved to processing)
 // before the PSP is called, so a concurrent attempt is refused without a second charge.
 func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, error) {
-	co, err := s.Links.ResolveLink(ctx, token)
-	if err != nil {
-		return Payment{}, err
-	}
-	if !in.TermsAccepted {
-		return Payment{}, apperr.Invalid("terms_accepted", "terms_not_accepted", "The payer must accept the terms: send terms_accepted: true.")
-	}
 	tok := strings.TrimSpace(in.PaymentToken)
-	if tok == "" || len(tok) > maxPaymentTokenLen {
-		return Payment{}, apperr.Invalid("payment_token", "invalid_payment_token", "payment_token must be the card token from the payment provider (at most %d characters).", maxPaymentTokenLen)
-	}
-	if err := payable(co); err != nil {
+	if err := checkPayInput(in.TermsAccepted, tok); err != nil {
+		// An unknown link is a 404 whatever the body says.
+		if _, rerr := s.Links.ResolveLink(ctx, token); rerr != nil {
+			return Payment{}, rerr
+		}
 		return Payment{}, err
 	}
 	now := s.now()
-	inv := co.Invoice
-	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID, LinkID: co.Link.ID,
+	limits := FailureLimits{PerLink: orDefault(s.MaxFailuresPerLink, DefaultMaxFailuresPerLink),
+		PerIP: orDefault(s.MaxFailuresPerIP, DefaultMaxFailuresPerIP), Since: now.Add(-orDefault(s.FailureWindow, DefaultFailureWindow))}
+
+	// The attempt is saved before the PSP hears of it. One conditional update claims the invoice
+	// behind the link, failure limits included, so the common case reads nothing before it; when it
+	// refuses, refusal() reads why: unknown link, too many failures, the link or invoice changed, or
+	// another attempt won.
+	claim := Claim{Token: token, ClientIP: in.ClientIP, At: now, Limits: limits}
+	a, err := s.Store.BeginPayment(ctx, claim, func(inv domain.Invoice, linkID string) (Payment, Transaction) {
+		return s.newAttempt(inv, linkID, token, tok, in.ClientIP, now)
+	})
+	if errors.Is(err, apperr.ErrConflict) {
+		return Payment{}, s.refusal(ctx, token, in.ClientIP, limits)
+	}
+	if err != nil {
+		return Payment{}, err
+	}
+
+	// The PSP call runs to its end even if the payer goes away: its answer must be recorded.
+	pctx := context.WithoutCancel(ctx)
+	res, perr := s.Provider.Authorize(pctx, s.authorizeRequest(a.Payment))
+	return s.recordAuthorization(pctx, a.Payment, a.Txn, a.Invoice, res, perr)
+}
+
+// checkPayInput judges the payer's body.
+func checkPayInput(termsAccepted bool, paymentToken string) error {
+	if !termsAccepted {
+		return apperr.Invalid("terms_accepted", "terms_not_accepted", "The payer must accept the terms: send terms_accepted: true.")
+	}
+	if paymentToken == "" || len(paymentToken) > maxPaymentTokenLen {
+		return apperr.Invalid("payment_token", "invalid_payment_token", "payment_token must be the card token from the payment provider (at most %d characters).", maxPaymentTokenLen)
+	}
+	return nil
+}
+
+// newAttempt is the payment and pending authorize or sale of an attempt on a claimed invoice.
+func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time) (Payment, Transaction) {
+	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID, LinkID: linkID,
 		Status: domain.PaymentProcessing, Amount: inv.AmountTotal, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
-		PSP: s.Provider.Name(), PSPToken: tok, Description: "Invoice " + inv.Number,
-		TermsAcceptedAt: now, TermsIP: in.ClientIP, ClientIP: in.ClientIP, CreatedAt: now, UpdatedAt: now}
+		PSP: s.Provider.Name(), PSPToken: pspToken, Description: "Invoice " + inv.Number,
+		TermsAcceptedAt: now, TermsIP: clientIP, ClientIP: clientIP, CreatedAt: now, UpdatedAt: now}
 	p.IdempotencyKey = p.ID + ":authorize"
-	p.ReturnURL = strings.TrimRight(s.BaseURL, "/") + "/pay/" + url.PathEscape(token) + "?payment=" + p.ID
+	p.ReturnURL = strings.TrimRight(s.BaseURL, "/") + "/pay/" + url.PathEscape(linkToken) + "?payment=" + p.ID
 	typ := domain.TxnAuthorize
 	if inv.CaptureMode == domain.CaptureAutomatic {
 		typ = domain.TxnSale
@@ -58,34 +88,24 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, PaymentID: p.ID, Type: typ,
 		Amount: p.Amount, Currency: p.Currency, Result: domain.TxnPending, Actor: string(domain.ActorPayer),
 		IdempotencyKey: p.IdempotencyKey, CreatedAt: now, UpdatedAt: now, NextAttemptAt: now.Add(s.staleAfter())}
+	return p, txn
+}
 
-	// The attempt is saved before the PSP hears of it. One conditional update decides, failure limits
-	// included; when it refuses, the reads below say why: too many failures, the link or invoice
-	// changed, or another attempt won.
-	limits := FailureLimits{PerLink: orDefault(s.MaxFailuresPerLink, DefaultMaxFailuresPerLink),
-		PerIP: orDefault(s.MaxFailuresPerIP, DefaultMaxFailuresPerIP), Since: now.Add(-orDefault(s.FailureWindow, DefaultFailureWindow))}
-	if err := s.Store.BeginPayment(ctx, p, txn, now, limits); err != nil {
-		if !errors.Is(err, apperr.ErrConflict) {
-			return Payment{}, err
-		}
-		if ferr := s.checkFailures(ctx, co.Link.ID, in.ClientIP, limits); ferr != nil {
-			return Payment{}, ferr
-		}
-		// BeginPayment dropped this process's cached view of the invoice, so this reads the database.
-		again, rerr := s.Links.ResolveLink(ctx, token)
-		if rerr != nil {
-			return Payment{}, rerr
-		}
-		if perr := payable(again); perr != nil {
-			return Payment{}, perr
-		}
-		return Payment{}, errInProgress()
+// refusal explains a claim BeginPayment refused: 404 for an unknown link, 409 for a link or invoice
+// that cannot be paid, 429 past the failure limits, else 409 for another attempt in progress.
+func (s *Service) refusal(ctx context.Context, token, clientIP string, limits FailureLimits) error {
+	// BeginPayment dropped this process's cached view of the link, so this reads the database.
+	co, err := s.Links.ResolveLink(ctx, token)
+	if err != nil {
+		return err
 	}
-
-	// The PSP call runs to its end even if the payer goes away: its answer must be recorded.
-	pctx := context.WithoutCancel(ctx)
-	res, perr := s.Provider.Authorize(pctx, s.authorizeRequest(p))
-	return s.recordAuthorization(pctx, p, txn, inv, res, perr)
+	if err := payable(co); err != nil {
+		return err
+	}
+	if err := s.checkFailures(ctx, co.Link.ID, clientIP, limits); err != nil {
+		return err
+	}
+	return errInProgress()
 }
 
 // authorizeRequest is the PSP request of a payment, rebuilt identically by reconciliation.

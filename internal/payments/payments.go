@@ -173,6 +173,21 @@ type FailureLimits struct {
 	Since   time.Time
 }
 
+// Claim is what BeginPayment needs to claim the invoice behind a link for one attempt.
+type Claim struct {
+	Token    string
+	ClientIP string
+	At       time.Time
+	Limits   FailureLimits
+}
+
+// Attempt is a payment attempt as BeginPayment stored it, with the invoice it claimed.
+type Attempt struct {
+	Invoice domain.Invoice
+	Payment Payment
+	Txn     Transaction
+}
+
 // Store is the storage this package needs. Every method that records an outcome answers
 // apperr.ErrConflict when the transaction row is no longer pending (someone else recorded it).
 type Store interface {
@@ -180,11 +195,12 @@ type Store interface {
 	// CountFailedPayments counts failed payments through a link (ever) and from a client address
 	// since a time, so that every replica sees the same counts.
 	CountFailedPayments(ctx context.Context, linkID, clientIP string, since time.Time) (perLink, perIP int64, err error)
-	// BeginPayment moves the invoice from open to processing, only while its link is active and
-	// unexpired and the failed attempts stay under limits, and inserts the payment and its pending
-	// transaction, in one transaction. It answers apperr.ErrConflict when any condition does not
-	// hold (another attempt won, the link closed, too many failures); the caller finds out which.
-	BeginPayment(ctx context.Context, p Payment, t Transaction, at time.Time, limits FailureLimits) error
+	// BeginPayment moves the invoice behind the link token from open to processing, only while the
+	// link is active and unexpired and the failed attempts stay under the limits, and inserts the
+	// payment and pending transaction that newAttempt builds from the claimed invoice and link id,
+	// in one transaction. It answers apperr.ErrConflict when any condition does not hold (unknown
+	// link, another attempt won, the link closed, too many failures); the caller finds out which.
+	BeginPayment(ctx context.Context, c Claim, newAttempt func(inv domain.Invoice, linkID string) (Payment, Transaction)) (Attempt, error)
 	// MarkInFlight records a PSP answer that is not final: requires_action with its redirect URL, or
 	// still processing with the PSP's reference. Only from processing or requires_action.
 	MarkInFlight(ctx context.Context, paymentID string, status domain.PaymentStatus, pspRef, redirectURL string, card *psp.Card, at time.Time) error

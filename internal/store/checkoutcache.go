@@ -83,10 +83,24 @@ func (c *checkoutCache) forget(invoiceIDs ...string) {
 	defer c.mu.Unlock()
 	c.epoch++
 	for _, id := range invoiceIDs {
-		for _, t := range c.byInvoice[id] {
-			delete(c.byToken, t)
-		}
-		delete(c.byInvoice, id)
+		c.dropInvoiceLocked(id)
+	}
+}
+
+func (c *checkoutCache) dropInvoiceLocked(id string) {
+	for _, t := range c.byInvoice[id] {
+		delete(c.byToken, t)
+	}
+	delete(c.byInvoice, id)
+}
+
+// forgetToken drops the view cached under a link token, with every view of its invoice.
+func (c *checkoutCache) forgetToken(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.epoch++
+	if e, ok := c.byToken[token]; ok {
+		c.dropInvoiceLocked(e.view.Invoice.ID)
 	}
 }
 

@@ -183,28 +183,46 @@ func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP str
 	return counts.PerLink, counts.PerIP, nil
 }
 
-// BeginPayment claims the open invoice for this attempt, within the failure limits, and stores the attempt.
-func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payments.Transaction, at time.Time, limits payments.FailureLimits) error {
+// claimedInvoice is the invoice row BeginPayment's claim returns, with the id of the link it came through.
+type claimedInvoice struct {
+	Invoice     invoiceRow `gorm:"embedded"`
+	ClaimLinkID string
+}
+
+// BeginPayment claims the open invoice behind a link for an attempt, within the failure limits,
+// and stores the attempt.
+func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttempt func(domain.Invoice, string) (payments.Payment, payments.Transaction)) (payments.Attempt, error) {
 	// Also when the claim is refused: the caller's next read of the link then comes from the
 	// database, which may hold another replica's change the cache does not.
-	defer s.DB.checkouts.forget(p.InvoiceID)
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// One conditional update decides between concurrent attempts: only one sees the invoice open.
-		res := tx.Model(&invoiceRow{}).
-			Where("id = ? AND status = ? AND expires_at > ?", p.InvoiceID, string(domain.InvoiceOpen), at).
-			Where("EXISTS (SELECT 1 FROM links WHERE links.id = ? AND links.invoice_id = invoices.id AND links.status = ? AND links.expires_at > ?)",
-				p.LinkID, string(domain.LinkActive), at).
-			// The failure limits, with the statuses spelled out for the partial indexes (see CountFailedPayments).
-			Where("(SELECT count(*) FROM payments WHERE link_id = ? AND status = 'failed') < ?", p.LinkID, limits.PerLink).
-			Where("(? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = 'failed') < ?)",
-				p.ClientIP, p.ClientIP, limits.Since.UTC(), limits.PerIP).
-			Updates(map[string]any{"status": string(domain.InvoiceProcessing), "updated_at": at})
-		if res.Error != nil {
-			return fmt.Errorf("store: begin payment: %w", res.Error)
+	var a payments.Attempt
+	defer func() {
+		s.DB.checkouts.forgetToken(c.Token)
+		if a.Invoice.ID != "" {
+			s.DB.checkouts.forget(a.Invoice.ID)
 		}
-		if res.RowsAffected == 0 {
+	}()
+	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// One conditional update decides between concurrent attempts: only one sees the invoice open.
+		// It finds the invoice through the link token itself and returns it, so paying reads nothing
+		// first. The statuses are spelled out so that the failure counts use their partial indexes
+		// (see CountFailedPayments).
+		var claimed claimedInvoice
+		err := tx.Raw(`UPDATE invoices SET status = 'processing', updated_at = ?
+			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status = 'active' AND expires_at > ?)
+			AND status = 'open' AND expires_at > ?
+			AND (SELECT count(*) FROM payments WHERE link_id = (SELECT id FROM links WHERE token = ?) AND status = 'failed') < ?
+			AND (? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = 'failed') < ?)
+			RETURNING *, (SELECT id FROM links WHERE token = ?) AS claim_link_id`,
+			c.At, c.Token, c.At, c.At, c.Token, c.Limits.PerLink, c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token).
+			Scan(&claimed).Error
+		if err != nil {
+			return fmt.Errorf("store: begin payment: %w", err)
+		}
+		if claimed.Invoice.ID == "" {
 			return fmt.Errorf("store: begin payment: %w", apperr.ErrConflict)
 		}
+		inv := toBusInvoice(claimed.Invoice)
+		p, t := newAttempt(inv, claimed.ClaimLinkID)
 		pr := toDBPayment(p)
 		if err := tx.Create(&pr).Error; err != nil {
 			if IsUniqueViolation(err) {
@@ -216,8 +234,13 @@ func (s *Payments) BeginPayment(ctx context.Context, p payments.Payment, t payme
 		if err := tx.Create(&tr).Error; err != nil {
 			return fmt.Errorf("store: insert transaction: %w", err)
 		}
+		a = payments.Attempt{Invoice: inv, Payment: p, Txn: t}
 		return nil
 	})
+	if err != nil {
+		return payments.Attempt{}, err
+	}
+	return a, nil
 }
 
 // MarkInFlight records a non-final PSP answer of an in-flight payment.

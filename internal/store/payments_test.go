@@ -20,7 +20,7 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	mer, inv, lnk := domain.NewID("mer"), domain.NewID("inv"), domain.NewID("lnk")
+	mer, inv, lnk, token := domain.NewID("mer"), domain.NewID("inv"), domain.NewID("lnk"), domain.NewToken(24)
 	stmts := []struct {
 		q    string
 		args []any
@@ -30,7 +30,7 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 			capture_mode, locale, expires_at, created_at, updated_at) VALUES (?, ?, 'INV-1', 'open', 'A', 'a@example.com', 'RSD', ?, 0,
 			'automatic', 'en', ?, ?, ?)`, []any{inv, mer, amount, now.Add(time.Hour), now, now}},
 		{"INSERT INTO links (id, invoice_id, merchant_id, token, status, expires_at, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?)",
-			[]any{lnk, inv, mer, domain.NewToken(24), now.Add(time.Hour), now}},
+			[]any{lnk, inv, mer, token, now.Add(time.Hour), now}},
 	}
 	for _, s := range stmts {
 		if err := db.Gorm.Exec(s.q, s.args...).Error; err != nil {
@@ -38,21 +38,28 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 		}
 	}
 	st := &store.Payments{DB: db}
-	p := payments.Payment{ID: domain.NewID("pay"), MerchantID: mer, InvoiceID: inv, LinkID: lnk, Status: domain.PaymentProcessing,
-		Amount: amount, Currency: "RSD", CaptureMode: domain.CaptureAutomatic, PSP: "testgateway", IdempotencyKey: "k",
-		TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}
-	txn := payments.Transaction{ID: domain.NewID("txn"), MerchantID: mer, PaymentID: p.ID, Type: domain.TxnSale, Amount: amount,
-		Currency: "RSD", Result: domain.TxnPending, Actor: "payer", IdempotencyKey: "k", CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
-	if err := st.BeginPayment(ctx, p, txn, now, noLimits); err != nil {
+	newAttempt := func(claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction) {
+		p := payments.Payment{ID: domain.NewID("pay"), MerchantID: claimed.MerchantID, InvoiceID: claimed.ID, LinkID: linkID,
+			Status: domain.PaymentProcessing, Amount: claimed.AmountTotal, Currency: claimed.Currency, CaptureMode: claimed.CaptureMode,
+			PSP: "testgateway", IdempotencyKey: "k", TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}
+		txn := payments.Transaction{ID: domain.NewID("txn"), MerchantID: mer, PaymentID: p.ID, Type: domain.TxnSale, Amount: amount,
+			Currency: "RSD", Result: domain.TxnPending, Actor: "payer", IdempotencyKey: "k", CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
+		return p, txn
+	}
+	claim := payments.Claim{Token: token, At: now, Limits: noLimits}
+	a, err := st.BeginPayment(ctx, claim, newAttempt)
+	if err != nil {
 		t.Fatalf("begin: %v", err)
 	}
-	// A second attempt on the same invoice loses: the invoice is no longer open.
-	p2 := p
-	p2.ID = domain.NewID("pay")
-	txn2 := txn
-	txn2.ID, txn2.PaymentID = domain.NewID("txn"), p2.ID
-	if err := st.BeginPayment(ctx, p2, txn2, now, noLimits); !errors.Is(err, apperr.ErrConflict) {
-		t.Fatalf("second begin: %v, want conflict", err)
+	p, txn := a.Payment, a.Txn
+	if a.Invoice.ID != inv || a.Invoice.Status != domain.InvoiceProcessing || a.Invoice.AmountTotal != amount || p.LinkID != lnk {
+		t.Fatalf("claimed invoice %+v through link %q", a.Invoice, p.LinkID)
+	}
+	// A second attempt on the same invoice loses: the invoice is no longer open. So does an unknown link.
+	for _, c := range []payments.Claim{claim, {Token: "no-such-link", At: now, Limits: noLimits}} {
+		if _, err := st.BeginPayment(ctx, c, newAttempt); !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("begin through %q: %v, want conflict", c.Token, err)
+		}
 	}
 	p.Status, p.AmountAuthorized, p.AmountCaptured, p.CapturedAt, p.AuthorizedAt = domain.PaymentCaptured, amount, amount, &now, &now
 	txn.Result = domain.TxnSucceeded
