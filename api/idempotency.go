@@ -26,18 +26,33 @@ func (w *teeWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// replayedHeader marks an answer given again for a repeated Idempotency-Key.
+const replayedHeader = "Idempotent-Replayed"
+
+// idempotencyKey is the request's Idempotency-Key header, empty when there is none.
+func idempotencyKey(c echo.Context) (string, error) {
+	key := c.Request().Header.Get("Idempotency-Key")
+	if len(key) > idempotency.MaxKeyLength {
+		return "", apperr.Invalid("Idempotency-Key", "invalid_idempotency_key", "The Idempotency-Key header may have at most %d characters.", idempotency.MaxKeyLength)
+	}
+	return key, nil
+}
+
 // idempotent answers a repeated POST with the same Idempotency-Key from the stored response:
 // same body → the stored response with Idempotent-Replayed: true; another body → 422; the first
 // request still running → 409. Keys are scoped to the caller and the endpoint.
 func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		key := r.Header.Get("Idempotency-Key")
-		if r.Method != http.MethodPost || key == "" {
+		if r.Method != http.MethodPost {
 			return next(c)
 		}
-		if len(key) > idempotency.MaxKeyLength {
-			return apperr.Invalid("Idempotency-Key", "invalid_idempotency_key", "The Idempotency-Key header may have at most %d characters.", idempotency.MaxKeyLength)
+		key, err := idempotencyKey(c)
+		if err != nil {
+			return err
+		}
+		if key == "" {
+			return next(c)
 		}
 		body, err := readBody(c)
 		if err != nil {
@@ -58,13 +73,11 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if !started {
 			switch {
 			case rec.Running:
-				return &apperr.Error{Kind: apperr.KindIdempotency, Code: "idempotency_key_in_use",
-					Message: "A request with this Idempotency-Key is still being processed. Retry later."}
+				return apperr.IdempotencyKeyInUse()
 			case rec.RequestHash != hash:
-				return &apperr.Error{Kind: apperr.KindIdempotency, Code: "idempotency_key_reused", Status: http.StatusUnprocessableEntity,
-					Message: "This Idempotency-Key was used with a different request body. Use a new key for a new request."}
+				return apperr.IdempotencyKeyReused()
 			}
-			c.Response().Header().Set("Idempotent-Replayed", "true")
+			c.Response().Header().Set(replayedHeader, "true")
 			return c.Blob(rec.ResponseStatus, echo.MIMEApplicationJSON, rec.ResponseBody)
 		}
 		tw := &teeWriter{ResponseWriter: c.Response().Writer}

@@ -29,7 +29,7 @@ type PSPWebhook func(payload []byte, signature string) (PSPWebhookNotice, error)
 // payCheckout godoc
 //
 //	@Summary	Pay an invoice through its link
-//	@Description	No authentication: the link token is the capability. Requires terms_accepted: true and a card token from the provider. The answer is the payment: captured (automatic capture), authorized (manual capture), failed with decline_code and decline_message (another card may be tried), requires_action with next_action.redirect_url (3-D Secure), or processing when the provider's answer is not known yet (it is settled automatically). A second attempt while one runs gets 409 payment_in_progress; too many failed attempts get 429.
+//	@Description	No authentication: the link token is the capability. Requires terms_accepted: true and a card token from the provider. The answer is the payment: captured (automatic capture), authorized (manual capture), failed with decline_code and decline_message (another card may be tried), requires_action with next_action.redirect_url (3-D Secure), or processing when the provider's answer is not known yet (it is settled automatically). A second attempt while one runs gets 409 payment_in_progress; too many failed attempts get 429. A retry with the same Idempotency-Key gets the payment that key started, as it is now (a later capture or refund shows), with the header Idempotent-Replayed: true; 409 idempotency_key_in_use while the first call may still be waiting for the provider; 422 idempotency_key_reused when the body differs. The key is kept with the payment.
 //	@Tags		checkout
 //	@Accept		json
 //	@Produce	json
@@ -49,10 +49,17 @@ func (s *Server) payCheckout(c echo.Context) error {
 	if err := decode(c, &req, false); err != nil {
 		return err
 	}
-	p, err := s.d.Payments.Pay(c.Request().Context(), c.Param("token"), payments.PayInput{TermsAccepted: req.TermsAccepted,
-		PaymentToken: req.PaymentToken, ClientIP: clientIP(c), IdempotencyKey: c.Request().Header.Get("Idempotency-Key")})
+	key, err := idempotencyKey(c)
 	if err != nil {
 		return err
+	}
+	p, replayed, err := s.d.Payments.PayOnce(c.Request().Context(), c.Param("token"), payments.PayInput{TermsAccepted: req.TermsAccepted,
+		PaymentToken: req.PaymentToken, ClientIP: clientIP(c), IdempotencyKey: key})
+	if err != nil {
+		return err
+	}
+	if replayed {
+		c.Response().Header().Set(replayedHeader, "true")
 	}
 	return c.JSON(http.StatusOK, toPayment(p))
 }

@@ -223,3 +223,99 @@ func TestFailedAttemptsAreRateLimited(t *testing.T) {
 		t.Fatalf("11th attempt: %d %s", r.Status, r.Body)
 	}
 }
+
+// The payer's Idempotency-Key is kept on the attempt it started: a retry gets that attempt as it
+// is now and is never charged again; the key with another body is refused; a declined attempt is
+// replayed as declined and a new key may try another card.
+func TestPayIdempotencyKey(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Kiosk")
+		_, token := newInvoice(t, e, m, 12_000, "automatic")
+		path := "/api/v1/checkout/" + token + "/pay"
+		key := func(k string) apitest.Header { return apitest.Header{Name: "Idempotency-Key", Value: k} }
+
+		declinedBody := map[string]any{"terms_accepted": true, "payment_token": cardToken(t, e, "4000000000009995")}
+		declined := e.Do(t, "POST", path, declinedBody, key("attempt-1"))
+		if declined.Status != http.StatusOK || declined.Map(t)["status"] != "failed" {
+			t.Fatalf("declined attempt: %d %s", declined.Status, declined.Body)
+		}
+		// Retried while the invoice is open again, the declined call is answered, not tried again.
+		if r := e.Do(t, "POST", path, declinedBody, key("attempt-1")); r.Status != http.StatusOK || r.Map(t)["id"] != declined.Map(t)["id"] ||
+			r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("retry of the declined call on the open invoice: %d %s", r.Status, r.Body)
+		}
+		okBody := map[string]any{"terms_accepted": true, "payment_token": cardToken(t, e, visaCard)}
+		paid := e.Do(t, "POST", path, okBody, key("attempt-2"))
+		if paid.Status != http.StatusOK || paid.Map(t)["status"] != "captured" || paid.Header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("paying attempt: %d %s", paid.Status, paid.Body)
+		}
+		paidID := paid.Map(t)["id"].(string)
+
+		for _, tc := range []struct {
+			name, key  string
+			body       map[string]any
+			wantStatus int
+			wantID     string
+			wantPay    string
+			wantCode   string
+		}{
+			{"retry of the paying call", "attempt-2", okBody, http.StatusOK, paidID, "captured", ""},
+			{"retry of the declined call", "attempt-1", declinedBody, http.StatusOK, declined.Map(t)["id"].(string), "failed", ""},
+			{"the paying key with another body", "attempt-2", declinedBody, http.StatusUnprocessableEntity, "", "", "idempotency_key_reused"},
+			{"a new key on a paid invoice", "attempt-3", okBody, http.StatusConflict, "", "", "invalid_state"},
+			{"no key on a paid invoice", "", okBody, http.StatusConflict, "", "", "invalid_state"},
+		} {
+			var hs []apitest.Header
+			if tc.key != "" {
+				hs = append(hs, key(tc.key))
+			}
+			r := e.Do(t, "POST", path, tc.body, hs...)
+			if r.Status != tc.wantStatus {
+				t.Fatalf("%s: %d %s, want %d", tc.name, r.Status, r.Body, tc.wantStatus)
+			}
+			if tc.wantCode != "" {
+				if code := r.ErrorObject(t)["code"]; code != tc.wantCode {
+					t.Errorf("%s: code %v, want %s", tc.name, code, tc.wantCode)
+				}
+				continue
+			}
+			if got := r.Map(t); got["id"] != tc.wantID || got["status"] != tc.wantPay || r.Header.Get("Idempotent-Replayed") != "true" {
+				t.Errorf("%s: payment %v %v replayed %q, want %s %s replayed", tc.name, got["id"], got["status"], r.Header.Get("Idempotent-Replayed"), tc.wantID, tc.wantPay)
+			}
+		}
+		if n := e.App.Gateway.Charges(paidID); n != 1 {
+			t.Errorf("the gateway charged the paid attempt %d times, want 1", n)
+		}
+		if r := e.Do(t, "POST", path, okBody, key(strings.Repeat("k", 256))); r.Status != http.StatusBadRequest || r.ErrorObject(t)["param"] != "Idempotency-Key" {
+			t.Errorf("a 256-character key: %d %s", r.Status, r.Body)
+		}
+
+		// While the first call waits for the provider, a retry is told to come back; afterwards it
+		// gets the outcome.
+		invID, slowToken := newInvoice(t, e, m, 3_000, "automatic")
+		slowPath := "/api/v1/checkout/" + slowToken + "/pay"
+		slowBody := map[string]any{"terms_accepted": true, "payment_token": cardToken(t, e, visaCard)}
+		e.App.Gateway.SetFaults(testgateway.Faults{Delay: 2 * time.Second})
+		first := make(chan *apitest.Response, 1)
+		go func() { first <- e.Do(t, "POST", slowPath, slowBody, key("slow")) }()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if e.Do(t, "GET", "/api/v1/invoices/"+invID, nil, m.Auth()).Map(t)["status"] == "processing" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the first call never stored its attempt")
+			}
+		}
+		if r := e.Do(t, "POST", slowPath, slowBody, key("slow")); r.Status != http.StatusConflict || r.ErrorObject(t)["code"] != "idempotency_key_in_use" {
+			t.Errorf("retry while the first call runs: %d %s", r.Status, r.Body)
+		}
+		done := <-first
+		e.App.Gateway.SetFaults(testgateway.Faults{})
+		if done.Status != http.StatusOK || done.Map(t)["status"] != "captured" {
+			t.Fatalf("the slow call: %d %s", done.Status, done.Body)
+		}
+		if r := e.Do(t, "POST", slowPath, slowBody, key("slow")); r.Status != http.StatusOK || r.Map(t)["id"] != done.Map(t)["id"] || r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retry after the first call: %d %s", r.Status, r.Body)
+		}
+	})
+}

@@ -6,10 +6,12 @@ import (
 	"securelink/internal/domain"
 )
 
-// checkoutPayRoutes adds the payer's payment routes (pay, complete) to the public group, and the
-// Stripe webhook when Stripe is the provider.
-func (s *Server) checkoutPayRoutes(g *echo.Group) {
-	g.POST("/checkout/:token/pay", s.payCheckout)
+// checkoutPayRoutes adds the payer's payment routes: pay to public, complete (and the Stripe
+// webhook when Stripe is the provider) to g, the public group with idempotency records.
+func (s *Server) checkoutPayRoutes(public, g *echo.Group) {
+	// Paying keeps the payer's Idempotency-Key on the attempt itself (payments.PayInput), so it
+	// bypasses the separate idempotency records of the other POSTs.
+	public.POST("/checkout/:token/pay", s.payCheckout)
 	g.POST("/checkout/:token/complete", s.completeCheckout)
 	if s.d.StripeWebhook != nil {
 		g.POST("/psp/stripe/webhook", s.stripeWebhook)

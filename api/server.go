@@ -117,7 +117,7 @@ func (s *Server) routes() {
 	v1.POST("/auth/invitations/accept", s.acceptInvitation)
 	pub := v1.Group("", s.idempotent)
 	pub.GET("/checkout/:token", s.getCheckout)
-	s.checkoutPayRoutes(pub)
+	s.checkoutPayRoutes(v1, pub)
 
 	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
 	m := v1.Group("", s.authenticate, s.idempotent)

@@ -75,6 +75,18 @@ func InvalidState(format string, args ...any) *Error {
 	return &Error{Kind: KindConflict, Code: "invalid_state", Message: fmt.Sprintf(format, args...)}
 }
 
+// IdempotencyKeyReused is the 422 for an Idempotency-Key sent again with a different request.
+func IdempotencyKeyReused() *Error {
+	return &Error{Kind: KindIdempotency, Code: "idempotency_key_reused", Status: 422,
+		Message: "This Idempotency-Key was used with a different request body. Use a new key for a new request."}
+}
+
+// IdempotencyKeyInUse is the 409 for an Idempotency-Key whose first request is still running.
+func IdempotencyKeyInUse() *Error {
+	return &Error{Kind: KindIdempotency, Code: "idempotency_key_in_use",
+		Message: "A request with this Idempotency-Key is still being processed. Retry later."}
+}
+
 // Conflict is a 409 with a code.
 func Conflict(code, format string, args ...any) *Error {
 	return &Error{Kind: KindConflict, Code: code, Message: fmt.Sprintf(format, args...)}

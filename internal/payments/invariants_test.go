@@ -128,6 +128,50 @@ func TestConcurrentRefundsNeverExceedCaptured(t *testing.T) {
 	})
 }
 
+// Twenty concurrent retries of one pay call (one Idempotency-Key, one card token) make one
+// attempt and one charge; each gets that attempt, or 409 while it is being stored or charged.
+func TestConcurrentRetriesOfOnePayCall(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, e *env) {
+		inv, token := e.invoice(5000, domain.CaptureAutomatic)
+		in := payments.PayInput{TermsAccepted: true, PaymentToken: e.token(visa), ClientIP: "198.51.100.2", IdempotencyKey: "double-click"}
+		const n = 20
+		results := make([]payments.Payment, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				results[i], errs[i] = e.svc.Pay(context.Background(), token, in)
+			})
+		}
+		close(start)
+		wg.Wait()
+		ps, _, err := e.svc.List(context.Background(), e.actor.MerchantID, payments.Filter{InvoiceID: inv.ID, Page: domain.Page{Limit: 100}})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("stored payments: %d (%v), want 1", len(ps), err)
+		}
+		for i := range n {
+			if errs[i] != nil {
+				if code, _ := codeOf(errs[i]); code != "payment_in_progress" && code != "idempotency_key_in_use" {
+					t.Fatalf("retry %d: %v", i, errs[i])
+				}
+				continue
+			}
+			if results[i].ID != ps[0].ID {
+				t.Fatalf("retry %d got payment %s, want %s", i, results[i].ID, ps[0].ID)
+			}
+		}
+		if c := e.gw.Charges(ps[0].ID); c != 1 {
+			t.Fatalf("gateway charged %d times, want 1", c)
+		}
+		if got := e.getInvoice(inv.ID); got.Status != domain.InvoicePaid {
+			t.Fatalf("invoice %s", got.Status)
+		}
+	})
+}
+
 // Invariant 2 again: a capture and a void of one authorisation race; exactly one wins.
 func TestCaptureVoidRace(t *testing.T) {
 	t.Parallel()

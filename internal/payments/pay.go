@@ -2,9 +2,12 @@ package payments
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,8 +22,16 @@ type PayInput struct {
 	TermsAccepted bool
 	PaymentToken  string
 	ClientIP      string
-	// IdempotencyKey is the payer's key for this attempt (the HTTP layer replays answers by it).
+	// IdempotencyKey is the payer's key for this attempt: a retry with it gets the attempt's payment
+	// as it is now instead of a second attempt. It is kept on the payment, unique per link.
 	IdempotencyKey string
+}
+
+// requestHash is what a pay call asked for, so that a retry with its key can be told apart from
+// another request that reuses the key.
+func (in PayInput) requestHash(paymentToken string) string {
+	sum := sha256.Sum256([]byte(strconv.FormatBool(in.TermsAccepted) + "\x00" + paymentToken))
+	return hex.EncodeToString(sum[:])
 }
 
 // maxPaymentTokenLen caps the PSP token a payer may send.
@@ -29,14 +40,22 @@ const maxPaymentTokenLen = 255
 // Pay starts a payment through a link: the attempt is stored (and the invoice moved to processing)
 // before the PSP is called, so a concurrent attempt is refused without a second charge.
 func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, error) {
+	p, _, err := s.PayOnce(ctx, token, in)
+	return p, err
+}
+
+// PayOnce is Pay that also tells whether the answer is the payment an earlier call with the same
+// Idempotency-Key started (replayed); that call's request must have been the same.
+func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Payment, replayed bool, err error) {
 	tok := strings.TrimSpace(in.PaymentToken)
 	if err := checkPayInput(in.TermsAccepted, tok); err != nil {
 		// An unknown link is a 404 whatever the body says.
 		if _, rerr := s.Links.ResolveLink(ctx, token); rerr != nil {
-			return Payment{}, rerr
+			return Payment{}, false, rerr
 		}
-		return Payment{}, err
+		return Payment{}, false, err
 	}
+	hash := in.requestHash(tok)
 	now := s.now()
 	limits := FailureLimits{PerLink: orDefault(s.MaxFailuresPerLink, DefaultMaxFailuresPerLink),
 		PerIP: orDefault(s.MaxFailuresPerIP, DefaultMaxFailuresPerIP), Since: now.Add(-orDefault(s.FailureWindow, DefaultFailureWindow))}
@@ -47,19 +66,22 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 	// another attempt won.
 	claim := Claim{Token: token, ClientIP: in.ClientIP, At: now, Limits: limits}
 	a, err := s.Store.BeginPayment(ctx, claim, func(inv domain.Invoice, linkID string) (Payment, Transaction) {
-		return s.newAttempt(inv, linkID, token, tok, in.ClientIP, now)
+		p, t := s.newAttempt(inv, linkID, token, tok, in.ClientIP, now)
+		p.RequestKey, p.RequestHash = in.IdempotencyKey, hash
+		return p, t
 	})
 	if errors.Is(err, apperr.ErrConflict) {
-		return Payment{}, s.refusal(ctx, token, in.ClientIP, limits)
+		return s.refusal(ctx, token, in, hash, limits)
 	}
 	if err != nil {
-		return Payment{}, err
+		return Payment{}, false, err
 	}
 
 	// The PSP call runs to its end even if the payer goes away: its answer must be recorded.
 	pctx := context.WithoutCancel(ctx)
 	res, perr := s.Provider.Authorize(pctx, s.authorizeRequest(a.Payment))
-	return s.recordAuthorization(pctx, a.Payment, a.Txn, a.Invoice, res, perr)
+	p, err = s.recordAuthorization(pctx, a.Payment, a.Txn, a.Invoice, res, perr)
+	return p, false, err
 }
 
 // checkPayInput judges the payer's body.
@@ -91,21 +113,38 @@ func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, cl
 	return p, txn
 }
 
-// refusal explains a claim BeginPayment refused: 404 for an unknown link, 409 for a link or invoice
-// that cannot be paid, 429 past the failure limits, else 409 for another attempt in progress.
-func (s *Service) refusal(ctx context.Context, token, clientIP string, limits FailureLimits) error {
+// refusal answers a claim BeginPayment refused. A retry of an earlier call with the same
+// Idempotency-Key gets that call's attempt as it is now (replayed), 409 while that call may still
+// be running, or 422 if it asks for something else. Otherwise the refusal is explained: 404 for an
+// unknown link, 409 for a link or invoice that cannot be paid, 429 past the failure limits, else
+// 409 for another attempt in progress.
+func (s *Service) refusal(ctx context.Context, token string, in PayInput, hash string, limits FailureLimits) (Payment, bool, error) {
 	// BeginPayment dropped this process's cached view of the link, so this reads the database.
 	co, err := s.Links.ResolveLink(ctx, token)
 	if err != nil {
-		return err
+		return Payment{}, false, err
+	}
+	if in.IdempotencyKey != "" {
+		earlier, err := s.Store.PaymentByRequestKey(ctx, co.Link.ID, in.IdempotencyKey)
+		switch {
+		case err == nil && earlier.RequestHash != hash:
+			return Payment{}, false, apperr.IdempotencyKeyReused()
+		case err == nil && earlier.Status == domain.PaymentProcessing && s.now().Sub(earlier.CreatedAt) < s.staleAfter():
+			// The call that started it may still be waiting for the PSP, whose answer it records.
+			return Payment{}, false, apperr.IdempotencyKeyInUse()
+		case err == nil:
+			return earlier, true, nil
+		case !errors.Is(err, apperr.ErrNotFound):
+			return Payment{}, false, err
+		}
 	}
 	if err := payable(co); err != nil {
-		return err
+		return Payment{}, false, err
 	}
-	if err := s.checkFailures(ctx, co.Link.ID, clientIP, limits); err != nil {
-		return err
+	if err := s.checkFailures(ctx, co.Link.ID, in.ClientIP, limits); err != nil {
+		return Payment{}, false, err
 	}
-	return errInProgress()
+	return Payment{}, false, errInProgress()
 }
 
 // authorizeRequest is the PSP request of a payment, rebuilt identically by reconciliation.

@@ -37,8 +37,12 @@ type Payment struct {
 	PSPReference        string
 	// PSPToken is the single-use card token the payer's browser obtained from the PSP; it is kept so
 	// that reconciliation can repeat the exact Authorize request (the PSP answers it from its store).
-	PSPToken        string
-	IdempotencyKey  string
+	PSPToken       string
+	IdempotencyKey string
+	// RequestKey is the payer's Idempotency-Key of the pay call that started the attempt, unique per
+	// link, and RequestHash what that call asked for: a retry with the key gets this attempt.
+	RequestKey      string
+	RequestHash     string
 	ReturnURL       string
 	Description     string
 	RedirectURL     string
@@ -221,6 +225,8 @@ type Store interface {
 	ListRefunds(ctx context.Context, paymentIDs []string) ([]Refund, error)
 	GetRefund(ctx context.Context, merchantID, id string) (Refund, error)
 	GetTransaction(ctx context.Context, id string) (Transaction, error)
+	// PaymentByRequestKey finds the attempt a payer started through a link with an Idempotency-Key.
+	PaymentByRequestKey(ctx context.Context, linkID, key string) (Payment, error)
 	// GetPaymentByPSPReference finds a payment by the PSP's id of it.
 	GetPaymentByPSPReference(ctx context.Context, pspRef string) (Payment, error)
 	// SucceededPayment is the invoice's payment that holds or took money.

@@ -39,6 +39,8 @@ type paymentRow struct {
 	PSPReference           string `gorm:"column:psp_reference"`
 	PSPToken               string `gorm:"column:psp_token"`
 	IdempotencyKey         string
+	RequestKey             string
+	RequestHash            string
 	ReturnURL              string `gorm:"column:return_url"`
 	Description            string
 	RedirectURL            string `gorm:"column:redirect_url"`
@@ -103,7 +105,7 @@ func toDBPayment(p payments.Payment) paymentRow {
 		Amount: p.Amount, Currency: p.Currency, CaptureMode: string(p.CaptureMode), AmountAuthorized: p.AmountAuthorized,
 		AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded, AmountRefundPending: p.AmountRefundPending,
 		PSP: p.PSP, PSPReference: p.PSPReference, PSPToken: p.PSPToken, IdempotencyKey: p.IdempotencyKey,
-		ReturnURL: p.ReturnURL, Description: p.Description, RedirectURL: p.RedirectURL, DeclineCode: p.DeclineCode,
+		RequestKey: p.RequestKey, RequestHash: p.RequestHash, ReturnURL: p.ReturnURL, Description: p.Description, RedirectURL: p.RedirectURL, DeclineCode: p.DeclineCode,
 		DeclineMessage: p.DeclineMessage, PendingOp: string(p.PendingOp), TermsAcceptedAt: p.TermsAcceptedAt,
 		TermsIP: p.TermsIP, ClientIP: p.ClientIP, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 		AuthorizedAt: p.AuthorizedAt, AuthorizationExpiresAt: p.AuthorizationExpiresAt, CapturedAt: p.CapturedAt, VoidedAt: p.VoidedAt}
@@ -118,7 +120,7 @@ func toBusPayment(r paymentRow) payments.Payment {
 		Status: domain.PaymentStatus(r.Status), Amount: r.Amount, Currency: r.Currency, CaptureMode: domain.CaptureMode(r.CaptureMode),
 		AmountAuthorized: r.AmountAuthorized, AmountCaptured: r.AmountCaptured, AmountRefunded: r.AmountRefunded,
 		AmountRefundPending: r.AmountRefundPending, PSP: r.PSP, PSPReference: r.PSPReference, PSPToken: r.PSPToken,
-		IdempotencyKey: r.IdempotencyKey, ReturnURL: r.ReturnURL, Description: r.Description, RedirectURL: r.RedirectURL,
+		IdempotencyKey: r.IdempotencyKey, RequestKey: r.RequestKey, RequestHash: r.RequestHash, ReturnURL: r.ReturnURL, Description: r.Description, RedirectURL: r.RedirectURL,
 		DeclineCode: r.DeclineCode, DeclineMessage: r.DeclineMessage, PendingOp: domain.TransactionType(r.PendingOp),
 		TermsAcceptedAt: r.TermsAcceptedAt.UTC(), TermsIP: r.TermsIP, ClientIP: r.ClientIP, CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC(), AuthorizedAt: utcPtr(r.AuthorizedAt), AuthorizationExpiresAt: utcPtr(r.AuthorizationExpiresAt),
@@ -584,6 +586,15 @@ func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, lim
 		out[i] = toBusPayment(r)
 	}
 	return out, nil
+}
+
+// PaymentByRequestKey finds the attempt a payer started through a link with an Idempotency-Key.
+func (s *Payments) PaymentByRequestKey(ctx context.Context, linkID, key string) (payments.Payment, error) {
+	var r paymentRow
+	if err := s.DB.Gorm.WithContext(ctx).Where("link_id = ? AND request_key = ?", linkID, key).Take(&r).Error; err != nil {
+		return payments.Payment{}, notFound(err, "payment by request key")
+	}
+	return toBusPayment(r), nil
 }
 
 // GetPaymentByPSPReference finds a payment by the PSP's id of it.
