@@ -89,6 +89,8 @@ func TestPayRefusesBadInput(t *testing.T) {
 			{"terms not accepted", token, payments.PayInput{PaymentToken: e.token(visa)}, "terms_not_accepted", "terms_accepted"},
 			{"no token", token, payments.PayInput{TermsAccepted: true}, "invalid_payment_token", "payment_token"},
 			{"unknown link", "nope", payments.PayInput{TermsAccepted: true, PaymentToken: "tok_x"}, "resource_missing", ""},
+			{"unknown link and terms not accepted", "nope", payments.PayInput{PaymentToken: "tok_x"}, "resource_missing", ""},
+			{"a token far too long for a link", strings.Repeat("x", 5000), payments.PayInput{TermsAccepted: true, PaymentToken: "tok_x"}, "resource_missing", ""},
 			{"cancelled invoice", ctoken, payments.PayInput{TermsAccepted: true, PaymentToken: e.token(visa)}, "invalid_state", ""},
 		}
 		for _, tc := range tests {
