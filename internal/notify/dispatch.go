@@ -20,7 +20,7 @@ type Dispatcher struct {
 	// HoldEmails keeps new e-mails in the mailbox (status held) instead of queueing them for SMTP.
 	HoldEmails bool
 	Now        func() time.Time
-	// Batch is how many events one RunOnce takes; 100 when zero.
+	// Batch is how many events one RunOnce takes; 200 when zero.
 	Batch int
 }
 
@@ -28,12 +28,49 @@ type Dispatcher struct {
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	batch := d.Batch
 	if batch <= 0 {
-		batch = 100
+		batch = 200
 	}
 	now := clock(d.Now)
-	return d.Store.DispatchEvents(ctx, batch, now, func(ctx context.Context, ev domain.Event, r Reader) (Outbox, error) {
-		return d.plan(ctx, ev, r, now)
+	return d.Store.DispatchEvents(ctx, batch, now, func(ctx context.Context, events []domain.Event, r Reader) ([]Outbox, error) {
+		refs := make([]InvoiceRef, 0, len(events))
+		for _, ev := range events {
+			if id := emailInvoiceID(ev); id != "" {
+				refs = append(refs, InvoiceRef{MerchantID: ev.MerchantID, InvoiceID: id})
+			}
+		}
+		if err := r.Preload(ctx, refs); err != nil {
+			return nil, err
+		}
+		out := make([]Outbox, len(events))
+		for i, ev := range events {
+			o, err := d.plan(ctx, ev, r, now)
+			if err != nil {
+				return nil, fmt.Errorf("plan event %s: %w", ev.ID, err)
+			}
+			out[i] = o
+		}
+		return out, nil
 	})
+}
+
+// emailInvoiceID is the invoice an event's e-mails are about, or "" for an event that sends none
+// (or whose payload is unusable: planning it says so).
+func emailInvoiceID(ev domain.Event) string {
+	var ids struct {
+		ID        string `json:"id"`
+		InvoiceID string `json:"invoice_id"`
+	}
+	switch ev.Type {
+	case domain.EventInvoiceLinkRequested, domain.EventInvoicePaid:
+		if json.Unmarshal(ev.Payload, &ids) == nil {
+			return ids.ID
+		}
+	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized, domain.EventRefundSucceeded:
+		if json.Unmarshal(ev.Payload, &ids) == nil {
+			return ids.InvoiceID
+		}
+	}
+	return ""
 }
 
 // RunUntilIdle dispatches batches until none is left (tests and the first run after a start).

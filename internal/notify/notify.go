@@ -175,8 +175,14 @@ type Outbox struct {
 	Deliveries []Delivery
 }
 
+// InvoiceRef names an invoice an event is about.
+type InvoiceRef struct{ MerchantID, InvoiceID string }
+
 // Reader loads what planning an event needs, inside the transaction that dispatches it.
 type Reader interface {
+	// Preload reads the invoices of a batch of events, with their lines and payment cards, in a few
+	// queries, so that Invoice and PaymentCard answer the batch from memory.
+	Preload(ctx context.Context, invoices []InvoiceRef) error
 	Merchant(ctx context.Context, id string) (Merchant, error)
 	// Invoice returns the invoice with its lines; apperr.ErrNotFound when missing.
 	Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
@@ -209,8 +215,9 @@ type DeliveryResult struct {
 // Store is the storage this package needs.
 type Store interface {
 	// DispatchEvents claims up to limit undispatched events (two replicas never claim the same one),
-	// asks plan what each becomes, inserts that and marks the events dispatched, in one transaction.
-	DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, ev domain.Event, r Reader) (Outbox, error)) (int, error)
+	// asks plan what they become (one Outbox per event, in order), inserts that and marks the events
+	// dispatched, in one transaction.
+	DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, events []domain.Event, r Reader) ([]Outbox, error)) (int, error)
 
 	// ClaimEmails takes up to limit queued e-mails that are due, counts an attempt on each and leases
 	// them until leaseUntil, so no other worker sends them meanwhile.

@@ -165,11 +165,64 @@ type notifyReader struct {
 	merchants map[string]notify.Merchant
 	invoices  map[string]domain.Invoice
 	endpoints map[string][]notify.Endpoint
+	// cards holds the card that paid each preloaded invoice, a zero card when none did.
+	cards map[string]paidCard
 }
+
+// paidCard is what e-mails show of the card that paid an invoice.
+type paidCard struct{ MerchantID, Brand, Last4 string }
 
 func newNotifyReader(tx *gorm.DB) *notifyReader {
 	return &notifyReader{tx: tx, merchants: map[string]notify.Merchant{}, invoices: map[string]domain.Invoice{},
-		endpoints: map[string][]notify.Endpoint{}}
+		endpoints: map[string][]notify.Endpoint{}, cards: map[string]paidCard{}}
+}
+
+// Preload reads a batch's invoices, their lines and their cards in three queries. An invoice it
+// does not find (or of another merchant) is left to Invoice, which reports it missing.
+func (r *notifyReader) Preload(ctx context.Context, refs []notify.InvoiceRef) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, ref := range refs {
+		if _, ok := r.invoices[ref.MerchantID+"/"+ref.InvoiceID]; !ok && !seen[ref.InvoiceID] {
+			seen[ref.InvoiceID] = true
+			ids = append(ids, ref.InvoiceID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	db := r.tx.WithContext(ctx)
+	var rows []invoiceRow
+	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return fmt.Errorf("store: preload invoices: %w", err)
+	}
+	var lines []invoiceLineRow
+	if err := db.Where("invoice_id IN ?", ids).Order("invoice_id, position").Find(&lines).Error; err != nil {
+		return fmt.Errorf("store: preload invoice lines: %w", err)
+	}
+	byInvoice := map[string][]domain.InvoiceLine{}
+	for _, l := range lines {
+		byInvoice[l.InvoiceID] = append(byInvoice[l.InvoiceID], domain.InvoiceLine{Description: l.Description,
+			Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP})
+	}
+	for _, row := range rows {
+		inv := toBusInvoice(row)
+		inv.Lines = byInvoice[row.ID]
+		r.invoices[row.MerchantID+"/"+row.ID] = inv
+	}
+	// At most one payment of an invoice took money (payments_one_success); see PaymentCard.
+	var cards []paymentRow
+	if err := db.Select("invoice_id", "merchant_id", "card_brand", "card_last4").
+		Where("invoice_id IN ? AND authorized_at IS NOT NULL", ids).Find(&cards).Error; err != nil {
+		return fmt.Errorf("store: preload payment cards: %w", err)
+	}
+	for _, id := range ids {
+		r.cards[id] = paidCard{}
+	}
+	for _, c := range cards {
+		r.cards[c.InvoiceID] = paidCard{MerchantID: c.MerchantID, Brand: c.CardBrand, Last4: c.CardLast4}
+	}
+	return nil
 }
 
 // readOnce returns memo[key], loading and keeping it on the first call.
@@ -240,6 +293,12 @@ func (r *notifyReader) loadEndpoints(ctx context.Context, merchantID string) ([]
 }
 
 func (r *notifyReader) PaymentCard(ctx context.Context, merchantID, invoiceID string) (string, string, error) {
+	if c, ok := r.cards[invoiceID]; ok {
+		if c.MerchantID != merchantID {
+			return "", "", nil
+		}
+		return c.Brand, c.Last4, nil
+	}
 	var rows []paymentRow
 	// At most one payment of an invoice succeeds (payments_one_success) and failed ones have no
 	// authorized_at, so there is no order to ask for; asking for one made the planner walk the
@@ -258,7 +317,7 @@ func (r *notifyReader) PaymentCard(ctx context.Context, merchantID, invoiceID st
 }
 
 // DispatchEvents claims undispatched events and turns them into deliveries and e-mails.
-func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, ev domain.Event, r notify.Reader) (notify.Outbox, error)) (int, error) {
+func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, events []domain.Event, r notify.Reader) ([]notify.Outbox, error)) (int, error) {
 	n := 0
 	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ids, err := s.claimIDs(tx, "events", "dispatched_at IS NULL", "id", limit)
@@ -269,14 +328,17 @@ func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, pl
 		if err := tx.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
 			return fmt.Errorf("store: load events: %w", err)
 		}
-		r := newNotifyReader(tx)
+		events := make([]domain.Event, len(rows))
+		for i, row := range rows {
+			events[i] = toBusEvent(row)
+		}
+		outboxes, err := plan(ctx, events, newNotifyReader(tx))
+		if err != nil {
+			return fmt.Errorf("store: plan events: %w", err)
+		}
 		var emails []emailRow
 		var deliveries []deliveryRow
-		for _, row := range rows {
-			out, err := plan(ctx, toBusEvent(row), r)
-			if err != nil {
-				return fmt.Errorf("store: plan event %s: %w", row.ID, err)
-			}
+		for _, out := range outboxes {
 			for _, e := range out.Emails {
 				emails = append(emails, toDBEmail(e))
 			}

@@ -161,3 +161,31 @@ func TestEventsAreDispatchedOnce(t *testing.T) {
 		}
 	})
 }
+
+// The dispatcher reads a batch's invoices in one go; an event can still only reach its own
+// merchant's invoice: one naming another merchant's invoice gives no e-mail.
+func TestDispatchReadsOnlyTheEventsMerchant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, b := newMerchant(t, db), newMerchant(t, db)
+		inv, link := newInvoice(a.ID)
+		if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, inv, link, noEvents); err != nil {
+			t.Fatal(err)
+		}
+		own := domain.NewEvent(a.ID, domain.EventInvoiceLinkRequested, inv.ID, inv.EventData("http://x/pay/t"), false)
+		foreign := domain.NewEvent(b.ID, domain.EventInvoiceLinkRequested, inv.ID, inv.EventData("http://x/pay/t"), false)
+		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{foreign, own}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := (&notify.Dispatcher{Store: &store.Notify{DB: db}}).RunUntilIdle(ctx); err != nil || n != 2 {
+			t.Fatalf("dispatched %d events: %v", n, err)
+		}
+		s := &store.Notify{DB: db}
+		if got, _, _ := s.ListEmails(ctx, a.ID, domain.Page{Limit: 10}); len(got) != 1 || got[0].InvoiceID != inv.ID {
+			t.Errorf("merchant a's e-mails: %+v, want the one about its invoice", got)
+		}
+		if got, _, _ := s.ListEmails(ctx, b.ID, domain.Page{Limit: 10}); len(got) != 0 {
+			t.Errorf("merchant b got %d e-mails about merchant a's invoice", len(got))
+		}
+	})
+}

@@ -44,6 +44,8 @@ type scenarioReport struct {
 	PayCall       *latencyReport `json:"pay_call_latency_ms,omitempty"`
 	CPU           *cpuReport     `json:"cpu_ms_per_op,omitempty"`
 	ErrorSamples  []string       `json:"error_samples,omitempty"`
+	// EventBacklog is how many events the background had not dispatched when the scenario ended.
+	EventBacklog *int64 `json:"event_backlog,omitempty"`
 }
 
 // cpuReport is the CPU time one iteration cost, warm-up included, in milliseconds.
