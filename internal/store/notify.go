@@ -165,7 +165,7 @@ type notifyReader struct {
 	merchants map[string]notify.Merchant
 	invoices  map[string]domain.Invoice
 	endpoints map[string][]notify.Endpoint
-	// cards holds the card that paid each preloaded invoice, a zero card when none did.
+	// cards holds the card that paid each invoice read, a zero card when none did.
 	cards map[string]paidCard
 }
 
@@ -178,12 +178,12 @@ func newNotifyReader(tx *gorm.DB) *notifyReader {
 }
 
 // Preload reads a batch's invoices, their lines and their cards in three queries. An invoice it
-// does not find (or of another merchant) is left to Invoice, which reports it missing.
+// does not find (or of another merchant) reads as missing.
 func (r *notifyReader) Preload(ctx context.Context, refs []notify.InvoiceRef) error {
 	var ids []string
 	seen := map[string]bool{}
 	for _, ref := range refs {
-		if _, ok := r.invoices[ref.MerchantID+"/"+ref.InvoiceID]; !ok && !seen[ref.InvoiceID] {
+		if _, read := r.cards[ref.InvoiceID]; !read && !seen[ref.InvoiceID] {
 			seen[ref.InvoiceID] = true
 			ids = append(ids, ref.InvoiceID)
 		}
@@ -194,11 +194,11 @@ func (r *notifyReader) Preload(ctx context.Context, refs []notify.InvoiceRef) er
 	db := r.tx.WithContext(ctx)
 	var rows []invoiceRow
 	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return fmt.Errorf("store: preload invoices: %w", err)
+		return fmt.Errorf("store: notify invoices: %w", err)
 	}
 	var lines []invoiceLineRow
 	if err := db.Where("invoice_id IN ?", ids).Order("invoice_id, position").Find(&lines).Error; err != nil {
-		return fmt.Errorf("store: preload invoice lines: %w", err)
+		return fmt.Errorf("store: notify invoice lines: %w", err)
 	}
 	byInvoice := map[string][]domain.InvoiceLine{}
 	for _, l := range lines {
@@ -210,12 +210,16 @@ func (r *notifyReader) Preload(ctx context.Context, refs []notify.InvoiceRef) er
 		inv.Lines = byInvoice[row.ID]
 		r.invoices[row.MerchantID+"/"+row.ID] = inv
 	}
-	// At most one payment of an invoice took money (payments_one_success); see PaymentCard.
+	// At most one payment of an invoice succeeds (payments_one_success) and failed ones have no
+	// authorized_at, so there is no order to ask for. The merchant is compared in PaymentCard, not
+	// in SQL: with it in the WHERE clause PostgreSQL's generic plan also read the merchant's whole
+	// payments index (a bitmap AND), a cost that grew with every payment the merchant took.
 	var cards []paymentRow
 	if err := db.Select("invoice_id", "merchant_id", "card_brand", "card_last4").
 		Where("invoice_id IN ? AND authorized_at IS NOT NULL", ids).Find(&cards).Error; err != nil {
-		return fmt.Errorf("store: preload payment cards: %w", err)
+		return fmt.Errorf("store: notify payment cards: %w", err)
 	}
+	// Every id read gets an entry, a zero card when no payment took money: it marks the id as read.
 	for _, id := range ids {
 		r.cards[id] = paidCard{}
 	}
@@ -251,26 +255,15 @@ func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant
 }
 
 func (r *notifyReader) Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
-	// Keyed by merchant too, so one merchant's event can never read another's invoice from the memo.
-	inv, err := readOnce(r.invoices, merchantID+"/"+id, func() (domain.Invoice, error) { return r.invoice(ctx, merchantID, id) })
+	if err := r.Preload(ctx, []notify.InvoiceRef{{MerchantID: merchantID, InvoiceID: id}}); err != nil {
+		return domain.Invoice{}, err
+	}
+	// Keyed by merchant too, so one merchant's event can never read another's invoice.
+	inv, ok := r.invoices[merchantID+"/"+id]
+	if !ok {
+		return domain.Invoice{}, fmt.Errorf("store: notify invoice %s: %w", id, apperr.ErrNotFound)
+	}
 	inv.Lines = slices.Clone(inv.Lines)
-	return inv, err
-}
-
-func (r *notifyReader) invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
-	db := r.tx.WithContext(ctx)
-	var ir invoiceRow
-	if err := db.Where("merchant_id = ? AND id = ?", merchantID, id).Take(&ir).Error; err != nil {
-		return domain.Invoice{}, notFound(err, "notify invoice")
-	}
-	inv := toBusInvoice(ir)
-	var lines []invoiceLineRow
-	if err := db.Where("invoice_id = ?", id).Order("position").Find(&lines).Error; err != nil {
-		return domain.Invoice{}, fmt.Errorf("store: notify invoice lines: %w", err)
-	}
-	for _, l := range lines {
-		inv.Lines = append(inv.Lines, domain.InvoiceLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP})
-	}
 	return inv, nil
 }
 
@@ -293,27 +286,14 @@ func (r *notifyReader) loadEndpoints(ctx context.Context, merchantID string) ([]
 }
 
 func (r *notifyReader) PaymentCard(ctx context.Context, merchantID, invoiceID string) (string, string, error) {
-	if c, ok := r.cards[invoiceID]; ok {
-		if c.MerchantID != merchantID {
-			return "", "", nil
-		}
-		return c.Brand, c.Last4, nil
+	if err := r.Preload(ctx, []notify.InvoiceRef{{MerchantID: merchantID, InvoiceID: invoiceID}}); err != nil {
+		return "", "", err
 	}
-	var rows []paymentRow
-	// At most one payment of an invoice succeeds (payments_one_success) and failed ones have no
-	// authorized_at, so there is no order to ask for; asking for one made the planner walk the
-	// merchant's payments by id instead of the invoice's few. The merchant is compared here, not
-	// in SQL: with it in the WHERE clause PostgreSQL's generic plan also read the merchant's whole
-	// payments index (a bitmap AND), a cost that grew with every payment the merchant took.
-	if err := r.tx.WithContext(ctx).Select("merchant_id", "card_brand", "card_last4").
-		Where("invoice_id = ? AND authorized_at IS NOT NULL", invoiceID).
-		Limit(1).Find(&rows).Error; err != nil {
-		return "", "", fmt.Errorf("store: notify payment card: %w", err)
-	}
-	if len(rows) == 0 || rows[0].MerchantID != merchantID {
+	c := r.cards[invoiceID]
+	if c.MerchantID != merchantID {
 		return "", "", nil
 	}
-	return rows[0].CardBrand, rows[0].CardLast4, nil
+	return c.Brand, c.Last4, nil
 }
 
 // DispatchEvents claims undispatched events and turns them into deliveries and e-mails.

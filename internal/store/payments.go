@@ -198,9 +198,10 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 	// database, which may hold another replica's change the cache does not.
 	var a payments.Attempt
 	defer func() {
-		s.DB.checkouts.forgetToken(c.Token)
 		if a.Invoice.ID != "" {
-			s.DB.checkouts.forget(a.Invoice.ID)
+			s.DB.checkouts.forget(a.Invoice.ID) // the token's view is one of the invoice's
+		} else {
+			s.DB.checkouts.forgetToken(c.Token)
 		}
 	}()
 	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
