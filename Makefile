@@ -6,9 +6,10 @@ BIN       := bin/securelink
 SWAG      := $(shell $(GO) env GOPATH)/bin/swag
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 SPAS      := frontend-pay frontend-portal
+APITOOLS  := tools/apitools
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps chromium test test-go test-spa test-e2e openapi openapi-check bench lint tools clean
+.PHONY: all run build build-go spas npm-deps api-tools chromium test test-go test-spa test-e2e openapi openapi-check api-lint clients bench lint tools clean
 
 all: build
 
@@ -41,7 +42,7 @@ chromium:
 	fi
 
 ## test: every test — Go (SQLite and PostgreSQL), SPA units, OpenAPI freshness, browser end-to-end
-test: openapi-check test-go test-spa test-e2e
+test: openapi-check api-lint test-go test-spa test-e2e clients
 
 test-go: tools
 	$(GO) vet ./...
@@ -69,6 +70,15 @@ openapi-check: tools
 	@$(SWAG) init -q -d api -g server.go -o build/swag --ot json --parseInternal --requiredByDefault
 	@$(GO) run ./scripts/openapi build/swag/swagger.json build/openapi.yaml
 	@cmp -s build/openapi.yaml openapi.yaml || { echo "openapi.yaml is stale: run 'make openapi' and commit it"; diff build/openapi.yaml openapi.yaml | head -20; exit 1; }
+
+api-tools:
+	@if [ ! -d $(APITOOLS)/node_modules ] || [ $(APITOOLS)/package-lock.json -nt $(APITOOLS)/node_modules/.package-lock.json ]; then \
+	  echo "npm ci in $(APITOOLS)"; (cd $(APITOOLS) && npm ci --no-audit --no-fund) || exit 1; \
+	fi
+
+## api-lint: Redocly's linter (recommended ruleset) on openapi.yaml; any error or warning fails
+api-lint: api-tools
+	@cd $(APITOOLS) && node lint.mjs
 
 ## bench: load-test the binary on PostgreSQL over loopback and print the figures
 bench: build

@@ -12,7 +12,7 @@ import (
 
 // LoginRequest is the body of a portal login.
 type LoginRequest struct {
-	Email    string `json:"email" example:"owner@example.com"`
+	Email    string `json:"email" format:"email" example:"owner@example.com"`
 	Password string `json:"password" example:"correct horse battery"`
 } // @name LoginRequest
 
@@ -20,7 +20,7 @@ type LoginRequest struct {
 type UserResponse struct {
 	ID        string    `json:"id" example:"usr_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object    string    `json:"object" example:"user"`
-	Email     string    `json:"email"`
+	Email     string    `json:"email" format:"email" example:"mika@pekara.rs"`
 	Name      string    `json:"name"`
 	Role      string    `json:"role" enums:"owner,staff"`
 	CreatedAt time.Time `json:"created_at"`
@@ -79,8 +79,9 @@ func (s *Server) session(c echo.Context, status int, u merchants.User) error {
 // login godoc
 //
 //	@Summary	Log in to the portal
+//	@ID		login
 //	@Description	Sets an HttpOnly session cookie and returns the CSRF token to send as X-CSRF-Token. Failed logins are rate-limited per address and account.
-//	@Tags		auth
+//	@Tags		Portal session
 //	@Accept		json
 //	@Produce	json
 //	@Param		body	body		LoginRequest	true	"credentials"
@@ -104,10 +105,20 @@ func (s *Server) login(c echo.Context) error {
 // logout godoc
 //
 //	@Summary	Log out of the portal
-//	@Tags		auth
+//	@ID		logout
+//	@Description	Ends the portal session: the session cookie is cleared. With a session cookie, send the session's `X-CSRF-Token` like every other unsafe request.
+//	@Tags		Portal session
 //	@Success	204
+//	@Failure	403	{object}	ErrorBody
 //	@Router		/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
+	// A live session must show its CSRF token, so another site cannot log the user out.
+	r := c.Request()
+	if ck, err := r.Cookie(SessionCookie); err == nil && ck.Value != "" {
+		if cl, err := s.d.Sessions.Parse(ck.Value); err == nil && !s.d.Sessions.CheckCSRF(cl.SessionID, r.Header.Get("X-CSRF-Token")) {
+			return apperr.Forbidden("csrf_token_invalid", "The X-CSRF-Token header is missing or wrong.")
+		}
+	}
 	s.clearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
 }
@@ -115,10 +126,14 @@ func (s *Server) logout(c echo.Context) error {
 // me godoc
 //
 //	@Summary	The logged-in user, their merchant and a CSRF token
-//	@Tags		auth
+//	@ID		getSession
+//	@Description	For the portal only (session cookie): who is logged in, their merchant, and the CSRF token to send as `X-CSRF-Token` with every unsafe request. API keys get `403 user_required`.
+//	@Tags		Portal session
 //	@Produce	json
+//	@Security	SessionCookie
 //	@Success	200	{object}	SessionResponse
 //	@Failure	401	{object}	ErrorBody
+//	@Failure	403	{object}	ErrorBody
 //	@Router		/me [get]
 func (s *Server) me(c echo.Context) error {
 	cl, err := sessionOf(c)
@@ -139,7 +154,7 @@ func (s *Server) me(c echo.Context) error {
 
 // InvitationResponse describes an invitation before it is accepted.
 type InvitationResponse struct {
-	Email        string    `json:"email"`
+	Email        string    `json:"email" format:"email" example:"mika@pekara.rs"`
 	MerchantName string    `json:"merchant_name"`
 	ExpiresAt    time.Time `json:"expires_at"`
 } // @name Invitation
@@ -147,7 +162,9 @@ type InvitationResponse struct {
 // getInvitation godoc
 //
 //	@Summary	Describe an invitation
-//	@Tags		auth
+//	@ID		getInvitation
+//	@Description	No authentication: the invitation token is the capability. Shows the invited e-mail and the merchant before the invitation is accepted; `409` when it was already used or has expired.
+//	@Tags		Portal session
 //	@Produce	json
 //	@Param		token	path		string	true	"invitation token"
 //	@Success	200		{object}	InvitationResponse
@@ -164,15 +181,17 @@ func (s *Server) getInvitation(c echo.Context) error {
 
 // AcceptInvitationRequest sets the password of an invited user.
 type AcceptInvitationRequest struct {
-	Token    string `json:"token"`
-	Password string `json:"password" minLength:"10"`
-	Name     string `json:"name,omitempty"`
+	Token    string `json:"token" example:"inv_tok_3q27wXk9PzL0m4nB"`
+	Password string `json:"password" minLength:"10" example:"correct horse battery"`
+	Name     string `json:"name,omitempty" example:"Mika Mikić"`
 } // @name AcceptInvitationRequest
 
 // acceptInvitation godoc
 //
 //	@Summary	Accept an invitation: set a password and log in
-//	@Tags		auth
+//	@ID		acceptInvitation
+//	@Description	No authentication: the invitation token is the capability. Sets the password (at least 10 characters) and starts a portal session, like a login.
+//	@Tags		Portal session
 //	@Accept		json
 //	@Produce	json
 //	@Param		body	body		AcceptInvitationRequest	true	"token and password"
@@ -199,7 +218,9 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 // getMerchant godoc
 //
 //	@Summary	The caller's merchant and its settings
-//	@Tags		merchant
+//	@ID		getMerchant
+//	@Description	The merchant the API key or session belongs to, with its defaults for new invoices (`default_currency`, `default_locale`, `default_capture_mode`).
+//	@Tags		Merchant
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Success	200	{object}	MerchantResponse
@@ -230,7 +251,9 @@ type MerchantPatchRequest struct {
 // patchMerchant godoc
 //
 //	@Summary	Change merchant settings
-//	@Tags		merchant
+//	@ID		updateMerchant
+//	@Description	Changes only the fields sent; the others keep their values.
+//	@Tags		Merchant
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -256,7 +279,9 @@ func (s *Server) patchMerchant(c echo.Context) error {
 // listUsers godoc
 //
 //	@Summary	The merchant's team
-//	@Tags		merchant
+//	@ID		listUsers
+//	@Description	Everyone who can log in to the merchant's portal.
+//	@Tags		Merchant
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Success	200	{object}	ListResponse[UserResponse]
@@ -275,7 +300,7 @@ func (s *Server) listUsers(c echo.Context) error {
 
 // InviteUserRequest invites a team member.
 type InviteUserRequest struct {
-	Email string `json:"email"`
+	Email string `json:"email" format:"email" example:"mika@pekara.rs"`
 	Name  string `json:"name,omitempty"`
 	Role  string `json:"role,omitempty" enums:"staff,owner"`
 } // @name InviteUserRequest
@@ -283,14 +308,16 @@ type InviteUserRequest struct {
 // InviteUserResponse is the new user with the invitation link to hand them.
 type InviteUserResponse struct {
 	User          UserResponse `json:"user"`
-	InvitationURL string       `json:"invitation_url"`
+	InvitationURL string       `json:"invitation_url" format:"uri" example:"http://localhost:8080/portal/invitations/3q27wXk9PzL0m4nB"`
 	ExpiresAt     time.Time    `json:"expires_at"`
 } // @name InviteUserResponse
 
 // inviteUser godoc
 //
 //	@Summary	Invite a team member
-//	@Tags		merchant
+//	@ID		inviteUser
+//	@Description	Creates a one-time invitation link (valid 7 days) for a new team member with the role `staff`.
+//	@Tags		Merchant
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -339,7 +366,9 @@ type CreateAPIKeyRequest struct {
 // createAPIKey godoc
 //
 //	@Summary	Create an API key (the secret is shown once)
-//	@Tags		api-keys
+//	@ID		createApiKey
+//	@Description	The `secret` (`sk_test_…`) is returned only in this answer; store it safely. The key is pinned to the current `API-Version` (or to the `API-Version` header of this request) and every request made with it defaults to that version.
+//	@Tags		API keys
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -367,7 +396,9 @@ func (s *Server) createAPIKey(c echo.Context) error {
 // listAPIKeys godoc
 //
 //	@Summary	The merchant's API keys (without secrets)
-//	@Tags		api-keys
+//	@ID		listApiKeys
+//	@Description	Every key with its name, its pinned `api_version`, a masked hint of its secret, and when it was last used and revoked.
+//	@Tags		API keys
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Success	200	{object}	ListResponse[APIKeyResponse]
@@ -387,7 +418,9 @@ func (s *Server) listAPIKeys(c echo.Context) error {
 // revokeAPIKey godoc
 //
 //	@Summary	Revoke an API key
-//	@Tags		api-keys
+//	@ID		revokeApiKey
+//	@Description	The key stops working at once; revoking is final.
+//	@Tags		API keys
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"key id"
@@ -418,12 +451,15 @@ type AuditEntryResponse struct {
 // listAudit godoc
 //
 //	@Summary	The merchant's audit log, newest first
-//	@Tags		merchant
+//	@ID		listAuditLog
+//	@Description	Who did what, from where: every change made through the portal or the API, newest first.
+//	@Tags		Merchant
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
 //	@Param		starting_after	query		string	false	"id of the last item of the previous page"
 //	@Success	200				{object}	ListResponse[AuditEntryResponse]
+//	@Failure	400	{object}	ErrorBody
 //	@Router		/audit-log [get]
 func (s *Server) listAudit(c echo.Context) error {
 	p, err := pageParams(c)

@@ -86,7 +86,10 @@ func TestInvitationLoginSessionAndCSRF(t *testing.T) {
 			t.Errorf("GET with cookie: %d", r.Status)
 		}
 		// /me is for portal users only.
-		e2 := e.Do(t, "POST", "/api/v1/auth/logout", nil)
+		if r := e.Do(t, "POST", "/api/v1/auth/logout", nil); r.Status != 403 || r.ErrorObject(t)["code"] != "csrf_token_invalid" {
+			t.Errorf("logout without CSRF token: %d %s", r.Status, r.Body)
+		}
+		e2 := e.Do(t, "POST", "/api/v1/auth/logout", nil, apitest.Header{Name: "X-CSRF-Token", Value: csrf})
 		if e2.Status != 204 {
 			t.Errorf("logout: %d", e2.Status)
 		}

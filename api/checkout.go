@@ -65,8 +65,9 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 // getCheckout godoc
 //
 //	@Summary	What the payer sees through a payment link
+//	@ID		getCheckout
 //	@Description	No authentication: the link token is the capability. After payment the receipt is included.
-//	@Tags		checkout
+//	@Tags		Checkout
 //	@Produce	json
 //	@Param		token	path		string	true	"link token"
 //	@Success	200		{object}	CheckoutResponse

@@ -13,7 +13,7 @@ import (
 // CustomerBody is who an invoice is addressed to.
 type CustomerBody struct {
 	Name    string `json:"name" maxLength:"200" example:"Ana Anić"`
-	Email   string `json:"email" example:"ana@example.com"`
+	Email   string `json:"email" format:"email" maxLength:"254" example:"ana@example.com"`
 	Phone   string `json:"phone,omitempty" example:"+381 64 123 4567"`
 	Address string `json:"address,omitempty" maxLength:"500"`
 } // @name Customer
@@ -56,7 +56,7 @@ type LinkResponse struct {
 	ID        string    `json:"id" example:"lnk_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object    string    `json:"object" example:"link"`
 	Token     string    `json:"token"`
-	URL       string    `json:"url" example:"http://localhost:8080/pay/3q2-7wX…"`
+	URL       string    `json:"url" format:"uri" example:"http://localhost:8080/pay/3q27wXk9PzL0m4nBvC8sT1uY6eR2iO5a"`
 	Status    string    `json:"status" enums:"active,deactivated,expired,completed"`
 	ExpiresAt time.Time `json:"expires_at"`
 	CreatedAt time.Time `json:"created_at"`
@@ -120,8 +120,9 @@ func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
 // createInvoice godoc
 //
 //	@Summary	Create an invoice with its payment link
+//	@ID		createInvoice
 //	@Description	The total is computed on the server from the lines (unit amounts include VAT). Empty currency, capture_mode and locale take the merchant's defaults; the link expires after 30 days unless expires_at says otherwise.
-//	@Tags		invoices
+//	@Tags		Invoices
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -159,7 +160,9 @@ func (s *Server) createInvoice(c echo.Context) error {
 // listInvoices godoc
 //
 //	@Summary	List invoices, newest first
-//	@Tags		invoices
+//	@ID		listInvoices
+//	@Description	Filter by `status`, creation time (`created_gte`, `created_lte`) or a search term `q` (customer name or e-mail, number, reference). Page with `starting_after` (older) or `ending_before` (newer).
+//	@Tags		Invoices
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		status			query		string	false	"filter by status"	Enums(open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired)
@@ -224,8 +227,9 @@ type InvoiceSummaryResponse struct {
 // summariseInvoices godoc
 //
 //	@Summary		Invoices at a glance: how many are in each status, and what was paid since a moment
+//	@ID		getInvoiceSummary
 //	@Description	Counts cover every invoice of the merchant; an open invoice past its expiry counts as expired. paid_totals are net of refunds. authorizations_expiring counts uncaptured authorisations older than 7 days.
-//	@Tags			invoices
+//	@Tags			Invoices
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			paid_since	query		string	false	"start of the paid totals (RFC 3339 or YYYY-MM-DD); default: the first day of this month, UTC"
@@ -256,7 +260,9 @@ func (s *Server) summariseInvoices(c echo.Context) error {
 // getInvoice godoc
 //
 //	@Summary	An invoice with its link, payments, transactions and refunds
-//	@Tags		invoices
+//	@ID		getInvoice
+//	@Description	The invoice with its current link and everything that happened to it: payments, provider transactions and refunds.
+//	@Tags		Invoices
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"invoice id"
@@ -278,7 +284,9 @@ func (s *Server) getInvoice(c echo.Context) error {
 // cancelInvoice godoc
 //
 //	@Summary	Cancel an unpaid invoice (its link is deactivated)
-//	@Tags		invoices
+//	@ID		cancelInvoice
+//	@Description	Only an invoice nobody has paid can be cancelled; its link stops working. `409` when it is paid, processing or already cancelled.
+//	@Tags		Invoices
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		Idempotency-Key	header		string	false	"idempotency key"
@@ -307,8 +315,9 @@ type SendInvoiceResponse struct {
 // sendInvoice godoc
 //
 //	@Summary	E-mail the payment link to the customer
+//	@ID		sendInvoice
 //	@Description	The e-mail is queued and delivered in the background; follow it in GET /emails.
-//	@Tags		invoices
+//	@Tags		Invoices
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		Idempotency-Key	header		string	false	"idempotency key"
@@ -336,7 +345,9 @@ type NewLinkRequest struct {
 // newLink godoc
 //
 //	@Summary	Issue a fresh link for an unpaid invoice (the old one is deactivated)
-//	@Tags		invoices
+//	@ID		createPaymentLink
+//	@Description	The new link replaces the current one, which stops working at once. Use it when a link was shared with the wrong person or has expired.
+//	@Tags		Payment links
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -346,6 +357,7 @@ type NewLinkRequest struct {
 //	@Success	201				{object}	LinkResponse
 //	@Failure	404				{object}	ErrorBody
 //	@Failure	409				{object}	ErrorBody
+//	@Failure	400	{object}	ErrorBody
 //	@Router		/invoices/{id}/links [post]
 func (s *Server) newLink(c echo.Context) error {
 	var req NewLinkRequest
@@ -366,7 +378,9 @@ func (s *Server) newLink(c echo.Context) error {
 // deactivateLink godoc
 //
 //	@Summary	Deactivate a payment link
-//	@Tags		invoices
+//	@ID		deactivatePaymentLink
+//	@Description	The link stops working; the invoice stays open and can get a fresh link.
+//	@Tags		Payment links
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		Idempotency-Key	header		string	false	"idempotency key"

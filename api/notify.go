@@ -44,8 +44,9 @@ func toEmail(e notify.Email) EmailResponse {
 // listEmails godoc
 //
 //	@Summary	List e-mails, newest first
+//	@ID		listEmails
 //	@Description	The outbox of every e-mail SecureLink wrote for the merchant, with delivery status. Without SMTP configured, e-mails stay here with status held.
-//	@Tags		emails
+//	@Tags		E-mails
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
@@ -73,7 +74,9 @@ func (s *Server) listEmails(c echo.Context) error {
 // getEmail godoc
 //
 //	@Summary	An e-mail with its text and HTML
-//	@Tags		emails
+//	@ID		getEmail
+//	@Description	The full e-mail as it was (or will be) sent, with its text and HTML bodies.
+//	@Tags		E-mails
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"e-mail id"
@@ -91,8 +94,9 @@ func (s *Server) getEmail(c echo.Context) error {
 // sendEmail godoc
 //
 //	@Summary		Send a held or failed e-mail
+//	@ID		sendEmail
 //	@Description	A held e-mail (kept in the mailbox while no SMTP server was configured) or a failed one goes back to the queue and is sent shortly, with its original Message-ID. Answers 409 when no SMTP server is configured, or when the e-mail is already queued or sent.
-//	@Tags			emails
+//	@Tags			E-mails
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			id				path		string	true	"e-mail id"
@@ -114,7 +118,7 @@ type AttemptResponse struct {
 	ID         string `json:"id" example:"wha_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object     string `json:"object" example:"webhook_attempt"`
 	Attempt    int    `json:"attempt" example:"1"`
-	URL        string `json:"url" example:"https://example.com/hooks/securelink"`
+	URL        string `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	StatusCode int    `json:"status_code" example:"200"`
 	LatencyMS  int64  `json:"latency_ms" example:"84"`
 	// ResponseExcerpt is the first KiB of the receiver's answer.
@@ -128,7 +132,7 @@ type DeliveryResponse struct {
 	ID             string            `json:"id" example:"whd_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object         string            `json:"object" example:"webhook_delivery"`
 	EndpointID     string            `json:"endpoint_id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	URL            string            `json:"url" example:"https://example.com/hooks/securelink"`
+	URL            string            `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	Status         string            `json:"status" enums:"pending,succeeded,failed"`
 	Attempts       int               `json:"attempts"`
 	NextAttemptAt  *time.Time        `json:"next_attempt_at" extensions:"x-nullable"`
@@ -173,7 +177,9 @@ func toEvent(e notify.EventLog) EventResponse {
 // listEvents godoc
 //
 //	@Summary	List webhook events, newest first, with their deliveries and attempts
-//	@Tags		webhooks
+//	@ID		listEvents
+//	@Description	Every event SecureLink emitted for the merchant's webhooks, with its deliveries to each endpoint and their attempts. The payload of each event type is documented under **Webhook events**.
+//	@Tags		Events
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
@@ -201,7 +207,9 @@ func (s *Server) listEvents(c echo.Context) error {
 // getEvent godoc
 //
 //	@Summary	A webhook event with its deliveries and attempts
-//	@Tags		webhooks
+//	@ID		getEvent
+//	@Description	One event with its `data` (the payload sent to endpoints), its deliveries and their attempts.
+//	@Tags		Events
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"event id"
@@ -224,8 +232,9 @@ type RedeliverRequest struct {
 // redeliverEvent godoc
 //
 //	@Summary	Send a webhook event again
+//	@ID		redeliverEvent
 //	@Description	Queues the event for every enabled endpoint subscribed to it (or only endpoint_id) with a fresh retry schedule. The webhook-id header stays the event id, so receivers can recognise a repeat.
-//	@Tags		webhooks
+//	@Tags		Events
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -252,7 +261,7 @@ func (s *Server) redeliverEvent(c echo.Context) error {
 // CreateEndpointRequest is the body of POST /webhook-endpoints.
 type CreateEndpointRequest struct {
 	// URL receives the events; it must be http(s) and reach a public address.
-	URL         string   `json:"url" maxLength:"2048" example:"https://example.com/hooks/securelink"`
+	URL         string   `json:"url" format:"uri" maxLength:"2048" example:"https://example.com/hooks/securelink"`
 	Events      []string `json:"events" minItems:"1" example:"invoice.paid,refund.succeeded"`
 	Description string   `json:"description,omitempty" maxLength:"500" example:"Order system"`
 } // @name CreateWebhookEndpointRequest
@@ -261,7 +270,7 @@ type CreateEndpointRequest struct {
 type EndpointResponse struct {
 	ID          string   `json:"id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object      string   `json:"object" example:"webhook_endpoint"`
-	URL         string   `json:"url" example:"https://example.com/hooks/securelink"`
+	URL         string   `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	Description string   `json:"description"`
 	Events      []string `json:"events" example:"invoice.paid,refund.succeeded"`
 	Status      string   `json:"status" enums:"enabled,disabled"`
@@ -288,8 +297,9 @@ func toEndpoint(e notify.Endpoint, withSecret bool) EndpointResponse {
 // createEndpoint godoc
 //
 //	@Summary	Register a webhook endpoint
+//	@ID		createWebhookEndpoint
 //	@Description	Deliveries follow the Standard Webhooks spec: headers webhook-id, webhook-timestamp and webhook-signature (v1, base64 HMAC-SHA256 of id.timestamp.body keyed with the base64-decoded secret after whsec_). The secret is returned only here and by rotate-secret.
-//	@Tags		webhooks
+//	@Tags		Webhooks
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -323,8 +333,9 @@ type UpdateEndpointRequest struct {
 // updateEndpoint godoc
 //
 //	@Summary		Change a webhook endpoint's URL, events, description or status
+//	@ID		updateWebhookEndpoint
 //	@Description	The secret stays the same. Enabling a disabled endpoint (including one disabled because it answered 410 Gone) sends it the events from then on; redeliver earlier ones from the event log. Disabling stops its pending deliveries.
-//	@Tags			webhooks
+//	@Tags			Webhooks
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerAuth
@@ -350,7 +361,9 @@ func (s *Server) updateEndpoint(c echo.Context) error {
 // listEndpoints godoc
 //
 //	@Summary	List webhook endpoints, newest first
-//	@Tags		webhooks
+//	@ID		listWebhookEndpoints
+//	@Description	Every endpoint with the event types it receives and its status; secrets are never listed.
+//	@Tags		Webhooks
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
@@ -378,7 +391,9 @@ func (s *Server) listEndpoints(c echo.Context) error {
 // getEndpoint godoc
 //
 //	@Summary	A webhook endpoint
-//	@Tags		webhooks
+//	@ID		getWebhookEndpoint
+//	@Description	One endpoint with the event types it receives and its status; the secret is shown only when it is created or rotated.
+//	@Tags		Webhooks
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"endpoint id"
@@ -403,8 +418,9 @@ type DeletedResponse struct {
 // deleteEndpoint godoc
 //
 //	@Summary	Delete a webhook endpoint
+//	@ID		deleteWebhookEndpoint
 //	@Description	Pending deliveries to it stop; its delivery log stays visible in GET /events.
-//	@Tags		webhooks
+//	@Tags		Webhooks
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"endpoint id"
@@ -422,8 +438,9 @@ func (s *Server) deleteEndpoint(c echo.Context) error {
 // rotateEndpointSecret godoc
 //
 //	@Summary	Give a webhook endpoint a new secret
+//	@ID		rotateWebhookEndpointSecret
 //	@Description	The new secret is returned only here. For 24 hours deliveries carry signatures with both the new and the old secret, so a receiver can switch without losing events.
-//	@Tags		webhooks
+//	@Tags		Webhooks
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		Idempotency-Key	header		string	false	"idempotency key"

@@ -29,8 +29,9 @@ type PSPWebhook func(payload []byte, signature string) (PSPWebhookNotice, error)
 // payCheckout godoc
 //
 //	@Summary	Pay an invoice through its link
+//	@ID		payCheckout
 //	@Description	No authentication: the link token is the capability. Requires terms_accepted: true and a card token from the provider. The answer is the payment: captured (automatic capture), authorized (manual capture), failed with decline_code and decline_message (another card may be tried), requires_action with next_action.redirect_url (3-D Secure), or processing when the provider's answer is not known yet (it is settled automatically). A second attempt while one runs gets 409 payment_in_progress; too many failed attempts get 429. A retry with the same Idempotency-Key gets the payment that key started, as it is now (a later capture or refund shows), with the header Idempotent-Replayed: true; 409 idempotency_key_in_use while the first call may still be waiting for the provider; 422 idempotency_key_reused when the body differs. The key is kept with the payment.
-//	@Tags		checkout
+//	@Tags		Checkout
 //	@Accept		json
 //	@Produce	json
 //	@Param		Idempotency-Key	header		string		false	"idempotency key"
@@ -67,8 +68,9 @@ func (s *Server) payCheckout(c echo.Context) error {
 // completeCheckout godoc
 //
 //	@Summary	Settle a payment after the payer's 3-D Secure challenge
+//	@ID		completeCheckout
 //	@Description	The checkout calls this when the payer comes back with ?payment=pay_…; the outcome is fetched from the provider.
-//	@Tags		checkout
+//	@Tags		Checkout
 //	@Accept		json
 //	@Produce	json
 //	@Param		Idempotency-Key	header		string			false	"idempotency key"
@@ -97,7 +99,9 @@ func (s *Server) completeCheckout(c echo.Context) error {
 // listPayments godoc
 //
 //	@Summary	List payments, newest first
-//	@Tags		payments
+//	@ID		listPayments
+//	@Description	Filter by `status` or `invoice_id`. Page with `starting_after` (older) or `ending_before` (newer). Pass `expand[]=invoice` to get each payment's invoice inline.
+//	@Tags		Payments
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		status			query		string	false	"filter by status"	Enums(processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed)
@@ -132,7 +136,9 @@ func (s *Server) listPayments(c echo.Context) error {
 // getPayment godoc
 //
 //	@Summary	A payment with its transactions and refunds
-//	@Tags		payments
+//	@ID		getPayment
+//	@Description	The payment with its provider transactions and refunds. Pass `expand[]=invoice` to get its invoice inline instead of a second call.
+//	@Tags		Payments
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"payment id"
@@ -159,8 +165,9 @@ func (s *Server) paymentDetail(c echo.Context, id string) error {
 // capturePayment godoc
 //
 //	@Summary	Capture a pre-authorisation, fully or in part
+//	@ID		capturePayment
 //	@Description	Without amount the whole authorised amount is captured; a smaller amount captures that much and releases the rest. The invoice becomes paid. A concurrent capture or void of the same payment gets 409.
-//	@Tags		payments
+//	@Tags		Payments
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -189,8 +196,9 @@ func (s *Server) capturePayment(c echo.Context) error {
 // voidPayment godoc
 //
 //	@Summary	Release a pre-authorisation
+//	@ID		voidPayment
 //	@Description	The authorised money is released to the payer; the invoice is cancelled.
-//	@Tags		payments
+//	@Tags		Payments
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		Idempotency-Key	header		string	false	"idempotency key"
@@ -214,8 +222,9 @@ func (s *Server) voidPayment(c echo.Context) error {
 // refundPayment godoc
 //
 //	@Summary	Refund a captured payment, fully or in part
+//	@ID		refundPayment
 //	@Description	Without amount all that is left is refunded; several partial refunds may follow one another. The amount is reserved before the provider is called, so refunds never exceed the captured amount. A refund the provider refuses is answered with status failed and failure_code; one whose outcome is not known yet stays pending and is settled automatically.
-//	@Tags		payments
+//	@Tags		Refunds
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerAuth
@@ -242,7 +251,9 @@ func (s *Server) refundPayment(c echo.Context) error {
 // getRefund godoc
 //
 //	@Summary	A refund
-//	@Tags		payments
+//	@ID		getRefund
+//	@Description	One refund. Pass `expand[]=payment` to get the refunded payment inline.
+//	@Tags		Refunds
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"refund id"
@@ -265,8 +276,9 @@ type WebhookAck struct {
 // stripeWebhook godoc
 //
 //	@Summary	Stripe's notifications about payments (only when PSP=stripe)
+//	@ID		receiveStripeWebhook
 //	@Description	Verified with the Stripe-Signature header; the payment named by the event is settled by asking Stripe. Events of other types are acknowledged and ignored.
-//	@Tags		checkout
+//	@Tags		Provider webhooks
 //	@Accept		json
 //	@Produce	json
 //	@Param		Stripe-Signature	header		string	true	"Stripe's signature"

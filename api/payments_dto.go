@@ -18,7 +18,7 @@ type CardResponse struct {
 // NextActionResponse tells the payer's browser where to go (3-D Secure).
 type NextActionResponse struct {
 	Type        string `json:"type" example:"redirect"`
-	RedirectURL string `json:"redirect_url"`
+	RedirectURL string `json:"redirect_url" format:"uri" example:"http://localhost:8080/gateway/v1/3ds/pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 } // @name NextAction
 
 // PaymentResponse is one attempt to pay an invoice.

@@ -5,11 +5,16 @@
 //	@version					1.0
 //	@description				Pay-by-link: create invoices, share payment links, take card payments, capture, void and refund.
 //	@description				Authenticate with a secret API key (`Authorization: Bearer sk_test_…`) or, in the portal, the session cookie plus `X-CSRF-Token`.
+//	@license.name				Proprietary
 //	@BasePath					/api/v1
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
-//	@description				"Bearer sk_test_…"
+//	@description				A secret API key: `Authorization: Bearer sk_test_…`.
+//	@securityDefinitions.apikey	SessionCookie
+//	@in							header
+//	@name						Cookie
+//	@description				The portal's session cookie; unsafe methods also need the session's `X-CSRF-Token` header.
 package api
 
 import (

@@ -1,5 +1,9 @@
 // Command openapi converts the Swagger 2.0 document swag writes from the handlers' annotations into
-// the OpenAPI 3 openapi.yaml at the repository root.
+// the OpenAPI 3 openapi.yaml at the repository root, and adds what swag cannot express: the tags'
+// order and descriptions, the security schemes (API key or session; public operations explicitly
+// without), the responses every authenticated operation can get from the middleware (401, 403, 429
+// with its rate-limit headers, 400 for an unknown API-Version), examples for every request and
+// response body, and the webhook events' payloads. The output depends only on its input.
 package main
 
 import (
@@ -7,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -25,11 +30,16 @@ func main() {
 	}
 }
 
+// listSchemaName matches swag's names of the generic list envelope (api.ListResponse-Invoice), which
+// become InvoiceList: generated clients name their types after the schemas.
+var listSchemaName = regexp.MustCompile(`api\.ListResponse-(\w+)`)
+
 func convert(in, out string) error {
 	b, err := os.ReadFile(in)
 	if err != nil {
 		return err
 	}
+	b = listSchemaName.ReplaceAll(b, []byte("${1}List"))
 	var v2 openapi2.T
 	if err := json.Unmarshal(b, &v2); err != nil {
 		return fmt.Errorf("read %s: %w", in, err)
@@ -39,7 +49,13 @@ func convert(in, out string) error {
 		return fmt.Errorf("convert: %w", err)
 	}
 	v3.Servers = openapi3.Servers{{URL: "/api/v1"}}
+	fixNullable(v3)
+	addContract(v3)
 	addDefaultErrors(v3)
+	if err := addWebhooks(v3); err != nil {
+		return err
+	}
+	addExamples(v3)
 	if err := v3.Validate(openapi3.NewLoader().Context); err != nil {
 		return fmt.Errorf("the converted document is invalid: %w", err)
 	}
@@ -63,15 +79,31 @@ func convert(in, out string) error {
 }
 
 // addDefaultErrors documents that every operation answers any status it does not list with the
-// error object (401 without credentials, 403 without the CSRF token, 429, 5xx…).
+// error object (5xx above all).
 func addDefaultErrors(doc *openapi3.T) {
 	ref := &openapi3.ResponseRef{Value: openapi3.NewResponse().
 		WithDescription("Any other status: the error object.").
-		WithJSONSchemaRef(&openapi3.SchemaRef{Ref: "#/components/schemas/ErrorResponse", Value: doc.Components.Schemas["ErrorResponse"].Value})}
+		WithJSONSchemaRef(errorSchema(doc))}
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			if op.Responses.Value("default") == nil {
 				op.Responses.Set("default", ref)
+			}
+		}
+	}
+}
+
+func errorSchema(doc *openapi3.T) *openapi3.SchemaRef {
+	return &openapi3.SchemaRef{Ref: "#/components/schemas/ErrorResponse", Value: doc.Components.Schemas["ErrorResponse"].Value}
+}
+
+// fixNullable gives every nullable schema a type: swag writes a nullable reference as allOf with
+// nullable beside it, which OpenAPI 3.0 ignores without a type.
+func fixNullable(doc *openapi3.T) {
+	for _, s := range doc.Components.Schemas {
+		for _, p := range s.Value.Properties {
+			if p.Ref == "" && p.Value.Nullable && p.Value.Type == nil && len(p.Value.AllOf) > 0 {
+				p.Value.Type = &openapi3.Types{openapi3.TypeObject}
 			}
 		}
 	}
