@@ -350,11 +350,14 @@ type APIKeyResponse struct {
 	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable"`
 	ExpiresAt  *time.Time `json:"expires_at" extensions:"x-nullable"`
 	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable"`
+	// APIVersion is the version requests made with the key get without an API-Version header.
+	APIVersion string `json:"api_version" example:"2026-12-02"`
 } // @name APIKey
 
 func toAPIKey(k merchants.APIKey, secret string) APIKeyResponse {
 	return APIKeyResponse{ID: k.ID, Object: "api_key", Name: k.Name, Prefix: k.Prefix, Secret: secret, CreatedAt: k.CreatedAt,
-		LastUsedAt: timePtr(k.LastUsedAt), ExpiresAt: timePtr(k.ExpiresAt), RevokedAt: timePtr(k.RevokedAt)}
+		LastUsedAt: timePtr(k.LastUsedAt), ExpiresAt: timePtr(k.ExpiresAt), RevokedAt: timePtr(k.RevokedAt),
+		APIVersion: k.APIVersion}
 }
 
 // CreateAPIKeyRequest names a new key.
@@ -386,7 +389,7 @@ func (s *Server) createAPIKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	k, err := s.d.Merchants.CreateAPIKey(c.Request().Context(), actorOf(c), req.Name, exp)
+	k, err := s.d.Merchants.CreateAPIKeyPinned(c.Request().Context(), actorOf(c), req.Name, exp, requestedAPIVersion(c))
 	if err != nil {
 		return err
 	}
@@ -458,6 +461,7 @@ type AuditEntryResponse struct {
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
 //	@Param		starting_after	query		string	false	"id of the last item of the previous page"
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
 //	@Success	200				{object}	ListResponse[AuditEntryResponse]
 //	@Failure	400	{object}	ErrorBody
 //	@Router		/audit-log [get]

@@ -31,6 +31,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
+			c.Set(ctxAPIKey, k)
 			c.Set(ctxActor, domain.Actor{Type: domain.ActorAPIKey, ID: k.ID, MerchantID: k.MerchantID, IP: clientIP(c)})
 			return next(c)
 		}

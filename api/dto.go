@@ -24,9 +24,10 @@ func list[T any](data []T, more bool) ListResponse[T] {
 	return ListResponse[T]{Object: "list", Data: data, HasMore: more}
 }
 
-// pageParams reads ?limit= and ?starting_after=.
+// pageParams reads ?limit=, ?starting_after= and ?ending_before=.
 func pageParams(c echo.Context) (domain.Page, error) {
-	p := domain.Page{Limit: domain.DefaultPageLimit, StartingAfter: c.QueryParam("starting_after")}
+	p := domain.Page{Limit: domain.DefaultPageLimit, StartingAfter: c.QueryParam("starting_after"),
+		EndingBefore: c.QueryParam("ending_before")}
 	if v := c.QueryParam("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > domain.MaxPageLimit {
@@ -36,6 +37,12 @@ func pageParams(c echo.Context) (domain.Page, error) {
 	}
 	if len(p.StartingAfter) > 64 {
 		return p, apperr.Invalid("starting_after", "invalid_cursor", "starting_after must be an id from a previous page.")
+	}
+	if len(p.EndingBefore) > 64 {
+		return p, apperr.Invalid("ending_before", "invalid_cursor", "ending_before must be an id from a page.")
+	}
+	if p.StartingAfter != "" && p.EndingBefore != "" {
+		return p, apperr.Invalid("ending_before", "conflicting_cursors", "Send starting_after or ending_before, not both.")
 	}
 	return p, nil
 }

@@ -171,6 +171,7 @@ func (s *Server) createInvoice(c echo.Context) error {
 //	@Param		created_lte		query		string	false	"created at or before (RFC 3339 or YYYY-MM-DD)"
 //	@Param		limit			query		int		false	"1–100, default 20"
 //	@Param		starting_after	query		string	false	"id of the last invoice of the previous page"
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
 //	@Success	200				{object}	ListResponse[InvoiceResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Router		/invoices [get]

@@ -51,6 +51,7 @@ func toEmail(e notify.Email) EmailResponse {
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
 //	@Param		starting_after	query		string	false	"id of the last e-mail of the previous page"
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
 //	@Success	200				{object}	ListResponse[EmailResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody
@@ -184,6 +185,7 @@ func toEvent(e notify.EventLog) EventResponse {
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
 //	@Param		starting_after	query		string	false	"id of the last event of the previous page"
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
 //	@Success	200				{object}	ListResponse[EventResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody
@@ -368,6 +370,7 @@ func (s *Server) updateEndpoint(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Param		limit			query		int		false	"1–100, default 20"
 //	@Param		starting_after	query		string	false	"id of the last endpoint of the previous page"
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
 //	@Success	200				{object}	ListResponse[EndpointResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody

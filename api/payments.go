@@ -106,14 +106,20 @@ func (s *Server) completeCheckout(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Param		status			query		string	false	"filter by status"	Enums(processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed)
 //	@Param		invoice_id		query		string	false	"only the payments of this invoice"
+//	@Param		expand[]		query		[]string	false	"objects to include inline: invoice"	Enums(invoice)	collectionFormat(multi)
 //	@Param		limit			query		int		false	"1–100, default 20"
 //	@Param		starting_after	query		string	false	"id of the last payment of the previous page"
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
 //	@Success	200				{object}	ListResponse[PaymentResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody
 //	@Router		/payments [get]
 func (s *Server) listPayments(c echo.Context) error {
 	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	ex, err := expansions(c, expandInvoice)
 	if err != nil {
 		return err
 	}
@@ -130,6 +136,11 @@ func (s *Server) listPayments(c echo.Context) error {
 	for i, pay := range ps {
 		out[i] = toPayment(pay)
 	}
+	if ex[expandInvoice] {
+		if err := s.expandPaymentInvoices(c, out); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, list(out, more))
 }
 
@@ -142,15 +153,21 @@ func (s *Server) listPayments(c echo.Context) error {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"payment id"
+//	@Param		expand[]	query	[]string	false	"objects to include inline: invoice"	Enums(invoice)	collectionFormat(multi)
 //	@Success	200	{object}	PaymentResponse
+//	@Failure	400	{object}	ErrorBody
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/payments/{id} [get]
 func (s *Server) getPayment(c echo.Context) error {
+	ex, err := expansions(c, expandInvoice)
+	if err != nil {
+		return err
+	}
 	d, err := s.d.Payments.GetDetail(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toPaymentDetail(d))
+	return s.paymentOut(c, toPaymentDetail(d), ex)
 }
 
 // paymentDetail answers with the payment as it stands, with its transactions and refunds.
@@ -257,15 +274,21 @@ func (s *Server) refundPayment(c echo.Context) error {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"refund id"
+//	@Param		expand[]	query	[]string	false	"objects to include inline: payment"	Enums(payment)	collectionFormat(multi)
 //	@Success	200	{object}	RefundResponse
+//	@Failure	400	{object}	ErrorBody
 //	@Failure	404	{object}	ErrorBody
 //	@Router		/refunds/{id} [get]
 func (s *Server) getRefund(c echo.Context) error {
+	ex, err := expansions(c, expandPayment)
+	if err != nil {
+		return err
+	}
 	r, err := s.d.Payments.GetRefund(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toRefund(r))
+	return s.refundOut(c, toRefund(r), ex)
 }
 
 // WebhookAck answers a PSP webhook.

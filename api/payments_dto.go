@@ -47,6 +47,8 @@ type PaymentResponse struct {
 	CreatedAt             time.Time             `json:"created_at"`
 	Transactions          []TransactionResponse `json:"transactions,omitempty"`
 	Refunds               []RefundResponse      `json:"refunds,omitempty"`
+	// Invoice is the payment's invoice, only with expand[]=invoice.
+	Invoice *InvoiceResponse `json:"invoice,omitempty"`
 } // @name Payment
 
 // TransactionResponse is one PSP operation on a payment.
@@ -76,6 +78,8 @@ type RefundResponse struct {
 	Status      string    `json:"status" enums:"pending,succeeded,failed"`
 	FailureCode string    `json:"failure_code,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Payment is the refunded payment, only with expand[]=payment.
+	Payment *PaymentResponse `json:"payment,omitempty"`
 } // @name Refund
 
 // ReceiptResponse is what the payer sees after paying.

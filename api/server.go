@@ -35,6 +35,7 @@ import (
 	"securelink/internal/notify"
 	"securelink/internal/payments"
 	"securelink/internal/psp"
+	"securelink/internal/requestlog"
 )
 
 // Pinger checks a dependency for /readyz.
@@ -66,6 +67,10 @@ type Deps struct {
 	PortalFS fs.FS
 	PayFS    fs.FS
 	OpenAPI  []byte
+	// RequestLog keeps the merchants' request logs (API-key requests only); nil turns them off.
+	RequestLog *requestlog.Log
+	// APIRateLimit is how many requests each API key may make per minute; 0 turns the limit off.
+	APIRateLimit int
 	// TrustProxy takes client addresses from X-Forwarded-For (behind a load balancer); otherwise
 	// the header is ignored so nobody can dodge per-address limits by forging it.
 	TrustProxy bool
@@ -77,6 +82,7 @@ type Server struct {
 	d       Deps
 	e       *echo.Echo
 	metrics *metrics
+	limiter *keyLimiter
 }
 
 // New builds the router with every route.
@@ -92,6 +98,9 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
+	if d.APIRateLimit > 0 {
+		s.limiter = newKeyLimiter(d.APIRateLimit)
+	}
 	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders)
 	s.routes()
 	return s
@@ -125,7 +134,7 @@ func (s *Server) routes() {
 	s.checkoutPayRoutes(v1, pub)
 
 	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
-	m := v1.Group("", s.authenticate, s.idempotent)
+	m := v1.Group("", s.authenticate, s.logRequests, s.rateLimit, withAPIVersion, s.idempotent)
 	m.GET("/me", s.me, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
@@ -145,6 +154,7 @@ func (s *Server) routes() {
 	m.POST("/links/:id/deactivate", s.deactivateLink)
 	s.paymentRoutes(m)
 	s.notifyRoutes(m)
+	s.requestLogRoutes(m)
 
 	if s.d.Gateway != nil {
 		e.Any("/gateway/v1/*", echo.WrapHandler(s.d.Gateway))

@@ -29,6 +29,7 @@ import (
 	"securelink/internal/psp"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
+	"securelink/internal/requestlog"
 	"securelink/internal/store"
 )
 
@@ -51,6 +52,8 @@ type App struct {
 	Gateway    *testgateway.Server
 	Server     *api.Server
 	Registry   *prometheus.Registry
+	// RequestLog keeps the merchants' request logs; tests flush it with Flush.
+	RequestLog *requestlog.Log
 	Jobs       []Job
 }
 
@@ -122,6 +125,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		LoginMaxFailures: 10, LoginWindow: 15 * time.Minute}
 	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc}
 	a.Idem = &store.Idempotency{DB: db}
+	a.RequestLog = &requestlog.Log{Store: &store.RequestLogs{DB: db}}
 
 	if err := a.wireProvider(ctx, settings); err != nil {
 		return nil, err
@@ -135,6 +139,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
 		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
+		RequestLog: a.RequestLog, APIRateLimit: cfg.APIRateLimit,
 		TrustProxy: cfg.TrustProxy, PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
@@ -150,6 +155,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return err
 		})},
 	}
+	a.Jobs = append(a.Jobs,
+		Job{Name: "write request logs", Every: time.Second, Run: counted(a.RequestLog.Flush)},
+		Job{Name: "purge request logs", Every: time.Hour, Run: plain(func(ctx context.Context) error {
+			_, err := a.RequestLog.Purge(ctx)
+			return err
+		})})
 	a.Jobs = append(a.Jobs, a.notifyJobs()...)
 	a.Jobs = append(a.Jobs, a.paymentJobs()...)
 	return a, nil
@@ -215,6 +226,10 @@ func (a *App) RunJobs(ctx context.Context) {
 func (a *App) Close() {
 	if a.Gateway != nil {
 		a.Gateway.Close()
+	}
+	// The last requests' log entries are still in memory.
+	if _, err := a.RequestLog.Flush(context.Background()); err != nil {
+		slog.Error("writing the request log", "err", err)
 	}
 	if err := a.DB.Close(); err != nil {
 		slog.Error("closing database", "err", err)

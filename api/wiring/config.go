@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,9 +33,15 @@ type Config struct {
 	AuthorizationWindow time.Duration
 	TrustProxy          bool
 	LogLevel            string
+	// APIRateLimit is how many requests each API key may make per minute (0: no limit).
+	APIRateLimit int
 	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
 	PprofAddr string
 }
+
+// DefaultAPIRateLimit is how many requests an API key may make per minute unless
+// SECURELINK_API_RATE_LIMIT says otherwise: 100 a second on average, as Stripe allows in live mode.
+const DefaultAPIRateLimit = 6000
 
 // Env returns the variable key, or def when it is unset or empty.
 func Env(key, def string) string {
@@ -71,6 +78,14 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		LogLevel:             Env("SECURELINK_LOG_LEVEL", "info"),
 		PprofAddr:            os.Getenv("SECURELINK_PPROF_ADDR"),
 		SessionTTL:           12 * time.Hour,
+		APIRateLimit:         DefaultAPIRateLimit,
+	}
+	if v := os.Getenv("SECURELINK_API_RATE_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("SECURELINK_API_RATE_LIMIT must be a whole number of requests per minute per API key (0: no limit)")
+		}
+		c.APIRateLimit = n
 	}
 	if v := os.Getenv("SECURELINK_SESSION_TTL"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -75,6 +75,8 @@ type APIKey struct {
 	LastUsedAt *time.Time
 	ExpiresAt  *time.Time
 	RevokedAt  *time.Time
+	// APIVersion is the dated API version the key was pinned to when it was created.
+	APIVersion string
 }
 
 // Store is the storage this package needs.
@@ -359,8 +361,16 @@ type CreatedKey struct {
 	Secret string
 }
 
-// CreateAPIKey issues a new API key for the actor's merchant.
+// CreateAPIKey issues a new API key for the actor's merchant, pinned to the latest API version.
 func (s *Service) CreateAPIKey(ctx context.Context, actor domain.Actor, name string, expiresAt *time.Time) (CreatedKey, error) {
+	return s.CreateAPIKeyPinned(ctx, actor, name, expiresAt, domain.APIVersionLatest)
+}
+
+// CreateAPIKeyPinned issues a new API key pinned to the given API version.
+func (s *Service) CreateAPIKeyPinned(ctx context.Context, actor domain.Actor, name string, expiresAt *time.Time, version string) (CreatedKey, error) {
+	if !domain.ValidAPIVersion(version) {
+		return CreatedKey{}, apperr.Invalid("API-Version", "invalid_api_version", "API-Version must be one of the dated versions.")
+	}
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = "API key"
@@ -374,7 +384,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor domain.Actor, name str
 	}
 	secret, prefix := auth.NewAPIKeySecret()
 	k := APIKey{ID: domain.NewID(domain.PrefixAPIKey), MerchantID: actor.MerchantID, Name: name, Prefix: prefix,
-		SecretHash: auth.HashToken(secret), CreatedBy: actor.Label(), CreatedAt: now, ExpiresAt: expiresAt}
+		SecretHash: auth.HashToken(secret), CreatedBy: actor.Label(), CreatedAt: now, ExpiresAt: expiresAt, APIVersion: version}
 	if err := s.Store.CreateAPIKey(ctx, k); err != nil {
 		return CreatedKey{}, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -57,17 +58,26 @@ func (s *Audit) ListAudit(ctx context.Context, merchantID string, p domain.Page)
 }
 
 // keysetPage orders newest first by id and asks for one row more than the limit, to learn has_more.
+// Before a cursor (ending_before) it walks up from the cursor, oldest first: trimPage turns it round.
 func keysetPage(q *gorm.DB, p domain.Page) *gorm.DB {
+	if p.EndingBefore != "" {
+		return q.Where("id > ?", p.EndingBefore).Order("id ASC").Limit(p.Limit + 1)
+	}
 	if p.StartingAfter != "" {
 		q = q.Where("id < ?", p.StartingAfter)
 	}
 	return q.Order("id DESC").Limit(p.Limit + 1)
 }
 
-// trimPage drops the extra row keysetPage asked for and reports whether there was one.
+// trimPage drops the extra row keysetPage asked for, reports whether there was one (with
+// ending_before: whether newer rows remain) and puts the page newest first.
 func trimPage[T any](rows []T, p domain.Page) ([]T, bool) {
-	if len(rows) > p.Limit {
-		return rows[:p.Limit], true
+	more := len(rows) > p.Limit
+	if more {
+		rows = rows[:p.Limit]
 	}
-	return rows, false
+	if p.EndingBefore != "" {
+		slices.Reverse(rows)
+	}
+	return rows, more
 }

@@ -96,6 +96,7 @@ type apiKeyRow struct {
 	LastUsedAt *time.Time
 	ExpiresAt  *time.Time
 	RevokedAt  *time.Time
+	APIVersion string
 }
 
 func (apiKeyRow) TableName() string { return "api_keys" }
@@ -103,7 +104,7 @@ func (apiKeyRow) TableName() string { return "api_keys" }
 func toBusAPIKey(r apiKeyRow) merchants.APIKey {
 	return merchants.APIKey{ID: r.ID, MerchantID: r.MerchantID, Name: r.Name, Prefix: r.Prefix, SecretHash: r.SecretHash,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), LastUsedAt: utcPtr(r.LastUsedAt), ExpiresAt: utcPtr(r.ExpiresAt),
-		RevokedAt: utcPtr(r.RevokedAt)}
+		RevokedAt: utcPtr(r.RevokedAt), APIVersion: r.APIVersion}
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -263,7 +264,7 @@ func (s *Merchants) AcceptInvitation(ctx context.Context, invitationID, userID, 
 // CreateAPIKey inserts an API key.
 func (s *Merchants) CreateAPIKey(ctx context.Context, k merchants.APIKey) error {
 	r := apiKeyRow{ID: k.ID, MerchantID: k.MerchantID, Name: k.Name, Prefix: k.Prefix, SecretHash: k.SecretHash,
-		CreatedBy: k.CreatedBy, CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt}
+		CreatedBy: k.CreatedBy, CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt, APIVersion: k.APIVersion}
 	if err := s.DB.Gorm.WithContext(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: create api key: %w", err)
 	}

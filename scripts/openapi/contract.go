@@ -125,6 +125,11 @@ func addCommonComponents(doc *openapi3.T) {
 		Description: "The dated API version to answer with. Without it, the version the API key was pinned to when it was created " +
 			"(sessions get the latest). The answer names the version in its own `API-Version` header; an unknown version is `400 invalid_api_version`.",
 		Schema: openapi3.NewStringSchema().WithEnum(versions...).NewRef()}}
+	for _, name := range []string{"APIKey", "RequestLog"} {
+		if sc, ok := doc.Components.Schemas[name]; ok && sc.Value.Properties["api_version"] != nil {
+			sc.Value.Properties["api_version"].Value.Enum = versions
+		}
+	}
 	errBody := errorSchema(doc)
 	c.Responses["Unauthenticated"] = &openapi3.ResponseRef{Value: openapi3.NewResponse().
 		WithDescription("No valid API key or session (`invalid_api_key`, `api_key_revoked`, `unauthenticated`, `session_invalid`).").

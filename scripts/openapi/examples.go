@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -61,6 +62,11 @@ func exampleOf(ref *openapi3.SchemaRef, depth int) any {
 	case s.Type.Is(openapi3.TypeObject):
 		out := map[string]any{}
 		for name, p := range s.Properties {
+			// Optional properties appear only with an example of their own: the expandable ones
+			// (a payment's invoice, which lists payments…) would otherwise nest without end.
+			if !slices.Contains(s.Required, name) && (p.Value == nil || p.Value.Example == nil) {
+				continue
+			}
 			if v := exampleOf(p, depth+1); v != nil {
 				out[name] = v
 			}
