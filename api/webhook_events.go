@@ -2,6 +2,7 @@ package api
 
 import (
 	"reflect"
+	"strings"
 	"time"
 
 	"securelink/internal/domain"
@@ -61,6 +62,16 @@ func WebhookEventDocs() []WebhookEventDoc {
 		{domain.EventRefundSucceeded, "A refund went through", ref},
 		{domain.EventRefundFailed, "The provider refused a refund", refFailed},
 	}
+}
+
+// WebhookEventSchemaName names an event type's envelope schema in the document:
+// invoice.created → InvoiceCreatedEvent.
+func WebhookEventSchemaName(typ string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(typ, func(r rune) bool { return r == '.' || r == '_' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String() + "Event"
 }
 
 // WebhookEnums gives the allowed values of the named string types that event payloads use.

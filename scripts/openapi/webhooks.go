@@ -24,7 +24,7 @@ func addWebhooks(doc *openapi3.T) error {
 		if err != nil {
 			return fmt.Errorf("webhook %s: %w", ev.Type, err)
 		}
-		name := eventSchemaName(ev.Type)
+		name := api.WebhookEventSchemaName(ev.Type)
 		names = append(names, ev.Type)
 		envelope := openapi3.NewObjectSchema().
 			WithProperty("type", openapi3.NewStringSchema().WithEnum(ev.Type)).
@@ -50,15 +50,6 @@ func addWebhooks(doc *openapi3.T) error {
 	doc.Extensions["x-webhooks"] = hooks
 	linkEventTypes(doc)
 	return nil
-}
-
-// eventSchemaName names an event type's envelope: invoice.created → InvoiceCreatedEvent.
-func eventSchemaName(typ string) string {
-	var b strings.Builder
-	for _, part := range strings.FieldsFunc(typ, func(r rune) bool { return r == '.' || r == '_' }) {
-		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-	}
-	return b.String() + "Event"
 }
 
 // webhookOperation is the request SecureLink sends to an endpoint for one event type, written as
