@@ -80,6 +80,14 @@ api-tools:
 api-lint: api-tools
 	@cd $(APITOOLS) && node lint.mjs
 
+## clients: generate the Go client (oapi-codegen) and the TypeScript SDK (@hey-api/openapi-ts) from
+## openapi.yaml and drive the real binary with each: invoice, payment, partial refund, pagination
+clients: build-go api-tools
+	cd clients/go && $(GO) tool oapi-codegen -config oapi-codegen.yaml ../../openapi.yaml
+	cd clients/go && $(GO) vet ./...
+	cd $(APITOOLS) && rm -rf build && npx openapi-ts >/dev/null && npx tsc -p tsconfig.json
+	cd $(APITOOLS) && SECURELINK_BIN=$(CURDIR)/$(BIN) node scenarios.mjs
+
 ## bench: load-test the binary on PostgreSQL over loopback and print the figures
 bench: build
 	$(GO) run ./scripts/bench -bin $(BIN)

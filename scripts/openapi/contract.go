@@ -119,15 +119,19 @@ func addCommonComponents(doc *openapi3.T) {
 	for i, v := range domain.APIVersions {
 		versions[i] = v
 	}
+	version := openapi3.NewStringSchema().WithEnum(versions...)
+	version.Description = "A dated API version."
+	doc.Components.Schemas["APIVersion"] = version.NewRef()
+	versionRef := &openapi3.SchemaRef{Ref: "#/components/schemas/APIVersion", Value: version}
 	c.Headers["API-Version"] = &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
-		Description: "The API version that answered.", Schema: openapi3.NewStringSchema().WithEnum(versions...).NewRef()}}}
+		Description: "The API version that answered.", Schema: versionRef}}}
 	c.Parameters["APIVersion"] = &openapi3.ParameterRef{Value: &openapi3.Parameter{Name: "API-Version", In: openapi3.ParameterInHeader,
 		Description: "The dated API version to answer with. Without it, the version the API key was pinned to when it was created " +
 			"(sessions get the latest). The answer names the version in its own `API-Version` header; an unknown version is `400 invalid_api_version`.",
-		Schema: openapi3.NewStringSchema().WithEnum(versions...).NewRef()}}
+		Schema: versionRef}}
 	for _, name := range []string{"APIKey", "RequestLog"} {
 		if sc, ok := doc.Components.Schemas[name]; ok && sc.Value.Properties["api_version"] != nil {
-			sc.Value.Properties["api_version"].Value.Enum = versions
+			sc.Value.Properties["api_version"] = versionRef
 		}
 	}
 	errBody := errorSchema(doc)
