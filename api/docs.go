@@ -27,9 +27,9 @@ func (s *Server) openapi(c echo.Context) error {
 // openapiJSON converts openapi.yaml once for the reference page.
 func (s *Server) openapiJSON() ([]byte, error) {
 	s.docsOnce.Do(func() {
-		var doc any
+		var doc map[string]any
 		if s.docsErr = yaml.Unmarshal(s.d.OpenAPI, &doc); s.docsErr == nil {
-			s.docsJSON, s.docsErr = json.Marshal(doc)
+			s.docsJSON, s.docsErr = json.Marshal(publicDocument(doc))
 		}
 	})
 	return s.docsJSON, s.docsErr
@@ -56,7 +56,7 @@ func (s *Server) apiDocs(c echo.Context) error {
 			return err
 		}
 		return c.JSONBlob(http.StatusOK, b)
-	case "/docs.js", "/docs.css":
+	case "/docs.js", "/docs.css", "/license.txt":
 		b, _ := docsUI.ReadFile("docsui" + name)
 		return c.Blob(http.StatusOK, contentType(name), b)
 	}
