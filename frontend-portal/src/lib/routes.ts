@@ -12,6 +12,7 @@ export type RouteName =
   | 'settings'
   | 'webhook-log'
   | 'email'
+  | 'logs'
   | 'not-found';
 
 type RouteDef = { name: RouteName; pattern: string; public?: boolean };
@@ -27,6 +28,7 @@ export const routes: RouteDef[] = [
   { name: 'settings', pattern: '/settings' },
   { name: 'webhook-log', pattern: '/settings/webhooks' },
   { name: 'email', pattern: '/settings/emails/:id' },
+  { name: 'logs', pattern: '/logs' },
 ];
 
 export type Match = { name: RouteName; params: Record<string, string>; public: boolean };

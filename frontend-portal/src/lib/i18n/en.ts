@@ -450,6 +450,19 @@ export const en = {
   'notfound.title': 'Page not found',
   'notfound.body': 'There is nothing at this address.',
   'notfound.home': 'Go to the dashboard',
+  'nav.logs': 'Logs',
+  'logs.title': 'Request logs',
+  'logs.intro': 'Every API request made with your keys in the last 30 days: method, path, status and request ID. Request bodies are never kept. Quote the request ID when you contact support.',
+  'logs.refresh': 'Refresh',
+  'logs.failed_only': 'Only failed requests (status 400 and above)',
+  'logs.empty': 'No API requests yet.',
+  'logs.caption': 'API requests, newest first',
+  'logs.time': 'Time',
+  'logs.request': 'Request',
+  'logs.status': 'Status',
+  'logs.request_id': 'Request ID',
+  'logs.duration': 'Duration',
+  'logs.pagination': 'Request log pages',
 } as const;
 
 export type MessageKey = keyof typeof en;

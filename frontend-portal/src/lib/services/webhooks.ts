@@ -1,9 +1,13 @@
 // Webhook endpoints; the signing secret is returned once, on creation or rotation.
 import { api, idempotencyKey, unwrap } from '../api';
+import type { components } from '../api-types';
 import type { WebhookEndpoint } from '../models';
 import type { Page } from './invoices';
 
-export const webhookEventTypes = [
+/** An event type as openapi.yaml lists them (the product's one list). */
+export type WebhookEventType = components['schemas']['WebhookEventType'];
+
+export const webhookEventTypes: WebhookEventType[] = [
   'invoice.created',
   'invoice.paid',
   'invoice.cancelled',
@@ -16,13 +20,16 @@ export const webhookEventTypes = [
   'refund.failed',
 ];
 
+/** The form's choices come from webhookEventTypes; the server checks them again (400 on events). */
+const asEventTypes = (events: readonly string[]) => events as WebhookEventType[];
+
 export const webhookService = {
   list: () => unwrap(api.GET('/webhook-endpoints', { params: { query: { limit: 100 } } })),
-  create: (url: string, events: string[], description?: string) =>
-    unwrap(api.POST('/webhook-endpoints', { body: { url, events, ...(description ? { description } : {}) } })),
+  create: (url: string, events: readonly string[], description?: string) =>
+    unwrap(api.POST('/webhook-endpoints', { body: { url, events: asEventTypes(events), ...(description ? { description } : {}) } })),
   /** Changes the URL and the events; the signing secret stays the same. */
-  update: (id: string, url: string, events: string[]) =>
-    unwrap(api.PATCH('/webhook-endpoints/{id}', { params: { path: { id } }, body: { url, events } })),
+  update: (id: string, url: string, events: readonly string[]) =>
+    unwrap(api.PATCH('/webhook-endpoints/{id}', { params: { path: { id } }, body: { url, events: asEventTypes(events) } })),
   /** Turns deliveries on (also after a 410 Gone disabled the endpoint) or off. */
   setEnabled: (id: string, enabled: boolean) =>
     unwrap(api.PATCH('/webhook-endpoints/{id}', { params: { path: { id } }, body: { status: enabled ? 'enabled' : 'disabled' } })),
