@@ -23,7 +23,7 @@ type UserResponse struct {
 	Email     string    `json:"email" format:"email" example:"mika@pekara.rs"`
 	Name      string    `json:"name"`
 	Role      string    `json:"role" enums:"owner,staff"`
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
 } // @name User
 
 // MerchantResponse is a merchant with its settings.
@@ -40,8 +40,8 @@ type MerchantResponse struct {
 	DefaultLocale      string    `json:"default_locale" enums:"sr-Latn,sr-Cyrl,en"`
 	DefaultCaptureMode string    `json:"default_capture_mode" enums:"automatic,manual"`
 	Terms              string    `json:"terms"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	CreatedAt          time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt          time.Time `json:"updated_at" format:"date-time"`
 } // @name Merchant
 
 // SessionResponse answers a login, an accepted invitation and /me.
@@ -156,7 +156,7 @@ func (s *Server) me(c echo.Context) error {
 type InvitationResponse struct {
 	Email        string    `json:"email" format:"email" example:"mika@pekara.rs"`
 	MerchantName string    `json:"merchant_name"`
-	ExpiresAt    time.Time `json:"expires_at"`
+	ExpiresAt    time.Time `json:"expires_at" format:"date-time"`
 } // @name Invitation
 
 // getInvitation godoc
@@ -309,7 +309,7 @@ type InviteUserRequest struct {
 type InviteUserResponse struct {
 	User          UserResponse `json:"user"`
 	InvitationURL string       `json:"invitation_url" format:"uri" example:"http://localhost:8080/portal/invitations/3q27wXk9PzL0m4nB"`
-	ExpiresAt     time.Time    `json:"expires_at"`
+	ExpiresAt     time.Time    `json:"expires_at" format:"date-time"`
 } // @name InviteUserResponse
 
 // inviteUser godoc
@@ -346,10 +346,10 @@ type APIKeyResponse struct {
 	Name       string     `json:"name"`
 	Prefix     string     `json:"prefix" example:"sk_test_AbCd"`
 	Secret     string     `json:"secret,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable"`
-	ExpiresAt  *time.Time `json:"expires_at" extensions:"x-nullable"`
-	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable"`
+	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
+	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable" format:"date-time"`
+	ExpiresAt  *time.Time `json:"expires_at" extensions:"x-nullable" format:"date-time"`
+	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable" format:"date-time"`
 	// APIVersion is the version requests made with the key get without an API-Version header.
 	APIVersion string `json:"api_version" example:"2026-12-02"`
 } // @name APIKey
@@ -448,7 +448,7 @@ type AuditEntryResponse struct {
 	Target    string    `json:"target"`
 	IP        string    `json:"ip"`
 	Details   string    `json:"details"`
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
 } // @name AuditEntry
 
 // listAudit godoc

@@ -48,7 +48,7 @@ type CheckoutResponse struct {
 	CaptureMode string                   `json:"capture_mode" enums:"automatic,manual"`
 	Provider    ProviderResponse         `json:"provider"`
 	Receipt     *ReceiptResponse         `json:"receipt" extensions:"x-nullable"`
-	ExpiresAt   time.Time                `json:"expires_at"`
+	ExpiresAt   time.Time                `json:"expires_at" format:"date-time"`
 } // @name Checkout
 
 func (s *Server) toCheckout(co checkoutView) CheckoutResponse {

@@ -58,8 +58,8 @@ type LinkResponse struct {
 	Token     string    `json:"token"`
 	URL       string    `json:"url" format:"uri" example:"http://localhost:8080/pay/3q27wXk9PzL0m4nBvC8sT1uY6eR2iO5a"`
 	Status    string    `json:"status" enums:"active,deactivated,expired,completed"`
-	ExpiresAt time.Time `json:"expires_at"`
-	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at" format:"date-time"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
 } // @name Link
 
 // InvoiceResponse is an invoice; payments, transactions and refunds come with GET /invoices/{id}.
@@ -79,10 +79,10 @@ type InvoiceResponse struct {
 	Description    string                `json:"description"`
 	CaptureMode    string                `json:"capture_mode" enums:"automatic,manual"`
 	Locale         string                `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
-	ExpiresAt      time.Time             `json:"expires_at"`
-	CreatedAt      time.Time             `json:"created_at"`
-	PaidAt         *time.Time            `json:"paid_at" extensions:"x-nullable"`
-	CancelledAt    *time.Time            `json:"cancelled_at" extensions:"x-nullable"`
+	ExpiresAt      time.Time             `json:"expires_at" format:"date-time"`
+	CreatedAt      time.Time             `json:"created_at" format:"date-time"`
+	PaidAt         *time.Time            `json:"paid_at" extensions:"x-nullable" format:"date-time"`
+	CancelledAt    *time.Time            `json:"cancelled_at" extensions:"x-nullable" format:"date-time"`
 	Link           *LinkResponse         `json:"link" extensions:"x-nullable"`
 	Payments       []PaymentResponse     `json:"payments,omitempty"`
 	Transactions   []TransactionResponse `json:"transactions,omitempty"`
@@ -215,7 +215,7 @@ type InvoiceSummaryResponse struct {
 	Object string `json:"object" example:"invoice_summary"`
 	// Counts has every invoice status, with 0 for those no invoice is in.
 	Counts    map[string]int64 `json:"counts"`
-	PaidSince time.Time        `json:"paid_since"`
+	PaidSince time.Time        `json:"paid_since" format:"date-time"`
 	// PaidCount is how many invoices were paid since paid_since (refunded ones included).
 	PaidCount int64 `json:"paid_count"`
 	// PaidTotals is what those invoices brought, net of refunds, per currency.

@@ -23,10 +23,10 @@ type EmailResponse struct {
 	LastError string     `json:"last_error"`
 	InvoiceID string     `json:"invoice_id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Locale    string     `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
-	CreatedAt time.Time  `json:"created_at"`
-	SentAt    *time.Time `json:"sent_at" extensions:"x-nullable"`
+	CreatedAt time.Time  `json:"created_at" format:"date-time"`
+	SentAt    *time.Time `json:"sent_at" extensions:"x-nullable" format:"date-time"`
 	// NextAttemptAt is when a queued e-mail is tried again.
-	NextAttemptAt *time.Time `json:"next_attempt_at" extensions:"x-nullable"`
+	NextAttemptAt *time.Time `json:"next_attempt_at" extensions:"x-nullable" format:"date-time"`
 	Text          string     `json:"text"`
 	HTML          string     `json:"html"`
 } // @name Email
@@ -125,7 +125,7 @@ type AttemptResponse struct {
 	// ResponseExcerpt is the first KiB of the receiver's answer.
 	ResponseExcerpt string    `json:"response_excerpt"`
 	Error           string    `json:"error"`
-	CreatedAt       time.Time `json:"created_at"`
+	CreatedAt       time.Time `json:"created_at" format:"date-time"`
 } // @name WebhookAttempt
 
 // DeliveryResponse is one event's delivery to one endpoint.
@@ -136,11 +136,11 @@ type DeliveryResponse struct {
 	URL            string            `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	Status         string            `json:"status" enums:"pending,succeeded,failed"`
 	Attempts       int               `json:"attempts"`
-	NextAttemptAt  *time.Time        `json:"next_attempt_at" extensions:"x-nullable"`
+	NextAttemptAt  *time.Time        `json:"next_attempt_at" extensions:"x-nullable" format:"date-time"`
 	LastStatusCode int               `json:"last_status_code"`
 	LastError      string            `json:"last_error"`
-	CreatedAt      time.Time         `json:"created_at"`
-	DeliveredAt    *time.Time        `json:"delivered_at" extensions:"x-nullable"`
+	CreatedAt      time.Time         `json:"created_at" format:"date-time"`
+	DeliveredAt    *time.Time        `json:"delivered_at" extensions:"x-nullable" format:"date-time"`
 	AttemptLog     []AttemptResponse `json:"attempt_log"`
 } // @name WebhookDelivery
 
@@ -150,7 +150,7 @@ type EventResponse struct {
 	Object    string    `json:"object" example:"event"`
 	Type      string    `json:"type" example:"invoice.paid"`
 	ObjectID  string    `json:"object_id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
 	// Data is the object as it was when the event happened: what the webhook's data field carries.
 	Data       json.RawMessage    `json:"data" swaggertype:"object"`
 	Deliveries []DeliveryResponse `json:"deliveries"`
@@ -280,8 +280,8 @@ type EndpointResponse struct {
 	DisabledReason string `json:"disabled_reason"`
 	// Secret signs deliveries (Standard Webhooks); shown only once, when created or rotated.
 	Secret    string    `json:"secret,omitempty" example:"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt time.Time `json:"updated_at" format:"date-time"`
 } // @name WebhookEndpoint
 
 func toEndpoint(e notify.Endpoint, withSecret bool) EndpointResponse {

@@ -40,11 +40,11 @@ type PaymentResponse struct {
 	PSPReference     string              `json:"psp_reference,omitempty"`
 	NextAction       *NextActionResponse `json:"next_action" extensions:"x-nullable"`
 	// AuthorizationExpiresAt is when an uncaptured authorisation is voided automatically.
-	AuthorizationExpiresAt *time.Time `json:"authorization_expires_at" extensions:"x-nullable"`
+	AuthorizationExpiresAt *time.Time `json:"authorization_expires_at" extensions:"x-nullable" format:"date-time"`
 	// AuthorizationExpiring is true once an uncaptured authorisation is older than 7 days: capture
 	// or void it before authorization_expires_at.
 	AuthorizationExpiring bool                  `json:"authorization_expiring"`
-	CreatedAt             time.Time             `json:"created_at"`
+	CreatedAt             time.Time             `json:"created_at" format:"date-time"`
 	Transactions          []TransactionResponse `json:"transactions,omitempty"`
 	Refunds               []RefundResponse      `json:"refunds,omitempty"`
 	// Invoice is the payment's invoice, only with expand[]=invoice.
@@ -64,7 +64,7 @@ type TransactionResponse struct {
 	ErrorCode    string    `json:"error_code,omitempty"`
 	ErrorMessage string    `json:"error_message,omitempty"`
 	Actor        string    `json:"actor" example:"usr_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	CreatedAt    time.Time `json:"created_at"`
+	CreatedAt    time.Time `json:"created_at" format:"date-time"`
 } // @name Transaction
 
 // RefundResponse is money returned to the payer.
@@ -77,7 +77,7 @@ type RefundResponse struct {
 	Reason      string    `json:"reason,omitempty"`
 	Status      string    `json:"status" enums:"pending,succeeded,failed"`
 	FailureCode string    `json:"failure_code,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time"`
 	// Payment is the refunded payment, only with expand[]=payment.
 	Payment *PaymentResponse `json:"payment,omitempty"`
 } // @name Refund
@@ -89,7 +89,7 @@ type ReceiptResponse struct {
 	Amount    int64         `json:"amount"`
 	Currency  string        `json:"currency"`
 	Card      *CardResponse `json:"card" extensions:"x-nullable"`
-	PaidAt    time.Time     `json:"paid_at"`
+	PaidAt    time.Time     `json:"paid_at" format:"date-time"`
 	Reference string        `json:"reference"`
 } // @name Receipt
 

@@ -23,7 +23,7 @@ type RequestLogResponse struct {
 	APIKeyID   string    `json:"api_key_id" example:"key_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	APIVersion string    `json:"api_version" example:"2026-12-02"`
 	DurationMS int64     `json:"duration_ms" example:"12"`
-	CreatedAt  time.Time `json:"created_at"`
+	CreatedAt  time.Time `json:"created_at" format:"date-time"`
 } // @name RequestLog
 
 // maxLoggedPath bounds the path kept per request.

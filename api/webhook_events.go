@@ -24,7 +24,7 @@ type WebhookEventDoc struct {
 // object as it was then.
 type WebhookEnvelope struct {
 	Type      string    `json:"type"`
-	Timestamp time.Time `json:"timestamp"`
+	Timestamp time.Time `json:"timestamp" format:"date-time"`
 	Data      any       `json:"data"`
 }
 
