@@ -2,51 +2,21 @@
 // Debian's Chromium: the API reference at /api/docs (offline, grouped, Markdown, nested schemas,
 // examples, curl) and the portal's Logs page of API requests, at 1280 and 360 px in every language.
 // Run: SECURELINK_BIN=/tmp/securelink npm run e2e (the binary must embed a fresh `npm run build`).
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { startSecurelink } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
-const run = promisify(execFile);
 const bin = process.env.SECURELINK_BIN;
 const artifacts = new URL('./artifacts/', import.meta.url).pathname;
 const axeSource = await readFile(require.resolve('axe-core'), 'utf8');
 
-async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-async function waitHealthy(base, proc, logs) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`securelink exited with ${proc.exitCode}:\n${logs.join('')}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`securelink did not become healthy:\n${logs.join('')}`);
-}
-
 describe('API reference and request logs end to end', { skip: !bin && 'SECURELINK_BIN is not set' }, () => {
-  let dir, base, server, browser, context, page, demo;
-  const logs = [];
+  let app, base, browser, context, page, demo;
   // Requests the pages tried to make to any other origin: the reference must work without a network.
   const foreign = [];
 
@@ -61,16 +31,9 @@ describe('API reference and request logs end to end', { skip: !bin && 'SECURELIN
   };
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'securelink-api-tools-e2e-'));
     await mkdir(artifacts, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`, SECURELINK_ADDR: `127.0.0.1:${port}`, SECURELINK_BASE_URL: base };
-    demo = JSON.parse((await run(bin, ['demo', '--json'], { env })).stdout);
-    server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout.on('data', (d) => logs.push(String(d)));
-    server.stderr.on('data', (d) => logs.push(String(d)));
-    await waitHealthy(base, server, logs);
+    app = await startSecurelink(bin);
+    ({ base, demo } = app);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
@@ -84,16 +47,12 @@ describe('API reference and request logs end to end', { skip: !bin && 'SECURELIN
       return route.continue();
     });
     page = await context.newPage();
-    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}\n`));
+    page.on('pageerror', (e) => app.logs.push(`pageerror: ${e.message}\n`));
   });
 
   after(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await app?.stop();
   });
 
   test('the reference renders the public API offline', async () => {

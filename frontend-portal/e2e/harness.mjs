@@ -1,0 +1,67 @@
+// Starts the real securelink binary for end-to-end runs: a fresh SQLite database in a temporary
+// folder, a free loopback port and a demo merchant (its login and API key from `securelink demo`).
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Asks the kernel for a free loopback port. */
+export async function freePort() {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address();
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+async function waitHealthy(base, proc, logs) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`securelink exited with ${proc.exitCode}:\n${logs.join('')}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`securelink did not become healthy:\n${logs.join('')}`);
+}
+
+/**
+ * Serves the binary on a fresh database with a demo merchant. Returns the base URL, the demo's
+ * credentials ({email, password, api_key}), the server's log lines and stop().
+ */
+export async function startSecurelink(bin, extraEnv = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'securelink-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`, SECURELINK_ADDR: `127.0.0.1:${port}`, SECURELINK_BASE_URL: base, ...extraEnv };
+  const logs = [];
+  let server;
+  const stop = async () => {
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await once(server, 'exit');
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const demo = JSON.parse((await run(bin, ['demo', '--json'], { env })).stdout);
+    server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout.on('data', (d) => logs.push(String(d)));
+    server.stderr.on('data', (d) => logs.push(String(d)));
+    await waitHealthy(base, server, logs);
+    return { base, demo, logs, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
