@@ -459,9 +459,9 @@ type AuditEntryResponse struct {
 //	@Tags		Merchant
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		limit			query		int		false	"1–100, default 20"
-//	@Param		starting_after	query		string	false	"id of the last item of the previous page"
-//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
+//	@Param		limit			query		int		false	"1–100, default 20"	minimum(1)	maximum(100)	default(20)
+//	@Param		starting_after	query		string	false	"id of the last item of the previous page"	maxLength(64)
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"	maxLength(64)
 //	@Success	200				{object}	ListResponse[AuditEntryResponse]
 //	@Failure	400	{object}	ErrorBody
 //	@Router		/audit-log [get]

@@ -169,9 +169,9 @@ func (s *Server) createInvoice(c echo.Context) error {
 //	@Param		q				query		string	false	"search: a term is found in the customer name or e-mail, the number or the reference; a term with @ after its first character (ana@, ana@example.com) matches customer e-mails that begin with it"
 //	@Param		created_gte		query		string	false	"created at or after (RFC 3339 or YYYY-MM-DD)"
 //	@Param		created_lte		query		string	false	"created at or before (RFC 3339 or YYYY-MM-DD)"
-//	@Param		limit			query		int		false	"1–100, default 20"
-//	@Param		starting_after	query		string	false	"id of the last invoice of the previous page"
-//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
+//	@Param		limit			query		int		false	"1–100, default 20"	minimum(1)	maximum(100)	default(20)
+//	@Param		starting_after	query		string	false	"id of the last invoice of the previous page"	maxLength(64)
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"	maxLength(64)
 //	@Success	200				{object}	ListResponse[InvoiceResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Router		/invoices [get]

@@ -49,9 +49,9 @@ func toEmail(e notify.Email) EmailResponse {
 //	@Tags		E-mails
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		limit			query		int		false	"1–100, default 20"
-//	@Param		starting_after	query		string	false	"id of the last e-mail of the previous page"
-//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
+//	@Param		limit			query		int		false	"1–100, default 20"	minimum(1)	maximum(100)	default(20)
+//	@Param		starting_after	query		string	false	"id of the last e-mail of the previous page"	maxLength(64)
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"	maxLength(64)
 //	@Success	200				{object}	ListResponse[EmailResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody
@@ -183,9 +183,9 @@ func toEvent(e notify.EventLog) EventResponse {
 //	@Tags		Events
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		limit			query		int		false	"1–100, default 20"
-//	@Param		starting_after	query		string	false	"id of the last event of the previous page"
-//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
+//	@Param		limit			query		int		false	"1–100, default 20"	minimum(1)	maximum(100)	default(20)
+//	@Param		starting_after	query		string	false	"id of the last event of the previous page"	maxLength(64)
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"	maxLength(64)
 //	@Success	200				{object}	ListResponse[EventResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody
@@ -368,9 +368,9 @@ func (s *Server) updateEndpoint(c echo.Context) error {
 //	@Tags		Webhooks
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		limit			query		int		false	"1–100, default 20"
-//	@Param		starting_after	query		string	false	"id of the last endpoint of the previous page"
-//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
+//	@Param		limit			query		int		false	"1–100, default 20"	minimum(1)	maximum(100)	default(20)
+//	@Param		starting_after	query		string	false	"id of the last endpoint of the previous page"	maxLength(64)
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"	maxLength(64)
 //	@Success	200				{object}	ListResponse[EndpointResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody

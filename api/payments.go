@@ -107,9 +107,9 @@ func (s *Server) completeCheckout(c echo.Context) error {
 //	@Param		status			query		string	false	"filter by status"	Enums(processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed)
 //	@Param		invoice_id		query		string	false	"only the payments of this invoice"
 //	@Param		expand[]		query		[]string	false	"objects to include inline: invoice"	Enums(invoice)	collectionFormat(multi)
-//	@Param		limit			query		int		false	"1–100, default 20"
-//	@Param		starting_after	query		string	false	"id of the last payment of the previous page"
-//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"
+//	@Param		limit			query		int		false	"1–100, default 20"	minimum(1)	maximum(100)	default(20)
+//	@Param		starting_after	query		string	false	"id of the last payment of the previous page"	maxLength(64)
+//	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"	maxLength(64)
 //	@Success	200				{object}	ListResponse[PaymentResponse]
 //	@Failure	400				{object}	ErrorBody
 //	@Failure	401				{object}	ErrorBody
