@@ -70,9 +70,10 @@ openapi-check: tools
 	@$(GO) run ./scripts/openapi build/swag/swagger.json build/openapi.yaml
 	@cmp -s build/openapi.yaml openapi.yaml || { echo "openapi.yaml is stale: run 'make openapi' and commit it"; diff build/openapi.yaml openapi.yaml | head -20; exit 1; }
 
-## bench: load-test the binary on PostgreSQL over loopback and print the figures
+## bench: load-test the binary on SQLite and PostgreSQL over loopback and print the figures
+## (BENCH_FLAGS="-db sqlite", "-million", "-only pay" …; see scripts/bench)
 bench: build
-	$(GO) run ./scripts/bench -bin $(BIN)
+	$(GO) run ./scripts/bench -bin $(BIN) $(BENCH_FLAGS)
 
 lint: tools
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

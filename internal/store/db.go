@@ -98,8 +98,9 @@ func Open(url string) (*DB, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	if dialect == DialectPostgres {
-		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(40)
+		n := postgresPoolSize()
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
