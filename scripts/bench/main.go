@@ -28,7 +28,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
 )
 
 const defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
@@ -41,7 +40,7 @@ type options struct {
 	Databases []string
 	// Million adds the one-client lists with 1,000,000 invoices stored.
 	Million bool
-	Load     loadConfig
+	Load    loadConfig
 	// SerialDuration is the measured time of the one-client list runs.
 	SerialDuration time.Duration
 	Invoices       int
