@@ -109,7 +109,7 @@ func (b *benchReport) compare() {
 		return fmt.Sprintf("%.2f", create.PerSecond/pay.PerSecond)
 	})
 	for _, l := range []struct{ key, name string }{{"list", "plain"}, {"list_paid", "status=paid"}, {"list_q_rare", "one e-mail"}} {
-		row("list 1 client p99, "+l.name+": 100,000 → 1,000,000", func(r *report) string {
+		row("list 1 client p99, "+l.name+" (→ at 1,000,000: -million)", func(r *report) string {
 			at100k, ok := r.scenario(l.key + "_1client")
 			if !ok {
 				return "—"
