@@ -88,9 +88,10 @@ clients: build-go api-tools
 	cd $(APITOOLS) && rm -rf build && npx openapi-ts >/dev/null && npx tsc -p tsconfig.json
 	cd $(APITOOLS) && SECURELINK_BIN=$(CURDIR)/$(BIN) node scenarios.mjs
 
-## bench: load-test the binary on PostgreSQL over loopback and print the figures
+## bench: load-test the binary on SQLite and PostgreSQL over loopback and print the figures
+## (BENCH_FLAGS="-db sqlite", "-million", "-only pay" …; see scripts/bench)
 bench: build
-	$(GO) run ./scripts/bench -bin $(BIN)
+	$(GO) run ./scripts/bench -bin $(BIN) $(BENCH_FLAGS)
 
 lint: tools
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }

@@ -112,6 +112,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	invoicesCreated := prometheus.NewCounter(prometheus.CounterOpts{Name: "securelink_invoices_created_total", Help: "Invoices created."})
 	a.Registry.MustRegister(invoicesCreated)
+	registerSQLiteMetrics(a.Registry, db)
 
 	settings := &store.Settings{DB: db}
 	secret := cfg.Secret
@@ -196,8 +197,10 @@ func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error 
 	return nil
 }
 
-// RunJobs runs every background job until ctx ends.
+// RunJobs runs every background job until ctx ends. Their writes yield to requests' writes on
+// SQLite (store.InBackground).
 func (a *App) RunJobs(ctx context.Context) {
+	ctx = store.InBackground(ctx)
 	for _, j := range a.Jobs {
 		go func() {
 			t := time.NewTimer(0)
@@ -321,4 +324,26 @@ func pspHTTPClient() *http.Client {
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
 	return &http.Client{Timeout: 20 * time.Second, Transport: t}
+}
+
+// registerSQLiteMetrics publishes the embedded database's writer queue and checkpoints on /metrics.
+func registerSQLiteMetrics(r prometheus.Registerer, db *store.DB) {
+	if _, ok := db.SQLiteStats(); !ok {
+		return
+	}
+	stat := func(f func(store.SQLiteStats) float64) func() float64 {
+		return func() float64 { s, _ := db.SQLiteStats(); return f(s) }
+	}
+	r.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_writes_total", Help: "Writes that got the SQLite writer connection."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.Granted) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_write_wait_seconds_total", Help: "Time writes waited in the writer queue."},
+			stat(func(s store.SQLiteStats) float64 { return s.Waited.Seconds() })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_write_gave_up_total", Help: "Writes whose request ended while they waited for the writer."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.GaveUp) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "securelink_sqlite_write_queue", Help: "Writes waiting for the SQLite writer now (requests and background jobs)."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.Requests + s.Jobs) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_checkpoints_total", Help: "PASSIVE WAL checkpoints run by the background checkpointer."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.Checkpoints) })),
+	)
 }
