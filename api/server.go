@@ -87,7 +87,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
-	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders)
+	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders, guardInput)
 	s.routes()
 	return s
 }

@@ -3,8 +3,6 @@ package payments_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -94,27 +92,27 @@ func TestNoCardDataKept(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		values := allTextValues(t, db)
+		values := storetest.TextValues(t, db)
 		if len(values) < 100 {
 			t.Fatalf("only %d values scanned: the scan is not reading the tables", len(values))
 		}
 		for _, c := range testCards {
 			for _, v := range values {
-				if strings.Contains(v.value, c.number) || strings.Contains(v.value, spaced(c.number)) {
-					t.Errorf("card number %s found in %s: %q", c.number, v.where, v.value)
+				if strings.Contains(v.Value, c.number) || strings.Contains(v.Value, spaced(c.number)) {
+					t.Errorf("card number %s found in %s: %q", c.number, v.Where, v.Value)
 				}
 				// A CVC is 3-4 digits that may occur by chance inside ids or times; it must never be a
 				// value of its own nor appear under a cvc key.
-				if v.value == c.cvc || strings.Contains(strings.ToLower(v.value), `"cvc"`) {
-					t.Errorf("CVC %s found in %s: %q", c.cvc, v.where, v.value)
+				if v.Value == c.cvc || strings.Contains(strings.ToLower(v.Value), `"cvc"`) {
+					t.Errorf("CVC %s found in %s: %q", c.cvc, v.Where, v.Value)
 				}
 			}
 		}
 		// No column may be named for card data.
 		for _, v := range values {
-			col := strings.ToLower(v.where)
+			col := strings.ToLower(v.Where)
 			if strings.Contains(col, ".cvc") || strings.Contains(col, "card_number") || strings.Contains(col, ".pan") {
-				t.Errorf("column %s looks like card data", v.where)
+				t.Errorf("column %s looks like card data", v.Where)
 			}
 		}
 	})
@@ -135,70 +133,4 @@ func spaced(n string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-type cell struct{ where, value string }
-
-// allTextValues reads every column of every row of every table, as text.
-func allTextValues(t *testing.T, db *store.DB) []cell {
-	t.Helper()
-	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if db.Dialect == store.DialectPostgres {
-		q = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-	}
-	var tables []string
-	rows, err := db.SQL.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, n)
-	}
-	rows.Close()
-	var out []cell
-	for _, table := range tables {
-		out = append(out, tableValues(t, db.SQL, table)...)
-	}
-	return out
-}
-
-func tableValues(t *testing.T, db *sql.DB, table string) []cell {
-	t.Helper()
-	rows, err := db.Query(`SELECT * FROM "` + table + `"`)
-	if err != nil {
-		t.Fatalf("scan %s: %v", table, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []cell
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for i, v := range vals {
-			var s string
-			switch x := v.(type) {
-			case nil:
-				continue
-			case []byte:
-				s = string(x)
-			default:
-				s = fmt.Sprint(x)
-			}
-			out = append(out, cell{where: table + "." + cols[i], value: s})
-		}
-	}
-	return out
 }
