@@ -69,7 +69,7 @@ func requireJSON(c echo.Context) error {
 		return nil
 	}
 	return &apperr.Error{Kind: apperr.KindInvalid, Code: "unsupported_media_type", Param: "Content-Type",
-		Status: http.StatusUnsupportedMediaType,
+		Status:  http.StatusUnsupportedMediaType,
 		Message: "Send the body as JSON with the header Content-Type: application/json."}
 }
 
