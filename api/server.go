@@ -55,6 +55,9 @@ type Deps struct {
 	Provider psp.ClientConfig
 	// Registry collects the metrics /metrics serves.
 	Registry *prometheus.Registry
+	// MetricsElsewhere keeps /metrics off the main address: it is served on its own
+	// (SECURELINK_METRICS_ADDR), so it need not be public.
+	MetricsElsewhere bool
 	// Gateway is the built-in test gateway, mounted at /gateway/v1 when set.
 	Gateway http.Handler
 	// PortalFS and PayFS are the built SPAs (their dist folders); OpenAPI is openapi.yaml.
@@ -102,8 +105,9 @@ func (s *Server) routes() {
 	e := s.e
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})))
-	e.GET("/bench/constant", s.constant)
+	if !s.d.MetricsElsewhere {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
+	}
 	e.GET("/openapi.yaml", s.openapi)
 	e.GET("/api/docs", s.apiDocs)
 	e.GET("/api/docs/*", s.apiDocs)
@@ -166,9 +170,7 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, Health{Status: "ok"})
 }
 
-// constantBody is the bare route's answer: the ceiling the benchmark compares real routes with.
-var constantBody = []byte(`{"status":"ok"}`)
-
-func (s *Server) constant(c echo.Context) error {
-	return c.JSONBlob(http.StatusOK, constantBody)
+// MetricsHandler serves the Prometheus metrics, on the main address or on SECURELINK_METRICS_ADDR.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})
 }

@@ -32,6 +32,8 @@ type Config struct {
 	AuthorizationWindow time.Duration
 	TrustProxy          bool
 	LogLevel            string
+	// MetricsAddr serves /metrics on its own address instead of the main one when set.
+	MetricsAddr string
 	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
 	PprofAddr string
 }
@@ -70,6 +72,7 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		TrustProxy:           envBool("SECURELINK_TRUST_PROXY"),
 		LogLevel:             Env("SECURELINK_LOG_LEVEL", "info"),
 		PprofAddr:            os.Getenv("SECURELINK_PPROF_ADDR"),
+		MetricsAddr:          os.Getenv("SECURELINK_METRICS_ADDR"),
 		SessionTTL:           12 * time.Hour,
 	}
 	if v := os.Getenv("SECURELINK_SESSION_TTL"); v != "" {
