@@ -3,7 +3,10 @@ package api
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -81,9 +84,12 @@ func handleError(err error, c echo.Context) {
 		ae = apperr.Internal(err)
 	}
 	status, typ := statusOf(ae)
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfterSeconds(ae.RetryAfter))
+	}
 	if status >= 500 {
 		slog.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
-		ae = &apperr.Error{Kind: ae.Kind, Code: ae.Code, Message: ae.Message}
+		ae = &apperr.Error{Kind: ae.Kind, Code: ae.Code, Message: ae.Message, RetryAfter: ae.RetryAfter}
 		if ae.Kind == apperr.KindInternal {
 			ae.Message = "Something went wrong on our side. Quote the request id when you contact support."
 		}
@@ -110,10 +116,21 @@ func fromEchoError(he *echo.HTTPError) *apperr.Error {
 	case http.StatusForbidden:
 		return apperr.Forbidden("forbidden", "This is not allowed.")
 	case http.StatusTooManyRequests:
-		return apperr.RateLimited("Too many requests. Slow down.")
+		return apperr.RateLimited("Too many requests. Slow down.", 0)
 	}
 	if he.Code >= 400 && he.Code < 500 {
 		return &apperr.Error{Kind: apperr.KindInvalid, Code: "invalid_request", Message: http.StatusText(he.Code), Status: he.Code}
 	}
 	return apperr.Internal(he)
+}
+
+// DefaultRetryAfter is sent with a 429 or 503 that names no time of its own.
+const DefaultRetryAfter = 60 * time.Second
+
+// retryAfterSeconds is a Retry-After value: whole seconds, at least one.
+func retryAfterSeconds(d time.Duration) string {
+	if d <= 0 {
+		d = DefaultRetryAfter
+	}
+	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
 }

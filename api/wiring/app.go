@@ -118,8 +118,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	a.Audit = &audit.Log{Store: &store.Audit{DB: db}}
-	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL,
-		LoginMaxFailures: 10, LoginWindow: 15 * time.Minute}
+	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL}
 	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc}
 	a.Idem = &store.Idempotency{DB: db}
 

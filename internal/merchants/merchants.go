@@ -118,9 +118,10 @@ type Service struct {
 	Audit   Auditor
 	BaseURL string
 	Now     func() time.Time
-	// Login limits: at most LoginMaxFailures failed logins per address and per account within LoginWindow.
-	LoginMaxFailures int64
-	LoginWindow      time.Duration
+	// LoginLimits bound failed logins (zero fields: DefaultLoginLimits).
+	LoginLimits LoginLimits
+	// Sleep waits out a login delay; nil waits for real (tests record the delay instead).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 func (s *Service) now() time.Time {
@@ -305,7 +306,10 @@ func CheckPassword(pw string) error {
 	return nil
 }
 
-// Login checks an e-mail and password, limited per client address and per account.
+// Login checks an e-mail and password. Failed logins are limited per (account, address) and per
+// address, so an attacker's address is stopped without locking the account's owner out or making
+// every account answer 429 to a shared address. Failures against one account from many addresses
+// slow every login to it down (LoginDelay) instead of locking it.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" || len(email) > 254 {
@@ -314,23 +318,34 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (User, 
 	if password == "" || len(password) > 1024 {
 		return User{}, apperr.Invalid("password", "invalid_password", "Enter your password.")
 	}
-	since := s.now().Add(-s.LoginWindow)
-	keys := []string{"login:ip:" + ip, "login:email:" + email}
-	for _, k := range keys {
-		n, err := s.Store.CountAuthFailures(ctx, k, since)
+	lim := s.loginLimits()
+	since := s.now().Add(-lim.Window)
+	pairKey, ipKey, accountKey := "login:pair:"+ip+"|"+email, "login:ip:"+ip, "login:email:"+email
+	for _, l := range []struct {
+		key string
+		max int64
+	}{{pairKey, lim.PerAccountAndAddress}, {ipKey, lim.PerAddress}} {
+		n, err := s.Store.CountAuthFailures(ctx, l.key, since)
 		if err != nil {
 			return User{}, err
 		}
-		if n >= s.LoginMaxFailures {
-			return User{}, apperr.RateLimited("Too many failed logins. Try again in a few minutes.")
+		if n >= l.max {
+			return User{}, apperr.RateLimited("Too many failed logins. Try again in a few minutes.", lim.Window)
 		}
+	}
+	n, err := s.Store.CountAuthFailures(ctx, accountKey, since)
+	if err != nil {
+		return User{}, err
+	}
+	if err := s.sleep(ctx, LoginDelay(n, lim.DelayAfter)); err != nil {
+		return User{}, err
 	}
 	u, err := s.Store.GetUserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
 		return User{}, err
 	}
 	if !auth.CheckPassword(u.PasswordHash, password) {
-		for _, k := range keys {
+		for _, k := range []string{pairKey, ipKey, accountKey} {
 			if err := s.Store.RecordAuthFailure(ctx, k, s.now()); err != nil {
 				return User{}, err
 			}
@@ -340,16 +355,84 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (User, 
 		}
 		return User{}, apperr.Unauthenticated("invalid_credentials", "The e-mail or password is wrong.")
 	}
-	if err := s.Store.ClearAuthFailures(ctx, "login:email:"+email); err != nil {
-		return User{}, err
+	for _, k := range []string{pairKey, accountKey} {
+		if err := s.Store.ClearAuthFailures(ctx, k); err != nil {
+			return User{}, err
+		}
 	}
 	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login", u.ID, nil)
 	return u, nil
 }
 
+// LoginLimits bound failed logins within Window.
+type LoginLimits struct {
+	Window time.Duration
+	// PerAccountAndAddress failures of one account from one address answer 429 to that pair only.
+	PerAccountAndAddress int64
+	// PerAddress failures from one address, whatever the accounts, answer 429 to that address.
+	PerAddress int64
+	// DelayAfter failures of one account from anywhere, each further login to it waits LoginDelay.
+	DelayAfter int64
+}
+
+// DefaultLoginLimits are the limits of a Service that sets none.
+var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerAccountAndAddress: 10, PerAddress: 50, DelayAfter: 10}
+
+func (s *Service) loginLimits() LoginLimits {
+	l := s.LoginLimits
+	d := DefaultLoginLimits
+	if l.Window <= 0 {
+		l.Window = d.Window
+	}
+	if l.PerAccountAndAddress <= 0 {
+		l.PerAccountAndAddress = d.PerAccountAndAddress
+	}
+	if l.PerAddress <= 0 {
+		l.PerAddress = d.PerAddress
+	}
+	if l.DelayAfter <= 0 {
+		l.DelayAfter = d.DelayAfter
+	}
+	return l
+}
+
+// MaxLoginDelay caps the wait of a login to an account under attack: the owner waits, never is locked out.
+const MaxLoginDelay = 8 * time.Second
+
+// LoginDelay is how long a login to an account waits after failures of it from anywhere: nothing up
+// to after, then 250 ms doubling with every further failure, at most MaxLoginDelay. A guesser spread
+// over many addresses gets a few guesses a minute per connection, the owner a short wait.
+func LoginDelay(failures, after int64) time.Duration {
+	if failures < after {
+		return 0
+	}
+	d := 250 * time.Millisecond
+	for i := after; i < failures && d < MaxLoginDelay; i++ {
+		d *= 2
+	}
+	return min(d, MaxLoginDelay)
+}
+
+func (s *Service) sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	if s.Sleep != nil {
+		return s.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 // PurgeAuthFailures forgets failed logins older than the rate-limit window.
 func (s *Service) PurgeAuthFailures(ctx context.Context) error {
-	_, err := s.Store.PurgeAuthFailures(ctx, s.now().Add(-s.LoginWindow))
+	_, err := s.Store.PurgeAuthFailures(ctx, s.now().Add(-s.loginLimits().Window))
 	return err
 }
 

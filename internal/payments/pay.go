@@ -195,12 +195,14 @@ func (s *Service) checkFailures(ctx context.Context, linkID, clientIP string, li
 	if err != nil {
 		return err
 	}
+	// A failure counts until it is older than the window: no later than that, the client may retry.
+	window := orDefault(s.FailureWindow, DefaultFailureWindow)
 	if perLink >= limits.PerLink {
-		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts", RetryAfter: window,
 			Message: "Too many failed payment attempts through this link. Ask the merchant for a new link."}
 	}
 	if clientIP != "" && perIP >= limits.PerIP {
-		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts", RetryAfter: window,
 			Message: "Too many failed payment attempts from your address. Try again in an hour."}
 	}
 	return nil
