@@ -49,6 +49,9 @@ type Deps struct {
 	Audit         *audit.Log
 	Sessions      *auth.Sessions
 	Idempotency   idempotency.Store
+	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
+	// (zero: idempotency.DefaultLease).
+	IdempotencyLease time.Duration
 	// Notify serves e-mails, events and webhook endpoints.
 	Notify *notify.Service
 	// Provider tells the checkout how to tokenise cards.

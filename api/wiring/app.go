@@ -133,7 +133,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
+		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
 		TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {

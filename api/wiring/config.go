@@ -32,6 +32,8 @@ type Config struct {
 	AuthorizationWindow time.Duration
 	TrustProxy          bool
 	LogLevel            string
+	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died.
+	IdempotencyLease time.Duration
 	// MetricsAddr serves /metrics on its own address instead of the main one when set.
 	MetricsAddr string
 	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
@@ -81,6 +83,13 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 			return c, fmt.Errorf("SECURELINK_SESSION_TTL must be a duration of at least 1m, such as 12h")
 		}
 		c.SessionTTL = d
+	}
+	if v := os.Getenv("SECURELINK_IDEMPOTENCY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return c, fmt.Errorf("SECURELINK_IDEMPOTENCY_LEASE must be a duration of at least 1s, such as 60s")
+		}
+		c.IdempotencyLease = d
 	}
 	if v := os.Getenv("SECURELINK_AUTHORIZATION_WINDOW"); v != "" {
 		d, err := time.ParseDuration(v)
