@@ -129,10 +129,13 @@ func (s *Server) routes() {
 	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
 	m := v1.Group("", s.authenticate, s.idempotent)
 	m.GET("/me", s.me, requireUser)
+	m.POST("/auth/logout-everywhere", s.logoutEverywhere, requireUser)
+	m.POST("/auth/password", s.changePassword, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
 	m.GET("/users", s.listUsers)
 	m.POST("/users/invitations", s.inviteUser)
+	m.DELETE("/users/:id", s.removeUser)
 	m.GET("/api-keys", s.listAPIKeys)
 	m.POST("/api-keys", s.createAPIKey)
 	m.DELETE("/api-keys/:id", s.revokeAPIKey)

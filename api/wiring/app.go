@@ -118,8 +118,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	a.Audit = &audit.Log{Store: &store.Audit{DB: db}}
-	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL}
-	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc}
+	// Every action and its audit row commit in one transaction.
+	tx := audit.Tx(db.InTx)
+	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, Tx: tx}
+	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc, Tx: tx}
 	a.Idem = &store.Idempotency{DB: db}
 
 	if err := a.wireProvider(ctx, settings); err != nil {
@@ -129,7 +131,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL,
-		AuthorizationWindow: cfg.AuthorizationWindow}
+		AuthorizationWindow: cfg.AuthorizationWindow, Tx: tx}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
@@ -144,6 +146,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: counted(a.Invoices.ExpireDue)},
 		{Name: "purge failed logins", Every: time.Hour, Run: plain(a.Merchants.PurgeAuthFailures)},
+		{Name: "purge ended sessions", Every: time.Hour, Run: plain(a.Merchants.PurgeSessions)},
 		{Name: "purge idempotency keys", Every: time.Hour, Run: plain(func(ctx context.Context) error {
 			_, err := a.Idem.Purge(ctx, time.Now().Add(-25*time.Hour))
 			return err
@@ -235,7 +238,7 @@ func DescribeProvider(p psp.Provider) string {
 func (a *App) wireNotify() error {
 	st := &store.Notify{DB: a.DB}
 	guard := webhook.Guard{AllowPrivate: a.Cfg.WebhookAllowPrivate}
-	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit}
+	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit, Tx: audit.Tx(a.DB.InTx)}
 	a.Dispatcher = &notify.Dispatcher{Store: st, HoldEmails: a.Cfg.SMTPURL == ""}
 	a.Webhooks = &notify.WebhookWorker{Store: st, Client: webhook.NewClient(guard)}
 	if a.Cfg.SMTPURL == "" {

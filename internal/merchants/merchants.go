@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"securelink/internal/apperr"
+	"securelink/internal/audit"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
 	"securelink/internal/validate"
@@ -105,11 +106,13 @@ type Store interface {
 	CountAuthFailures(ctx context.Context, key string, since time.Time) (int64, error)
 	ClearAuthFailures(ctx context.Context, key string) error
 	PurgeAuthFailures(ctx context.Context, before time.Time) (int64, error)
+
+	SessionStore
 }
 
 // Auditor records who did what.
 type Auditor interface {
-	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error
 }
 
 // Service is the merchant-account use cases.
@@ -122,6 +125,8 @@ type Service struct {
 	LoginLimits LoginLimits
 	// Sleep waits out a login delay; nil waits for real (tests record the delay instead).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Tx runs an action and its audit row in one transaction.
+	Tx audit.Tx
 }
 
 func (s *Service) now() time.Time {
@@ -167,13 +172,18 @@ func (s *Service) CreateMerchant(ctx context.Context, in NewMerchant) (Created, 
 		Terms: DefaultTerms, CreatedAt: now, UpdatedAt: now}
 	owner := User{ID: domain.NewID(domain.PrefixUser), MerchantID: m.ID, Email: email, Role: RoleOwner, CreatedAt: now}
 	token, inv := s.newInvitation(m.ID, owner.ID, now)
-	if err := s.Store.CreateMerchant(ctx, m, owner, inv); err != nil {
-		if errors.Is(err, apperr.ErrConflict) {
-			return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateMerchant(ctx, m, owner, inv); err != nil {
+			return err
 		}
+		return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorSystem, MerchantID: m.ID}, "merchant.created", m.ID, map[string]any{"owner": owner.ID})
+	})
+	if errors.Is(err, apperr.ErrConflict) {
+		return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	}
+	if err != nil {
 		return Created{}, err
 	}
-	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorSystem, MerchantID: m.ID}, "merchant.created", m.ID, map[string]any{"owner": owner.ID})
 	return Created{Merchant: m, Owner: owner, InvitationToken: token, InvitationURL: s.InvitationURL(token), ExpiresAt: inv.ExpiresAt}, nil
 }
 
@@ -209,13 +219,18 @@ func (s *Service) InviteUser(ctx context.Context, actor domain.Actor, email, nam
 	now := s.now()
 	u := User{ID: domain.NewID(domain.PrefixUser), MerchantID: actor.MerchantID, Email: email, Name: name, Role: role, CreatedAt: now}
 	token, inv := s.newInvitation(actor.MerchantID, u.ID, now)
-	if err := s.Store.CreateUserWithInvitation(ctx, u, inv); err != nil {
-		if errors.Is(err, apperr.ErrConflict) {
-			return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateUserWithInvitation(ctx, u, inv); err != nil {
+			return err
 		}
+		return s.Audit.Record(ctx, actor, "user.invited", u.ID, map[string]any{"email": email, "role": role})
+	})
+	if errors.Is(err, apperr.ErrConflict) {
+		return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	}
+	if err != nil {
 		return Created{}, err
 	}
-	s.Audit.Record(ctx, actor, "user.invited", u.ID, map[string]any{"email": email, "role": role})
 	return Created{Merchant: m, Owner: u, InvitationToken: token, InvitationURL: s.InvitationURL(token), ExpiresAt: inv.ExpiresAt}, nil
 }
 
@@ -280,18 +295,19 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, name, i
 	if err != nil {
 		return User{}, err
 	}
-	if err := s.Store.AcceptInvitation(ctx, inv.ID, inv.UserID, hash, name, s.now()); err != nil {
-		if errors.Is(err, apperr.ErrConflict) {
-			return User{}, &apperr.Error{Kind: apperr.KindConflict, Code: "invitation_used", Message: "This invitation was already used. Log in instead."}
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.AcceptInvitation(ctx, inv.ID, inv.UserID, hash, name, s.now()); err != nil {
+			return err
 		}
-		return User{}, err
+		return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: inv.UserID, MerchantID: inv.MerchantID, IP: ip}, "invitation.accepted", inv.UserID, nil)
+	})
+	if errors.Is(err, apperr.ErrConflict) {
+		return User{}, &apperr.Error{Kind: apperr.KindConflict, Code: "invitation_used", Message: "This invitation was already used. Log in instead."}
 	}
-	u, err := s.Store.GetUser(ctx, inv.UserID)
 	if err != nil {
 		return User{}, err
 	}
-	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "invitation.accepted", u.ID, nil)
-	return u, nil
+	return s.Store.GetUser(ctx, inv.UserID)
 }
 
 // CheckPassword enforces the password rules.
@@ -345,22 +361,33 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (User, 
 		return User{}, err
 	}
 	if !auth.CheckPassword(u.PasswordHash, password) {
-		for _, k := range []string{pairKey, ipKey, accountKey} {
-			if err := s.Store.RecordAuthFailure(ctx, k, s.now()); err != nil {
-				return User{}, err
+		err := s.Tx.Run(ctx, func(ctx context.Context) error {
+			for _, k := range []string{pairKey, ipKey, accountKey} {
+				if err := s.Store.RecordAuthFailure(ctx, k, s.now()); err != nil {
+					return err
+				}
 			}
-		}
-		if u.ID != "" {
-			s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login.failed", u.ID, nil)
+			if u.ID == "" {
+				return nil
+			}
+			return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login.failed", u.ID, nil)
+		})
+		if err != nil {
+			return User{}, err
 		}
 		return User{}, apperr.Unauthenticated("invalid_credentials", "The e-mail or password is wrong.")
 	}
-	for _, k := range []string{pairKey, accountKey} {
-		if err := s.Store.ClearAuthFailures(ctx, k); err != nil {
-			return User{}, err
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		for _, k := range []string{pairKey, accountKey} {
+			if err := s.Store.ClearAuthFailures(ctx, k); err != nil {
+				return err
+			}
 		}
+		return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login", u.ID, nil)
+	})
+	if err != nil {
+		return User{}, err
 	}
-	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login", u.ID, nil)
 	return u, nil
 }
 
@@ -458,10 +485,15 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor domain.Actor, name str
 	secret, prefix := auth.NewAPIKeySecret()
 	k := APIKey{ID: domain.NewID(domain.PrefixAPIKey), MerchantID: actor.MerchantID, Name: name, Prefix: prefix,
 		SecretHash: auth.HashToken(secret), CreatedBy: actor.Label(), CreatedAt: now, ExpiresAt: expiresAt}
-	if err := s.Store.CreateAPIKey(ctx, k); err != nil {
+	err := s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateAPIKey(ctx, k); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "api_key.created", k.ID, map[string]any{"name": name})
+	})
+	if err != nil {
 		return CreatedKey{}, err
 	}
-	s.Audit.Record(ctx, actor, "api_key.created", k.ID, map[string]any{"name": name})
 	return CreatedKey{Key: k, Secret: secret}, nil
 }
 
@@ -472,14 +504,20 @@ func (s *Service) ListAPIKeys(ctx context.Context, actor domain.Actor) ([]APIKey
 
 // RevokeAPIKey revokes one of the merchant's keys.
 func (s *Service) RevokeAPIKey(ctx context.Context, actor domain.Actor, id string) (APIKey, error) {
-	k, err := s.Store.RevokeAPIKey(ctx, actor.MerchantID, id, s.now())
+	var k APIKey
+	err := s.Tx.Run(ctx, func(ctx context.Context) error {
+		var err error
+		if k, err = s.Store.RevokeAPIKey(ctx, actor.MerchantID, id, s.now()); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "api_key.revoked", k.ID, nil)
+	})
 	if errors.Is(err, apperr.ErrNotFound) {
 		return APIKey{}, apperr.NotFound("API key")
 	}
 	if err != nil {
 		return APIKey{}, err
 	}
-	s.Audit.Record(ctx, actor, "api_key.revoked", k.ID, nil)
 	return k, nil
 }
 
@@ -603,9 +641,14 @@ func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p Merc
 		m.DefaultCaptureMode = cm
 	}
 	m.UpdatedAt = s.now()
-	if err := s.Store.UpdateMerchant(ctx, m); err != nil {
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateMerchant(ctx, m); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
+	})
+	if err != nil {
 		return Merchant{}, err
 	}
-	s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
 	return m, nil
 }

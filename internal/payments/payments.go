@@ -13,6 +13,7 @@ import (
 	"context"
 	"time"
 
+	"securelink/internal/audit"
 	"securelink/internal/domain"
 	"securelink/internal/invoices"
 	"securelink/internal/psp"
@@ -248,7 +249,7 @@ type LinkResolver interface {
 
 // Auditor records who did what.
 type Auditor interface {
-	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error
 }
 
 // Defaults of the Service's tunables.
@@ -271,6 +272,8 @@ type Service struct {
 	Links    LinkResolver
 	Provider psp.Provider
 	Audit    Auditor
+	// Tx runs the record of an operation and its audit row in one transaction.
+	Tx audit.Tx
 	BaseURL  string
 	Now      func() time.Time
 
