@@ -117,10 +117,10 @@ type CheckoutMerchant struct {
 
 // Service is the invoice use cases.
 type Service struct {
-	Store   Store
-	Audit   Auditor
+	Store Store
+	Audit Auditor
 	// Tx runs an action and its audit row in one transaction.
-	Tx audit.Tx
+	Tx      audit.Tx
 	BaseURL string
 	Now     func() time.Time
 	// OnCreated is told of every created invoice (metrics).

@@ -29,8 +29,8 @@ type Service struct {
 	Guard URLChecker
 	Audit Auditor
 	// Tx runs a write and its audit row in one transaction.
-	Tx audit.Tx
-	Now   func() time.Time
+	Tx  audit.Tx
+	Now func() time.Time
 	// CanSend is true when an SMTP server is configured, so e-mails can leave the mailbox.
 	CanSend bool
 }
@@ -119,7 +119,9 @@ func (s *Service) GetEndpoint(ctx context.Context, merchantID, id string) (Endpo
 // DeleteEndpoint removes an endpoint; its pending deliveries stop.
 func (s *Service) DeleteEndpoint(ctx context.Context, actor domain.Actor, id string) error {
 	return s.act(ctx, actor, "webhook_endpoint.deleted", id, nil,
-		func(ctx context.Context) error { return s.Store.DeleteEndpoint(ctx, actor.MerchantID, id, clock(s.Now)) })
+		func(ctx context.Context) error {
+			return s.Store.DeleteEndpoint(ctx, actor.MerchantID, id, clock(s.Now))
+		})
 }
 
 // SendEmail puts a held e-mail (kept while no SMTP server was configured) or a failed one back in

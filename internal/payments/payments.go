@@ -273,9 +273,9 @@ type Service struct {
 	Provider psp.Provider
 	Audit    Auditor
 	// Tx runs the record of an operation and its audit row in one transaction.
-	Tx audit.Tx
-	BaseURL  string
-	Now      func() time.Time
+	Tx      audit.Tx
+	BaseURL string
+	Now     func() time.Time
 
 	// MaxFailuresPerLink failed attempts through one link, or MaxFailuresPerIP from one client address
 	// within FailureWindow, refuse further attempts with 429 (card-testing defence).
