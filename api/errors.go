@@ -67,7 +67,7 @@ func statusOf(e *apperr.Error) (int, string) {
 
 // handleError is the one place errors become responses. A 5xx logs its cause and tells the client
 // only the request id.
-func handleError(err error, c echo.Context) {
+func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
@@ -75,6 +75,8 @@ func handleError(err error, c echo.Context) {
 	ae, ok := apperr.As(err)
 	var he *echo.HTTPError
 	switch {
+	case s.d.IsUnavailable != nil && s.d.IsUnavailable(err) && (!ok || ae.Kind == apperr.KindInternal):
+		ae = apperr.Unavailable(err, DatabaseRetryAfter)
 	case ok:
 	case errors.Is(err, apperr.ErrNotFound):
 		ae = apperr.NotFound("resource")
@@ -123,6 +125,9 @@ func fromEchoError(he *echo.HTTPError) *apperr.Error {
 	}
 	return apperr.Internal(he)
 }
+
+// DatabaseRetryAfter is when a client may retry a request the database could not serve.
+const DatabaseRetryAfter = 2 * time.Second
 
 // DefaultRetryAfter is sent with a 429 or 503 that names no time of its own.
 const DefaultRetryAfter = 60 * time.Second

@@ -67,6 +67,9 @@ type Deps struct {
 	PortalFS fs.FS
 	PayFS    fs.FS
 	OpenAPI  []byte
+	// IsUnavailable tells a database that cannot serve now (no connection to be had) from a failure:
+	// such requests answer 503 with Retry-After.
+	IsUnavailable func(error) bool
 	// TrustProxy takes client addresses from X-Forwarded-For (behind a load balancer); otherwise
 	// the header is ignored so nobody can dodge per-address limits by forging it.
 	TrustProxy bool
@@ -84,7 +87,6 @@ type Server struct {
 func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 	if d.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -93,6 +95,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
+	e.HTTPErrorHandler = s.handleError
 	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders, guardInput)
 	s.routes()
 	return s

@@ -86,6 +86,7 @@ func OpenDB(ctx context.Context, cfg Config) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.SetMaxConns(cfg.DatabaseMaxConns)
 	if err := db.Migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -136,7 +137,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
 		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
-		TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
+		IsUnavailable: store.IsUnavailable, TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
 		d.Gateway = a.Gateway.Mount()

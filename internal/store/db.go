@@ -84,7 +84,10 @@ func Open(url string) (*DB, error) {
 		g, err = gorm.Open(sqlite.Open(dsn), cfg)
 		dialect = DialectSQLite
 	case strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://"):
-		g, err = gorm.Open(postgres.Open(url), cfg)
+		var pool *retryPool
+		if pool, err = openPostgres(url); err == nil {
+			g, err = gorm.Open(postgres.New(postgres.Config{Conn: pool}), cfg)
+		}
 		dialect = DialectPostgres
 	default:
 		return nil, fmt.Errorf("store: DATABASE_URL must be empty, sqlite:PATH or postgres://…")
@@ -96,11 +99,7 @@ func Open(url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	if dialect == DialectPostgres {
-		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(40)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	} else {
+	if dialect == DialectSQLite {
 		sqlDB.SetMaxOpenConns(8)
 	}
 	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
