@@ -8,7 +8,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 SPAS      := frontend-pay frontend-portal
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps chromium test test-go test-spa test-e2e openapi openapi-check bench lint tools clean
+.PHONY: all run build build-go spas npm-deps chromium test test-go test-spa test-e2e openapi openapi-check bench lint tools clean fuzz fuzz-long
 
 all: build
 
@@ -46,6 +46,30 @@ test: openapi-check test-go test-spa test-e2e
 test-go: tools
 	$(GO) vet ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
+	$(MAKE) --no-print-directory fuzz
+
+# Fuzz targets (package and name): amounts and money, the strict JSON decoder and the edge guard
+# (NULs, link tokens, Idempotency-Keys), card-number and token shapes, the webhook signature verifier.
+FUZZ_TARGETS := \
+	./internal/domain:FuzzInvoiceTotals ./internal/domain:FuzzMoneyString \
+	./internal/validate:FuzzCardNumber \
+	./internal/psp/testgateway:FuzzIsToken ./internal/psp/stripe:FuzzIsPaymentMethodID \
+	./internal/psp/stripe:FuzzParseWebhook \
+	./api:FuzzDecode ./api:FuzzEdgeGuard
+FUZZTIME ?= 5s
+
+## fuzz: run every fuzz target for FUZZTIME each (5s: the short, fixed run of make test)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+FUZZ_LONG ?= 1m
+
+## fuzz-long: the longer run, FUZZ_LONG per target (default 1m; e.g. make fuzz-long FUZZ_LONG=10m)
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_LONG)
 
 test-spa: npm-deps
 	@for d in $(SPAS); do (cd $$d && npm run check && npm test) || exit 1; done

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"securelink/internal/apperr"
+	"securelink/internal/domain"
 	"securelink/internal/merchants"
 )
 
@@ -69,7 +70,7 @@ func (s *Server) session(c echo.Context, status int, u merchants.User) error {
 	if err != nil {
 		return err
 	}
-	csrf, err := s.setSessionCookie(c, u.ID, u.MerchantID)
+	csrf, err := s.setSessionCookie(c, u)
 	if err != nil {
 		return err
 	}
@@ -104,12 +105,71 @@ func (s *Server) login(c echo.Context) error {
 // logout godoc
 //
 //	@Summary	Log out of the portal
+//	@Description	Ends the session on the server (the cookie no longer works anywhere) and clears the cookie.
 //	@Tags		auth
 //	@Success	204
 //	@Router		/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
+	if ck, err := c.Request().Cookie(SessionCookie); err == nil && ck.Value != "" {
+		if cl, err := s.d.Sessions.Parse(ck.Value); err == nil {
+			actor := domain.Actor{Type: domain.ActorUser, ID: cl.UserID, MerchantID: cl.MerchantID, IP: clientIP(c)}
+			if err := s.d.Merchants.Logout(c.Request().Context(), actor, cl.SessionID); err != nil {
+				return err
+			}
+		}
+	}
 	s.clearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
+}
+
+// logoutEverywhere godoc
+//
+//	@Summary	Log out of every browser
+//	@Description	Ends every session of the logged-in user, this one included, and clears the cookie.
+//	@Tags		auth
+//	@Security	BearerAuth
+//	@Success	204
+//	@Failure	401	{object}	ErrorBody
+//	@Failure	403	{object}	ErrorBody
+//	@Router		/auth/logout-everywhere [post]
+func (s *Server) logoutEverywhere(c echo.Context) error {
+	if err := s.d.Merchants.LogoutEverywhere(c.Request().Context(), actorOf(c)); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// ChangePasswordRequest changes the logged-in user's password.
+type ChangePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password" minLength:"10" maxLength:"72"`
+} // @name ChangePasswordRequest
+
+// changePassword godoc
+//
+//	@Summary	Change your password
+//	@Description	Ends every session of the user, in every browser, and starts a new one for this browser.
+//	@Tags		auth
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		body	body		ChangePasswordRequest	true	"current and new password"
+//	@Success	200		{object}	SessionResponse
+//	@Failure	400		{object}	ErrorBody
+//	@Failure	401		{object}	ErrorBody
+//	@Failure	403		{object}	ErrorBody
+//	@Router		/auth/password [post]
+func (s *Server) changePassword(c echo.Context) error {
+	var req ChangePasswordRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	u, err := s.d.Merchants.ChangePassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword)
+	if err != nil {
+		return err
+	}
+	return s.session(c, http.StatusOK, u)
 }
 
 // me godoc
@@ -271,6 +331,28 @@ func (s *Server) listUsers(c echo.Context) error {
 		out[i] = toUser(u)
 	}
 	return c.JSON(http.StatusOK, list(out, false))
+}
+
+// removeUser godoc
+//
+//	@Summary	Remove a team member
+//	@Description	Takes the user off the merchant and ends their sessions at once. Only owners may remove users; the last owner stays.
+//	@Tags		merchant
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"user id"
+//	@Success	200	{object}	UserResponse
+//	@Failure	400	{object}	ErrorBody
+//	@Failure	403	{object}	ErrorBody
+//	@Failure	404	{object}	ErrorBody
+//	@Failure	409	{object}	ErrorBody
+//	@Router		/users/{id} [delete]
+func (s *Server) removeUser(c echo.Context) error {
+	u, err := s.d.Merchants.RemoveUser(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toUser(u))
 }
 
 // InviteUserRequest invites a team member.

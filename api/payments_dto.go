@@ -94,7 +94,7 @@ type PayRequest struct {
 	// TermsAccepted must be true: the payer accepts the merchant's terms.
 	TermsAccepted bool `json:"terms_accepted" example:"true"`
 	// PaymentToken is the single-use card token from the provider (tok_… or pm_…).
-	PaymentToken string `json:"payment_token" maxLength:"255" example:"tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"`
+	PaymentToken string `json:"payment_token" carddata:"token" maxLength:"255" example:"tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"`
 } // @name PayRequest
 
 // CompleteRequest is the body of POST /checkout/{token}/complete.

@@ -49,18 +49,27 @@ type Deps struct {
 	Audit         *audit.Log
 	Sessions      *auth.Sessions
 	Idempotency   idempotency.Store
+	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
+	// (zero: idempotency.DefaultLease).
+	IdempotencyLease time.Duration
 	// Notify serves e-mails, events and webhook endpoints.
 	Notify *notify.Service
 	// Provider tells the checkout how to tokenise cards.
 	Provider psp.ClientConfig
 	// Registry collects the metrics /metrics serves.
 	Registry *prometheus.Registry
+	// MetricsElsewhere keeps /metrics off the main address: it is served on its own
+	// (SECURELINK_METRICS_ADDR), so it need not be public.
+	MetricsElsewhere bool
 	// Gateway is the built-in test gateway, mounted at /gateway/v1 when set.
 	Gateway http.Handler
 	// PortalFS and PayFS are the built SPAs (their dist folders); OpenAPI is openapi.yaml.
 	PortalFS fs.FS
 	PayFS    fs.FS
 	OpenAPI  []byte
+	// IsUnavailable tells a database that cannot serve now (no connection to be had) from a failure:
+	// such requests answer 503 with Retry-After.
+	IsUnavailable func(error) bool
 	// TrustProxy takes client addresses from X-Forwarded-For (behind a load balancer); otherwise
 	// the header is ignored so nobody can dodge per-address limits by forging it.
 	TrustProxy bool
@@ -78,7 +87,6 @@ type Server struct {
 func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 	if d.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -87,7 +95,8 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
-	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders)
+	e.HTTPErrorHandler = s.handleError
+	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders, guardInput)
 	s.routes()
 	return s
 }
@@ -102,8 +111,9 @@ func (s *Server) routes() {
 	e := s.e
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})))
-	e.GET("/bench/constant", s.constant)
+	if !s.d.MetricsElsewhere {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
+	}
 	e.GET("/openapi.yaml", s.openapi)
 	e.GET("/api/docs", s.apiDocs)
 	e.GET("/api/docs/*", s.apiDocs)
@@ -122,10 +132,13 @@ func (s *Server) routes() {
 	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
 	m := v1.Group("", s.authenticate, s.idempotent)
 	m.GET("/me", s.me, requireUser)
+	m.POST("/auth/logout-everywhere", s.logoutEverywhere, requireUser)
+	m.POST("/auth/password", s.changePassword, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
 	m.GET("/users", s.listUsers)
 	m.POST("/users/invitations", s.inviteUser)
+	m.DELETE("/users/:id", s.removeUser)
 	m.GET("/api-keys", s.listAPIKeys)
 	m.POST("/api-keys", s.createAPIKey)
 	m.DELETE("/api-keys/:id", s.revokeAPIKey)
@@ -166,9 +179,7 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, Health{Status: "ok"})
 }
 
-// constantBody is the bare route's answer: the ceiling the benchmark compares real routes with.
-var constantBody = []byte(`{"status":"ok"}`)
-
-func (s *Server) constant(c echo.Context) error {
-	return c.JSONBlob(http.StatusOK, constantBody)
+// MetricsHandler serves the Prometheus metrics, on the main address or on SECURELINK_METRICS_ADDR.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})
 }

@@ -133,17 +133,19 @@ const (
 	MaxLinkTTL = 366 * 24 * time.Hour
 )
 
-// InvoiceTotals sums the lines; ok is false when the total leaves MinAmount…MaxAmount.
+// InvoiceTotals sums the lines; ok is false when a line is out of its bounds (quantity 1…MaxQuantity,
+// unit amount MinAmount…MaxAmount, VAT 0…MaxVATRateBP) or the total leaves MinAmount…MaxAmount. A
+// negative line could otherwise hide inside a valid total with a negative VAT.
 func InvoiceTotals(lines []InvoiceLine) (total, vat int64, ok bool) {
 	for _, l := range lines {
-		if l.Quantity > MaxQuantity || l.UnitAmount > MaxAmount {
+		if l.Quantity < 1 || l.Quantity > MaxQuantity || !ValidAmount(l.UnitAmount) || l.VATRateBP < 0 || l.VATRateBP > MaxVATRateBP {
 			return 0, 0, false
 		}
-		total += l.Total()
+		// Checked before VAT() multiplies it by the rate, which could overflow for a huge line.
+		if total += l.Total(); total > MaxAmount {
+			return 0, 0, false
+		}
 		vat += l.VAT()
-		if total > MaxAmount {
-			return 0, 0, false
-		}
 	}
 	return total, vat, ValidAmount(total)
 }

@@ -160,9 +160,17 @@ func (s *Service) runOperation(ctx context.Context, actor domain.Actor, p Paymen
 	}
 	pctx := context.WithoutCancel(ctx)
 	res, perr := s.callOperation(pctx, p, txn)
-	out, err := s.recordOperation(pctx, p, txn, res, perr)
-	if err == nil {
-		s.Audit.Record(ctx, actor, "payment."+pastTense(op), p.ID, map[string]any{"amount": amount, "currency": p.Currency})
+	// The outcome and its audit row commit together; a refused operation is recorded without one.
+	var out Payment
+	var err error
+	terr := s.Tx.Run(pctx, func(ctx context.Context) error {
+		if out, err = s.recordOperation(ctx, p, txn, res, perr); err != nil {
+			return nil
+		}
+		return s.Audit.Record(ctx, actor, "payment."+pastTense(op), p.ID, map[string]any{"amount": amount, "currency": p.Currency})
+	})
+	if terr != nil {
+		return Payment{}, terr
 	}
 	return out, err
 }
@@ -307,9 +315,15 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 	}
 	pctx := context.WithoutCancel(ctx)
 	res, perr := s.Provider.Refund(pctx, s.refundRequest(p, r))
-	out, err := s.recordRefund(pctx, r, txn, res, perr)
-	if err == nil {
-		s.Audit.Record(ctx, actor, "payment.refunded", p.ID, map[string]any{"refund": r.ID, "amount": amt, "currency": p.Currency})
+	var out Refund
+	terr := s.Tx.Run(pctx, func(ctx context.Context) error {
+		if out, err = s.recordRefund(ctx, r, txn, res, perr); err != nil {
+			return nil
+		}
+		return s.Audit.Record(ctx, actor, "payment.refunded", p.ID, map[string]any{"refund": r.ID, "amount": amt, "currency": p.Currency})
+	})
+	if terr != nil {
+		return Refund{}, terr
 	}
 	return out, err
 }

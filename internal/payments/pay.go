@@ -48,7 +48,7 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 // Idempotency-Key started (replayed); that call's request must have been the same.
 func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Payment, replayed bool, err error) {
 	tok := strings.TrimSpace(in.PaymentToken)
-	if err := checkPayInput(in.TermsAccepted, tok); err != nil {
+	if err := checkPayInput(s.Provider, in.TermsAccepted, tok); err != nil {
 		// An unknown link is a 404 whatever the body says.
 		if _, rerr := s.Links.ResolveLink(ctx, token); rerr != nil {
 			return Payment{}, false, rerr
@@ -85,11 +85,13 @@ func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Pay
 }
 
 // checkPayInput judges the payer's body.
-func checkPayInput(termsAccepted bool, paymentToken string) error {
+// A token must have the provider's token shape and never look like a card number, so a card number
+// sent in its place is refused before it is stored (the message never repeats it).
+func checkPayInput(provider psp.Provider, termsAccepted bool, paymentToken string) error {
 	if !termsAccepted {
 		return apperr.Invalid("terms_accepted", "terms_not_accepted", "The payer must accept the terms: send terms_accepted: true.")
 	}
-	if paymentToken == "" || len(paymentToken) > maxPaymentTokenLen {
+	if paymentToken == "" || len(paymentToken) > maxPaymentTokenLen || !psp.IsPaymentToken(provider, paymentToken) {
 		return apperr.Invalid("payment_token", "invalid_payment_token", "payment_token must be the card token from the payment provider (at most %d characters).", maxPaymentTokenLen)
 	}
 	return nil
@@ -193,12 +195,14 @@ func (s *Service) checkFailures(ctx context.Context, linkID, clientIP string, li
 	if err != nil {
 		return err
 	}
+	// A failure counts until it is older than the window: no later than that, the client may retry.
+	window := orDefault(s.FailureWindow, DefaultFailureWindow)
 	if perLink >= limits.PerLink {
-		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts", RetryAfter: window,
 			Message: "Too many failed payment attempts through this link. Ask the merchant for a new link."}
 	}
 	if clientIP != "" && perIP >= limits.PerIP {
-		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts", RetryAfter: window,
 			Message: "Too many failed payment attempts from your address. Try again in an hour."}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"context"
 	"time"
 
+	"securelink/internal/audit"
 	"securelink/internal/domain"
 	"securelink/internal/invoices"
 	"securelink/internal/psp"
@@ -248,7 +249,7 @@ type LinkResolver interface {
 
 // Auditor records who did what.
 type Auditor interface {
-	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error
 }
 
 // Defaults of the Service's tunables.
@@ -271,8 +272,10 @@ type Service struct {
 	Links    LinkResolver
 	Provider psp.Provider
 	Audit    Auditor
-	BaseURL  string
-	Now      func() time.Time
+	// Tx runs the record of an operation and its audit row in one transaction.
+	Tx      audit.Tx
+	BaseURL string
+	Now     func() time.Time
 
 	// MaxFailuresPerLink failed attempts through one link, or MaxFailuresPerIP from one client address
 	// within FailureWindow, refuse further attempts with 429 (card-testing defence).

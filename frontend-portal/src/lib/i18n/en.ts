@@ -294,6 +294,11 @@ export const en = {
 
   'settings.title': 'Settings',
   'settings.profile': 'Merchant profile',
+  'settings.sessions': 'Sessions',
+  'settings.sessions_help': 'Lost a phone or logged in on a shared computer? End every session of your account, in every browser, this one included.',
+  'settings.logout_everywhere': 'Log out everywhere',
+  'settings.logout_everywhere_title': 'Log out of every browser?',
+  'settings.logout_everywhere_body': 'Every session of your account ends now. You will log in again here.',
   'settings.name': 'Trading name',
   'settings.legal_name': 'Legal name',
   'settings.address': 'Address',

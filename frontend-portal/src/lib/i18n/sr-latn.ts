@@ -296,6 +296,11 @@ export const srLatn: Dictionary = {
 
   'settings.title': 'Podešavanja',
   'settings.profile': 'Podaci o trgovcu',
+  'settings.sessions': 'Sesije',
+  'settings.sessions_help': 'Izgubljen telefon ili prijava na tuđem računaru? Završite sve sesije svog naloga, u svim pregledačima, uključujući i ovu.',
+  'settings.logout_everywhere': 'Odjava sa svih uređaja',
+  'settings.logout_everywhere_title': 'Odjaviti se sa svih pregledača?',
+  'settings.logout_everywhere_body': 'Sve sesije vašeg naloga se odmah završavaju. Ovde ćete se ponovo prijaviti.',
   'settings.name': 'Naziv',
   'settings.legal_name': 'Pravni naziv',
   'settings.address': 'Adresa',
