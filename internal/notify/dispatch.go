@@ -135,6 +135,7 @@ type paymentData struct {
 	ID             string `json:"id"`
 	InvoiceID      string `json:"invoice_id"`
 	Status         string `json:"status"`
+	Method         string `json:"method"`
 	Amount         int64  `json:"amount"`
 	AmountCaptured int64  `json:"amount_captured"`
 	Currency       string `json:"currency"`
@@ -243,7 +244,8 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized:
 		// A sale captures at once and its receipt says so; only a pre-authorisation gets notices:
 		// that the amount is reserved, then that it was captured or released.
-		if ev.Type != domain.EventPaymentVoided && invoice.CaptureMode != domain.CaptureManual {
+		// A recorded bank transfer is told by the receipt of invoice.paid alone.
+		if ev.Type != domain.EventPaymentVoided && (invoice.CaptureMode != domain.CaptureManual || pay.Method == string(domain.MethodBankTransfer)) {
 			return nil, nil
 		}
 		if pay.Card != nil {

@@ -232,3 +232,12 @@ func parseIPSAmount(v string) (int64, error) {
 	}
 	return w*100 + f, nil
 }
+
+// CheckPayee applies the rules of the N tag to a payee's name and place.
+func CheckPayee(v string) error { return checkText("N", "payee", v, MaxPayeeLen, true) }
+
+// ValidTransferPaymentCode reports whether c is a payment code for a non-cash transfer: 3 digits
+// starting with 2 (the codes starting with 1 are for cash paid at a counter).
+func ValidTransferPaymentCode(c string) bool {
+	return len(c) == 3 && onlyDigits(c) && c[0] == '2'
+}
