@@ -62,3 +62,34 @@ func (s *Payments) RecordedStatementLines(ctx context.Context, merchantID string
 	}
 	return out, nil
 }
+
+// InvoiceByNumber returns a merchant's invoice by its number, with lines and newest link.
+func (s *Invoices) InvoiceByNumber(ctx context.Context, merchantID, number string) (domain.Invoice, error) {
+	var id string
+	if err := s.DB.Gorm.WithContext(ctx).Model(&invoiceRow{}).Select("id").
+		Where("merchant_id = ? AND number = ?", merchantID, number).Limit(1).Scan(&id).Error; err != nil {
+		return domain.Invoice{}, fmt.Errorf("store: invoice by number: %w", err)
+	}
+	if id == "" {
+		return domain.Invoice{}, fmt.Errorf("store: invoice by number: %w", apperr.ErrNotFound)
+	}
+	return s.GetInvoice(ctx, merchantID, id)
+}
+
+// StatementColumns returns the merchant's remembered statement column mapping (JSON, or empty).
+func (s *Merchants) StatementColumns(ctx context.Context, merchantID string) (string, error) {
+	var r merchantRow
+	if err := s.DB.Gorm.WithContext(ctx).Select("statement_columns").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+		return "", notFound(err, "statement columns")
+	}
+	return r.StatementColumns, nil
+}
+
+// SaveStatementColumns remembers the merchant's statement column mapping.
+func (s *Merchants) SaveStatementColumns(ctx context.Context, merchantID, columns string) error {
+	if err := s.DB.Gorm.WithContext(ctx).Model(&merchantRow{}).Where("id = ?", merchantID).
+		Update("statement_columns", columns).Error; err != nil {
+		return fmt.Errorf("store: save statement columns: %w", err)
+	}
+	return nil
+}
