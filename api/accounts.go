@@ -28,18 +28,18 @@ type UserResponse struct {
 
 // MerchantResponse is a merchant with its settings.
 type MerchantResponse struct {
-	ID                 string    `json:"id" example:"mer_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object             string    `json:"object" example:"merchant"`
-	Name               string    `json:"name"`
-	LegalName          string    `json:"legal_name"`
-	Address            string    `json:"address"`
-	TaxID              string    `json:"tax_id"`
-	SupportEmail       string    `json:"support_email"`
-	NotificationEmail  string    `json:"notification_email"`
-	DefaultCurrency    string    `json:"default_currency" example:"RSD"`
-	DefaultLocale      string    `json:"default_locale" enums:"sr-Latn,sr-Cyrl,en"`
-	DefaultCaptureMode string    `json:"default_capture_mode" enums:"automatic,manual"`
-	Terms              string    `json:"terms"`
+	ID                 string `json:"id" example:"mer_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object             string `json:"object" example:"merchant"`
+	Name               string `json:"name"`
+	LegalName          string `json:"legal_name"`
+	Address            string `json:"address"`
+	TaxID              string `json:"tax_id"`
+	SupportEmail       string `json:"support_email"`
+	NotificationEmail  string `json:"notification_email"`
+	DefaultCurrency    string `json:"default_currency" example:"RSD"`
+	DefaultLocale      string `json:"default_locale" enums:"sr-Latn,sr-Cyrl,en"`
+	DefaultCaptureMode string `json:"default_capture_mode" enums:"automatic,manual"`
+	Terms              string `json:"terms"`
 	// PIB is the merchant's Serbian tax number (9 digits), MB its matični broj (8 digits).
 	PIB string `json:"pib" example:"100002887"`
 	MB  string `json:"mb" example:"12345676"`

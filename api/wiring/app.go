@@ -29,6 +29,7 @@ import (
 	"securelink/internal/psp"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
+	"securelink/internal/statements"
 	"securelink/internal/store"
 )
 
@@ -141,6 +142,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Gateway = a.Gateway.Mount()
 	}
 	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
+	d.Statements = &statements.Service{Invoices: &store.Invoices{DB: db}, Payments: a.Payments, Columns: &store.Merchants{DB: db}}
 	a.Server = api.New(d)
 	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: counted(a.Invoices.ExpireDue)},

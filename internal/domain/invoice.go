@@ -248,8 +248,8 @@ type InvoiceEventData struct {
 	CustomerEmail string        `json:"customer_email"`
 	LinkURL       string        `json:"link_url,omitempty"`
 	// Method is how an invoice.paid invoice was paid: card or bank_transfer.
-	Method PaymentMethod `json:"method,omitempty"`
-	EmailID       string        `json:"email_id,omitempty"`
+	Method  PaymentMethod `json:"method,omitempty"`
+	EmailID string        `json:"email_id,omitempty"`
 }
 
 // EventData is the invoice as events carry it.

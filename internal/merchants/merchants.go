@@ -180,7 +180,7 @@ func (s *Service) CreateMerchant(ctx context.Context, in NewMerchant) (Created, 
 	now := s.now()
 	m := Merchant{ID: domain.NewID(domain.PrefixMerchant), Name: name, SupportEmail: email, NotificationEmail: email,
 		DefaultCurrency: domain.DefaultCurrency, DefaultLocale: domain.LocaleSrLatn, DefaultCaptureMode: domain.CaptureAutomatic,
-		IPS: IPSSettings{PaymentCode: serbia.DefaultPaymentCode},
+		IPS:   IPSSettings{PaymentCode: serbia.DefaultPaymentCode},
 		Terms: DefaultTerms, CreatedAt: now, UpdatedAt: now}
 	owner := User{ID: domain.NewID(domain.PrefixUser), MerchantID: m.ID, Email: email, Role: RoleOwner, CreatedAt: now}
 	token, inv := s.newInvitation(m.ID, owner.ID, now)
@@ -473,8 +473,8 @@ func (s *Service) GetMerchant(ctx context.Context, merchantID string) (Merchant,
 type MerchantPatch struct {
 	Name, LegalName, Address, TaxID, SupportEmail, NotificationEmail *string
 	DefaultCurrency, DefaultLocale, DefaultCaptureMode, Terms        *string
-	PIB, MB, IPSAccount, IPSPayee, IPSPaymentCode                     *string
-	IPSEnabled, EmailAttachPDF                                        *bool
+	PIB, MB, IPSAccount, IPSPayee, IPSPaymentCode                    *string
+	IPSEnabled, EmailAttachPDF                                       *bool
 }
 
 // UpdateMerchant applies a patch to the actor's merchant settings.

@@ -119,7 +119,7 @@ func toDBInvoice(inv domain.Invoice) invoiceRow {
 
 func toBusInvoice(r invoiceRow) domain.Invoice {
 	return domain.Invoice{ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, Reference: r.Reference,
-		Status:   domain.InvoiceStatus(r.Status),
+		Status: domain.InvoiceStatus(r.Status),
 		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress,
 			PIB: r.CustomerPIB, MB: r.CustomerMB},
 		Currency: r.Currency, AmountTotal: r.AmountTotal, AmountVAT: r.AmountVAT, AmountPaid: r.AmountPaid,
