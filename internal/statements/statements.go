@@ -109,23 +109,27 @@ func (s *Service) Import(ctx context.Context, actor domain.Actor, text string, c
 	if err != nil {
 		return Result{}, err
 	}
+	// Every line is matched before any is recorded, so a statement reads the same in the preview
+	// and on confirmation.
 	matchedInvoices := map[string]bool{}
 	for _, l := range lines {
 		r, err := s.match(ctx, actor.MerchantID, l, recorded, matchedInvoices)
 		if err != nil {
 			return Result{}, err
 		}
+		res.Lines = append(res.Lines, r)
+	}
+	for i, r := range res.Lines {
 		if r.Status == StatusMatched && confirm {
-			r = s.record(ctx, actor, r)
+			res.Lines[i] = s.record(ctx, actor, r)
 		}
-		switch r.Status {
+		switch res.Lines[i].Status {
 		case StatusMatched:
 			res.Matched++
 		case StatusRecorded:
 			res.Matched++
 			res.Recorded++
 		}
-		res.Lines = append(res.Lines, r)
 	}
 	return res, nil
 }

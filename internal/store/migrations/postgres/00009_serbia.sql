@@ -21,10 +21,18 @@ ALTER TABLE payments ADD COLUMN payer_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE payments ADD COLUMN received_at TIMESTAMPTZ;
 ALTER TABLE payments ADD COLUMN statement_line TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX payments_statement_line ON payments (merchant_id, statement_line) WHERE statement_line <> '';
+-- At most one card payment per invoice holds or took money; bank transfers may be several (a
+-- smaller transfer leaves the rest due, paid by another transfer or a card).
+DROP INDEX payments_one_success;
+CREATE UNIQUE INDEX payments_one_success ON payments (invoice_id)
+    WHERE method = 'card' AND status IN ('authorized', 'captured', 'partially_refunded', 'refunded', 'voided');
 -- The link e-mail of a merchant that chose it carries the invoice PDF, rendered when it is sent.
 ALTER TABLE emails ADD COLUMN attach_invoice_pdf BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- +goose Down
+DROP INDEX payments_one_success;
+CREATE UNIQUE INDEX payments_one_success ON payments (invoice_id)
+    WHERE status IN ('authorized', 'captured', 'partially_refunded', 'refunded', 'voided');
 ALTER TABLE emails DROP COLUMN attach_invoice_pdf;
 DROP INDEX payments_statement_line;
 ALTER TABLE payments DROP COLUMN statement_line;
