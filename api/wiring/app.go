@@ -20,6 +20,7 @@ import (
 	"securelink/internal/audit"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
+	"securelink/internal/invoicepdf"
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
@@ -250,7 +251,7 @@ func (a *App) wireNotify() error {
 		return err
 	}
 	slog.Info("e-mails go out through SMTP", "server", smtp.Describe())
-	a.Mailer = &notify.Mailer{Store: st, Sender: smtp}
+	a.Mailer = &notify.Mailer{Store: st, Sender: smtp, Files: invoicepdf.Source{Invoices: a.Invoices}}
 	a.Notify.CanSend = true
 	return nil
 }

@@ -6,6 +6,7 @@ package invoicepdf
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"fmt"
 	"sort"
@@ -17,6 +18,7 @@ import (
 	"securelink/internal/domain"
 	"securelink/internal/domain/serbia"
 	"securelink/internal/invoices"
+	"securelink/internal/notify/mail"
 	"securelink/internal/qr"
 )
 
@@ -289,4 +291,33 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// Source renders the PDF of a merchant's invoice for e-mails (notify.Attachments).
+type Source struct {
+	Invoices *invoices.Service
+}
+
+// InvoicePDF renders an invoice as the attachment "INV-000123.pdf".
+func (s Source) InvoicePDF(ctx context.Context, merchantID, invoiceID string) (mail.Attachment, error) {
+	inv, err := s.Invoices.Get(ctx, merchantID, invoiceID)
+	if err != nil {
+		return mail.Attachment{}, err
+	}
+	m, err := s.Invoices.MerchantOf(ctx, merchantID)
+	if err != nil {
+		return mail.Attachment{}, err
+	}
+	doc := Document{Invoice: inv, Merchant: m}
+	if inv.Link != nil && inv.Link.Status == domain.LinkActive {
+		doc.LinkURL = s.Invoices.LinkURL(inv.Link.Token)
+	}
+	if q, ok := invoices.PaymentQR(inv, m); ok {
+		doc.IPS = &q
+	}
+	b, err := Render(doc)
+	if err != nil {
+		return mail.Attachment{}, err
+	}
+	return mail.Attachment{Name: inv.Number + ".pdf", ContentType: "application/pdf", Data: b}, nil
 }

@@ -208,6 +208,9 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 			to = inv.CustomerEmail
 		}
 		e, err := build(msg, invoice.ID, to, inv.EmailID)
+		if e != nil {
+			e.AttachInvoicePDF = m.EmailAttachPDF
+		}
 		return nonEmpty(e), err
 	case domain.EventInvoicePaid:
 		if err := addCard(ctx, r, ev.MerchantID, invoice.ID, &msg); err != nil {
