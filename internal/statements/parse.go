@@ -181,6 +181,14 @@ func ParseAmount(s string) (int64, error) {
 			whole, frac = v[:dec], tail
 		}
 	}
+	// Thousands separators must group the digits by three: "4.800" but not "48,00".
+	if groups := strings.FieldsFunc(whole, func(r rune) bool { return r == '.' || r == ',' }); len(groups) > 1 {
+		for i, g := range groups {
+			if (i == 0 && len(g) > 3) || (i > 0 && len(g) != 3) {
+				return 0, bad
+			}
+		}
+	}
 	whole = strings.NewReplacer(".", "", ",", "").Replace(whole)
 	if whole == "" {
 		whole = "0"
