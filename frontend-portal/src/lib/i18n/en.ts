@@ -505,6 +505,8 @@ export const en = {
   'import.status.outgoing': 'Outgoing payment',
   'import.status.invalid': 'Unreadable line',
   'import.status.failed': 'Not recorded',
+  'new.customer_pib': "Company's PIB (optional)",
+  'new.customer_mb': "Company's matični broj (optional)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -507,4 +507,6 @@ export const srLatn: Dictionary = {
   'import.status.outgoing': 'Odliv',
   'import.status.invalid': 'Nečitljiva stavka',
   'import.status.failed': 'Nije evidentirano',
+  'new.customer_pib': "PIB firme (nije obavezno)",
+  'new.customer_mb': "Matični broj firme (nije obavezno)",
 };
