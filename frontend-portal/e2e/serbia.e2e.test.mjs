@@ -138,14 +138,14 @@ describe('Serbia in the portal', { skip: bin ? false : 'SECURELINK_BIN is not se
     const section = page.getByTestId('serbia-settings');
     await section.getByLabel(/^PIB/).waitFor();
     await section.getByLabel(/^PIB/).fill('100002888');
-    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('button', { name: 'Save the Serbian settings' }).click();
     await section.getByRole('alert').filter({ hasText: 'pib' }).waitFor();
     await section.getByLabel(/^PIB/).fill('100002887');
     await section.getByLabel(/matični broj/).fill('07014638');
     await section.getByLabel('Offer payment by IPS QR code on invoices in dinars').check();
     await section.getByLabel('Account for IPS payments').fill('160-123456-54');
     await section.getByLabel(/Payee name and place/).fill('Poslastičarnica Šećer, Niš');
-    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('button', { name: 'Save the Serbian settings' }).click();
     await page.getByText('Saved.').first().waitFor();
     await assert.doesNotReject(section.getByLabel('Account for IPS payments').evaluate((el) => el.value === '160000000012345654' || Promise.reject(el.value)));
     const m = (await api('GET', '/merchant')).json;
