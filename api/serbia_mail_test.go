@@ -6,49 +6,14 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/mail"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"securelink/api/apitest"
 	"securelink/api/wiring"
 )
-
-// capturingSMTP is an SMTP server that keeps every message it is given.
-type capturingSMTP struct {
-	mu  sync.Mutex
-	got [][]byte
-}
-
-func (s *capturingSMTP) NewSession(*smtp.Conn) (smtp.Session, error) {
-	return &capturingSession{s: s}, nil
-}
-
-func (s *capturingSMTP) messages() [][]byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([][]byte(nil), s.got...)
-}
-
-type capturingSession struct{ s *capturingSMTP }
-
-func (c *capturingSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (c *capturingSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (c *capturingSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
-	c.s.got = append(c.s.got, b)
-	return err
-}
-func (c *capturingSession) Reset()        {}
-func (c *capturingSession) Logout() error { return nil }
 
 // pdfParts returns the PDF attachments of a MIME message: file name → content.
 func pdfParts(t *testing.T, raw []byte) map[string][]byte {
@@ -85,15 +50,8 @@ func pdfParts(t *testing.T, raw []byte) map[string][]byte {
 }
 
 func TestLinkEmailCarriesThePDFWhenTheMerchantChoseIt(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := &capturingSMTP{}
-	srv := smtp.NewServer(sink)
-	srv.Domain, srv.ReadTimeout, srv.WriteTimeout = "localhost", 10*time.Second, 10*time.Second
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	sink, addr := startRefusingSMTP(t)
+	sink.setAccept(true)
 
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
@@ -137,6 +95,6 @@ func TestLinkEmailCarriesThePDFWhenTheMerchantChoseIt(t *testing.T) {
 			}
 		}
 	}, func(c *wiring.Config) {
-		c.SMTPURL, c.SMTPFrom = "smtp://"+ln.Addr().String()+"?starttls=never", "SecureLink <no-reply@securelink.test>"
+		c.SMTPURL, c.SMTPFrom = "smtp://"+addr+"?starttls=never", "SecureLink <no-reply@securelink.test>"
 	})
 }
