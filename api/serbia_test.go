@@ -13,11 +13,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
+	"securelink"
 	"securelink/api/apitest"
+	"securelink/internal/domain"
 	"securelink/internal/domain/serbia"
+	"securelink/internal/statements"
 )
 
 func init() {
@@ -364,4 +368,39 @@ func TestImportBankStatement(t *testing.T) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestSerbianEnumsMatchGo: the statement-line statuses and payment methods openapi.yaml lists are
+// the Go lists, so neither can drift from the other.
+func TestSerbianEnumsMatchGo(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(securelink.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enum := func(schema, prop string) []string {
+		var out []string
+		for _, v := range doc.Components.Schemas[schema].Value.Properties[prop].Value.Enum {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	var statuses, methods []string
+	for _, s := range statements.Statuses {
+		statuses = append(statuses, string(s))
+	}
+	for _, m := range domain.PaymentMethods {
+		methods = append(methods, string(m))
+	}
+	for _, c := range []struct {
+		schema, prop string
+		want         []string
+	}{
+		{"StatementLine", "status", statuses},
+		{"Payment", "method", methods},
+		{"Receipt", "method", methods},
+	} {
+		if got := enum(c.schema, c.prop); strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("openapi.yaml %s.%s = %v; Go has %v", c.schema, c.prop, got, c.want)
+		}
+	}
 }

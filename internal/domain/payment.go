@@ -76,6 +76,9 @@ const (
 	MethodBankTransfer PaymentMethod = "bank_transfer"
 )
 
+// PaymentMethods lists every method (the API's enum is checked against it).
+var PaymentMethods = []PaymentMethod{MethodCard, MethodBankTransfer}
+
 // TransactionType is the kind of PSP operation a transaction row records.
 type TransactionType string
 
