@@ -210,6 +210,9 @@ func (s *Server) listInvoices(c echo.Context) error {
 	for i, inv := range invs {
 		out[i] = s.toInvoice(inv)
 	}
+	if err := s.addListQRs(c, invs, out); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, list(out, more))
 }
 

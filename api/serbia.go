@@ -99,6 +99,23 @@ func (s *Server) addInvoiceQR(c echo.Context, inv domain.Invoice, out *InvoiceRe
 	return nil
 }
 
+// addListQRs fills ips_qr of a page of invoices, reading the merchant's settings once.
+func (s *Server) addListQRs(c echo.Context, invs []domain.Invoice, out []InvoiceResponse) error {
+	if len(invs) == 0 {
+		return nil
+	}
+	m, err := s.d.Invoices.MerchantOf(c.Request().Context(), actorOf(c).MerchantID)
+	if err != nil || !m.IPS.Enabled {
+		return err
+	}
+	for i, inv := range invs {
+		if q, ok := invoices.PaymentQR(inv, m); ok {
+			out[i].IPSQR = toIPSQR(q, "")
+		}
+	}
+	return nil
+}
+
 // getCheckoutIpsQr godoc
 //
 //	@ID				getCheckoutIpsQr

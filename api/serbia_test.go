@@ -155,6 +155,9 @@ func TestCheckoutOffersIPSQR(t *testing.T) {
 		if inv := e.Do(t, "GET", "/api/v1/invoices/"+id, nil, m.Auth()).Map(t); inv["ips_qr"].(map[string]any)["payload"] != want {
 			t.Errorf("invoice ips_qr = %v", inv["ips_qr"])
 		}
+		if l := e.Do(t, "GET", "/api/v1/invoices?limit=1", nil, m.Auth()).Map(t)["data"].([]any)[0].(map[string]any); l["ips_qr"].(map[string]any)["payload"] != want {
+			t.Errorf("listed invoice ips_qr = %v", l["ips_qr"])
+		}
 		eur := apitest.Invoice(1000)
 		eur["currency"] = "EUR"
 		inv := e.Do(t, "POST", "/api/v1/invoices", eur, m.Auth()).Map(t)
