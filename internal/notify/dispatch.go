@@ -217,6 +217,7 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 			return nil, err
 		}
 		msg.Kind, msg.Amount = mail.KindReceipt, inv.AmountPaid
+		msg.BankTransfer = inv.Method == domain.MethodBankTransfer
 		receipt, err := build(msg, invoice.ID, to, "")
 		if err != nil {
 			return nil, err
