@@ -507,7 +507,7 @@ export const en = {
   'import.status.failed': 'Not recorded',
   'new.customer_pib': "Company's PIB (optional)",
   'new.customer_mb': "Company's matični broj (optional)",
-  'serbia.save': 'Save the Serbian settings',
+  'serbia.save': 'Update the Serbian settings',
 } as const;
 
 export type MessageKey = keyof typeof en;

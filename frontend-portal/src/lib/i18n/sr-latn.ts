@@ -509,5 +509,5 @@ export const srLatn: Dictionary = {
   'import.status.failed': 'Nije evidentirano',
   'new.customer_pib': "PIB firme (nije obavezno)",
   'new.customer_mb': "Matični broj firme (nije obavezno)",
-  'serbia.save': 'Sačuvaj podešavanja za Srbiju',
+  'serbia.save': 'Ažuriraj podešavanja za Srbiju',
 };
