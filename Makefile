@@ -8,7 +8,7 @@ STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 SPAS      := frontend-pay frontend-portal
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps chromium test test-go test-spa test-e2e openapi openapi-check bench lint tools clean fuzz fuzz-long
+.PHONY: all run build build-go spas npm-deps chromium test test-go test-spa test-e2e openapi openapi-check bench lint tools clean poppler fuzz fuzz-long
 
 all: build
 
@@ -40,10 +40,18 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The PDF tests read invoices back with poppler's pdftotext, as a person's PDF reader would.
+poppler:
+	@if ! command -v pdftotext >/dev/null 2>&1; then \
+	  echo "installing Debian's poppler-utils for the PDF tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
+
 ## test: every test — Go (SQLite and PostgreSQL), SPA units, OpenAPI freshness, browser end-to-end
 test: openapi-check test-go test-spa test-e2e
 
-test-go: tools
+test-go: tools poppler
 	$(GO) vet ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
 	$(MAKE) --no-print-directory fuzz

@@ -30,6 +30,7 @@ import (
 	"securelink/internal/notify"
 	"securelink/internal/payments"
 	"securelink/internal/psp"
+	"securelink/internal/statements"
 )
 
 // Pinger checks a dependency for /readyz.
@@ -44,6 +45,8 @@ type Deps struct {
 	Merchants *merchants.Service
 	Invoices  *invoices.Service
 	Payments  *payments.Service
+	// Statements imports bank statements.
+	Statements *statements.Service
 	// StripeWebhook reads Stripe's webhooks; set only when Stripe is the provider.
 	StripeWebhook PSPWebhook
 	Audit         *audit.Log
@@ -153,6 +156,7 @@ func (s *Server) routes() {
 	m.POST("/links/:id/deactivate", s.deactivateLink)
 	s.paymentRoutes(m)
 	s.notifyRoutes(m)
+	s.serbiaRoutes(pub, m)
 
 	if s.d.Gateway != nil {
 		e.Any("/gateway/v1/*", echo.WrapHandler(s.d.Gateway))

@@ -20,6 +20,7 @@ import (
 	"securelink/internal/audit"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
+	"securelink/internal/invoicepdf"
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
@@ -29,6 +30,7 @@ import (
 	"securelink/internal/psp"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
+	"securelink/internal/statements"
 	"securelink/internal/store"
 )
 
@@ -144,6 +146,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Gateway = a.Gateway.Mount()
 	}
 	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
+	d.Statements = &statements.Service{Invoices: &store.Invoices{DB: db}, Payments: a.Payments, Columns: &store.Merchants{DB: db}}
 	a.Server = api.New(d)
 	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: counted(a.Invoices.ExpireDue)},
@@ -254,7 +257,7 @@ func (a *App) wireNotify() error {
 		return err
 	}
 	slog.Info("e-mails go out through SMTP", "server", smtp.Describe())
-	a.Mailer = &notify.Mailer{Store: st, Sender: smtp}
+	a.Mailer = &notify.Mailer{Store: st, Sender: smtp, Files: invoicepdf.Source{Invoices: a.Invoices}}
 	a.Notify.CanSend = true
 	return nil
 }

@@ -113,6 +113,17 @@ type CheckoutMerchant struct {
 	Name         string
 	SupportEmail string
 	Terms        string
+	// The legal identity printed on the invoice PDF.
+	LegalName, Address, PIB, MB string
+	IPS                         IPSSettings
+}
+
+// IPSSettings are the merchant's IPS QR settings as an invoice's QR code needs them.
+type IPSSettings struct {
+	Enabled     bool
+	Account     string
+	Payee       string
+	PaymentCode string
 }
 
 // Service is the invoice use cases.
@@ -228,6 +239,12 @@ func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, e
 		return inv, err
 	}
 	if err := validate.Text("customer.address", c.Address, 0, 500); err != nil {
+		return inv, err
+	}
+	if c.PIB, err = validate.PIB("customer.pib", c.PIB); err != nil {
+		return inv, err
+	}
+	if c.MB, err = validate.MB("customer.mb", c.MB); err != nil {
 		return inv, err
 	}
 	inv.Customer = c

@@ -13,6 +13,7 @@ import (
 	"securelink/internal/audit"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
+	"securelink/internal/domain/serbia"
 	"securelink/internal/validate"
 )
 
@@ -38,8 +39,24 @@ type Merchant struct {
 	DefaultLocale      string
 	DefaultCaptureMode domain.CaptureMode
 	Terms              string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// PIB and MB are the merchant's Serbian tax number and matični broj, printed on invoices.
+	PIB, MB string
+	IPS     IPSSettings
+	// EmailAttachPDF attaches the invoice PDF to the e-mail with the payment link.
+	EmailAttachPDF bool
+	// StatementColumns is the bank-statement column mapping last used, as JSON (see statements).
+	StatementColumns string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// IPSSettings are what an NBS IPS QR code needs from the merchant: the account that receives the
+// transfer, the payee's name and place, and the payment code (šifra plaćanja).
+type IPSSettings struct {
+	Enabled     bool
+	Account     string // 18 digits
+	Payee       string
+	PaymentCode string
 }
 
 // User is a person who logs in to the portal for one merchant.
@@ -169,6 +186,7 @@ func (s *Service) CreateMerchant(ctx context.Context, in NewMerchant) (Created, 
 	now := s.now()
 	m := Merchant{ID: domain.NewID(domain.PrefixMerchant), Name: name, SupportEmail: email, NotificationEmail: email,
 		DefaultCurrency: domain.DefaultCurrency, DefaultLocale: domain.LocaleSrLatn, DefaultCaptureMode: domain.CaptureAutomatic,
+		IPS:   IPSSettings{PaymentCode: serbia.DefaultPaymentCode},
 		Terms: DefaultTerms, CreatedAt: now, UpdatedAt: now}
 	owner := User{ID: domain.NewID(domain.PrefixUser), MerchantID: m.ID, Email: email, Role: RoleOwner, CreatedAt: now}
 	token, inv := s.newInvitation(m.ID, owner.ID, now)
@@ -576,6 +594,8 @@ func (s *Service) GetMerchant(ctx context.Context, merchantID string) (Merchant,
 type MerchantPatch struct {
 	Name, LegalName, Address, TaxID, SupportEmail, NotificationEmail *string
 	DefaultCurrency, DefaultLocale, DefaultCaptureMode, Terms        *string
+	PIB, MB, IPSAccount, IPSPayee, IPSPaymentCode                    *string
+	IPSEnabled, EmailAttachPDF                                       *bool
 }
 
 // UpdateMerchant applies a patch to the actor's merchant settings.
@@ -639,6 +659,9 @@ func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p Merc
 			return Merchant{}, apperr.Invalid("default_capture_mode", "invalid_capture_mode", "default_capture_mode must be automatic or manual.")
 		}
 		m.DefaultCaptureMode = cm
+	}
+	if err := applySerbia(&m, p); err != nil {
+		return Merchant{}, err
 	}
 	m.UpdatedAt = s.now()
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {

@@ -238,9 +238,9 @@ func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transactio
 				p.AmountCaptured = txn.Amount
 			}
 			p.CapturedAt = &now
-			inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
-			set.Status, set.AmountCaptured, set.InvoiceTo, set.AmountPaid = p.Status, p.AmountCaptured, domain.InvoicePaid, p.AmountCaptured
-			set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv), invoiceEvent(domain.EventInvoicePaid, inv)}
+			inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, inv.AmountPaid+p.AmountCaptured, &now
+			set.Status, set.AmountCaptured, set.InvoiceTo, set.AmountPaid = p.Status, p.AmountCaptured, domain.InvoicePaid, inv.AmountPaid
+			set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv), paidEvent(inv, domain.MethodCard)}
 		} else {
 			p.Status = domain.PaymentVoided
 			p.VoidedAt = &now
@@ -314,7 +314,7 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 		return Refund{}, apperr.Invalid("amount", "amount_too_large", "amount exceeds what is left to refund (%d).", max(cur.Refundable(), 0))
 	}
 	pctx := context.WithoutCancel(ctx)
-	res, perr := s.Provider.Refund(pctx, s.refundRequest(p, r))
+	res, perr := s.callRefund(pctx, p, r)
 	var out Refund
 	terr := s.Tx.Run(pctx, func(ctx context.Context) error {
 		if out, err = s.recordRefund(ctx, r, txn, res, perr); err != nil {
@@ -326,6 +326,15 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 		return Refund{}, terr
 	}
 	return out, err
+}
+
+// callRefund sends a refund to the PSP. A bank transfer's refund is money the merchant sends back
+// from its own bank: SecureLink records it and executes nothing.
+func (s *Service) callRefund(ctx context.Context, p Payment, r Refund) (psp.Result, error) {
+	if p.method() == domain.MethodBankTransfer {
+		return psp.Result{Outcome: psp.OutcomeSucceeded, OperationRef: "recorded:" + r.ID}, nil
+	}
+	return s.Provider.Refund(ctx, s.refundRequest(p, r))
 }
 
 func (s *Service) refundRequest(p Payment, r Refund) psp.RefundRequest {

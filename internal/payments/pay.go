@@ -100,7 +100,7 @@ func checkPayInput(provider psp.Provider, termsAccepted bool, paymentToken strin
 // newAttempt is the payment and pending authorize or sale of an attempt on a claimed invoice.
 func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time) (Payment, Transaction) {
 	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID, LinkID: linkID,
-		Status: domain.PaymentProcessing, Amount: inv.AmountTotal, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
+		Status: domain.PaymentProcessing, Amount: inv.AmountDue(), Method: domain.MethodCard, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
 		PSP: s.Provider.Name(), PSPToken: pspToken, Description: "Invoice " + inv.Number,
 		TermsAcceptedAt: now, TermsIP: clientIP, ClientIP: clientIP, CreatedAt: now, UpdatedAt: now}
 	p.IdempotencyKey = p.ID + ":authorize"
@@ -270,8 +270,9 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 			p.AmountCaptured = p.AmountAuthorized
 		}
 		p.CapturedAt = &now
-		inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
-		set.InvoiceTo, set.AmountPaid, set.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
+		// A bank transfer may have paid part of the invoice before the card paid the rest.
+		inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, inv.AmountPaid+p.AmountCaptured, &now
+		set.InvoiceTo, set.AmountPaid, set.PaidAt = domain.InvoicePaid, inv.AmountPaid, &now
 		evType = domain.EventPaymentCaptured
 	} else {
 		p.Status = domain.PaymentAuthorized
@@ -286,7 +287,7 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	set.Txn.Result, set.Txn.PSPReference = domain.TxnSucceeded, p.PSPReference
 	set.Events = []domain.Event{paymentEvent(evType, p, inv)}
 	if inv.Status == domain.InvoicePaid {
-		set.Events = append(set.Events, invoiceEvent(domain.EventInvoicePaid, inv))
+		set.Events = append(set.Events, paidEvent(inv, domain.MethodCard))
 	}
 	if err := s.Store.SettleAuthorization(ctx, set); err != nil {
 		return s.settledMeanwhile(ctx, p, err)

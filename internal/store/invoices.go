@@ -30,6 +30,8 @@ type invoiceRow struct {
 	CustomerEmail   string
 	CustomerPhone   string
 	CustomerAddress string
+	CustomerPIB     string `gorm:"column:customer_pib"`
+	CustomerMB      string `gorm:"column:customer_mb"`
 	Currency        string
 	AmountTotal     int64
 	AmountVAT       int64 `gorm:"column:amount_vat"`
@@ -107,7 +109,8 @@ func toDBInvoiceSearch(inv domain.Invoice) invoiceSearchRow {
 func toDBInvoice(inv domain.Invoice) invoiceRow {
 	return invoiceRow{ID: inv.ID, MerchantID: inv.MerchantID, Number: inv.Number, Reference: inv.Reference,
 		Status: string(inv.Status), CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email,
-		CustomerPhone: inv.Customer.Phone, CustomerAddress: inv.Customer.Address, Currency: inv.Currency,
+		CustomerPhone: inv.Customer.Phone, CustomerAddress: inv.Customer.Address, CustomerPIB: inv.Customer.PIB,
+		CustomerMB: inv.Customer.MB, Currency: inv.Currency,
 		AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid, AmountRefunded: inv.AmountRefunded,
 		Description: inv.Description, CaptureMode: string(inv.CaptureMode), Locale: inv.Locale,
 		ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt, PaidAt: inv.PaidAt,
@@ -116,8 +119,9 @@ func toDBInvoice(inv domain.Invoice) invoiceRow {
 
 func toBusInvoice(r invoiceRow) domain.Invoice {
 	return domain.Invoice{ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, Reference: r.Reference,
-		Status:   domain.InvoiceStatus(r.Status),
-		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress},
+		Status: domain.InvoiceStatus(r.Status),
+		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress,
+			PIB: r.CustomerPIB, MB: r.CustomerMB},
 		Currency: r.Currency, AmountTotal: r.AmountTotal, AmountVAT: r.AmountVAT, AmountPaid: r.AmountPaid,
 		AmountRefunded: r.AmountRefunded, Description: r.Description, CaptureMode: domain.CaptureMode(r.CaptureMode),
 		Locale: r.Locale, ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
@@ -449,6 +453,7 @@ type checkoutRow struct {
 	MerchantName         string
 	MerchantSupportEmail string
 	MerchantTerms        string
+	Merchant             merchantRow `gorm:"embedded;embeddedPrefix:m_"`
 	LinesJSON            string
 }
 
@@ -491,12 +496,15 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 		l.token AS link_token, l.status AS link_status, l.expires_at AS link_expires_at, l.created_at AS link_created_at,
 		l.deactivated_at AS link_deactivated_at, i.id AS inv_id, i.merchant_id AS inv_merchant_id, i.number AS inv_number, i.reference AS inv_reference,
 		i.status AS inv_status, i.customer_name AS inv_customer_name, i.customer_email AS inv_customer_email,
-		i.customer_phone AS inv_customer_phone, i.customer_address AS inv_customer_address, i.currency AS inv_currency,
+		i.customer_phone AS inv_customer_phone, i.customer_address AS inv_customer_address, i.customer_pib AS inv_customer_pib,
+		i.customer_mb AS inv_customer_mb, i.currency AS inv_currency,
 		i.amount_total AS inv_amount_total, i.amount_vat AS inv_amount_vat, i.amount_paid AS inv_amount_paid,
 		i.amount_refunded AS inv_amount_refunded, i.description AS inv_description, i.capture_mode AS inv_capture_mode,
 		i.locale AS inv_locale, i.expires_at AS inv_expires_at, i.created_at AS inv_created_at, i.updated_at AS inv_updated_at,
 		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
 		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms,
+		m.legal_name AS m_legal_name, m.address AS m_address, m.pib AS m_pib, m.mb AS m_mb, m.ips_enabled AS m_ips_enabled,
+		m.ips_account AS m_ips_account, m.ips_payee AS m_ips_payee, m.ips_payment_code AS m_ips_payment_code,
 		`+checkoutLinesSQL[s.DB.Dialect]+` AS lines_json
 		FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN merchants m ON m.id = l.merchant_id
 		WHERE l.token = ?`, token).Scan(&r).Error
@@ -517,8 +525,8 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 	}
 	link := toBusLink(r.Link)
 	inv.Link = &link
-	return invoices.Checkout{Link: link, Invoice: inv,
-		Merchant: invoices.CheckoutMerchant{Name: r.MerchantName, SupportEmail: r.MerchantSupportEmail, Terms: r.MerchantTerms}}, nil
+	r.Merchant.Name, r.Merchant.SupportEmail, r.Merchant.Terms = r.MerchantName, r.MerchantSupportEmail, r.MerchantTerms
+	return invoices.Checkout{Link: link, Invoice: inv, Merchant: toCheckoutMerchant(r.Merchant)}, nil
 }
 
 // InsertEvents writes events on their own.
@@ -564,10 +572,17 @@ func (s *Invoices) ExpireDue(ctx context.Context, now time.Time, limit int) (int
 // CheckoutMerchant returns what a payer may see of a merchant.
 func (s *Invoices) CheckoutMerchant(ctx context.Context, merchantID string) (invoices.CheckoutMerchant, error) {
 	var r merchantRow
-	if err := s.DB.conn(ctx).Select("name", "support_email", "terms").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Select("name", "support_email", "terms", "legal_name", "address", "pib", "mb",
+		"ips_enabled", "ips_account", "ips_payee", "ips_payment_code").Where("id = ?", merchantID).Take(&r).Error; err != nil {
 		return invoices.CheckoutMerchant{}, notFound(err, "checkout merchant")
 	}
-	return invoices.CheckoutMerchant{Name: r.Name, SupportEmail: r.SupportEmail, Terms: r.Terms}, nil
+	return toCheckoutMerchant(r), nil
+}
+
+func toCheckoutMerchant(r merchantRow) invoices.CheckoutMerchant {
+	return invoices.CheckoutMerchant{Name: r.Name, SupportEmail: r.SupportEmail, Terms: r.Terms, LegalName: r.LegalName,
+		Address: r.Address, PIB: r.PIB, MB: r.MB, IPS: invoices.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount,
+			Payee: r.IPSPayee, PaymentCode: r.IPSPaymentCode}}
 }
 
 // MerchantDefaults returns the settings a new invoice starts from.

@@ -29,6 +29,14 @@ type merchantRow struct {
 	DefaultLocale      string
 	DefaultCaptureMode string
 	Terms              string
+	PIB                string `gorm:"column:pib"`
+	MB                 string `gorm:"column:mb"`
+	IPSEnabled         bool   `gorm:"column:ips_enabled"`
+	IPSAccount         string `gorm:"column:ips_account"`
+	IPSPayee           string `gorm:"column:ips_payee"`
+	IPSPaymentCode     string `gorm:"column:ips_payment_code"`
+	EmailAttachPDF     bool   `gorm:"column:email_attach_pdf"`
+	StatementColumns   string
 	InvoiceSeq         int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
@@ -40,6 +48,8 @@ func toDBMerchant(m merchants.Merchant) merchantRow {
 	return merchantRow{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
 		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultCurrency: m.DefaultCurrency,
 		DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode), Terms: m.Terms,
+		PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
+		IPSPaymentCode: m.IPS.PaymentCode, EmailAttachPDF: m.EmailAttachPDF, StatementColumns: m.StatementColumns,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
@@ -47,6 +57,8 @@ func toBusMerchant(r merchantRow) merchants.Merchant {
 	return merchants.Merchant{ID: r.ID, Name: r.Name, LegalName: r.LegalName, Address: r.Address, TaxID: r.TaxID,
 		SupportEmail: r.SupportEmail, NotificationEmail: r.NotificationEmail, DefaultCurrency: r.DefaultCurrency,
 		DefaultLocale: r.DefaultLocale, DefaultCaptureMode: domain.CaptureMode(r.DefaultCaptureMode), Terms: r.Terms,
+		PIB: r.PIB, MB: r.MB, IPS: merchants.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount, Payee: r.IPSPayee,
+			PaymentCode: r.IPSPaymentCode}, EmailAttachPDF: r.EmailAttachPDF, StatementColumns: r.StatementColumns,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
@@ -166,6 +178,8 @@ func (s *Merchants) UpdateMerchant(ctx context.Context, m merchants.Merchant) er
 		"support_email": r.SupportEmail, "notification_email": r.NotificationEmail,
 		"default_currency": r.DefaultCurrency, "default_locale": r.DefaultLocale,
 		"default_capture_mode": r.DefaultCaptureMode, "terms": r.Terms, "updated_at": r.UpdatedAt,
+		"pib": r.PIB, "mb": r.MB, "ips_enabled": r.IPSEnabled, "ips_account": r.IPSAccount, "ips_payee": r.IPSPayee,
+		"ips_payment_code": r.IPSPaymentCode, "email_attach_pdf": r.EmailAttachPDF,
 	})
 	if res.Error != nil {
 		return fmt.Errorf("store: update merchant: %w", res.Error)

@@ -37,6 +37,8 @@ type emailRow struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	SentAt        *time.Time
+	// AttachInvoicePDF asks the mailer to attach the invoice PDF.
+	AttachInvoicePDF bool `gorm:"column:attach_invoice_pdf"`
 }
 
 func (emailRow) TableName() string { return "emails" }
@@ -97,14 +99,15 @@ func toDBEmail(e notify.Email) emailRow {
 	return emailRow{ID: e.ID, MerchantID: e.MerchantID, InvoiceID: e.InvoiceID, EventID: e.EventID, Kind: string(e.Kind),
 		ToAddr: e.To, Subject: e.Subject, TextBody: e.Text, HTMLBody: e.HTML, Locale: e.Locale, Status: string(e.Status),
 		Attempts: e.Attempts, LastError: e.LastError, NextAttemptAt: e.NextAttemptAt, CreatedAt: e.CreatedAt,
-		UpdatedAt: e.CreatedAt, SentAt: e.SentAt}
+		UpdatedAt: e.CreatedAt, SentAt: e.SentAt, AttachInvoicePDF: e.AttachInvoicePDF}
 }
 
 func toBusEmail(r emailRow) notify.Email {
 	return notify.Email{ID: r.ID, MerchantID: r.MerchantID, InvoiceID: r.InvoiceID, EventID: r.EventID,
 		Kind: notify.EmailKind(r.Kind), To: r.ToAddr, Subject: r.Subject, Text: r.TextBody, HTML: r.HTMLBody,
 		Locale: r.Locale, Status: notify.EmailStatus(r.Status), Attempts: r.Attempts, LastError: r.LastError,
-		NextAttemptAt: utcPtr(r.NextAttemptAt), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt)}
+		NextAttemptAt: utcPtr(r.NextAttemptAt), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt),
+		AttachInvoicePDF: r.AttachInvoicePDF}
 }
 
 func toDBEndpoint(e notify.Endpoint) endpointRow {
@@ -251,7 +254,8 @@ func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant
 		return notify.Merchant{}, notFound(err, "notify merchant")
 	}
 	return notify.Merchant{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
-		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultLocale: m.DefaultLocale}, nil
+		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultLocale: m.DefaultLocale,
+		EmailAttachPDF: m.EmailAttachPDF}, nil
 }
 
 func (r *notifyReader) Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {

@@ -56,6 +56,11 @@ type paymentRow struct {
 	AuthorizationExpiresAt *time.Time
 	CapturedAt             *time.Time
 	VoidedAt               *time.Time
+	Method                 string
+	BankReference          string
+	PayerName              string
+	ReceivedAt             *time.Time
+	StatementLine          string
 }
 
 func (paymentRow) TableName() string { return "payments" }
@@ -108,7 +113,12 @@ func toDBPayment(p payments.Payment) paymentRow {
 		RequestKey: p.RequestKey, RequestHash: p.RequestHash, ReturnURL: p.ReturnURL, Description: p.Description, RedirectURL: p.RedirectURL, DeclineCode: p.DeclineCode,
 		DeclineMessage: p.DeclineMessage, PendingOp: string(p.PendingOp), TermsAcceptedAt: p.TermsAcceptedAt,
 		TermsIP: p.TermsIP, ClientIP: p.ClientIP, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		AuthorizedAt: p.AuthorizedAt, AuthorizationExpiresAt: p.AuthorizationExpiresAt, CapturedAt: p.CapturedAt, VoidedAt: p.VoidedAt}
+		AuthorizedAt: p.AuthorizedAt, AuthorizationExpiresAt: p.AuthorizationExpiresAt, CapturedAt: p.CapturedAt, VoidedAt: p.VoidedAt,
+		Method: string(p.Method), BankReference: p.BankReference, PayerName: p.PayerName, ReceivedAt: p.ReceivedAt,
+		StatementLine: p.StatementLine}
+	if r.Method == "" {
+		r.Method = string(domain.MethodCard)
+	}
 	if p.Card != nil {
 		r.CardBrand, r.CardLast4, r.CardExpMonth, r.CardExpYear = p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear
 	}
@@ -124,7 +134,8 @@ func toBusPayment(r paymentRow) payments.Payment {
 		DeclineCode: r.DeclineCode, DeclineMessage: r.DeclineMessage, PendingOp: domain.TransactionType(r.PendingOp),
 		TermsAcceptedAt: r.TermsAcceptedAt.UTC(), TermsIP: r.TermsIP, ClientIP: r.ClientIP, CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC(), AuthorizedAt: utcPtr(r.AuthorizedAt), AuthorizationExpiresAt: utcPtr(r.AuthorizationExpiresAt),
-		CapturedAt: utcPtr(r.CapturedAt), VoidedAt: utcPtr(r.VoidedAt)}
+		CapturedAt: utcPtr(r.CapturedAt), VoidedAt: utcPtr(r.VoidedAt), Method: domain.PaymentMethod(r.Method),
+		BankReference: r.BankReference, PayerName: r.PayerName, ReceivedAt: utcPtr(r.ReceivedAt), StatementLine: r.StatementLine}
 	if r.CardBrand != "" || r.CardLast4 != "" {
 		p.Card = &psp.Card{Brand: r.CardBrand, Last4: r.CardLast4, ExpMonth: r.CardExpMonth, ExpYear: r.CardExpYear}
 	}
