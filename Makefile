@@ -9,7 +9,7 @@ SPAS      := frontend-pay frontend-portal
 APITOOLS  := tools/apitools
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps api-tools chromium test test-go test-spa test-e2e openapi openapi-check api-lint clients bench lint tools clean
+.PHONY: all run build build-go spas npm-deps api-tools chromium test test-go test-spa test-e2e openapi openapi-check api-lint clients bench lint tools clean poppler fuzz fuzz-long
 
 all: build
 
@@ -41,12 +41,44 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The PDF tests read invoices back with poppler's pdftotext, as a person's PDF reader would.
+poppler:
+	@if ! command -v pdftotext >/dev/null 2>&1; then \
+	  echo "installing Debian's poppler-utils for the PDF tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
+
 ## test: every test — Go (SQLite and PostgreSQL), SPA units, OpenAPI freshness, browser end-to-end
 test: openapi-check api-lint test-go test-spa test-e2e clients
 
-test-go: tools
+test-go: tools poppler
 	$(GO) vet ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
+	$(MAKE) --no-print-directory fuzz
+
+# Fuzz targets (package and name): amounts and money, the strict JSON decoder and the edge guard
+# (NULs, link tokens, Idempotency-Keys), card-number and token shapes, the webhook signature verifier.
+FUZZ_TARGETS := \
+	./internal/domain:FuzzInvoiceTotals ./internal/domain:FuzzMoneyString \
+	./internal/validate:FuzzCardNumber \
+	./internal/psp/testgateway:FuzzIsToken ./internal/psp/stripe:FuzzIsPaymentMethodID \
+	./internal/psp/stripe:FuzzParseWebhook \
+	./api:FuzzDecode ./api:FuzzEdgeGuard
+FUZZTIME ?= 5s
+
+## fuzz: run every fuzz target for FUZZTIME each (5s: the short, fixed run of make test)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+FUZZ_LONG ?= 1m
+
+## fuzz-long: the longer run, FUZZ_LONG per target (default 1m; e.g. make fuzz-long FUZZ_LONG=10m)
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_LONG)
 
 test-spa: npm-deps
 	@for d in $(SPAS); do (cd $$d && npm run check && npm test) || exit 1; done

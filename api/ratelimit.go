@@ -78,9 +78,9 @@ func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("RateLimit-Remaining", strconv.Itoa(remaining))
 		h.Set("RateLimit-Reset", strconv.Itoa(secs))
 		if !ok {
-			h.Set("Retry-After", strconv.Itoa(secs))
-			return apperr.RateLimited("This API key made more than " + strconv.Itoa(s.limiter.limit) +
-				" requests this minute. Retry after " + strconv.Itoa(secs) + " seconds.")
+			// The error handler sends Retry-After from the error.
+			return apperr.RateLimited("This API key made more than "+strconv.Itoa(s.limiter.limit)+
+				" requests this minute. Retry after "+strconv.Itoa(secs)+" seconds.", time.Duration(secs)*time.Second)
 		}
 		return next(c)
 	}

@@ -36,6 +36,7 @@ import (
 	"securelink/internal/payments"
 	"securelink/internal/psp"
 	"securelink/internal/requestlog"
+	"securelink/internal/statements"
 )
 
 // Pinger checks a dependency for /readyz.
@@ -50,17 +51,25 @@ type Deps struct {
 	Merchants *merchants.Service
 	Invoices  *invoices.Service
 	Payments  *payments.Service
+	// Statements imports bank statements.
+	Statements *statements.Service
 	// StripeWebhook reads Stripe's webhooks; set only when Stripe is the provider.
 	StripeWebhook PSPWebhook
 	Audit         *audit.Log
 	Sessions      *auth.Sessions
 	Idempotency   idempotency.Store
+	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
+	// (zero: idempotency.DefaultLease).
+	IdempotencyLease time.Duration
 	// Notify serves e-mails, events and webhook endpoints.
 	Notify *notify.Service
 	// Provider tells the checkout how to tokenise cards.
 	Provider psp.ClientConfig
 	// Registry collects the metrics /metrics serves.
 	Registry *prometheus.Registry
+	// MetricsElsewhere keeps /metrics off the main address: it is served on its own
+	// (SECURELINK_METRICS_ADDR), so it need not be public.
+	MetricsElsewhere bool
 	// Gateway is the built-in test gateway, mounted at /gateway/v1 when set.
 	Gateway http.Handler
 	// PortalFS and PayFS are the built SPAs (their dist folders); OpenAPI is openapi.yaml.
@@ -71,6 +80,9 @@ type Deps struct {
 	RequestLog *requestlog.Log
 	// APIRateLimit is how many requests each API key may make per minute; 0 turns the limit off.
 	APIRateLimit int
+	// IsUnavailable tells a database that cannot serve now (no connection to be had) from a failure:
+	// such requests answer 503 with Retry-After.
+	IsUnavailable func(error) bool
 	// TrustProxy takes client addresses from X-Forwarded-For (behind a load balancer); otherwise
 	// the header is ignored so nobody can dodge per-address limits by forging it.
 	TrustProxy bool
@@ -89,7 +101,6 @@ type Server struct {
 func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 	if d.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -98,10 +109,11 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
+	e.HTTPErrorHandler = s.handleError
 	if d.APIRateLimit > 0 {
 		s.limiter = newKeyLimiter(d.APIRateLimit)
 	}
-	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders)
+	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders, guardInput)
 	s.routes()
 	return s
 }
@@ -116,8 +128,9 @@ func (s *Server) routes() {
 	e := s.e
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})))
-	e.GET("/bench/constant", s.constant)
+	if !s.d.MetricsElsewhere {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
+	}
 	e.GET("/openapi.yaml", s.openapi)
 	e.GET("/api/docs", s.apiDocs)
 	e.GET("/api/docs/*", s.apiDocs)
@@ -136,10 +149,13 @@ func (s *Server) routes() {
 	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
 	m := v1.Group("", s.authenticate, s.logRequests, s.rateLimit, withAPIVersion, s.idempotent)
 	m.GET("/me", s.me, requireUser)
+	m.POST("/auth/logout-everywhere", s.logoutEverywhere, requireUser)
+	m.POST("/auth/password", s.changePassword, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
 	m.GET("/users", s.listUsers)
 	m.POST("/users/invitations", s.inviteUser)
+	m.DELETE("/users/:id", s.removeUser)
 	m.GET("/api-keys", s.listAPIKeys)
 	m.POST("/api-keys", s.createAPIKey)
 	m.DELETE("/api-keys/:id", s.revokeAPIKey)
@@ -155,6 +171,7 @@ func (s *Server) routes() {
 	s.paymentRoutes(m)
 	s.notifyRoutes(m)
 	s.requestLogRoutes(m)
+	s.serbiaRoutes(pub, m)
 
 	if s.d.Gateway != nil {
 		e.Any("/gateway/v1/*", echo.WrapHandler(s.d.Gateway))
@@ -181,9 +198,7 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, Health{Status: "ok"})
 }
 
-// constantBody is the bare route's answer: the ceiling the benchmark compares real routes with.
-var constantBody = []byte(`{"status":"ok"}`)
-
-func (s *Server) constant(c echo.Context) error {
-	return c.JSONBlob(http.StatusOK, constantBody)
+// MetricsHandler serves the Prometheus metrics, on the main address or on SECURELINK_METRICS_ADDR.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})
 }

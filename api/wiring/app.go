@@ -20,6 +20,7 @@ import (
 	"securelink/internal/audit"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
+	"securelink/internal/invoicepdf"
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
@@ -30,6 +31,7 @@ import (
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
 	"securelink/internal/requestlog"
+	"securelink/internal/statements"
 	"securelink/internal/store"
 )
 
@@ -89,6 +91,7 @@ func OpenDB(ctx context.Context, cfg Config) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.SetMaxConns(cfg.DatabaseMaxConns)
 	if err := db.Migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -122,9 +125,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	a.Audit = &audit.Log{Store: &store.Audit{DB: db}}
-	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL,
-		LoginMaxFailures: 10, LoginWindow: 15 * time.Minute}
-	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc}
+	// Every action and its audit row commit in one transaction.
+	tx := audit.Tx(db.InTx)
+	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, Tx: tx}
+	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc, Tx: tx}
 	a.Idem = &store.Idempotency{DB: db}
 	a.RequestLog = &requestlog.Log{Store: &store.RequestLogs{DB: db}}
 
@@ -135,22 +139,24 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL,
-		AuthorizationWindow: cfg.AuthorizationWindow}
+		AuthorizationWindow: cfg.AuthorizationWindow, Tx: tx}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
+		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
 		RequestLog: a.RequestLog, APIRateLimit: cfg.APIRateLimit,
-		TrustProxy: cfg.TrustProxy, PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
+		IsUnavailable: store.IsUnavailable, TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
 		d.Gateway = a.Gateway.Mount()
 	}
 	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
+	d.Statements = &statements.Service{Invoices: &store.Invoices{DB: db}, Payments: a.Payments, Columns: &store.Merchants{DB: db}}
 	a.Server = api.New(d)
 	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: counted(a.Invoices.ExpireDue)},
 		{Name: "purge failed logins", Every: time.Hour, Run: plain(a.Merchants.PurgeAuthFailures)},
+		{Name: "purge ended sessions", Every: time.Hour, Run: plain(a.Merchants.PurgeSessions)},
 		{Name: "purge idempotency keys", Every: time.Hour, Run: plain(func(ctx context.Context) error {
 			_, err := a.Idem.Purge(ctx, time.Now().Add(-25*time.Hour))
 			return err
@@ -254,7 +260,7 @@ func DescribeProvider(p psp.Provider) string {
 func (a *App) wireNotify() error {
 	st := &store.Notify{DB: a.DB}
 	guard := webhook.Guard{AllowPrivate: a.Cfg.WebhookAllowPrivate}
-	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit}
+	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit, Tx: audit.Tx(a.DB.InTx)}
 	a.Dispatcher = &notify.Dispatcher{Store: st, HoldEmails: a.Cfg.SMTPURL == ""}
 	a.Webhooks = &notify.WebhookWorker{Store: st, Client: webhook.NewClient(guard)}
 	if a.Cfg.SMTPURL == "" {
@@ -266,7 +272,7 @@ func (a *App) wireNotify() error {
 		return err
 	}
 	slog.Info("e-mails go out through SMTP", "server", smtp.Describe())
-	a.Mailer = &notify.Mailer{Store: st, Sender: smtp}
+	a.Mailer = &notify.Mailer{Store: st, Sender: smtp, Files: invoicepdf.Source{Invoices: a.Invoices}}
 	a.Notify.CanSend = true
 	return nil
 }

@@ -135,6 +135,7 @@ type paymentData struct {
 	ID             string `json:"id"`
 	InvoiceID      string `json:"invoice_id"`
 	Status         string `json:"status"`
+	Method         string `json:"method"`
 	Amount         int64  `json:"amount"`
 	AmountCaptured int64  `json:"amount_captured"`
 	Currency       string `json:"currency"`
@@ -207,12 +208,16 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 			to = inv.CustomerEmail
 		}
 		e, err := build(msg, invoice.ID, to, inv.EmailID)
+		if e != nil {
+			e.AttachInvoicePDF = m.EmailAttachPDF
+		}
 		return nonEmpty(e), err
 	case domain.EventInvoicePaid:
 		if err := addCard(ctx, r, ev.MerchantID, invoice.ID, &msg); err != nil {
 			return nil, err
 		}
 		msg.Kind, msg.Amount = mail.KindReceipt, inv.AmountPaid
+		msg.BankTransfer = inv.Method == domain.MethodBankTransfer
 		receipt, err := build(msg, invoice.ID, to, "")
 		if err != nil {
 			return nil, err
@@ -243,7 +248,8 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized:
 		// A sale captures at once and its receipt says so; only a pre-authorisation gets notices:
 		// that the amount is reserved, then that it was captured or released.
-		if ev.Type != domain.EventPaymentVoided && invoice.CaptureMode != domain.CaptureManual {
+		// A recorded bank transfer is told by the receipt of invoice.paid alone.
+		if ev.Type != domain.EventPaymentVoided && (invoice.CaptureMode != domain.CaptureManual || pay.Method == string(domain.MethodBankTransfer)) {
 			return nil, nil
 		}
 		if pay.Card != nil {

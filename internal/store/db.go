@@ -85,7 +85,10 @@ func Open(url string) (*DB, error) {
 		g, lite, err = openSQLite(path, cfg)
 		dialect = DialectSQLite
 	case strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://"):
-		g, err = gorm.Open(postgres.Open(url), cfg)
+		var pool *retryPool
+		if pool, err = openPostgres(url); err == nil {
+			g, err = gorm.Open(postgres.New(postgres.Config{Conn: pool}), cfg)
+		}
 		dialect = DialectPostgres
 	default:
 		return nil, fmt.Errorf("store: DATABASE_URL must be empty, sqlite:PATH or postgres://…")
@@ -96,12 +99,6 @@ func Open(url string) (*DB, error) {
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
-	}
-	if dialect == DialectPostgres {
-		n := postgresPoolSize()
-		sqlDB.SetMaxOpenConns(n)
-		sqlDB.SetMaxIdleConns(n)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
 }
