@@ -27,13 +27,13 @@ async function main(): Promise<void> {
   check(base !== '' && key !== '', 'setup', 'set SECURELINK_URL and SECURELINK_KEY');
   client.setConfig({ baseUrl: `${base}/api/v1`, auth: () => key });
 
-  // 1. Create an invoice.
+  // 1. Create an invoice (a base-36 key: a long run of digits would be refused as a possible card number).
   const created = await createInvoice({
     body: {
       customer: { name: 'Ana Anić', email: 'ana@example.com' },
       lines: [{ description: 'Torta, 2 kg', quantity: 1, unit_amount: 450000, vat_rate: 20 }],
     },
-    headers: { 'Idempotency-Key': `ts-scenario-${Date.now()}` },
+    headers: { 'Idempotency-Key': `ts-scenario-${Date.now().toString(36)}` },
   });
   const inv = created.data;
   check(created.response?.status === 201 && inv?.link?.token !== undefined && inv.amount_total === 450000, 'createInvoice', created.error);

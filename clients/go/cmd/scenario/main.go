@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	"securelink/clients/go/securelink"
@@ -39,7 +40,8 @@ func run(ctx context.Context, base, key string) error {
 	}
 
 	// 1. Create an invoice.
-	idem := fmt.Sprintf("scenario-%d", time.Now().UnixNano())
+	// Letters and digits mixed: a long run of digits would be refused as a possible card number.
+	idem := "scenario-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	created, err := c.CreateInvoiceWithResponse(ctx, &securelink.CreateInvoiceParams{IdempotencyKey: &idem},
 		securelink.CreateInvoiceRequest{
 			Customer: securelink.Customer{Name: "Ana Anić", Email: "ana@example.com"},
