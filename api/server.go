@@ -114,6 +114,7 @@ func (s *Server) routes() {
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/logout", s.logout)
 	v1.GET("/auth/invitations/:token", s.getInvitation)
+	v1.GET("/currencies", s.listCurrencies)
 	v1.POST("/auth/invitations/accept", s.acceptInvitation)
 	pub := v1.Group("", s.idempotent)
 	pub.GET("/checkout/:token", s.getCheckout)
