@@ -19,7 +19,7 @@ type ErrorBody struct {
 type ErrorObject struct {
 	// Type is the broad class: invalid_request_error, authentication_error, permission_error,
 	// not_found, conflict, idempotency_error, card_error, rate_limit_error or api_error.
-	Type string `json:"type" example:"invalid_request_error"`
+	Type string `json:"type" example:"invalid_request_error" enums:"invalid_request_error,authentication_error,permission_error,not_found,conflict,idempotency_error,card_error,rate_limit_error,api_error"`
 	// Code is a machine-readable reason, e.g. invalid_currency.
 	Code string `json:"code" example:"invalid_currency"`
 	// Message is for humans.

@@ -302,7 +302,7 @@ func build(msg mail.Message, invoiceID, to, id string) (*Email, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notify: render %s e-mail: %w", msg.Kind, err)
 	}
-	return &Email{ID: id, InvoiceID: invoiceID, Kind: EmailKind(msg.Kind), To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Locale: msg.Locale}, nil
+	return &Email{ID: id, InvoiceID: invoiceID, Kind: msg.Kind, To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Locale: msg.Locale}, nil
 }
 
 func nonEmpty(e *Email) []Email {

@@ -251,7 +251,7 @@ func (s *Service) Redeliver(ctx context.Context, actor domain.Actor, eventID, en
 		return EventLog{}, err
 	}
 	if n == 0 {
-		return EventLog{}, apperr.Conflict("no_endpoints", "No enabled webhook endpoint is subscribed to this event.")
+		return EventLog{}, apperr.Conflict(apperr.CodeNoEndpoints, "No enabled webhook endpoint is subscribed to this event.")
 	}
 	s.record(ctx, actor, "event.redelivered", eventID, map[string]any{"deliveries": n})
 	return s.Store.GetEvent(ctx, actor.MerchantID, eventID)

@@ -18,7 +18,7 @@ import (
 	"securelink/internal/store/storetest"
 )
 
-// testCards are every test card of DESIGN §5 with the CVC used for it.
+// testCards are every test card the README lists with the CVC used for it.
 var testCards = []struct{ number, cvc string }{
 	{"4242424242424242", "731"}, {"5555555555554444", "732"}, {"378282246310005", "7333"}, {"9891000000000003", "734"},
 	{"4000000000000002", "735"}, {"4000000000009995", "736"}, {"4000000000000069", "737"}, {"4000000000000127", "738"},

@@ -1,27 +1,19 @@
 // Webhook endpoints; the signing secret is returned once, on creation or rotation.
 import { api, idempotencyKey, unwrap } from '../api';
+import { createWebhookEndpointRequestEventsValues } from '../api-types';
 import type { WebhookEndpoint } from '../models';
 import type { Page } from './invoices';
 
-export const webhookEventTypes = [
-  'invoice.created',
-  'invoice.paid',
-  'invoice.cancelled',
-  'invoice.expired',
-  'payment.authorized',
-  'payment.captured',
-  'payment.voided',
-  'payment.failed',
-  'refund.succeeded',
-  'refund.failed',
-];
+/** Every event type an endpoint may subscribe to, as openapi.yaml (from the Go list) names them. */
+export const webhookEventTypes = createWebhookEndpointRequestEventsValues;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export const webhookService = {
   list: () => unwrap(api.GET('/webhook-endpoints', { params: { query: { limit: 100 } } })),
-  create: (url: string, events: string[], description?: string) =>
+  create: (url: string, events: WebhookEventType[], description?: string) =>
     unwrap(api.POST('/webhook-endpoints', { body: { url, events, ...(description ? { description } : {}) } })),
   /** Changes the URL and the events; the signing secret stays the same. */
-  update: (id: string, url: string, events: string[]) =>
+  update: (id: string, url: string, events: WebhookEventType[]) =>
     unwrap(api.PATCH('/webhook-endpoints/{id}', { params: { path: { id } }, body: { url, events } })),
   /** Turns deliveries on (also after a 410 Gone disabled the endpoint) or off. */
   setEnabled: (id: string, enabled: boolean) =>
