@@ -107,9 +107,10 @@ describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is n
         // The checkout shows the total with the currency's decimals, then takes the payment.
         const payer = await context.newPage();
         await payer.goto(inv.link.url);
-        await payer.getByTestId('pay').waitFor();
+        const terms = payer.getByRole('checkbox', { name: /accept the payment terms/i });
+        await terms.waitFor();
         assert.ok(plain(await payer.locator('body').innerText()).includes(c.checkout), `checkout of ${c.currency} lacks ${c.checkout}`);
-        await payer.getByRole('checkbox', { name: /accept the payment terms/i }).check();
+        await terms.check();
         await payer.getByLabel('Card number').fill('4242 4242 4242 4242');
         await payer.getByLabel(/Expiry date/).fill(`12/${String((new Date().getFullYear() + 3) % 100).padStart(2, '0')}`);
         await payer.getByLabel(/Security code/).fill('123');
