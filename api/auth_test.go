@@ -25,6 +25,7 @@ func portal(t *testing.T, e *apitest.Env) {
 }
 
 func TestInvitationLoginSessionAndCSRF(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		portal(t, e)
 		ctx := context.Background()
@@ -113,6 +114,7 @@ func TestInvitationLoginSessionAndCSRF(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Limits")
 		for i := range 10 {
@@ -144,6 +146,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestSessionTokens(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	m := e.NewMerchant(t, "Tokens")
 	good := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": m.Email, "password": m.Password})
@@ -172,6 +175,7 @@ func TestSessionTokens(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Keys")
 		created := e.Do(t, "POST", "/api/v1/api-keys", map[string]any{"name": "ERP"}, m.Auth())
@@ -236,6 +240,7 @@ func TestAPIKeys(t *testing.T) {
 }
 
 func TestTeamInvitations(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Team")
 		r := e.Do(t, "POST", "/api/v1/users/invitations", map[string]any{"email": "staff@example.com", "name": "Staff"}, m.Auth())

@@ -8,6 +8,7 @@ import (
 )
 
 func TestCurrenciesArePublishedFromTheDomainTable(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	r := e.Do(t, "GET", "/api/v1/currencies", nil)
 	if r.Status != 200 {

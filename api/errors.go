@@ -64,7 +64,7 @@ func statusOf(e *apperr.Error) (int, string) {
 
 // handleError is the one place errors become responses. A 5xx logs its cause and tells the client
 // only the request id.
-func handleError(err error, c echo.Context) {
+func handleError(log *slog.Logger, err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
@@ -82,7 +82,7 @@ func handleError(err error, c echo.Context) {
 	}
 	status, typ := statusOf(ae)
 	if status >= 500 {
-		slog.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
+		log.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
 		ae = &apperr.Error{Kind: ae.Kind, Code: ae.Code, Message: ae.Message}
 		if ae.Kind == apperr.KindInternal {
 			ae.Message = "Something went wrong on our side. Quote the request id when you contact support."

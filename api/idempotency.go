@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -96,7 +95,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			err = s.d.Idempotency.Finish(bg, scope, key, status, tw.buf.Bytes())
 		}
 		if err != nil {
-			slog.ErrorContext(ctx, "idempotency record not saved", "key", key, "err", err)
+			s.d.Log.ErrorContext(ctx, "idempotency record not saved", "key", key, "err", err)
 		}
 		return nil
 	}

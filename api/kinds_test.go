@@ -77,6 +77,7 @@ func matches(re, s string) []string {
 }
 
 func TestOpenAPIEnumsMatchTheGoLists(t *testing.T) {
+	t.Parallel()
 	doc := loadSpec(t)
 	var kinds []string
 	for _, k := range mail.Kinds {
@@ -103,6 +104,7 @@ func errorTypes() []string {
 }
 
 func TestPortalNamesEveryEmailKind(t *testing.T) {
+	t.Parallel()
 	for _, dict := range []string{"en.ts", "sr-latn.ts"} {
 		src := readFile(t, "../frontend-portal/src/lib/i18n/"+dict)
 		var kinds []string
@@ -114,6 +116,7 @@ func TestPortalNamesEveryEmailKind(t *testing.T) {
 }
 
 func TestSPAsTranslateOnlyErrorsTheAPIGives(t *testing.T) {
+	t.Parallel()
 	src := readFile(t, "../frontend-portal/src/lib/errors.ts")
 	// Every code the portal explains is one the API defines for that purpose.
 	sameSet(t, "portal error codes", apperr.TranslatedCodes, matches(`err\.code === '(\w+)'`, src))

@@ -15,6 +15,7 @@ package api
 import (
 	"context"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -61,6 +62,8 @@ type Deps struct {
 	PortalFS fs.FS
 	PayFS    fs.FS
 	OpenAPI  []byte
+	// Log receives request logs and the causes of 5xx answers; nil means slog's default.
+	Log *slog.Logger
 	// TrustProxy takes client addresses from X-Forwarded-For (behind a load balancer); otherwise
 	// the header is ignored so nobody can dodge per-address limits by forging it.
 	TrustProxy bool
@@ -78,7 +81,10 @@ type Server struct {
 func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = handleError
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	e.HTTPErrorHandler = func(err error, c echo.Context) { handleError(d.Log, err, c) }
 	e.IPExtractor = echo.ExtractIPDirect()
 	if d.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -86,7 +92,7 @@ func New(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
+	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry, d.Log)}
 	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders)
 	s.routes()
 	return s

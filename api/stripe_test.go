@@ -49,6 +49,7 @@ func withStripe(apiURL string) apitest.Option {
 // stripe-mock validates every request against Stripe's API description, but keeps no state and
 // answers every PaymentIntent with status requires_payment_method.
 func TestStripeProvider(t *testing.T) {
+	t.Parallel()
 	backend := newStripeBackend(t, stripemock.Start(t))
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Stripe shop")
@@ -204,6 +205,7 @@ func testStripeWebhook(t *testing.T, e *apitest.Env, m apitest.Merchant, backend
 
 // TestStripeOffWithTestGateway checks that nothing of Stripe is exposed with the test gateway.
 func TestStripeOffWithTestGateway(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Gateway shop")
 		_, token := newInvoice(t, e, m, 1000, "automatic")

@@ -67,6 +67,14 @@ type Job struct {
 	Run func(ctx context.Context) (worked bool, err error)
 }
 
+// log is the logger of this instance.
+func (a *App) log() *slog.Logger {
+	if a.Cfg.Log != nil {
+		return a.Cfg.Log
+	}
+	return slog.Default()
+}
+
 // counted adapts work that returns how many items it handled.
 func counted(run func(ctx context.Context) (int, error)) func(ctx context.Context) (bool, error) {
 	return func(ctx context.Context) (bool, error) {
@@ -134,7 +142,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
+		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry, Log: cfg.Log,
 		TrustProxy: cfg.TrustProxy, PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
@@ -199,7 +207,7 @@ func (a *App) RunJobs(ctx context.Context) {
 				}
 				worked, err := j.Run(ctx)
 				if err != nil && ctx.Err() == nil {
-					slog.ErrorContext(ctx, "background job failed", "job", j.Name, "err", err)
+					a.log().ErrorContext(ctx, "background job failed", "job", j.Name, "err", err)
 				}
 				next := j.Every
 				if worked && err == nil && j.Again > 0 {
@@ -217,7 +225,7 @@ func (a *App) Close() {
 		a.Gateway.Close()
 	}
 	if err := a.DB.Close(); err != nil {
-		slog.Error("closing database", "err", err)
+		a.log().Error("closing database", "err", err)
 	}
 }
 

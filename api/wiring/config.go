@@ -3,6 +3,7 @@ package wiring
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -34,6 +35,9 @@ type Config struct {
 	LogLevel            string
 	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
 	PprofAddr string
+	// Log receives the request and job logs; nil means slog's default. Tests give each instance
+	// its own, so they can run in parallel.
+	Log *slog.Logger
 }
 
 // Env returns the variable key, or def when it is unset or empty.

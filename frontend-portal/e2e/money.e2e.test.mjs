@@ -80,9 +80,9 @@ describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is n
   // Each currency: the invoice's one line in minor units, how the checkout, the e-mails and the portal
   // show it, the partial refund typed in major units and the minor units the API must receive.
   const cases = [
-    { currency: 'RSD', minor: 123456, checkout: 'RSD 1,234.56', mail: 'RSD 1,234.56', portal: 'RSD 1,234.56', refund: '10.5', refundMinor: 1050 },
-    { currency: 'JPY', minor: 1234567, checkout: 'JP¥1,234,567', mail: 'JPY 1,234,567', portal: 'JPY 1,234,567', refund: '1000', refundMinor: 1000 },
-    { currency: 'KWD', minor: 1234567, checkout: 'KWD 1,234.567', mail: 'KWD 1,234.567', portal: 'KWD 1,234.567', refund: '12.5', refundMinor: 12500 },
+    { currency: 'RSD', minor: 123456, checkout: 'RSD 1,234.56', mail: 'RSD 1,234.56', mailSr: '1.234,56 RSD', portal: 'RSD 1,234.56', refund: '10.5', refundMinor: 1050 },
+    { currency: 'JPY', minor: 1234567, checkout: 'JP¥1,234,567', mail: 'JPY 1,234,567', mailSr: '1.234.567 JPY', portal: 'JPY 1,234,567', refund: '1000', refundMinor: 1000 },
+    { currency: 'KWD', minor: 1234567, checkout: 'KWD 1,234.567', mail: 'KWD 1,234.567', mailSr: '1.234,567 KWD', portal: 'KWD 1,234.567', refund: '12.5', refundMinor: 12500 },
   ];
 
   test('the checkout, the e-mails and the portal show each currency with its decimals; partial refunds reach the API in minor units', async () => {
@@ -122,10 +122,13 @@ describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is n
         await payer.screenshot({ path: join(artifacts, `money-checkout-${c.currency}.png`), fullPage: true });
         await payer.close();
 
-        // The payment-link e-mail shows the amount the same way.
+        // The e-mails (the payer's in English, the merchant's copy in Serbian) show the amount the same way.
         const emails = (await api('GET', `/emails?limit=100`)).data.filter((e) => e.invoice_id === inv.id);
-        assert.ok(emails.length > 0, `no e-mail for the ${c.currency} invoice`);
-        for (const e of emails) assert.ok(e.text.includes(c.mail), `${e.kind} e-mail of ${c.currency} lacks ${c.mail}:\n${e.text}`);
+        assert.ok(emails.some((e) => e.kind === 'payment_link'), `no payment-link e-mail for the ${c.currency} invoice`);
+        for (const e of emails) {
+          const want = e.locale === 'en' ? c.mail : c.mailSr;
+          assert.ok(e.text.includes(want), `${e.kind} e-mail of ${c.currency} lacks ${want}:\n${e.text}`);
+        }
 
         // The portal shows the order's total and refunds part of it, typed in major units.
         await page.goto(`${base}/portal/invoices/${inv.id}`);
