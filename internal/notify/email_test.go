@@ -14,8 +14,8 @@ import (
 
 	"securelink/internal/domain"
 	"securelink/internal/notify"
-	slmail "securelink/internal/notify/mail"
 	notifymail "securelink/internal/notify/mail"
+	slmail "securelink/internal/notify/mail"
 	"securelink/internal/store"
 	"securelink/internal/store/storetest"
 )
