@@ -113,7 +113,7 @@ func (s *Service) Capture(ctx context.Context, actor domain.Actor, paymentID str
 	if err != nil {
 		return Payment{}, err
 	}
-	if p.Status != domain.PaymentAuthorized {
+	if !p.Status.Capturable() {
 		return Payment{}, apperr.InvalidState("Only an authorized payment can be captured; this one is %s.", p.Status)
 	}
 	amt := p.AmountAuthorized
@@ -132,7 +132,7 @@ func (s *Service) Void(ctx context.Context, actor domain.Actor, paymentID string
 	if err != nil {
 		return Payment{}, err
 	}
-	if p.Status != domain.PaymentAuthorized {
+	if !p.Status.Voidable() {
 		return Payment{}, apperr.InvalidState("Only an authorized payment can be voided; this one is %s.", p.Status)
 	}
 	return s.runOperation(ctx, actor, p, domain.TxnVoid, p.AmountAuthorized)
@@ -223,8 +223,15 @@ func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transactio
 		set.Txn.Result = domain.TxnSucceeded
 		set.Txn.PSPReference = res.OperationRef
 		p.UpdatedAt = now
+		next := domain.PaymentVoided
 		if txn.Type == domain.TxnCapture {
-			p.Status = domain.PaymentCaptured
+			next = domain.PaymentCaptured
+		}
+		var terr error
+		if p.Status, terr = p.Status.To(next); terr != nil {
+			return Payment{}, apperr.Internal(terr)
+		}
+		if txn.Type == domain.TxnCapture {
 			p.AmountCaptured = res.AmountCaptured
 			if p.AmountCaptured <= 0 || p.AmountCaptured > p.AmountAuthorized {
 				p.AmountCaptured = txn.Amount
@@ -234,7 +241,6 @@ func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transactio
 			set.Status, set.AmountCaptured, set.InvoiceTo, set.AmountPaid = p.Status, p.AmountCaptured, domain.InvoicePaid, p.AmountCaptured
 			set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv), invoiceEvent(domain.EventInvoicePaid, inv)}
 		} else {
-			p.Status = domain.PaymentVoided
 			p.VoidedAt = &now
 			inv.Status, inv.CancelledAt = domain.InvoiceCancelled, &now
 			set.Status, set.InvoiceTo = p.Status, domain.InvoiceCancelled
@@ -264,7 +270,7 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 	if err != nil {
 		return Refund{}, err
 	}
-	if p.Status != domain.PaymentCaptured && p.Status != domain.PaymentPartiallyRefunded {
+	if !p.Status.Refundable() {
 		return Refund{}, apperr.InvalidState("Only a captured payment can be refunded; this one is %s.", p.Status)
 	}
 	reason = strings.TrimSpace(reason)
@@ -300,7 +306,7 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 		if gerr != nil {
 			return Refund{}, gerr
 		}
-		if cur.Status != domain.PaymentCaptured && cur.Status != domain.PaymentPartiallyRefunded {
+		if !cur.Status.Refundable() {
 			return Refund{}, apperr.InvalidState("The payment is %s now; it can no longer be refunded.", cur.Status)
 		}
 		return Refund{}, apperr.Invalid("amount", "amount_too_large", "amount exceeds what is left to refund (%d).", max(cur.Refundable(), 0))
