@@ -463,6 +463,20 @@ func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p Merc
 	if err != nil {
 		return Merchant{}, err
 	}
+	if m, err = applyPatch(m, p); err != nil {
+		return Merchant{}, err
+	}
+	m.UpdatedAt = s.now()
+	if err := s.Store.UpdateMerchant(ctx, m); err != nil {
+		return Merchant{}, err
+	}
+	s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
+	return m, nil
+}
+
+// applyPatch is the merchant after the patch's fields are checked and applied; the first bad field
+// fails it, naming the param.
+func applyPatch(m Merchant, p MerchantPatch) (Merchant, error) {
 	texts := []struct {
 		param    string
 		in       *string
@@ -519,10 +533,5 @@ func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p Merc
 		}
 		m.DefaultCaptureMode = cm
 	}
-	m.UpdatedAt = s.now()
-	if err := s.Store.UpdateMerchant(ctx, m); err != nil {
-		return Merchant{}, err
-	}
-	s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
 	return m, nil
 }
