@@ -5,10 +5,13 @@ GO        ?= go
 BIN       := bin/securelink
 SWAG      := $(shell $(GO) env GOPATH)/bin/swag
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+STATICCHECK_VERSION ?= latest
+EXHAUSTIVE := $(shell $(GO) env GOPATH)/bin/exhaustive
+EXHAUSTIVE_VERSION := v0.17.1
 SPAS      := frontend-pay frontend-portal
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps chromium test test-go test-spa test-e2e openapi openapi-check bench lint tools clean
+.PHONY: all run build build-go spas npm-deps chromium test test-short test-go test-spa test-e2e openapi openapi-check bench lint tools clean
 
 all: build
 
@@ -43,6 +46,10 @@ chromium:
 ## test: every test — Go (SQLite and PostgreSQL), SPA units, OpenAPI freshness, browser end-to-end
 test: openapi-check test-go test-spa test-e2e
 
+## test-short: the fast loop — every Go package on SQLite only, without the binary-building tests
+test-short:
+	$(GO) test -short -count=1 ./...
+
 test-go: tools
 	$(GO) vet ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
@@ -74,11 +81,15 @@ openapi-check: tools
 bench: build
 	$(GO) run ./scripts/bench -bin $(BIN)
 
-lint: tools
+## lint: gofmt, go vet, staticcheck and the exhaustiveness of switches over our enums (a switch
+## with a default case counts as handled: Stripe's long code lists end in one)
+lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
-	@[ -x $(STATICCHECK) ] || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@latest
+	@[ -x $(STATICCHECK) ] || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	$(STATICCHECK) ./...
+	@[ -x $(EXHAUSTIVE) ] || GOFLAGS= $(GO) install github.com/nishanths/exhaustive/cmd/exhaustive@$(EXHAUSTIVE_VERSION)
+	$(EXHAUSTIVE) -d ./...
 
 clean:
 	rm -rf bin build

@@ -126,6 +126,8 @@ func Render(m Message) (Rendered, error) {
 		v.Rows = append(v.Rows, row{t("label.card"), CardLabel(m.CardBrand, m.CardLast4)})
 	}
 	switch m.Kind {
+	case KindPaymentLink:
+		// The request shows the total below and the amount on its button.
 	case KindReceipt, KindReceiptCopy:
 		v.Rows = append(v.Rows, row{t("label.paid"), vars["amount"]})
 	case KindRefund:
