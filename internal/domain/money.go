@@ -1,5 +1,8 @@
-// Package domain holds SecureLink's core types and their rules: money, invoices, links, payments,
-// refunds and their state machines. It imports only the standard library.
+// Package domain holds what several use cases share: money and the currency table, the invoice and
+// its link (created by invoices, settled by payments, read by notify), every status with its state
+// machine and the rules built on it, and events. A model only one use case changes lives in that
+// use case's package instead (payments.Payment, merchants.Merchant, notify.Email…). It imports only
+// the standard library.
 package domain
 
 import (
