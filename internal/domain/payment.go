@@ -160,3 +160,31 @@ func PaymentStatusAfterRefund(refunded, captured int64) PaymentStatus {
 	}
 	return PaymentPartiallyRefunded
 }
+
+// To moves a refund from s to next, or fails with ErrTransition.
+func (s RefundStatus) To(next RefundStatus) (RefundStatus, error) {
+	if !s.CanTransition(next) {
+		return s, fmt.Errorf("refund %s → %s: %w", s, next, ErrTransition)
+	}
+	return next, nil
+}
+
+// CanTransition reports whether a transaction's result may move from r to next: a pending
+// operation gets its one outcome.
+func (r TransactionResult) CanTransition(next TransactionResult) bool {
+	switch r {
+	case TxnPending:
+		return next == TxnSucceeded || next == TxnFailed
+	case TxnSucceeded, TxnFailed:
+		return false
+	}
+	return false
+}
+
+// To moves a transaction's result from r to next, or fails with ErrTransition.
+func (r TransactionResult) To(next TransactionResult) (TransactionResult, error) {
+	if !r.CanTransition(next) {
+		return r, fmt.Errorf("transaction %s → %s: %w", r, next, ErrTransition)
+	}
+	return next, nil
+}

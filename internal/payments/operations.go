@@ -336,28 +336,33 @@ func (s *Service) recordRefund(ctx context.Context, r Refund, txn Transaction, r
 	case perr != nil:
 		var re *psp.RequestError
 		errors.As(perr, &re)
-		r.Status, r.FailureCode, r.FailureMessage = domain.RefundFailed, re.Code, re.Message
+		r.FailureCode, r.FailureMessage = re.Code, re.Message
 	case res.Outcome == psp.OutcomeSucceeded:
 		set.Succeeded = true
-		r.Status, r.PSPReference = domain.RefundSucceeded, res.OperationRef
+		r.PSPReference = res.OperationRef
 	case res.Outcome == psp.OutcomeDeclined:
 		code := string(res.DeclineCode)
 		if code == "" {
 			code = string(psp.DeclineRefundFailed)
 		}
-		r.Status, r.FailureCode, r.FailureMessage, r.PSPReference = domain.RefundFailed, code, res.DeclineMessage, res.OperationRef
+		r.FailureCode, r.FailureMessage, r.PSPReference = code, res.DeclineMessage, res.OperationRef
 	default:
 		return r, nil
+	}
+	status, result, evType := domain.RefundFailed, domain.TxnFailed, domain.EventRefundFailed
+	if set.Succeeded {
+		status, result, evType = domain.RefundSucceeded, domain.TxnSucceeded, domain.EventRefundSucceeded
+	}
+	var terr error
+	if r.Status, terr = r.Status.To(status); terr != nil {
+		return r, apperr.Internal(terr)
+	}
+	if set.Txn.Result, terr = set.Txn.Result.To(result); terr != nil {
+		return r, apperr.Internal(terr)
 	}
 	r.UpdatedAt = now
 	set.Refund = r
 	set.Txn.PSPReference, set.Txn.ErrorCode, set.Txn.ErrorMessage = r.PSPReference, r.FailureCode, r.FailureMessage
-	set.Txn.Result = domain.TxnFailed
-	evType := domain.EventRefundFailed
-	if set.Succeeded {
-		set.Txn.Result = domain.TxnSucceeded
-		evType = domain.EventRefundSucceeded
-	}
 	inv, err := s.Store.GetInvoice(ctx, r.MerchantID, r.InvoiceID)
 	if err != nil {
 		return r, err

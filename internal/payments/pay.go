@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -265,7 +266,8 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	}
 	var err error
 	if p.Status, err = p.Status.To(next); err != nil {
-		return Payment{}, apperr.Internal(err)
+		// No longer in flight: another call settled it, as the store's guard would find.
+		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
 	}
 	if res.State == psp.StateCaptured {
 		p.AmountCaptured = res.AmountCaptured
@@ -299,7 +301,7 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 func (s *Service) settleDeclined(ctx context.Context, p Payment, txn Transaction, inv domain.Invoice, res psp.Result, now time.Time) (Payment, error) {
 	var err error
 	if p.Status, err = p.Status.To(domain.PaymentFailed); err != nil {
-		return Payment{}, apperr.Internal(err)
+		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
 	}
 	p.DeclineCode = string(res.DeclineCode)
 	if p.DeclineCode == "" {
