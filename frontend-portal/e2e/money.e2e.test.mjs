@@ -5,29 +5,19 @@
 import { spawn, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { freePort, waitHealthy } from './server.mjs';
 
 const run = promisify(execFile);
 const bin = process.env.SECURELINK_BIN;
 const artifacts = new URL('./artifacts/', import.meta.url).pathname;
 // Intl separates groups and codes with no-break spaces; compare with plain ones.
 const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
-
-async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
 
 describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is not set' }, () => {
   let dir, base, env, server, browser, context, creds;
@@ -54,12 +44,7 @@ describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is n
     server = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.on('data', (d) => logs.push(String(d)));
     server.stderr.on('data', (d) => logs.push(String(d)));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (server.exitCode !== null || Date.now() > deadline) throw new Error(`securelink did not start:\n${logs.join('')}`);
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitHealthy(base, server, logs);
     creds = JSON.parse((await run(bin, ['demo', '--json'], { env })).stdout);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
