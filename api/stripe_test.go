@@ -47,9 +47,9 @@ func withStripe(apiURL string) apitest.Option {
 // TestStripeProvider runs the product with PSP=stripe against stripe-mock, through a loopback
 // proxy that records what reaches Stripe and gives PaymentIntents the statuses Stripe would:
 // stripe-mock validates every request against Stripe's API description, but keeps no state and
-// answers every PaymentIntent with status requires_payment_method.
+// answers every PaymentIntent with status requires_payment_method. Starting stripe-mock needs the
+// CPUs more than the parallel API tests do, so this test runs on its own, before them.
 func TestStripeProvider(t *testing.T) {
-	t.Parallel()
 	backend := newStripeBackend(t, stripemock.Start(t))
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Stripe shop")
