@@ -11,7 +11,7 @@ EXHAUSTIVE_VERSION := v0.17.1
 SPAS      := frontend-pay frontend-portal
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps chromium test test-short test-go test-spa test-e2e openapi openapi-check bench lint tools clean
+.PHONY: all run build build-go spas npm-deps chromium test test-short test-go test-spa test-e2e openapi openapi-check bench lint tools clean poppler fuzz fuzz-long
 
 all: build
 
@@ -43,6 +43,14 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The PDF tests read invoices back with poppler's pdftotext, as a person's PDF reader would.
+poppler:
+	@if ! command -v pdftotext >/dev/null 2>&1; then \
+	  echo "installing Debian's poppler-utils for the PDF tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; \
+	fi
+
 ## test: every test — Go (SQLite and PostgreSQL), SPA units, OpenAPI freshness, browser end-to-end
 test: openapi-check test-go test-spa test-e2e
 
@@ -50,9 +58,33 @@ test: openapi-check test-go test-spa test-e2e
 test-short:
 	$(GO) test -short -count=1 ./...
 
-test-go: tools
+test-go: tools poppler
 	$(GO) vet ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
+	$(MAKE) --no-print-directory fuzz
+
+# Fuzz targets (package and name): amounts and money, the strict JSON decoder and the edge guard
+# (NULs, link tokens, Idempotency-Keys), card-number and token shapes, the webhook signature verifier.
+FUZZ_TARGETS := \
+	./internal/domain:FuzzInvoiceTotals ./internal/domain:FuzzMoneyString \
+	./internal/validate:FuzzCardNumber \
+	./internal/psp/testgateway:FuzzIsToken ./internal/psp/stripe:FuzzIsPaymentMethodID \
+	./internal/psp/stripe:FuzzParseWebhook \
+	./api:FuzzDecode ./api:FuzzEdgeGuard
+FUZZTIME ?= 5s
+
+## fuzz: run every fuzz target for FUZZTIME each (5s: the short, fixed run of make test)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+FUZZ_LONG ?= 1m
+
+## fuzz-long: the longer run, FUZZ_LONG per target (default 1m; e.g. make fuzz-long FUZZ_LONG=10m)
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_LONG)
 
 test-spa: npm-deps
 	@for d in $(SPAS); do (cd $$d && npm run check && npm test) || exit 1; done
@@ -77,9 +109,10 @@ openapi-check: tools
 	@$(GO) run ./scripts/openapi build/swag/swagger.json build/openapi.yaml
 	@cmp -s build/openapi.yaml openapi.yaml || { echo "openapi.yaml is stale: run 'make openapi' and commit it"; diff build/openapi.yaml openapi.yaml | head -20; exit 1; }
 
-## bench: load-test the binary on PostgreSQL over loopback and print the figures
+## bench: load-test the binary on SQLite and PostgreSQL over loopback and print the figures
+## (BENCH_FLAGS="-db sqlite", "-million", "-only pay" …; see scripts/bench)
 bench: build
-	$(GO) run ./scripts/bench -bin $(BIN)
+	$(GO) run ./scripts/bench -bin $(BIN) $(BENCH_FLAGS)
 
 ## lint: gofmt, go vet, staticcheck and the exhaustiveness of switches over our enums (a switch
 ## with a default case counts as handled: Stripe's long code lists end in one)

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"securelink/internal/apperr"
+	"securelink/internal/domain"
 	"securelink/internal/merchants"
 )
 
@@ -28,20 +29,35 @@ type UserResponse struct {
 
 // MerchantResponse is a merchant with its settings.
 type MerchantResponse struct {
-	ID                 string    `json:"id" example:"mer_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object             string    `json:"object" example:"merchant"`
-	Name               string    `json:"name"`
-	LegalName          string    `json:"legal_name"`
-	Address            string    `json:"address"`
-	TaxID              string    `json:"tax_id"`
-	SupportEmail       string    `json:"support_email"`
-	NotificationEmail  string    `json:"notification_email"`
-	DefaultCurrency    string    `json:"default_currency" example:"RSD"`
-	DefaultLocale      string    `json:"default_locale" enums:"sr-Latn,sr-Cyrl,en"`
-	DefaultCaptureMode string    `json:"default_capture_mode" enums:"automatic,manual"`
-	Terms              string    `json:"terms"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 string `json:"id" example:"mer_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object             string `json:"object" example:"merchant"`
+	Name               string `json:"name"`
+	LegalName          string `json:"legal_name"`
+	Address            string `json:"address"`
+	TaxID              string `json:"tax_id"`
+	SupportEmail       string `json:"support_email"`
+	NotificationEmail  string `json:"notification_email"`
+	DefaultCurrency    string `json:"default_currency" example:"RSD"`
+	DefaultLocale      string `json:"default_locale" enums:"sr-Latn,sr-Cyrl,en"`
+	DefaultCaptureMode string `json:"default_capture_mode" enums:"automatic,manual"`
+	Terms              string `json:"terms"`
+	// PIB is the merchant's Serbian tax number (9 digits), MB its matični broj (8 digits).
+	PIB string `json:"pib" example:"100002887"`
+	MB  string `json:"mb" example:"12345676"`
+	// IPSEnabled offers "Pay by IPS QR" on the checkout of RSD invoices.
+	IPSEnabled bool `json:"ips_enabled"`
+	// IPSAccount is the account that receives IPS transfers, 18 digits.
+	IPSAccount string `json:"ips_account" example:"160000000012345654"`
+	// IPSPayee is the payee's name and place as the QR code carries it (N tag, at most 70 characters).
+	IPSPayee string `json:"ips_payee" example:"Pekara Mika, Beograd"`
+	// IPSPaymentCode is the NBS payment code (SF tag); 221 unless changed.
+	IPSPaymentCode string `json:"ips_payment_code" example:"221"`
+	// EmailAttachPDF attaches the invoice PDF to the e-mail with the payment link.
+	EmailAttachPDF bool `json:"email_attach_pdf"`
+	// StatementColumns is the bank-statement column mapping last used by an import.
+	StatementColumns *StatementColumnsBody `json:"statement_columns" extensions:"x-nullable"`
+	CreatedAt        time.Time             `json:"created_at"`
+	UpdatedAt        time.Time             `json:"updated_at"`
 } // @name Merchant
 
 // SessionResponse answers a login, an accepted invitation and /me.
@@ -60,7 +76,9 @@ func toMerchant(m merchants.Merchant) MerchantResponse {
 	return MerchantResponse{ID: m.ID, Object: "merchant", Name: m.Name, LegalName: m.LegalName, Address: m.Address,
 		TaxID: m.TaxID, SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail,
 		DefaultCurrency: m.DefaultCurrency, DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode),
-		Terms: m.Terms, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		Terms: m.Terms, PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
+		IPSPaymentCode: ipsPaymentCode(m.IPS.PaymentCode), EmailAttachPDF: m.EmailAttachPDF,
+		StatementColumns: toStatementColumns(m.StatementColumns), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 func (s *Server) session(c echo.Context, status int, u merchants.User) error {
@@ -69,7 +87,7 @@ func (s *Server) session(c echo.Context, status int, u merchants.User) error {
 	if err != nil {
 		return err
 	}
-	csrf, err := s.setSessionCookie(c, u.ID, u.MerchantID)
+	csrf, err := s.setSessionCookie(c, u)
 	if err != nil {
 		return err
 	}
@@ -104,12 +122,71 @@ func (s *Server) login(c echo.Context) error {
 // logout godoc
 //
 //	@Summary	Log out of the portal
+//	@Description	Ends the session on the server (the cookie no longer works anywhere) and clears the cookie.
 //	@Tags		auth
 //	@Success	204
 //	@Router		/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
+	if ck, err := c.Request().Cookie(SessionCookie); err == nil && ck.Value != "" {
+		if cl, err := s.d.Sessions.Parse(ck.Value); err == nil {
+			actor := domain.Actor{Type: domain.ActorUser, ID: cl.UserID, MerchantID: cl.MerchantID, IP: clientIP(c)}
+			if err := s.d.Merchants.Logout(c.Request().Context(), actor, cl.SessionID); err != nil {
+				return err
+			}
+		}
+	}
 	s.clearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
+}
+
+// logoutEverywhere godoc
+//
+//	@Summary	Log out of every browser
+//	@Description	Ends every session of the logged-in user, this one included, and clears the cookie.
+//	@Tags		auth
+//	@Security	BearerAuth
+//	@Success	204
+//	@Failure	401	{object}	ErrorBody
+//	@Failure	403	{object}	ErrorBody
+//	@Router		/auth/logout-everywhere [post]
+func (s *Server) logoutEverywhere(c echo.Context) error {
+	if err := s.d.Merchants.LogoutEverywhere(c.Request().Context(), actorOf(c)); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// ChangePasswordRequest changes the logged-in user's password.
+type ChangePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password" minLength:"10" maxLength:"72"`
+} // @name ChangePasswordRequest
+
+// changePassword godoc
+//
+//	@Summary	Change your password
+//	@Description	Ends every session of the user, in every browser, and starts a new one for this browser.
+//	@Tags		auth
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		body	body		ChangePasswordRequest	true	"current and new password"
+//	@Success	200		{object}	SessionResponse
+//	@Failure	400		{object}	ErrorBody
+//	@Failure	401		{object}	ErrorBody
+//	@Failure	403		{object}	ErrorBody
+//	@Router		/auth/password [post]
+func (s *Server) changePassword(c echo.Context) error {
+	var req ChangePasswordRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	u, err := s.d.Merchants.ChangePassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword)
+	if err != nil {
+		return err
+	}
+	return s.session(c, http.StatusOK, u)
 }
 
 // me godoc
@@ -225,6 +302,14 @@ type MerchantPatchRequest struct {
 	DefaultLocale      *string `json:"default_locale,omitempty" enums:"sr-Latn,sr-Cyrl,en"`
 	DefaultCaptureMode *string `json:"default_capture_mode,omitempty" enums:"automatic,manual"`
 	Terms              *string `json:"terms,omitempty" maxLength:"10000"`
+	PIB                *string `json:"pib,omitempty" example:"100002887"`
+	MB                 *string `json:"mb,omitempty" example:"12345676"`
+	IPSEnabled         *bool   `json:"ips_enabled,omitempty"`
+	// IPSAccount may be typed as 160-0000000123456-54 or as 18 digits; it is stored as 18 digits.
+	IPSAccount     *string `json:"ips_account,omitempty" example:"160-0000000123456-54"`
+	IPSPayee       *string `json:"ips_payee,omitempty" maxLength:"70"`
+	IPSPaymentCode *string `json:"ips_payment_code,omitempty" example:"221"`
+	EmailAttachPDF *bool   `json:"email_attach_pdf,omitempty"`
 } // @name MerchantPatch
 
 // patchMerchant godoc
@@ -246,7 +331,8 @@ func (s *Server) patchMerchant(c echo.Context) error {
 	m, err := s.d.Merchants.UpdateMerchant(c.Request().Context(), actorOf(c), merchants.MerchantPatch{
 		Name: req.Name, LegalName: req.LegalName, Address: req.Address, TaxID: req.TaxID, SupportEmail: req.SupportEmail,
 		NotificationEmail: req.NotificationEmail, DefaultCurrency: req.DefaultCurrency, DefaultLocale: req.DefaultLocale,
-		DefaultCaptureMode: req.DefaultCaptureMode, Terms: req.Terms})
+		DefaultCaptureMode: req.DefaultCaptureMode, Terms: req.Terms, PIB: req.PIB, MB: req.MB, IPSAccount: req.IPSAccount,
+		IPSPayee: req.IPSPayee, IPSPaymentCode: req.IPSPaymentCode, IPSEnabled: req.IPSEnabled, EmailAttachPDF: req.EmailAttachPDF})
 	if err != nil {
 		return err
 	}
@@ -271,6 +357,28 @@ func (s *Server) listUsers(c echo.Context) error {
 		out[i] = toUser(u)
 	}
 	return c.JSON(http.StatusOK, list(out, false))
+}
+
+// removeUser godoc
+//
+//	@Summary	Remove a team member
+//	@Description	Takes the user off the merchant and ends their sessions at once. Only owners may remove users; the last owner stays.
+//	@Tags		merchant
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"user id"
+//	@Success	200	{object}	UserResponse
+//	@Failure	400	{object}	ErrorBody
+//	@Failure	403	{object}	ErrorBody
+//	@Failure	404	{object}	ErrorBody
+//	@Failure	409	{object}	ErrorBody
+//	@Router		/users/{id} [delete]
+func (s *Server) removeUser(c echo.Context) error {
+	u, err := s.d.Merchants.RemoveUser(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toUser(u))
 }
 
 // InviteUserRequest invites a team member.

@@ -11,6 +11,7 @@ import (
 	"securelink/internal/apperr"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
+	"securelink/internal/merchants"
 )
 
 // SessionCookie is the name of the portal's session cookie.
@@ -42,6 +43,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return apperr.Unauthenticated("session_invalid", "Your session has ended. Log in again.")
 		}
+		// A signed token is not enough: its session must be live on the server and its user must
+		// still belong to the merchant it names.
+		if err := s.d.Merchants.CheckSession(ctx, claims); err != nil {
+			return err
+		}
 		if isUnsafe(r.Method) && !s.d.Sessions.CheckCSRF(claims.SessionID, r.Header.Get("X-CSRF-Token")) {
 			return apperr.Forbidden(apperr.CodeCSRFTokenInvalid, "The X-CSRF-Token header is missing or wrong.")
 		}
@@ -61,10 +67,13 @@ func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// setSessionCookie issues a session for the user and returns its CSRF token.
-func (s *Server) setSessionCookie(c echo.Context, userID, merchantID string) (string, error) {
-	token, claims, err := s.d.Sessions.Issue(userID, merchantID)
+// setSessionCookie issues a session for the user, records it on the server and returns its CSRF token.
+func (s *Server) setSessionCookie(c echo.Context, u merchants.User) (string, error) {
+	token, claims, err := s.d.Sessions.Issue(u.ID, u.MerchantID)
 	if err != nil {
+		return "", err
+	}
+	if err := s.d.Merchants.StartSession(c.Request().Context(), u, claims); err != nil {
 		return "", err
 	}
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,

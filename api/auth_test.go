@@ -12,6 +12,7 @@ import (
 
 	"securelink/api"
 	"securelink/api/apitest"
+	"securelink/api/wiring"
 	"securelink/internal/merchants"
 )
 
@@ -113,36 +114,70 @@ func TestInvitationLoginSessionAndCSRF(t *testing.T) {
 	})
 }
 
+// TestLoginRateLimit: failures are limited per (account, address) and per address, so an attacker's
+// address is stopped while the owner logs in from elsewhere and other accounts from the attacker's
+// (shared) address still can; failures from many addresses slow the account down instead of
+// locking it. Every 429 carries Retry-After.
 func TestLoginRateLimit(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		m := e.NewMerchant(t, "Limits")
+		var delays []time.Duration
+		e.App.Merchants.Sleep = func(_ context.Context, d time.Duration) error { delays = append(delays, d); return nil }
+		m, other := e.NewMerchant(t, "Limits"), e.NewMerchant(t, "Neighbour")
+		login := func(email, password, ip string) *apitest.Response {
+			return e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": email, "password": password},
+				apitest.Header{Name: "X-Forwarded-For", Value: ip})
+		}
+		const attacker = "203.0.113.9"
 		for i := range 10 {
-			r := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": m.Email, "password": "wrong-password"})
-			if r.Status != 401 || r.ErrorObject(t)["type"] != "authentication_error" {
+			if r := login(m.Email, "wrong-password", attacker); r.Status != 401 || r.ErrorObject(t)["type"] != "authentication_error" {
 				t.Fatalf("attempt %d: %d %s", i, r.Status, r.Body)
 			}
 		}
-		// The account is locked for a while, even with the right password.
-		r := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": m.Email, "password": m.Password})
-		if r.Status != 429 || r.ErrorObject(t)["type"] != "rate_limit_error" {
-			t.Errorf("11th attempt: %d %s", r.Status, r.Body)
+		// The attacker's address is stopped for this account, even with the right password.
+		r := login(m.Email, m.Password, attacker)
+		if r.Status != 429 || r.ErrorObject(t)["type"] != "rate_limit_error" || r.Header.Get("Retry-After") == "" {
+			t.Errorf("11th attempt from the attacker: %d %s Retry-After=%q", r.Status, r.Body, r.Header.Get("Retry-After"))
 		}
-		// The per-address limit counts across accounts, and a forged X-Forwarded-For does not dodge it.
-		for i := range 10 {
-			e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": fmt.Sprintf("guess%d@example.com", i), "password": "wrong-password"},
-				apitest.Header{Name: "X-Forwarded-For", Value: fmt.Sprintf("203.0.113.%d", i)})
+		// The owner, from their own address, is not locked out; nor is another account at the attacker's address.
+		if r := login(m.Email, m.Password, "198.51.100.1"); r.Status != 200 {
+			t.Errorf("owner locked out by someone else's failures: %d %s", r.Status, r.Body)
 		}
-		if r := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": "fresh@example.com", "password": "wrong-password"},
-			apitest.Header{Name: "X-Forwarded-For", Value: "198.51.100.7"}); r.Status != 429 {
-			t.Errorf("per-address limit: %d", r.Status)
+		if r := login(other.Email, other.Password, attacker); r.Status != 200 {
+			t.Errorf("another account at the attacker's address: %d %s", r.Status, r.Body)
 		}
-		// Unknown accounts answer like wrong passwords.
-		other := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": "nobody@example.com", "password": "whatever-123"})
-		if other.Status != 429 && other.Status != 401 {
-			t.Errorf("unknown account: %d", other.Status)
+		// One address guessing across many accounts is stopped.
+		for i := range 50 {
+			login(fmt.Sprintf("guess%d@example.com", i), "wrong-password", "203.0.113.77")
 		}
-	})
+		if r := login("fresh@example.com", "wrong-password", "203.0.113.77"); r.Status != 429 || r.Header.Get("Retry-After") == "" {
+			t.Errorf("per-address limit: %d %v", r.Status, r.Header)
+		}
+		// Failures against one account from many addresses slow it down, but the owner still gets in.
+		delays = nil
+		for i := range 14 {
+			if r := login(m.Email, "wrong-password", fmt.Sprintf("192.0.2.%d", i+1)); r.Status != 401 {
+				t.Fatalf("distributed attempt %d: %d", i, r.Status)
+			}
+		}
+		if r := login(m.Email, m.Password, "198.51.100.1"); r.Status != 200 {
+			t.Errorf("owner after a distributed attack: %d %s", r.Status, r.Body)
+		}
+		if len(delays) < 2 || delays[len(delays)-1] <= delays[0] {
+			t.Errorf("logins to an account under a distributed attack were not slowed down more and more: %v", delays)
+		}
+	}, func(c *wiring.Config) { c.TrustProxy = true })
+}
+
+func TestLoginDelayGrows(t *testing.T) {
+	for _, c := range []struct {
+		failures int64
+		want     time.Duration
+	}{{0, 0}, {9, 0}, {10, 250 * time.Millisecond}, {11, 500 * time.Millisecond}, {13, 2 * time.Second}, {100, merchants.MaxLoginDelay}} {
+		if got := merchants.LoginDelay(c.failures, 10); got != c.want {
+			t.Errorf("LoginDelay(%d) = %s, want %s", c.failures, got, c.want)
+		}
+	}
 }
 
 func TestSessionTokens(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -51,7 +52,9 @@ func decode(c echo.Context, dst any, optional bool) error {
 		}
 		return apperr.Invalid("", "missing_body", "A JSON request body is required.")
 	}
-	// The body must be JSON whatever Content-Type says: curl's -d labels JSON as a form.
+	if err := requireJSON(c); err != nil {
+		return err
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(dst); err != nil {
@@ -60,7 +63,7 @@ func decode(c echo.Context, dst any, optional bool) error {
 	if d.More() {
 		return apperr.Invalid("", "invalid_json", "The body must hold exactly one JSON object.")
 	}
-	return nil
+	return checkStrings(reflect.ValueOf(dst), "", true)
 }
 
 func jsonError(err error) error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"securelink/internal/domain"
 	"securelink/internal/invoices"
 )
 
@@ -21,13 +22,15 @@ type CheckoutMerchantResponse struct {
 
 // CheckoutInvoiceResponse is what a payer sees of the invoice.
 type CheckoutInvoiceResponse struct {
-	Number       string         `json:"number"`
-	Description  string         `json:"description"`
-	CustomerName string         `json:"customer_name"`
-	Currency     string         `json:"currency"`
-	AmountTotal  int64          `json:"amount_total"`
-	AmountVAT    int64          `json:"amount_vat"`
-	Lines        []LineResponse `json:"lines"`
+	Number       string `json:"number"`
+	Description  string `json:"description"`
+	CustomerName string `json:"customer_name"`
+	Currency     string `json:"currency"`
+	AmountTotal  int64  `json:"amount_total"`
+	AmountVAT    int64  `json:"amount_vat"`
+	// AmountDue is what is left to pay: the total less recorded bank transfers.
+	AmountDue int64          `json:"amount_due"`
+	Lines     []LineResponse `json:"lines"`
 } // @name CheckoutInvoice
 
 // ProviderResponse tells the checkout how to tokenise a card.
@@ -49,6 +52,11 @@ type CheckoutResponse struct {
 	Provider    ProviderResponse         `json:"provider"`
 	Receipt     *ReceiptResponse         `json:"receipt" extensions:"x-nullable"`
 	ExpiresAt   time.Time                `json:"expires_at"`
+	// IPSQR offers paying by NBS IPS QR (instant transfer) beside the card: open RSD invoices of
+	// merchants that enabled it.
+	IPSQR *IPSQRResponse `json:"ips_qr" extensions:"x-nullable"`
+	// PDFURL is the invoice as a PDF.
+	PDFURL string `json:"pdf_url" example:"/api/v1/checkout/3q2-7wX…/pdf"`
 } // @name Checkout
 
 func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
@@ -56,10 +64,10 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 	return CheckoutResponse{Object: "checkout", Status: string(inv.Status), LinkStatus: string(co.Link.Status),
 		Merchant: CheckoutMerchantResponse{Name: co.Merchant.Name, SupportEmail: co.Merchant.SupportEmail, Terms: co.Merchant.Terms},
 		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
-			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, Lines: toLines(inv.Lines)},
+			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider:  ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey},
-		ExpiresAt: co.Link.ExpiresAt}
+		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf")}
 }
 
 // getCheckout godoc
@@ -79,6 +87,9 @@ func (s *Server) getCheckout(c echo.Context) error {
 		return err
 	}
 	out := s.toCheckout(co)
+	if q, ok := invoices.PaymentQR(co.Invoice, co.Merchant); ok && co.Link.Status == domain.LinkActive {
+		out.IPSQR = toIPSQR(q, s.checkoutURL(co.Link.Token, "/ips-qr.svg"))
+	}
 	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
 		return err
 	}

@@ -16,11 +16,12 @@ import (
 )
 
 // refusingSMTP is an SMTP server that refuses every recipient for good (550) until accept is set,
-// then takes the messages and keeps their recipients.
+// then takes the messages and keeps their recipients and raw text.
 type refusingSMTP struct {
 	mu     sync.Mutex
 	accept bool
 	got    []string
+	raw    [][]byte
 }
 
 func (s *refusingSMTP) NewSession(*smtp.Conn) (smtp.Session, error) {
@@ -55,11 +56,19 @@ func (ss *refusingSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 func (ss *refusingSession) Data(r io.Reader) error {
-	_, _ = io.ReadAll(r)
+	b, err := io.ReadAll(r)
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	ss.s.got = append(ss.s.got, ss.to)
-	return nil
+	ss.s.raw = append(ss.s.raw, b)
+	return err
+}
+
+// messages returns the raw text of every message taken.
+func (s *refusingSMTP) messages() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.raw...)
 }
 func (ss *refusingSession) Reset()        {}
 func (ss *refusingSession) Logout() error { return nil }

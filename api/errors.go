@@ -2,8 +2,10 @@ package api
 
 import (
 	"errors"
-	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,7 +66,7 @@ func statusOf(e *apperr.Error) (int, string) {
 
 // handleError is the one place errors become responses. A 5xx logs its cause and tells the client
 // only the request id.
-func handleError(log *slog.Logger, err error, c echo.Context) {
+func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
@@ -72,6 +74,8 @@ func handleError(log *slog.Logger, err error, c echo.Context) {
 	ae, ok := apperr.As(err)
 	var he *echo.HTTPError
 	switch {
+	case s.d.IsUnavailable != nil && s.d.IsUnavailable(err) && (!ok || ae.Kind == apperr.KindInternal):
+		ae = apperr.Unavailable(err, DatabaseRetryAfter)
 	case ok:
 	case errors.Is(err, apperr.ErrNotFound):
 		ae = apperr.NotFound("resource")
@@ -81,9 +85,12 @@ func handleError(log *slog.Logger, err error, c echo.Context) {
 		ae = apperr.Internal(err)
 	}
 	status, typ := statusOf(ae)
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfterSeconds(ae.RetryAfter))
+	}
 	if status >= 500 {
-		log.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
-		ae = &apperr.Error{Kind: ae.Kind, Code: ae.Code, Message: ae.Message}
+		s.d.Log.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
+		ae = &apperr.Error{Kind: ae.Kind, Code: ae.Code, Message: ae.Message, RetryAfter: ae.RetryAfter}
 		if ae.Kind == apperr.KindInternal {
 			ae.Message = "Something went wrong on our side. Quote the request id when you contact support."
 		}
@@ -110,10 +117,24 @@ func fromEchoError(he *echo.HTTPError) *apperr.Error {
 	case http.StatusForbidden:
 		return apperr.Forbidden("forbidden", "This is not allowed.")
 	case http.StatusTooManyRequests:
-		return apperr.RateLimited("Too many requests. Slow down.")
+		return apperr.RateLimited("Too many requests. Slow down.", 0)
 	}
 	if he.Code >= 400 && he.Code < 500 {
 		return &apperr.Error{Kind: apperr.KindInvalid, Code: "invalid_request", Message: http.StatusText(he.Code), Status: he.Code}
 	}
 	return apperr.Internal(he)
+}
+
+// DatabaseRetryAfter is when a client may retry a request the database could not serve.
+const DatabaseRetryAfter = 2 * time.Second
+
+// DefaultRetryAfter is sent with a 429 or 503 that names no time of its own.
+const DefaultRetryAfter = 60 * time.Second
+
+// retryAfterSeconds is a Retry-After value: whole seconds, at least one.
+func retryAfterSeconds(d time.Duration) string {
+	if d <= 0 {
+		d = DefaultRetryAfter
+	}
+	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
 }

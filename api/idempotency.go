@@ -65,7 +65,8 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		scope := caller + " " + r.Method + " " + r.URL.Path
 		ctx := r.Context()
-		rec, started, err := s.d.Idempotency.Begin(ctx, scope, key, hash, time.Now().UTC().Truncate(time.Microsecond))
+		lease := s.idempotencyLease()
+		rec, started, err := s.d.Idempotency.Begin(ctx, scope, key, hash, time.Now().UTC().Truncate(time.Microsecond), lease)
 		if err != nil {
 			return err
 		}
@@ -81,22 +82,62 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		tw := &teeWriter{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = tw
+		// The bg context outlives the client, so the record is finished even if the client went away
+		// and a retry gets the answer.
+		bg := context.WithoutCancel(ctx)
+		stopRenewing := s.renewLease(bg, scope, key, rec.Claim, lease)
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
-		// The record is finished even if the client went away, so a retry gets the answer.
-		bg := context.WithoutCancel(ctx)
+		stopRenewing()
 		// Like stripe-go's servers: a request refused before it ran (bad input, conflicts, rate limits)
 		// or failed on our side is forgotten, so a corrected retry may reuse the key.
 		status := c.Response().Status
 		if status >= 300 && status != http.StatusPaymentRequired {
-			err = s.d.Idempotency.Abort(bg, scope, key)
+			err = s.d.Idempotency.Abort(bg, scope, key, rec.Claim)
 		} else {
-			err = s.d.Idempotency.Finish(bg, scope, key, status, tw.buf.Bytes())
+			err = s.d.Idempotency.Finish(bg, scope, key, rec.Claim, status, tw.buf.Bytes())
 		}
 		if err != nil {
 			s.d.Log.ErrorContext(ctx, "idempotency record not saved", "key", key, "err", err)
 		}
 		return nil
+	}
+}
+
+func (s *Server) idempotencyLease() time.Duration {
+	if s.d.IdempotencyLease > 0 {
+		return s.d.IdempotencyLease
+	}
+	return idempotency.DefaultLease
+}
+
+// renewLease keeps the key of a request that is still running: every third of the lease it pushes the
+// lease on, so only a request that died lets its key go. The returned function stops it.
+func (s *Server) renewLease(ctx context.Context, scope, key, claim string, lease time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				held, err := s.d.Idempotency.Renew(ctx, scope, key, claim, now.UTC().Add(lease))
+				if err != nil {
+					s.d.Log.WarnContext(ctx, "idempotency lease not renewed", "key", key, "err", err)
+				} else if !held {
+					s.d.Log.WarnContext(ctx, "idempotency key taken over while its request ran", "key", key)
+					return
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
 	}
 }

@@ -2,6 +2,9 @@ package api_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"securelink/api/apitest"
+	"securelink/api/wiring"
 )
 
 func TestIdempotency(t *testing.T) {
@@ -55,7 +59,7 @@ func TestIdempotency(t *testing.T) {
 		}
 		// While the first request with a key still runs, a second one gets 409.
 		scope := m.KeyID + " POST /api/v1/invoices"
-		if _, started, err := e.App.Idem.Begin(context.Background(), scope, "in-flight", "hash", time.Now().UTC()); err != nil || !started {
+		if _, started, err := e.App.Idem.Begin(context.Background(), scope, "in-flight", "hash", time.Now().UTC(), time.Minute); err != nil || !started {
 			t.Fatalf("begin: %v %v", started, err)
 		}
 		if r := e.Do(t, "POST", "/api/v1/invoices", body, m.Auth(), apitest.Header{Name: "Idempotency-Key", Value: "in-flight"}); r.Status != 409 || r.ErrorObject(t)["code"] != "idempotency_key_in_use" {
@@ -91,4 +95,38 @@ func TestIdempotencyConcurrent(t *testing.T) {
 			t.Errorf("%d invoices, want 1", n)
 		}
 	})
+}
+
+// TestIdempotencyKeyOutlivesNoDeadRequest: a key whose request died (its record left running) answers
+// 409 only until the lease runs out; then the retry with the same key and body runs, once.
+func TestIdempotencyKeyOutlivesNoDeadRequest(t *testing.T) {
+	const lease = time.Second
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Lease")
+		body := apitest.Invoice(4200)
+		raw, _ := json.Marshal(body)
+		sum := sha256.Sum256(raw)
+		key := apitest.Header{Name: "Idempotency-Key", Value: "died-mid-request"}
+		if _, started, err := e.App.Idem.Begin(context.Background(), m.KeyID+" POST /api/v1/invoices", key.Value,
+			hex.EncodeToString(sum[:]), time.Now().UTC(), lease); err != nil || !started {
+			t.Fatalf("begin: %v %v", started, err)
+		}
+		if r := e.Do(t, "POST", "/api/v1/invoices", body, m.Auth(), key); r.Status != 409 || r.ErrorObject(t)["code"] != "idempotency_key_in_use" {
+			t.Fatalf("within the lease: %d %s", r.Status, r.Body)
+		}
+		time.Sleep(lease + 100*time.Millisecond)
+		if r := e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(1), m.Auth(), key); r.Status != 422 {
+			t.Errorf("another body after the lease: %d %s", r.Status, r.Body)
+		}
+		r := e.Do(t, "POST", "/api/v1/invoices", body, m.Auth(), key)
+		if r.Status != 201 {
+			t.Fatalf("retry after the lease: %d %s", r.Status, r.Body)
+		}
+		if again := e.Do(t, "POST", "/api/v1/invoices", body, m.Auth(), key); again.Status != 201 || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("replay: %d %s", again.Status, again.Body)
+		}
+		if n := len(e.Do(t, "GET", "/api/v1/invoices", nil, m.Auth()).Map(t)["data"].([]any)); n != 1 {
+			t.Errorf("%d invoices, want 1", n)
+		}
+	}, func(c *wiring.Config) { c.IdempotencyLease = lease })
 }

@@ -16,6 +16,9 @@ type CustomerBody struct {
 	Email   string `json:"email" example:"ana@example.com"`
 	Phone   string `json:"phone,omitempty" example:"+381 64 123 4567"`
 	Address string `json:"address,omitempty" maxLength:"500"`
+	// PIB and MB are a company customer's Serbian tax number (9 digits) and matični broj (8 digits).
+	PIB string `json:"pib,omitempty" example:"101134702"`
+	MB  string `json:"mb,omitempty" example:"12345676"`
 } // @name Customer
 
 // LineBody is one line of a new invoice.
@@ -64,29 +67,33 @@ type LinkResponse struct {
 
 // InvoiceResponse is an invoice; payments, transactions and refunds come with GET /invoices/{id}.
 type InvoiceResponse struct {
-	ID             string                `json:"id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object         string                `json:"object" example:"invoice"`
-	Number         string                `json:"number" example:"INV-000001"`
-	Reference      string                `json:"reference"`
-	Status         string                `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
-	Customer       CustomerBody          `json:"customer"`
-	Currency       string                `json:"currency" example:"RSD"`
-	AmountTotal    int64                 `json:"amount_total" example:"240000"`
-	AmountVAT      int64                 `json:"amount_vat" example:"40000"`
-	AmountPaid     int64                 `json:"amount_paid"`
-	AmountRefunded int64                 `json:"amount_refunded"`
-	Lines          []LineResponse        `json:"lines"`
-	Description    string                `json:"description"`
-	CaptureMode    string                `json:"capture_mode" enums:"automatic,manual"`
-	Locale         string                `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
-	ExpiresAt      time.Time             `json:"expires_at"`
-	CreatedAt      time.Time             `json:"created_at"`
-	PaidAt         *time.Time            `json:"paid_at" extensions:"x-nullable"`
-	CancelledAt    *time.Time            `json:"cancelled_at" extensions:"x-nullable"`
-	Link           *LinkResponse         `json:"link" extensions:"x-nullable"`
-	Payments       []PaymentResponse     `json:"payments,omitempty"`
-	Transactions   []TransactionResponse `json:"transactions,omitempty"`
-	Refunds        []RefundResponse      `json:"refunds,omitempty"`
+	ID             string         `json:"id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object         string         `json:"object" example:"invoice"`
+	Number         string         `json:"number" example:"INV-000001"`
+	Reference      string         `json:"reference"`
+	Status         string         `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
+	Customer       CustomerBody   `json:"customer"`
+	Currency       string         `json:"currency" example:"RSD"`
+	AmountTotal    int64          `json:"amount_total" example:"240000"`
+	AmountVAT      int64          `json:"amount_vat" example:"40000"`
+	AmountPaid     int64          `json:"amount_paid"`
+	AmountRefunded int64          `json:"amount_refunded"`
+	Lines          []LineResponse `json:"lines"`
+	Description    string         `json:"description"`
+	CaptureMode    string         `json:"capture_mode" enums:"automatic,manual"`
+	Locale         string         `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
+	ExpiresAt      time.Time      `json:"expires_at"`
+	CreatedAt      time.Time      `json:"created_at"`
+	PaidAt         *time.Time     `json:"paid_at" extensions:"x-nullable"`
+	CancelledAt    *time.Time     `json:"cancelled_at" extensions:"x-nullable"`
+	Link           *LinkResponse  `json:"link" extensions:"x-nullable"`
+	// AmountDue is what is left to pay: the total less recorded bank transfers.
+	AmountDue int64 `json:"amount_due" example:"240000"`
+	// IPSQR is the NBS IPS QR payment of an open RSD invoice when the merchant enabled IPS.
+	IPSQR        *IPSQRResponse        `json:"ips_qr" extensions:"x-nullable"`
+	Payments     []PaymentResponse     `json:"payments,omitempty"`
+	Transactions []TransactionResponse `json:"transactions,omitempty"`
+	Refunds      []RefundResponse      `json:"refunds,omitempty"`
 } // @name Invoice
 
 func (s *Server) toLink(l domain.Link) LinkResponse {
@@ -105,11 +112,12 @@ func toLines(ls []domain.InvoiceLine) []LineResponse {
 
 func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
 	out := InvoiceResponse{ID: inv.ID, Object: "invoice", Number: inv.Number, Reference: inv.Reference, Status: string(inv.Status),
-		Customer: CustomerBody{Name: inv.Customer.Name, Email: inv.Customer.Email, Phone: inv.Customer.Phone, Address: inv.Customer.Address},
+		Customer: CustomerBody{Name: inv.Customer.Name, Email: inv.Customer.Email, Phone: inv.Customer.Phone, Address: inv.Customer.Address,
+			PIB: inv.Customer.PIB, MB: inv.Customer.MB},
 		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid,
 		AmountRefunded: inv.AmountRefunded, Lines: toLines(inv.Lines), Description: inv.Description,
 		CaptureMode: string(inv.CaptureMode), Locale: inv.Locale, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt,
-		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt)}
+		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt), AmountDue: inv.AmountDue()}
 	if inv.Link != nil {
 		l := s.toLink(*inv.Link)
 		out.Link = &l
@@ -143,7 +151,8 @@ func (s *Server) createInvoice(c echo.Context) error {
 		return err
 	}
 	in := invoices.NewInvoice{
-		Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email, Phone: req.Customer.Phone, Address: req.Customer.Address},
+		Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email, Phone: req.Customer.Phone, Address: req.Customer.Address,
+			PIB: req.Customer.PIB, MB: req.Customer.MB},
 		Currency: req.Currency, Description: req.Description, Reference: req.Reference, CaptureMode: req.CaptureMode,
 		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail}
 	for _, l := range req.Lines {
@@ -153,7 +162,11 @@ func (s *Server) createInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.toInvoice(inv))
+	out := s.toInvoice(inv)
+	if err := s.addInvoiceQR(c, inv, &out); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out)
 }
 
 // listInvoices godoc
@@ -196,6 +209,9 @@ func (s *Server) listInvoices(c echo.Context) error {
 	out := make([]InvoiceResponse, len(invs))
 	for i, inv := range invs {
 		out[i] = s.toInvoice(inv)
+	}
+	if err := s.addListQRs(c, invs, out); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, list(out, more))
 }
@@ -270,6 +286,9 @@ func (s *Server) getInvoice(c echo.Context) error {
 	}
 	out := s.toInvoice(inv)
 	if err := s.addInvoicePayments(c, &out); err != nil {
+		return err
+	}
+	if err := s.addInvoiceQR(c, inv, &out); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)

@@ -23,22 +23,28 @@ type NextActionResponse struct {
 
 // PaymentResponse is one attempt to pay an invoice.
 type PaymentResponse struct {
-	ID               string              `json:"id" example:"pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object           string              `json:"object" example:"payment"`
-	InvoiceID        string              `json:"invoice_id"`
-	Status           string              `json:"status" enums:"processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed"`
-	Amount           int64               `json:"amount" example:"240000"`
-	Currency         string              `json:"currency" example:"RSD"`
-	AmountAuthorized int64               `json:"amount_authorized"`
-	AmountCaptured   int64               `json:"amount_captured"`
-	AmountRefunded   int64               `json:"amount_refunded"`
-	CaptureMode      string              `json:"capture_mode" enums:"automatic,manual"`
-	Card             *CardResponse       `json:"card" extensions:"x-nullable"`
-	DeclineCode      string              `json:"decline_code,omitempty"`
-	DeclineMessage   string              `json:"decline_message,omitempty"`
-	PSP              string              `json:"psp" example:"testgateway"`
-	PSPReference     string              `json:"psp_reference,omitempty"`
-	NextAction       *NextActionResponse `json:"next_action" extensions:"x-nullable"`
+	ID               string        `json:"id" example:"pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object           string        `json:"object" example:"payment"`
+	InvoiceID        string        `json:"invoice_id"`
+	Status           string        `json:"status" enums:"processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed"`
+	Amount           int64         `json:"amount" example:"240000"`
+	Currency         string        `json:"currency" example:"RSD"`
+	AmountAuthorized int64         `json:"amount_authorized"`
+	AmountCaptured   int64         `json:"amount_captured"`
+	AmountRefunded   int64         `json:"amount_refunded"`
+	CaptureMode      string        `json:"capture_mode" enums:"automatic,manual"`
+	Card             *CardResponse `json:"card" extensions:"x-nullable"`
+	DeclineCode      string        `json:"decline_code,omitempty"`
+	DeclineMessage   string        `json:"decline_message,omitempty"`
+	PSP              string        `json:"psp" example:"testgateway"`
+	PSPReference     string        `json:"psp_reference,omitempty"`
+	// Method is card, or bank_transfer for a transfer the merchant recorded.
+	Method string `json:"method" enums:"card,bank_transfer"`
+	// BankReference, PayerName and ReceivedAt describe a recorded bank transfer.
+	BankReference string              `json:"bank_reference,omitempty"`
+	PayerName     string              `json:"payer_name,omitempty"`
+	ReceivedAt    *time.Time          `json:"received_at,omitempty"`
+	NextAction    *NextActionResponse `json:"next_action" extensions:"x-nullable"`
 	// AuthorizationExpiresAt is when an uncaptured authorisation is voided automatically.
 	AuthorizationExpiresAt *time.Time `json:"authorization_expires_at" extensions:"x-nullable"`
 	// AuthorizationExpiring is true once an uncaptured authorisation is older than 7 days: capture
@@ -85,6 +91,7 @@ type ReceiptResponse struct {
 	Amount    int64         `json:"amount"`
 	Currency  string        `json:"currency"`
 	Card      *CardResponse `json:"card" extensions:"x-nullable"`
+	Method    string        `json:"method" enums:"card,bank_transfer"`
 	PaidAt    time.Time     `json:"paid_at"`
 	Reference string        `json:"reference"`
 } // @name Receipt
@@ -94,7 +101,7 @@ type PayRequest struct {
 	// TermsAccepted must be true: the payer accepts the merchant's terms.
 	TermsAccepted bool `json:"terms_accepted" example:"true"`
 	// PaymentToken is the single-use card token from the provider (tok_… or pm_…).
-	PaymentToken string `json:"payment_token" maxLength:"255" example:"tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"`
+	PaymentToken string `json:"payment_token" carddata:"token" maxLength:"255" example:"tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"`
 } // @name PayRequest
 
 // CompleteRequest is the body of POST /checkout/{token}/complete.
@@ -124,7 +131,11 @@ func toPayment(p payments.Payment) PaymentResponse {
 	out := PaymentResponse{ID: p.ID, Object: "payment", InvoiceID: p.InvoiceID, Status: string(p.Status), Amount: p.Amount,
 		Currency: p.Currency, AmountAuthorized: p.AmountAuthorized, AmountCaptured: p.AmountCaptured,
 		AmountRefunded: p.AmountRefunded, CaptureMode: string(p.CaptureMode), Card: toCard(p), DeclineCode: p.DeclineCode,
-		DeclineMessage: p.DeclineMessage, PSP: p.PSP, PSPReference: p.PSPReference, CreatedAt: p.CreatedAt}
+		DeclineMessage: p.DeclineMessage, PSP: p.PSP, PSPReference: p.PSPReference, CreatedAt: p.CreatedAt,
+		Method: string(p.Method), BankReference: p.BankReference, PayerName: p.PayerName, ReceivedAt: timePtr(p.ReceivedAt)}
+	if out.Method == "" {
+		out.Method = string(domain.MethodCard)
+	}
 	if p.Status == domain.PaymentRequiresAction && p.RedirectURL != "" {
 		out.NextAction = &NextActionResponse{Type: "redirect", RedirectURL: p.RedirectURL}
 	}
@@ -165,7 +176,7 @@ func toReceipt(p payments.Payment, invoiceNumber string) *ReceiptResponse {
 		amount = p.AmountAuthorized
 	}
 	r := &ReceiptResponse{PaymentID: p.ID, Status: string(p.Status), Amount: amount, Currency: p.Currency, Card: toCard(p),
-		Reference: invoiceNumber}
+		Method: toPayment(p).Method, Reference: invoiceNumber}
 	if at := p.PaidAt(); at != nil {
 		r.PaidAt = at.UTC()
 	}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -225,6 +226,9 @@ func TestFailedAttemptsAreRateLimited(t *testing.T) {
 	r := e.Do(t, "POST", "/api/v1/checkout/"+token+"/pay", map[string]any{"terms_accepted": true, "payment_token": cardToken(t, e, visaCard)})
 	if r.Status != http.StatusTooManyRequests || r.ErrorObject(t)["type"] != "rate_limit_error" {
 		t.Fatalf("11th attempt: %d %s", r.Status, r.Body)
+	}
+	if ra, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || ra < 1 {
+		t.Errorf("429 without a usable Retry-After: %q", r.Header.Get("Retry-After"))
 	}
 }
 

@@ -31,6 +31,7 @@ import (
 	"securelink/internal/notify"
 	"securelink/internal/payments"
 	"securelink/internal/psp"
+	"securelink/internal/statements"
 )
 
 // Pinger checks a dependency for /readyz.
@@ -45,17 +46,25 @@ type Deps struct {
 	Merchants *merchants.Service
 	Invoices  *invoices.Service
 	Payments  *payments.Service
+	// Statements imports bank statements.
+	Statements *statements.Service
 	// StripeWebhook reads Stripe's webhooks; set only when Stripe is the provider.
 	StripeWebhook PSPWebhook
 	Audit         *audit.Log
 	Sessions      *auth.Sessions
 	Idempotency   idempotency.Store
+	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
+	// (zero: idempotency.DefaultLease).
+	IdempotencyLease time.Duration
 	// Notify serves e-mails, events and webhook endpoints.
 	Notify *notify.Service
 	// Provider tells the checkout how to tokenise cards.
 	Provider psp.ClientConfig
 	// Registry collects the metrics /metrics serves.
 	Registry *prometheus.Registry
+	// MetricsElsewhere keeps /metrics off the main address: it is served on its own
+	// (SECURELINK_METRICS_ADDR), so it need not be public.
+	MetricsElsewhere bool
 	// Gateway is the built-in test gateway, mounted at /gateway/v1 when set.
 	Gateway http.Handler
 	// PortalFS and PayFS are the built SPAs (their dist folders); OpenAPI is openapi.yaml.
@@ -64,6 +73,9 @@ type Deps struct {
 	OpenAPI  []byte
 	// Log receives request logs and the causes of 5xx answers; nil means slog's default.
 	Log *slog.Logger
+	// IsUnavailable tells a database that cannot serve now (no connection to be had) from a failure:
+	// such requests answer 503 with Retry-After.
+	IsUnavailable func(error) bool
 	// TrustProxy takes client addresses from X-Forwarded-For (behind a load balancer); otherwise
 	// the header is ignored so nobody can dodge per-address limits by forging it.
 	TrustProxy bool
@@ -84,7 +96,6 @@ func New(d Deps) *Server {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	e.HTTPErrorHandler = func(err error, c echo.Context) { handleError(d.Log, err, c) }
 	e.IPExtractor = echo.ExtractIPDirect()
 	if d.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -93,7 +104,8 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry, d.Log)}
-	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders)
+	e.HTTPErrorHandler = s.handleError
+	e.Use(withRequestID, s.metrics.observe, recoverPanics, securityHeaders, guardInput)
 	s.routes()
 	return s
 }
@@ -108,8 +120,9 @@ func (s *Server) routes() {
 	e := s.e
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})))
-	e.GET("/bench/constant", s.constant)
+	if !s.d.MetricsElsewhere {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
+	}
 	e.GET("/openapi.yaml", s.openapi)
 	e.GET("/api/docs", s.apiDocs)
 	e.GET("/api/docs/*", s.apiDocs)
@@ -129,10 +142,13 @@ func (s *Server) routes() {
 	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
 	m := v1.Group("", s.authenticate, s.idempotent)
 	m.GET("/me", s.me, requireUser)
+	m.POST("/auth/logout-everywhere", s.logoutEverywhere, requireUser)
+	m.POST("/auth/password", s.changePassword, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
 	m.GET("/users", s.listUsers)
 	m.POST("/users/invitations", s.inviteUser)
+	m.DELETE("/users/:id", s.removeUser)
 	m.GET("/api-keys", s.listAPIKeys)
 	m.POST("/api-keys", s.createAPIKey)
 	m.DELETE("/api-keys/:id", s.revokeAPIKey)
@@ -147,6 +163,7 @@ func (s *Server) routes() {
 	m.POST("/links/:id/deactivate", s.deactivateLink)
 	s.paymentRoutes(m)
 	s.notifyRoutes(m)
+	s.serbiaRoutes(pub, m)
 
 	if s.d.Gateway != nil {
 		e.Any("/gateway/v1/*", echo.WrapHandler(s.d.Gateway))
@@ -173,9 +190,7 @@ func (s *Server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, Health{Status: "ok"})
 }
 
-// constantBody is the bare route's answer: the ceiling the benchmark compares real routes with.
-var constantBody = []byte(`{"status":"ok"}`)
-
-func (s *Server) constant(c echo.Context) error {
-	return c.JSONBlob(http.StatusOK, constantBody)
+// MetricsHandler serves the Prometheus metrics, on the main address or on SECURELINK_METRICS_ADDR.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.d.Registry, promhttp.HandlerOpts{})
 }

@@ -64,6 +64,9 @@ var (
 
 func loadSpec() (*openapi3.T, error) {
 	specOnce.Do(func() {
+		// Invoices come as PDFs and IPS QR codes as SVGs: their bodies are validated as files.
+		openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("image/svg+xml", openapi3filter.FileBodyDecoder)
 		l := openapi3.NewLoader()
 		specDoc, specErr = l.LoadFromData(securelink.OpenAPI)
 		if specErr == nil {

@@ -20,6 +20,7 @@ import (
 	"securelink/internal/audit"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
+	"securelink/internal/invoicepdf"
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
@@ -29,6 +30,7 @@ import (
 	"securelink/internal/psp"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
+	"securelink/internal/statements"
 	"securelink/internal/store"
 )
 
@@ -94,6 +96,7 @@ func OpenDB(ctx context.Context, cfg Config) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.SetMaxConns(cfg.DatabaseMaxConns)
 	if err := db.Migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -117,6 +120,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	invoicesCreated := prometheus.NewCounter(prometheus.CounterOpts{Name: "securelink_invoices_created_total", Help: "Invoices created."})
 	a.Registry.MustRegister(invoicesCreated)
+	registerSQLiteMetrics(a.Registry, db)
 
 	settings := &store.Settings{DB: db}
 	secret := cfg.Secret
@@ -126,9 +130,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	a.Audit = &audit.Log{Store: &store.Audit{DB: db}}
-	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL,
-		LoginMaxFailures: 10, LoginWindow: 15 * time.Minute}
-	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc}
+	// Every action and its audit row commit in one transaction.
+	tx := audit.Tx(db.InTx)
+	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, Tx: tx}
+	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc, Tx: tx}
 	a.Idem = &store.Idempotency{DB: db}
 
 	if err := a.wireProvider(ctx, settings); err != nil {
@@ -138,21 +143,23 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL,
-		AuthorizationWindow: cfg.AuthorizationWindow}
+		AuthorizationWindow: cfg.AuthorizationWindow, Tx: tx}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.Idem, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry, Log: cfg.Log,
-		TrustProxy: cfg.TrustProxy, PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
+		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry, Log: cfg.Log,
+		IsUnavailable: store.IsUnavailable, TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
 		d.Gateway = a.Gateway.Mount()
 	}
 	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
+	d.Statements = &statements.Service{Invoices: &store.Invoices{DB: db}, Payments: a.Payments, Columns: &store.Merchants{DB: db}}
 	a.Server = api.New(d)
 	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: counted(a.Invoices.ExpireDue)},
 		{Name: "purge failed logins", Every: time.Hour, Run: plain(a.Merchants.PurgeAuthFailures)},
+		{Name: "purge ended sessions", Every: time.Hour, Run: plain(a.Merchants.PurgeSessions)},
 		{Name: "purge idempotency keys", Every: time.Hour, Run: plain(func(ctx context.Context) error {
 			_, err := a.Idem.Purge(ctx, time.Now().Add(-25*time.Hour))
 			return err
@@ -193,8 +200,10 @@ func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error 
 	return nil
 }
 
-// RunJobs runs every background job until ctx ends.
+// RunJobs runs every background job until ctx ends. Their writes yield to requests' writes on
+// SQLite (store.InBackground).
 func (a *App) RunJobs(ctx context.Context) {
+	ctx = store.InBackground(ctx)
 	for _, j := range a.Jobs {
 		go func() {
 			t := time.NewTimer(0)
@@ -244,7 +253,7 @@ func DescribeProvider(p psp.Provider) string {
 func (a *App) wireNotify() error {
 	st := &store.Notify{DB: a.DB}
 	guard := webhook.Guard{AllowPrivate: a.Cfg.WebhookAllowPrivate}
-	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit}
+	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit, Tx: audit.Tx(a.DB.InTx)}
 	a.Dispatcher = &notify.Dispatcher{Store: st, HoldEmails: a.Cfg.SMTPURL == ""}
 	a.Webhooks = &notify.WebhookWorker{Store: st, Client: webhook.NewClient(guard)}
 	if a.Cfg.SMTPURL == "" {
@@ -256,7 +265,7 @@ func (a *App) wireNotify() error {
 		return err
 	}
 	slog.Info("e-mails go out through SMTP", "server", smtp.Describe())
-	a.Mailer = &notify.Mailer{Store: st, Sender: smtp}
+	a.Mailer = &notify.Mailer{Store: st, Sender: smtp, Files: invoicepdf.Source{Invoices: a.Invoices}}
 	a.Notify.CanSend = true
 	return nil
 }
@@ -314,4 +323,26 @@ func pspHTTPClient() *http.Client {
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
 	return &http.Client{Timeout: 20 * time.Second, Transport: t}
+}
+
+// registerSQLiteMetrics publishes the embedded database's writer queue and checkpoints on /metrics.
+func registerSQLiteMetrics(r prometheus.Registerer, db *store.DB) {
+	if _, ok := db.SQLiteStats(); !ok {
+		return
+	}
+	stat := func(f func(store.SQLiteStats) float64) func() float64 {
+		return func() float64 { s, _ := db.SQLiteStats(); return f(s) }
+	}
+	r.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_writes_total", Help: "Writes that got the SQLite writer connection."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.Granted) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_write_wait_seconds_total", Help: "Time writes waited in the writer queue."},
+			stat(func(s store.SQLiteStats) float64 { return s.Waited.Seconds() })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_write_gave_up_total", Help: "Writes whose request ended while they waited for the writer."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.GaveUp) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "securelink_sqlite_write_queue", Help: "Writes waiting for the SQLite writer now (requests and background jobs)."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.Requests + s.Jobs) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_checkpoints_total", Help: "PASSIVE WAL checkpoints run by the background checkpointer."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.Checkpoints) })),
+	)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,6 +34,12 @@ type Config struct {
 	AuthorizationWindow time.Duration
 	TrustProxy          bool
 	LogLevel            string
+	// DatabaseMaxConns sizes the PostgreSQL pool of this process (zero: store.DefaultMaxConns).
+	DatabaseMaxConns int
+	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died.
+	IdempotencyLease time.Duration
+	// MetricsAddr serves /metrics on its own address instead of the main one when set.
+	MetricsAddr string
 	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
 	PprofAddr string
 	// Log receives the request and job logs; nil means slog's default. Tests give each instance
@@ -74,6 +81,7 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 		TrustProxy:           envBool("SECURELINK_TRUST_PROXY"),
 		LogLevel:             Env("SECURELINK_LOG_LEVEL", "info"),
 		PprofAddr:            os.Getenv("SECURELINK_PPROF_ADDR"),
+		MetricsAddr:          os.Getenv("SECURELINK_METRICS_ADDR"),
 		SessionTTL:           12 * time.Hour,
 	}
 	if v := os.Getenv("SECURELINK_SESSION_TTL"); v != "" {
@@ -82,6 +90,20 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 			return c, fmt.Errorf("SECURELINK_SESSION_TTL must be a duration of at least 1m, such as 12h")
 		}
 		c.SessionTTL = d
+	}
+	if v := os.Getenv("DATABASE_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return c, fmt.Errorf("DATABASE_MAX_CONNS must be a whole number of connections, such as 20")
+		}
+		c.DatabaseMaxConns = n
+	}
+	if v := os.Getenv("SECURELINK_IDEMPOTENCY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return c, fmt.Errorf("SECURELINK_IDEMPOTENCY_LEASE must be a duration of at least 1s, such as 60s")
+		}
+		c.IdempotencyLease = d
 	}
 	if v := os.Getenv("SECURELINK_AUTHORIZATION_WINDOW"); v != "" {
 		d, err := time.ParseDuration(v)

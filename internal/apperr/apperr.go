@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies a failure; the HTTP error handler maps each kind to one status.
@@ -33,7 +34,10 @@ type Error struct {
 	Param   string
 	// Status overrides the kind's default HTTP status (e.g. 422 for an idempotency body mismatch).
 	Status int
-	Err    error
+	// RetryAfter tells a rate-limited (429) or unavailable (503) client when to try again; the error
+	// handler sends it as Retry-After, with a default when it is zero.
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {
@@ -112,9 +116,16 @@ func Forbidden(code, message string) *Error {
 	return &Error{Kind: KindForbidden, Code: code, Message: message}
 }
 
-// RateLimited is a 429.
-func RateLimited(message string) *Error {
-	return &Error{Kind: KindRateLimited, Code: "rate_limited", Message: message}
+// RateLimited is a 429 telling the client to come back after retryAfter (zero: the default).
+func RateLimited(message string, retryAfter time.Duration) *Error {
+	return &Error{Kind: KindRateLimited, Code: "rate_limited", Message: message, RetryAfter: retryAfter}
+}
+
+// Unavailable is a 503: a dependency (the database) cannot serve the request now; the client may
+// retry after retryAfter. The cause is logged, never shown.
+func Unavailable(err error, retryAfter time.Duration) *Error {
+	return &Error{Kind: KindUnavailable, Code: "service_unavailable", RetryAfter: retryAfter, Err: err,
+		Message: "The service is busy. Retry after the time in the Retry-After header."}
 }
 
 // Internal wraps a cause that must reach the log but not the client.

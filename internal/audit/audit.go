@@ -4,7 +4,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
+	"fmt"
 	"time"
 
 	"securelink/internal/domain"
@@ -34,9 +34,9 @@ type Log struct {
 	Store Store
 }
 
-// Record appends an entry; a failure to write is logged, never shown to the caller whose action
-// already succeeded.
-func (l *Log) Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) {
+// Record appends an entry. Called inside the action's transaction (Tx), its failure undoes the action:
+// no action is left without its audit row.
+func (l *Log) Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error {
 	d := ""
 	if len(details) > 0 {
 		b, _ := json.Marshal(details)
@@ -46,8 +46,21 @@ func (l *Log) Record(ctx context.Context, actor domain.Actor, action, target str
 		ActorType: actor.Type, Action: action, Target: target, IP: actor.IP, Details: d,
 		CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
 	if err := l.Store.InsertAudit(ctx, e); err != nil {
-		slog.ErrorContext(ctx, "audit log write failed", "action", action, "target", target, "err", err)
+		return fmt.Errorf("audit %s %s: %w", action, target, err)
 	}
+	return nil
+}
+
+// Tx runs fn in one database transaction (the store's InTx): the store calls of an action and its
+// Record join it. A nil Tx runs fn as it is.
+type Tx func(ctx context.Context, fn func(ctx context.Context) error) error
+
+// Run runs fn in the transaction.
+func (t Tx) Run(ctx context.Context, fn func(ctx context.Context) error) error {
+	if t == nil {
+		return fn(ctx)
+	}
+	return t(ctx, fn)
 }
 
 // List returns a page of the merchant's audit log, newest first.

@@ -49,8 +49,8 @@ func (s InvoiceStatus) CanTransition(next InvoiceStatus) bool {
 	case InvoicePartiallyRefunded:
 		return next == InvoicePartiallyRefunded || next == InvoiceRefunded
 	case InvoiceExpired:
-		// A fresh link reopens an invoice that expired unpaid.
-		return next == InvoiceOpen
+		// A fresh link reopens an invoice that expired unpaid; a bank transfer may still arrive.
+		return next == InvoiceOpen || next == InvoicePaid
 	case InvoiceRefunded, InvoiceCancelled:
 		return false
 	}
@@ -100,6 +100,9 @@ type Customer struct {
 	Email   string
 	Phone   string
 	Address string
+	// PIB and MB are a company customer's Serbian tax number and matični broj; empty for a person.
+	PIB string
+	MB  string
 }
 
 // InvoiceLine is one line of an invoice. UnitAmount includes VAT; VATRateBP is the VAT rate in
@@ -136,20 +139,25 @@ const (
 	MaxLinkTTL = 366 * 24 * time.Hour
 )
 
-// InvoiceTotals sums the lines; ok is false when the total leaves MinAmount…MaxAmount.
+// InvoiceTotals sums the lines; ok is false when a line is out of its bounds (quantity 1…MaxQuantity,
+// unit amount MinAmount…MaxAmount, VAT 0…MaxVATRateBP) or the total leaves MinAmount…MaxAmount. A
+// negative line could otherwise hide inside a valid total with a negative VAT.
 func InvoiceTotals(lines []InvoiceLine) (total, vat int64, ok bool) {
 	for _, l := range lines {
-		if l.Quantity > MaxQuantity || l.UnitAmount > MaxAmount {
+		if l.Quantity < 1 || l.Quantity > MaxQuantity || !ValidAmount(l.UnitAmount) || l.VATRateBP < 0 || l.VATRateBP > MaxVATRateBP {
 			return 0, 0, false
 		}
-		total += l.Total()
+		// Checked before VAT() multiplies it by the rate, which could overflow for a huge line.
+		if total += l.Total(); total > MaxAmount {
+			return 0, 0, false
+		}
 		vat += l.VAT()
-		if total > MaxAmount {
-			return 0, 0, false
-		}
 	}
 	return total, vat, ValidAmount(total)
 }
+
+// AmountDue is what is left to pay: the total less what bank transfers already brought.
+func (inv Invoice) AmountDue() int64 { return max(inv.AmountTotal-inv.AmountPaid, 0) }
 
 // LinkStatus is the state of a payment link.
 type LinkStatus string
@@ -244,7 +252,9 @@ type InvoiceEventData struct {
 	CustomerName  string        `json:"customer_name"`
 	CustomerEmail string        `json:"customer_email"`
 	LinkURL       string        `json:"link_url,omitempty"`
-	EmailID       string        `json:"email_id,omitempty"`
+	// Method is how an invoice.paid invoice was paid: card or bank_transfer.
+	Method  PaymentMethod `json:"method,omitempty"`
+	EmailID string        `json:"email_id,omitempty"`
 }
 
 // EventData is the invoice as events carry it.

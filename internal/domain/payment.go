@@ -70,6 +70,19 @@ func (s PaymentStatus) InFlight() bool {
 	return false
 }
 
+// PaymentMethod is how the payer's money came: by card through a PSP, or by a bank transfer (an IPS
+// instant transfer or a payment slip) that arrived at the merchant's bank and was recorded.
+type PaymentMethod string
+
+// The payment methods.
+const (
+	MethodCard         PaymentMethod = "card"
+	MethodBankTransfer PaymentMethod = "bank_transfer"
+)
+
+// PaymentMethods lists every method (the API's enum is checked against it).
+var PaymentMethods = []PaymentMethod{MethodCard, MethodBankTransfer}
+
 // TransactionType is the kind of PSP operation a transaction row records.
 type TransactionType string
 

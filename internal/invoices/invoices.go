@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"securelink/internal/apperr"
+	"securelink/internal/audit"
 	"securelink/internal/domain"
 	"securelink/internal/validate"
 )
@@ -47,7 +48,7 @@ type Store interface {
 
 // Auditor records who did what.
 type Auditor interface {
-	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error
 }
 
 // Filter narrows a list of invoices.
@@ -112,12 +113,25 @@ type CheckoutMerchant struct {
 	Name         string
 	SupportEmail string
 	Terms        string
+	// The legal identity printed on the invoice PDF.
+	LegalName, Address, PIB, MB string
+	IPS                         IPSSettings
+}
+
+// IPSSettings are the merchant's IPS QR settings as an invoice's QR code needs them.
+type IPSSettings struct {
+	Enabled     bool
+	Account     string
+	Payee       string
+	PaymentCode string
 }
 
 // Service is the invoice use cases.
 type Service struct {
-	Store   Store
-	Audit   Auditor
+	Store Store
+	Audit Auditor
+	// Tx runs an action and its audit row in one transaction.
+	Tx      audit.Tx
 	BaseURL string
 	Now     func() time.Time
 	// OnCreated is told of every created invoice (metrics).
@@ -183,13 +197,18 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 		}
 		return evs
 	}
-	number, err := s.Store.CreateInvoice(ctx, inv, link, events)
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		number, err := s.Store.CreateInvoice(ctx, inv, link, events)
+		if err != nil {
+			return err
+		}
+		inv.Number = number
+		return s.Audit.Record(ctx, actor, "invoice.created", inv.ID, map[string]any{"amount_total": inv.AmountTotal, "currency": inv.Currency})
+	})
 	if err != nil {
 		return domain.Invoice{}, err
 	}
-	inv.Number = number
 	inv.Link = &link
-	s.Audit.Record(ctx, actor, "invoice.created", inv.ID, map[string]any{"amount_total": inv.AmountTotal, "currency": inv.Currency})
 	if s.OnCreated != nil {
 		s.OnCreated()
 	}
@@ -220,6 +239,12 @@ func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, e
 		return inv, err
 	}
 	if err := validate.Text("customer.address", c.Address, 0, 500); err != nil {
+		return inv, err
+	}
+	if c.PIB, err = validate.PIB("customer.pib", c.PIB); err != nil {
+		return inv, err
+	}
+	if c.MB, err = validate.MB("customer.mb", c.MB); err != nil {
 		return inv, err
 	}
 	inv.Customer = c
@@ -371,14 +396,19 @@ func (s *Service) Cancel(ctx context.Context, actor domain.Actor, id string) (do
 	}
 	inv.CancelledAt = &now
 	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
-	err = s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{from}, inv.Status, domain.LinkDeactivated, now, []domain.Event{ev})
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		err := s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{from}, inv.Status, domain.LinkDeactivated, now, []domain.Event{ev})
+		if err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "invoice.cancelled", id, nil)
+	})
 	if errors.Is(err, apperr.ErrConflict) {
 		return domain.Invoice{}, apperr.InvalidState("The invoice changed meanwhile (a payment may be in progress); it was not cancelled.")
 	}
 	if err != nil {
 		return domain.Invoice{}, err
 	}
-	s.Audit.Record(ctx, actor, "invoice.cancelled", id, nil)
 	return s.Get(ctx, actor.MerchantID, id)
 }
 
@@ -394,10 +424,15 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (stri
 	data := inv.EventData(s.LinkURL(inv.Link.Token))
 	data.EmailID = domain.NewID(domain.PrefixEmail)
 	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false)
-	if err := s.Store.InsertEvents(ctx, []domain.Event{ev}); err != nil {
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.InsertEvents(ctx, []domain.Event{ev}); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "invoice.sent", id, map[string]any{"to": inv.Customer.Email})
+	})
+	if err != nil {
 		return "", err
 	}
-	s.Audit.Record(ctx, actor, "invoice.sent", id, map[string]any{"to": inv.Customer.Email})
 	return data.EmailID, nil
 }
 
@@ -424,20 +459,31 @@ func (s *Service) NewLink(ctx context.Context, actor domain.Actor, id string, ex
 		inv.ExpiresAt = e
 	}
 	link := s.newLink(inv, now)
-	err = s.Store.ReplaceLink(ctx, actor.MerchantID, id, link, now)
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.ReplaceLink(ctx, actor.MerchantID, id, link, now); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "link.created", link.ID, map[string]any{"invoice": id})
+	})
 	if errors.Is(err, apperr.ErrConflict) {
 		return domain.Link{}, apperr.InvalidState("The invoice changed meanwhile; no link was issued.")
 	}
 	if err != nil {
 		return domain.Link{}, err
 	}
-	s.Audit.Record(ctx, actor, "link.created", link.ID, map[string]any{"invoice": id})
 	return link, nil
 }
 
 // DeactivateLink turns a link off; the invoice stays open for a fresh link.
 func (s *Service) DeactivateLink(ctx context.Context, actor domain.Actor, linkID string) (domain.Link, error) {
-	l, err := s.Store.DeactivateLink(ctx, actor.MerchantID, linkID, s.now())
+	var l domain.Link
+	err := s.Tx.Run(ctx, func(ctx context.Context) error {
+		var err error
+		if l, err = s.Store.DeactivateLink(ctx, actor.MerchantID, linkID, s.now()); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "link.deactivated", linkID, nil)
+	})
 	if errors.Is(err, apperr.ErrNotFound) {
 		return domain.Link{}, apperr.NotFound("link")
 	}
@@ -447,7 +493,6 @@ func (s *Service) DeactivateLink(ctx context.Context, actor domain.Actor, linkID
 	if err != nil {
 		return domain.Link{}, err
 	}
-	s.Audit.Record(ctx, actor, "link.deactivated", linkID, nil)
 	return l, nil
 }
 

@@ -10,8 +10,10 @@ import (
 	"unicode/utf8"
 
 	"securelink/internal/apperr"
+	"securelink/internal/audit"
 	"securelink/internal/auth"
 	"securelink/internal/domain"
+	"securelink/internal/domain/serbia"
 	"securelink/internal/validate"
 )
 
@@ -37,8 +39,24 @@ type Merchant struct {
 	DefaultLocale      string
 	DefaultCaptureMode domain.CaptureMode
 	Terms              string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// PIB and MB are the merchant's Serbian tax number and matični broj, printed on invoices.
+	PIB, MB string
+	IPS     IPSSettings
+	// EmailAttachPDF attaches the invoice PDF to the e-mail with the payment link.
+	EmailAttachPDF bool
+	// StatementColumns is the bank-statement column mapping last used, as JSON (see statements).
+	StatementColumns string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// IPSSettings are what an NBS IPS QR code needs from the merchant: the account that receives the
+// transfer, the payee's name and place, and the payment code (šifra plaćanja).
+type IPSSettings struct {
+	Enabled     bool
+	Account     string // 18 digits
+	Payee       string
+	PaymentCode string
 }
 
 // User is a person who logs in to the portal for one merchant.
@@ -105,11 +123,13 @@ type Store interface {
 	CountAuthFailures(ctx context.Context, key string, since time.Time) (int64, error)
 	ClearAuthFailures(ctx context.Context, key string) error
 	PurgeAuthFailures(ctx context.Context, before time.Time) (int64, error)
+
+	SessionStore
 }
 
 // Auditor records who did what.
 type Auditor interface {
-	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error
 }
 
 // Service is the merchant-account use cases.
@@ -118,9 +138,12 @@ type Service struct {
 	Audit   Auditor
 	BaseURL string
 	Now     func() time.Time
-	// Login limits: at most LoginMaxFailures failed logins per address and per account within LoginWindow.
-	LoginMaxFailures int64
-	LoginWindow      time.Duration
+	// LoginLimits bound failed logins (zero fields: DefaultLoginLimits).
+	LoginLimits LoginLimits
+	// Sleep waits out a login delay; nil waits for real (tests record the delay instead).
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Tx runs an action and its audit row in one transaction.
+	Tx audit.Tx
 }
 
 func (s *Service) now() time.Time {
@@ -163,16 +186,22 @@ func (s *Service) CreateMerchant(ctx context.Context, in NewMerchant) (Created, 
 	now := s.now()
 	m := Merchant{ID: domain.NewID(domain.PrefixMerchant), Name: name, SupportEmail: email, NotificationEmail: email,
 		DefaultCurrency: domain.DefaultCurrency, DefaultLocale: domain.LocaleSrLatn, DefaultCaptureMode: domain.CaptureAutomatic,
+		IPS:   IPSSettings{PaymentCode: serbia.DefaultPaymentCode},
 		Terms: DefaultTerms, CreatedAt: now, UpdatedAt: now}
 	owner := User{ID: domain.NewID(domain.PrefixUser), MerchantID: m.ID, Email: email, Role: RoleOwner, CreatedAt: now}
 	token, inv := s.newInvitation(m.ID, owner.ID, now)
-	if err := s.Store.CreateMerchant(ctx, m, owner, inv); err != nil {
-		if errors.Is(err, apperr.ErrConflict) {
-			return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateMerchant(ctx, m, owner, inv); err != nil {
+			return err
 		}
+		return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorSystem, MerchantID: m.ID}, "merchant.created", m.ID, map[string]any{"owner": owner.ID})
+	})
+	if errors.Is(err, apperr.ErrConflict) {
+		return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	}
+	if err != nil {
 		return Created{}, err
 	}
-	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorSystem, MerchantID: m.ID}, "merchant.created", m.ID, map[string]any{"owner": owner.ID})
 	return Created{Merchant: m, Owner: owner, InvitationToken: token, InvitationURL: s.InvitationURL(token), ExpiresAt: inv.ExpiresAt}, nil
 }
 
@@ -208,13 +237,18 @@ func (s *Service) InviteUser(ctx context.Context, actor domain.Actor, email, nam
 	now := s.now()
 	u := User{ID: domain.NewID(domain.PrefixUser), MerchantID: actor.MerchantID, Email: email, Name: name, Role: role, CreatedAt: now}
 	token, inv := s.newInvitation(actor.MerchantID, u.ID, now)
-	if err := s.Store.CreateUserWithInvitation(ctx, u, inv); err != nil {
-		if errors.Is(err, apperr.ErrConflict) {
-			return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateUserWithInvitation(ctx, u, inv); err != nil {
+			return err
 		}
+		return s.Audit.Record(ctx, actor, "user.invited", u.ID, map[string]any{"email": email, "role": role})
+	})
+	if errors.Is(err, apperr.ErrConflict) {
+		return Created{}, apperr.Conflict("email_taken", "A user with this e-mail already exists.")
+	}
+	if err != nil {
 		return Created{}, err
 	}
-	s.Audit.Record(ctx, actor, "user.invited", u.ID, map[string]any{"email": email, "role": role})
 	return Created{Merchant: m, Owner: u, InvitationToken: token, InvitationURL: s.InvitationURL(token), ExpiresAt: inv.ExpiresAt}, nil
 }
 
@@ -279,18 +313,19 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, name, i
 	if err != nil {
 		return User{}, err
 	}
-	if err := s.Store.AcceptInvitation(ctx, inv.ID, inv.UserID, hash, name, s.now()); err != nil {
-		if errors.Is(err, apperr.ErrConflict) {
-			return User{}, &apperr.Error{Kind: apperr.KindConflict, Code: "invitation_used", Message: "This invitation was already used. Log in instead."}
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.AcceptInvitation(ctx, inv.ID, inv.UserID, hash, name, s.now()); err != nil {
+			return err
 		}
-		return User{}, err
+		return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: inv.UserID, MerchantID: inv.MerchantID, IP: ip}, "invitation.accepted", inv.UserID, nil)
+	})
+	if errors.Is(err, apperr.ErrConflict) {
+		return User{}, &apperr.Error{Kind: apperr.KindConflict, Code: "invitation_used", Message: "This invitation was already used. Log in instead."}
 	}
-	u, err := s.Store.GetUser(ctx, inv.UserID)
 	if err != nil {
 		return User{}, err
 	}
-	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "invitation.accepted", u.ID, nil)
-	return u, nil
+	return s.Store.GetUser(ctx, inv.UserID)
 }
 
 // CheckPassword enforces the password rules.
@@ -305,7 +340,10 @@ func CheckPassword(pw string) error {
 	return nil
 }
 
-// Login checks an e-mail and password, limited per client address and per account.
+// Login checks an e-mail and password. Failed logins are limited per (account, address) and per
+// address, so an attacker's address is stopped without locking the account's owner out or making
+// every account answer 429 to a shared address. Failures against one account from many addresses
+// slow every login to it down (LoginDelay) instead of locking it.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" || len(email) > 254 {
@@ -314,42 +352,132 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (User, 
 	if password == "" || len(password) > 1024 {
 		return User{}, apperr.Invalid("password", "invalid_password", "Enter your password.")
 	}
-	since := s.now().Add(-s.LoginWindow)
-	keys := []string{"login:ip:" + ip, "login:email:" + email}
-	for _, k := range keys {
-		n, err := s.Store.CountAuthFailures(ctx, k, since)
+	lim := s.loginLimits()
+	since := s.now().Add(-lim.Window)
+	pairKey, ipKey, accountKey := "login:pair:"+ip+"|"+email, "login:ip:"+ip, "login:email:"+email
+	for _, l := range []struct {
+		key string
+		max int64
+	}{{pairKey, lim.PerAccountAndAddress}, {ipKey, lim.PerAddress}} {
+		n, err := s.Store.CountAuthFailures(ctx, l.key, since)
 		if err != nil {
 			return User{}, err
 		}
-		if n >= s.LoginMaxFailures {
-			return User{}, apperr.RateLimited("Too many failed logins. Try again in a few minutes.")
+		if n >= l.max {
+			return User{}, apperr.RateLimited("Too many failed logins. Try again in a few minutes.", lim.Window)
 		}
+	}
+	n, err := s.Store.CountAuthFailures(ctx, accountKey, since)
+	if err != nil {
+		return User{}, err
+	}
+	if err := s.sleep(ctx, LoginDelay(n, lim.DelayAfter)); err != nil {
+		return User{}, err
 	}
 	u, err := s.Store.GetUserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
 		return User{}, err
 	}
 	if !auth.CheckPassword(u.PasswordHash, password) {
-		for _, k := range keys {
-			if err := s.Store.RecordAuthFailure(ctx, k, s.now()); err != nil {
-				return User{}, err
+		err := s.Tx.Run(ctx, func(ctx context.Context) error {
+			for _, k := range []string{pairKey, ipKey, accountKey} {
+				if err := s.Store.RecordAuthFailure(ctx, k, s.now()); err != nil {
+					return err
+				}
 			}
-		}
-		if u.ID != "" {
-			s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login.failed", u.ID, nil)
+			if u.ID == "" {
+				return nil
+			}
+			return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login.failed", u.ID, nil)
+		})
+		if err != nil {
+			return User{}, err
 		}
 		return User{}, apperr.Unauthenticated("invalid_credentials", "The e-mail or password is wrong.")
 	}
-	if err := s.Store.ClearAuthFailures(ctx, "login:email:"+email); err != nil {
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		for _, k := range []string{pairKey, accountKey} {
+			if err := s.Store.ClearAuthFailures(ctx, k); err != nil {
+				return err
+			}
+		}
+		return s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login", u.ID, nil)
+	})
+	if err != nil {
 		return User{}, err
 	}
-	s.Audit.Record(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID, IP: ip}, "login", u.ID, nil)
 	return u, nil
+}
+
+// LoginLimits bound failed logins within Window.
+type LoginLimits struct {
+	Window time.Duration
+	// PerAccountAndAddress failures of one account from one address answer 429 to that pair only.
+	PerAccountAndAddress int64
+	// PerAddress failures from one address, whatever the accounts, answer 429 to that address.
+	PerAddress int64
+	// DelayAfter failures of one account from anywhere, each further login to it waits LoginDelay.
+	DelayAfter int64
+}
+
+// DefaultLoginLimits are the limits of a Service that sets none.
+var DefaultLoginLimits = LoginLimits{Window: 15 * time.Minute, PerAccountAndAddress: 10, PerAddress: 50, DelayAfter: 10}
+
+func (s *Service) loginLimits() LoginLimits {
+	l := s.LoginLimits
+	d := DefaultLoginLimits
+	if l.Window <= 0 {
+		l.Window = d.Window
+	}
+	if l.PerAccountAndAddress <= 0 {
+		l.PerAccountAndAddress = d.PerAccountAndAddress
+	}
+	if l.PerAddress <= 0 {
+		l.PerAddress = d.PerAddress
+	}
+	if l.DelayAfter <= 0 {
+		l.DelayAfter = d.DelayAfter
+	}
+	return l
+}
+
+// MaxLoginDelay caps the wait of a login to an account under attack: the owner waits, never is locked out.
+const MaxLoginDelay = 8 * time.Second
+
+// LoginDelay is how long a login to an account waits after failures of it from anywhere: nothing up
+// to after, then 250 ms doubling with every further failure, at most MaxLoginDelay. A guesser spread
+// over many addresses gets a few guesses a minute per connection, the owner a short wait.
+func LoginDelay(failures, after int64) time.Duration {
+	if failures < after {
+		return 0
+	}
+	d := 250 * time.Millisecond
+	for i := after; i < failures && d < MaxLoginDelay; i++ {
+		d *= 2
+	}
+	return min(d, MaxLoginDelay)
+}
+
+func (s *Service) sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	if s.Sleep != nil {
+		return s.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // PurgeAuthFailures forgets failed logins older than the rate-limit window.
 func (s *Service) PurgeAuthFailures(ctx context.Context) error {
-	_, err := s.Store.PurgeAuthFailures(ctx, s.now().Add(-s.LoginWindow))
+	_, err := s.Store.PurgeAuthFailures(ctx, s.now().Add(-s.loginLimits().Window))
 	return err
 }
 
@@ -375,10 +503,15 @@ func (s *Service) CreateAPIKey(ctx context.Context, actor domain.Actor, name str
 	secret, prefix := auth.NewAPIKeySecret()
 	k := APIKey{ID: domain.NewID(domain.PrefixAPIKey), MerchantID: actor.MerchantID, Name: name, Prefix: prefix,
 		SecretHash: auth.HashToken(secret), CreatedBy: actor.Label(), CreatedAt: now, ExpiresAt: expiresAt}
-	if err := s.Store.CreateAPIKey(ctx, k); err != nil {
+	err := s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.CreateAPIKey(ctx, k); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "api_key.created", k.ID, map[string]any{"name": name})
+	})
+	if err != nil {
 		return CreatedKey{}, err
 	}
-	s.Audit.Record(ctx, actor, "api_key.created", k.ID, map[string]any{"name": name})
 	return CreatedKey{Key: k, Secret: secret}, nil
 }
 
@@ -389,14 +522,20 @@ func (s *Service) ListAPIKeys(ctx context.Context, actor domain.Actor) ([]APIKey
 
 // RevokeAPIKey revokes one of the merchant's keys.
 func (s *Service) RevokeAPIKey(ctx context.Context, actor domain.Actor, id string) (APIKey, error) {
-	k, err := s.Store.RevokeAPIKey(ctx, actor.MerchantID, id, s.now())
+	var k APIKey
+	err := s.Tx.Run(ctx, func(ctx context.Context) error {
+		var err error
+		if k, err = s.Store.RevokeAPIKey(ctx, actor.MerchantID, id, s.now()); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "api_key.revoked", k.ID, nil)
+	})
 	if errors.Is(err, apperr.ErrNotFound) {
 		return APIKey{}, apperr.NotFound("API key")
 	}
 	if err != nil {
 		return APIKey{}, err
 	}
-	s.Audit.Record(ctx, actor, "api_key.revoked", k.ID, nil)
 	return k, nil
 }
 
@@ -455,6 +594,8 @@ func (s *Service) GetMerchant(ctx context.Context, merchantID string) (Merchant,
 type MerchantPatch struct {
 	Name, LegalName, Address, TaxID, SupportEmail, NotificationEmail *string
 	DefaultCurrency, DefaultLocale, DefaultCaptureMode, Terms        *string
+	PIB, MB, IPSAccount, IPSPayee, IPSPaymentCode                    *string
+	IPSEnabled, EmailAttachPDF                                       *bool
 }
 
 // UpdateMerchant applies a patch to the actor's merchant settings.
@@ -466,11 +607,19 @@ func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p Merc
 	if m, err = applyPatch(m, p); err != nil {
 		return Merchant{}, err
 	}
-	m.UpdatedAt = s.now()
-	if err := s.Store.UpdateMerchant(ctx, m); err != nil {
+	if err := applySerbia(&m, p); err != nil {
 		return Merchant{}, err
 	}
-	s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
+	m.UpdatedAt = s.now()
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateMerchant(ctx, m); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
+	})
+	if err != nil {
+		return Merchant{}, err
+	}
 	return m, nil
 }
 

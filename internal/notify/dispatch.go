@@ -129,6 +129,7 @@ type paymentData struct {
 	ID             string `json:"id"`
 	InvoiceID      string `json:"invoice_id"`
 	Status         string `json:"status"`
+	Method         string `json:"method"`
 	Amount         int64  `json:"amount"`
 	AmountCaptured int64  `json:"amount_captured"`
 	Currency       string `json:"currency"`
@@ -257,6 +258,9 @@ func paymentLinkEmail(_ context.Context, c emailContext) ([]Email, error) {
 		to = inv.CustomerEmail
 	}
 	e, err := build(msg, c.invoice.ID, to, inv.EmailID)
+	if e != nil {
+		e.AttachInvoicePDF = c.merchant.EmailAttachPDF
+	}
 	return nonEmpty(e), err
 }
 
@@ -271,6 +275,7 @@ func receiptEmails(ctx context.Context, c emailContext) ([]Email, error) {
 		return nil, err
 	}
 	msg.Kind, msg.Amount = mail.KindReceipt, inv.AmountPaid
+	msg.BankTransfer = inv.Method == domain.MethodBankTransfer
 	receipt, err := build(msg, c.invoice.ID, c.invoice.Customer.Email, "")
 	if err != nil {
 		return nil, err
@@ -316,7 +321,8 @@ func noticeEmail(kind mail.Kind) func(context.Context, emailContext) ([]Email, e
 		if err := decode(c.ev.Payload, &pay); err != nil {
 			return nil, err
 		}
-		if kind != mail.KindVoidNotice && c.invoice.CaptureMode != domain.CaptureManual {
+		// A recorded bank transfer is told by the receipt of invoice.paid alone.
+		if kind != mail.KindVoidNotice && (c.invoice.CaptureMode != domain.CaptureManual || pay.Method == string(domain.MethodBankTransfer)) {
 			return nil, nil
 		}
 		msg, to := c.msg, c.invoice.Customer.Email

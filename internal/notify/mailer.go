@@ -14,6 +14,11 @@ type Sender interface {
 	Send(ctx context.Context, e mail.Envelope) error
 }
 
+// Attachments renders the files an e-mail carries (the invoice PDF).
+type Attachments interface {
+	InvoicePDF(ctx context.Context, merchantID, invoiceID string) (mail.Attachment, error)
+}
+
 // EmailBackoff is the wait after each failed attempt; after the last one the e-mail fails for good
 // (nine attempts over about 16 hours).
 var EmailBackoff = []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute, 30 * time.Minute,
@@ -23,7 +28,9 @@ var EmailBackoff = []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.
 type Mailer struct {
 	Store  Store
 	Sender Sender
-	Now    func() time.Time
+	// Files renders attachments; e-mails that ask for one are sent without it when nil.
+	Files Attachments
+	Now   func() time.Time
 	// Batch is how many e-mails one RunOnce takes; 10 when zero.
 	Batch int
 	// Lease keeps claimed e-mails from other workers while they are sent; 10 minutes when zero.
@@ -54,7 +61,17 @@ func (m *Mailer) RunOnce(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, e := range claimed {
-		err := m.Sender.Send(ctx, mail.Envelope{ID: e.ID, To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML, Date: e.CreatedAt})
+		env := mail.Envelope{ID: e.ID, To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML, Date: e.CreatedAt}
+		if e.AttachInvoicePDF && m.Files != nil && e.InvoiceID != "" {
+			// Rendered now, not stored: the PDF shows the invoice as it is when the e-mail leaves.
+			a, aerr := m.Files.InvoicePDF(ctx, e.MerchantID, e.InvoiceID)
+			if aerr != nil {
+				slog.WarnContext(ctx, "invoice PDF not attached", "email", e.ID, "err", aerr)
+			} else {
+				env.Attachments = []mail.Attachment{a}
+			}
+		}
+		err := m.Sender.Send(ctx, env)
 		at := clock(m.Now)
 		var p permanent
 		switch {

@@ -50,6 +50,8 @@ type Email struct {
 	NextAttemptAt *time.Time
 	CreatedAt     time.Time
 	SentAt        *time.Time
+	// AttachInvoicePDF attaches the invoice's PDF, rendered when the e-mail is sent.
+	AttachInvoicePDF bool
 }
 
 // EndpointUpdate is a change to an endpoint; nil fields stay as they are.
@@ -157,6 +159,8 @@ type Merchant struct {
 	SupportEmail      string
 	NotificationEmail string
 	DefaultLocale     string
+	// EmailAttachPDF attaches the invoice PDF to the e-mail with the payment link.
+	EmailAttachPDF bool
 }
 
 // Outbox is what one event turns into.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"securelink/internal/apperr"
+	"securelink/internal/audit"
 	"securelink/internal/domain"
 	"securelink/internal/notify/webhook"
 )
@@ -19,7 +20,7 @@ type URLChecker interface {
 
 // Auditor records who did what.
 type Auditor interface {
-	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error
 }
 
 // Service is what merchants do with their e-mails, events and webhook endpoints.
@@ -27,7 +28,9 @@ type Service struct {
 	Store Store
 	Guard URLChecker
 	Audit Auditor
-	Now   func() time.Time
+	// Tx runs a write and its audit row in one transaction.
+	Tx  audit.Tx
+	Now func() time.Time
 	// CanSend is true when an SMTP server is configured, so e-mails can leave the mailbox.
 	CanSend bool
 }
@@ -65,10 +68,11 @@ func (s *Service) CreateEndpoint(ctx context.Context, actor domain.Actor, in New
 	ep := Endpoint{ID: domain.NewID(domain.PrefixEndpoint), MerchantID: actor.MerchantID, URL: in.URL,
 		Description: in.Description, Events: events, Secret: webhook.NewSecret(), Status: EndpointEnabled,
 		CreatedAt: now, UpdatedAt: now}
-	if err := s.Store.CreateEndpoint(ctx, ep); err != nil {
+	err = s.act(ctx, actor, "webhook_endpoint.created", ep.ID, map[string]any{"url": ep.URL, "events": ep.Events},
+		func(ctx context.Context) error { return s.Store.CreateEndpoint(ctx, ep) })
+	if err != nil {
 		return Endpoint{}, err
 	}
-	s.record(ctx, actor, "webhook_endpoint.created", ep.ID, map[string]any{"url": ep.URL, "events": ep.Events})
 	return ep, nil
 }
 
@@ -89,10 +93,17 @@ func validEvents(in []string) ([]string, error) {
 	return out, nil
 }
 
-func (s *Service) record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) {
-	if s.Audit != nil {
-		s.Audit.Record(ctx, actor, action, target, details)
-	}
+// act runs a store write and its audit row in one transaction; an empty action writes no row.
+func (s *Service) act(ctx context.Context, actor domain.Actor, action, target string, details map[string]any, write func(ctx context.Context) error) error {
+	return s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := write(ctx); err != nil {
+			return err
+		}
+		if s.Audit == nil || action == "" {
+			return nil
+		}
+		return s.Audit.Record(ctx, actor, action, target, details)
+	})
 }
 
 // ListEndpoints returns a page of the merchant's endpoints, newest first.
@@ -107,11 +118,10 @@ func (s *Service) GetEndpoint(ctx context.Context, merchantID, id string) (Endpo
 
 // DeleteEndpoint removes an endpoint; its pending deliveries stop.
 func (s *Service) DeleteEndpoint(ctx context.Context, actor domain.Actor, id string) error {
-	if err := s.Store.DeleteEndpoint(ctx, actor.MerchantID, id, clock(s.Now)); err != nil {
-		return err
-	}
-	s.record(ctx, actor, "webhook_endpoint.deleted", id, nil)
-	return nil
+	return s.act(ctx, actor, "webhook_endpoint.deleted", id, nil,
+		func(ctx context.Context) error {
+			return s.Store.DeleteEndpoint(ctx, actor.MerchantID, id, clock(s.Now))
+		})
 }
 
 // SendEmail puts a held e-mail (kept while no SMTP server was configured) or a failed one back in
@@ -135,7 +145,8 @@ func (s *Service) SendEmail(ctx context.Context, actor domain.Actor, id string) 
 		return Email{}, apperr.InvalidState("This e-mail cannot be sent in status %s.", e.Status)
 	}
 	now := clock(s.Now)
-	err = s.Store.RequeueEmail(ctx, actor.MerchantID, id, now)
+	err = s.act(ctx, actor, "email.requeued", id, map[string]any{"to": e.To, "kind": string(e.Kind)},
+		func(ctx context.Context) error { return s.Store.RequeueEmail(ctx, actor.MerchantID, id, now) })
 	if errors.Is(err, apperr.ErrConflict) {
 		return Email{}, apperr.Conflict("email_queued", "This e-mail is already waiting to be sent.")
 	}
@@ -143,7 +154,6 @@ func (s *Service) SendEmail(ctx context.Context, actor domain.Actor, id string) 
 		return Email{}, err
 	}
 	e.Status, e.Attempts, e.LastError, e.NextAttemptAt = EmailQueued, 0, "", &now
-	s.record(ctx, actor, "email.requeued", id, map[string]any{"to": e.To, "kind": string(e.Kind)})
 	return e, nil
 }
 
@@ -194,12 +204,18 @@ func (s *Service) UpdateEndpoint(ctx context.Context, actor domain.Actor, id str
 		}
 		u.URL, changed["url"] = &url, url
 	}
-	ep, err := s.Store.UpdateEndpoint(ctx, actor.MerchantID, id, u, clock(s.Now))
+	var ep Endpoint
+	action := "webhook_endpoint.updated"
+	if len(changed) == 0 {
+		action = "" // nothing changed: nothing to audit
+	}
+	err := s.act(ctx, actor, action, id, changed, func(ctx context.Context) error {
+		var err error
+		ep, err = s.Store.UpdateEndpoint(ctx, actor.MerchantID, id, u, clock(s.Now))
+		return err
+	})
 	if err != nil {
 		return Endpoint{}, err
-	}
-	if len(changed) > 0 {
-		s.record(ctx, actor, "webhook_endpoint.updated", id, changed)
 	}
 	return ep, nil
 }
@@ -225,11 +241,15 @@ func (s *Service) checkURL(ctx context.Context, url string) error {
 // RotateSecret gives an endpoint a new secret (returned once); the old one keeps signing for 24 hours.
 func (s *Service) RotateSecret(ctx context.Context, actor domain.Actor, id string) (Endpoint, error) {
 	now := clock(s.Now)
-	ep, err := s.Store.RotateSecret(ctx, actor.MerchantID, id, webhook.NewSecret(), now.Add(SecretOverlap), now)
+	var ep Endpoint
+	err := s.act(ctx, actor, "webhook_endpoint.secret_rotated", id, nil, func(ctx context.Context) error {
+		var err error
+		ep, err = s.Store.RotateSecret(ctx, actor.MerchantID, id, webhook.NewSecret(), now.Add(SecretOverlap), now)
+		return err
+	})
 	if err != nil {
 		return Endpoint{}, err
 	}
-	s.record(ctx, actor, "webhook_endpoint.secret_rotated", id, nil)
 	return ep, nil
 }
 
@@ -246,14 +266,21 @@ func (s *Service) GetEvent(ctx context.Context, merchantID, id string) (EventLog
 // Redeliver sends a webhook event again to every enabled endpoint subscribed to it, or only to
 // endpointID when given; the webhook-id stays the event id, so receivers can recognise it.
 func (s *Service) Redeliver(ctx context.Context, actor domain.Actor, eventID, endpointID string) (EventLog, error) {
-	n, err := s.Store.Redeliver(ctx, actor.MerchantID, eventID, endpointID, clock(s.Now))
+	details := map[string]any{}
+	err := s.act(ctx, actor, "event.redelivered", eventID, details, func(ctx context.Context) error {
+		n, err := s.Store.Redeliver(ctx, actor.MerchantID, eventID, endpointID, clock(s.Now))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.Conflict(apperr.CodeNoEndpoints, "No enabled webhook endpoint is subscribed to this event.")
+		}
+		details["deliveries"] = n
+		return nil
+	})
 	if err != nil {
 		return EventLog{}, err
 	}
-	if n == 0 {
-		return EventLog{}, apperr.Conflict(apperr.CodeNoEndpoints, "No enabled webhook endpoint is subscribed to this event.")
-	}
-	s.record(ctx, actor, "event.redelivered", eventID, map[string]any{"deliveries": n})
 	return s.Store.GetEvent(ctx, actor.MerchantID, eventID)
 }
 

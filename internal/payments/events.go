@@ -15,6 +15,7 @@ type PaymentEventData struct {
 	InvoiceID      string               `json:"invoice_id"`
 	InvoiceNumber  string               `json:"invoice_number"`
 	Status         domain.PaymentStatus `json:"status"`
+	Method         domain.PaymentMethod `json:"method"`
 	Amount         int64                `json:"amount"`
 	Currency       string               `json:"currency"`
 	AmountCaptured int64                `json:"amount_captured"`
@@ -43,7 +44,7 @@ type RefundEventData struct {
 }
 
 func paymentEvent(typ string, p Payment, inv domain.Invoice) domain.Event {
-	d := PaymentEventData{ID: p.ID, Object: "payment", InvoiceID: p.InvoiceID, InvoiceNumber: inv.Number, Status: p.Status,
+	d := PaymentEventData{ID: p.ID, Object: "payment", InvoiceID: p.InvoiceID, InvoiceNumber: inv.Number, Status: p.Status, Method: p.method(),
 		Amount: p.Amount, Currency: p.Currency, AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded,
 		DeclineCode: p.DeclineCode, DeclineMessage: p.DeclineMessage, CustomerEmail: inv.Customer.Email,
 		CustomerName: inv.Customer.Name, Locale: inv.Locale}
@@ -62,4 +63,11 @@ func refundEvent(typ string, r Refund, inv domain.Invoice) domain.Event {
 
 func invoiceEvent(typ string, inv domain.Invoice) domain.Event {
 	return domain.NewEvent(inv.MerchantID, typ, inv.ID, inv.EventData(""), true)
+}
+
+// paidEvent is invoice.paid, which says how the invoice was paid.
+func paidEvent(inv domain.Invoice, method domain.PaymentMethod) domain.Event {
+	d := inv.EventData("")
+	d.Method = method
+	return domain.NewEvent(inv.MerchantID, domain.EventInvoicePaid, inv.ID, d, true)
 }

@@ -53,7 +53,9 @@ func newEnv(t *testing.T, db *store.DB, opts ...envOptions) *env {
 		HTTPClient: &http.Client{Timeout: o.pspTimeout}})
 
 	// Tests run in parallel on a shared PostgreSQL: keep each pool small.
-	db.SQL.SetMaxOpenConns(5)
+	if db.Dialect == store.DialectPostgres {
+		db.SQL.SetMaxOpenConns(5) // on SQLite db.SQL is the one writer connection
+	}
 	log := &audit.Log{Store: &store.Audit{DB: db}}
 	ms := &merchants.Service{Store: &store.Merchants{DB: db}, Audit: log, BaseURL: "http://securelink.test"}
 	created, err := ms.CreateMerchant(context.Background(), merchants.NewMerchant{Name: "Test shop", Email: fmt.Sprintf("%s@example.com", strings.ToLower(domain.NewID("m")))})

@@ -3,14 +3,13 @@ package payments_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"securelink/api/apitest"
 	"securelink/internal/domain"
 	"securelink/internal/payments"
 	"securelink/internal/psp/testgateway"
@@ -94,27 +93,27 @@ func TestNoCardDataKept(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		values := allTextValues(t, db)
+		values := storetest.TextValues(t, db)
 		if len(values) < 100 {
 			t.Fatalf("only %d values scanned: the scan is not reading the tables", len(values))
 		}
 		for _, c := range testCards {
 			for _, v := range values {
-				if strings.Contains(v.value, c.number) || strings.Contains(v.value, spaced(c.number)) {
-					t.Errorf("card number %s found in %s: %q", c.number, v.where, v.value)
+				if strings.Contains(v.Value, c.number) || strings.Contains(v.Value, spaced(c.number)) {
+					t.Errorf("card number %s found in %s: %q", c.number, v.Where, v.Value)
 				}
 				// A CVC is 3-4 digits that may occur by chance inside ids or times; it must never be a
 				// value of its own nor appear under a cvc key.
-				if v.value == c.cvc || strings.Contains(strings.ToLower(v.value), `"cvc"`) {
-					t.Errorf("CVC %s found in %s: %q", c.cvc, v.where, v.value)
+				if v.Value == c.cvc || strings.Contains(strings.ToLower(v.Value), `"cvc"`) {
+					t.Errorf("CVC %s found in %s: %q", c.cvc, v.Where, v.Value)
 				}
 			}
 		}
 		// No column may be named for card data.
 		for _, v := range values {
-			col := strings.ToLower(v.where)
+			col := strings.ToLower(v.Where)
 			if strings.Contains(col, ".cvc") || strings.Contains(col, "card_number") || strings.Contains(col, ".pan") {
-				t.Errorf("column %s looks like card data", v.where)
+				t.Errorf("column %s looks like card data", v.Where)
 			}
 		}
 	})
@@ -126,6 +125,81 @@ func TestNoCardDataKept(t *testing.T) {
 	}
 }
 
+// TestNoCardDataKeptWhenSentWhereItDoesNotBelong: a payer and a merchant send card numbers in every
+// place they can type text (a card number as the payment token, in names, descriptions, terms, a
+// search, an Idempotency-Key, a login). Each is refused with 400, and then every table and the log
+// are searched: no card number anywhere.
+func TestNoCardDataKeptWhenSentWhereItDoesNotBelong(t *testing.T) {
+	// Each instance writes its request and job logs here (both dialects, in parallel).
+	logs := &apitest.SafeBuffer{}
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Kartice")
+		inv := e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(5000), m.Auth()).Map(t)
+		link := "/api/v1/checkout/" + inv["link"].(map[string]any)["token"].(string) + "/pay"
+		const visa, visaSpaced, amex = "4242424242424242", "4242 4242 4242 4242", "3782-822463-10005"
+		withCard := func(path []string, card string) map[string]any {
+			body := apitest.Invoice(5000)
+			switch path[0] {
+			case "customer":
+				body["customer"].(map[string]any)[path[1]] = card
+			case "lines":
+				body["lines"].([]any)[0].(map[string]any)[path[1]] = card
+			default:
+				body[path[0]] = card
+			}
+			return body
+		}
+		tries := []struct {
+			method, path string
+			body         any
+			header       apitest.Header
+			code, param  string
+		}{
+			{"POST", link, map[string]any{"terms_accepted": true, "payment_token": visa}, apitest.Header{}, "invalid_payment_token", "payment_token"},
+			{"POST", link, map[string]any{"terms_accepted": true, "payment_token": visaSpaced}, apitest.Header{}, "invalid_payment_token", "payment_token"},
+			{"POST", link, map[string]any{"terms_accepted": true, "payment_token": "tok_" + visa}, apitest.Header{}, "invalid_payment_token", "payment_token"},
+			{"POST", "/api/v1/invoices", withCard([]string{"customer", "name"}, visaSpaced), m.Auth(), "card_number_not_allowed", "customer.name"},
+			{"POST", "/api/v1/invoices", withCard([]string{"customer", "phone"}, visa), m.Auth(), "card_number_not_allowed", "customer.phone"},
+			{"POST", "/api/v1/invoices", withCard([]string{"lines", "description"}, "Kartica "+amex), m.Auth(), "card_number_not_allowed", "lines[0].description"},
+			{"POST", "/api/v1/invoices", withCard([]string{"description"}, visa), m.Auth(), "card_number_not_allowed", "description"},
+			{"POST", "/api/v1/invoices", withCard([]string{"reference"}, visaSpaced), m.Auth(), "card_number_not_allowed", "reference"},
+			{"PATCH", "/api/v1/merchant", map[string]any{"terms": "Pay to " + visaSpaced}, m.Auth(), "card_number_not_allowed", "terms"},
+			{"POST", "/api/v1/webhook-endpoints", map[string]any{"url": e.URL + "/h", "events": []string{"invoice.paid"}, "description": visa}, m.Auth(), "card_number_not_allowed", "description"},
+			{"GET", "/api/v1/invoices?q=" + visa, nil, m.Auth(), "card_number_not_allowed", "q"},
+			{"POST", "/api/v1/auth/login", map[string]any{"email": visa, "password": "whatever-password"}, apitest.Header{}, "card_number_not_allowed", "email"},
+		}
+		for _, tr := range tries {
+			hs := []apitest.Header{}
+			if tr.header.Name != "" {
+				hs = append(hs, tr.header)
+			}
+			r := e.Do(t, tr.method, tr.path, tr.body, hs...)
+			if r.Status != 400 || r.ErrorObject(t)["code"] != tr.code || r.ErrorObject(t)["param"] != tr.param {
+				t.Errorf("%s %s %v: %d %s, want 400 %s naming %s", tr.method, tr.path, tr.body, r.Status, r.Body, tr.code, tr.param)
+			}
+		}
+		r := e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(5000), m.Auth(), apitest.Header{Name: "Idempotency-Key", Value: visa})
+		if r.Status != 400 || r.ErrorObject(t)["param"] != "Idempotency-Key" {
+			t.Errorf("card number as Idempotency-Key: %d %s", r.Status, r.Body)
+		}
+		values := storetest.TextValues(t, e.App.DB)
+		if len(values) < 50 {
+			t.Fatalf("only %d values scanned: the scan is not reading the tables", len(values))
+		}
+		out := logs.String()
+		for _, card := range []string{visa, visaSpaced, amex, "378282246310005"} {
+			for _, v := range values {
+				if strings.Contains(v.Value, card) {
+					t.Errorf("card number %s stored in %s: %q", card, v.Where, v.Value)
+				}
+			}
+			if strings.Contains(out, card) {
+				t.Errorf("card number %s found in the log", card)
+			}
+		}
+	}, apitest.CaptureLogs(logs))
+}
+
 func spaced(n string) string {
 	var b strings.Builder
 	for i, r := range n {
@@ -135,70 +209,4 @@ func spaced(n string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-type cell struct{ where, value string }
-
-// allTextValues reads every column of every row of every table, as text.
-func allTextValues(t *testing.T, db *store.DB) []cell {
-	t.Helper()
-	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
-	if db.Dialect == store.DialectPostgres {
-		q = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-	}
-	var tables []string
-	rows, err := db.SQL.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, n)
-	}
-	rows.Close()
-	var out []cell
-	for _, table := range tables {
-		out = append(out, tableValues(t, db.SQL, table)...)
-	}
-	return out
-}
-
-func tableValues(t *testing.T, db *sql.DB, table string) []cell {
-	t.Helper()
-	rows, err := db.Query(`SELECT * FROM "` + table + `"`)
-	if err != nil {
-		t.Fatalf("scan %s: %v", table, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []cell
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for i, v := range vals {
-			var s string
-			switch x := v.(type) {
-			case nil:
-				continue
-			case []byte:
-				s = string(x)
-			default:
-				s = fmt.Sprint(x)
-			}
-			out = append(out, cell{where: table + "." + cols[i], value: s})
-		}
-	}
-	return out
 }

@@ -160,9 +160,17 @@ func (s *Service) runOperation(ctx context.Context, actor domain.Actor, p Paymen
 	}
 	pctx := context.WithoutCancel(ctx)
 	res, perr := s.callOperation(pctx, p, txn)
-	out, err := s.recordOperation(pctx, p, txn, res, perr)
-	if err == nil {
-		s.Audit.Record(ctx, actor, "payment."+pastTense(op), p.ID, map[string]any{"amount": amount, "currency": p.Currency})
+	// The outcome and its audit row commit together; a refused operation is recorded without one.
+	var out Payment
+	var err error
+	terr := s.Tx.Run(pctx, func(ctx context.Context) error {
+		if out, err = s.recordOperation(ctx, p, txn, res, perr); err != nil {
+			return nil
+		}
+		return s.Audit.Record(ctx, actor, "payment."+pastTense(op), p.ID, map[string]any{"amount": amount, "currency": p.Currency})
+	})
+	if terr != nil {
+		return Payment{}, terr
 	}
 	return out, err
 }
@@ -237,9 +245,9 @@ func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transactio
 				p.AmountCaptured = txn.Amount
 			}
 			p.CapturedAt = &now
-			inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
-			set.Status, set.AmountCaptured, set.InvoiceTo, set.AmountPaid = p.Status, p.AmountCaptured, domain.InvoicePaid, p.AmountCaptured
-			set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv), invoiceEvent(domain.EventInvoicePaid, inv)}
+			inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, inv.AmountPaid+p.AmountCaptured, &now
+			set.Status, set.AmountCaptured, set.InvoiceTo, set.AmountPaid = p.Status, p.AmountCaptured, domain.InvoicePaid, inv.AmountPaid
+			set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv), paidEvent(inv, domain.MethodCard)}
 		} else {
 			p.VoidedAt = &now
 			inv.Status, inv.CancelledAt = domain.InvoiceCancelled, &now
@@ -312,12 +320,27 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 		return Refund{}, apperr.Invalid("amount", "amount_too_large", "amount exceeds what is left to refund (%d).", max(cur.Refundable(), 0))
 	}
 	pctx := context.WithoutCancel(ctx)
-	res, perr := s.Provider.Refund(pctx, s.refundRequest(p, r))
-	out, err := s.recordRefund(pctx, r, txn, res, perr)
-	if err == nil {
-		s.Audit.Record(ctx, actor, "payment.refunded", p.ID, map[string]any{"refund": r.ID, "amount": amt, "currency": p.Currency})
+	res, perr := s.callRefund(pctx, p, r)
+	var out Refund
+	terr := s.Tx.Run(pctx, func(ctx context.Context) error {
+		if out, err = s.recordRefund(ctx, r, txn, res, perr); err != nil {
+			return nil
+		}
+		return s.Audit.Record(ctx, actor, "payment.refunded", p.ID, map[string]any{"refund": r.ID, "amount": amt, "currency": p.Currency})
+	})
+	if terr != nil {
+		return Refund{}, terr
 	}
 	return out, err
+}
+
+// callRefund sends a refund to the PSP. A bank transfer's refund is money the merchant sends back
+// from its own bank: SecureLink records it and executes nothing.
+func (s *Service) callRefund(ctx context.Context, p Payment, r Refund) (psp.Result, error) {
+	if p.method() == domain.MethodBankTransfer {
+		return psp.Result{Outcome: psp.OutcomeSucceeded, OperationRef: "recorded:" + r.ID}, nil
+	}
+	return s.Provider.Refund(ctx, s.refundRequest(p, r))
 }
 
 func (s *Service) refundRequest(p Payment, r Refund) psp.RefundRequest {

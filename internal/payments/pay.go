@@ -49,7 +49,7 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 // Idempotency-Key started (replayed); that call's request must have been the same.
 func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Payment, replayed bool, err error) {
 	tok := strings.TrimSpace(in.PaymentToken)
-	if err := checkPayInput(in.TermsAccepted, tok); err != nil {
+	if err := checkPayInput(s.Provider, in.TermsAccepted, tok); err != nil {
 		// An unknown link is a 404 whatever the body says.
 		if _, rerr := s.Links.ResolveLink(ctx, token); rerr != nil {
 			return Payment{}, false, rerr
@@ -86,11 +86,13 @@ func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Pay
 }
 
 // checkPayInput judges the payer's body.
-func checkPayInput(termsAccepted bool, paymentToken string) error {
+// A token must have the provider's token shape and never look like a card number, so a card number
+// sent in its place is refused before it is stored (the message never repeats it).
+func checkPayInput(provider psp.Provider, termsAccepted bool, paymentToken string) error {
 	if !termsAccepted {
 		return apperr.Invalid("terms_accepted", "terms_not_accepted", "The payer must accept the terms: send terms_accepted: true.")
 	}
-	if paymentToken == "" || len(paymentToken) > maxPaymentTokenLen {
+	if paymentToken == "" || len(paymentToken) > maxPaymentTokenLen || !psp.IsPaymentToken(provider, paymentToken) {
 		return apperr.Invalid("payment_token", "invalid_payment_token", "payment_token must be the card token from the payment provider (at most %d characters).", maxPaymentTokenLen)
 	}
 	return nil
@@ -99,7 +101,7 @@ func checkPayInput(termsAccepted bool, paymentToken string) error {
 // newAttempt is the payment and pending authorize or sale of an attempt on a claimed invoice.
 func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time) (Payment, Transaction) {
 	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID, LinkID: linkID,
-		Status: domain.PaymentProcessing, Amount: inv.AmountTotal, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
+		Status: domain.PaymentProcessing, Amount: inv.AmountDue(), Method: domain.MethodCard, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
 		PSP: s.Provider.Name(), PSPToken: pspToken, Description: "Invoice " + inv.Number,
 		TermsAcceptedAt: now, TermsIP: clientIP, ClientIP: clientIP, CreatedAt: now, UpdatedAt: now}
 	p.IdempotencyKey = p.ID + ":authorize"
@@ -194,12 +196,14 @@ func (s *Service) checkFailures(ctx context.Context, linkID, clientIP string, li
 	if err != nil {
 		return err
 	}
+	// A failure counts until it is older than the window: no later than that, the client may retry.
+	window := orDefault(s.FailureWindow, DefaultFailureWindow)
 	if perLink >= limits.PerLink {
-		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts", RetryAfter: window,
 			Message: "Too many failed payment attempts through this link. Ask the merchant for a new link."}
 	}
 	if clientIP != "" && perIP >= limits.PerIP {
-		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts",
+		return &apperr.Error{Kind: apperr.KindRateLimited, Code: "too_many_failed_attempts", RetryAfter: window,
 			Message: "Too many failed payment attempts from your address. Try again in an hour."}
 	}
 	return nil
@@ -275,8 +279,9 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 			p.AmountCaptured = p.AmountAuthorized
 		}
 		p.CapturedAt = &now
-		inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
-		set.InvoiceTo, set.AmountPaid, set.PaidAt = domain.InvoicePaid, p.AmountCaptured, &now
+		// A bank transfer may have paid part of the invoice before the card paid the rest.
+		inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, inv.AmountPaid+p.AmountCaptured, &now
+		set.InvoiceTo, set.AmountPaid, set.PaidAt = domain.InvoicePaid, inv.AmountPaid, &now
 		evType = domain.EventPaymentCaptured
 	} else {
 		exp := now.Add(s.authorizationWindow())
@@ -290,7 +295,7 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	set.Txn.Result, set.Txn.PSPReference = domain.TxnSucceeded, p.PSPReference
 	set.Events = []domain.Event{paymentEvent(evType, p, inv)}
 	if inv.Status == domain.InvoicePaid {
-		set.Events = append(set.Events, invoiceEvent(domain.EventInvoicePaid, inv))
+		set.Events = append(set.Events, paidEvent(inv, domain.MethodCard))
 	}
 	if err = s.Store.SettleAuthorization(ctx, set); err != nil {
 		return s.settledMeanwhile(ctx, p, err)

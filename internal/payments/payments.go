@@ -13,6 +13,7 @@ import (
 	"context"
 	"time"
 
+	"securelink/internal/audit"
 	"securelink/internal/domain"
 	"securelink/internal/invoices"
 	"securelink/internal/psp"
@@ -59,6 +60,21 @@ type Payment struct {
 	AuthorizationExpiresAt *time.Time
 	CapturedAt             *time.Time
 	VoidedAt               *time.Time
+	// Method is card for PSP payments; a bank_transfer was recorded by the merchant, with the
+	// transfer's reference, payer and day of arrival, and the statement line it came from if any.
+	Method        domain.PaymentMethod
+	BankReference string
+	PayerName     string
+	ReceivedAt    *time.Time
+	StatementLine string
+}
+
+// method is the payment's method; rows from before methods existed are card payments.
+func (p Payment) method() domain.PaymentMethod {
+	if p.Method == "" {
+		return domain.MethodCard
+	}
+	return p.Method
 }
 
 // Refundable is what may still be refunded: captured minus refunded and reserved.
@@ -169,6 +185,21 @@ type RefundSettlement struct {
 	At        time.Time
 }
 
+// TransferSettlement is a recorded bank transfer: the captured payment, its transaction and the
+// invoice's new amount paid, written in one transaction only while the invoice is still in status
+// InvoiceFrom with AmountPaidBefore paid.
+type TransferSettlement struct {
+	Payment          Payment
+	Txn              Transaction
+	InvoiceFrom      domain.InvoiceStatus
+	AmountPaidBefore int64
+	AmountPaid       int64
+	// Paid moves the invoice to paid and completes its active link.
+	Paid   bool
+	Events []domain.Event
+	At     time.Time
+}
+
 // FailureLimits bound the failed attempts a new attempt may follow: fewer than PerLink through the
 // link ever, and fewer than PerIP from the payment's client address since Since.
 type FailureLimits struct {
@@ -237,6 +268,12 @@ type Store interface {
 	// ClaimTransaction moves a due pending transaction's next attempt to until; false when another
 	// worker claimed it first.
 	ClaimTransaction(ctx context.Context, id string, now, until time.Time) (bool, error)
+	// RecordTransfer stores a bank transfer (see TransferSettlement); apperr.ErrConflict when the
+	// invoice changed meanwhile, ErrStatementLineRecorded when its statement line is already recorded.
+	RecordTransfer(ctx context.Context, t TransferSettlement) error
+	// RecordedStatementLines returns, of the given statement-line fingerprints, those already
+	// recorded for the merchant, with the payment each became.
+	RecordedStatementLines(ctx context.Context, merchantID string, lines []string) (map[string]string, error)
 	// ExpiredAuthorizations lists authorised payments past their authorisation window.
 	ExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]Payment, error)
 }
@@ -248,7 +285,7 @@ type LinkResolver interface {
 
 // Auditor records who did what.
 type Auditor interface {
-	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any)
+	Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error
 }
 
 // Defaults of the Service's tunables.
@@ -271,8 +308,10 @@ type Service struct {
 	Links    LinkResolver
 	Provider psp.Provider
 	Audit    Auditor
-	BaseURL  string
-	Now      func() time.Time
+	// Tx runs the record of an operation and its audit row in one transaction.
+	Tx      audit.Tx
+	BaseURL string
+	Now     func() time.Time
 
 	// MaxFailuresPerLink failed attempts through one link, or MaxFailuresPerIP from one client address
 	// within FailureWindow, refuse further attempts with 429 (card-testing defence).

@@ -71,7 +71,7 @@ func (s *Service) reconcileOne(ctx context.Context, t Transaction, now time.Time
 		if err != nil {
 			return false, err
 		}
-		res, perr := s.Provider.Refund(ctx, s.refundRequest(p, r))
+		res, perr := s.callRefund(ctx, p, r)
 		if perr != nil && !psp.IsRequestError(perr) {
 			return false, perr
 		}

@@ -15,6 +15,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"securelink/internal/validate"
 )
 
 // Provider is a payment service provider adapter.
@@ -161,4 +163,21 @@ func (e *RequestError) Error() string { return fmt.Sprintf("psp: %s: %s", e.Code
 func IsRequestError(err error) bool {
 	var re *RequestError
 	return errors.As(err, &re)
+}
+
+// TokenShaper is implemented by a provider whose card tokens have a known form (tok_… for the test
+// gateway, pm_… for Stripe). The checkout's pay call refuses anything else before it is stored, so
+// a card number sent where a token belongs never reaches the database or a log.
+type TokenShaper interface {
+	// IsPaymentToken reports whether s has the shape of this provider's card token.
+	IsPaymentToken(s string) bool
+}
+
+// IsPaymentToken reports whether token has the provider's token shape; a provider that declares none
+// accepts any token that is not a card number.
+func IsPaymentToken(p Provider, token string) bool {
+	if ts, ok := p.(TokenShaper); ok {
+		return ts.IsPaymentToken(token)
+	}
+	return !validate.ContainsCardNumber(token)
 }

@@ -34,7 +34,7 @@ func (auditRow) TableName() string { return "audit_log" }
 func (s *Audit) InsertAudit(ctx context.Context, e audit.Entry) error {
 	r := auditRow{ID: e.ID, MerchantID: e.MerchantID, ActorID: e.ActorID, ActorType: string(e.ActorType),
 		Action: e.Action, Target: e.Target, IP: e.IP, Details: e.Details, CreatedAt: e.CreatedAt}
-	if err := s.DB.Gorm.WithContext(ctx).Create(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: insert audit: %w", err)
 	}
 	return nil
@@ -43,7 +43,7 @@ func (s *Audit) InsertAudit(ctx context.Context, e audit.Entry) error {
 // ListAudit returns a page of a merchant's audit log, newest first.
 func (s *Audit) ListAudit(ctx context.Context, merchantID string, p domain.Page) ([]audit.Entry, bool, error) {
 	var rows []auditRow
-	q := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ?", merchantID)
+	q := s.DB.conn(ctx).Where("merchant_id = ?", merchantID)
 	if err := keysetPage(q, p).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("store: list audit: %w", err)
 	}

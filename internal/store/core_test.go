@@ -176,26 +176,90 @@ func TestIdempotencyStore(t *testing.T) {
 		ctx := context.Background()
 		s := &store.Idempotency{DB: db}
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		if _, started, err := s.Begin(ctx, "scope", "k", "h1", now); err != nil || !started {
+		first, started, err := s.Begin(ctx, "scope", "k", "h1", now, time.Minute)
+		if err != nil || !started || first.Claim == "" {
 			t.Fatalf("begin: %v %v", started, err)
 		}
-		rec, started, err := s.Begin(ctx, "scope", "k", "h2", now)
+		rec, started, err := s.Begin(ctx, "scope", "k", "h2", now, time.Minute)
 		if err != nil || started || !rec.Running || rec.RequestHash != "h1" {
 			t.Fatalf("second begin: %+v %v %v", rec, started, err)
 		}
-		if err := s.Finish(ctx, "scope", "k", 201, []byte(`{"ok":true}`)); err != nil {
+		if err := s.Finish(ctx, "scope", "k", "someone-else", 500, nil); err != nil {
 			t.Fatal(err)
 		}
-		rec, _, _ = s.Begin(ctx, "scope", "k", "h1", now)
+		if rec, _, _ = s.Begin(ctx, "scope", "k", "h1", now, time.Minute); !rec.Running {
+			t.Fatal("a request that does not hold the claim finished the record")
+		}
+		if err := s.Finish(ctx, "scope", "k", first.Claim, 201, []byte(`{"ok":true}`)); err != nil {
+			t.Fatal(err)
+		}
+		rec, _, _ = s.Begin(ctx, "scope", "k", "h1", now, time.Minute)
 		if rec.Running || rec.ResponseStatus != 201 || string(rec.ResponseBody) != `{"ok":true}` {
 			t.Errorf("finished record: %+v", rec)
 		}
 		// After 24 hours the key is forgotten and can start a new request.
-		if _, started, err := s.Begin(ctx, "scope", "k", "h3", now.Add(25*time.Hour)); err != nil || !started {
+		if _, started, err := s.Begin(ctx, "scope", "k", "h3", now.Add(25*time.Hour), time.Minute); err != nil || !started {
 			t.Errorf("expired key not reclaimed: %v %v", started, err)
 		}
 		if n, err := s.Purge(ctx, now.Add(26*time.Hour)); err != nil || n != 1 {
 			t.Errorf("purge: %d %v", n, err)
+		}
+	})
+}
+
+// TestIdempotencyLease: a record whose request died keeps its key only until its lease runs out;
+// then the same request takes it over (once, even when two retries race), another body gets the
+// record (not running), and a renewed lease keeps the key of a request that still runs.
+func TestIdempotencyLease(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := &store.Idempotency{DB: db}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		const lease = 10 * time.Second
+		dead, _, err := s.Begin(ctx, "scope", "k", "h", now, lease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec, started, _ := s.Begin(ctx, "scope", "k", "h", now.Add(lease-time.Second), lease); started || !rec.Running {
+			t.Fatalf("taken over within the lease: %+v %v", rec, started)
+		}
+		if rec, started, _ := s.Begin(ctx, "scope", "k", "other", now.Add(lease+time.Second), lease); started || rec.Running {
+			t.Fatalf("another body after the lease: %+v %v", rec, started)
+		}
+		var wg sync.WaitGroup
+		wins := make(chan string, 4)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rec, started, err := s.Begin(ctx, "scope", "k", "h", now.Add(lease+time.Second), lease)
+				if err != nil {
+					t.Error(err)
+				}
+				if started {
+					wins <- rec.Claim
+				}
+			}()
+		}
+		wg.Wait()
+		close(wins)
+		var claims []string
+		for c := range wins {
+			claims = append(claims, c)
+		}
+		if len(claims) != 1 || claims[0] == dead.Claim {
+			t.Fatalf("after the lease %d retries took the key over, want 1", len(claims))
+		}
+		// The dead request can neither renew nor finish the record any more.
+		if held, err := s.Renew(ctx, "scope", "k", dead.Claim, now.Add(time.Hour)); err != nil || held {
+			t.Errorf("the dead claim renewed: %v %v", held, err)
+		}
+		// The new holder renews, and then keeps its key past the first lease.
+		if held, err := s.Renew(ctx, "scope", "k", claims[0], now.Add(lease+time.Minute)); err != nil || !held {
+			t.Fatalf("renew: %v %v", held, err)
+		}
+		if _, started, _ := s.Begin(ctx, "scope", "k", "h", now.Add(lease+30*time.Second), lease); started {
+			t.Error("a renewed lease was taken over")
 		}
 	})
 }

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -35,7 +34,8 @@ const (
 
 // DB is an open database with the dialect it speaks.
 type DB struct {
-	Gorm    *gorm.DB
+	Gorm *gorm.DB
+	// SQL is the connection pool; on SQLite, the one writer connection (migrations use it).
 	SQL     *sql.DB
 	Dialect string
 
@@ -44,6 +44,8 @@ type DB struct {
 	checkouts *checkoutCache
 	// numbering queues this process's invoice creations per merchant (see keyedMutex).
 	numbering keyedMutex
+	// sqlite is the embedded database's writer queue, read pool and checkpointer; nil on PostgreSQL.
+	sqlite *sqliteServer
 }
 
 // ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests
@@ -64,6 +66,7 @@ func Open(url string) (*DB, error) {
 	}
 	var (
 		g       *gorm.DB
+		lite    *sqliteServer
 		err     error
 		dialect string
 	)
@@ -78,13 +81,14 @@ func Open(url string) (*DB, error) {
 				return nil, fmt.Errorf("store: create %s: %w", dir, err)
 			}
 		}
-		// _txlock=immediate: a transaction takes the write lock at BEGIN, so concurrent read-then-write
-		// transactions wait for each other instead of failing with SQLITE_BUSY.
-		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		g, err = gorm.Open(sqlite.Open(dsn), cfg)
+		// One writer connection that writes queue for, a read-only pool (sqlitewriter.go).
+		g, lite, err = openSQLite(path, cfg)
 		dialect = DialectSQLite
 	case strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://"):
-		g, err = gorm.Open(postgres.Open(url), cfg)
+		var pool *retryPool
+		if pool, err = openPostgres(url); err == nil {
+			g, err = gorm.Open(postgres.New(postgres.Config{Conn: pool}), cfg)
+		}
 		dialect = DialectPostgres
 	default:
 		return nil, fmt.Errorf("store: DATABASE_URL must be empty, sqlite:PATH or postgres://…")
@@ -96,14 +100,7 @@ func Open(url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	if dialect == DialectPostgres {
-		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(40)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	} else {
-		sqlDB.SetMaxOpenConns(8)
-	}
-	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
+	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
 }
 
 // Migrate applies every pending migration of the database's dialect.
@@ -133,8 +130,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
 
-// Close closes the connection pool.
-func (db *DB) Close() error { return db.SQL.Close() }
+// Close closes the connection pool (on SQLite: the writer, the readers and the checkpointer).
+func (db *DB) Close() error {
+	if db.sqlite != nil {
+		return db.sqlite.close()
+	}
+	return db.SQL.Close()
+}
 
 // notFound turns gorm's miss into the shared sentinel.
 func notFound(err error, what string) error {

@@ -30,6 +30,8 @@ type invoiceRow struct {
 	CustomerEmail   string
 	CustomerPhone   string
 	CustomerAddress string
+	CustomerPIB     string `gorm:"column:customer_pib"`
+	CustomerMB      string `gorm:"column:customer_mb"`
 	Currency        string
 	AmountTotal     int64
 	AmountVAT       int64 `gorm:"column:amount_vat"`
@@ -107,7 +109,8 @@ func toDBInvoiceSearch(inv domain.Invoice) invoiceSearchRow {
 func toDBInvoice(inv domain.Invoice) invoiceRow {
 	return invoiceRow{ID: inv.ID, MerchantID: inv.MerchantID, Number: inv.Number, Reference: inv.Reference,
 		Status: string(inv.Status), CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email,
-		CustomerPhone: inv.Customer.Phone, CustomerAddress: inv.Customer.Address, Currency: inv.Currency,
+		CustomerPhone: inv.Customer.Phone, CustomerAddress: inv.Customer.Address, CustomerPIB: inv.Customer.PIB,
+		CustomerMB: inv.Customer.MB, Currency: inv.Currency,
 		AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid, AmountRefunded: inv.AmountRefunded,
 		Description: inv.Description, CaptureMode: string(inv.CaptureMode), Locale: inv.Locale,
 		ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt, PaidAt: inv.PaidAt,
@@ -116,8 +119,9 @@ func toDBInvoice(inv domain.Invoice) invoiceRow {
 
 func toBusInvoice(r invoiceRow) domain.Invoice {
 	return domain.Invoice{ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, Reference: r.Reference,
-		Status:   domain.InvoiceStatus(r.Status),
-		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress},
+		Status: domain.InvoiceStatus(r.Status),
+		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress,
+			PIB: r.CustomerPIB, MB: r.CustomerMB},
 		Currency: r.Currency, AmountTotal: r.AmountTotal, AmountVAT: r.AmountVAT, AmountPaid: r.AmountPaid,
 		AmountRefunded: r.AmountRefunded, Description: r.Description, CaptureMode: domain.CaptureMode(r.CaptureMode),
 		Locale: r.Locale, ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
@@ -160,7 +164,7 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		return "", fmt.Errorf("store: wait to number invoice: %w", err)
 	}
 	defer unlock()
-	err = s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free.
 		var seq int64
 		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
@@ -199,7 +203,7 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 
 // GetInvoice returns a merchant's invoice with its lines and newest link.
 func (s *Invoices) GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	var r invoiceRow
 	if err := db.Where("merchant_id = ? AND id = ?", merchantID, id).Take(&r).Error; err != nil {
 		return domain.Invoice{}, notFound(err, "get invoice")
@@ -226,9 +230,14 @@ func (s *Invoices) GetInvoice(ctx context.Context, merchantID, id string) (domai
 
 // ListInvoices returns a page of a merchant's invoices with their newest links.
 func (s *Invoices) ListInvoices(ctx context.Context, merchantID string, f invoices.Filter) ([]domain.Invoice, bool, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	q := db.Where("merchant_id = ?", merchantID)
 	switch {
+	case invoices.IsEmailQuery(f.Query) && s.DB.Dialect == DialectSQLite:
+		// SQLite does not turn a LIKE with ESCAPE into a range of its (binary) index: the same
+		// prefix as a range of bytes (e-mails are stored, and the query comes, in lower case).
+		q = q.Where("id IN (SELECT invoice_id FROM invoice_search WHERE merchant_id = ? AND email >= ? AND email < ?)",
+			merchantID, f.Query, f.Query+"\xff")
 	case invoices.IsEmailQuery(f.Query):
 		// One customer's e-mail (or its beginning): a btree range, not the trigrams its domain shares
 		// with every other customer's.
@@ -281,7 +290,7 @@ func (s *Invoices) ListInvoices(ctx context.Context, merchantID string, f invoic
 // Summarise implements invoices.Store: two aggregate queries over the merchant's invoices, the
 // counts through the (merchant_id, status) index, and the count of its expiring authorisations.
 func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, now time.Time) (invoices.Summary, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	var counts []struct {
 		Status string
 		Count  int64
@@ -345,7 +354,7 @@ func statusStrings[T ~string](ss []T) []string {
 // SetInvoiceStatus moves an invoice between statuses, optionally closing its active link.
 func (s *Invoices) SetInvoiceStatus(ctx context.Context, merchantID, id string, from []domain.InvoiceStatus, to domain.InvoiceStatus, linkTo domain.LinkStatus, at time.Time, events []domain.Event) error {
 	defer s.DB.checkouts.forget(id)
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		upd := map[string]any{"status": string(to), "updated_at": at}
 		if to == domain.InvoiceCancelled {
 			upd["cancelled_at"] = at
@@ -381,7 +390,7 @@ func closeActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at ti
 // ReplaceLink deactivates the invoice's active links and adds a new one; an expired invoice reopens.
 func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string, link domain.Link, at time.Time) error {
 	defer s.DB.checkouts.forget(invoiceID)
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&invoiceRow{}).
 			Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, invoiceID, statusStrings(domain.InvoiceStatusesWhere(domain.InvoiceStatus.Relinkable))).
 			Updates(map[string]any{"status": string(domain.InvoiceOpen), "expires_at": link.ExpiresAt, "updated_at": at})
@@ -405,7 +414,7 @@ func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string
 // DeactivateLink turns off one active link of the merchant.
 func (s *Invoices) DeactivateLink(ctx context.Context, merchantID, linkID string, at time.Time) (domain.Link, error) {
 	var out domain.Link
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&linkRow{}).Where("merchant_id = ? AND id = ? AND status = ?", merchantID, linkID, string(domain.LinkActive)).
 			Updates(map[string]any{"status": string(domain.LinkDeactivated), "deactivated_at": at})
 		if res.Error != nil {
@@ -430,7 +439,7 @@ func (s *Invoices) DeactivateLink(ctx context.Context, merchantID, linkID string
 // GetLinkByToken finds a link by its token.
 func (s *Invoices) GetLinkByToken(ctx context.Context, token string) (domain.Link, error) {
 	var r linkRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("token = ?", token).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("token = ?", token).Take(&r).Error; err != nil {
 		return domain.Link{}, notFound(err, "get link")
 	}
 	return toBusLink(r), nil
@@ -444,6 +453,7 @@ type checkoutRow struct {
 	MerchantName         string
 	MerchantSupportEmail string
 	MerchantTerms        string
+	Merchant             merchantRow `gorm:"embedded;embeddedPrefix:m_"`
 	LinesJSON            string
 }
 
@@ -482,16 +492,19 @@ func (s *Invoices) GetCheckout(ctx context.Context, token string) (invoices.Chec
 // loadCheckout reads a checkout view from the database.
 func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Checkout, error) {
 	var r checkoutRow
-	err := s.DB.Gorm.WithContext(ctx).Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
+	err := s.DB.conn(ctx).Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
 		l.token AS link_token, l.status AS link_status, l.expires_at AS link_expires_at, l.created_at AS link_created_at,
 		l.deactivated_at AS link_deactivated_at, i.id AS inv_id, i.merchant_id AS inv_merchant_id, i.number AS inv_number, i.reference AS inv_reference,
 		i.status AS inv_status, i.customer_name AS inv_customer_name, i.customer_email AS inv_customer_email,
-		i.customer_phone AS inv_customer_phone, i.customer_address AS inv_customer_address, i.currency AS inv_currency,
+		i.customer_phone AS inv_customer_phone, i.customer_address AS inv_customer_address, i.customer_pib AS inv_customer_pib,
+		i.customer_mb AS inv_customer_mb, i.currency AS inv_currency,
 		i.amount_total AS inv_amount_total, i.amount_vat AS inv_amount_vat, i.amount_paid AS inv_amount_paid,
 		i.amount_refunded AS inv_amount_refunded, i.description AS inv_description, i.capture_mode AS inv_capture_mode,
 		i.locale AS inv_locale, i.expires_at AS inv_expires_at, i.created_at AS inv_created_at, i.updated_at AS inv_updated_at,
 		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
 		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms,
+		m.legal_name AS m_legal_name, m.address AS m_address, m.pib AS m_pib, m.mb AS m_mb, m.ips_enabled AS m_ips_enabled,
+		m.ips_account AS m_ips_account, m.ips_payee AS m_ips_payee, m.ips_payment_code AS m_ips_payment_code,
 		`+checkoutLinesSQL[s.DB.Dialect]+` AS lines_json
 		FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN merchants m ON m.id = l.merchant_id
 		WHERE l.token = ?`, token).Scan(&r).Error
@@ -512,19 +525,19 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 	}
 	link := toBusLink(r.Link)
 	inv.Link = &link
-	return invoices.Checkout{Link: link, Invoice: inv,
-		Merchant: invoices.CheckoutMerchant{Name: r.MerchantName, SupportEmail: r.MerchantSupportEmail, Terms: r.MerchantTerms}}, nil
+	r.Merchant.Name, r.Merchant.SupportEmail, r.Merchant.Terms = r.MerchantName, r.MerchantSupportEmail, r.MerchantTerms
+	return invoices.Checkout{Link: link, Invoice: inv, Merchant: toCheckoutMerchant(r.Merchant)}, nil
 }
 
 // InsertEvents writes events on their own.
 func (s *Invoices) InsertEvents(ctx context.Context, events []domain.Event) error {
-	return InsertEventsTx(s.DB.Gorm.WithContext(ctx), events)
+	return InsertEventsTx(s.DB.conn(ctx), events)
 }
 
 // ExpireDue expires open invoices past their expiry, each in its own transaction with its event,
 // and then any active link past its expiry.
 func (s *Invoices) ExpireDue(ctx context.Context, now time.Time, limit int) (int, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	var due []invoiceRow
 	// The status is spelled out so that the partial index invoices_open_expiry serves every plan.
 	if err := db.Where("status = 'open' AND expires_at <= ?", now).Order("expires_at").Limit(limit).Find(&due).Error; err != nil {
@@ -559,16 +572,23 @@ func (s *Invoices) ExpireDue(ctx context.Context, now time.Time, limit int) (int
 // CheckoutMerchant returns what a payer may see of a merchant.
 func (s *Invoices) CheckoutMerchant(ctx context.Context, merchantID string) (invoices.CheckoutMerchant, error) {
 	var r merchantRow
-	if err := s.DB.Gorm.WithContext(ctx).Select("name", "support_email", "terms").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Select("name", "support_email", "terms", "legal_name", "address", "pib", "mb",
+		"ips_enabled", "ips_account", "ips_payee", "ips_payment_code").Where("id = ?", merchantID).Take(&r).Error; err != nil {
 		return invoices.CheckoutMerchant{}, notFound(err, "checkout merchant")
 	}
-	return invoices.CheckoutMerchant{Name: r.Name, SupportEmail: r.SupportEmail, Terms: r.Terms}, nil
+	return toCheckoutMerchant(r), nil
+}
+
+func toCheckoutMerchant(r merchantRow) invoices.CheckoutMerchant {
+	return invoices.CheckoutMerchant{Name: r.Name, SupportEmail: r.SupportEmail, Terms: r.Terms, LegalName: r.LegalName,
+		Address: r.Address, PIB: r.PIB, MB: r.MB, IPS: invoices.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount,
+			Payee: r.IPSPayee, PaymentCode: r.IPSPaymentCode}}
 }
 
 // MerchantDefaults returns the settings a new invoice starts from.
 func (s *Invoices) MerchantDefaults(ctx context.Context, merchantID string) (invoices.Defaults, error) {
 	var r merchantRow
-	if err := s.DB.Gorm.WithContext(ctx).Select("default_currency", "default_locale", "default_capture_mode").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Select("default_currency", "default_locale", "default_capture_mode").Where("id = ?", merchantID).Take(&r).Error; err != nil {
 		return invoices.Defaults{}, notFound(err, "merchant defaults")
 	}
 	return invoices.Defaults{Currency: r.DefaultCurrency, Locale: r.DefaultLocale, CaptureMode: domain.CaptureMode(r.DefaultCaptureMode)}, nil

@@ -29,6 +29,14 @@ type merchantRow struct {
 	DefaultLocale      string
 	DefaultCaptureMode string
 	Terms              string
+	PIB                string `gorm:"column:pib"`
+	MB                 string `gorm:"column:mb"`
+	IPSEnabled         bool   `gorm:"column:ips_enabled"`
+	IPSAccount         string `gorm:"column:ips_account"`
+	IPSPayee           string `gorm:"column:ips_payee"`
+	IPSPaymentCode     string `gorm:"column:ips_payment_code"`
+	EmailAttachPDF     bool   `gorm:"column:email_attach_pdf"`
+	StatementColumns   string
 	InvoiceSeq         int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
@@ -40,6 +48,8 @@ func toDBMerchant(m merchants.Merchant) merchantRow {
 	return merchantRow{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
 		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultCurrency: m.DefaultCurrency,
 		DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode), Terms: m.Terms,
+		PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
+		IPSPaymentCode: m.IPS.PaymentCode, EmailAttachPDF: m.EmailAttachPDF, StatementColumns: m.StatementColumns,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
@@ -47,6 +57,8 @@ func toBusMerchant(r merchantRow) merchants.Merchant {
 	return merchants.Merchant{ID: r.ID, Name: r.Name, LegalName: r.LegalName, Address: r.Address, TaxID: r.TaxID,
 		SupportEmail: r.SupportEmail, NotificationEmail: r.NotificationEmail, DefaultCurrency: r.DefaultCurrency,
 		DefaultLocale: r.DefaultLocale, DefaultCaptureMode: domain.CaptureMode(r.DefaultCaptureMode), Terms: r.Terms,
+		PIB: r.PIB, MB: r.MB, IPS: merchants.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount, Payee: r.IPSPayee,
+			PaymentCode: r.IPSPaymentCode}, EmailAttachPDF: r.EmailAttachPDF, StatementColumns: r.StatementColumns,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
@@ -132,7 +144,7 @@ func uniqueAsConflict(err error, what string) error {
 
 // CreateMerchant inserts a merchant, its owner and the owner's invitation in one transaction.
 func (s *Merchants) CreateMerchant(ctx context.Context, m merchants.Merchant, owner merchants.User, inv merchants.Invitation) error {
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		row := toDBMerchant(m)
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -150,7 +162,7 @@ func (s *Merchants) CreateMerchant(ctx context.Context, m merchants.Merchant, ow
 // GetMerchant returns a merchant by id.
 func (s *Merchants) GetMerchant(ctx context.Context, id string) (merchants.Merchant, error) {
 	var r merchantRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
 		return merchants.Merchant{}, notFound(err, "get merchant")
 	}
 	return toBusMerchant(r), nil
@@ -161,11 +173,13 @@ func (s *Merchants) UpdateMerchant(ctx context.Context, m merchants.Merchant) er
 	// Name, support e-mail and terms show on the checkout.
 	defer s.DB.checkouts.forgetAll()
 	r := toDBMerchant(m)
-	res := s.DB.Gorm.WithContext(ctx).Model(&merchantRow{}).Where("id = ?", m.ID).Updates(map[string]any{
+	res := s.DB.conn(ctx).Model(&merchantRow{}).Where("id = ?", m.ID).Updates(map[string]any{
 		"name": r.Name, "legal_name": r.LegalName, "address": r.Address, "tax_id": r.TaxID,
 		"support_email": r.SupportEmail, "notification_email": r.NotificationEmail,
 		"default_currency": r.DefaultCurrency, "default_locale": r.DefaultLocale,
 		"default_capture_mode": r.DefaultCaptureMode, "terms": r.Terms, "updated_at": r.UpdatedAt,
+		"pib": r.PIB, "mb": r.MB, "ips_enabled": r.IPSEnabled, "ips_account": r.IPSAccount, "ips_payee": r.IPSPayee,
+		"ips_payment_code": r.IPSPaymentCode, "email_attach_pdf": r.EmailAttachPDF,
 	})
 	if res.Error != nil {
 		return fmt.Errorf("store: update merchant: %w", res.Error)
@@ -179,7 +193,7 @@ func (s *Merchants) UpdateMerchant(ctx context.Context, m merchants.Merchant) er
 // CountMerchants counts every merchant (used to seed an empty database).
 func (s *Merchants) CountMerchants(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.DB.Gorm.WithContext(ctx).Model(&merchantRow{}).Count(&n).Error; err != nil {
+	if err := s.DB.conn(ctx).Model(&merchantRow{}).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("store: count merchants: %w", err)
 	}
 	return n, nil
@@ -187,7 +201,7 @@ func (s *Merchants) CountMerchants(ctx context.Context) (int64, error) {
 
 // CreateUserWithInvitation inserts a user and the invitation that lets them set a password.
 func (s *Merchants) CreateUserWithInvitation(ctx context.Context, u merchants.User, inv merchants.Invitation) error {
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		row := toDBUser(u)
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -201,7 +215,7 @@ func (s *Merchants) CreateUserWithInvitation(ctx context.Context, u merchants.Us
 // GetUser returns a user by id.
 func (s *Merchants) GetUser(ctx context.Context, id string) (merchants.User, error) {
 	var r userRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
 		return merchants.User{}, notFound(err, "get user")
 	}
 	return toBusUser(r), nil
@@ -210,7 +224,7 @@ func (s *Merchants) GetUser(ctx context.Context, id string) (merchants.User, err
 // GetUserByEmail returns a user by e-mail address (stored lower-case).
 func (s *Merchants) GetUserByEmail(ctx context.Context, email string) (merchants.User, error) {
 	var r userRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("email = ?", email).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("email = ?", email).Take(&r).Error; err != nil {
 		return merchants.User{}, notFound(err, "get user by email")
 	}
 	return toBusUser(r), nil
@@ -219,7 +233,7 @@ func (s *Merchants) GetUserByEmail(ctx context.Context, email string) (merchants
 // ListUsers lists a merchant's users, oldest first.
 func (s *Merchants) ListUsers(ctx context.Context, merchantID string) ([]merchants.User, error) {
 	var rows []userRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ?", merchantID).Order("id").Find(&rows).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("merchant_id = ?", merchantID).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	out := make([]merchants.User, len(rows))
@@ -232,7 +246,7 @@ func (s *Merchants) ListUsers(ctx context.Context, merchantID string) ([]merchan
 // GetInvitationByHash finds an invitation by the hash of its token.
 func (s *Merchants) GetInvitationByHash(ctx context.Context, tokenHash string) (merchants.Invitation, error) {
 	var r invitationRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("token_hash = ?", tokenHash).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("token_hash = ?", tokenHash).Take(&r).Error; err != nil {
 		return merchants.Invitation{}, notFound(err, "get invitation")
 	}
 	return merchants.Invitation{ID: r.ID, MerchantID: r.MerchantID, UserID: r.UserID, TokenHash: r.TokenHash,
@@ -241,7 +255,7 @@ func (s *Merchants) GetInvitationByHash(ctx context.Context, tokenHash string) (
 
 // AcceptInvitation marks the invitation used (only if unused) and sets the password, atomically.
 func (s *Merchants) AcceptInvitation(ctx context.Context, invitationID, userID, passwordHash, name string, at time.Time) error {
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&invitationRow{}).Where("id = ? AND accepted_at IS NULL", invitationID).Update("accepted_at", at)
 		if res.Error != nil {
 			return fmt.Errorf("store: accept invitation: %w", res.Error)
@@ -264,7 +278,7 @@ func (s *Merchants) AcceptInvitation(ctx context.Context, invitationID, userID, 
 func (s *Merchants) CreateAPIKey(ctx context.Context, k merchants.APIKey) error {
 	r := apiKeyRow{ID: k.ID, MerchantID: k.MerchantID, Name: k.Name, Prefix: k.Prefix, SecretHash: k.SecretHash,
 		CreatedBy: k.CreatedBy, CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt}
-	if err := s.DB.Gorm.WithContext(ctx).Create(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: create api key: %w", err)
 	}
 	return nil
@@ -273,7 +287,7 @@ func (s *Merchants) CreateAPIKey(ctx context.Context, k merchants.APIKey) error 
 // ListAPIKeys lists a merchant's keys, newest first.
 func (s *Merchants) ListAPIKeys(ctx context.Context, merchantID string) ([]merchants.APIKey, error) {
 	var rows []apiKeyRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ?", merchantID).Order("id DESC").Find(&rows).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("merchant_id = ?", merchantID).Order("id DESC").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: list api keys: %w", err)
 	}
 	out := make([]merchants.APIKey, len(rows))
@@ -286,7 +300,7 @@ func (s *Merchants) ListAPIKeys(ctx context.Context, merchantID string) ([]merch
 // GetAPIKeyByHash finds a key by the hash of its secret.
 func (s *Merchants) GetAPIKeyByHash(ctx context.Context, secretHash string) (merchants.APIKey, error) {
 	var r apiKeyRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("secret_hash = ?", secretHash).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("secret_hash = ?", secretHash).Take(&r).Error; err != nil {
 		return merchants.APIKey{}, notFound(err, "get api key")
 	}
 	return toBusAPIKey(r), nil
@@ -294,7 +308,7 @@ func (s *Merchants) GetAPIKeyByHash(ctx context.Context, secretHash string) (mer
 
 // RevokeAPIKey revokes a merchant's key; revoking twice keeps the first time.
 func (s *Merchants) RevokeAPIKey(ctx context.Context, merchantID, id string, at time.Time) (merchants.APIKey, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	if err := db.Model(&apiKeyRow{}).Where("merchant_id = ? AND id = ? AND revoked_at IS NULL", merchantID, id).
 		Update("revoked_at", at).Error; err != nil {
 		return merchants.APIKey{}, fmt.Errorf("store: revoke api key: %w", err)
@@ -308,7 +322,7 @@ func (s *Merchants) RevokeAPIKey(ctx context.Context, merchantID, id string, at 
 
 // TouchAPIKey records when a key was last used.
 func (s *Merchants) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
-	if err := s.DB.Gorm.WithContext(ctx).Model(&apiKeyRow{}).Where("id = ?", id).Update("last_used_at", at).Error; err != nil {
+	if err := s.DB.conn(ctx).Model(&apiKeyRow{}).Where("id = ?", id).Update("last_used_at", at).Error; err != nil {
 		return fmt.Errorf("store: touch api key: %w", err)
 	}
 	return nil
@@ -324,7 +338,7 @@ func (authFailureRow) TableName() string { return "auth_failures" }
 
 // RecordAuthFailure notes one failed attempt under key.
 func (s *Merchants) RecordAuthFailure(ctx context.Context, key string, at time.Time) error {
-	if err := s.DB.Gorm.WithContext(ctx).Create(&authFailureRow{Key: key, CreatedAt: at}).Error; err != nil {
+	if err := s.DB.conn(ctx).Create(&authFailureRow{Key: key, CreatedAt: at}).Error; err != nil {
 		return fmt.Errorf("store: record auth failure: %w", err)
 	}
 	return nil
@@ -333,7 +347,7 @@ func (s *Merchants) RecordAuthFailure(ctx context.Context, key string, at time.T
 // CountAuthFailures counts failures under key since a time.
 func (s *Merchants) CountAuthFailures(ctx context.Context, key string, since time.Time) (int64, error) {
 	var n int64
-	if err := s.DB.Gorm.WithContext(ctx).Model(&authFailureRow{}).Where("key = ? AND created_at >= ?", key, since).Count(&n).Error; err != nil {
+	if err := s.DB.conn(ctx).Model(&authFailureRow{}).Where("key = ? AND created_at >= ?", key, since).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("store: count auth failures: %w", err)
 	}
 	return n, nil
@@ -341,7 +355,7 @@ func (s *Merchants) CountAuthFailures(ctx context.Context, key string, since tim
 
 // ClearAuthFailures forgets the failures under key (after a successful login).
 func (s *Merchants) ClearAuthFailures(ctx context.Context, key string) error {
-	if err := s.DB.Gorm.WithContext(ctx).Where("key = ?", key).Delete(&authFailureRow{}).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("key = ?", key).Delete(&authFailureRow{}).Error; err != nil {
 		return fmt.Errorf("store: clear auth failures: %w", err)
 	}
 	return nil
@@ -349,7 +363,7 @@ func (s *Merchants) ClearAuthFailures(ctx context.Context, key string) error {
 
 // PurgeAuthFailures deletes failures older than before.
 func (s *Merchants) PurgeAuthFailures(ctx context.Context, before time.Time) (int64, error) {
-	res := s.DB.Gorm.WithContext(ctx).Where("created_at < ?", before).Delete(&authFailureRow{})
+	res := s.DB.conn(ctx).Where("created_at < ?", before).Delete(&authFailureRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: purge auth failures: %w", res.Error)
 	}

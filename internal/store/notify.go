@@ -37,6 +37,8 @@ type emailRow struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	SentAt        *time.Time
+	// AttachInvoicePDF asks the mailer to attach the invoice PDF.
+	AttachInvoicePDF bool `gorm:"column:attach_invoice_pdf"`
 }
 
 func (emailRow) TableName() string { return "emails" }
@@ -97,14 +99,15 @@ func toDBEmail(e notify.Email) emailRow {
 	return emailRow{ID: e.ID, MerchantID: e.MerchantID, InvoiceID: e.InvoiceID, EventID: e.EventID, Kind: string(e.Kind),
 		ToAddr: e.To, Subject: e.Subject, TextBody: e.Text, HTMLBody: e.HTML, Locale: e.Locale, Status: string(e.Status),
 		Attempts: e.Attempts, LastError: e.LastError, NextAttemptAt: e.NextAttemptAt, CreatedAt: e.CreatedAt,
-		UpdatedAt: e.CreatedAt, SentAt: e.SentAt}
+		UpdatedAt: e.CreatedAt, SentAt: e.SentAt, AttachInvoicePDF: e.AttachInvoicePDF}
 }
 
 func toBusEmail(r emailRow) notify.Email {
 	return notify.Email{ID: r.ID, MerchantID: r.MerchantID, InvoiceID: r.InvoiceID, EventID: r.EventID,
 		Kind: notify.EmailKind(r.Kind), To: r.ToAddr, Subject: r.Subject, Text: r.TextBody, HTML: r.HTMLBody,
 		Locale: r.Locale, Status: notify.EmailStatus(r.Status), Attempts: r.Attempts, LastError: r.LastError,
-		NextAttemptAt: utcPtr(r.NextAttemptAt), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt)}
+		NextAttemptAt: utcPtr(r.NextAttemptAt), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt),
+		AttachInvoicePDF: r.AttachInvoicePDF}
 }
 
 func toDBEndpoint(e notify.Endpoint) endpointRow {
@@ -251,7 +254,8 @@ func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant
 		return notify.Merchant{}, notFound(err, "notify merchant")
 	}
 	return notify.Merchant{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
-		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultLocale: m.DefaultLocale}, nil
+		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultLocale: m.DefaultLocale,
+		EmailAttachPDF: m.EmailAttachPDF}, nil
 }
 
 func (r *notifyReader) Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
@@ -299,7 +303,7 @@ func (r *notifyReader) PaymentCard(ctx context.Context, merchantID, invoiceID st
 // DispatchEvents claims undispatched events and turns them into deliveries and e-mails.
 func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, events []domain.Event, r notify.Reader) ([]notify.Outbox, error)) (int, error) {
 	n := 0
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		ids, err := s.claimIDs(tx, "events", "dispatched_at IS NULL", "id", limit)
 		if err != nil || len(ids) == 0 {
 			return err
@@ -350,7 +354,7 @@ func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, pl
 // ClaimEmails leases due queued e-mails to the caller.
 func (s *Notify) ClaimEmails(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.Email, error) {
 	var rows []emailRow
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		ids, err := s.claimIDs(tx, "emails", "status = 'queued' AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
 		if err != nil || len(ids) == 0 {
 			return err
@@ -377,7 +381,7 @@ func (s *Notify) FinishEmail(ctx context.Context, id string, status notify.Email
 	if status == notify.EmailSent {
 		upd["sent_at"] = at
 	}
-	if err := s.DB.Gorm.WithContext(ctx).Model(&emailRow{}).Where("id = ?", id).Updates(upd).Error; err != nil {
+	if err := s.DB.conn(ctx).Model(&emailRow{}).Where("id = ?", id).Updates(upd).Error; err != nil {
 		return fmt.Errorf("store: finish e-mail: %w", err)
 	}
 	return nil
@@ -386,7 +390,7 @@ func (s *Notify) FinishEmail(ctx context.Context, id string, status notify.Email
 // ListEmails returns a page of a merchant's e-mails, newest first.
 func (s *Notify) ListEmails(ctx context.Context, merchantID string, p domain.Page) ([]notify.Email, bool, error) {
 	var rows []emailRow
-	if err := keysetPage(s.DB.Gorm.WithContext(ctx).Where("merchant_id = ?", merchantID), p).Find(&rows).Error; err != nil {
+	if err := keysetPage(s.DB.conn(ctx).Where("merchant_id = ?", merchantID), p).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("store: list e-mails: %w", err)
 	}
 	rows, more := trimPage(rows, p)
@@ -400,7 +404,7 @@ func (s *Notify) ListEmails(ctx context.Context, merchantID string, p domain.Pag
 // GetEmail returns one of a merchant's e-mails.
 func (s *Notify) GetEmail(ctx context.Context, merchantID, id string) (notify.Email, error) {
 	var r emailRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ? AND id = ?", merchantID, id).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("merchant_id = ? AND id = ?", merchantID, id).Take(&r).Error; err != nil {
 		return notify.Email{}, notFound(err, "get e-mail")
 	}
 	return toBusEmail(r), nil
@@ -408,7 +412,7 @@ func (s *Notify) GetEmail(ctx context.Context, merchantID, id string) (notify.Em
 
 // RequeueEmail moves a held or failed e-mail back to queued, due now, with its attempts reset.
 func (s *Notify) RequeueEmail(ctx context.Context, merchantID, id string, at time.Time) error {
-	res := s.DB.Gorm.WithContext(ctx).Model(&emailRow{}).
+	res := s.DB.conn(ctx).Model(&emailRow{}).
 		Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, id, []string{string(notify.EmailHeld), string(notify.EmailFailed)}).
 		Updates(map[string]any{"status": string(notify.EmailQueued), "attempts": 0, "last_error": "", "next_attempt_at": at, "updated_at": at})
 	if res.Error != nil {
@@ -423,7 +427,7 @@ func (s *Notify) RequeueEmail(ctx context.Context, merchantID, id string, at tim
 // CreateEndpoint inserts an endpoint.
 func (s *Notify) CreateEndpoint(ctx context.Context, e notify.Endpoint) error {
 	r := toDBEndpoint(e)
-	if err := s.DB.Gorm.WithContext(ctx).Create(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: create endpoint: %w", err)
 	}
 	return nil
@@ -432,7 +436,7 @@ func (s *Notify) CreateEndpoint(ctx context.Context, e notify.Endpoint) error {
 // ListEndpoints returns a page of a merchant's endpoints, newest first.
 func (s *Notify) ListEndpoints(ctx context.Context, merchantID string, p domain.Page) ([]notify.Endpoint, bool, error) {
 	var rows []endpointRow
-	q := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ? AND deleted_at IS NULL", merchantID)
+	q := s.DB.conn(ctx).Where("merchant_id = ? AND deleted_at IS NULL", merchantID)
 	if err := keysetPage(q, p).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("store: list endpoints: %w", err)
 	}
@@ -447,7 +451,7 @@ func (s *Notify) ListEndpoints(ctx context.Context, merchantID string, p domain.
 // GetEndpoint returns one of a merchant's endpoints.
 func (s *Notify) GetEndpoint(ctx context.Context, merchantID, id string) (notify.Endpoint, error) {
 	var r endpointRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).Take(&r).Error; err != nil {
 		return notify.Endpoint{}, notFound(err, "get endpoint")
 	}
 	return toBusEndpoint(r), nil
@@ -455,7 +459,7 @@ func (s *Notify) GetEndpoint(ctx context.Context, merchantID, id string) (notify
 
 // DeleteEndpoint hides the endpoint (its delivery log stays) and fails its pending deliveries.
 func (s *Notify) DeleteEndpoint(ctx context.Context, merchantID, id string, at time.Time) error {
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&endpointRow{}).Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).
 			Updates(map[string]any{"deleted_at": at, "status": string(notify.EndpointDisabled), "disabled_reason": "Deleted.", "updated_at": at})
 		if res.Error != nil {
@@ -480,7 +484,7 @@ func stopDeliveriesTx(tx *gorm.DB, endpointID, why string, at time.Time) error {
 // RotateSecret replaces the endpoint's secret, keeping the old one until previousUntil.
 func (s *Notify) RotateSecret(ctx context.Context, merchantID, id, secret string, previousUntil, at time.Time) (notify.Endpoint, error) {
 	var out notify.Endpoint
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var r endpointRow
 		if err := tx.Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).Take(&r).Error; err != nil {
 			return notFound(err, "rotate secret")
@@ -500,7 +504,7 @@ func (s *Notify) RotateSecret(ctx context.Context, merchantID, id, secret string
 // as the 410 Gone rule does; enabling it clears the reason.
 func (s *Notify) UpdateEndpoint(ctx context.Context, merchantID, id string, u notify.EndpointUpdate, at time.Time) (notify.Endpoint, error) {
 	var out notify.Endpoint
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var r endpointRow
 		if err := tx.Where("merchant_id = ? AND id = ? AND deleted_at IS NULL", merchantID, id).Take(&r).Error; err != nil {
 			return notFound(err, "update endpoint")
@@ -545,7 +549,7 @@ func (s *Notify) UpdateEndpoint(ctx context.Context, merchantID, id string, u no
 // ClaimDeliveries leases due pending deliveries with their endpoints and events.
 func (s *Notify) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.DeliveryJob, error) {
 	var out []notify.DeliveryJob
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		ids, err := s.claimIDs(tx, "webhook_deliveries", "status = 'pending' AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
 		if err != nil || len(ids) == 0 {
 			return err
@@ -594,7 +598,7 @@ func (s *Notify) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time,
 // RecordAttempt stores an attempt and moves its delivery on; a 410 also disables the endpoint.
 func (s *Notify) RecordAttempt(ctx context.Context, r notify.DeliveryResult, at time.Time) error {
 	a := r.Attempt
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if a.ID != "" {
 			row := attemptRow{ID: a.ID, DeliveryID: a.DeliveryID, MerchantID: a.MerchantID, EventID: a.EventID,
 				EndpointID: a.EndpointID, Attempt: a.Number, URL: a.URL, StatusCode: a.StatusCode, LatencyMS: a.LatencyMS,
@@ -623,7 +627,7 @@ func (s *Notify) RecordAttempt(ctx context.Context, r notify.DeliveryResult, at 
 
 // ListEvents returns a page of a merchant's webhook events with their deliveries and attempts.
 func (s *Notify) ListEvents(ctx context.Context, merchantID string, p domain.Page) ([]notify.EventLog, bool, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	var rows []eventRow
 	if err := keysetPage(db.Where("merchant_id = ? AND webhook = ?", merchantID, true), p).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("store: list events: %w", err)
@@ -635,7 +639,7 @@ func (s *Notify) ListEvents(ctx context.Context, merchantID string, p domain.Pag
 
 // GetEvent returns one of a merchant's webhook events with its deliveries and attempts.
 func (s *Notify) GetEvent(ctx context.Context, merchantID, id string) (notify.EventLog, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	var r eventRow
 	if err := db.Where("merchant_id = ? AND id = ? AND webhook = ?", merchantID, id, true).Take(&r).Error; err != nil {
 		return notify.EventLog{}, notFound(err, "get event")
@@ -705,7 +709,7 @@ func (s *Notify) withDeliveries(db *gorm.DB, rows []eventRow) ([]notify.EventLog
 // Redeliver queues a webhook event again for the enabled endpoints subscribed to it.
 func (s *Notify) Redeliver(ctx context.Context, merchantID, eventID, endpointID string, at time.Time) (int, error) {
 	n := 0
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var ev eventRow
 		if err := tx.Where("merchant_id = ? AND id = ? AND webhook = ?", merchantID, eventID, true).Take(&ev).Error; err != nil {
 			return notFound(err, "redeliver event")

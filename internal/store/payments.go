@@ -56,6 +56,11 @@ type paymentRow struct {
 	AuthorizationExpiresAt *time.Time
 	CapturedAt             *time.Time
 	VoidedAt               *time.Time
+	Method                 string
+	BankReference          string
+	PayerName              string
+	ReceivedAt             *time.Time
+	StatementLine          string
 }
 
 func (paymentRow) TableName() string { return "payments" }
@@ -108,7 +113,12 @@ func toDBPayment(p payments.Payment) paymentRow {
 		RequestKey: p.RequestKey, RequestHash: p.RequestHash, ReturnURL: p.ReturnURL, Description: p.Description, RedirectURL: p.RedirectURL, DeclineCode: p.DeclineCode,
 		DeclineMessage: p.DeclineMessage, PendingOp: string(p.PendingOp), TermsAcceptedAt: p.TermsAcceptedAt,
 		TermsIP: p.TermsIP, ClientIP: p.ClientIP, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		AuthorizedAt: p.AuthorizedAt, AuthorizationExpiresAt: p.AuthorizationExpiresAt, CapturedAt: p.CapturedAt, VoidedAt: p.VoidedAt}
+		AuthorizedAt: p.AuthorizedAt, AuthorizationExpiresAt: p.AuthorizationExpiresAt, CapturedAt: p.CapturedAt, VoidedAt: p.VoidedAt,
+		Method: string(p.Method), BankReference: p.BankReference, PayerName: p.PayerName, ReceivedAt: p.ReceivedAt,
+		StatementLine: p.StatementLine}
+	if r.Method == "" {
+		r.Method = string(domain.MethodCard)
+	}
 	if p.Card != nil {
 		r.CardBrand, r.CardLast4, r.CardExpMonth, r.CardExpYear = p.Card.Brand, p.Card.Last4, p.Card.ExpMonth, p.Card.ExpYear
 	}
@@ -124,7 +134,8 @@ func toBusPayment(r paymentRow) payments.Payment {
 		DeclineCode: r.DeclineCode, DeclineMessage: r.DeclineMessage, PendingOp: domain.TransactionType(r.PendingOp),
 		TermsAcceptedAt: r.TermsAcceptedAt.UTC(), TermsIP: r.TermsIP, ClientIP: r.ClientIP, CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC(), AuthorizedAt: utcPtr(r.AuthorizedAt), AuthorizationExpiresAt: utcPtr(r.AuthorizationExpiresAt),
-		CapturedAt: utcPtr(r.CapturedAt), VoidedAt: utcPtr(r.VoidedAt)}
+		CapturedAt: utcPtr(r.CapturedAt), VoidedAt: utcPtr(r.VoidedAt), Method: domain.PaymentMethod(r.Method),
+		BankReference: r.BankReference, PayerName: r.PayerName, ReceivedAt: utcPtr(r.ReceivedAt), StatementLine: r.StatementLine}
 	if r.CardBrand != "" || r.CardLast4 != "" {
 		p.Card = &psp.Card{Brand: r.CardBrand, Last4: r.CardLast4, ExpMonth: r.CardExpMonth, ExpYear: r.CardExpYear}
 	}
@@ -180,7 +191,7 @@ func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP str
 	// payments_client_ip_failed). Statuses are spelled out in the SQL so that a generic plan can use
 	// a partial index: a bound parameter would not prove the index's predicate.
 	var counts struct{ PerLink, PerIP int64 }
-	err := s.DB.Gorm.WithContext(ctx).Raw(`SELECT
+	err := s.DB.conn(ctx).Raw(`SELECT
 		(SELECT count(*) FROM payments WHERE link_id = ? AND status = 'failed') AS per_link,
 		(SELECT count(*) FROM payments WHERE ? <> '' AND client_ip = ? AND created_at >= ? AND status = 'failed') AS per_ip`,
 		linkID, clientIP, clientIP, since.UTC()).Scan(&counts).Error
@@ -209,7 +220,7 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			s.DB.checkouts.forgetToken(c.Token)
 		}
 	}()
-	err := s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		// One conditional update decides between concurrent attempts: only one sees the invoice open.
 		// It finds the invoice through the link token itself and returns it, so paying reads nothing
 		// first. The statuses are spelled out so that the failure counts use their partial indexes
@@ -257,7 +268,7 @@ func (s *Payments) MarkInFlight(ctx context.Context, paymentID string, status do
 	if card != nil {
 		upd["card_brand"], upd["card_last4"], upd["card_exp_month"], upd["card_exp_year"] = card.Brand, card.Last4, card.ExpMonth, card.ExpYear
 	}
-	res := s.DB.Gorm.WithContext(ctx).Model(&paymentRow{}).Where("id = ? AND status IN ?", paymentID, inFlightStatuses).Updates(upd)
+	res := s.DB.conn(ctx).Model(&paymentRow{}).Where("id = ? AND status IN ?", paymentID, inFlightStatuses).Updates(upd)
 	if res.Error != nil {
 		return fmt.Errorf("store: mark payment in flight: %w", res.Error)
 	}
@@ -285,7 +296,7 @@ func settleTxnTx(tx *gorm.DB, t payments.Transaction, at time.Time) error {
 // SettleAuthorization records the final outcome of an authorize or sale with the invoice, link and events.
 func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
 	defer s.DB.checkouts.forget(set.Payment.InvoiceID)
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
 			return err
 		}
@@ -325,7 +336,7 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 
 // BeginOperation takes the operation lock of an authorised payment and stores the pending operation.
 func (s *Payments) BeginOperation(ctx context.Context, merchantID, paymentID string, t payments.Transaction) error {
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&paymentRow{}).
 			Where("merchant_id = ? AND id = ? AND status = ? AND pending_op = ''", merchantID, paymentID, string(domain.PaymentAuthorized)).
 			Updates(map[string]any{"pending_op": string(t.Type), "updated_at": t.CreatedAt})
@@ -346,7 +357,7 @@ func (s *Payments) BeginOperation(ctx context.Context, merchantID, paymentID str
 // SettleOperation records a capture or void and releases the operation lock.
 func (s *Payments) SettleOperation(ctx context.Context, set payments.OpSettlement) error {
 	defer s.DB.checkouts.forget(set.InvoiceID)
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
 			return err
 		}
@@ -388,7 +399,7 @@ func (s *Payments) SettleOperation(ctx context.Context, set payments.OpSettlemen
 
 // ReserveRefund reserves the refund's amount on the payment and stores the pending refund.
 func (s *Payments) ReserveRefund(ctx context.Context, r payments.Refund, t payments.Transaction) error {
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		// refunded + pending never exceeds captured, whatever runs concurrently.
 		res := tx.Model(&paymentRow{}).
 			Where("merchant_id = ? AND id = ? AND status IN ? AND amount_refunded + amount_refund_pending + ? <= amount_captured",
@@ -416,7 +427,7 @@ func (s *Payments) ReserveRefund(ctx context.Context, r payments.Refund, t payme
 func (s *Payments) SettleRefund(ctx context.Context, set payments.RefundSettlement) error {
 	r := set.Refund
 	defer s.DB.checkouts.forget(r.InvoiceID)
-	return s.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
 			return err
 		}
@@ -459,7 +470,7 @@ func (s *Payments) SettleRefund(ctx context.Context, set payments.RefundSettleme
 
 // GetPayment returns a payment; an empty merchantID finds any merchant's (background work).
 func (s *Payments) GetPayment(ctx context.Context, merchantID, id string) (payments.Payment, error) {
-	q := s.DB.Gorm.WithContext(ctx).Where("id = ?", id)
+	q := s.DB.conn(ctx).Where("id = ?", id)
 	if merchantID != "" {
 		q = q.Where("merchant_id = ?", merchantID)
 	}
@@ -472,7 +483,7 @@ func (s *Payments) GetPayment(ctx context.Context, merchantID, id string) (payme
 
 // ListPayments returns a page of a merchant's payments, newest first.
 func (s *Payments) ListPayments(ctx context.Context, merchantID string, f payments.Filter) ([]payments.Payment, bool, error) {
-	q := s.DB.Gorm.WithContext(ctx).Where("merchant_id = ?", merchantID)
+	q := s.DB.conn(ctx).Where("merchant_id = ?", merchantID)
 	if f.Status != "" {
 		q = q.Where("status = ?", string(f.Status))
 	}
@@ -497,7 +508,7 @@ func (s *Payments) ListTransactions(ctx context.Context, paymentIDs []string) ([
 		return nil, nil
 	}
 	var rows []transactionRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("payment_id IN ?", paymentIDs).Order("id").Find(&rows).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("payment_id IN ?", paymentIDs).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: list transactions: %w", err)
 	}
 	out := make([]payments.Transaction, len(rows))
@@ -513,7 +524,7 @@ func (s *Payments) ListRefunds(ctx context.Context, paymentIDs []string) ([]paym
 		return nil, nil
 	}
 	var rows []refundRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("payment_id IN ?", paymentIDs).Order("id").Find(&rows).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("payment_id IN ?", paymentIDs).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: list refunds: %w", err)
 	}
 	out := make([]payments.Refund, len(rows))
@@ -525,7 +536,7 @@ func (s *Payments) ListRefunds(ctx context.Context, paymentIDs []string) ([]paym
 
 // GetRefund returns one refund; an empty merchantID finds any merchant's.
 func (s *Payments) GetRefund(ctx context.Context, merchantID, id string) (payments.Refund, error) {
-	q := s.DB.Gorm.WithContext(ctx).Where("id = ?", id)
+	q := s.DB.conn(ctx).Where("id = ?", id)
 	if merchantID != "" {
 		q = q.Where("merchant_id = ?", merchantID)
 	}
@@ -539,7 +550,7 @@ func (s *Payments) GetRefund(ctx context.Context, merchantID, id string) (paymen
 // GetTransaction returns one transaction.
 func (s *Payments) GetTransaction(ctx context.Context, id string) (payments.Transaction, error) {
 	var r transactionRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
 		return payments.Transaction{}, notFound(err, "get transaction")
 	}
 	return toBusTransaction(r), nil
@@ -548,7 +559,7 @@ func (s *Payments) GetTransaction(ctx context.Context, id string) (payments.Tran
 // SucceededPayment returns the invoice's payment that holds or took money.
 func (s *Payments) SucceededPayment(ctx context.Context, invoiceID string) (payments.Payment, error) {
 	var r paymentRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("invoice_id = ? AND status IN ?", invoiceID, succeededStatuses).
+	if err := s.DB.conn(ctx).Where("invoice_id = ? AND status IN ?", invoiceID, succeededStatuses).
 		Order("id DESC").Take(&r).Error; err != nil {
 		return payments.Payment{}, notFound(err, "succeeded payment")
 	}
@@ -558,7 +569,7 @@ func (s *Payments) SucceededPayment(ctx context.Context, invoiceID string) (paym
 // DuePending lists pending transactions whose next attempt is due, oldest first.
 func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]payments.Transaction, error) {
 	var rows []transactionRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("result = 'pending' AND next_attempt_at <= ?", now).
+	if err := s.DB.conn(ctx).Where("result = 'pending' AND next_attempt_at <= ?", now).
 		Order("next_attempt_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: due pending transactions: %w", err)
 	}
@@ -571,7 +582,7 @@ func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]
 
 // ClaimTransaction moves a due transaction's next attempt forward; only one worker's update matches.
 func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until time.Time) (bool, error) {
-	res := s.DB.Gorm.WithContext(ctx).Model(&transactionRow{}).
+	res := s.DB.conn(ctx).Model(&transactionRow{}).
 		Where("id = ? AND result = 'pending' AND next_attempt_at <= ?", id, now).
 		Update("next_attempt_at", until)
 	if res.Error != nil {
@@ -583,7 +594,7 @@ func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until t
 // ExpiredAuthorizations lists authorised payments past their window with no operation running.
 func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]payments.Payment, error) {
 	var rows []paymentRow
-	if err := s.DB.Gorm.WithContext(ctx).
+	if err := s.DB.conn(ctx).
 		Where("status = 'authorized' AND authorization_expires_at <= ? AND pending_op = ''", now).
 		Order("authorization_expires_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: expired authorizations: %w", err)
@@ -598,7 +609,7 @@ func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, lim
 // PaymentByRequestKey finds the attempt a payer started through a link with an Idempotency-Key.
 func (s *Payments) PaymentByRequestKey(ctx context.Context, linkID, key string) (payments.Payment, error) {
 	var r paymentRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("link_id = ? AND request_key = ?", linkID, key).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("link_id = ? AND request_key = ?", linkID, key).Take(&r).Error; err != nil {
 		return payments.Payment{}, notFound(err, "payment by request key")
 	}
 	return toBusPayment(r), nil
@@ -607,7 +618,7 @@ func (s *Payments) PaymentByRequestKey(ctx context.Context, linkID, key string) 
 // GetPaymentByPSPReference finds a payment by the PSP's id of it.
 func (s *Payments) GetPaymentByPSPReference(ctx context.Context, pspRef string) (payments.Payment, error) {
 	var r paymentRow
-	if err := s.DB.Gorm.WithContext(ctx).Where("psp_reference = ?", pspRef).Order("id DESC").Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("psp_reference = ?", pspRef).Order("id DESC").Take(&r).Error; err != nil {
 		return payments.Payment{}, notFound(err, "get payment by psp reference")
 	}
 	return toBusPayment(r), nil

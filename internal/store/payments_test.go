@@ -77,7 +77,9 @@ func TestPaymentsStoreReservesRefundsAtomically(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		// A small pool still runs reservations concurrently and spares the shared PostgreSQL.
-		db.SQL.SetMaxOpenConns(8)
+		if db.Dialect == store.DialectPostgres {
+			db.SQL.SetMaxOpenConns(8) // on SQLite db.SQL is the one writer connection
+		}
 		st := &store.Payments{DB: db}
 		p := seedCaptured(t, db, 1000)
 		const n = 40

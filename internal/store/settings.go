@@ -20,7 +20,7 @@ func (settingRow) TableName() string { return "settings" }
 // GetOrCreate returns the value of key, storing gen() first if it has none. Replicas starting at
 // once agree on one value: the first insert wins and every one reads it back.
 func (s *Settings) GetOrCreate(ctx context.Context, key string, gen func() string) (string, error) {
-	db := s.DB.Gorm.WithContext(ctx)
+	db := s.DB.conn(ctx)
 	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&settingRow{Key: key, Value: gen()}).Error; err != nil {
 		return "", fmt.Errorf("store: create setting %s: %w", key, err)
 	}

@@ -7,21 +7,18 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat times; it is 100 on every Linux build that
 // matters here, and the standard library offers no sysconf to ask.
 const clockTicks = 100
 
-// cpuSampler reads how much CPU the server process, the bench database's PostgreSQL backends and
-// the bench itself have used. On a shared machine requests/s moves with everyone else's load, but
+// cpuSampler reads how much CPU the server process (with SQLite inside it), the bench database's
+// PostgreSQL backends and the bench itself have used. On a shared machine requests/s moves with everyone else's load, but
 // CPU time per request stays put, so it is the figure to compare between runs.
 type cpuSampler struct {
 	serverPID int
-	pool      *pgxpool.Pool
-	dbName    string
+	store     benchStore
 	// pprofAddr and profileDir are set when the run writes CPU profiles of the server.
 	pprofAddr  string
 	profileDir string
@@ -45,16 +42,8 @@ func (s *cpuSampler) sample(ctx context.Context) cpuSample {
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		out.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	rows, err := s.pool.Query(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = $1", s.dbName)
-	if err != nil {
-		return out
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pid int
-		if rows.Scan(&pid) == nil {
-			out.backends[pid] = processCPU(pid)
-		}
+	for _, pid := range s.store.BackendPIDs(ctx) {
+		out.backends[pid] = processCPU(pid)
 	}
 	return out
 }

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // The floor of a payment: what the payments target's own rules make every payment do, with no
@@ -30,13 +28,14 @@ type floorStack struct {
 	close              func(context.Context) error
 }
 
-func startFloor(ctx context.Context, pool *pgxpool.Pool, concurrency int) (*floorStack, error) {
-	if _, err := pool.Exec(ctx, `CREATE TABLE bench_floor (
-		id         BIGSERIAL PRIMARY KEY,
+// On SQLite the commits go through the bench's one connection, as the product's writes go through
+// its one writer connection.
+func startFloor(ctx context.Context, st benchStore, concurrency int) (*floorStack, error) {
+	if err := st.Exec(ctx, `CREATE TABLE bench_floor (
+		id         `+st.Serial()+`,
 		token      TEXT NOT NULL,
 		status     TEXT NOT NULL,
-		psp_ref    TEXT NOT NULL DEFAULT '',
-		created_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
+		psp_ref    TEXT NOT NULL DEFAULT '')`); err != nil {
 		return nil, fmt.Errorf("floor: create the scratch table: %w", err)
 	}
 	var tokens, charges atomic.Int64
@@ -77,7 +76,7 @@ func startFloor(ctx context.Context, pool *pgxpool.Pool, concurrency int) (*floo
 			return
 		}
 		var id int64
-		if err := pool.QueryRow(r.Context(), "INSERT INTO bench_floor (token, status) VALUES ($1, 'processing') RETURNING id", in.Token).Scan(&id); err != nil {
+		if err := st.QueryRow(r.Context(), "INSERT INTO bench_floor (token, status) VALUES ($1, 'processing') RETURNING id", in.Token).Scan(&id); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
@@ -95,7 +94,7 @@ func startFloor(ctx context.Context, pool *pgxpool.Pool, concurrency int) (*floo
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		if _, err := pool.Exec(r.Context(), "UPDATE bench_floor SET status = $1, psp_ref = $2 WHERE id = $3", res.Status, res.ID, id); err != nil {
+		if err := st.Exec(r.Context(), "UPDATE bench_floor SET status = $1, psp_ref = $2 WHERE id = $3", res.Status, res.ID, id); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
@@ -108,7 +107,7 @@ func startFloor(ctx context.Context, pool *pgxpool.Pool, concurrency int) (*floo
 	}
 	return &floorStack{gatewayURL: gatewayURL, apiURL: apiURL, close: func(ctx context.Context) error {
 		err := errors.Join(apiSrv.Shutdown(ctx), gatewaySrv.Shutdown(ctx))
-		if _, dropErr := pool.Exec(ctx, "DROP TABLE bench_floor"); dropErr != nil {
+		if dropErr := st.Exec(ctx, "DROP TABLE bench_floor"); dropErr != nil {
 			err = errors.Join(err, fmt.Errorf("floor: drop the scratch table: %w", dropErr))
 		}
 		return err

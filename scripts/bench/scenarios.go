@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"securelink/internal/domain"
@@ -192,4 +194,19 @@ func (a *api) payOp(pool <-chan string) op {
 		}
 		return a.pay(ctx, token)
 	}
+}
+
+// metric reads one unlabelled figure from the product's /metrics, if it is there.
+func (a *api) metric(ctx context.Context, name string) (float64, bool) {
+	out, err := a.do(ctx, http.MethodGet, "/metrics", nil, nil, http.StatusOK)
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(out)) {
+		if rest, ok := strings.CutPrefix(line, name+" "); ok {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			return v, err == nil
+		}
+	}
+	return 0, false
 }

@@ -123,6 +123,18 @@ func serve(args []string) error {
 	if cfg.PprofAddr != "" {
 		go servePprof(cfg.PprofAddr)
 	}
+	if cfg.MetricsAddr != "" {
+		metricsLn, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("SECURELINK_METRICS_ADDR: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.Server.MetricsHandler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		defer msrv.Close()
+		go func() { _ = msrv.Serve(metricsLn) }()
+		slog.Info("metrics served on their own address", "addr", metricsLn.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	slog.Info("securelink listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "psp", wiring.DescribeProvider(a.Provider))
@@ -155,6 +167,7 @@ func printWelcome(cfg wiring.Config, d *demoCredentials) {
 	fmt.Printf("  API reference:   %s/api/docs\n", cfg.BaseURL)
 	if d != nil {
 		fmt.Printf("  Try it:          curl -s %s/api/v1/invoices -H 'Authorization: Bearer %s' \\\n"+
+			"                     -H 'Content-Type: application/json' \\\n"+
 			"                     -d '{\"customer\":{\"name\":\"Ana Anić\",\"email\":\"ana@example.com\"},\"lines\":[{\"description\":\"Consulting\",\"quantity\":1,\"unit_amount\":1200000,\"vat_rate\":20}]}'\n",
 			cfg.BaseURL, d.APIKey)
 	}

@@ -109,6 +109,25 @@ export const en = {
 
   'contact.text': 'Questions? Contact {merchant} at',
 
+  'ips.heading': 'Pay by IPS QR (instant transfer)',
+  'ips.intro': 'Pay from your bank account in seconds, with no card.',
+  'ips.qrAlt': 'IPS QR code for paying {amount} to {payee}',
+  'ips.step1': 'Open your mobile banking app and choose IPS QR scan (IPS skeniraj).',
+  'ips.step2': 'Scan the code: the amount, account, reference and purpose are filled in.',
+  'ips.step3': 'Confirm the payment. {merchant} marks the invoice as paid once the money arrives.',
+  'ips.manual': 'No scanner? Enter these details in a payment order:',
+  'ips.amount': 'Amount',
+  'ips.account': 'Payee account',
+  'ips.payee': 'Payee',
+  'ips.reference': 'Model and reference',
+  'ips.purpose': 'Purpose of payment',
+  'ips.code': 'Payment code',
+  'ips.copy': 'Copy',
+  'ips.copyLabel': 'Copy {field}',
+  'ips.copied': '{field} copied',
+  'ips.or': 'or',
+  'pdf.download': 'Download the invoice (PDF)',
+
   'stripe.loading': 'Loading the secure card form…',
   'stripe.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
 } as const;

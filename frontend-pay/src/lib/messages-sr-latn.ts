@@ -110,6 +110,25 @@ export const srLatn: Dictionary = {
 
   'contact.text': 'Pitanja? Obratite se trgovcu {merchant} na',
 
+  'ips.heading': 'Plaćanje IPS QR kodom (instant transfer)',
+  'ips.intro': 'Platite sa svog računa za nekoliko sekundi, bez kartice.',
+  'ips.qrAlt': 'IPS QR kod za plaćanje iznosa {amount} primaocu {payee}',
+  'ips.step1': 'Otvorite aplikaciju mobilnog bankarstva i izaberite IPS skeniraj.',
+  'ips.step2': 'Skenirajte kod: iznos, račun, poziv na broj i svrha se sami popunjavaju.',
+  'ips.step3': 'Potvrdite plaćanje. Trgovac {merchant} označava račun kao plaćen kad novac stigne.',
+  'ips.manual': 'Nemate skener? Unesite ove podatke u nalog za prenos:',
+  'ips.amount': 'Iznos',
+  'ips.account': 'Račun primaoca',
+  'ips.payee': 'Primalac',
+  'ips.reference': 'Model i poziv na broj',
+  'ips.purpose': 'Svrha uplate',
+  'ips.code': 'Šifra plaćanja',
+  'ips.copy': 'Kopiraj',
+  'ips.copyLabel': 'Kopiraj: {field}',
+  'ips.copied': 'Kopirano: {field}',
+  'ips.or': 'ili',
+  'pdf.download': 'Preuzmite račun (PDF)',
+
   'stripe.loading': 'Učitavanje sigurnog obrasca za karticu…',
   'stripe.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
 };

@@ -41,6 +41,10 @@ export type WebhookAttempt = Present<S['WebhookAttempt']>;
 export type DeliveryStatus = WebhookDelivery['status'];
 export type Locale = Invoice['locale'];
 export type CaptureMode = Invoice['capture_mode'];
+export type RecordBankTransferRequest = S['RecordBankTransferRequest'];
+export type StatementColumns = S['StatementColumns'];
+export type StatementImport = Present<S['BankStatementImport']>;
+export type StatementLine = Present<S['StatementLine']>;
 
 export const invoiceStatuses: InvoiceStatus[] = [
   'open',

@@ -10,6 +10,7 @@ describe('resolve', () => {
     ['/portal/invoices', 'invoices', {}],
     ['/portal/invoices/', 'invoices', {}],
     ['/portal/invoices/new', 'invoice-new', {}],
+    ['/portal/invoices/import', 'statement-import', {}],
     ['/portal/invoices/inv_01H8', 'invoice', { id: 'inv_01H8' }],
     ['/portal/invoices/inv%20x', 'invoice', { id: 'inv x' }],
     ['/portal/settings', 'settings', {}],

@@ -8,6 +8,7 @@ export type RouteName =
   | 'invite'
   | 'invoices'
   | 'invoice-new'
+  | 'statement-import'
   | 'invoice'
   | 'settings'
   | 'webhook-log'
@@ -23,6 +24,7 @@ export const routes: RouteDef[] = [
   { name: 'invite', pattern: '/invite/:token', public: true },
   { name: 'invoices', pattern: '/invoices' },
   { name: 'invoice-new', pattern: '/invoices/new' },
+  { name: 'statement-import', pattern: '/invoices/import' },
   { name: 'invoice', pattern: '/invoices/:id' },
   { name: 'settings', pattern: '/settings' },
   { name: 'webhook-log', pattern: '/settings/webhooks' },

@@ -54,8 +54,10 @@ type Message struct {
 	Amount    int64
 	CardBrand string
 	CardLast4 string
-	LinkURL   string
-	ExpiresAt time.Time
+	// BankTransfer says the invoice was paid by a bank transfer the merchant recorded.
+	BankTransfer bool
+	LinkURL      string
+	ExpiresAt    time.Time
 }
 
 // Rendered is a finished e-mail.
@@ -124,6 +126,8 @@ func Render(m Message) (Rendered, error) {
 	}
 	if m.CardLast4 != "" {
 		v.Rows = append(v.Rows, row{t("label.card"), CardLabel(m.CardBrand, m.CardLast4)})
+	} else if m.BankTransfer {
+		v.Rows = append(v.Rows, row{t("label.paid_by"), t("method.bank_transfer")})
 	}
 	switch m.Kind {
 	case KindPaymentLink:

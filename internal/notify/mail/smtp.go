@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,15 @@ type Envelope struct {
 	Text    string
 	HTML    string
 	Date    time.Time
+	// Attachments go after the text and HTML bodies.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with an e-mail.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // SMTP sends e-mails to the server SMTP_URL names.
@@ -140,6 +150,11 @@ func (s *SMTP) Send(ctx context.Context, e Envelope) error {
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
 	m.SetBodyString(gomail.TypeTextPlain, e.Text)
 	m.AddAlternativeString(gomail.TypeTextHTML, e.HTML)
+	for _, a := range e.Attachments {
+		if err := m.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return &PermanentError{Err: fmt.Errorf("attach %s: %w", a.Name, err)}
+		}
+	}
 	c, err := s.client()
 	if err != nil {
 		return fmt.Errorf("mail: %w", err)

@@ -215,3 +215,22 @@ func (p *Provider) Refund(ctx context.Context, r psp.RefundRequest) (psp.Result,
 func wrapUnknown(op string, err error) error {
 	return fmt.Errorf("stripe %s: %w", op, err)
 }
+
+// IsPaymentToken implements psp.TokenShaper: the checkout sends a PaymentMethod id, pm_ and letters,
+// digits or underscores (pm_1Q2w3E…, or Stripe's test methods such as pm_card_visa).
+func (p *Provider) IsPaymentToken(s string) bool { return IsPaymentMethodID(s) }
+
+// IsPaymentMethodID reports whether s has the shape of a Stripe PaymentMethod id.
+func IsPaymentMethodID(s string) bool {
+	rest, ok := strings.CutPrefix(s, "pm_")
+	if !ok || rest == "" || len(s) > 255 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && c != '_' {
+			return false
+		}
+	}
+	return true
+}

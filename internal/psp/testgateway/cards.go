@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"securelink/internal/psp"
+	"securelink/internal/validate"
 )
 
 // Card brands as the gateway reports them (the same words as psp.Card.Brand).
@@ -124,25 +125,7 @@ func validLength(brand string, n int) bool {
 }
 
 // LuhnValid reports whether a digits-only number passes the Luhn check.
-func LuhnValid(digits string) bool {
-	if digits == "" {
-		return false
-	}
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
-}
+func LuhnValid(digits string) bool { return validate.Luhn(digits) }
 
 // normaliseNumber strips spaces and checks the number's digits, length and Luhn sum.
 func normaliseNumber(raw string) (digits, brand string, err *apiError) {

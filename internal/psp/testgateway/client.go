@@ -232,3 +232,6 @@ func definiteRefusal(status int, code string) bool {
 type errGateway struct{ e *apiError }
 
 func (g errGateway) Error() string { return g.e.Code + ": " + g.e.Message }
+
+// IsPaymentToken implements psp.TokenShaper: the gateway's tokens are tok_ and 32 hex digits.
+func (c *Client) IsPaymentToken(s string) bool { return IsToken(s) }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"securelink/internal/psp"
@@ -188,4 +189,19 @@ func (s *Server) consumeTokenLocked(id string) (*token, *apiError) {
 	}
 	t.used = true
 	return t, nil
+}
+
+// IsToken reports whether s has the shape of a token this gateway issues: tok_ and 32 lower-case hex
+// digits (see newID).
+func IsToken(s string) bool {
+	hex, ok := strings.CutPrefix(s, "tok_")
+	if !ok || len(hex) != 32 {
+		return false
+	}
+	for i := 0; i < len(hex); i++ {
+		if c := hex[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

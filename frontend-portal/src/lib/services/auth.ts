@@ -6,6 +6,7 @@ export const authService = {
   login: (email: string, password: string) =>
     unwrap(api.POST('/auth/login', { body: { email, password } })),
   logout: () => unwrap(api.POST('/auth/logout')),
+  logoutEverywhere: () => unwrap(api.POST('/auth/logout-everywhere')),
   me: () => unwrap(api.GET('/me')),
   invitation: (token: string) =>
     unwrap(api.GET('/auth/invitations/{token}', { params: { path: { token } } })),

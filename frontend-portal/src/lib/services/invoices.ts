@@ -1,6 +1,6 @@
 // Invoices and their links.
 import { api, idempotencyKey, unwrap } from '../api';
-import type { CreateInvoiceRequest, Invoice, InvoiceStatus, Link } from '../models';
+import type { CreateInvoiceRequest, Invoice, InvoiceStatus, Link, RecordBankTransferRequest } from '../models';
 
 export type InvoiceFilter = {
   status?: InvoiceStatus;
@@ -44,6 +44,13 @@ export const invoiceService = {
 
   newLink: (id: string, expiresAt?: string) =>
     unwrap(api.POST('/invoices/{id}/links', { params: { path: { id } }, body: expiresAt ? { expires_at: expiresAt } : {} })),
+
+  /** Records money that arrived at the merchant's bank for the invoice. */
+  recordTransfer: (id: string, body: RecordBankTransferRequest, key = idempotencyKey()) =>
+    unwrap(api.POST('/invoices/{id}/bank-transfers', { params: { path: { id }, header: { 'Idempotency-Key': key } }, body })),
+
+  /** The invoice's PDF, fetched with the session cookie by a plain link. */
+  pdfUrl: (id: string) => `/api/v1/invoices/${encodeURIComponent(id)}/pdf`,
 
   deactivateLink: (linkId: string) =>
     unwrap(api.POST('/links/{id}/deactivate', { params: { path: { id: linkId } } })),

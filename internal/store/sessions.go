@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"securelink/internal/merchants"
+)
+
+type sessionRow struct {
+	ID         string
+	UserID     string
+	MerchantID string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+}
+
+func (sessionRow) TableName() string { return "sessions" }
+
+// CreateSession records a portal session.
+func (s *Merchants) CreateSession(ctx context.Context, ses merchants.Session) error {
+	r := sessionRow{ID: ses.ID, UserID: ses.UserID, MerchantID: ses.MerchantID, CreatedAt: ses.CreatedAt, ExpiresAt: ses.ExpiresAt}
+	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// ActiveSession returns a session that is neither revoked nor expired and whose user still belongs to
+// the session's merchant; anything else is apperr.ErrNotFound.
+func (s *Merchants) ActiveSession(ctx context.Context, id string, now time.Time) (merchants.Session, error) {
+	var r sessionRow
+	err := s.DB.conn(ctx).Table("sessions").Select("sessions.*").
+		Joins("JOIN users ON users.id = sessions.user_id AND users.merchant_id = sessions.merchant_id").
+		Where("sessions.id = ? AND sessions.revoked_at IS NULL AND sessions.expires_at > ?", id, now).Take(&r).Error
+	if err != nil {
+		return merchants.Session{}, notFound(err, "active session")
+	}
+	return merchants.Session{ID: r.ID, UserID: r.UserID, MerchantID: r.MerchantID, CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}, nil
+}
+
+// RevokeSession ends one session.
+func (s *Merchants) RevokeSession(ctx context.Context, id string, at time.Time) error {
+	if err := s.DB.conn(ctx).Model(&sessionRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", at).Error; err != nil {
+		return fmt.Errorf("store: revoke session: %w", err)
+	}
+	return nil
+}
+
+// RevokeUserSessions ends every session of a user and tells how many were live.
+func (s *Merchants) RevokeUserSessions(ctx context.Context, userID string, at time.Time) (int64, error) {
+	res := s.DB.conn(ctx).Model(&sessionRow{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: revoke sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// PurgeSessions deletes sessions that ended before the time.
+func (s *Merchants) PurgeSessions(ctx context.Context, before time.Time) (int64, error) {
+	res := s.DB.conn(ctx).Where("expires_at < ? OR revoked_at < ?", before, before).Delete(&sessionRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: purge sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// SetPassword changes a user's password hash.
+func (s *Merchants) SetPassword(ctx context.Context, userID, passwordHash string, at time.Time) error {
+	err := s.DB.conn(ctx).Model(&userRow{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": passwordHash, "updated_at": at}).Error
+	if err != nil {
+		return fmt.Errorf("store: set password: %w", err)
+	}
+	return nil
+}
+
+// DeleteUser removes a user from a merchant with the user's invitations and sessions; a user of
+// another merchant is apperr.ErrNotFound.
+func (s *Merchants) DeleteUser(ctx context.Context, merchantID, userID string) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("user_id = ? AND merchant_id = ?", userID, merchantID).Delete(&invitationRow{}).Error; err != nil {
+			return fmt.Errorf("store: delete user's invitations: %w", err)
+		}
+		if err := tx.Where("user_id = ? AND merchant_id = ?", userID, merchantID).Delete(&sessionRow{}).Error; err != nil {
+			return fmt.Errorf("store: delete user's sessions: %w", err)
+		}
+		res := tx.Where("id = ? AND merchant_id = ?", userID, merchantID).Delete(&userRow{})
+		if res.Error != nil {
+			return fmt.Errorf("store: delete user: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return notFound(gorm.ErrRecordNotFound, "delete user")
+		}
+		return nil
+	})
+}

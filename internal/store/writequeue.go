@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// writeQueue hands SQLite's one writer connection to one write at a time, in arrival order. A
+// write waits here in Go instead of in SQLite's busy handler, which sleeps and retries, so writers
+// never thrash over the lock and never see SQLITE_BUSY. (database/sql's own wait for a free
+// connection is not in arrival order, and neither is sync.Mutex.)
+//
+// Background work (event dispatch, expiry, reconciliation, purges) waits in a second lane: it gets
+// the writer when no request waits, or once it has waited jobMaxWait, so that payers go first but a
+// busy minute cannot starve the jobs whose work payers are waiting for (receipts, webhooks).
+type writeQueue struct {
+	jobMaxWait time.Duration
+
+	mu       sync.Mutex
+	busy     bool
+	requests waiters // requests of payers, merchants and integrators
+	jobs     waiters // background jobs
+
+	// Counters for /metrics.
+	granted   atomic.Int64
+	waitNanos atomic.Int64
+	gaveUp    atomic.Int64
+}
+
+// writeLane is the queue a write waits in.
+type writeLane int
+
+const (
+	laneRequest writeLane = iota
+	laneJob
+)
+
+type backgroundKey struct{}
+
+// InBackground marks ctx as background work: its writes on SQLite yield to requests' writes.
+func InBackground(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
+func laneOf(ctx context.Context) writeLane {
+	if bg, _ := ctx.Value(backgroundKey{}).(bool); bg {
+		return laneJob
+	}
+	return laneRequest
+}
+
+// waiter is one write waiting for its turn; ready is closed when the turn is its.
+type waiter struct {
+	ready chan struct{}
+	since time.Time
+}
+
+// waiters is a FIFO of waiters.
+type waiters struct{ list []*waiter }
+
+func (w *waiters) push(x *waiter) { w.list = append(w.list, x) }
+func (w *waiters) len() int       { return len(w.list) }
+func (w *waiters) head() *waiter  { return w.list[0] }
+
+func (w *waiters) pop() *waiter {
+	x := w.list[0]
+	w.list[0] = nil
+	w.list = w.list[1:]
+	if len(w.list) == 0 {
+		w.list = nil // let the backing array go once drained
+	}
+	return x
+}
+
+// remove takes x out of the queue and reports whether it was there.
+func (w *waiters) remove(x *waiter) bool {
+	for i, y := range w.list {
+		if y == x {
+			w.list = append(w.list[:i], w.list[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// acquire waits for the writer, in arrival order within its lane. It gives up when ctx ends.
+func (q *writeQueue) acquire(ctx context.Context) error {
+	lane := laneOf(ctx)
+	start := time.Now()
+	q.mu.Lock()
+	// A request goes straight in when no other request waits; a job only when nobody waits.
+	free := !q.busy && q.requests.len() == 0 && (lane == laneRequest || q.jobs.len() == 0)
+	if free {
+		q.busy = true
+		q.mu.Unlock()
+		q.granted.Add(1)
+		return nil
+	}
+	w := &waiter{ready: make(chan struct{}), since: start}
+	if lane == laneJob {
+		q.jobs.push(w)
+	} else {
+		q.requests.push(w)
+	}
+	q.mu.Unlock()
+
+	select {
+	case <-w.ready:
+		q.granted.Add(1)
+		q.waitNanos.Add(int64(time.Since(start)))
+		return nil
+	case <-ctx.Done():
+	}
+	q.mu.Lock()
+	removed := q.requests.remove(w) || q.jobs.remove(w)
+	q.mu.Unlock()
+	if !removed {
+		// The turn came as ctx ended: pass it on.
+		<-w.ready
+		q.release()
+	}
+	q.gaveUp.Add(1)
+	return fmt.Errorf("store: waiting for the database writer: %w", context.Cause(ctx))
+}
+
+// release hands the writer to the next waiter, or marks it free.
+func (q *writeQueue) release() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var next *waiter
+	switch {
+	case q.jobs.len() > 0 && (q.requests.len() == 0 || time.Since(q.jobs.head().since) >= q.jobMaxWait):
+		next = q.jobs.pop()
+	case q.requests.len() > 0:
+		next = q.requests.pop()
+	}
+	if next == nil {
+		q.busy = false
+		return
+	}
+	close(next.ready) // busy stays true: the turn passes straight to next
+}
+
+// WriteQueueStats is what the writer queue has done since start.
+type WriteQueueStats struct {
+	Granted  int64         // writes that got the writer
+	Waited   time.Duration // their total wait
+	GaveUp   int64         // writes whose context ended while they waited
+	Requests int           // requests waiting now
+	Jobs     int           // background writes waiting now
+}
+
+func (q *writeQueue) stats() WriteQueueStats {
+	q.mu.Lock()
+	r, j := q.requests.len(), q.jobs.len()
+	q.mu.Unlock()
+	return WriteQueueStats{Granted: q.granted.Load(), Waited: time.Duration(q.waitNanos.Load()), GaveUp: q.gaveUp.Load(),
+		Requests: r, Jobs: j}
+}
