@@ -39,7 +39,8 @@ func TestCheckoutSQLReadsEveryInvoiceField(t *testing.T) {
 		s := &store.Invoices{DB: db}
 		inv, link := newInvoice(m.ID)
 		inv.Reference, inv.Description, inv.CreatedBy = "ORD-1", "Torta i dostava", "usr_1"
-		inv.Customer = domain.Customer{Name: "Ana Anić", Email: "ana@example.com", Phone: "+381 64 123 4567", Address: "Knez Mihailova 1, Beograd"}
+		inv.Customer = domain.Customer{Name: "Ana Anić", Email: "ana@example.com", Phone: "+381 64 123 4567", Address: "Knez Mihailova 1, Beograd",
+			PIB: "101134702", MB: "07032501"}
 		inv.Currency, inv.Locale, inv.CaptureMode = "KWD", domain.LocaleSrCyrl, domain.CaptureManual
 		inv.AmountTotal, inv.AmountVAT = 2400, 400
 		inv.Lines = []domain.InvoiceLine{{Description: "Torta", Quantity: 2, UnitAmount: 1000, VATRateBP: 2000},
