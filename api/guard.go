@@ -87,6 +87,8 @@ func checkStrings(v reflect.Value, param string, cardCheck bool) error {
 			return nil
 		}
 		return checkStrings(v.Elem(), param, cardCheck)
+	default:
+		// Numbers, booleans and the like carry no text.
 	case reflect.String:
 		s := v.String()
 		if err := validate.NoNUL(param, s); err != nil {
