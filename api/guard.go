@@ -87,8 +87,6 @@ func checkStrings(v reflect.Value, param string, cardCheck bool) error {
 			return nil
 		}
 		return checkStrings(v.Elem(), param, cardCheck)
-	default:
-		// Numbers, booleans and the like carry no text.
 	case reflect.String:
 		s := v.String()
 		if err := validate.NoNUL(param, s); err != nil {
@@ -143,6 +141,8 @@ func checkStrings(v reflect.Value, param string, cardCheck bool) error {
 				return err
 			}
 		}
+	default:
+		// Numbers, booleans and the like carry no text.
 	}
 	return nil
 }
