@@ -5,11 +5,14 @@ GO        ?= go
 BIN       := bin/securelink
 SWAG      := $(shell $(GO) env GOPATH)/bin/swag
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+STATICCHECK_VERSION ?= latest
+EXHAUSTIVE := $(shell $(GO) env GOPATH)/bin/exhaustive
+EXHAUSTIVE_VERSION := v0.17.1
 SPAS      := frontend-pay frontend-portal
 APITOOLS  := tools/apitools
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps api-tools chromium test test-go test-spa test-e2e openapi openapi-check api-lint clients bench lint tools clean poppler fuzz fuzz-long
+.PHONY: all run build build-go spas npm-deps api-tools chromium test test-short test-go test-spa test-e2e openapi openapi-check api-lint clients bench lint tools clean poppler fuzz fuzz-long
 
 all: build
 
@@ -51,6 +54,10 @@ poppler:
 
 ## test: every test — Go (SQLite and PostgreSQL), SPA units, OpenAPI freshness, browser end-to-end
 test: openapi-check api-lint test-go test-spa test-e2e clients
+
+## test-short: the fast loop — every Go package on SQLite only, without the binary-building tests
+test-short:
+	$(GO) test -short -count=1 ./...
 
 test-go: tools poppler
 	$(GO) vet ./...
@@ -125,11 +132,15 @@ clients: build-go api-tools
 bench: build
 	$(GO) run ./scripts/bench -bin $(BIN) $(BENCH_FLAGS)
 
-lint: tools
+## lint: gofmt, go vet, staticcheck and the exhaustiveness of switches over our enums (a switch
+## with a default case counts as handled: Stripe's long code lists end in one)
+lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
-	@[ -x $(STATICCHECK) ] || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@latest
+	@[ -x $(STATICCHECK) ] || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	$(STATICCHECK) ./...
+	@[ -x $(EXHAUSTIVE) ] || GOFLAGS= $(GO) install github.com/nishanths/exhaustive/cmd/exhaustive@$(EXHAUSTIVE_VERSION)
+	$(EXHAUSTIVE) -d ./...
 
 clean:
 	rm -rf bin build

@@ -60,6 +60,7 @@ var publicIDRoutes = map[string]bool{
 }
 
 func TestBOLAMatrixCoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	all := allBOLARoutes()
 	var missing []string
@@ -81,6 +82,7 @@ func TestBOLAMatrixCoversEveryRoute(t *testing.T) {
 // TestBOLA: merchant B calls every merchant endpoint with merchant A's ids and gets 404 every time,
 // and A's objects are unchanged afterwards.
 func TestBOLA(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		a, b := e.NewMerchant(t, "A"), e.NewMerchant(t, "B")
 		for route, src := range allBOLARoutes() {
@@ -110,6 +112,7 @@ func TestBOLA(t *testing.T) {
 }
 
 func TestPaginationOverMoreThanAHundredInvoices(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pages")
 		const n = 130
@@ -166,6 +169,7 @@ func TestPaginationOverMoreThanAHundredInvoices(t *testing.T) {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Filters")
 		mk := func(name, email, ref string) string {

@@ -50,7 +50,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		if isUnsafe(r.Method) && !s.d.Sessions.CheckCSRF(claims.SessionID, r.Header.Get("X-CSRF-Token")) {
-			return apperr.Forbidden("csrf_token_invalid", "The X-CSRF-Token header is missing or wrong.")
+			return apperr.Forbidden(apperr.CodeCSRFTokenInvalid, "The X-CSRF-Token header is missing or wrong.")
 		}
 		c.Set(ctxSession, claims)
 		c.Set(ctxActor, domain.Actor{Type: domain.ActorUser, ID: claims.UserID, MerchantID: claims.MerchantID, IP: clientIP(c)})

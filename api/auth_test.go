@@ -26,6 +26,7 @@ func portal(t *testing.T, e *apitest.Env) {
 }
 
 func TestInvitationLoginSessionAndCSRF(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		portal(t, e)
 		ctx := context.Background()
@@ -121,6 +122,7 @@ func TestInvitationLoginSessionAndCSRF(t *testing.T) {
 // (shared) address still can; failures from many addresses slow the account down instead of
 // locking it. Every 429 carries Retry-After.
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		var delays []time.Duration
 		e.App.Merchants.Sleep = func(_ context.Context, d time.Duration) error { delays = append(delays, d); return nil }
@@ -182,6 +184,7 @@ func TestLoginDelayGrows(t *testing.T) {
 }
 
 func TestSessionTokens(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	m := e.NewMerchant(t, "Tokens")
 	good := e.Do(t, "POST", "/api/v1/auth/login", map[string]any{"email": m.Email, "password": m.Password})
@@ -210,6 +213,7 @@ func TestSessionTokens(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Keys")
 		created := e.Do(t, "POST", "/api/v1/api-keys", map[string]any{"name": "ERP"}, m.Auth())
@@ -274,6 +278,7 @@ func TestAPIKeys(t *testing.T) {
 }
 
 func TestTeamInvitations(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Team")
 		r := e.Do(t, "POST", "/api/v1/users/invitations", map[string]any{"email": "staff@example.com", "name": "Staff"}, m.Auth())

@@ -92,6 +92,7 @@ func startRefusingSMTP(t *testing.T) (*refusingSMTP, string) {
 // configured, is sent again on request; queued and sent ones are refused, and without SMTP the
 // request says so.
 func TestSendHeldOrFailedEmail(t *testing.T) {
+	t.Parallel()
 	t.Run("without SMTP", func(t *testing.T) {
 		apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 			m := e.NewMerchant(t, "Held")

@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -22,7 +21,7 @@ type ErrorBody struct {
 type ErrorObject struct {
 	// Type is the broad class: invalid_request_error, authentication_error, permission_error,
 	// not_found, conflict, idempotency_error, card_error, rate_limit_error or api_error.
-	Type string `json:"type" example:"invalid_request_error"`
+	Type string `json:"type" example:"invalid_request_error" enums:"invalid_request_error,authentication_error,permission_error,not_found,conflict,idempotency_error,card_error,rate_limit_error,api_error"`
 	// Code is a machine-readable reason, e.g. invalid_currency.
 	Code string `json:"code" example:"invalid_currency"`
 	// Message is for humans.
@@ -90,7 +89,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Header().Set("Retry-After", retryAfterSeconds(ae.RetryAfter))
 	}
 	if status >= 500 {
-		slog.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
+		s.d.Log.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
 		ae = &apperr.Error{Kind: ae.Kind, Code: ae.Code, Message: ae.Message, RetryAfter: ae.RetryAfter}
 		if ae.Kind == apperr.KindInternal {
 			ae.Message = "Something went wrong on our side. Quote the request id when you contact support."

@@ -141,6 +141,8 @@ func checkStrings(v reflect.Value, param string, cardCheck bool) error {
 				return err
 			}
 		}
+	default:
+		// Numbers, booleans and the like carry no text.
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -100,7 +99,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			err = s.d.Idempotency.Finish(bg, scope, key, rec.Claim, status, tw.buf.Bytes())
 		}
 		if err != nil {
-			slog.ErrorContext(ctx, "idempotency record not saved", "key", key, "err", err)
+			s.d.Log.ErrorContext(ctx, "idempotency record not saved", "key", key, "err", err)
 		}
 		return nil
 	}
@@ -129,9 +128,9 @@ func (s *Server) renewLease(ctx context.Context, scope, key, claim string, lease
 			case now := <-t.C:
 				held, err := s.d.Idempotency.Renew(ctx, scope, key, claim, now.UTC().Add(lease))
 				if err != nil {
-					slog.WarnContext(ctx, "idempotency lease not renewed", "key", key, "err", err)
+					s.d.Log.WarnContext(ctx, "idempotency lease not renewed", "key", key, "err", err)
 				} else if !held {
-					slog.WarnContext(ctx, "idempotency key taken over while its request ran", "key", key)
+					s.d.Log.WarnContext(ctx, "idempotency key taken over while its request ran", "key", key)
 					return
 				}
 			}

@@ -16,6 +16,7 @@ import (
 )
 
 func TestIdempotency(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m, other := e.NewMerchant(t, "Idem"), e.NewMerchant(t, "Other")
 		key := apitest.Header{Name: "Idempotency-Key", Value: "order-77-attempt-1"}
@@ -70,6 +71,7 @@ func TestIdempotency(t *testing.T) {
 // TestIdempotencyConcurrent: many identical requests at once create one invoice; every answer is
 // the invoice, a replay of it, or a 409 while the first is still running.
 func TestIdempotencyConcurrent(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Race")
 		key := apitest.Header{Name: "Idempotency-Key", Value: "same"}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCreateAndGetInvoice(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara Kod Mike")
 		body := map[string]any{
@@ -78,6 +79,7 @@ func TestCreateAndGetInvoice(t *testing.T) {
 }
 
 func TestInvoiceNumbersAreSequentialPerMerchant(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		a, b := e.NewMerchant(t, "A"), e.NewMerchant(t, "B")
 		for i := 1; i <= 3; i++ {
@@ -92,6 +94,7 @@ func TestInvoiceNumbersAreSequentialPerMerchant(t *testing.T) {
 }
 
 func TestInvoiceSummary(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Summary")
 		summary := func(query string, who apitest.Merchant) map[string]any {

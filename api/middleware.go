@@ -50,12 +50,13 @@ func withRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 
 // metrics are the Prometheus collectors of the HTTP layer.
 type metrics struct {
+	log      *slog.Logger
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
-	m := &metrics{
+func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
+	m := &metrics{log: log,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "securelink_http_requests_total", Help: "HTTP requests by method, route and status.",
 		}, []string{"method", "route", "status"}),
@@ -89,7 +90,7 @@ func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			if status >= 500 {
 				level = slog.LevelError
 			}
-			slog.Log(c.Request().Context(), level, "request", "method", c.Request().Method, "route", route,
+			m.log.Log(c.Request().Context(), level, "request", "method", c.Request().Method, "route", route,
 				"status", status, "duration_ms", float64(d.Microseconds())/1000, "bytes", c.Response().Size)
 		}
 		return nil

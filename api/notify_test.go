@@ -14,6 +14,7 @@ import (
 )
 
 func TestWebhookEndpointsAPI(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		other := e.NewMerchant(t, "Druga")
@@ -139,6 +140,7 @@ func TestWebhookEndpointsAPI(t *testing.T) {
 }
 
 func TestWebhookEndpointRefusesLoopbackUnlessAllowed(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		r := e.Do(t, "POST", "/api/v1/webhook-endpoints", map[string]any{"url": "http://127.0.0.1:9/hooks", "events": []string{"invoice.paid"}}, m.Auth())
@@ -162,6 +164,7 @@ func runWorkers(t *testing.T, a *wiring.App) {
 // TestWebhookEndpointUpdate: an endpoint that answered 410 Gone is enabled again and gets the next
 // events; its URL, events and description change without a new secret; disabling stops deliveries.
 func TestWebhookEndpointUpdate(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		var mu sync.Mutex

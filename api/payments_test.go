@@ -79,6 +79,7 @@ func pay(t *testing.T, e *apitest.Env, token, card string, want int) map[string]
 }
 
 func TestPayThroughLinkThenRefund(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Shop")
 		invID, token := newInvoice(t, e, m, 240000, "automatic")
@@ -155,6 +156,7 @@ func TestPayThroughLinkThenRefund(t *testing.T) {
 }
 
 func TestCaptureAndVoidOverHTTP(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Hotel")
 		invID, token := newInvoice(t, e, m, 50000, "manual")
@@ -190,6 +192,7 @@ func TestCaptureAndVoidOverHTTP(t *testing.T) {
 }
 
 func TestThreeDSecureOverHTTP(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Shop")
 		_, token := newInvoice(t, e, m, 9900, "automatic")
@@ -213,6 +216,7 @@ func TestThreeDSecureOverHTTP(t *testing.T) {
 }
 
 func TestFailedAttemptsAreRateLimited(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	m := e.NewMerchant(t, "Shop")
 	_, token := newInvoice(t, e, m, 1000, "automatic")
@@ -232,6 +236,7 @@ func TestFailedAttemptsAreRateLimited(t *testing.T) {
 // is now and is never charged again; the key with another body is refused; a declined attempt is
 // replayed as declined and a new key may try another card.
 func TestPayIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Kiosk")
 		_, token := newInvoice(t, e, m, 12_000, "automatic")

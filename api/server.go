@@ -20,6 +20,7 @@ package api
 import (
 	"context"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -80,6 +81,8 @@ type Deps struct {
 	RequestLog *requestlog.Log
 	// APIRateLimit is how many requests each API key may make per minute; 0 turns the limit off.
 	APIRateLimit int
+	// Log receives request logs and the causes of 5xx answers; nil means slog's default.
+	Log *slog.Logger
 	// IsUnavailable tells a database that cannot serve now (no connection to be had) from a failure:
 	// such requests answer 503 with Retry-After.
 	IsUnavailable func(error) bool
@@ -101,6 +104,9 @@ type Server struct {
 func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
 	e.IPExtractor = echo.ExtractIPDirect()
 	if d.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
@@ -108,7 +114,7 @@ func New(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry)}
+	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry, d.Log)}
 	e.HTTPErrorHandler = s.handleError
 	if d.APIRateLimit > 0 {
 		s.limiter = newKeyLimiter(d.APIRateLimit)
@@ -141,6 +147,7 @@ func (s *Server) routes() {
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/logout", s.logout)
 	v1.GET("/auth/invitations/:token", s.getInvitation)
+	v1.GET("/currencies", s.listCurrencies)
 	v1.POST("/auth/invitations/accept", s.acceptInvitation)
 	pub := v1.Group("", s.idempotent)
 	pub.GET("/checkout/:token", s.getCheckout)

@@ -47,7 +47,8 @@ func withStripe(apiURL string) apitest.Option {
 // TestStripeProvider runs the product with PSP=stripe against stripe-mock, through a loopback
 // proxy that records what reaches Stripe and gives PaymentIntents the statuses Stripe would:
 // stripe-mock validates every request against Stripe's API description, but keeps no state and
-// answers every PaymentIntent with status requires_payment_method.
+// answers every PaymentIntent with status requires_payment_method. Starting stripe-mock needs the
+// CPUs more than the parallel API tests do, so this test runs on its own, before them.
 func TestStripeProvider(t *testing.T) {
 	backend := newStripeBackend(t, stripemock.Start(t))
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
@@ -204,6 +205,7 @@ func testStripeWebhook(t *testing.T, e *apitest.Env, m apitest.Merchant, backend
 
 // TestStripeOffWithTestGateway checks that nothing of Stripe is exposed with the test gateway.
 func TestStripeOffWithTestGateway(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Gateway shop")
 		_, token := newInvoice(t, e, m, 1000, "automatic")

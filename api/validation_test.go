@@ -28,6 +28,7 @@ func manyLines(n int) []any {
 }
 
 func TestInvoiceValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		body   any
@@ -99,6 +100,7 @@ func TestInvoiceValidation(t *testing.T) {
 }
 
 func TestQueryValidation(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		path, param string
 	}{
@@ -124,6 +126,7 @@ func TestQueryValidation(t *testing.T) {
 }
 
 func TestMerchantSettingsValidation(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Settings")
 		bad := []struct {

@@ -6,6 +6,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 export default defineConfig({
   base: '/pay/',
   plugins: [svelte()],
+  // Code both SPAs share (money, i18n core, API errors, idempotency keys) lives in frontend-shared/src.
+  resolve: { alias: { '@shared': decodeURIComponent(new URL('../frontend-shared/src', import.meta.url).pathname) } },
+  server: { fs: { allow: ['..'] } },
   build: {
     outDir: 'dist',
     // dist/.gitkeep must survive so `go build` works in a fresh clone.

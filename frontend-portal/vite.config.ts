@@ -7,6 +7,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 export default defineConfig({
   base: '/portal/',
   plugins: [svelte(), keepGitkeep()],
+  // Code both SPAs share (money, i18n core, API errors, idempotency keys) lives in frontend-shared/src.
+  resolve: { alias: { '@shared': decodeURIComponent(new URL('../frontend-shared/src', import.meta.url).pathname) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -20,9 +22,11 @@ export default defineConfig({
       '/api': 'http://127.0.0.1:8080',
       '/pay': 'http://127.0.0.1:8080',
     },
+    fs: { allow: ['..'] },
   },
   test: {
-    include: ['src/**/*.test.ts'],
+    // The shared folder's units run here, once.
+    include: ['src/**/*.test.ts', '../frontend-shared/src/**/*.test.ts'],
     environment: 'node',
   },
 });

@@ -44,11 +44,15 @@ type Env struct {
 // Option changes the configuration before the product is wired.
 type Option func(*wiring.Config)
 
-// Each runs fn once per database dialect, each with its own fresh instance.
+// Each runs fn once per database dialect (SQLite only with -short), each with its own fresh
+// instance; the dialects run in parallel.
 func Each(t *testing.T, fn func(t *testing.T, e *Env), opts ...Option) {
 	t.Helper()
-	for _, d := range storetest.Dialects {
-		t.Run(d, func(t *testing.T) { fn(t, New(t, d, opts...)) })
+	for _, d := range storetest.DialectsFor(t) {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, New(t, d, opts...))
+		})
 	}
 }
 
@@ -72,20 +76,32 @@ func loadSpec() (*openapi3.T, error) {
 	return specDoc, specErr
 }
 
-// quietLogs keeps request logs out of test output unless SECURELINK_TEST_LOGS is set.
+// quietOnce keeps the logs of code without an injected logger (use cases, workers) out of test
+// output unless SECURELINK_TEST_LOGS is set; it is set once, never swapped per test.
+var quietOnce sync.Once
+
 func quietLogs() {
-	if os.Getenv("SECURELINK_TEST_LOGS") == "" {
-		slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	}
+	quietOnce.Do(func() {
+		if os.Getenv("SECURELINK_TEST_LOGS") == "" {
+			slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
+		}
+	})
 }
 
-// CaptureLogs sends every log line of the product to the returned buffer until the test ends.
-func CaptureLogs(t testing.TB) *SafeBuffer {
-	buf := &SafeBuffer{}
-	prev := slog.Default()
-	slog.SetDefault(slog.New(api.LogHandler{Handler: slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})}))
-	t.Cleanup(func() { slog.SetDefault(prev) })
-	return buf
+// testLogger is an instance's own logger: discarded unless SECURELINK_TEST_LOGS is set.
+func testLogger() *slog.Logger {
+	if os.Getenv("SECURELINK_TEST_LOGS") == "" {
+		return slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	return slog.New(api.LogHandler{Handler: slog.NewJSONHandler(os.Stderr, nil)})
+}
+
+// CaptureLogs sends every request and job log line of the instance to buf, as the product writes
+// them (JSON with the request id); other instances of parallel tests keep their own.
+func CaptureLogs(buf *SafeBuffer) Option {
+	return func(c *wiring.Config) {
+		c.Log = slog.New(api.LogHandler{Handler: slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})})
+	}
 }
 
 // SafeBuffer is a bytes.Buffer safe for concurrent writers.
@@ -117,7 +133,7 @@ func New(t testing.TB, dialect string, opts ...Option) *Env {
 	}
 	base := "http://" + ln.Addr().String()
 	cfg := wiring.Config{Addr: ln.Addr().String(), BaseURL: base, DatabaseURL: storetest.URL(t, dialect),
-		PSP: "testgateway", WebhookAllowPrivate: true, SessionTTL: time.Hour}
+		PSP: "testgateway", WebhookAllowPrivate: true, SessionTTL: time.Hour, Log: testLogger()}
 	for _, o := range opts {
 		o(&cfg)
 	}

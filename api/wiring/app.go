@@ -72,6 +72,14 @@ type Job struct {
 	Run func(ctx context.Context) (worked bool, err error)
 }
 
+// log is the logger of this instance.
+func (a *App) log() *slog.Logger {
+	if a.Cfg.Log != nil {
+		return a.Cfg.Log
+	}
+	return slog.Default()
+}
+
 // counted adapts work that returns how many items it handled.
 func counted(run func(ctx context.Context) (int, error)) func(ctx context.Context) (bool, error) {
 	return func(ctx context.Context) (bool, error) {
@@ -144,7 +152,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
 		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
-		RequestLog: a.RequestLog, APIRateLimit: cfg.APIRateLimit,
+		RequestLog: a.RequestLog, APIRateLimit: cfg.APIRateLimit, Log: cfg.Log,
 		IsUnavailable: store.IsUnavailable, TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
 	if a.Gateway != nil {
@@ -219,7 +227,7 @@ func (a *App) RunJobs(ctx context.Context) {
 				}
 				worked, err := j.Run(ctx)
 				if err != nil && ctx.Err() == nil {
-					slog.ErrorContext(ctx, "background job failed", "job", j.Name, "err", err)
+					a.log().ErrorContext(ctx, "background job failed", "job", j.Name, "err", err)
 				}
 				next := j.Every
 				if worked && err == nil && j.Again > 0 {
@@ -241,7 +249,7 @@ func (a *App) Close() {
 		slog.Error("writing the request log", "err", err)
 	}
 	if err := a.DB.Close(); err != nil {
-		slog.Error("closing database", "err", err)
+		a.log().Error("closing database", "err", err)
 	}
 }
 

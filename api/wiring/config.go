@@ -3,6 +3,7 @@ package wiring
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"strconv"
@@ -43,6 +44,9 @@ type Config struct {
 	MetricsAddr string
 	// PprofAddr serves Go's profiler on a loopback address when set (for `make bench -profile`).
 	PprofAddr string
+	// Log receives the request and job logs; nil means slog's default. Tests give each instance
+	// its own, so they can run in parallel.
+	Log *slog.Logger
 }
 
 // DefaultAPIRateLimit is how many requests an API key may make per minute unless

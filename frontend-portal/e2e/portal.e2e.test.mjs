@@ -6,13 +6,13 @@ import { once } from 'node:events';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { freePort, waitHealthy } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
@@ -20,32 +20,6 @@ const bin = process.env.SECURELINK_BIN;
 const artifacts = new URL('./artifacts/', import.meta.url).pathname;
 const password = 'correct horse battery';
 const axeSource = await readFile(require.resolve('axe-core'), 'utf8');
-
-/** Asks the kernel for a free loopback port. */
-async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-async function waitHealthy(base, proc, logs) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`securelink exited with ${proc.exitCode}:\n${logs.join('')}`);
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`securelink did not become healthy:\n${logs.join('')}`);
-}
 
 describe('merchant portal end to end', () => {
   let dir, base, env, server, browser, context, page, receiver, receiverURL;

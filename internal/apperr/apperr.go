@@ -53,6 +53,16 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Codes the SPAs explain in words of their own (the rest they show with the error's type and
+// message); a test checks that every code they translate is one of these.
+const (
+	CodeCSRFTokenInvalid = "csrf_token_invalid"
+	CodeNoEndpoints      = "no_endpoints"
+)
+
+// TranslatedCodes lists the codes above.
+var TranslatedCodes = []string{CodeCSRFTokenInvalid, CodeNoEndpoints}
+
 // Sentinels that stores return wrapped; use cases and the error handler test them with errors.Is.
 var (
 	ErrNotFound = errors.New("not found")

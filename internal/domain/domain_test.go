@@ -174,3 +174,21 @@ func TestAddStepCarries(t *testing.T) {
 		t.Errorf("overflow not reported")
 	}
 }
+
+func TestCurrencyTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Currencies {
+		if len(c.Code) != 3 || strings.ToUpper(c.Code) != c.Code || seen[c.Code] || c.Name == "" || c.Exponent < 0 || c.Exponent > 3 {
+			t.Errorf("bad or repeated currency %+v", c)
+		}
+		seen[c.Code] = true
+	}
+	if Currencies[0].Code != DefaultCurrency {
+		t.Errorf("the default currency %s is not first", DefaultCurrency)
+	}
+	for code, want := range map[string]int{"RSD": 2, "JPY": 0, "KRW": 0, "KWD": 3} {
+		if got := CurrencyExponent(code); got != want {
+			t.Errorf("%s exponent %d, want %d", code, got, want)
+		}
+	}
+}

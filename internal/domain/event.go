@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -43,6 +44,9 @@ const (
 var WebhookEventTypes = []string{EventInvoiceCreated, EventInvoicePaid, EventInvoiceCancelled, EventInvoiceExpired,
 	EventPaymentAuthorized, EventPaymentCaptured, EventPaymentVoided, EventPaymentFailed, EventRefundSucceeded,
 	EventRefundFailed}
+
+// EventTypes lists every event type, the internal ones too.
+var EventTypes = append(slices.Clone(WebhookEventTypes), EventInvoiceLinkRequested)
 
 // NewEvent builds an event whose payload is data encoded as JSON.
 func NewEvent(merchantID, typ, objectID string, data any, webhook bool) Event {

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // InvoiceStatus is where an invoice is in its life.
 type InvoiceStatus string
@@ -259,4 +262,47 @@ func (inv Invoice) EventData(linkURL string) InvoiceEventData {
 	return InvoiceEventData{ID: inv.ID, Object: "invoice", Number: inv.Number, Reference: inv.Reference, Status: inv.Status,
 		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountPaid: inv.AmountPaid,
 		CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email, LinkURL: linkURL}
+}
+
+// InvoiceStatusesWhere lists the invoice statuses for which rule holds; stores build their guards
+// (WHERE status IN …) from it.
+func InvoiceStatusesWhere(rule func(InvoiceStatus) bool) []InvoiceStatus {
+	var out []InvoiceStatus
+	for _, s := range InvoiceStatuses {
+		if rule(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// To moves an invoice from s to next, or fails with ErrTransition.
+func (s InvoiceStatus) To(next InvoiceStatus) (InvoiceStatus, error) {
+	if !s.CanTransition(next) {
+		return s, fmt.Errorf("invoice %s → %s: %w", s, next, ErrTransition)
+	}
+	return next, nil
+}
+
+// Refundable reports whether refunds may be recorded on an invoice in status s.
+func (s InvoiceStatus) Refundable() bool { return s.CanTransition(InvoiceRefunded) }
+
+// Relinkable reports whether the merchant may issue a fresh payment link for an invoice in status
+// s: one that is still unpaid, open or expired (a fresh link reopens it).
+func (s InvoiceStatus) Relinkable() bool {
+	switch s {
+	case InvoiceOpen, InvoiceExpired:
+		return true
+	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded, InvoiceCancelled:
+		return false
+	}
+	return false
+}
+
+// InvoiceStatusAfterRefund is a paid invoice's status once refunded of paid is refunded.
+func InvoiceStatusAfterRefund(refunded, paid int64) InvoiceStatus {
+	if refunded >= paid {
+		return InvoiceRefunded
+	}
+	return InvoicePartiallyRefunded
 }

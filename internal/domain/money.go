@@ -1,5 +1,8 @@
-// Package domain holds SecureLink's core types and their rules: money, invoices, links, payments,
-// refunds and their state machines. It imports only the standard library.
+// Package domain holds what several use cases share: money and the currency table, the invoice and
+// its link (created by invoices, settled by payments, read by notify), every status with its state
+// machine and the rules built on it, and events. A model only one use case changes lives in that
+// use case's package instead (payments.Payment, merchants.Merchant, notify.Email…). It imports only
+// the standard library.
 package domain
 
 import (
@@ -16,26 +19,55 @@ const (
 // DefaultCurrency is the currency of a merchant that chose none.
 const DefaultCurrency = "RSD"
 
-// currencyExponents lists the ISO 4217 currencies SecureLink accepts with their minor-unit exponent.
-var currencyExponents = map[string]int{
-	"RSD": 2, "EUR": 2, "USD": 2, "GBP": 2, "CHF": 2, "BAM": 2, "MKD": 2, "HUF": 2, "JPY": 0,
-	"CZK": 2, "PLN": 2, "RON": 2, "BGN": 2, "SEK": 2, "NOK": 2, "DKK": 2, "CAD": 2, "AUD": 2,
-	"TRY": 2, "ALL": 2, "KRW": 0, "ISK": 0, "KWD": 3, "BHD": 3, "JOD": 3, "TND": 3, "OMR": 3,
-	"CNY": 2, "INR": 2, "RUB": 2, "UAH": 2, "MDL": 2, "GEL": 2, "AED": 2, "ILS": 2, "NZD": 2,
-	"SGD": 2, "HKD": 2, "MXN": 2, "BRL": 2, "ZAR": 2,
+// Currency is an ISO 4217 currency SecureLink accepts: its code, how many digits its minor unit
+// has, and its English name.
+type Currency struct {
+	Code     string
+	Exponent int
+	Name     string
 }
+
+// Currencies is the one table of accepted currencies, RSD first; the API publishes it
+// (GET /api/v1/currencies) and both SPAs and the e-mails format and parse amounts from it.
+var Currencies = []Currency{
+	{"RSD", 2, "Serbian dinar"}, {"EUR", 2, "Euro"}, {"USD", 2, "US dollar"},
+	{"GBP", 2, "Pound sterling"}, {"CHF", 2, "Swiss franc"},
+	{"BAM", 2, "Bosnia and Herzegovina convertible mark"}, {"MKD", 2, "Macedonian denar"},
+	{"HUF", 2, "Hungarian forint"}, {"JPY", 0, "Japanese yen"}, {"CZK", 2, "Czech koruna"},
+	{"PLN", 2, "Polish zloty"}, {"RON", 2, "Romanian leu"}, {"BGN", 2, "Bulgarian lev"},
+	{"SEK", 2, "Swedish krona"}, {"NOK", 2, "Norwegian krone"}, {"DKK", 2, "Danish krone"},
+	{"CAD", 2, "Canadian dollar"}, {"AUD", 2, "Australian dollar"}, {"TRY", 2, "Turkish lira"},
+	{"ALL", 2, "Albanian lek"}, {"KRW", 0, "South Korean won"}, {"ISK", 0, "Icelandic krona"},
+	{"KWD", 3, "Kuwaiti dinar"}, {"BHD", 3, "Bahraini dinar"}, {"JOD", 3, "Jordanian dinar"},
+	{"TND", 3, "Tunisian dinar"}, {"OMR", 3, "Omani rial"}, {"CNY", 2, "Chinese yuan"},
+	{"INR", 2, "Indian rupee"}, {"RUB", 2, "Russian ruble"}, {"UAH", 2, "Ukrainian hryvnia"},
+	{"MDL", 2, "Moldovan leu"}, {"GEL", 2, "Georgian lari"}, {"AED", 2, "UAE dirham"},
+	{"ILS", 2, "Israeli new shekel"}, {"NZD", 2, "New Zealand dollar"},
+	{"SGD", 2, "Singapore dollar"}, {"HKD", 2, "Hong Kong dollar"}, {"MXN", 2, "Mexican peso"},
+	{"BRL", 2, "Brazilian real"}, {"ZAR", 2, "South African rand"},
+}
+
+// currencyByCode indexes Currencies.
+var currencyByCode = func() map[string]Currency {
+	m := make(map[string]Currency, len(Currencies))
+	for _, c := range Currencies {
+		m[c.Code] = c
+	}
+	return m
+}()
 
 // NormalizeCurrency upper-cases code and reports whether it is a currency SecureLink accepts.
 func NormalizeCurrency(code string) (string, bool) {
 	c := strings.ToUpper(strings.TrimSpace(code))
-	_, ok := currencyExponents[c]
+	_, ok := currencyByCode[c]
 	return c, ok
 }
 
-// CurrencyExponent returns the number of minor-unit digits of a known currency.
+// CurrencyExponent returns the number of minor-unit digits of a known currency (2 for an unknown
+// code, which validation keeps from ever being stored).
 func CurrencyExponent(code string) int {
-	if e, ok := currencyExponents[code]; ok {
-		return e
+	if c, ok := currencyByCode[code]; ok {
+		return c.Exponent
 	}
 	return 2
 }

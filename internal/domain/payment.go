@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"time"
+)
 
 // AuthorizationExpiringAfter is the age from which an uncaptured authorisation is shown as
 // expiring: card networks let many authorisations lapse after about a week, so the merchant is
@@ -120,4 +124,80 @@ func (s RefundStatus) CanTransition(next RefundStatus) bool {
 		return false
 	}
 	return false
+}
+
+// PaymentStatuses lists every payment status.
+var PaymentStatuses = []PaymentStatus{PaymentProcessing, PaymentRequiresAction, PaymentAuthorized, PaymentCaptured,
+	PaymentPartiallyRefunded, PaymentRefunded, PaymentVoided, PaymentFailed}
+
+// PaymentStatusesWhere lists the payment statuses for which rule holds; stores build their
+// guards (WHERE status IN …) from it, so a guard never disagrees with the rule.
+func PaymentStatusesWhere(rule func(PaymentStatus) bool) []PaymentStatus {
+	var out []PaymentStatus
+	for _, s := range PaymentStatuses {
+		if rule(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ErrTransition is a status change the state machine does not allow.
+var ErrTransition = errors.New("domain: status change not allowed")
+
+// To moves a payment from s to next, or fails with ErrTransition.
+func (s PaymentStatus) To(next PaymentStatus) (PaymentStatus, error) {
+	if !s.CanTransition(next) {
+		return s, fmt.Errorf("payment %s → %s: %w", s, next, ErrTransition)
+	}
+	return next, nil
+}
+
+// Capturable reports whether the merchant may capture a payment in status s: only an
+// authorisation that was not captured at once.
+func (s PaymentStatus) Capturable() bool {
+	return s == PaymentAuthorized && s.CanTransition(PaymentCaptured)
+}
+
+// Voidable reports whether the merchant may release a payment's authorisation.
+func (s PaymentStatus) Voidable() bool { return s.CanTransition(PaymentVoided) }
+
+// Refundable reports whether money may be refunded on a payment in status s.
+func (s PaymentStatus) Refundable() bool { return s.CanTransition(PaymentRefunded) }
+
+// PaymentStatusAfterRefund is a captured payment's status once refunded of captured is refunded:
+// refunded when nothing is left, partially refunded otherwise.
+func PaymentStatusAfterRefund(refunded, captured int64) PaymentStatus {
+	if refunded >= captured {
+		return PaymentRefunded
+	}
+	return PaymentPartiallyRefunded
+}
+
+// To moves a refund from s to next, or fails with ErrTransition.
+func (s RefundStatus) To(next RefundStatus) (RefundStatus, error) {
+	if !s.CanTransition(next) {
+		return s, fmt.Errorf("refund %s → %s: %w", s, next, ErrTransition)
+	}
+	return next, nil
+}
+
+// CanTransition reports whether a transaction's result may move from r to next: a pending
+// operation gets its one outcome.
+func (r TransactionResult) CanTransition(next TransactionResult) bool {
+	switch r {
+	case TxnPending:
+		return next == TxnSucceeded || next == TxnFailed
+	case TxnSucceeded, TxnFailed:
+		return false
+	}
+	return false
+}
+
+// To moves a transaction's result from r to next, or fails with ErrTransition.
+func (r TransactionResult) To(next TransactionResult) (TransactionResult, error) {
+	if !r.CanTransition(next) {
+		return r, fmt.Errorf("transaction %s → %s: %w", r, next, ErrTransition)
+	}
+	return next, nil
 }

@@ -390,11 +390,14 @@ func (s *Service) Cancel(ctx context.Context, actor domain.Actor, id string) (do
 		return domain.Invoice{}, apperr.InvalidState("An invoice in status %s cannot be cancelled.", inv.Status)
 	}
 	now := s.now()
-	inv.Status = domain.InvoiceCancelled
+	from := inv.Status
+	if inv.Status, err = inv.Status.To(domain.InvoiceCancelled); err != nil {
+		return domain.Invoice{}, apperr.InvalidState("An invoice in status %s cannot be cancelled.", inv.Status)
+	}
 	inv.CancelledAt = &now
 	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
-		err := s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{domain.InvoiceOpen}, domain.InvoiceCancelled, domain.LinkDeactivated, now, []domain.Event{ev})
+		err := s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{from}, inv.Status, domain.LinkDeactivated, now, []domain.Event{ev})
 		if err != nil {
 			return err
 		}
@@ -441,7 +444,7 @@ func (s *Service) NewLink(ctx context.Context, actor domain.Actor, id string, ex
 	}
 	now := s.now()
 	// A fresh link may also revive an invoice whose link expired: it keeps the invoice open longer.
-	if inv.Status != domain.InvoiceOpen && inv.Status != domain.InvoiceExpired {
+	if !inv.Status.Relinkable() {
 		return domain.Link{}, apperr.InvalidState("A fresh link can only be issued for an unpaid invoice; this one is %s.", inv.Status)
 	}
 	if inv.Status == domain.InvoiceExpired && inv.Link != nil && inv.Link.Status != domain.LinkExpired {

@@ -614,6 +614,28 @@ func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p Merc
 	if err != nil {
 		return Merchant{}, err
 	}
+	if m, err = applyPatch(m, p); err != nil {
+		return Merchant{}, err
+	}
+	if err := applySerbia(&m, p); err != nil {
+		return Merchant{}, err
+	}
+	m.UpdatedAt = s.now()
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.UpdateMerchant(ctx, m); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
+	})
+	if err != nil {
+		return Merchant{}, err
+	}
+	return m, nil
+}
+
+// applyPatch is the merchant after the patch's fields are checked and applied; the first bad field
+// fails it, naming the param.
+func applyPatch(m Merchant, p MerchantPatch) (Merchant, error) {
 	texts := []struct {
 		param    string
 		in       *string
@@ -669,19 +691,6 @@ func (s *Service) UpdateMerchant(ctx context.Context, actor domain.Actor, p Merc
 			return Merchant{}, apperr.Invalid("default_capture_mode", "invalid_capture_mode", "default_capture_mode must be automatic or manual.")
 		}
 		m.DefaultCaptureMode = cm
-	}
-	if err := applySerbia(&m, p); err != nil {
-		return Merchant{}, err
-	}
-	m.UpdatedAt = s.now()
-	err = s.Tx.Run(ctx, func(ctx context.Context) error {
-		if err := s.Store.UpdateMerchant(ctx, m); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, actor, "merchant.updated", m.ID, nil)
-	})
-	if err != nil {
-		return Merchant{}, err
 	}
 	return m, nil
 }

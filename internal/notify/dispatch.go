@@ -56,21 +56,15 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 // emailInvoiceID is the invoice an event's e-mails are about, or "" for an event that sends none
 // (or whose payload is unusable: planning it says so).
 func emailInvoiceID(ev domain.Event) string {
-	var ids struct {
-		ID        string `json:"id"`
-		InvoiceID string `json:"invoice_id"`
+	p, ok := emailPlans[ev.Type]
+	if !ok || p.build == nil {
+		return ""
 	}
-	switch ev.Type {
-	case domain.EventInvoiceLinkRequested, domain.EventInvoicePaid:
-		if json.Unmarshal(ev.Payload, &ids) == nil {
-			return ids.ID
-		}
-	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized, domain.EventRefundSucceeded:
-		if json.Unmarshal(ev.Payload, &ids) == nil {
-			return ids.InvoiceID
-		}
+	id, err := p.about(ev.Payload)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return id
 }
 
 // RunUntilIdle dispatches batches until none is left (tests and the first run after a start).
@@ -158,32 +152,67 @@ type refundData struct {
 	Locale        string `json:"locale"`
 }
 
+// emailPlan is what one event type sends: about reads the invoice concerned from the payload, build
+// makes the e-mails (nil build: the event sends none).
+type emailPlan struct {
+	about func(payload json.RawMessage) (invoiceID string, err error)
+	build func(ctx context.Context, c emailContext) ([]Email, error)
+}
+
+// emailContext is what building an event's e-mails starts from.
+type emailContext struct {
+	ev       domain.Event
+	r        Reader
+	invoice  domain.Invoice
+	merchant Merchant
+	msg      mail.Message // the invoice and merchant as every e-mail shows them
+}
+
+// emailPlans has one entry per event type: what it sends, to whom, built by which function.
+var emailPlans = map[string]emailPlan{
+	// The payer gets the payment link.
+	domain.EventInvoiceLinkRequested: {aboutInvoice, paymentLinkEmail},
+	// The payer gets a receipt; the merchant a copy at its notification address.
+	domain.EventInvoicePaid: {aboutInvoice, receiptEmails},
+	// The payer of a pre-authorisation learns that the amount is reserved, captured or released.
+	domain.EventPaymentAuthorized: {aboutPayment, noticeEmail(mail.KindAuthorization)},
+	domain.EventPaymentCaptured:   {aboutPayment, noticeEmail(mail.KindCaptureNotice)},
+	domain.EventPaymentVoided:     {aboutPayment, noticeEmail(mail.KindVoidNotice)},
+	// The payer gets a refund confirmation.
+	domain.EventRefundSucceeded: {aboutPayment, refundEmail},
+	// Webhooks only.
+	domain.EventInvoiceCreated:   {},
+	domain.EventInvoiceCancelled: {},
+	domain.EventInvoiceExpired:   {},
+	domain.EventPaymentFailed:    {},
+	domain.EventRefundFailed:     {},
+}
+
+// aboutInvoice reads an invoice event's invoice id.
+func aboutInvoice(payload json.RawMessage) (string, error) {
+	var inv invoiceData
+	err := json.Unmarshal(payload, &inv)
+	return inv.ID, err
+}
+
+// aboutPayment reads the invoice id of a payment or refund event.
+func aboutPayment(payload json.RawMessage) (string, error) {
+	var ids struct {
+		InvoiceID string `json:"invoice_id"`
+	}
+	err := json.Unmarshal(payload, &ids)
+	return ids.InvoiceID, err
+}
+
 // emails lists the e-mails an event asks for; events that concern no e-mail give none.
 func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]Email, error) {
-	var (
-		invoiceID string
-		inv       invoiceData
-		pay       paymentData
-		ref       refundData
-	)
-	switch ev.Type {
-	case domain.EventInvoiceLinkRequested, domain.EventInvoicePaid:
-		if err := json.Unmarshal(ev.Payload, &inv); err != nil {
-			return nil, d.skip(ev, err)
-		}
-		invoiceID = inv.ID
-	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized:
-		if err := json.Unmarshal(ev.Payload, &pay); err != nil {
-			return nil, d.skip(ev, err)
-		}
-		invoiceID = pay.InvoiceID
-	case domain.EventRefundSucceeded:
-		if err := json.Unmarshal(ev.Payload, &ref); err != nil {
-			return nil, d.skip(ev, err)
-		}
-		invoiceID = ref.InvoiceID
-	default:
+	p := emailPlans[ev.Type]
+	if p.build == nil {
 		return nil, nil
+	}
+	invoiceID, err := p.about(ev.Payload)
+	if err != nil {
+		return nil, d.skip(ev, err)
 	}
 	invoice, err := r.Invoice(ctx, ev.MerchantID, invoiceID)
 	if errors.Is(err, apperr.ErrNotFound) {
@@ -199,76 +228,117 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 	if err != nil {
 		return nil, err
 	}
-	msg := baseMessage(m, invoice)
-	to := invoice.Customer.Email
-	switch ev.Type {
-	case domain.EventInvoiceLinkRequested:
-		msg.Kind, msg.LinkURL, msg.ExpiresAt = mail.KindPaymentLink, inv.LinkURL, invoice.ExpiresAt
-		if inv.CustomerEmail != "" {
-			to = inv.CustomerEmail
+	out, err := p.build(ctx, emailContext{ev: ev, r: r, invoice: invoice, merchant: m, msg: baseMessage(m, invoice)})
+	if errors.Is(err, errBadPayload) {
+		return nil, d.skip(ev, err)
+	}
+	return out, err
+}
+
+// errBadPayload is an event payload that does not decode into what its type should carry.
+var errBadPayload = errors.New("notify: unusable event payload")
+
+// decode reads an event's payload into v.
+func decode(payload json.RawMessage, v any) error {
+	if err := json.Unmarshal(payload, v); err != nil {
+		return fmt.Errorf("%w: %w", errBadPayload, err)
+	}
+	return nil
+}
+
+// paymentLinkEmail sends the payment link to the customer (or the address the request named).
+func paymentLinkEmail(_ context.Context, c emailContext) ([]Email, error) {
+	var inv invoiceData
+	if err := decode(c.ev.Payload, &inv); err != nil {
+		return nil, err
+	}
+	msg, to := c.msg, c.invoice.Customer.Email
+	msg.Kind, msg.LinkURL, msg.ExpiresAt = mail.KindPaymentLink, inv.LinkURL, c.invoice.ExpiresAt
+	if inv.CustomerEmail != "" {
+		to = inv.CustomerEmail
+	}
+	e, err := build(msg, c.invoice.ID, to, inv.EmailID)
+	if e != nil {
+		e.AttachInvoicePDF = c.merchant.EmailAttachPDF
+	}
+	return nonEmpty(e), err
+}
+
+// receiptEmails sends the customer a receipt and the merchant a copy in its own language.
+func receiptEmails(ctx context.Context, c emailContext) ([]Email, error) {
+	var inv invoiceData
+	if err := decode(c.ev.Payload, &inv); err != nil {
+		return nil, err
+	}
+	msg := c.msg
+	if err := addCard(ctx, c.r, c.ev.MerchantID, c.invoice.ID, &msg); err != nil {
+		return nil, err
+	}
+	msg.Kind, msg.Amount = mail.KindReceipt, inv.AmountPaid
+	msg.BankTransfer = inv.Method == domain.MethodBankTransfer
+	receipt, err := build(msg, c.invoice.ID, c.invoice.Customer.Email, "")
+	if err != nil {
+		return nil, err
+	}
+	out := nonEmpty(receipt)
+	if c.merchant.NotificationEmail != "" {
+		msg.Kind = mail.KindReceiptCopy
+		if domain.ValidLocale(c.merchant.DefaultLocale) {
+			msg.Locale = c.merchant.DefaultLocale
 		}
-		e, err := build(msg, invoice.ID, to, inv.EmailID)
-		if e != nil {
-			e.AttachInvoicePDF = m.EmailAttachPDF
-		}
-		return nonEmpty(e), err
-	case domain.EventInvoicePaid:
-		if err := addCard(ctx, r, ev.MerchantID, invoice.ID, &msg); err != nil {
-			return nil, err
-		}
-		msg.Kind, msg.Amount = mail.KindReceipt, inv.AmountPaid
-		msg.BankTransfer = inv.Method == domain.MethodBankTransfer
-		receipt, err := build(msg, invoice.ID, to, "")
+		cp, err := build(msg, c.invoice.ID, c.merchant.NotificationEmail, "")
 		if err != nil {
 			return nil, err
 		}
-		out := nonEmpty(receipt)
-		if m.NotificationEmail != "" {
-			msg.Kind = mail.KindReceiptCopy
-			if domain.ValidLocale(m.DefaultLocale) {
-				msg.Locale = m.DefaultLocale
-			}
-			cp, err := build(msg, invoice.ID, m.NotificationEmail, "")
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, nonEmpty(cp)...)
-		}
-		return out, nil
-	case domain.EventRefundSucceeded:
-		if err := addCard(ctx, r, ev.MerchantID, invoice.ID, &msg); err != nil {
+		out = append(out, nonEmpty(cp)...)
+	}
+	return out, nil
+}
+
+// refundEmail confirms a refund to the customer.
+func refundEmail(ctx context.Context, c emailContext) ([]Email, error) {
+	var ref refundData
+	if err := decode(c.ev.Payload, &ref); err != nil {
+		return nil, err
+	}
+	msg, to := c.msg, c.invoice.Customer.Email
+	if err := addCard(ctx, c.r, c.ev.MerchantID, c.invoice.ID, &msg); err != nil {
+		return nil, err
+	}
+	msg.Kind, msg.Amount = mail.KindRefund, ref.Amount
+	if ref.CustomerEmail != "" {
+		to = ref.CustomerEmail
+	}
+	e, err := build(msg, c.invoice.ID, to, "")
+	return nonEmpty(e), err
+}
+
+// noticeEmail tells the payer of a pre-authorisation what happened to the reserved amount. A sale
+// captures at once and its receipt says so; a void is told whatever the capture mode.
+func noticeEmail(kind mail.Kind) func(context.Context, emailContext) ([]Email, error) {
+	return func(_ context.Context, c emailContext) ([]Email, error) {
+		var pay paymentData
+		if err := decode(c.ev.Payload, &pay); err != nil {
 			return nil, err
 		}
-		msg.Kind, msg.Amount = mail.KindRefund, ref.Amount
-		if ref.CustomerEmail != "" {
-			to = ref.CustomerEmail
-		}
-		e, err := build(msg, invoice.ID, to, "")
-		return nonEmpty(e), err
-	case domain.EventPaymentCaptured, domain.EventPaymentVoided, domain.EventPaymentAuthorized:
-		// A sale captures at once and its receipt says so; only a pre-authorisation gets notices:
-		// that the amount is reserved, then that it was captured or released.
 		// A recorded bank transfer is told by the receipt of invoice.paid alone.
-		if ev.Type != domain.EventPaymentVoided && (invoice.CaptureMode != domain.CaptureManual || pay.Method == string(domain.MethodBankTransfer)) {
+		if kind != mail.KindVoidNotice && (c.invoice.CaptureMode != domain.CaptureManual || pay.Method == string(domain.MethodBankTransfer)) {
 			return nil, nil
 		}
+		msg, to := c.msg, c.invoice.Customer.Email
 		if pay.Card != nil {
 			msg.CardBrand, msg.CardLast4 = pay.Card.Brand, pay.Card.Last4
 		}
-		msg.Kind, msg.Amount = mail.KindVoidNotice, pay.Amount
-		switch ev.Type {
-		case domain.EventPaymentCaptured:
-			msg.Kind, msg.Amount = mail.KindCaptureNotice, pay.AmountCaptured
-		case domain.EventPaymentAuthorized:
-			msg.Kind, msg.Amount = mail.KindAuthorization, pay.Amount
+		msg.Kind, msg.Amount = kind, pay.Amount
+		if kind == mail.KindCaptureNotice {
+			msg.Amount = pay.AmountCaptured
 		}
 		if pay.CustomerEmail != "" {
 			to = pay.CustomerEmail
 		}
-		e, err := build(msg, invoice.ID, to, "")
+		e, err := build(msg, c.invoice.ID, to, "")
 		return nonEmpty(e), err
 	}
-	return nil, nil
 }
 
 // invoiceData is the payload of invoice events as e-mails read it.
@@ -308,7 +378,7 @@ func build(msg mail.Message, invoiceID, to, id string) (*Email, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notify: render %s e-mail: %w", msg.Kind, err)
 	}
-	return &Email{ID: id, InvoiceID: invoiceID, Kind: EmailKind(msg.Kind), To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Locale: msg.Locale}, nil
+	return &Email{ID: id, InvoiceID: invoiceID, Kind: msg.Kind, To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Locale: msg.Locale}, nil
 }
 
 func nonEmpty(e *Email) []Email {

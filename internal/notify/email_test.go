@@ -129,7 +129,7 @@ func TestEmailsArriveOverSMTPInTheInvoiceLanguage(t *testing.T) {
 			}
 			kinds[e.Kind] = p
 		}
-		link := kinds[notify.KindPaymentLink]
+		link := kinds[notifymail.KindPaymentLink]
 		if link.MessageID != "<"+emailID+"@securelink.test>" {
 			t.Errorf("link e-mail Message-ID %q, want the pre-assigned id %s", link.MessageID, emailID)
 		}
@@ -138,10 +138,10 @@ func TestEmailsArriveOverSMTPInTheInvoiceLanguage(t *testing.T) {
 			to   string
 			want []string
 		}{
-			{notify.KindPaymentLink, "ana@example.com", []string{"Захтев за плаћање " + inv.Number, "http://localhost:8080/pay/tok123", "1.239,50 RSD", "Torta", "ORD-77"}},
-			{notify.KindReceipt, "ana@example.com", []string{"Потврда о плаћању", "Visa •••• 4242", "1.239,50 RSD", "Hleb"}},
-			{notify.KindReceiptCopy, "prodaja@kruh.example", []string{"Primljena uplata", "Ana Anić", "Visa •••• 4242"}},
-			{notify.KindRefund, "ana@example.com", []string{"Повраћај новца", "120,00 RSD"}},
+			{notifymail.KindPaymentLink, "ana@example.com", []string{"Захтев за плаћање " + inv.Number, "http://localhost:8080/pay/tok123", "1.239,50 RSD", "Torta", "ORD-77"}},
+			{notifymail.KindReceipt, "ana@example.com", []string{"Потврда о плаћању", "Visa •••• 4242", "1.239,50 RSD", "Hleb"}},
+			{notifymail.KindReceiptCopy, "prodaja@kruh.example", []string{"Primljena uplata", "Ana Anić", "Visa •••• 4242"}},
+			{notifymail.KindRefund, "ana@example.com", []string{"Повраћај новца", "120,00 RSD"}},
 		} {
 			p, ok := kinds[c.kind]
 			if !ok {
@@ -271,13 +271,13 @@ func TestManualCaptureAndVoidNotices(t *testing.T) {
 		if len(emails) != 3 {
 			t.Fatalf("got %d e-mails, want an authorisation, a capture and a void notice only (a sale's capture gives none)", len(emails))
 		}
-		if e := got[notify.KindAuthorization]; e.InvoiceID != manual.ID || !strings.Contains(e.Subject, "Card authorised") || !strings.Contains(e.Text, "Reserved") || !strings.Contains(e.Text, "not yet charged") {
+		if e := got[notifymail.KindAuthorization]; e.InvoiceID != manual.ID || !strings.Contains(e.Subject, "Card authorised") || !strings.Contains(e.Text, "Reserved") || !strings.Contains(e.Text, "not yet charged") {
 			t.Errorf("authorisation notice = %+v", e)
 		}
-		if e := got[notify.KindCaptureNotice]; e.InvoiceID != manual.ID || !strings.Contains(e.Text, "RSD 500.00") || !strings.Contains(e.Text, "Visa •••• 4242") {
+		if e := got[notifymail.KindCaptureNotice]; e.InvoiceID != manual.ID || !strings.Contains(e.Text, "RSD 500.00") || !strings.Contains(e.Text, "Visa •••• 4242") {
 			t.Errorf("capture notice = %+v", e)
 		}
-		if e := got[notify.KindVoidNotice]; e.InvoiceID != voided.ID || !strings.Contains(e.Subject, "Authorisation released") {
+		if e := got[notifymail.KindVoidNotice]; e.InvoiceID != voided.ID || !strings.Contains(e.Subject, "Authorisation released") {
 			t.Errorf("void notice = %+v", e)
 		}
 	})

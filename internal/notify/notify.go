@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"securelink/internal/domain"
+	"securelink/internal/notify/mail"
 )
 
 // ID prefixes of the rows this package owns besides e-mails (em_) and endpoints (we_).
@@ -28,19 +29,8 @@ const (
 	EmailHeld   EmailStatus = "held"   // no SMTP configured: kept as a mailbox the portal shows
 )
 
-// EmailKind says what an e-mail is about.
-type EmailKind string
-
-// The e-mail kinds.
-const (
-	KindPaymentLink   EmailKind = "payment_link"
-	KindReceipt       EmailKind = "receipt"
-	KindReceiptCopy   EmailKind = "receipt_copy" // the merchant's copy of a receipt
-	KindRefund        EmailKind = "refund"
-	KindCaptureNotice EmailKind = "capture_notice"
-	KindVoidNotice    EmailKind = "void_notice"
-	KindAuthorization EmailKind = "authorization" // a pre-authorisation reserved the amount
-)
+// EmailKind says what an e-mail is about; the kinds are mail's (mail.Kinds).
+type EmailKind = mail.Kind
 
 // Email is one message of the outbox.
 type Email struct {

@@ -273,7 +273,7 @@ func (s *Service) Redeliver(ctx context.Context, actor domain.Actor, eventID, en
 			return err
 		}
 		if n == 0 {
-			return apperr.Conflict("no_endpoints", "No enabled webhook endpoint is subscribed to this event.")
+			return apperr.Conflict(apperr.CodeNoEndpoints, "No enabled webhook endpoint is subscribed to this event.")
 		}
 		details["deliveries"] = n
 		return nil

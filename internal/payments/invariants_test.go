@@ -459,3 +459,27 @@ func TestCrashSafetyRefundAndCapture(t *testing.T) {
 		}
 	})
 }
+
+// The store records a refund's effect on the payment's and the invoice's status in one UPDATE;
+// what it records is what the domain's rules say, for a partial and then a full refund.
+func TestRefundStatusesAreTheDomainRules(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, e *env) {
+		inv, token := e.invoice(10000, domain.CaptureAutomatic)
+		p := e.mustPay(token, visa)
+		var refunded int64
+		for _, amt := range []int64{2500, 7500} {
+			if _, err := e.svc.Refund(context.Background(), e.actor, p.ID, &amt, ""); err != nil {
+				t.Fatalf("refund %d: %v", amt, err)
+			}
+			refunded += amt
+			got, iv := e.getPayment(p.ID), e.getInvoice(inv.ID)
+			if want := domain.PaymentStatusAfterRefund(refunded, got.AmountCaptured); got.Status != want {
+				t.Errorf("after %d refunded the payment is %s, the domain says %s", refunded, got.Status, want)
+			}
+			if want := domain.InvoiceStatusAfterRefund(refunded, iv.AmountPaid); iv.Status != want {
+				t.Errorf("after %d refunded the invoice is %s, the domain says %s", refunded, iv.Status, want)
+			}
+		}
+	})
+}

@@ -113,7 +113,7 @@ func (s *Service) Capture(ctx context.Context, actor domain.Actor, paymentID str
 	if err != nil {
 		return Payment{}, err
 	}
-	if p.Status != domain.PaymentAuthorized {
+	if !p.Status.Capturable() {
 		return Payment{}, apperr.InvalidState("Only an authorized payment can be captured; this one is %s.", p.Status)
 	}
 	amt := p.AmountAuthorized
@@ -132,7 +132,7 @@ func (s *Service) Void(ctx context.Context, actor domain.Actor, paymentID string
 	if err != nil {
 		return Payment{}, err
 	}
-	if p.Status != domain.PaymentAuthorized {
+	if !p.Status.Voidable() {
 		return Payment{}, apperr.InvalidState("Only an authorized payment can be voided; this one is %s.", p.Status)
 	}
 	return s.runOperation(ctx, actor, p, domain.TxnVoid, p.AmountAuthorized)
@@ -231,8 +231,15 @@ func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transactio
 		set.Txn.Result = domain.TxnSucceeded
 		set.Txn.PSPReference = res.OperationRef
 		p.UpdatedAt = now
+		next := domain.PaymentVoided
 		if txn.Type == domain.TxnCapture {
-			p.Status = domain.PaymentCaptured
+			next = domain.PaymentCaptured
+		}
+		var terr error
+		if p.Status, terr = p.Status.To(next); terr != nil {
+			return Payment{}, apperr.Internal(terr)
+		}
+		if txn.Type == domain.TxnCapture {
 			p.AmountCaptured = res.AmountCaptured
 			if p.AmountCaptured <= 0 || p.AmountCaptured > p.AmountAuthorized {
 				p.AmountCaptured = txn.Amount
@@ -242,7 +249,6 @@ func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transactio
 			set.Status, set.AmountCaptured, set.InvoiceTo, set.AmountPaid = p.Status, p.AmountCaptured, domain.InvoicePaid, inv.AmountPaid
 			set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv), paidEvent(inv, domain.MethodCard)}
 		} else {
-			p.Status = domain.PaymentVoided
 			p.VoidedAt = &now
 			inv.Status, inv.CancelledAt = domain.InvoiceCancelled, &now
 			set.Status, set.InvoiceTo = p.Status, domain.InvoiceCancelled
@@ -272,7 +278,7 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 	if err != nil {
 		return Refund{}, err
 	}
-	if p.Status != domain.PaymentCaptured && p.Status != domain.PaymentPartiallyRefunded {
+	if !p.Status.Refundable() {
 		return Refund{}, apperr.InvalidState("Only a captured payment can be refunded; this one is %s.", p.Status)
 	}
 	reason = strings.TrimSpace(reason)
@@ -308,7 +314,7 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 		if gerr != nil {
 			return Refund{}, gerr
 		}
-		if cur.Status != domain.PaymentCaptured && cur.Status != domain.PaymentPartiallyRefunded {
+		if !cur.Status.Refundable() {
 			return Refund{}, apperr.InvalidState("The payment is %s now; it can no longer be refunded.", cur.Status)
 		}
 		return Refund{}, apperr.Invalid("amount", "amount_too_large", "amount exceeds what is left to refund (%d).", max(cur.Refundable(), 0))
@@ -353,28 +359,33 @@ func (s *Service) recordRefund(ctx context.Context, r Refund, txn Transaction, r
 	case perr != nil:
 		var re *psp.RequestError
 		errors.As(perr, &re)
-		r.Status, r.FailureCode, r.FailureMessage = domain.RefundFailed, re.Code, re.Message
+		r.FailureCode, r.FailureMessage = re.Code, re.Message
 	case res.Outcome == psp.OutcomeSucceeded:
 		set.Succeeded = true
-		r.Status, r.PSPReference = domain.RefundSucceeded, res.OperationRef
+		r.PSPReference = res.OperationRef
 	case res.Outcome == psp.OutcomeDeclined:
 		code := string(res.DeclineCode)
 		if code == "" {
 			code = string(psp.DeclineRefundFailed)
 		}
-		r.Status, r.FailureCode, r.FailureMessage, r.PSPReference = domain.RefundFailed, code, res.DeclineMessage, res.OperationRef
+		r.FailureCode, r.FailureMessage, r.PSPReference = code, res.DeclineMessage, res.OperationRef
 	default:
 		return r, nil
+	}
+	status, result, evType := domain.RefundFailed, domain.TxnFailed, domain.EventRefundFailed
+	if set.Succeeded {
+		status, result, evType = domain.RefundSucceeded, domain.TxnSucceeded, domain.EventRefundSucceeded
+	}
+	var terr error
+	if r.Status, terr = r.Status.To(status); terr != nil {
+		return r, apperr.Internal(terr)
+	}
+	if set.Txn.Result, terr = set.Txn.Result.To(result); terr != nil {
+		return r, apperr.Internal(terr)
 	}
 	r.UpdatedAt = now
 	set.Refund = r
 	set.Txn.PSPReference, set.Txn.ErrorCode, set.Txn.ErrorMessage = r.PSPReference, r.FailureCode, r.FailureMessage
-	set.Txn.Result = domain.TxnFailed
-	evType := domain.EventRefundFailed
-	if set.Succeeded {
-		set.Txn.Result = domain.TxnSucceeded
-		evType = domain.EventRefundSucceeded
-	}
 	inv, err := s.Store.GetInvoice(ctx, r.MerchantID, r.InvoiceID)
 	if err != nil {
 		return r, err

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -263,8 +264,16 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	p.RedirectURL, p.DeclineCode, p.DeclineMessage = "", "", ""
 	set := AuthSettlement{Txn: txn, CompleteLink: true, At: now}
 	var evType string
+	next := domain.PaymentAuthorized
 	if res.State == psp.StateCaptured {
-		p.Status = domain.PaymentCaptured
+		next = domain.PaymentCaptured
+	}
+	var err error
+	if p.Status, err = p.Status.To(next); err != nil {
+		// No longer in flight: another call settled it, as the store's guard would find.
+		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
+	}
+	if res.State == psp.StateCaptured {
 		p.AmountCaptured = res.AmountCaptured
 		if p.AmountCaptured <= 0 || p.AmountCaptured > p.AmountAuthorized {
 			p.AmountCaptured = p.AmountAuthorized
@@ -275,7 +284,6 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 		set.InvoiceTo, set.AmountPaid, set.PaidAt = domain.InvoicePaid, inv.AmountPaid, &now
 		evType = domain.EventPaymentCaptured
 	} else {
-		p.Status = domain.PaymentAuthorized
 		exp := now.Add(s.authorizationWindow())
 		p.AuthorizationExpiresAt = &exp
 		inv.Status = domain.InvoiceAuthorized
@@ -289,14 +297,17 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	if inv.Status == domain.InvoicePaid {
 		set.Events = append(set.Events, paidEvent(inv, domain.MethodCard))
 	}
-	if err := s.Store.SettleAuthorization(ctx, set); err != nil {
+	if err = s.Store.SettleAuthorization(ctx, set); err != nil {
 		return s.settledMeanwhile(ctx, p, err)
 	}
 	return p, nil
 }
 
 func (s *Service) settleDeclined(ctx context.Context, p Payment, txn Transaction, inv domain.Invoice, res psp.Result, now time.Time) (Payment, error) {
-	p.Status = domain.PaymentFailed
+	var err error
+	if p.Status, err = p.Status.To(domain.PaymentFailed); err != nil {
+		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
+	}
 	p.DeclineCode = string(res.DeclineCode)
 	if p.DeclineCode == "" {
 		p.DeclineCode = string(psp.DeclineCardDeclined)

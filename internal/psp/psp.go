@@ -112,6 +112,11 @@ const (
 	DeclineRefundFailed         DeclineCode = "refund_failed"
 )
 
+// PayerDeclineCodes are the codes a payer may see after a payment attempt; the checkout explains each
+// in words (a test checks its translations). DeclineRefundFailed concerns only the merchant.
+var PayerDeclineCodes = []DeclineCode{DeclineCardDeclined, DeclineInsufficientFunds, DeclineExpiredCard,
+	DeclineIncorrectCVC, DeclineProcessingError, DeclineAuthenticationFailed}
+
 // Card is what may be known of a card: never its number or CVC.
 type Card struct {
 	Brand    string `json:"brand"` // visa, mastercard, amex, maestro, dinacard, unknown

@@ -129,6 +129,8 @@ func (s *Service) Import(ctx context.Context, actor domain.Actor, text string, c
 		case StatusRecorded:
 			res.Matched++
 			res.Recorded++
+		default:
+			// Every other status is a line not matched: the result lists it with its reason.
 		}
 	}
 	return res, nil

@@ -392,7 +392,7 @@ func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string
 	defer s.DB.checkouts.forget(invoiceID)
 	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&invoiceRow{}).
-			Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, invoiceID, []string{string(domain.InvoiceOpen), string(domain.InvoiceExpired)}).
+			Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, invoiceID, statusStrings(domain.InvoiceStatusesWhere(domain.InvoiceStatus.Relinkable))).
 			Updates(map[string]any{"status": string(domain.InvoiceOpen), "expires_at": link.ExpiresAt, "updated_at": at})
 		if res.Error != nil {
 			return fmt.Errorf("store: replace link: %w", res.Error)

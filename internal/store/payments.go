@@ -168,12 +168,17 @@ func toBusRefund(r refundRow) payments.Refund {
 		FailureMessage: r.FailureMessage, PSPReference: r.PSPReference, Actor: r.Actor, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
-// inFlightStatuses are the payment statuses whose outcome is not yet recorded.
-var inFlightStatuses = []string{string(domain.PaymentProcessing), string(domain.PaymentRequiresAction)}
-
-// succeededStatuses are the payment statuses that hold or took the payer's money.
-var succeededStatuses = []string{string(domain.PaymentAuthorized), string(domain.PaymentCaptured),
-	string(domain.PaymentPartiallyRefunded), string(domain.PaymentRefunded), string(domain.PaymentVoided)}
+// The guards of conditional updates, built from the domain's rules (never copied).
+var (
+	// inFlightStatuses are the payment statuses whose outcome is not yet recorded.
+	inFlightStatuses = statusStrings(domain.PaymentStatusesWhere(domain.PaymentStatus.InFlight))
+	// succeededStatuses are the payment statuses that hold or took the payer's money.
+	succeededStatuses = statusStrings(domain.PaymentStatusesWhere(domain.PaymentStatus.Succeeded))
+	// refundableStatuses are the payment statuses refunds may be reserved on.
+	refundableStatuses = statusStrings(domain.PaymentStatusesWhere(domain.PaymentStatus.Refundable))
+	// refundableInvoiceStatuses are the invoice statuses a succeeded refund is recorded on.
+	refundableInvoiceStatuses = statusStrings(domain.InvoiceStatusesWhere(domain.InvoiceStatus.Refundable))
+)
 
 // GetInvoice returns a merchant's invoice (for event payloads).
 func (s *Payments) GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
@@ -398,7 +403,7 @@ func (s *Payments) ReserveRefund(ctx context.Context, r payments.Refund, t payme
 		// refunded + pending never exceeds captured, whatever runs concurrently.
 		res := tx.Model(&paymentRow{}).
 			Where("merchant_id = ? AND id = ? AND status IN ? AND amount_refunded + amount_refund_pending + ? <= amount_captured",
-				r.MerchantID, r.PaymentID, []string{string(domain.PaymentCaptured), string(domain.PaymentPartiallyRefunded)}, r.Amount).
+				r.MerchantID, r.PaymentID, refundableStatuses, r.Amount).
 			Updates(map[string]any{"amount_refund_pending": gorm.Expr("amount_refund_pending + ?", r.Amount), "updated_at": r.CreatedAt})
 		if res.Error != nil {
 			return fmt.Errorf("store: reserve refund: %w", res.Error)
@@ -438,20 +443,21 @@ func (s *Payments) SettleRefund(ctx context.Context, set payments.RefundSettleme
 		upd := map[string]any{"amount_refund_pending": gorm.Expr("amount_refund_pending - ?", r.Amount), "updated_at": set.At}
 		if set.Succeeded {
 			upd["amount_refunded"] = gorm.Expr("amount_refunded + ?", r.Amount)
-			// SET expressions read the row as it was before this UPDATE.
+			// SET expressions read the row as it was before this UPDATE. The CASE is
+			// domain.PaymentStatusAfterRefund evaluated on the row, atomically (a store test checks both agree).
 			upd["status"] = gorm.Expr("CASE WHEN amount_refunded + ? >= amount_captured THEN ? ELSE ? END",
-				r.Amount, string(domain.PaymentRefunded), string(domain.PaymentPartiallyRefunded))
+				r.Amount, string(domain.PaymentStatusAfterRefund(1, 1)), string(domain.PaymentStatusAfterRefund(0, 1)))
 		}
 		if err := tx.Model(&paymentRow{}).Where("id = ?", r.PaymentID).Updates(upd).Error; err != nil {
 			return fmt.Errorf("store: settle refund payment: %w", err)
 		}
 		if set.Succeeded {
-			err := tx.Model(&invoiceRow{}).Where("id = ? AND status IN ?", r.InvoiceID,
-				[]string{string(domain.InvoicePaid), string(domain.InvoicePartiallyRefunded)}).
+			// The CASE is domain.InvoiceStatusAfterRefund evaluated on the row.
+			err := tx.Model(&invoiceRow{}).Where("id = ? AND status IN ?", r.InvoiceID, refundableInvoiceStatuses).
 				Updates(map[string]any{
 					"amount_refunded": gorm.Expr("amount_refunded + ?", r.Amount),
 					"status": gorm.Expr("CASE WHEN amount_refunded + ? >= amount_paid THEN ? ELSE ? END",
-						r.Amount, string(domain.InvoiceRefunded), string(domain.InvoicePartiallyRefunded)),
+						r.Amount, string(domain.InvoiceStatusAfterRefund(1, 1)), string(domain.InvoiceStatusAfterRefund(0, 1))),
 					"updated_at": set.At,
 				}).Error
 			if err != nil {

@@ -25,6 +25,11 @@ var (
 // buildBinary builds the real command once per test run.
 func buildBinary(t *testing.T) string {
 	t.Helper()
+	// Building and starting the whole binary is the slowest step of the suite; the fast loop
+	// (-short) leaves it to the full run and the browser tests.
+	if testing.Short() {
+		t.Skip("builds the binary: left out with -short")
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "securelink-bin")
 		if err != nil {

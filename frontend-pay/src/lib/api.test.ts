@@ -53,7 +53,7 @@ describe('checkout API client', () => {
     const result = await pay('tok', 'tok_abc', 'key-3');
     expect(result).toEqual({
       ok: false,
-      error: { status: 402, type: 'card_error', code: 'insufficient_funds', message: 'Declined', param: undefined },
+      error: { status: 402, type: 'card_error', code: 'insufficient_funds', message: 'Declined', param: undefined, requestId: 'req_1' },
     });
   });
 

@@ -1,6 +1,8 @@
 // The checkout's typed client for the SecureLink API (openapi-fetch over the generated types).
 // Card data never passes through here: only the provider's single-use token does.
 import createClient from 'openapi-fetch';
+import { readApiError, type ApiErrorFields } from '@shared/apiError';
+import { newIdempotencyKey as newKey } from '@shared/idempotency';
 import type { paths } from './api-types';
 
 type JSONOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
@@ -12,13 +14,7 @@ export type InvoiceLine = NonNullable<NonNullable<Checkout['invoice']>['lines']>
 export type Card = NonNullable<Payment['card']>;
 
 /** The error object every API error carries; status 0 means the request never got an answer. */
-export interface ApiError {
-  status: number;
-  type: string;
-  code: string;
-  message: string;
-  param?: string;
-}
+export type ApiError = ApiErrorFields;
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -30,24 +26,13 @@ function client() {
   return cached;
 }
 
-function toError(status: number, body: unknown): ApiError {
-  const e = (body as { error?: Partial<ApiError> } | undefined)?.error;
-  return {
-    status,
-    type: e?.type ?? (status === 0 ? 'network_error' : 'api_error'),
-    code: e?.code ?? '',
-    message: e?.message ?? '',
-    param: e?.param,
-  };
-}
-
 async function settle<T>(call: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<ApiResult<T>> {
   try {
     const { data, error, response } = await call();
     if (response.ok && data !== undefined) return { ok: true, data };
-    return { ok: false, error: toError(response.status, error) };
+    return { ok: false, error: readApiError(response.status, error) };
   } catch {
-    return { ok: false, error: toError(0, undefined) };
+    return { ok: false, error: readApiError(0, undefined) };
   }
 }
 
@@ -75,8 +60,5 @@ export function complete(token: string, paymentId: string, idempotencyKey: strin
   );
 }
 
-/** A fresh random key for one payment attempt (getRandomValues also works outside secure contexts). */
-export function newIdempotencyKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return 'chk_' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+/** A fresh random key for one payment attempt. */
+export const newIdempotencyKey = (): string => newKey('chk_');

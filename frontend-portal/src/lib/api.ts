@@ -1,7 +1,9 @@
 // The one HTTP client of the portal: openapi-fetch over the API's types, with the session rules as middleware.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './api-types';
-import type { ApiErrorBody, Present } from './models';
+import { ApiError } from '@shared/apiError';
+import { newIdempotencyKey } from '@shared/idempotency';
+import type { Present } from './models';
 
 /** The CSRF token from the last login or GET /me; every unsafe request made with the cookie carries it. */
 let csrfToken = '';
@@ -43,24 +45,7 @@ export const api = createClient<paths>({
 });
 api.use(sessionMiddleware);
 
-/** An API error in the shape every SecureLink endpoint uses, plus the HTTP status. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly type: string;
-  readonly code: string;
-  readonly param: string;
-  readonly requestId: string;
-
-  constructor(status: number, body: unknown) {
-    const e = (body as ApiErrorBody | undefined)?.error;
-    super(e?.message || `HTTP ${status}`);
-    this.status = status;
-    this.type = e?.type ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
-    this.code = e?.code ?? '';
-    this.param = e?.param ?? '';
-    this.requestId = e?.request_id ?? '';
-  }
-}
+export { ApiError };
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
@@ -80,8 +65,4 @@ export async function unwrap<T>(call: Promise<Result<T>>): Promise<Present<T>> {
 }
 
 /** A fresh idempotency key for one user action, so a retried click never charges or refunds twice. */
-export function idempotencyKey(): string {
-  // getRandomValues works outside secure contexts too, unlike randomUUID.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export const idempotencyKey = (): string => newIdempotencyKey();

@@ -1,6 +1,6 @@
 // Formatting for people in the chosen language: money, dates and ages.
 import { i18n, t } from './i18n/index.svelte';
-import { formatMoney } from './money';
+import { formatMoney } from '@shared/money';
 
 export function money(minor: number | null | undefined, currency: string): string {
   if (minor === null || minor === undefined) return t('app.none');

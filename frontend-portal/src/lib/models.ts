@@ -5,7 +5,7 @@ type S = components['schemas'];
 
 /**
  * The generated schemas mark every property optional, because the swag annotations declare none required.
- * Responses always carry their fields (docs/api-contract.md), so the portal reads them as present;
+ * Responses always carry their fields, so the portal reads them as present;
  * fields the server omits when empty are still read defensively (`?? []`, `|| '—'`).
  */
 export type Present<T> = T extends (infer U)[]

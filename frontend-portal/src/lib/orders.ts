@@ -1,7 +1,7 @@
 // What the portal derives from invoices: valid actions, the timeline, CSV rows and dashboard figures.
 import type { Invoice, InvoiceStatus, InvoiceSummary, Payment } from './models';
 import { buildCsv, type CsvCell } from './csv';
-import { toDecimalString } from './money';
+import { toDecimalString } from '@shared/money';
 import { href } from './routes';
 
 /** Actions on a payment that its state allows; the server checks again and answers 409 otherwise. */

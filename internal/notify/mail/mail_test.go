@@ -44,7 +44,7 @@ func TestEveryLocaleHasEveryKey(t *testing.T) {
 }
 
 func TestRenderEscapesAndShowsOnlyLast4(t *testing.T) {
-	for _, kind := range []string{KindPaymentLink, KindReceipt, KindReceiptCopy, KindRefund, KindCaptureNotice, KindVoidNotice} {
+	for _, kind := range Kinds {
 		for _, loc := range []string{domain.LocaleSrLatn, domain.LocaleSrCyrl, domain.LocaleEn} {
 			r, err := Render(Message{Kind: kind, Locale: loc, MerchantName: `Ana <script>alert(1)</script>`, InvoiceNumber: "INV-000007",
 				CustomerName: "Pera", Currency: "RSD", Total: 240000, Amount: 240000, CardBrand: "mastercard", CardLast4: "4444",
@@ -96,6 +96,20 @@ func TestNewSMTPReadsTheURL(t *testing.T) {
 		}
 		if c.ok && s.MessageID("em_1") != "em_1@b.example" {
 			t.Errorf("MessageID = %q", s.MessageID("em_1"))
+		}
+	}
+}
+
+// TestCatalogueCoversEveryKind: every kind has its subject and introduction in every locale, so a
+// new kind cannot reach a payer as a raw key.
+func TestCatalogueCoversEveryKind(t *testing.T) {
+	for _, loc := range []string{domain.LocaleSrLatn, domain.LocaleSrCyrl, domain.LocaleEn} {
+		for _, kind := range Kinds {
+			for _, key := range []string{"subject." + string(kind), "intro." + string(kind)} {
+				if catalog[loc][key] == "" {
+					t.Errorf("%s lacks %s", loc, key)
+				}
+			}
 		}
 	}
 }

@@ -12,21 +12,29 @@ import (
 	"securelink/internal/domain"
 )
 
+// Kind says what an e-mail is about. This is the one list of e-mail kinds: the outbox stores it, the
+// API publishes it (openapi.yaml's Email.kind) and the portal names each one; a test checks they agree.
+type Kind string
+
 // The kinds of e-mail Render knows.
 const (
-	KindPaymentLink   = "payment_link"
-	KindReceipt       = "receipt"
-	KindReceiptCopy   = "receipt_copy"
-	KindRefund        = "refund"
-	KindCaptureNotice = "capture_notice"
-	KindVoidNotice    = "void_notice"
+	KindPaymentLink   Kind = "payment_link"
+	KindReceipt       Kind = "receipt"
+	KindReceiptCopy   Kind = "receipt_copy" // the merchant's copy of a receipt
+	KindRefund        Kind = "refund"
+	KindCaptureNotice Kind = "capture_notice"
+	KindVoidNotice    Kind = "void_notice"
 	// KindAuthorization tells the payer of a pre-authorisation that the amount is reserved, not charged.
-	KindAuthorization = "authorization"
+	KindAuthorization Kind = "authorization"
 )
+
+// Kinds lists every kind, in the order the API documents them.
+var Kinds = []Kind{KindPaymentLink, KindReceipt, KindReceiptCopy, KindRefund, KindCaptureNotice, KindVoidNotice,
+	KindAuthorization}
 
 // Message is everything an e-mail may show. Only the card's brand and last four digits ever reach it.
 type Message struct {
-	Kind   string
+	Kind   Kind
 	Locale string
 
 	MerchantName      string
@@ -100,7 +108,7 @@ func Render(m Message) (Rendered, error) {
 		"amount": FormatMoney(amount, m.Currency, loc), "email": m.SupportEmail, "date": formatDate(m.ExpiresAt, loc),
 	}
 	t := func(key string) string { return tr(loc, key, vars) }
-	v := view{Lang: loc, Intro: t("intro." + m.Kind), Footer: t("footer"), Merchant: m.MerchantName}
+	v := view{Lang: loc, Intro: t("intro." + string(m.Kind)), Footer: t("footer"), Merchant: m.MerchantName}
 	if m.Kind == KindReceiptCopy {
 		v.Greeting = t("greeting.merchant")
 	} else {
@@ -122,6 +130,8 @@ func Render(m Message) (Rendered, error) {
 		v.Rows = append(v.Rows, row{t("label.paid_by"), t("method.bank_transfer")})
 	}
 	switch m.Kind {
+	case KindPaymentLink:
+		// The request shows the total below and the amount on its button.
 	case KindReceipt, KindReceiptCopy:
 		v.Rows = append(v.Rows, row{t("label.paid"), vars["amount"]})
 	case KindRefund:
@@ -163,7 +173,7 @@ func Render(m Message) (Rendered, error) {
 	if err := htmlTmpl.Execute(&html, v); err != nil {
 		return Rendered{}, err
 	}
-	return Rendered{Subject: t("subject." + m.Kind), Text: text.String(), HTML: html.String()}, nil
+	return Rendered{Subject: t("subject." + string(m.Kind)), Text: text.String(), HTML: html.String()}, nil
 }
 
 // CardLabel shows a card as its brand and last four digits, e.g. "Visa •••• 4242".

@@ -11,7 +11,7 @@
 //		})
 //	}
 //
-// Card numbers passed to Token are the test cards of DESIGN §5 (the constants below); a provider
+// Card numbers passed to Token are the test cards the README lists (the constants below); a provider
 // whose test cards differ maps them in its Token function.
 package psptest
 
@@ -26,7 +26,7 @@ import (
 	"securelink/internal/psp"
 )
 
-// Test cards (DESIGN §5).
+// Test cards (listed in the README).
 const (
 	CardVisa              = "4242424242424242"
 	CardMastercard        = "5555555555554444"

@@ -115,6 +115,8 @@ func unifiedDeclineCode(code stripego.ErrorCode, declineCode stripego.DeclineCod
 		return psp.DeclineProcessingError
 	case stripego.DeclineCodeAuthenticationRequired:
 		return psp.DeclineAuthenticationFailed
+	default:
+		// Stripe has dozens of issuer codes; the error code below decides the rest.
 	}
 	switch code {
 	case stripego.ErrorCodeExpiredCard:
@@ -125,6 +127,8 @@ func unifiedDeclineCode(code stripego.ErrorCode, declineCode stripego.DeclineCod
 		return psp.DeclineProcessingError
 	case stripego.ErrorCodeAuthenticationRequired, stripego.ErrorCodePaymentIntentAuthenticationFailure:
 		return psp.DeclineAuthenticationFailed
+	default:
+		// Every other refusal is a plain decline.
 	}
 	return psp.DeclineCardDeclined
 }

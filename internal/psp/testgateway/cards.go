@@ -53,7 +53,7 @@ func decline(code psp.DeclineCode) behaviour {
 	return behaviour{kind: behaveDecline, code: code, message: declineMessages[code]}
 }
 
-// testCards maps the documented test card numbers to their outcomes (DESIGN §5).
+// testCards maps the documented test card numbers to their outcomes (the README lists them).
 // Any other valid number succeeds.
 var testCards = map[string]behaviour{
 	"4000000000000002": decline(psp.DeclineCardDeclined),

@@ -28,10 +28,20 @@ func PostgresURL() string {
 // Dialects is every dialect a store test runs on.
 var Dialects = []string{store.DialectSQLite, store.DialectPostgres}
 
-// Each runs fn as a subtest once per dialect, each with its own fresh, migrated database.
+// DialectsFor is the dialects a test runs on: SQLite alone under -short (the fast loop), both
+// otherwise.
+func DialectsFor(t testing.TB) []string {
+	if testing.Short() {
+		return []string{store.DialectSQLite}
+	}
+	return Dialects
+}
+
+// Each runs fn as a subtest once per dialect (SQLite only with -short), each with its own fresh,
+// migrated database.
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	for _, d := range Dialects {
+	for _, d := range DialectsFor(t) {
 		t.Run(d, func(t *testing.T) {
 			fn(t, New(t, d))
 		})
@@ -59,6 +69,9 @@ func URL(t testing.TB, dialect string) string {
 	t.Helper()
 	if dialect == store.DialectSQLite {
 		return "sqlite:" + t.TempDir() + "/test.db"
+	}
+	if testing.Short() {
+		t.Skip("PostgreSQL is left out with -short")
 	}
 	admin, err := sql.Open("pgx", PostgresURL())
 	if err == nil {

@@ -432,6 +432,7 @@ export const en = {
   'email_kind.refund': 'Refund confirmation',
   'email_kind.capture_notice': 'Capture notice',
   'email_kind.void_notice': 'Notice of a cancelled reservation',
+  'email_kind.authorization': 'Notice of a reserved amount',
 
   'email_status.queued': 'Queued',
   'email_status.sent': 'Sent',

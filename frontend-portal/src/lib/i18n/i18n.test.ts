@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { cyrillic, interpolate } from './index.svelte';
 import { srLatn } from './sr-latn';
-import { latinToCyrillic } from './translit';
+import { latinToCyrillic } from '@shared/translit';
 
 const dictionaries = { en, 'sr-Latn': srLatn, 'sr-Cyrl': cyrillic(srLatn) };
 

@@ -1,8 +1,8 @@
 // The portal's languages: the chosen one lives in a rune, is remembered in localStorage and sets <html lang>.
 // Only the chosen dictionary is downloaded; Serbian Cyrillic is transliterated from Serbian Latin.
 import type { Dictionary, MessageKey } from './en';
-import { pluralForm, type PluralBase } from './plural';
-import { latinToCyrillic } from './translit';
+import { pluralForm, type PluralBase } from '@shared/plural';
+import { latinToCyrillic } from '@shared/translit';
 import type { Locale } from '../models';
 
 export type { MessageKey };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { cyrillic, intlLocales, interpolate } from './index.svelte';
-import { pluralForm, pluralForms } from './plural';
+import { pluralForm, pluralForms } from '@shared/plural';
 import { srLatn } from './sr-latn';
 
 describe('pluralForm', () => {

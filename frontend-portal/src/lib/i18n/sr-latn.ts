@@ -434,6 +434,7 @@ export const srLatn: Dictionary = {
   'email_kind.refund': 'Potvrda o povraćaju',
   'email_kind.capture_notice': 'Obaveštenje o naplati',
   'email_kind.void_notice': 'Obaveštenje o poništenoj rezervaciji',
+  'email_kind.authorization': 'Obaveštenje o rezervisanom iznosu',
 
   'email_status.queued': 'U redu za slanje',
   'email_status.sent': 'Poslato',

@@ -1,24 +1,12 @@
 // Webhook endpoints; the signing secret is returned once, on creation or rotation.
 import { api, idempotencyKey, unwrap } from '../api';
-import type { components } from '../api-types';
+import { webhookEventTypeValues } from '../api-types';
 import type { WebhookEndpoint } from '../models';
 import type { Page } from './invoices';
 
-/** An event type as openapi.yaml lists them (the product's one list). */
-export type WebhookEventType = components['schemas']['WebhookEventType'];
-
-export const webhookEventTypes: WebhookEventType[] = [
-  'invoice.created',
-  'invoice.paid',
-  'invoice.cancelled',
-  'invoice.expired',
-  'payment.authorized',
-  'payment.captured',
-  'payment.voided',
-  'payment.failed',
-  'refund.succeeded',
-  'refund.failed',
-];
+/** Every event type an endpoint may subscribe to, as openapi.yaml (from the Go list) names them. */
+export const webhookEventTypes = webhookEventTypeValues;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** The form's choices come from webhookEventTypes; the server checks them again (400 on events). */
 const asEventTypes = (events: readonly string[]) => events as WebhookEventType[];

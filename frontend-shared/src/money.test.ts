@@ -1,5 +1,34 @@
-import { describe, expect, it } from 'vitest';
-import { formatMoney, includedVat, lineTotal, parseAmount, toDecimalString } from './money';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { currencyCodes, exponentOf, formatMoney, loadCurrencies, parseAmount, setCurrencies, toDecimalString } from './money';
+
+// A few rows shaped like GET /api/v1/currencies: 2, 0 and 3 decimals.
+const served = [
+  { code: 'RSD', exponent: 2, name: 'Serbian dinar' },
+  { code: 'EUR', exponent: 2, name: 'Euro' },
+  { code: 'USD', exponent: 2, name: 'US dollar' },
+  { code: 'JPY', exponent: 0, name: 'Japanese yen' },
+  { code: 'KRW', exponent: 0, name: 'South Korean won' },
+  { code: 'KWD', exponent: 3, name: 'Kuwaiti dinar' },
+];
+beforeAll(() => setCurrencies(served));
+
+describe('the currency table', () => {
+  it('takes every exponent from the served table', () => {
+    expect(currencyCodes()).toEqual(['RSD', 'EUR', 'USD', 'JPY', 'KRW', 'KWD']);
+    expect([exponentOf('rsd'), exponentOf('JPY'), exponentOf('KRW'), exponentOf('KWD')]).toEqual([2, 0, 0, 3]);
+  });
+  it('loads the table from the API once', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify(served), { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    try {
+      await Promise.all([loadCurrencies('/api/v1/currencies'), loadCurrencies('/api/v1/currencies')]);
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+      expect(exponentOf('KWD')).toBe(3);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
 
 describe('parseAmount', () => {
   const cases: { input: string; currency: string; sep: ',' | '.'; want: number | string }[] = [
@@ -27,6 +56,13 @@ describe('parseAmount', () => {
     { input: '1e3', currency: 'RSD', sep: ',', want: 'invalid' },
     { input: '1,234', currency: 'RSD', sep: ',', want: 'too_many_decimals' },
     { input: '1,5', currency: 'JPY', sep: ',', want: 'too_many_decimals' },
+    // A partial refund typed in major units: KRW has no decimals, KWD three.
+    { input: '1000', currency: 'KRW', sep: ',', want: 1000 },
+    { input: '1.000', currency: 'KRW', sep: ',', want: 1000 },
+    { input: '12,5', currency: 'KWD', sep: ',', want: 12500 },
+    { input: '12.345', currency: 'KWD', sep: '.', want: 12345 },
+    { input: '1.234,567', currency: 'KWD', sep: ',', want: 1234567 },
+    { input: '1,2345', currency: 'KWD', sep: ',', want: 'too_many_decimals' },
     { input: '10000000000,01', currency: 'RSD', sep: ',', want: 'too_large' },
   ];
   for (const c of cases) {
@@ -49,6 +85,8 @@ describe('toDecimalString', () => {
     [5, 'EUR', '0.05'],
     [0, 'EUR', '0.00'],
     [1500, 'JPY', '1500'],
+    [1234567, 'KWD', '1234.567'],
+    [1000, 'KRW', '1000'],
     [-250, 'EUR', '-2.50'],
     [1_000_000_000_000, 'RSD', '10000000000.00'],
   ];
@@ -71,20 +109,15 @@ describe('formatMoney', () => {
     expect(norm(formatMoney(123456, 'EUR', 'en-GB'))).toBe('EUR 1,234.56');
     expect(norm(formatMoney(1500, 'JPY', 'sr-Latn-RS'))).toBe('1.500 JPY');
   });
+  it('shows three decimals for KWD and none for KRW', () => {
+    expect(norm(formatMoney(1234567, 'KWD', 'en-GB'))).toBe('KWD 1,234.567');
+    expect(norm(formatMoney(1234567, 'KWD', 'sr-Latn-RS'))).toBe('1.234,567 KWD');
+    expect(norm(formatMoney(100000, 'KRW', 'en-GB'))).toBe('KRW 100,000');
+  });
+  it('names the currency by its symbol when asked (the checkout)', () => {
+    expect(formatMoney(1234, 'JPY', 'en-GB', 'symbol')).toBe('JP¥1,234');
+  });
   it('is exact for the largest allowed amount', () => {
     expect(norm(formatMoney(999_999_999_999, 'EUR', 'en-GB'))).toBe('EUR 9,999,999,999.99');
-  });
-});
-
-describe('line arithmetic', () => {
-  it('multiplies integers exactly', () => {
-    expect(lineTotal(3, 33333)).toBe(99999);
-  });
-  it('extracts VAT from a VAT-inclusive total, rounding half up', () => {
-    expect(includedVat(12000, 20)).toBe(2000);
-    expect(includedVat(1100, 10)).toBe(100);
-    expect(includedVat(1000, 0)).toBe(0);
-    expect(includedVat(1, 20)).toBe(0);
-    expect(includedVat(3, 20)).toBe(1);
   });
 });

@@ -1,33 +1,61 @@
-// Money in the portal is an integer count of minor units plus an ISO 4217 code; floats never hold a final value.
+// Money in both SPAs is an integer count of minor units plus an ISO 4217 code; floats never hold a
+// final value. How many decimals a currency has comes from the server's one currency table
+// (GET /api/v1/currencies), loaded once before any amount is shown: no exponent is written here.
 
-/** Minor-unit exponents of the currencies SecureLink knows (ISO 4217). */
-export const currencyExponents: Record<string, number> = {
-  RSD: 2,
-  EUR: 2,
-  USD: 2,
-  GBP: 2,
-  CHF: 2,
-  BAM: 2,
-  MKD: 2,
-  HUF: 2,
-  CZK: 2,
-  PLN: 2,
-  SEK: 2,
-  NOK: 2,
-  DKK: 2,
-  RON: 2,
-  BGN: 2,
-  JPY: 0,
-};
-
-export const currencies = Object.keys(currencyExponents);
+/** One currency as GET /api/v1/currencies publishes it. */
+export interface Currency {
+  code: string;
+  exponent: number;
+  name: string;
+}
 
 /** The largest amount the API accepts, in minor units. */
 export const maxAmount = 1_000_000_000_000;
 
+let table = new Map<string, Currency>();
+let ordered: readonly Currency[] = [];
+let loading: Promise<void> | null = null;
+
+/** Installs the server's currency table (loadCurrencies does it; tests call it with their own). */
+export function setCurrencies(list: readonly Currency[]): void {
+  ordered = [...list];
+  table = new Map(list.map((c) => [c.code.toUpperCase(), c]));
+}
+
+/**
+ * Fetches the currency table once; later calls share the first answer. A failed load may be tried
+ * again. The answer is cacheable, so a revisit costs no request.
+ */
+export function loadCurrencies(url = '/api/v1/currencies'): Promise<void> {
+  loading ??= fetch(url, { headers: { Accept: 'application/json' } })
+    .then(async (r) => {
+      if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status}`);
+      setCurrencies((await r.json()) as Currency[]);
+    })
+    .catch((err: unknown) => {
+      loading = null;
+      throw err;
+    });
+  return loading;
+}
+
+/** Every accepted currency code, the default (RSD) first. */
+export function currencyCodes(): string[] {
+  return ordered.map((c) => c.code);
+}
+
+/**
+ * The number of minor-unit digits of a currency. Before the table has arrived (a failed load), the
+ * browser's own ISO 4217 knowledge is the best guess, and the server's table wins once loaded.
+ */
 export function exponentOf(currency: string): number {
-  const e = currencyExponents[currency.toUpperCase()];
-  return e === undefined ? 2 : e;
+  const c = table.get(currency.toUpperCase());
+  if (c) return c.exponent;
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
 }
 
 export type ParseResult = { ok: true; minor: number } | { ok: false; reason: 'empty' | 'invalid' | 'too_many_decimals' | 'too_large' };
@@ -81,29 +109,19 @@ export function toDecimalString(minor: number, currency: string): string {
   return (negative ? '-' : '') + out;
 }
 
-/** Formats minor units for people, e.g. 123456 RSD in sr-Latn → "1.234,56 RSD". */
-export function formatMoney(minor: number, currency: string, intlLocale: string): string {
+/**
+ * Formats minor units for people, e.g. 123456 RSD in sr-Latn → "1.234,56 RSD". `display` is how the
+ * currency is named: its code (the portal) or its symbol where one exists (the checkout).
+ */
+export function formatMoney(minor: number, currency: string, intlLocale: string, display: 'code' | 'symbol' = 'code'): string {
   const exponent = exponentOf(currency);
   const fmt = new Intl.NumberFormat(intlLocale, {
     style: 'currency',
-    currency,
-    currencyDisplay: 'code',
+    currency: currency.toUpperCase(),
+    currencyDisplay: display,
     minimumFractionDigits: exponent,
     maximumFractionDigits: exponent,
   });
   // Intl formats a decimal string exactly, so no float ever carries the amount.
   return fmt.format(toDecimalString(minor, currency) as unknown as number);
-}
-
-/** A line's total: quantity × unit amount, both integers. */
-export function lineTotal(quantity: number, unitAmount: number): number {
-  return Number(BigInt(Math.trunc(quantity)) * BigInt(Math.trunc(unitAmount)));
-}
-
-/** The VAT inside a VAT-inclusive amount at a whole-percent rate, rounded half up to a minor unit. */
-export function includedVat(total: number, ratePercent: number): number {
-  if (ratePercent <= 0) return 0;
-  const t = BigInt(total) * BigInt(Math.round(ratePercent * 100));
-  const d = BigInt(10000 + Math.round(ratePercent * 100));
-  return Number((t * 2n + d) / (2n * d));
 }

@@ -1,0 +1,82 @@
+package domain
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+func TestStatusListsFollowTheStateMachines(t *testing.T) {
+	cases := []struct {
+		name      string
+		got, want []string
+	}{
+		{"in flight", str(PaymentStatusesWhere(PaymentStatus.InFlight)), []string{"processing", "requires_action"}},
+		{"succeeded", str(PaymentStatusesWhere(PaymentStatus.Succeeded)), []string{"authorized", "captured", "partially_refunded", "refunded", "voided"}},
+		{"refundable payments", str(PaymentStatusesWhere(PaymentStatus.Refundable)), []string{"captured", "partially_refunded"}},
+		{"capturable", str(PaymentStatusesWhere(PaymentStatus.Capturable)), []string{"authorized"}},
+		{"voidable", str(PaymentStatusesWhere(PaymentStatus.Voidable)), []string{"authorized"}},
+		{"refundable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Refundable)), []string{"paid", "partially_refunded"}},
+		{"relinkable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Relinkable)), []string{"open", "expired"}},
+		{"cancellable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Cancellable)), []string{"open"}},
+	}
+	for _, c := range cases {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	// A cancellable invoice can be cancelled by the state machine.
+	for _, s := range InvoiceStatusesWhere(InvoiceStatus.Cancellable) {
+		if !s.CanTransition(InvoiceCancelled) {
+			t.Errorf("%s is cancellable but may not become cancelled", s)
+		}
+	}
+}
+
+func str[T ~string](ss []T) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func TestTransitions(t *testing.T) {
+	cases := []struct {
+		from, to PaymentStatus
+		ok       bool
+	}{
+		{PaymentProcessing, PaymentCaptured, true},
+		{PaymentRequiresAction, PaymentFailed, true},
+		{PaymentAuthorized, PaymentVoided, true},
+		{PaymentCaptured, PaymentVoided, false},
+		{PaymentFailed, PaymentCaptured, false},
+		{PaymentRefunded, PaymentPartiallyRefunded, false},
+	}
+	for _, c := range cases {
+		got, err := c.from.To(c.to)
+		if c.ok && (err != nil || got != c.to) || !c.ok && (!errors.Is(err, ErrTransition) || got != c.from) {
+			t.Errorf("%s → %s: %s, %v", c.from, c.to, got, err)
+		}
+	}
+	if _, err := InvoicePaid.To(InvoiceCancelled); !errors.Is(err, ErrTransition) {
+		t.Errorf("a paid invoice was cancelled: %v", err)
+	}
+}
+
+func TestStatusAfterRefund(t *testing.T) {
+	cases := []struct {
+		refunded, total int64
+		payment         PaymentStatus
+		invoice         InvoiceStatus
+	}{
+		{1, 1000, PaymentPartiallyRefunded, InvoicePartiallyRefunded},
+		{999, 1000, PaymentPartiallyRefunded, InvoicePartiallyRefunded},
+		{1000, 1000, PaymentRefunded, InvoiceRefunded},
+	}
+	for _, c := range cases {
+		if p, i := PaymentStatusAfterRefund(c.refunded, c.total), InvoiceStatusAfterRefund(c.refunded, c.total); p != c.payment || i != c.invoice {
+			t.Errorf("%d of %d refunded: %s / %s, want %s / %s", c.refunded, c.total, p, i, c.payment, c.invoice)
+		}
+	}
+}
