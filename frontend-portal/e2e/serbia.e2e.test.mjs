@@ -73,7 +73,7 @@ describe('Serbia in the portal', { skip: bin ? false : 'SECURELINK_BIN is not se
     const culprits = await page.evaluate(() =>
       [...document.querySelectorAll('body *')]
         .filter((e) => {
-          if (e.getBoundingClientRect().right <= window.innerWidth + 0.5) return false;
+          if (e.getBoundingClientRect().right <= window.innerWidth) return false;
           for (let a = e.parentElement; a; a = a.parentElement) if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(a).overflowX)) return false;
           return true;
         })
