@@ -30,9 +30,10 @@ var currencyList = func() []CurrencyResponse {
 //	@ID				listCurrencies
 //	@Summary		The currencies SecureLink accepts
 //	@Description	Every accepted ISO 4217 currency with its minor-unit exponent: an amount of `n` minor units is `n / 10^exponent` in major units. No authentication; the answer may be cached for a day. The default currency (RSD) comes first.
-//	@Tags			currencies
+//	@Tags			Currencies
 //	@Produce		json
 //	@Success		200	{array}	CurrencyResponse
+//	@Failure		400	{object}	ErrorBody	"A query parameter holds a NUL byte or a card number."
 //	@Router			/currencies [get]
 func (s *Server) listCurrencies(c echo.Context) error {
 	// The table changes only with a release; the SPAs and integrators may keep it for a day.

@@ -30,6 +30,7 @@ var tags = []tag{
 	{name: "E-mails", description: "Every **e-mail** SecureLink writes for you (payment links, receipts, refund notices) with its delivery status."},
 	{name: "Merchant", description: "Your **merchant** account: settings, team and the audit log."},
 	{name: "API keys", description: "**Secret API keys** (`sk_test_…`) authenticate integrations. Each key is pinned to an `API-Version` and has its own rate limit."},
+	{name: "Currencies", description: "The **currencies** SecureLink accepts, each with the exponent of its minor unit (RSD 2, JPY 0, KWD 3): the one table amounts are formatted and parsed by."},
 	{name: "Request logs", description: "The **request log** lists the API requests made with your keys in the last 30 days: method, path, status and request id. Bodies are never kept."},
 	{name: "Webhook events", description: "The payload SecureLink `POST`s to your endpoints for each event type: `{type, timestamp, data}`, where `data` is the object as it was when the event happened."},
 	{name: "Portal session", internal: true, description: "Login, logout and invitations of the merchant portal (cookie session)."},
