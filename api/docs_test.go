@@ -31,7 +31,7 @@ func TestReferenceShowsThePublicAPI(t *testing.T) {
 	for _, tg := range doc["tags"].([]any) {
 		tags = append(tags, tg.(map[string]any)["name"].(string))
 	}
-	want := "Invoices,Payment links,Payments,Refunds,Webhooks,Events,E-mails,Merchant,API keys,Request logs,Webhook events"
+	want := "Invoices,Payment links,Payments,Refunds,Webhooks,Events,E-mails,Merchant,API keys,Currencies,Request logs,Webhook events"
 	if strings.Join(tags, ",") != want {
 		t.Errorf("tags = %v, want %s", tags, want)
 	}
