@@ -3,37 +3,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, waitHealthy } from './server.mjs';
 
 const run = promisify(execFile);
-
-/** Asks the kernel for a free loopback port. */
-export async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-async function waitHealthy(base, proc, logs) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`securelink exited with ${proc.exitCode}:\n${logs.join('')}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`securelink did not become healthy:\n${logs.join('')}`);
-}
 
 /**
  * Serves the binary on a fresh database with a demo merchant. Returns the base URL, the demo's

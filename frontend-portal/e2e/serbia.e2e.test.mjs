@@ -6,29 +6,19 @@ import { spawn, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { freePort } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
 const bin = process.env.SECURELINK_BIN;
 const artifacts = new URL('./artifacts/', import.meta.url).pathname;
 const axeSource = await readFile(require.resolve('axe-core'), 'utf8');
-
-async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
 
 describe('Serbia in the portal', { skip: bin ? false : 'SECURELINK_BIN is not set' }, () => {
   let dir, base, server, browser, context, page, demo;
