@@ -29,8 +29,8 @@ after(async () => {
 const cases = [
   { locale: 'en', width: 1280, heading: 'Pay by IPS QR (instant transfer)', copy: 'Copy' },
   { locale: 'sr-Latn', width: 360, heading: 'Plaćanje IPS QR kodom (instant transfer)', copy: 'Kopiraj' },
-  { locale: 'sr-Cyrl', width: 360, heading: 'Плаћање IPS QR кодом (инстант трансфер)', copy: 'Копирај' },
-  { locale: 'sr-Cyrl', width: 1280, heading: 'Плаћање IPS QR кодом (инстант трансфер)', copy: 'Копирај' },
+  { locale: 'sr-Cyrl', width: 360, heading: 'Плаћање ИПС QR кодом (инстант трансфер)', copy: 'Копирај' },
+  { locale: 'sr-Cyrl', width: 1280, heading: 'Плаћање ИПС QR кодом (инстант трансфер)', copy: 'Копирај' },
 ];
 
 describe('IPS QR on the checkout', () => {
