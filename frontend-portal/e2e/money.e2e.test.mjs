@@ -27,7 +27,7 @@ describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is n
   const api = async (method, path, body) => {
     const r = await fetch(`${base}/api/v1${path}`, {
       method,
-      headers: { Authorization: `Bearer ${creds.api_key}`, 'Content-Type': 'application/json', 'Idempotency-Key': `e2e-${Math.random()}` },
+      headers: { Authorization: `Bearer ${creds.api_key}`, 'Content-Type': 'application/json', 'Idempotency-Key': `e2e-${Math.random().toString(36).slice(2)}` },
       body: body ? JSON.stringify(body) : undefined,
     });
     const json = await r.json();

@@ -28,6 +28,12 @@ func ContainsCardNumber(s string) bool {
 		if start > 0 && s[start-1] == '+' {
 			continue
 		}
+		// Digits glued to a letter are part of a code, not a card number standing on its own: a
+		// random hex Idempotency-Key or a reference such as INV20260000012345 would otherwise be
+		// refused whenever its digits happen to pass the Luhn check (one time in ten).
+		if (start > 0 && isASCIILetter(s[start-1])) || (end < len(s) && isASCIILetter(s[end])) {
+			continue
+		}
 		if isBankAccount(s, groups) {
 			continue
 		}
@@ -37,6 +43,8 @@ func ContainsCardNumber(s string) bool {
 	}
 	return false
 }
+
+func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // span is one group of contiguous digits, s[from:to].
 type span struct{ from, to int }

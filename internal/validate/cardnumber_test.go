@@ -26,6 +26,9 @@ var cardNumberCases = []struct {
 	{"ORD-1042", false},
 	{"", false},
 	{"tok_4242424242424242", true}, // digits inside a token are still a card number
+	{"INV4242424242424242", false}, // digits glued to letters are a code
+	{"9f3a4242424242424242e1", false},
+	{"ref-4242424242424242", true},
 	{"pm_card_visa", false},
 }
 
