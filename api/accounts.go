@@ -56,8 +56,10 @@ type MerchantResponse struct {
 	EmailAttachPDF bool `json:"email_attach_pdf"`
 	// StatementColumns is the bank-statement column mapping last used by an import.
 	StatementColumns *StatementColumnsBody `json:"statement_columns" extensions:"x-nullable"`
-	CreatedAt        time.Time             `json:"created_at" format:"date-time"`
-	UpdatedAt        time.Time             `json:"updated_at" format:"date-time"`
+	// LogoURL is where the merchant's logo is served (PUT /merchant/logo sets it); empty when it has none.
+	LogoURL   string    `json:"logo_url" example:"/api/v1/logos/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt time.Time `json:"updated_at" format:"date-time"`
 } // @name Merchant
 
 // SessionResponse answers a login, an accepted invitation and /me.
@@ -78,7 +80,7 @@ func toMerchant(m merchants.Merchant) MerchantResponse {
 		DefaultCurrency: m.DefaultCurrency, DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode),
 		Terms: m.Terms, PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
 		IPSPaymentCode: ipsPaymentCode(m.IPS.PaymentCode), EmailAttachPDF: m.EmailAttachPDF,
-		StatementColumns: toStatementColumns(m.StatementColumns), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		StatementColumns: toStatementColumns(m.StatementColumns), LogoURL: logoPath(m.LogoFile), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 func (s *Server) session(c echo.Context, status int, u merchants.User) error {

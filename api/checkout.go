@@ -18,6 +18,14 @@ type CheckoutMerchantResponse struct {
 	Name         string `json:"name"`
 	SupportEmail string `json:"support_email"`
 	Terms        string `json:"terms"`
+	// LegalName, Address, PIB and MB are the merchant's legal identity, as card schemes and consumer
+	// rules ask a payment page to show; empty when the merchant has not filled them in.
+	LegalName string `json:"legal_name" example:"Pekara Mika doo"`
+	Address   string `json:"address" example:"Knez Mihailova 1, 11000 Beograd"`
+	PIB       string `json:"pib" example:"100002887"`
+	MB        string `json:"mb" example:"12345676"`
+	// LogoURL is the merchant's logo; empty when it has none.
+	LogoURL string `json:"logo_url" example:"/api/v1/logos/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png"`
 } // @name CheckoutMerchant
 
 // CheckoutInvoiceResponse is what a payer sees of the invoice.
@@ -57,17 +65,36 @@ type CheckoutResponse struct {
 	IPSQR *IPSQRResponse `json:"ips_qr" extensions:"x-nullable"`
 	// PDFURL is the invoice as a PDF.
 	PDFURL string `json:"pdf_url" example:"/api/v1/checkout/3q2-7wX…/pdf"`
+	// CardBrands are the card brands the provider accepts, shown before the card form.
+	CardBrands []string `json:"card_brands" enums:"visa,mastercard,maestro,amex,dinacard"`
 } // @name Checkout
+
+// cardBrands are the card brands each provider takes, in the order the checkout shows them. The
+// test gateway recognises these five; Stripe's Serbian accounts take the international schemes.
+var cardBrands = map[string][]string{
+	"testgateway": {"visa", "mastercard", "maestro", "dinacard", "amex"},
+	"stripe":      {"visa", "mastercard", "maestro", "amex"},
+}
+
+// acceptedBrands is what a provider takes; an unknown provider shows none rather than a guess.
+func acceptedBrands(provider string) []string {
+	if b, ok := cardBrands[provider]; ok {
+		return b
+	}
+	return []string{}
+}
 
 func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 	inv := co.Invoice
 	return CheckoutResponse{Object: "checkout", Status: string(inv.Status), LinkStatus: string(co.Link.Status),
-		Merchant: CheckoutMerchantResponse{Name: co.Merchant.Name, SupportEmail: co.Merchant.SupportEmail, Terms: co.Merchant.Terms},
+		Merchant: CheckoutMerchantResponse{Name: co.Merchant.Name, SupportEmail: co.Merchant.SupportEmail, Terms: co.Merchant.Terms,
+			LegalName: co.Merchant.LegalName, Address: co.Merchant.Address, PIB: co.Merchant.PIB, MB: co.Merchant.MB,
+			LogoURL: logoPath(co.Merchant.LogoFile)},
 		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider:  ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey},
-		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf")}
+		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: acceptedBrands(s.d.Provider.Name)}
 }
 
 // getCheckout godoc

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"securelink/internal/domain"
 	"securelink/internal/payments"
@@ -98,7 +100,28 @@ type ReceiptResponse struct {
 	Method    string        `json:"method" enums:"card,bank_transfer"`
 	PaidAt    time.Time     `json:"paid_at" format:"date-time"`
 	Reference string        `json:"reference"`
+	// AmountAuthorized is what was reserved on the card; AmountCaptured what was taken of it (less
+	// when the merchant captured part); AmountRefunded what came back.
+	AmountAuthorized int64 `json:"amount_authorized"`
+	AmountCaptured   int64 `json:"amount_captured"`
+	AmountRefunded   int64 `json:"amount_refunded"`
+	// Refunds are the refunds made or on their way, oldest first.
+	Refunds []ReceiptRefundResponse `json:"refunds"`
+	// VoidedAt is when a reservation was released without being charged (status voided).
+	VoidedAt *time.Time `json:"voided_at" format:"date-time" extensions:"x-nullable"`
+	// EmailedTo is the payer's e-mail address, partly hidden, to which the receipt is e-mailed; empty
+	// when the invoice has none.
+	EmailedTo string `json:"emailed_to" example:"a•••@example.com"`
+	// PDFURL is this receipt as a PDF.
+	PDFURL string `json:"pdf_url" example:"/api/v1/checkout/3q2-7wX…/receipt.pdf"`
 } // @name Receipt
+
+// ReceiptRefundResponse is a refund as the payer sees it.
+type ReceiptRefundResponse struct {
+	Amount    int64     `json:"amount"`
+	Status    string    `json:"status" enums:"pending,succeeded"`
+	CreatedAt time.Time `json:"created_at" format:"date-time"`
+} // @name ReceiptRefund
 
 // PayRequest is the body of POST /checkout/{token}/pay.
 type PayRequest struct {
@@ -174,15 +197,33 @@ func toPaymentDetail(d payments.Detail) PaymentResponse {
 	return out
 }
 
-func toReceipt(p payments.Payment, invoiceNumber string) *ReceiptResponse {
+func toReceipt(p payments.Payment, refunds []payments.Refund, invoiceNumber string) *ReceiptResponse {
 	amount := p.AmountCaptured
 	if amount == 0 {
 		amount = p.AmountAuthorized
 	}
 	r := &ReceiptResponse{PaymentID: p.ID, Status: string(p.Status), Amount: amount, Currency: p.Currency, Card: toCard(p),
-		Method: toPayment(p).Method, Reference: invoiceNumber}
+		Method: toPayment(p).Method, Reference: invoiceNumber, AmountAuthorized: p.AmountAuthorized,
+		AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded, Refunds: []ReceiptRefundResponse{}}
 	if at := p.PaidAt(); at != nil {
 		r.PaidAt = at.UTC()
 	}
+	if p.VoidedAt != nil {
+		at := p.VoidedAt.UTC()
+		r.VoidedAt = &at
+	}
+	for _, f := range refunds {
+		r.Refunds = append(r.Refunds, ReceiptRefundResponse{Amount: f.Amount, Status: string(f.Status), CreatedAt: f.CreatedAt.UTC()})
+	}
 	return r
+}
+
+// maskEmail hides most of an address's local part: ana@example.com → a•••@example.com.
+func maskEmail(addr string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" {
+		return ""
+	}
+	first, _ := utf8.DecodeRuneInString(local)
+	return string(first) + "•••@" + domain
 }

@@ -59,17 +59,26 @@ func (s *Server) addCheckoutReceipt(c echo.Context, co checkoutView, out *Checko
 	if s.d.Payments == nil {
 		return nil
 	}
+	// A cancelled invoice has a receipt when its reservation was released (a voided payment).
 	switch co.Invoice.Status {
-	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded:
-	case domain.InvoiceOpen, domain.InvoiceProcessing, domain.InvoiceCancelled, domain.InvoiceExpired:
+	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded,
+		domain.InvoiceCancelled:
+	case domain.InvoiceOpen, domain.InvoiceProcessing, domain.InvoiceExpired:
 		return nil
 	default:
 		return nil
 	}
-	p, ok, err := s.d.Payments.Receipt(c.Request().Context(), co.Invoice.ID)
+	ctx := c.Request().Context()
+	p, ok, err := s.d.Payments.Receipt(ctx, co.Invoice.ID)
 	if err != nil || !ok {
 		return err
 	}
-	out.Receipt = toReceipt(p, co.Invoice.Number)
+	refunds, err := s.d.Payments.ReceiptRefunds(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	out.Receipt = toReceipt(p, refunds, co.Invoice.Number)
+	out.Receipt.EmailedTo = maskEmail(co.Invoice.Customer.Email)
+	out.Receipt.PDFURL = s.checkoutURL(co.Link.Token, "/receipt.pdf")
 	return nil
 }

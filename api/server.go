@@ -151,6 +151,7 @@ func (s *Server) routes() {
 	v1.POST("/auth/invitations/accept", s.acceptInvitation)
 	pub := v1.Group("", s.idempotent)
 	pub.GET("/checkout/:token", s.getCheckout)
+	v1.GET("/logos/:file", s.getLogo)
 	s.checkoutPayRoutes(v1, pub)
 
 	// Merchant resources: API key or session (+ CSRF), idempotent POSTs.
@@ -160,6 +161,8 @@ func (s *Server) routes() {
 	m.POST("/auth/password", s.changePassword, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
+	m.PUT("/merchant/logo", s.putMerchantLogo)
+	m.DELETE("/merchant/logo", s.deleteMerchantLogo)
 	m.GET("/users", s.listUsers)
 	m.POST("/users/invitations", s.inviteUser)
 	m.DELETE("/users/:id", s.removeUser)

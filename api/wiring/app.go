@@ -135,7 +135,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Audit = &audit.Log{Store: &store.Audit{DB: db}}
 	// Every action and its audit row commit in one transaction.
 	tx := audit.Tx(db.InTx)
-	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, Tx: tx}
+	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Logos: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, Tx: tx}
 	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc, Tx: tx}
 	a.Idem = &store.Idempotency{DB: db}
 	a.RequestLog = &requestlog.Log{Store: &store.RequestLogs{DB: db}}
@@ -269,7 +269,7 @@ func (a *App) wireNotify() error {
 	st := &store.Notify{DB: a.DB}
 	guard := webhook.Guard{AllowPrivate: a.Cfg.WebhookAllowPrivate}
 	a.Notify = &notify.Service{Store: st, Guard: guard, Audit: a.Audit, Tx: audit.Tx(a.DB.InTx)}
-	a.Dispatcher = &notify.Dispatcher{Store: st, HoldEmails: a.Cfg.SMTPURL == ""}
+	a.Dispatcher = &notify.Dispatcher{Store: st, HoldEmails: a.Cfg.SMTPURL == "", BaseURL: a.Cfg.BaseURL}
 	a.Webhooks = &notify.WebhookWorker{Store: st, Client: webhook.NewClient(guard)}
 	if a.Cfg.SMTPURL == "" {
 		slog.Info("no SMTP_URL: e-mails are kept in the mailbox (GET /api/v1/emails)")

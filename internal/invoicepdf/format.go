@@ -53,10 +53,7 @@ func formatRate(bp int64, locale string) string {
 	return s + "%"
 }
 
-// formatDate writes a date as the locale does: 02.12.2026. in Serbian, 2 Dec 2026 in English.
+// formatDate writes a date as the locale does: "2. decembra 2026." in Serbian, "2 December 2026" in English.
 func formatDate(t time.Time, locale string) string {
-	if locale == domain.LocaleEn {
-		return t.UTC().Format("2 Jan 2006")
-	}
-	return t.UTC().Format("02.01.2006.")
+	return domain.LongDate(t, locale)
 }

@@ -116,6 +116,8 @@ type CheckoutMerchant struct {
 	// The legal identity printed on the invoice PDF.
 	LegalName, Address, PIB, MB string
 	IPS                         IPSSettings
+	// LogoFile names the merchant's logo ("<sha-256>.<ext>"); empty when it has none.
+	LogoFile string
 }
 
 // IPSSettings are the merchant's IPS QR settings as an invoice's QR code needs them.

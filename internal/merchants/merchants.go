@@ -44,6 +44,8 @@ type Merchant struct {
 	IPS     IPSSettings
 	// EmailAttachPDF attaches the invoice PDF to the e-mail with the payment link.
 	EmailAttachPDF bool
+	// LogoFile names the merchant's logo ("<sha-256>.<ext>"); empty when it has none.
+	LogoFile string
 	// StatementColumns is the bank-statement column mapping last used, as JSON (see statements).
 	StatementColumns string
 	CreatedAt        time.Time
@@ -136,7 +138,9 @@ type Auditor interface {
 
 // Service is the merchant-account use cases.
 type Service struct {
-	Store   Store
+	Store Store
+	// Logos stores merchants' logos.
+	Logos   LogoStore
 	Audit   Auditor
 	BaseURL string
 	Now     func() time.Time

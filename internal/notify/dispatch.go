@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ type Dispatcher struct {
 	Now        func() time.Time
 	// Batch is how many events one RunOnce takes; 200 when zero.
 	Batch int
+	// BaseURL is SecureLink's public address: e-mails load the merchant's logo and link the receipt
+	// from it.
+	BaseURL string
 }
 
 // RunOnce dispatches one batch of events and returns how many it dispatched.
@@ -166,6 +170,7 @@ type emailContext struct {
 	invoice  domain.Invoice
 	merchant Merchant
 	msg      mail.Message // the invoice and merchant as every e-mail shows them
+	baseURL  string
 }
 
 // emailPlans has one entry per event type: what it sends, to whom, built by which function.
@@ -228,7 +233,11 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 	if err != nil {
 		return nil, err
 	}
-	out, err := p.build(ctx, emailContext{ev: ev, r: r, invoice: invoice, merchant: m, msg: baseMessage(m, invoice)})
+	msg := baseMessage(m, invoice)
+	if m.LogoFile != "" && d.BaseURL != "" {
+		msg.LogoURL = strings.TrimRight(d.BaseURL, "/") + "/api/v1/logos/" + m.LogoFile
+	}
+	out, err := p.build(ctx, emailContext{ev: ev, r: r, invoice: invoice, merchant: m, msg: msg, baseURL: d.BaseURL})
 	if errors.Is(err, errBadPayload) {
 		return nil, d.skip(ev, err)
 	}
@@ -276,6 +285,16 @@ func receiptEmails(ctx context.Context, c emailContext) ([]Email, error) {
 	}
 	msg.Kind, msg.Amount = mail.KindReceipt, inv.AmountPaid
 	msg.BankTransfer = inv.Method == domain.MethodBankTransfer
+	// The receipt links its PDF (the same receipt the checkout shows), served by the link's token.
+	if c.baseURL != "" {
+		token, err := c.r.LinkToken(ctx, c.ev.MerchantID, c.invoice.ID)
+		if err != nil {
+			return nil, err
+		}
+		if token != "" {
+			msg.ReceiptURL = strings.TrimRight(c.baseURL, "/") + "/api/v1/checkout/" + url.PathEscape(token) + "/receipt.pdf"
+		}
+	}
 	receipt, err := build(msg, c.invoice.ID, c.invoice.Customer.Email, "")
 	if err != nil {
 		return nil, err

@@ -161,6 +161,8 @@ type Merchant struct {
 	DefaultLocale     string
 	// EmailAttachPDF attaches the invoice PDF to the e-mail with the payment link.
 	EmailAttachPDF bool
+	// LogoFile names the merchant's logo ("<sha-256>.<ext>"); empty when it has none.
+	LogoFile string
 }
 
 // Outbox is what one event turns into.
@@ -185,6 +187,8 @@ type Reader interface {
 	// PaymentCard returns the brand and last four digits of the card that paid (or pre-authorised)
 	// the invoice; empty strings when no payment succeeded.
 	PaymentCard(ctx context.Context, merchantID, invoiceID string) (brand, last4 string, err error)
+	// LinkToken returns the token of the invoice's newest payment link; "" when it has none.
+	LinkToken(ctx context.Context, merchantID, invoiceID string) (string, error)
 }
 
 // DeliveryJob is a claimed delivery with what sending it needs.

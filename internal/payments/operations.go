@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -398,4 +399,23 @@ func (s *Service) recordRefund(ctx context.Context, r Refund, txn Transaction, r
 		return r, err
 	}
 	return r, nil
+}
+
+// ReceiptRefunds are the refunds of a receipt's payment that went through or are on their way,
+// oldest first, for telling the payer what came back and when.
+func (s *Service) ReceiptRefunds(ctx context.Context, paymentID string) ([]Refund, error) {
+	all, err := s.Store.ListRefunds(ctx, []string{paymentID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Refund, 0, len(all))
+	for _, r := range all {
+		switch r.Status {
+		case domain.RefundSucceeded, domain.RefundPending:
+			out = append(out, r)
+		case domain.RefundFailed:
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	return out, nil
 }

@@ -504,7 +504,7 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
 		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms,
 		m.legal_name AS m_legal_name, m.address AS m_address, m.pib AS m_pib, m.mb AS m_mb, m.ips_enabled AS m_ips_enabled,
-		m.ips_account AS m_ips_account, m.ips_payee AS m_ips_payee, m.ips_payment_code AS m_ips_payment_code,
+		m.ips_account AS m_ips_account, m.ips_payee AS m_ips_payee, m.ips_payment_code AS m_ips_payment_code, m.logo_file AS m_logo_file,
 		`+checkoutLinesSQL[s.DB.Dialect]+` AS lines_json
 		FROM links l JOIN invoices i ON i.id = l.invoice_id JOIN merchants m ON m.id = l.merchant_id
 		WHERE l.token = ?`, token).Scan(&r).Error
@@ -573,7 +573,7 @@ func (s *Invoices) ExpireDue(ctx context.Context, now time.Time, limit int) (int
 func (s *Invoices) CheckoutMerchant(ctx context.Context, merchantID string) (invoices.CheckoutMerchant, error) {
 	var r merchantRow
 	if err := s.DB.conn(ctx).Select("name", "support_email", "terms", "legal_name", "address", "pib", "mb",
-		"ips_enabled", "ips_account", "ips_payee", "ips_payment_code").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+		"ips_enabled", "ips_account", "ips_payee", "ips_payment_code", "logo_file").Where("id = ?", merchantID).Take(&r).Error; err != nil {
 		return invoices.CheckoutMerchant{}, notFound(err, "checkout merchant")
 	}
 	return toCheckoutMerchant(r), nil
@@ -582,7 +582,7 @@ func (s *Invoices) CheckoutMerchant(ctx context.Context, merchantID string) (inv
 func toCheckoutMerchant(r merchantRow) invoices.CheckoutMerchant {
 	return invoices.CheckoutMerchant{Name: r.Name, SupportEmail: r.SupportEmail, Terms: r.Terms, LegalName: r.LegalName,
 		Address: r.Address, PIB: r.PIB, MB: r.MB, IPS: invoices.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount,
-			Payee: r.IPSPayee, PaymentCode: r.IPSPaymentCode}}
+			Payee: r.IPSPayee, PaymentCode: r.IPSPaymentCode}, LogoFile: r.LogoFile}
 }
 
 // MerchantDefaults returns the settings a new invoice starts from.

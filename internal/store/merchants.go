@@ -37,6 +37,7 @@ type merchantRow struct {
 	IPSPaymentCode     string `gorm:"column:ips_payment_code"`
 	EmailAttachPDF     bool   `gorm:"column:email_attach_pdf"`
 	StatementColumns   string
+	LogoFile           string
 	InvoiceSeq         int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
@@ -59,7 +60,7 @@ func toBusMerchant(r merchantRow) merchants.Merchant {
 		DefaultLocale: r.DefaultLocale, DefaultCaptureMode: domain.CaptureMode(r.DefaultCaptureMode), Terms: r.Terms,
 		PIB: r.PIB, MB: r.MB, IPS: merchants.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount, Payee: r.IPSPayee,
 			PaymentCode: r.IPSPaymentCode}, EmailAttachPDF: r.EmailAttachPDF, StatementColumns: r.StatementColumns,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		LogoFile: r.LogoFile, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 type userRow struct {

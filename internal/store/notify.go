@@ -255,7 +255,18 @@ func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant
 	}
 	return notify.Merchant{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
 		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultLocale: m.DefaultLocale,
-		EmailAttachPDF: m.EmailAttachPDF}, nil
+		EmailAttachPDF: m.EmailAttachPDF, LogoFile: m.LogoFile}, nil
+}
+
+// LinkToken returns the token of the invoice's newest payment link, or "".
+func (r *notifyReader) LinkToken(ctx context.Context, merchantID, invoiceID string) (string, error) {
+	var l linkRow
+	err := r.tx.WithContext(ctx).Where("merchant_id = ? AND invoice_id = ?", merchantID, invoiceID).Order("created_at DESC, id DESC").
+		Limit(1).Find(&l).Error
+	if err != nil {
+		return "", fmt.Errorf("store: notify link token: %w", err)
+	}
+	return l.Token, nil
 }
 
 func (r *notifyReader) Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {

@@ -58,6 +58,10 @@ type Message struct {
 	BankTransfer bool
 	LinkURL      string
 	ExpiresAt    time.Time
+	// LogoURL is the merchant's logo at an absolute address (HTML e-mails load it); empty for none.
+	LogoURL string
+	// ReceiptURL is the receipt as a PDF, linked from a receipt e-mail; empty for none.
+	ReceiptURL string
 }
 
 // Rendered is a finished e-mail.
@@ -91,6 +95,9 @@ type view struct {
 	Footer     string
 	Merchant   string
 	Legal      string
+	LogoURL    string
+	ReceiptURL string
+	ReceiptPDF string
 }
 
 // Render produces the subject, plain text and HTML of m in m.Locale.
@@ -108,7 +115,10 @@ func Render(m Message) (Rendered, error) {
 		"amount": FormatMoney(amount, m.Currency, loc), "email": m.SupportEmail, "date": formatDate(m.ExpiresAt, loc),
 	}
 	t := func(key string) string { return tr(loc, key, vars) }
-	v := view{Lang: loc, Intro: t("intro." + string(m.Kind)), Footer: t("footer"), Merchant: m.MerchantName}
+	v := view{Lang: loc, Intro: t("intro." + string(m.Kind)), Footer: t("footer"), Merchant: m.MerchantName, LogoURL: m.LogoURL}
+	if m.Kind == KindReceipt && m.ReceiptURL != "" {
+		v.ReceiptURL, v.ReceiptPDF = m.ReceiptURL, t("receipt_pdf")
+	}
 	if m.Kind == KindReceiptCopy {
 		v.Greeting = t("greeting.merchant")
 	} else {
@@ -152,7 +162,7 @@ func Render(m Message) (Rendered, error) {
 	if m.Kind == KindPaymentLink {
 		v.Button, v.LinkURL, v.LinkHint = t("button.pay"), m.LinkURL, t("link_hint")
 		if !m.ExpiresAt.IsZero() {
-			v.ValidUntil = t("valid_until")
+			v.ValidUntil = domain.EndSentence(t("valid_until"))
 		}
 	}
 	if m.SupportEmail != "" && m.Kind != KindReceiptCopy {
@@ -187,15 +197,9 @@ func CardLabel(brand, last4 string) string {
 	return strings.TrimSpace(name + " •••• " + last4)
 }
 
-// formatDate shows a day the way the locale writes it: 31.12.2026. or 31 Dec 2026.
+// formatDate shows a day the way the locale writes it: "31. decembra 2026." or "31 December 2026".
 func formatDate(t time.Time, locale string) string {
-	if t.IsZero() {
-		return ""
-	}
-	if locale == domain.LocaleEn {
-		return t.UTC().Format("2 Jan 2006")
-	}
-	return t.UTC().Format("02.01.2006.")
+	return domain.LongDate(t, locale)
 }
 
 var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`{{.Greeting}}
@@ -209,7 +213,9 @@ var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`{{.Greeting}}
 {{end}}{{if .Lines}}
 {{range .Lines}}- {{.Description}}: {{.Quantity}} × {{.UnitPrice}} = {{.Total}}
 {{end}}{{end}}{{.TotalLabel}}: {{.Total}}
-{{if .Support}}
+{{if .ReceiptURL}}
+{{.ReceiptPDF}}: {{.ReceiptURL}}
+{{end}}{{if .Support}}
 {{.Support}}
 {{end}}
 --
@@ -224,6 +230,7 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
 <tr><td>
+{{if .LogoURL}}<p style="margin:0 0 12px"><img src="{{.LogoURL}}" alt="{{.Merchant}}" height="48" style="display:block;max-height:48px;max-width:200px;height:auto;width:auto;border:0"></p>{{end}}
 <h1 style="font-size:20px;margin:0 0 16px">{{.Merchant}}</h1>
 <p style="margin:0 0 12px">{{.Greeting}}</p>
 <p style="margin:0 0 20px">{{.Intro}}</p>
@@ -239,6 +246,7 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 {{end}}</tbody>
 </table>{{end}}
 <p style="margin:12px 0 20px;font-size:16px;text-align:right"><strong>{{.TotalLabel}}: {{.Total}}</strong></p>
+{{if .ReceiptURL}}<p style="margin:0 0 16px"><a href="{{.ReceiptURL}}" style="color:#1a56db">{{.ReceiptPDF}}</a></p>{{end}}
 {{if .Support}}<p style="margin:0 0 12px;font-size:13px">{{.Support}}</p>{{end}}
 <p style="margin:16px 0 0;font-size:12px;color:#7b8794">{{.Merchant}}{{if .Legal}}<br>{{.Legal}}{{end}}<br>{{.Footer}}</p>
 </td></tr>

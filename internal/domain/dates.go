@@ -1,0 +1,41 @@
+package domain
+
+import (
+	"strconv"
+	"time"
+)
+
+// Serbian month names in the genitive, as a date is written: "1. januara 2027."
+var (
+	monthsSrLatn = [12]string{"januara", "februara", "marta", "aprila", "maja", "juna", "jula", "avgusta",
+		"septembra", "oktobra", "novembra", "decembra"}
+	monthsSrCyrl = [12]string{"јануара", "фебруара", "марта", "априла", "маја", "јуна", "јула", "августа",
+		"септембра", "октобра", "новембра", "децембра"}
+)
+
+// LongDate writes a day as people of locale read it: "1. januara 2027." in Serbian Latin,
+// "1. јануара 2027." in Cyrillic, "1 January 2027" in English. The Serbian form ends with its own
+// full stop, so a sentence that ends with a date adds none (see EndSentence).
+func LongDate(t time.Time, locale string) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.UTC()
+	day, year := strconv.Itoa(t.Day()), strconv.Itoa(t.Year())
+	switch locale {
+	case LocaleSrLatn:
+		return day + ". " + monthsSrLatn[t.Month()-1] + " " + year + "."
+	case LocaleSrCyrl:
+		return day + ". " + monthsSrCyrl[t.Month()-1] + " " + year + "."
+	}
+	return day + " " + t.Month().String() + " " + year
+}
+
+// EndSentence ends s with one full stop: a sentence whose last word is a Serbian date (which ends
+// with one) gets no second.
+func EndSentence(s string) string {
+	if s == "" || s[len(s)-1] == '.' {
+		return s
+	}
+	return s + "."
+}
