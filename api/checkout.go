@@ -114,12 +114,22 @@ func (s *Server) getCheckout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	out, err := s.checkoutResponse(c, co)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// checkoutResponse is what GET /checkout/{token} answers for a resolved link (the checkout page
+// embeds the same).
+func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResponse, error) {
 	out := s.toCheckout(co)
 	if q, ok := invoices.PaymentQR(co.Invoice, co.Merchant); ok && co.Link.Status == domain.LinkActive {
 		out.IPSQR = toIPSQR(q, s.checkoutURL(co.Link.Token, "/ips-qr.svg"))
 	}
 	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
-		return err
+		return CheckoutResponse{}, err
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }

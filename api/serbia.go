@@ -22,7 +22,9 @@ import (
 func (s *Server) serbiaRoutes(public, m *echo.Group) {
 	public.GET("/checkout/:token/ips-qr.svg", s.getCheckoutIpsQr)
 	public.GET("/checkout/:token/pdf", s.getCheckoutPdf)
+	public.GET("/checkout/:token/receipt.pdf", s.getCheckoutReceiptPdf)
 	m.GET("/invoices/:id/pdf", s.getInvoicePdf)
+	m.GET("/invoices/:id/receipt.pdf", s.getInvoiceReceiptPdf)
 	m.POST("/invoices/:id/bank-transfers", s.recordBankTransfer)
 	m.POST("/bank-statements/import", s.importBankStatement)
 }

@@ -1,22 +1,30 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 )
 
 // spa serves one built single-page app: hashed assets cached for a year, index.html never cached
-// and answered for every client-side route, each with the app's Content-Security-Policy.
+// and answered for every client-side route, each with the app's Content-Security-Policy. Assets the
+// build precompressed (name.br, name.gz) are sent to clients that accept them; others get the file.
 type spa struct {
 	fsys  fs.FS
 	index []byte
 	csp   string
 	name  string
+	// page renders index.html for a client-side route (the checkout fills in its link's data);
+	// nil, or a nil answer, sends index.html as built.
+	page func(c echo.Context, rel string) []byte
 }
 
 func newSPA(name string, fsys fs.FS, csp string) *spa {
@@ -35,17 +43,15 @@ func (s *spa) serve(prefix string) echo.HandlerFunc {
 		rel := strings.TrimPrefix(c.Request().URL.Path, prefix)
 		if strings.HasPrefix(rel, "assets/") && s.fsys != nil {
 			clean := path.Clean(rel)
-			if b, err := fs.ReadFile(s.fsys, clean); err == nil {
-				h.Set("Cache-Control", "public, max-age=31536000, immutable")
-				return c.Blob(http.StatusOK, contentType(clean), b)
+			if s.sendFile(c, clean, "public, max-age=31536000, immutable") {
+				return nil
 			}
 			return echo.ErrNotFound
 		}
 		if rel != "" && !strings.Contains(rel, "/") && strings.Contains(rel, ".") && s.fsys != nil {
 			// Top-level static files (favicon.svg, robots.txt) are served as they are.
-			if b, err := fs.ReadFile(s.fsys, rel); err == nil {
-				h.Set("Cache-Control", "public, max-age=3600")
-				return c.Blob(http.StatusOK, contentType(rel), b)
+			if s.sendFile(c, rel, "public, max-age=3600") {
+				return nil
 			}
 		}
 		h.Set("Cache-Control", "no-cache")
@@ -53,8 +59,90 @@ func (s *spa) serve(prefix string) echo.HandlerFunc {
 			return c.HTML(http.StatusServiceUnavailable, "<!doctype html><title>SecureLink</title><p>The "+s.name+
 				" was not built into this binary. Run <code>make build</code>.</p>")
 		}
-		return c.HTMLBlob(http.StatusOK, s.index)
+		page := s.index
+		if s.page != nil {
+			if p := s.page(c, rel); p != nil {
+				page = p
+				// The page carries the link's data: no shared cache may keep it.
+				h.Set("Cache-Control", "private, no-cache")
+			}
+		}
+		return sendHTML(c, page)
 	}
+}
+
+// sendFile sends a file of the app, precompressed when the client accepts it; false when missing.
+func (s *spa) sendFile(c echo.Context, name, cacheControl string) bool {
+	if strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") {
+		return false
+	}
+	b, err := fs.ReadFile(s.fsys, name)
+	if err != nil {
+		return false
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", cacheControl)
+	accept := c.Request().Header.Get(echo.HeaderAcceptEncoding)
+	varies := false
+	for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		z, err := fs.ReadFile(s.fsys, name+enc.ext)
+		if err != nil {
+			continue
+		}
+		if !varies {
+			// The file has compressed forms: caches must tell clients apart by what they accept.
+			h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+			varies = true
+		}
+		if acceptsEncoding(accept, enc.name) {
+			h.Set(echo.HeaderContentEncoding, enc.name)
+			_ = c.Blob(http.StatusOK, contentType(name), z)
+			return true
+		}
+	}
+	_ = c.Blob(http.StatusOK, contentType(name), b)
+	return true
+}
+
+// sendHTML sends a page, gzipped for a client that accepts it (pages are rendered per request, so
+// they are compressed on the fly; they are a few kilobytes).
+func sendHTML(c echo.Context, page []byte) error {
+	h := c.Response().Header()
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if !acceptsEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		return c.HTMLBlob(http.StatusOK, page)
+	}
+	var z bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	_, _ = w.Write(page)
+	_ = w.Close()
+	h.Set(echo.HeaderContentEncoding, "gzip")
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, z.Bytes())
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header accepts enc (by name or *, q > 0).
+func acceptsEncoding(header, enc string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch name {
+		case enc:
+			return q > 0
+		case "*":
+			star = q > 0
+		}
+	}
+	return star
 }
 
 func contentType(name string) string {
@@ -88,6 +176,43 @@ func originOf(raw string) string {
 	return u.Scheme + "://" + u.Host
 }
 
+// viteManifest is the build's .vite/manifest.json: each source file's output and the chunks it imports.
+type viteManifest map[string]struct {
+	File    string   `json:"file"`
+	Imports []string `json:"imports"`
+}
+
+// chunkFiles lists a source's output file and those of every chunk it imports, depth first.
+func (m viteManifest) chunkFiles(src string) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(string)
+	walk = func(k string) {
+		e, ok := m[k]
+		if !ok || seen[k] {
+			return
+		}
+		seen[k] = true
+		for _, i := range e.Imports {
+			walk(i)
+		}
+		out = append(out, e.File)
+	}
+	walk(src)
+	return out
+}
+
+func readManifest(fsys fs.FS) viteManifest {
+	m := viteManifest{}
+	if fsys == nil {
+		return m
+	}
+	if b, err := fs.ReadFile(fsys, ".vite/manifest.json"); err == nil {
+		_ = json.Unmarshal(b, &m)
+	}
+	return m
+}
+
 func (s *Server) spaRoutes() {
 	const common = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 	portal := newSPA("portal", s.d.PortalFS, common+"; script-src 'self'; connect-src 'self'; form-action 'self'")
@@ -102,6 +227,7 @@ func (s *Server) spaRoutes() {
 		frame = "https://js.stripe.com https://hooks.stripe.com"
 	}
 	pay := newSPA("checkout", s.d.PayFS, common+"; script-src "+script+"; connect-src "+connect+"; frame-src "+frame+"; form-action "+form)
+	pay.page = s.checkoutPage(pay.index, readManifest(s.d.PayFS))
 	s.e.GET("/portal", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/portal/") })
 	s.e.GET("/portal/*", portal.serve("/portal/"))
 	s.e.GET("/pay/*", pay.serve("/pay/"))

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -38,4 +39,29 @@ func EndSentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// MatchLocale maps a language tag (a browser's, an Accept-Language entry) to one of SecureLink's
+// locales, or "" when none fits. It is the one rule both SPAs follow too (frontend-shared/src/locale.ts;
+// a test reads the same cases in both): "sr-Latn…" is Latin; plain "sr", "sr-RS" and any other "sr-…"
+// are Cyrillic, as CLDR's likely subtags say; "sh" and the neighbouring hr, bs and cnr read Latin;
+// "en…" is English.
+func MatchLocale(tag string) string {
+	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"))
+	switch {
+	case t == "":
+		return ""
+	case t == "en" || strings.HasPrefix(t, "en-"):
+		return LocaleEn
+	case strings.HasPrefix(t, "sr-latn") || t == "sh" || strings.HasPrefix(t, "sh-") || t == "sr-me":
+		return LocaleSrLatn
+	case t == "sr" || strings.HasPrefix(t, "sr-"):
+		return LocaleSrCyrl
+	}
+	for _, p := range []string{"hr", "bs", "cnr"} {
+		if t == p || strings.HasPrefix(t, p+"-") {
+			return LocaleSrLatn
+		}
+	}
+	return ""
 }

@@ -276,7 +276,7 @@ func TestChallengePageFlow(t *testing.T) {
 	}
 
 	page := "/gateway/v1/3ds/" + p.ID
-	status, h, html := g.call(t, http.MethodGet, page, nil, "")
+	status, h, html := g.call(t, http.MethodGet, page+"?locale=en", nil, "")
 	if status != http.StatusOK || !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
 		t.Fatalf("page: %d %s", status, h.Get("Content-Type"))
 	}
@@ -286,7 +286,7 @@ func TestChallengePageFlow(t *testing.T) {
 			t.Errorf("CSP %q lacks %q", csp, want)
 		}
 	}
-	for _, want := range []string{"42.50 EUR", "Visa •••• 3220", "Invoice &lt;7&gt;", ">Complete authentication</button>", ">Fail authentication</button>", `method="post"`} {
+	for _, want := range []string{"EUR 42.50", "Visa •••• 3220", "Invoice &lt;7&gt;", ">Complete authentication</button>", ">Fail authentication</button>", `method="post"`} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -317,7 +317,7 @@ func TestChallengePageFlow(t *testing.T) {
 	if n := g.srv.Charges("pay_3ds"); n != 1 {
 		t.Errorf("charges = %d, want 1", n)
 	}
-	_, _, html = g.call(t, http.MethodGet, page, nil, "")
+	_, _, html = g.call(t, http.MethodGet, page+"?locale=en", nil, "")
 	if strings.Contains(string(html), "<button") || !strings.Contains(string(html), "already finished") {
 		t.Errorf("finished challenge still offers buttons")
 	}

@@ -20,11 +20,11 @@ const (
 
 // challengePage is self-contained: inline style under a nonce, no scripts, no external assets.
 var challengePage = template.Must(template.New("3ds").Parse(`<!doctype html>
-<html lang="en">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} – SecureLink test gateway</title>
+<title>{{.Title}} – {{.T.gateway}}</title>
 <style nonce="{{.Nonce}}">
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:#1a1a1a;margin:0;padding:2rem 1rem}
 main{max-width:26rem;margin:0 auto;background:#fff;border-radius:8px;padding:1.5rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}
@@ -44,22 +44,22 @@ a{color:#1d4ed8}
 </head>
 <body>
 <main>
-<span class="badge">Test mode</span>
+<span class="badge">{{.T.badge}}</span>
 <h1>{{.Title}}</h1>
 {{if .Pending}}
-<p>Your bank asks you to confirm this payment. This is a simulated 3-D Secure check: choose what the cardholder does.</p>
+<p>{{.T.intro}}</p>
 <dl>
-<dt>Amount</dt><dd>{{.Amount}}</dd>
-{{if .Card}}<dt>Card</dt><dd>{{.Card}}</dd>{{end}}
-{{if .Description}}<dt>For</dt><dd>{{.Description}}</dd>{{end}}
+<dt>{{.T.amount}}</dt><dd>{{.Amount}}</dd>
+{{if .Card}}<dt>{{.T.card}}</dt><dd>{{.Card}}</dd>{{end}}
+{{if .Description}}<dt>{{.T.for}}</dt><dd>{{.Description}}</dd>{{end}}
 </dl>
 <div class="actions">
-<form method="post"><input type="hidden" name="result" value="complete"><button type="submit" class="complete">Complete authentication</button></form>
-<form method="post"><input type="hidden" name="result" value="fail"><button type="submit" class="fail">Fail authentication</button></form>
+<form method="post"><input type="hidden" name="result" value="complete"><button type="submit" class="complete">{{.T.complete}}</button></form>
+<form method="post"><input type="hidden" name="result" value="fail"><button type="submit" class="fail">{{.T.fail}}</button></form>
 </div>
 {{else}}
 <p>{{.Message}}</p>
-{{if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the payment page</a></p>{{end}}
+{{if .ReturnURL}}<p><a href="{{.ReturnURL}}">{{.T.back}}</a></p>{{end}}
 {{end}}
 </main>
 </body>
@@ -69,27 +69,31 @@ a{color:#1d4ed8}
 type challengeView struct {
 	Title, Nonce, Amount, Card, Description, Message, ReturnURL string
 	Pending                                                     bool
+	// Lang is the page's language and T its words in it.
+	Lang string
+	T    map[string]string
 }
 
 func (s *Server) handleChallengePage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	lang := challengeLang(r)
+	t := challengeWords[lang]
 	obj, ok := s.snapshotOf(id)
 	if !ok {
-		s.renderChallenge(w, http.StatusNotFound, "", challengeView{Title: "Payment not found",
-			Message: "There is no payment waiting for authentication at this address."})
+		s.renderChallenge(w, http.StatusNotFound, "", challengeView{Lang: lang, T: t, Title: t["not_found"], Message: t["not_found_text"]})
 		return
 	}
-	view := challengeView{Title: "Confirm your payment", ReturnURL: returnURLFor(obj)}
+	view := challengeView{Lang: lang, T: t, Title: t["title"], ReturnURL: returnURLFor(obj)}
 	if obj.Status == StatusRequiresAction {
 		view.Pending = true
-		view.Amount = formatAmount(obj.Amount, obj.Currency)
+		view.Amount = formatLocalAmount(obj.Amount, obj.Currency, lang)
 		view.Description = obj.Description
 		if obj.Card != nil {
 			view.Card = fmt.Sprintf("%s •••• %s", brandName[obj.Card.Brand], obj.Card.Last4)
 		}
 	} else {
-		view.Title = "Authentication finished"
-		view.Message = "This payment's authentication is already finished."
+		view.Title = t["finished"]
+		view.Message = t["finished_text"]
 	}
 	s.renderChallenge(w, http.StatusOK, obj.ReturnURL, view)
 }
@@ -125,17 +129,17 @@ func (s *Server) handleChallengeAnswer(w http.ResponseWriter, r *http.Request) {
 		obj = p.snapshot()
 	}
 	s.mu.Unlock()
+	lang := challengeLang(r)
+	t := challengeWords[lang]
 	if !ok {
-		s.renderChallenge(w, http.StatusNotFound, "", challengeView{Title: "Payment not found",
-			Message: "There is no payment waiting for authentication at this address."})
+		s.renderChallenge(w, http.StatusNotFound, "", challengeView{Lang: lang, T: t, Title: t["not_found"], Message: t["not_found_text"]})
 		return
 	}
 	if back := returnURLFor(obj); back != "" {
 		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
-	s.renderChallenge(w, http.StatusOK, "", challengeView{Title: "Authentication finished",
-		Message: "The authentication is finished. You may close this window."})
+	s.renderChallenge(w, http.StatusOK, "", challengeView{Lang: lang, T: t, Title: t["finished"], Message: t["closed_text"]})
 }
 
 // returnURLFor is the payment's return_url with payment_id=<id> added, so the page that receives the
