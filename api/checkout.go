@@ -46,7 +46,13 @@ type ProviderResponse struct {
 	Name           string `json:"name" enums:"testgateway,stripe"`
 	TokenizeURL    string `json:"tokenize_url,omitempty"`
 	PublishableKey string `json:"publishable_key,omitempty"`
+	// NameRequired says the provider needs the name on the card: only then does the checkout ask it.
+	NameRequired bool `json:"name_required"`
 } // @name Provider
+
+// nameRequired lists the providers that need the cardholder's name with a card; neither the test
+// gateway nor Stripe's card element does.
+var nameRequired = map[string]bool{"testgateway": false, "stripe": false}
 
 // CheckoutResponse is what a payment link shows. Nothing internal: no ids but the link's own.
 type CheckoutResponse struct {
@@ -93,7 +99,8 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
-		Provider:  ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey},
+		Provider:  ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey,
+			NameRequired: nameRequired[s.d.Provider.Name]},
 		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: acceptedBrands(s.d.Provider.Name)}
 }
 

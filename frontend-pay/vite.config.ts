@@ -19,6 +19,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     target: 'es2022',
     cssCodeSplit: true,
+    // The server reads .vite/manifest.json to preload the invoice's language with the page.
+    manifest: true,
   },
   test: {
     include: ['src/**/*.test.ts'],

@@ -3,6 +3,7 @@ package wiring
 import (
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -13,6 +14,8 @@ import (
 
 // Config is every setting, read from the environment and then from flags.
 type Config struct {
+	// PayFS replaces the built checkout embedded in the binary (tests serve a page of their own).
+	PayFS                fs.FS
 	Addr                 string
 	BaseURL              string
 	DatabaseURL          string

@@ -1,13 +1,20 @@
-// The current language as reactive state: reading it in a template re-renders on a switch.
-import { INTL_LOCALE, LOADERS, translate, chooseLang, type Dictionary, type Lang, type MessageKey } from './i18n';
+// The current language as reactive state: reading it in a template re-renders on a switch. The
+// language and its dictionary are one value, replaced at once, so a date or an amount can never be
+// formatted in a language other than the texts around it.
+import { INTL_LOCALE, LOADERS, LangSwitch, translate, chooseLang, type Dictionary, type Lang, type MessageKey } from './i18n';
+import { navigatorLanguages } from '@shared/locale';
 
 const STORAGE_KEY = 'securelink.pay.lang';
 
-const current = $state<{ lang: Lang; dict: Dictionary | null }>({ lang: 'en', dict: null });
-const cache = new Map<Lang, Promise<Dictionary>>();
-let wanted: Lang = 'en';
+let current = $state.raw<{ lang: Lang; dict: Dictionary | null }>({ lang: 'en', dict: null });
 let markReady: () => void = () => {};
 const firstDictionary = new Promise<void>((resolve) => (markReady = resolve));
+
+const switcher = new LangSwitch(LOADERS, (lang, dict) => {
+  current = { lang, dict };
+  document.documentElement.lang = lang;
+  markReady();
+});
 
 function savedChoice(): string | null {
   try {
@@ -17,32 +24,14 @@ function savedChoice(): string | null {
   }
 }
 
-async function apply(lang: Lang): Promise<void> {
-  wanted = lang;
-  let loading = cache.get(lang);
-  if (!loading) {
-    loading = LOADERS[lang]();
-    cache.set(lang, loading);
-    // A failed load (say, a network blip) may be tried again on the next switch.
-    loading.catch(() => cache.delete(lang));
-  }
-  const dict = await loading;
-  // A later choice wins over a slower earlier load.
-  if (wanted !== lang) return;
-  current.dict = dict;
-  current.lang = lang;
-  document.documentElement.lang = lang;
-  markReady();
-}
-
 /** Resolves once the first dictionary has arrived (screens wait for it, so no text is blank). */
 export function whenReady(): Promise<void> {
   return firstDictionary;
 }
 
-/** Chooses the language at start and again when the invoice's locale is known. */
+/** Chooses the language from the payer's choice, the invoice's locale and the browser's languages. */
 export function initLang(invoiceLocale?: string | null): Promise<void> {
-  return apply(chooseLang(savedChoice(), invoiceLocale, navigator.languages ?? [navigator.language]));
+  return switcher.apply(chooseLang(savedChoice(), invoiceLocale, navigatorLanguages()));
 }
 
 /** The payer's own choice; kept for the session so it survives the 3-D Secure round trip. */
@@ -52,7 +41,7 @@ export function setLang(lang: Lang): Promise<void> {
   } catch {
     // Storage may be disabled; the choice then lasts until the page is left.
   }
-  return apply(lang);
+  return switcher.apply(lang);
 }
 
 export function lang(): Lang {

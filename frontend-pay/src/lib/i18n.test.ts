@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLang, LANGS, LOADERS, matchLang, translate, type Dictionary } from './i18n';
+import { chooseLang, LangSwitch, LANGS, LOADERS, matchLang, translate, type Dictionary, type Lang } from './i18n';
 import { en } from './messages-en';
 import { srLatn } from './messages-sr-latn';
 import { srCyrl } from './messages-sr-cyrl';
@@ -89,5 +89,57 @@ describe('declineMessageKey', () => {
     [null, 'declined.generic'],
   ])('%s → %s', (code, want) => {
     expect(declineMessageKey(code)).toBe(want);
+  });
+});
+
+describe('LangSwitch', () => {
+  // A loader per language whose answer the test releases when it wants.
+  function controlled() {
+    const release: Partial<Record<Lang, () => void>> = {};
+    const loaders = Object.fromEntries(
+      LANGS.map((l) => [l, () => new Promise<Dictionary>((resolve) => (release[l] = () => resolve(DICTIONARIES[l])))]),
+    ) as Record<Lang, () => Promise<Dictionary>>;
+    return { loaders, release };
+  }
+
+  it('keeps the later choice when an earlier dictionary arrives last, and commits a language with its own texts', async () => {
+    const { loaders, release } = controlled();
+    const commits: [Lang, string][] = [];
+    const sw = new LangSwitch(loaders, (lang, dict) => commits.push([lang, dict['app.title']]));
+    const latin = sw.apply('sr-Latn');
+    const cyrillic = sw.apply('sr-Cyrl');
+    release['sr-Cyrl']!();
+    await cyrillic;
+    release['sr-Latn']!();
+    await latin;
+    expect(commits).toEqual([['sr-Cyrl', srCyrl['app.title']]]);
+  });
+
+  it('follows the order of choices when they arrive in order', async () => {
+    const { loaders, release } = controlled();
+    const commits: Lang[] = [];
+    const sw = new LangSwitch(loaders, (lang, dict) => {
+      // The dictionary committed is always the language's own.
+      expect(dict).toBe(DICTIONARIES[lang]);
+      commits.push(lang);
+    });
+    const a = sw.apply('en');
+    release.en!();
+    await a;
+    const b = sw.apply('sr-Cyrl');
+    release['sr-Cyrl']!();
+    await b;
+    expect(commits).toEqual(['en', 'sr-Cyrl']);
+  });
+});
+
+describe('wording', () => {
+  // No sentence may depend on the gender of the shop or the payer, and an invoice is never a "faktura".
+  const gendered = /(\/la\b|\/ла|\/a |\/а |primio|примио|vratio|вратио|pročitao|прочитао|otkazao|отказао|poštovani|поштовани)/i;
+  it.each(LANGS)('%s has no gendered forms and no "faktura"', (lang) => {
+    for (const [key, text] of Object.entries(DICTIONARIES[lang])) {
+      expect(text, `${lang} ${key}`).not.toMatch(gendered);
+      expect(text, `${lang} ${key}`).not.toMatch(/faktur|фактур/i);
+    }
   });
 });

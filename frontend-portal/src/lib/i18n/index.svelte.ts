@@ -3,6 +3,7 @@
 import type { Dictionary, MessageKey } from './en';
 import { pluralForm, type PluralBase } from '@shared/plural';
 import { latinToCyrillic } from '@shared/translit';
+import { browserLocale, navigatorLanguages } from '@shared/locale';
 import type { Locale } from '../models';
 
 export type { MessageKey };
@@ -47,9 +48,8 @@ function initialLocale(): Locale {
   } catch {
     // Storage can be blocked; the browser's language then decides.
   }
-  const nav = typeof navigator === 'undefined' ? '' : navigator.language;
-  if (nav.startsWith('sr')) return /cyrl/i.test(nav) ? 'sr-Cyrl' : 'sr-Latn';
-  return nav.startsWith('en') ? 'en' : 'sr-Latn';
+  // The rule both SPAs and the server share: plain "sr" and "sr-RS" are Cyrillic, "sr-Latn…" Latin.
+  return browserLocale(navigatorLanguages(), 'sr-Latn');
 }
 
 class I18n {

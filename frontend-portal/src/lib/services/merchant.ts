@@ -5,4 +5,14 @@ import type { Merchant, MerchantUpdate } from '../models';
 export const merchantService = {
   get: () => unwrap(api.GET('/merchant')),
   update: (body: MerchantUpdate) => unwrap(api.PATCH('/merchant', { body })),
+  /** Sends the image itself as the body, labelled with its type. */
+  uploadLogo: (file: File) =>
+    unwrap(
+      api.PUT('/merchant/logo', {
+        body: file as unknown as string,
+        bodySerializer: (b: unknown) => b as BodyInit,
+        headers: { 'Content-Type': file.type },
+      }),
+    ),
+  removeLogo: () => unwrap(api.DELETE('/merchant/logo')),
 };
