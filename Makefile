@@ -132,7 +132,7 @@ clients: build-go api-tools
 	cd $(APITOOLS) && SECURELINK_BIN=$(CURDIR)/$(BIN) node scenarios.mjs
 
 ## bench: load-test the binary on SQLite and PostgreSQL over loopback and print the figures
-## (BENCH_FLAGS="-db sqlite", "-million", "-only pay" …; see scripts/bench)
+## (BENCH_FLAGS="-db sqlite", "-million", "-only pay", "-only firstload -firstload-before OLD_BIN" …; see scripts/bench)
 bench: build
 	$(GO) run ./scripts/bench -bin $(BIN) $(BENCH_FLAGS)
 

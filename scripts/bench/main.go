@@ -3,6 +3,10 @@
 // listing with 100,000 invoices stored (and, with -million, at 1,000,000) and full payments, each
 // beside its ceiling measured in the same run: a bare route returning a constant body, single-row
 // INSERT+COMMIT transactions, and the floor of a payment (g). Then it compares the two databases.
+// Last it measures the checkout's first load in Chromium on a throttled 400 kbps / 400 ms network
+// (bytes on the wire and time until the total is on screen, frontend-pay/e2e/firstload.mjs), for
+// this binary and, with -firstload-before OLD_BIN, an earlier one beside it; "-only firstload" runs
+// that alone.
 //
 //	go run ./scripts/bench -bin bin/securelink [-db sqlite|postgres|both] [-duration 10s] [-warmup 2s] [-concurrency 32] [-million]
 //
@@ -53,6 +57,8 @@ type options struct {
 	Only []string
 	// ProfileDir, when set, receives a CPU profile of the server for each scenario's measured time.
 	ProfileDir string
+	// FirstLoadBefore is an earlier binary whose checkout first load is measured beside this one's.
+	FirstLoadBefore string
 }
 
 // wants tells whether the scenario key is part of this run.
@@ -84,6 +90,7 @@ func main() {
 	flag.BoolVar(&o.KeepDB, "keep-db", false, "keep the bench database instead of dropping it")
 	only := flag.String("only", "", "comma-separated scenario keys (or prefixes) to run, e.g. checkout,list,pay; empty runs all")
 	flag.StringVar(&o.ProfileDir, "profile", "", "write a CPU profile of the server per scenario into this directory")
+	flag.StringVar(&o.FirstLoadBefore, "firstload-before", os.Getenv("BENCH_FIRSTLOAD_BEFORE"), "an earlier securelink binary whose checkout first load is measured too, for before and after (BENCH_FIRSTLOAD_BEFORE)")
 	dbs := flag.String("db", "both", "database to run on: sqlite, postgres or both")
 	flag.BoolVar(&o.Million, "million", false, "also bulk-load up to 1,000,000 invoices and repeat the one-client lists (slow: minutes per database)")
 	flag.Parse()
@@ -150,16 +157,30 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("the binary: %w (build it with `make build-go` or `go build -o %s ./api/cmd/securelink`)", err, o.Bin)
 	}
 	var runs []*report
-	for _, kind := range o.Databases {
-		rep, err := runOn(ctx, o, bin, kind)
-		if err != nil {
-			return fmt.Errorf("%s: %w", kind, err)
+	// "-only firstload" measures the checkout's first load alone, with no database scenarios.
+	if !(len(o.Only) == 1 && o.Only[0] == "firstload") {
+		for _, kind := range o.Databases {
+			rep, err := runOn(ctx, o, bin, kind)
+			if err != nil {
+				return fmt.Errorf("%s: %w", kind, err)
+			}
+			runs = append(runs, rep)
 		}
-		runs = append(runs, rep)
 	}
 	all := &benchReport{Runs: runs, CheckoutBudget: checkoutBudget(ctx, o.Repo)}
+	if o.wants("firstload") {
+		for _, b := range []string{o.FirstLoadBefore, o.Bin} {
+			if b == "" {
+				continue
+			}
+			if f := measureFirstLoad(ctx, o.Repo, b); f != nil {
+				all.FirstLoads = append(all.FirstLoads, f)
+			}
+		}
+	}
 	all.compare()
 	all.print(os.Stdout)
+	printFirstLoads(os.Stdout, all.FirstLoads)
 	if err := all.writeJSON(o.Out); err != nil {
 		return err
 	}
