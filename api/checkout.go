@@ -99,7 +99,7 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
-		Provider:  ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey,
+		Provider: ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey,
 			NameRequired: nameRequired[s.d.Provider.Name]},
 		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: acceptedBrands(s.d.Provider.Name)}
 }

@@ -46,6 +46,10 @@ type LogoStore interface {
 	LogoByFile(ctx context.Context, file string) (Logo, error)
 }
 
+// LogoErrorCodes are the codes a refused logo gets; the portal's logo settings explain each in
+// words of their own (a test checks they agree).
+var LogoErrorCodes = []string{"logo_missing", "logo_too_large", "logo_type", "logo_unreadable", "logo_dimensions", "logo_svg_refused"}
+
 // logoFile is the shape of a logo's file name.
 var logoFile = regexp.MustCompile(`^[0-9a-f]{64}\.(png|jpg|svg)$`)
 
