@@ -50,10 +50,6 @@ type ProviderResponse struct {
 	NameRequired bool `json:"name_required"`
 } // @name Provider
 
-// nameRequired lists the providers that need the cardholder's name with a card; neither the test
-// gateway nor Stripe's card element does.
-var nameRequired = map[string]bool{"testgateway": false, "stripe": false}
-
 // CheckoutResponse is what a payment link shows. Nothing internal: no ids but the link's own.
 type CheckoutResponse struct {
 	Object      string                   `json:"object" example:"checkout"`
@@ -100,7 +96,7 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider: ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey,
-			NameRequired: nameRequired[s.d.Provider.Name]},
+			NameRequired: s.d.Provider.NeedsHolderName},
 		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: acceptedBrands(s.d.Provider.Name)}
 }
 

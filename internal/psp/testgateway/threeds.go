@@ -185,11 +185,3 @@ var zeroDecimalCurrencies = map[string]bool{
 	"BIF": true, "CLP": true, "DJF": true, "GNF": true, "ISK": true, "JPY": true, "KMF": true, "KRW": true,
 	"PYG": true, "RWF": true, "UGX": true, "VND": true, "VUV": true, "XAF": true, "XOF": true, "XPF": true,
 }
-
-// formatAmount shows minor units as a decimal amount with its currency code, e.g. "12.50 EUR".
-func formatAmount(minor int64, currency string) string {
-	if zeroDecimalCurrencies[currency] {
-		return fmt.Sprintf("%d %s", minor, currency)
-	}
-	return fmt.Sprintf("%d.%02d %s", minor/100, minor%100, currency)
-}
