@@ -90,12 +90,21 @@ func (s *Server) receiptDocument(ctx context.Context, inv domain.Invoice, m invo
 			doc.Refunds = append(doc.Refunds, invoicepdf.ReceiptRefund{Amount: f.Amount, At: f.CreatedAt})
 		}
 	}
-	if m.LogoFile != "" {
-		if l, err := s.d.Merchants.LogoByFile(ctx, m.LogoFile); err == nil {
-			doc.Logo = &invoicepdf.Image{ContentType: l.ContentType, Data: l.Data}
-		}
-	}
+	doc.Logo = s.pdfLogo(ctx, m.LogoFile)
 	return doc, true, nil
+}
+
+// pdfLogo is the merchant's logo for a PDF; nil when it has none or it cannot be read (a PDF
+// without the logo is better than none).
+func (s *Server) pdfLogo(ctx context.Context, file string) *invoicepdf.Image {
+	if file == "" {
+		return nil
+	}
+	l, err := s.d.Merchants.LogoByFile(ctx, file)
+	if err != nil {
+		return nil
+	}
+	return &invoicepdf.Image{ContentType: l.ContentType, Data: l.Data}
 }
 
 // sendReceiptPDF renders and sends an invoice's receipt, named after its number.

@@ -203,7 +203,7 @@ func (s *Server) getInvoicePdf(c echo.Context) error {
 
 // sendPDF renders and sends an invoice's PDF, named after its number.
 func (s *Server) sendPDF(c echo.Context, inv domain.Invoice, m invoices.CheckoutMerchant, linkURL string) error {
-	doc := invoicepdf.Document{Invoice: inv, Merchant: m, LinkURL: linkURL}
+	doc := invoicepdf.Document{Invoice: inv, Merchant: m, LinkURL: linkURL, Logo: s.pdfLogo(c.Request().Context(), m.LogoFile)}
 	if q, ok := invoices.PaymentQR(inv, m); ok {
 		doc.IPS = &q
 	}

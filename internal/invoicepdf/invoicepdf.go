@@ -36,6 +36,8 @@ type Document struct {
 	LinkURL string
 	// IPS is the invoice's IPS QR payment; nil when it has none.
 	IPS *invoices.IPSQR
+	// Logo is the merchant's PNG or JPEG logo, drawn at the top right; nil for none.
+	Logo *Image
 }
 
 const (
@@ -63,6 +65,13 @@ func Render(d Document) ([]byte, error) {
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin)
 	pdf.AddPage()
+	if d.Logo != nil {
+		if err := drawLogo(pdf, *d.Logo); err != nil {
+			return nil, err
+		}
+		// The logo takes the top right; the title starts below it.
+		pdf.SetY(pdf.GetY() + 20)
+	}
 
 	// Title and number.
 	pdf.SetFont(font, "B", 18)
