@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -468,5 +469,39 @@ func TestCompressionNegotiation(t *testing.T) {
 	// .br and .gz files are not served as files of their own.
 	if resp, _ := get(t, e, "/pay/assets/index-abc.js.br", ""); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the .br file itself: %d", resp.StatusCode)
+	}
+}
+
+// TestReceiptEmailShowsLogoAndLinksThePDF: the receipt e-mail loads the logo by its absolute address
+// and links the receipt PDF, which downloads.
+func TestReceiptEmailShowsLogoAndLinksThePDF(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	m := e.NewMerchant(t, "Zora")
+	logo := putLogo(t, e, m, "image/png", pngImage(t, 16, 16)).Map(t)["url"].(string)
+	_, token := newInvoice(t, e, m, 100000, "automatic")
+	pay(t, e, token, visaCard, http.StatusOK)
+	if _, err := e.App.Dispatcher.RunUntilIdle(context.Background()); err != nil {
+		t.Fatalf("dispatch: %v", err)
+	}
+	var receipt map[string]any
+	for _, em := range e.Do(t, "GET", "/api/v1/emails", nil, m.Auth()).Map(t)["data"].([]any) {
+		if em.(map[string]any)["kind"] == "receipt" {
+			receipt = e.Do(t, "GET", "/api/v1/emails/"+em.(map[string]any)["id"].(string), nil, m.Auth()).Map(t)
+		}
+	}
+	if receipt == nil {
+		t.Fatal("no receipt e-mail")
+	}
+	html, text := receipt["html"].(string), receipt["text"].(string)
+	if !strings.Contains(html, `<img src="`+e.URL+logo+`"`) {
+		t.Errorf("the e-mail does not load the logo by its absolute address:\n%s", html)
+	}
+	pdf := e.URL + "/api/v1/checkout/" + token + "/receipt.pdf"
+	if !strings.Contains(html, `href="`+pdf+`"`) || !strings.Contains(text, pdf) {
+		t.Errorf("the e-mail does not link %s:\n%s", pdf, text)
+	}
+	if r := e.Do(t, "GET", strings.TrimPrefix(pdf, e.URL), nil); r.Status != http.StatusOK || r.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("the linked receipt: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
 }
