@@ -69,7 +69,7 @@ func testStripeCheckout(t *testing.T, e *apitest.Env, m apitest.Merchant) {
 		Provider map[string]any `json:"provider"`
 	}
 	r.JSON(t, &co)
-	want := map[string]any{"name": "stripe", "publishable_key": stripeTestPublishableKey}
+	want := map[string]any{"name": "stripe", "publishable_key": stripeTestPublishableKey, "name_required": false}
 	if !reflect.DeepEqual(co.Provider, want) {
 		t.Fatalf("provider = %v, want %v (and no tokenize_url)", co.Provider, want)
 	}
