@@ -35,6 +35,8 @@ var bolaRoutes = map[string]idSource{
 	"POST /api/v1/invoices/:id/links":   invoiceOf,
 	"POST /api/v1/links/:id/deactivate": linkOf,
 	"DELETE /api/v1/api-keys/:id":       keyOf,
+	// The receipt of another merchant's invoice is as unknown as the invoice.
+	"GET /api/v1/invoices/:id/receipt.pdf": invoiceOf,
 }
 
 // extraBOLARoutes is filled by other resources' test files (payments, webhooks, e-mails).
@@ -53,10 +55,13 @@ func allBOLARoutes() map[string]idSource {
 
 // publicIDRoutes take a capability token rather than an object id.
 var publicIDRoutes = map[string]bool{
-	"GET /api/v1/auth/invitations/:token":   true,
-	"GET /api/v1/checkout/:token":           true,
-	"POST /api/v1/checkout/:token/pay":      true,
-	"POST /api/v1/checkout/:token/complete": true,
+	"GET /api/v1/auth/invitations/:token":     true,
+	"GET /api/v1/checkout/:token":             true,
+	"POST /api/v1/checkout/:token/pay":        true,
+	"POST /api/v1/checkout/:token/complete":   true,
+	"GET /api/v1/checkout/:token/receipt.pdf": true,
+	// A logo's address is the SHA-256 of its bytes: public, like the pages that show it.
+	"GET /api/v1/logos/:file": true,
 }
 
 func TestBOLAMatrixCoversEveryRoute(t *testing.T) {
@@ -227,6 +232,35 @@ func TestListFilters(t *testing.T) {
 			if got := ids(tc.q); fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Errorf("%s → %v, want %v", tc.q, got, tc.want)
 			}
+		}
+	})
+}
+
+// TestLogoBOLA: a merchant's upload and removal touch only its own logo.
+func TestLogoBOLA(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		a, b := e.NewMerchant(t, "A"), e.NewMerchant(t, "B")
+		aURL := putLogo(t, e, a, "image/png", pngImage(t, 16, 16)).Map(t)["url"].(string)
+		if r := e.Do(t, "DELETE", "/api/v1/merchant/logo", nil, b.Auth()); r.Status != http.StatusNoContent {
+			t.Fatalf("B delete: %d", r.Status)
+		}
+		bURL := putLogo(t, e, b, "image/png", pngImage(t, 20, 10)).Map(t)["url"].(string)
+		if got := e.Do(t, "GET", "/api/v1/merchant", nil, a.Auth()).Map(t)["logo_url"]; got != aURL {
+			t.Errorf("A's logo after B's calls: %v, want %s", got, aURL)
+		}
+		if r := e.Do(t, "GET", aURL, nil); r.Status != http.StatusOK {
+			t.Errorf("A's logo no longer served: %d", r.Status)
+		}
+		if aURL == bURL {
+			t.Error("different images share an address")
+		}
+		// Without credentials nothing changes.
+		if r := e.Do(t, "DELETE", "/api/v1/merchant/logo", nil); r.Status != http.StatusUnauthorized {
+			t.Errorf("anonymous delete: %d", r.Status)
+		}
+		if r := e.Do(t, "PUT", "/api/v1/merchant/logo", pngImage(t, 4, 4), apitest.Header{Name: "Content-Type", Value: "image/png"}); r.Status != http.StatusUnauthorized {
+			t.Errorf("anonymous upload: %d", r.Status)
 		}
 	})
 }
