@@ -58,10 +58,7 @@ func challengeLang(r *http.Request) string {
 // formatLocalAmount writes minor units as the checkout does: "28.500,50 RSD" in Serbian,
 // "RSD 28,500.50" in English.
 func formatLocalAmount(minor int64, currency, lang string) string {
-	exp := 2
-	if zeroDecimalCurrencies[currency] {
-		exp = 0
-	}
+	exp := domain.CurrencyExponent(currency)
 	neg := minor < 0
 	if neg {
 		minor = -minor

@@ -41,6 +41,9 @@ func TestChallengePageSpeaksThePayersLanguage(t *testing.T) {
 	if got := formatLocalAmount(1500, "JPY", "en"); got != "JPY 1,500" {
 		t.Errorf("JPY: %q", got)
 	}
+	if got := formatLocalAmount(1234567, "KWD", "sr-Latn"); got != "1.234,567 KWD" {
+		t.Errorf("KWD: %q", got)
+	}
 	for lang, words := range challengeWords {
 		for key := range challengeWords["en"] {
 			if words[key] == "" {
