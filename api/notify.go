@@ -17,7 +17,7 @@ type EmailResponse struct {
 	To     string `json:"to" example:"ana@example.com"`
 	// Subject is in the invoice's language.
 	Subject   string     `json:"subject" example:"Zahtev za plaćanje INV-000001 – Radnja"`
-	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization"`
+	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization,password_reset"`
 	Status    string     `json:"status" enums:"queued,sent,failed,held"`
 	Attempts  int        `json:"attempts"`
 	LastError string     `json:"last_error"`
@@ -27,14 +27,21 @@ type EmailResponse struct {
 	SentAt    *time.Time `json:"sent_at" extensions:"x-nullable" format:"date-time"`
 	// NextAttemptAt is when a queued e-mail is tried again.
 	NextAttemptAt *time.Time `json:"next_attempt_at" extensions:"x-nullable" format:"date-time"`
-	Text          string     `json:"text"`
-	HTML          string     `json:"html"`
+	// Text and HTML are the e-mail's two parts; both are empty when Redacted.
+	Text string `json:"text"`
+	HTML string `json:"html"`
+	// Redacted is true for an e-mail only its addressee may read (a password-reset link): the
+	// mailbox shows that it exists and how its delivery went, never its text.
+	Redacted bool `json:"redacted"`
 } // @name Email
 
 func toEmail(e notify.Email) EmailResponse {
 	out := EmailResponse{ID: e.ID, Object: "email", To: e.To, Subject: e.Subject, Kind: string(e.Kind), Status: string(e.Status),
 		Attempts: e.Attempts, LastError: e.LastError, InvoiceID: e.InvoiceID, Locale: e.Locale, CreatedAt: e.CreatedAt,
-		SentAt: timePtr(e.SentAt), Text: e.Text, HTML: e.HTML}
+		SentAt: timePtr(e.SentAt), Text: e.Text, HTML: e.HTML, Redacted: e.Redacted()}
+	if out.Redacted {
+		out.Text, out.HTML = "", ""
+	}
 	if e.Status == notify.EmailQueued {
 		out.NextAttemptAt = timePtr(e.NextAttemptAt)
 	}
@@ -461,3 +468,6 @@ func (s *Server) rotateEndpointSecret(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, toEndpoint(ep, true))
 }
+
+// emailDelivery reports whether e-mails can leave the mailbox (an SMTP server is configured).
+func (s *Server) emailDelivery() bool { return s.d.Notify != nil && s.d.Notify.CanSend }
