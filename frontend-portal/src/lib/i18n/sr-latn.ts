@@ -526,7 +526,7 @@ export const srLatn: Dictionary = {
   'new.customer_mb': "Matični broj firme (nije obavezno)",
   'serbia.save': 'Ažuriraj podešavanja za Srbiju',
   'status.partially_captured': 'Delimično naplaćena',
-  'status.voided': 'Autorizacija poništena',
+  'status.voided': 'Poništena',
   'link_status.closed': 'Zatvoren',
   'money.collected': 'Naplaćeno {amount}',
   'money.collected_of': 'Naplaćeno {amount} od {total}',
