@@ -146,9 +146,14 @@ type Result struct {
 
 // ClientConfig is what the checkout needs to tokenise a card.
 type ClientConfig struct {
+	// Name picks the checkout's card component: one per provider with a browser SDK.
 	Name           string `json:"name"`
 	TokenizeURL    string `json:"tokenize_url,omitempty"`
 	PublishableKey string `json:"publishable_key,omitempty"`
+	// ScriptURL is the provider's browser SDK, loaded by the checkout only when it shows the card form.
+	ScriptURL string `json:"script_url,omitempty"`
+	// NeedsHolderName asks the checkout for the name on the card.
+	NeedsHolderName bool `json:"needs_holder_name,omitempty"`
 }
 
 // RequestError is a definite refusal: the PSP did nothing (bad amount, wrong state, used token).
