@@ -524,10 +524,10 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       const email = `vlasnik-${tag()}@example.com`;
       await page.getByLabel('E-pošta novog člana').fill(email);
       await page.getByLabel('Uloga').selectOption('owner');
-      await page.getByRole('button', { name: 'Pozovi' }).click();
+      await page.getByRole('button', { name: 'Pozovi', exact: true }).click();
       const member = page.getByRole('listitem').filter({ hasText: email });
       await member.getByText('Poziv na čekanju').waitFor();
-      await member.getByText('Vlasnik').waitFor();
+      await member.getByText('Vlasnik', { exact: true }).waitFor();
       await shot(page, 'team-pending-sr-Latn-1280');
       await member.getByRole('button', { name: /Ukloni/ }).click();
       const rm = page.getByRole('dialog');
