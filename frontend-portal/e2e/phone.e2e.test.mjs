@@ -418,6 +418,8 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       await settle(page);
       assert.equal(plain(await page.getByTestId('order-money').innerText()).trim(), 'RSD 7,500.00 collected of RSD 10,000.00');
       await page.locator('h1').getByText('Partly captured').waitFor();
+      // The rest of a partly captured authorisation was released, not left to pay.
+      assert.equal(await page.getByText('Left to pay', { exact: true }).count(), 0);
 
       await page.goto(`${a.base}/portal/invoices/${data.voided.id}`);
       await settle(page);
