@@ -264,3 +264,37 @@ func TestLogoBOLA(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordResetMailStaysWithItsMerchant: a password-reset e-mail is in its own merchant's mailbox
+// only, and even there without the link; another merchant gets 404 for it.
+func TestPasswordResetMailStaysWithItsMerchant(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		a, b := e.NewMerchant(t, "A"), e.NewMerchant(t, "B")
+		if r := e.Do(t, "POST", "/api/v1/auth/password-reset", map[string]any{"email": a.Email}); r.Status != http.StatusAccepted {
+			t.Fatalf("request: %d %s", r.Status, r.Body)
+		}
+		var id string
+		for _, em := range e.Do(t, "GET", "/api/v1/emails", nil, a.Auth()).Map(t)["data"].([]any) {
+			if em := em.(map[string]any); em["kind"] == "password_reset" {
+				id = em["id"].(string)
+				if em["redacted"] != true || em["text"] != "" {
+					t.Errorf("A's mailbox shows the reset link: %v", em)
+				}
+			}
+		}
+		if id == "" {
+			t.Fatal("no reset e-mail in A's mailbox")
+		}
+		for _, req := range [][2]string{{"GET", "/api/v1/emails/" + id}, {"POST", "/api/v1/emails/" + id + "/send"}} {
+			if r := e.Do(t, req[0], req[1], map[string]any{}, b.Auth()); r.Status != http.StatusNotFound {
+				t.Errorf("B %s %s: %d, want 404", req[0], req[1], r.Status)
+			}
+		}
+		for _, em := range e.Do(t, "GET", "/api/v1/emails", nil, b.Auth()).Map(t)["data"].([]any) {
+			if em.(map[string]any)["kind"] == "password_reset" {
+				t.Error("B's mailbox lists A's reset e-mail")
+			}
+		}
+	})
+}

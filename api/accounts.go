@@ -19,11 +19,13 @@ type LoginRequest struct {
 
 // UserResponse is a portal user.
 type UserResponse struct {
-	ID        string    `json:"id" example:"usr_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object    string    `json:"object" example:"user"`
-	Email     string    `json:"email" format:"email" example:"mika@pekara.rs"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role" enums:"owner,staff"`
+	ID     string `json:"id" example:"usr_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"user"`
+	Email  string `json:"email" format:"email" example:"mika@pekara.rs"`
+	Name   string `json:"name"`
+	Role   string `json:"role" enums:"owner,staff"`
+	// Status is invited until the user accepts the invitation and sets a password, then active.
+	Status    string    `json:"status" enums:"invited,active"`
 	CreatedAt time.Time `json:"created_at" format:"date-time"`
 } // @name User
 
@@ -57,9 +59,12 @@ type MerchantResponse struct {
 	// StatementColumns is the bank-statement column mapping last used by an import.
 	StatementColumns *StatementColumnsBody `json:"statement_columns" extensions:"x-nullable"`
 	// LogoURL is where the merchant's logo is served (PUT /merchant/logo sets it); empty when it has none.
-	LogoURL   string    `json:"logo_url" example:"/api/v1/logos/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png"`
-	CreatedAt time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt time.Time `json:"updated_at" format:"date-time"`
+	LogoURL string `json:"logo_url" example:"/api/v1/logos/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png"`
+	// EmailDeliveryEnabled is false while this SecureLink has no SMTP server (SMTP_URL): e-mails are then
+	// only kept in the mailbox with status held and reach nobody. Read-only; set by the operator.
+	EmailDeliveryEnabled bool      `json:"email_delivery_enabled"`
+	CreatedAt            time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt            time.Time `json:"updated_at" format:"date-time"`
 } // @name Merchant
 
 // SessionResponse answers a login, an accepted invitation and /me.
@@ -71,11 +76,15 @@ type SessionResponse struct {
 } // @name Session
 
 func toUser(u merchants.User) UserResponse {
-	return UserResponse{ID: u.ID, Object: "user", Email: u.Email, Name: u.Name, Role: u.Role, CreatedAt: u.CreatedAt}
+	status := "active"
+	if u.PasswordHash == "" {
+		status = "invited"
+	}
+	return UserResponse{ID: u.ID, Object: "user", Email: u.Email, Name: u.Name, Role: u.Role, Status: status, CreatedAt: u.CreatedAt}
 }
 
-func toMerchant(m merchants.Merchant) MerchantResponse {
-	return MerchantResponse{ID: m.ID, Object: "merchant", Name: m.Name, LegalName: m.LegalName, Address: m.Address,
+func (s *Server) toMerchant(m merchants.Merchant) MerchantResponse {
+	return MerchantResponse{EmailDeliveryEnabled: s.emailDelivery(), ID: m.ID, Object: "merchant", Name: m.Name, LegalName: m.LegalName, Address: m.Address,
 		TaxID: m.TaxID, SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail,
 		DefaultCurrency: m.DefaultCurrency, DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode),
 		Terms: m.Terms, PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
@@ -93,7 +102,7 @@ func (s *Server) session(c echo.Context, status int, u merchants.User) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, SessionResponse{User: toUser(u), Merchant: toMerchant(m), CSRFToken: csrf})
+	return c.JSON(status, SessionResponse{User: toUser(u), Merchant: s.toMerchant(m), CSRFToken: csrf})
 }
 
 // login godoc
@@ -227,7 +236,7 @@ func (s *Server) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, SessionResponse{User: toUser(u), Merchant: toMerchant(m), CSRFToken: s.d.Sessions.CSRFToken(cl.SessionID)})
+	return c.JSON(http.StatusOK, SessionResponse{User: toUser(u), Merchant: s.toMerchant(m), CSRFToken: s.d.Sessions.CSRFToken(cl.SessionID)})
 }
 
 // InvitationResponse describes an invitation before it is accepted.
@@ -309,7 +318,7 @@ func (s *Server) getMerchant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toMerchant(m))
+	return c.JSON(http.StatusOK, s.toMerchant(m))
 }
 
 // MerchantPatchRequest changes merchant settings; omitted fields stay as they are.
@@ -360,7 +369,7 @@ func (s *Server) patchMerchant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toMerchant(m))
+	return c.JSON(http.StatusOK, s.toMerchant(m))
 }
 
 // listUsers godoc
@@ -426,7 +435,7 @@ type InviteUserResponse struct {
 //
 //	@Summary	Invite a team member
 //	@ID		inviteUser
-//	@Description	Creates a one-time invitation link (valid 7 days) for a new team member with the role `staff`.
+//	@Description	Creates a one-time invitation link (valid 7 days) for a new team member with the role given (`staff` unless `owner` is asked for). Until the invitation is accepted the user's `status` is `invited`.
 //	@Tags		Merchant
 //	@Accept		json
 //	@Produce	json

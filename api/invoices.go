@@ -67,17 +67,20 @@ type LinkResponse struct {
 
 // InvoiceResponse is an invoice; payments, transactions and refunds come with GET /invoices/{id}.
 type InvoiceResponse struct {
-	ID             string         `json:"id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object         string         `json:"object" example:"invoice"`
-	Number         string         `json:"number" example:"INV-000001"`
-	Reference      string         `json:"reference"`
-	Status         string         `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
-	Customer       CustomerBody   `json:"customer"`
-	Currency       string         `json:"currency" example:"RSD"`
-	AmountTotal    int64          `json:"amount_total" example:"240000"`
-	AmountVAT      int64          `json:"amount_vat" example:"40000"`
-	AmountPaid     int64          `json:"amount_paid"`
-	AmountRefunded int64          `json:"amount_refunded"`
+	ID          string       `json:"id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object      string       `json:"object" example:"invoice"`
+	Number      string       `json:"number" example:"INV-000001"`
+	Reference   string       `json:"reference"`
+	Status      string       `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
+	Customer    CustomerBody `json:"customer"`
+	Currency    string       `json:"currency" example:"RSD"`
+	AmountTotal int64        `json:"amount_total" example:"240000"`
+	AmountVAT   int64        `json:"amount_vat" example:"40000"`
+	// AmountPaid is what was really collected: the captured card amount (part of the total when a
+	// pre-authorisation was captured in part) plus recorded bank transfers.
+	AmountPaid int64 `json:"amount_paid" example:"750000"`
+	// AmountRefunded is what went back to the payer, of AmountPaid.
+	AmountRefunded int64          `json:"amount_refunded" example:"0"`
 	Lines          []LineResponse `json:"lines"`
 	Description    string         `json:"description"`
 	CaptureMode    string         `json:"capture_mode" enums:"automatic,manual"`
@@ -326,17 +329,18 @@ func (s *Server) cancelInvoice(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.toInvoice(inv))
 }
 
-// SendInvoiceResponse says the e-mail with the link is queued.
+// SendInvoiceResponse says what became of the e-mail with the link: queued for SMTP, or held in
+// the mailbox because no SMTP server is configured (see the merchant's email_delivery_enabled).
 type SendInvoiceResponse struct {
 	EmailID string `json:"email_id" example:"em_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Status  string `json:"status" example:"queued"`
+	Status  string `json:"status" enums:"queued,held" example:"queued"`
 } // @name SendInvoiceResponse
 
 // sendInvoice godoc
 //
 //	@Summary	E-mail the payment link to the customer
 //	@ID		sendInvoice
-//	@Description	The e-mail is queued and delivered in the background; follow it in GET /emails.
+//	@Description	The e-mail is queued and delivered in the background; follow it in GET /emails. Without an SMTP server the answer's `status` is `held`: the e-mail waits in the mailbox and does not reach the customer.
 //	@Tags		Invoices
 //	@Produce	json
 //	@Security	BearerAuth
@@ -354,7 +358,11 @@ func (s *Server) sendInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusAccepted, SendInvoiceResponse{EmailID: id, Status: "queued"})
+	status := "queued"
+	if !s.emailDelivery() {
+		status = "held"
+	}
+	return c.JSON(http.StatusAccepted, SendInvoiceResponse{EmailID: id, Status: status})
 }
 
 // NewLinkRequest optionally sets the fresh link's expiry.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -137,6 +138,27 @@ func TestSPAsTranslateOnlyErrorsTheAPIGives(t *testing.T) {
 	for _, code := range psp.PayerDeclineCodes {
 		if !slices.Contains(declines, string(code)) {
 			t.Errorf("the checkout has no words for the decline %s", code)
+		}
+	}
+}
+
+// TestPortalExplainsEveryDecline: the portal explains every decline code a provider reports (the
+// payer's and the refund's), in its own words, so a Serbian merchant never reads the provider's English.
+func TestPortalExplainsEveryDecline(t *testing.T) {
+	t.Parallel()
+	var codes []string
+	for _, c := range append(slices.Clone(psp.PayerDeclineCodes), psp.DeclineRefundFailed) {
+		codes = append(codes, string(c))
+	}
+	src := readFile(t, "../frontend-portal/src/lib/declines.ts")
+	list, _, _ := strings.Cut(strings.SplitN(src, "declineCodes = [", 2)[1], "]")
+	sameSet(t, "declines.ts declineCodes", codes, matches(`'(\w+)'`, list))
+	for _, dict := range []string{"en.ts", "sr-latn.ts"} {
+		words := readFile(t, "../frontend-portal/src/lib/i18n/"+dict)
+		for _, c := range codes {
+			if !strings.Contains(words, "'decline."+c+"':") {
+				t.Errorf("%s has no words for the decline %s", dict, c)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"securelink/internal/apperr"
 	"securelink/internal/notify"
 )
 
@@ -17,7 +18,7 @@ type EmailResponse struct {
 	To     string `json:"to" example:"ana@example.com"`
 	// Subject is in the invoice's language.
 	Subject   string     `json:"subject" example:"Zahtev za plaćanje INV-000001 – Radnja"`
-	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization"`
+	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization,password_reset"`
 	Status    string     `json:"status" enums:"queued,sent,failed,held"`
 	Attempts  int        `json:"attempts"`
 	LastError string     `json:"last_error"`
@@ -27,14 +28,21 @@ type EmailResponse struct {
 	SentAt    *time.Time `json:"sent_at" extensions:"x-nullable" format:"date-time"`
 	// NextAttemptAt is when a queued e-mail is tried again.
 	NextAttemptAt *time.Time `json:"next_attempt_at" extensions:"x-nullable" format:"date-time"`
-	Text          string     `json:"text"`
-	HTML          string     `json:"html"`
+	// Text and HTML are the e-mail's two parts; both are empty when Redacted.
+	Text string `json:"text"`
+	HTML string `json:"html"`
+	// Redacted is true for an e-mail only its addressee may read (a password-reset link): the
+	// mailbox shows that it exists and how its delivery went, never its text.
+	Redacted bool `json:"redacted"`
 } // @name Email
 
 func toEmail(e notify.Email) EmailResponse {
 	out := EmailResponse{ID: e.ID, Object: "email", To: e.To, Subject: e.Subject, Kind: string(e.Kind), Status: string(e.Status),
 		Attempts: e.Attempts, LastError: e.LastError, InvoiceID: e.InvoiceID, Locale: e.Locale, CreatedAt: e.CreatedAt,
-		SentAt: timePtr(e.SentAt), Text: e.Text, HTML: e.HTML}
+		SentAt: timePtr(e.SentAt), Text: e.Text, HTML: e.HTML, Redacted: e.Redacted()}
+	if out.Redacted {
+		out.Text, out.HTML = "", ""
+	}
 	if e.Status == notify.EmailQueued {
 		out.NextAttemptAt = timePtr(e.NextAttemptAt)
 	}
@@ -460,4 +468,37 @@ func (s *Server) rotateEndpointSecret(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, toEndpoint(ep, true))
+}
+
+// emailDelivery reports whether e-mails can leave the mailbox (an SMTP server is configured).
+func (s *Server) emailDelivery() bool { return s.d.Notify != nil && s.d.Notify.CanSend }
+
+// EmailPreviewCSP is the policy of an e-mail's HTML preview: its own inline styles and embedded
+// pictures only, no scripts, forms or requests anywhere, sandboxed, framed only by the portal.
+const EmailPreviewCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+// previewEmail godoc
+//
+//	@Summary	An e-mail's HTML part as a page of its own, for the portal's preview frame
+//	@ID		previewEmail
+//	@Description	The HTML part as `text/html` under a Content-Security-Policy of its own (the e-mail's inline styles and `data:` pictures only, no scripts, `sandbox`, framed only by the same origin), so the portal shows it in a frame without loosening the portal's own policy. `404` for an e-mail without an HTML part or one only its addressee may read (`redacted`).
+//	@Tags		E-mails
+//	@Produce	html,json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"e-mail id"
+//	@Success	200	{file}		binary
+//	@Failure	404	{object}	ErrorBody
+//	@Router		/emails/{id}/preview [get]
+func (s *Server) previewEmail(c echo.Context) error {
+	e, err := s.d.Notify.GetEmail(c.Request().Context(), actorOf(c).MerchantID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if e.Redacted() || e.HTML == "" {
+		return apperr.NotFound("e-mail preview")
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", EmailPreviewCSP)
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	return c.HTMLBlob(http.StatusOK, []byte(e.HTML))
 }

@@ -18,6 +18,7 @@ func init() {
 	extraBOLARoutes["POST /api/v1/webhook-endpoints/:id/rotate-secret"] = endpointOf
 	extraBOLARoutes["PATCH /api/v1/webhook-endpoints/:id"] = endpointOf
 	extraBOLARoutes["POST /api/v1/emails/:id/send"] = emailOf
+	extraBOLARoutes["GET /api/v1/emails/:id/preview"] = emailOf
 }
 
 // emailOf queues the payment link e-mail of one of A's invoices and dispatches it into the outbox.

@@ -6,6 +6,7 @@ import "github.com/labstack/echo/v4"
 func (s *Server) notifyRoutes(g *echo.Group) {
 	g.GET("/emails", s.listEmails)
 	g.GET("/emails/:id", s.getEmail)
+	g.GET("/emails/:id/preview", s.previewEmail)
 	g.POST("/emails/:id/send", s.sendEmail)
 	g.GET("/events", s.listEvents)
 	g.GET("/events/:id", s.getEvent)

@@ -149,6 +149,8 @@ func (s *Server) routes() {
 	v1.GET("/auth/invitations/:token", s.getInvitation)
 	v1.GET("/currencies", s.listCurrencies)
 	v1.POST("/auth/invitations/accept", s.acceptInvitation)
+	v1.POST("/auth/password-reset", s.requestPasswordReset)
+	v1.POST("/auth/password-reset/confirm", s.confirmPasswordReset)
 	pub := v1.Group("", s.idempotent)
 	pub.GET("/checkout/:token", s.getCheckout)
 	v1.GET("/logos/:file", s.getLogo)

@@ -68,6 +68,7 @@ func loadSpec() (*openapi3.T, error) {
 		// Invoices come as PDFs and IPS QR codes as SVGs: their bodies are validated as files.
 		openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
 		openapi3filter.RegisterBodyDecoder("image/svg+xml", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
 		l := openapi3.NewLoader()
 		specDoc, specErr = l.LoadFromData(securelink.OpenAPI)
 		if specErr == nil {

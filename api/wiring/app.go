@@ -146,6 +146,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.wireNotify(); err != nil {
 		return nil, err
 	}
+	a.Merchants.ResetMail = a.Notify
 	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL,
 		AuthorizationWindow: cfg.AuthorizationWindow, Tx: tx}
 	d := api.Deps{

@@ -119,7 +119,8 @@ describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is n
         await page.goto(`${base}/portal/invoices/${inv.id}`);
         await page.getByRole('heading', { level: 1, name: /Paid/ }).waitFor();
         assert.ok(plain(await page.locator('main').innerText()).includes(c.portal), `portal order of ${c.currency} lacks ${c.portal}`);
-        await page.getByRole('button', { name: 'Refund', exact: true }).first().click();
+        // The button states what it can refund.
+        await page.getByRole('button', { name: `Refund ${c.portal}`, exact: true }).first().click();
         const dialog = page.getByRole('dialog');
         await dialog.getByLabel('Another amount').check();
         await dialog.getByLabel(/^Amount/).fill(c.refund);

@@ -58,10 +58,25 @@ func (e *Error) Unwrap() error { return e.Err }
 const (
 	CodeCSRFTokenInvalid = "csrf_token_invalid"
 	CodeNoEndpoints      = "no_endpoints"
+	// Webhook endpoint URLs and events (notify and its URL guard).
+	CodeInvalidURL        = "invalid_url"
+	CodeMissingURL        = "missing_url"
+	CodeURLNotAllowed     = "url_not_allowed"
+	CodeURLUnresolvable   = "url_unresolvable"
+	CodeMissingEvents     = "missing_events"
+	CodeSMTPNotConfigured = "smtp_not_configured"
+	// Accounts: the team and the password reset (merchants).
+	CodeEmailTaken        = "email_taken"
+	CodeLastOwner         = "last_owner"
+	CodeOwnerRequired     = "owner_required"
+	CodeCannotRemoveSelf  = "cannot_remove_self"
+	CodeResetTokenInvalid = "reset_token_invalid"
 )
 
 // TranslatedCodes lists the codes above.
-var TranslatedCodes = []string{CodeCSRFTokenInvalid, CodeNoEndpoints}
+var TranslatedCodes = []string{CodeCSRFTokenInvalid, CodeNoEndpoints, CodeInvalidURL, CodeMissingURL, CodeURLNotAllowed,
+	CodeURLUnresolvable, CodeMissingEvents, CodeSMTPNotConfigured, CodeEmailTaken, CodeLastOwner, CodeOwnerRequired,
+	CodeCannotRemoveSelf, CodeResetTokenInvalid}
 
 // Sentinels that stores return wrapped; use cases and the error handler test them with errors.Is.
 var (

@@ -129,6 +129,7 @@ type Store interface {
 	PurgeAuthFailures(ctx context.Context, before time.Time) (int64, error)
 
 	SessionStore
+	ResetStore
 }
 
 // Auditor records who did what.
@@ -150,6 +151,10 @@ type Service struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Tx runs an action and its audit row in one transaction.
 	Tx audit.Tx
+	// ResetMail queues password-reset e-mails.
+	ResetMail ResetMailer
+	// ResetLimits bound password-reset requests (zero fields: DefaultResetLimits).
+	ResetLimits ResetLimits
 }
 
 func (s *Service) now() time.Time {

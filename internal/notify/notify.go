@@ -222,6 +222,8 @@ type Store interface {
 	// FinishEmail records the outcome of an attempt: sent, queued again at next, or failed.
 	FinishEmail(ctx context.Context, id string, status EmailStatus, lastError string, next *time.Time, at time.Time) error
 	ListEmails(ctx context.Context, merchantID string, p domain.Page) ([]Email, bool, error)
+	// InsertEmail adds an e-mail that no event planned (a password reset) to the outbox.
+	InsertEmail(ctx context.Context, e Email) error
 	GetEmail(ctx context.Context, merchantID, id string) (Email, error)
 
 	CreateEndpoint(ctx context.Context, e Endpoint) error

@@ -706,3 +706,12 @@ func (s *Notify) Redeliver(ctx context.Context, merchantID, eventID, endpointID 
 	})
 	return n, err
 }
+
+// InsertEmail adds one e-mail to the outbox.
+func (s *Notify) InsertEmail(ctx context.Context, e notify.Email) error {
+	r := toDBEmail(e)
+	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
+		return fmt.Errorf("store: insert e-mail: %w", err)
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"securelink/internal/apperr"
 	"securelink/internal/merchants"
 )
 
@@ -85,6 +86,9 @@ func (s *Merchants) DeleteUser(ctx context.Context, merchantID, userID string) e
 		if err := tx.Where("user_id = ? AND merchant_id = ?", userID, merchantID).Delete(&invitationRow{}).Error; err != nil {
 			return fmt.Errorf("store: delete user's invitations: %w", err)
 		}
+		if err := tx.Where("user_id = ? AND merchant_id = ?", userID, merchantID).Delete(&passwordResetRow{}).Error; err != nil {
+			return fmt.Errorf("store: delete user's password resets: %w", err)
+		}
 		if err := tx.Where("user_id = ? AND merchant_id = ?", userID, merchantID).Delete(&sessionRow{}).Error; err != nil {
 			return fmt.Errorf("store: delete user's sessions: %w", err)
 		}
@@ -94,6 +98,68 @@ func (s *Merchants) DeleteUser(ctx context.Context, merchantID, userID string) e
 		}
 		if res.RowsAffected == 0 {
 			return notFound(gorm.ErrRecordNotFound, "delete user")
+		}
+		return nil
+	})
+}
+
+type passwordResetRow struct {
+	ID         string
+	UserID     string
+	MerchantID string
+	TokenHash  string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	UsedAt     *time.Time
+}
+
+func (passwordResetRow) TableName() string { return "password_resets" }
+
+// CreatePasswordReset stores a password-reset request and ends the user's earlier unused ones, so only
+// the newest link works.
+func (s *Merchants) CreatePasswordReset(ctx context.Context, r merchants.PasswordReset) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&passwordResetRow{}).Where("user_id = ? AND used_at IS NULL", r.UserID).Update("used_at", r.CreatedAt).Error; err != nil {
+			return fmt.Errorf("store: end earlier password resets: %w", err)
+		}
+		row := passwordResetRow{ID: r.ID, UserID: r.UserID, MerchantID: r.MerchantID, TokenHash: r.TokenHash, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("store: create password reset: %w", err)
+		}
+		return nil
+	})
+}
+
+// GetPasswordResetByHash finds a password-reset request by the hash of its token.
+func (s *Merchants) GetPasswordResetByHash(ctx context.Context, tokenHash string) (merchants.PasswordReset, error) {
+	var r passwordResetRow
+	if err := s.DB.conn(ctx).Where("token_hash = ?", tokenHash).Take(&r).Error; err != nil {
+		return merchants.PasswordReset{}, notFound(err, "get password reset")
+	}
+	return merchants.PasswordReset{ID: r.ID, UserID: r.UserID, MerchantID: r.MerchantID, TokenHash: r.TokenHash,
+		CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), UsedAt: utcPtr(r.UsedAt)}, nil
+}
+
+// UsePasswordReset marks the request used (only if unused: apperr.ErrConflict otherwise), sets the
+// password and ends the user's other unused requests, atomically.
+func (s *Merchants) UsePasswordReset(ctx context.Context, id, userID, passwordHash string, at time.Time) error {
+	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&passwordResetRow{}).Where("id = ? AND user_id = ? AND used_at IS NULL", id, userID).Update("used_at", at)
+		if res.Error != nil {
+			return fmt.Errorf("store: use password reset: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("store: use password reset: %w", apperr.ErrConflict)
+		}
+		if err := tx.Model(&passwordResetRow{}).Where("user_id = ? AND used_at IS NULL", userID).Update("used_at", at).Error; err != nil {
+			return fmt.Errorf("store: end other password resets: %w", err)
+		}
+		upd := tx.Model(&userRow{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": passwordHash, "updated_at": at})
+		if upd.Error != nil {
+			return fmt.Errorf("store: set password: %w", upd.Error)
+		}
+		if upd.RowsAffected == 0 {
+			return notFound(gorm.ErrRecordNotFound, "set password")
 		}
 		return nil
 	})

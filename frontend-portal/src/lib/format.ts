@@ -1,6 +1,7 @@
 // Formatting for people in the chosen language: money, dates and ages.
 import { i18n, t } from './i18n/index.svelte';
 import { formatMoney } from '@shared/money';
+import { serbianDate, serbianDateTime } from './dates';
 
 export function money(minor: number | null | undefined, currency: string): string {
   if (minor === null || minor === undefined) return t('app.none');
@@ -11,6 +12,7 @@ export function dateTime(iso: string | null | undefined): string {
   if (!iso) return t('app.none');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  if (i18n.locale !== 'en') return serbianDateTime(d, i18n.locale === 'sr-Cyrl');
   return new Intl.DateTimeFormat(i18n.intl, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
@@ -18,6 +20,7 @@ export function date(iso: string | null | undefined): string {
   if (!iso) return t('app.none');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  if (i18n.locale !== 'en') return serbianDate(d, i18n.locale === 'sr-Cyrl');
   return new Intl.DateTimeFormat(i18n.intl, { dateStyle: 'medium' }).format(d);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Invoice, InvoiceSummary, Link, Payment, Refund, Transaction } from './models';
 import { parseCsv } from './csv';
-import { authorizationExpiring, buildTimeline, dayBounds, expiringNotice, invoiceActions, invoiceCsv, monthStart, paymentActions } from './orders';
+import { authorizationExpiring, buildTimeline, dayBounds, displayStatus, expiringNotice, invoiceActions, invoiceCsv, linkDisplayStatus, moneyFacts, monthStart, paymentActions } from './orders';
 
 // Fixtures carry only the fields a test needs, as the API omits empty ones.
 const txn = (o: Partial<Transaction>) => o as Transaction;
@@ -150,5 +150,22 @@ describe('monthStart', () => {
   it('is midnight of the first day of the local month', () => {
     const start = new Date(monthStart(new Date(2026, 10, 20, 12, 30)));
     expect([start.getFullYear(), start.getMonth(), start.getDate(), start.getHours(), start.getMinutes()]).toEqual([2026, 10, 1, 0, 0]);
+  });
+});
+
+describe('what the merchant is told about money', () => {
+  const base = { amount_total: 1_000_000, amount_paid: 0, amount_refunded: 0, payments: [] } as unknown as Invoice;
+  it('a pre-authorisation captured in part is not shown as paid in full', () => {
+    const inv = { ...base, status: 'paid', amount_paid: 750_000 } as Invoice;
+    expect(displayStatus(inv)).toBe('partially_captured');
+    expect(moneyFacts(inv)).toEqual({ total: 1_000_000, collected: 750_000, refunded: 0, partial: true });
+    expect(displayStatus({ ...inv, amount_paid: 1_000_000 })).toBe('paid');
+  });
+  it('a voided authorisation is voided, and its used link is closed, not completed', () => {
+    const inv = { ...base, status: 'cancelled', payments: [{ status: 'voided' }], link: { status: 'completed' } } as unknown as Invoice;
+    expect(displayStatus(inv)).toBe('voided');
+    expect(linkDisplayStatus(inv)).toBe('closed');
+    expect(displayStatus({ ...inv, payments: [] })).toBe('cancelled');
+    expect(linkDisplayStatus({ ...inv, status: 'paid' })).toBe('completed');
   });
 });

@@ -135,3 +135,41 @@ export function dayBounds(from: string, to: string): { created_gte?: string; cre
 export function monthStart(now = new Date()): string {
   return new Date(now.getFullYear(), now.getMonth(), 1).toISOString();
 }
+
+/**
+ * What the merchant's badge says about an invoice: its status, told more exactly where the status alone
+ * would mislead. A paid invoice whose pre-authorisation was captured in part is "partially captured"; a
+ * cancelled one whose authorisation was voided is "voided" (only known when its payments are loaded).
+ */
+export type DisplayStatus = InvoiceStatus | 'partially_captured' | 'voided';
+
+export function displayStatus(inv: Pick<Invoice, 'status' | 'amount_total' | 'amount_paid' | 'payments'>): DisplayStatus {
+  const paid = inv.amount_paid ?? 0;
+  if (inv.status === 'paid' && paid > 0 && paid < inv.amount_total) return 'partially_captured';
+  if (inv.status === 'cancelled' && (inv.payments ?? []).some((p) => p.status === 'voided')) return 'voided';
+  return inv.status;
+}
+
+/**
+ * The link's state as shown beside the invoice's: a link the payer used for an authorisation that was
+ * later voided is "closed", not "completed", since nothing was paid through it.
+ */
+export function linkDisplayStatus(inv: Pick<Invoice, 'status' | 'link'>): string | null {
+  const s = inv.link?.status;
+  if (!s) return null;
+  if (s === 'completed' && (inv.status === 'cancelled' || inv.status === 'expired')) return 'closed';
+  return s;
+}
+
+/** The money an invoice really moved: what was collected (captured or transferred) and refunded. */
+export function moneyFacts(inv: Pick<Invoice, 'status' | 'amount_total' | 'amount_paid' | 'amount_refunded'>): {
+  total: number;
+  collected: number;
+  refunded: number;
+  /** Whether collected differs from the total, so both must be shown. */
+  partial: boolean;
+} {
+  const collected = inv.amount_paid ?? 0;
+  const refunded = inv.amount_refunded ?? 0;
+  return { total: inv.amount_total, collected, refunded, partial: collected > 0 && collected !== inv.amount_total };
+}

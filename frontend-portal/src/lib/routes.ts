@@ -6,6 +6,8 @@ export type RouteName =
   | 'dashboard'
   | 'login'
   | 'invite'
+  | 'forgot-password'
+  | 'reset-password'
   | 'invoices'
   | 'invoice-new'
   | 'statement-import'
@@ -23,6 +25,8 @@ export const routes: RouteDef[] = [
   { name: 'dashboard', pattern: '/' },
   { name: 'login', pattern: '/login', public: true },
   { name: 'invite', pattern: '/invite/:token', public: true },
+  { name: 'forgot-password', pattern: '/forgot-password', public: true },
+  { name: 'reset-password', pattern: '/reset-password/:token', public: true },
   { name: 'invoices', pattern: '/invoices' },
   { name: 'invoice-new', pattern: '/invoices/new' },
   { name: 'statement-import', pattern: '/invoices/import' },

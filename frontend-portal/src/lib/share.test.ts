@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { shareLinks } from './share';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { setCurrencies } from '@shared/money';
+import { payerMessage, shareLinks } from './share';
+
+beforeAll(() => setCurrencies([{ code: 'RSD', exponent: 2, name: 'Serbian dinar' }]));
 
 describe('shareLinks', () => {
   it('prefills every app with the encoded message', () => {
@@ -9,5 +12,19 @@ describe('shareLinks', () => {
     expect(s.whatsapp).toBe(`https://wa.me/?text=${encoded}`);
     expect(s.viber).toBe(`viber://forward?text=${encoded}`);
     expect(s.email).toBe(`mailto:ana%40example.com?subject=Zahtev&body=${encoded}`);
+  });
+});
+
+describe('payerMessage', () => {
+  const v = { name: 'Ana Anić', amount: 275050, currency: 'RSD', merchant: 'Pekara Mika', url: 'http://x/pay/tok_Ab1' };
+  it('speaks the payer’s language, not the portal’s', () => {
+    expect(payerMessage('en', v).message).toMatch(/^Hello Ana Anić, you can pay RSD\s2,750\.50 to Pekara Mika here: http:\/\/x\/pay\/tok_Ab1$/);
+    expect(payerMessage('sr-Latn', v).message).toMatch(/^Dobar dan, Ana Anić! Iznos od 2\.750,50\sRSD za Pekara Mika možete platiti ovde: http:\/\/x\/pay\/tok_Ab1$/);
+    const cyr = payerMessage('sr-Cyrl', v);
+    expect(cyr.message).toMatch(/^Добар дан, Ana Anić! Износ од 2\.750,50\sRSD за Pekara Mika можете платити овде: http:\/\/x\/pay\/tok_Ab1$/);
+    expect(cyr.subject).toBe('Захтев за плаћање – Pekara Mika');
+  });
+  it('does not address the payer by gender', () => {
+    for (const l of ['sr-Latn', 'sr-Cyrl'] as const) expect(payerMessage(l, v).message).not.toMatch(/Poštovan|Поштован/);
   });
 });

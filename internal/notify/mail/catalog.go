@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"maps"
 	"strings"
 
 	"securelink/internal/domain"
@@ -152,4 +153,42 @@ func tr(locale, key string, vars map[string]string) string {
 		s = strings.NewReplacer(pairs...).Replace(s)
 	}
 	return s
+}
+
+// accountCatalog holds the sentences of the e-mails about a portal account (the password reset); they
+// join the catalogue at start-up, so every locale has them like every other sentence.
+var accountCatalog = map[string]map[string]string{
+	domain.LocaleEn: {
+		"subject.password_reset": "Set a new password for the SecureLink portal",
+		"greeting.user":          "Hello {customer},",
+		"intro.password_reset":   "Someone, probably you, asked to set a new password for your account in the SecureLink portal of {merchant}.",
+		"button.password_reset":  "Set a new password",
+		"password_reset.valid":   "The link works once, for one hour.",
+		"password_reset.ignore":  "If you did not ask for this, ignore this e-mail: your password stays as it is.",
+		"footer.account":         "Sent by SecureLink. We never ask for your password by e-mail.",
+	},
+	domain.LocaleSrLatn: {
+		"subject.password_reset": "Nova lozinka za SecureLink portal",
+		"greeting.user":          "Zdravo, {customer},",
+		"intro.password_reset":   "Stigao je zahtev za novu lozinku vašeg naloga u SecureLink portalu (trgovac: {merchant}).",
+		"button.password_reset":  "Postavite novu lozinku",
+		"password_reset.valid":   "Link se može upotrebiti jednom, u roku od sat vremena.",
+		"password_reset.ignore":  "Ako zahtev nije vaš, zanemarite ovu poruku: lozinka ostaje ista.",
+		"footer.account":         "Poslato preko servisa SecureLink. Nikada ne tražimo lozinku putem e-pošte.",
+	},
+	domain.LocaleSrCyrl: {
+		"subject.password_reset": "Нова лозинка за SecureLink портал",
+		"greeting.user":          "Здраво, {customer},",
+		"intro.password_reset":   "Стигао је захтев за нову лозинку вашег налога у SecureLink порталу (трговац: {merchant}).",
+		"button.password_reset":  "Поставите нову лозинку",
+		"password_reset.valid":   "Линк се може употребити једном, у року од сат времена.",
+		"password_reset.ignore":  "Ако захтев није ваш, занемарите ову поруку: лозинка остаје иста.",
+		"footer.account":         "Послато преко сервиса SecureLink. Никада не тражимо лозинку путем е-поште.",
+	},
+}
+
+func init() {
+	for loc, msgs := range accountCatalog {
+		maps.Copy(catalog[loc], msgs)
+	}
 }

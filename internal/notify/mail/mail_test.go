@@ -59,7 +59,7 @@ func TestRenderEscapesAndShowsOnlyLast4(t *testing.T) {
 			if r.Subject == "" || strings.Contains(r.Subject, "subject.") || strings.Contains(r.Text, "intro.") {
 				t.Errorf("%s/%s: missing translation: %q", kind, loc, r.Subject)
 			}
-			if kind != KindPaymentLink && !strings.Contains(r.Text, "Mastercard •••• 4444") {
+			if kind != KindPaymentLink && kind != KindPasswordReset && !strings.Contains(r.Text, "Mastercard •••• 4444") {
 				t.Errorf("%s/%s: card not shown as brand and last 4:\n%s", kind, loc, r.Text)
 			}
 			if !strings.Contains(r.HTML, `lang="`+loc+`"`) {
@@ -110,6 +110,36 @@ func TestCatalogueCoversEveryKind(t *testing.T) {
 					t.Errorf("%s lacks %s", loc, key)
 				}
 			}
+		}
+	}
+}
+
+// TestPasswordResetMailCarriesOnlyTheLink: the password-reset e-mail names the user, carries the link
+// in both parts and says how long it works, in every locale, with nothing about invoices or cards.
+func TestPasswordResetMailCarriesOnlyTheLink(t *testing.T) {
+	for _, c := range []struct{ loc, subject, valid string }{
+		{domain.LocaleEn, "Set a new password", "for one hour"},
+		{domain.LocaleSrLatn, "Nova lozinka", "sat vremena"},
+		{domain.LocaleSrCyrl, "Нова лозинка", "сат времена"},
+	} {
+		r, err := Render(Message{Kind: KindPasswordReset, Locale: c.loc, MerchantName: "Pekara <Mika>", CustomerName: "Mika",
+			LinkURL: "http://localhost:8080/portal/reset-password/tok_abc"})
+		if err != nil {
+			t.Fatalf("%s: %v", c.loc, err)
+		}
+		if !strings.Contains(r.Subject, c.subject) {
+			t.Errorf("%s: subject %q", c.loc, r.Subject)
+		}
+		for _, part := range []string{r.Text, r.HTML} {
+			if !strings.Contains(part, "/portal/reset-password/tok_abc") || !strings.Contains(part, c.valid) || !strings.Contains(part, "Mika") {
+				t.Errorf("%s: part lacks the link, its validity or the name:\n%s", c.loc, part)
+			}
+			if strings.Contains(part, "{") || strings.Contains(part, "/pay/") {
+				t.Errorf("%s: unfilled placeholder or a pay link:\n%s", c.loc, part)
+			}
+		}
+		if strings.Contains(r.HTML, "<Mika>") {
+			t.Errorf("%s: HTML not escaped", c.loc)
 		}
 	}
 }

@@ -26,11 +26,13 @@ const (
 	KindVoidNotice    Kind = "void_notice"
 	// KindAuthorization tells the payer of a pre-authorisation that the amount is reserved, not charged.
 	KindAuthorization Kind = "authorization"
+	// KindPasswordReset carries a portal user's single-use link to set a new password.
+	KindPasswordReset Kind = "password_reset"
 )
 
 // Kinds lists every kind, in the order the API documents them.
 var Kinds = []Kind{KindPaymentLink, KindReceipt, KindReceiptCopy, KindRefund, KindCaptureNotice, KindVoidNotice,
-	KindAuthorization}
+	KindAuthorization, KindPasswordReset}
 
 // Message is everything an e-mail may show. Only the card's brand and last four digits ever reach it.
 type Message struct {
@@ -114,6 +116,9 @@ func Render(m Message) (Rendered, error) {
 		"merchant": m.MerchantName, "customer": m.CustomerName, "number": m.InvoiceNumber,
 		"amount": FormatMoney(amount, m.Currency, loc), "email": m.SupportEmail, "date": formatDate(m.ExpiresAt, loc),
 	}
+	if m.Kind == KindPasswordReset {
+		return renderAccount(m, loc, vars)
+	}
 	t := func(key string) string { return tr(loc, key, vars) }
 	v := view{Lang: loc, Intro: t("intro." + string(m.Kind)), Footer: t("footer"), Merchant: m.MerchantName, LogoURL: m.LogoURL}
 	if m.Kind == KindReceipt && m.ReceiptURL != "" {
@@ -152,6 +157,8 @@ func Render(m Message) (Rendered, error) {
 		v.Rows = append(v.Rows, row{t("label.released"), vars["amount"]})
 	case KindAuthorization:
 		v.Rows = append(v.Rows, row{t("label.reserved"), vars["amount"]})
+	case KindPasswordReset:
+		// Rendered by renderAccount above.
 	}
 	v.LinesHead = line{t("label.item"), t("label.quantity"), t("label.unit_price"), t("label.amount")}
 	for _, l := range m.Lines {

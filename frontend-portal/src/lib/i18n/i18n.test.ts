@@ -20,7 +20,7 @@ describe('dictionaries', () => {
   }
 
   it('Serbian Cyrillic has no Latin letters outside placeholders and kept names', () => {
-    const kept = /\{[a-z_]+\}|CSV|API|QR|SMS|PSP|URL|ID|REST|WhatsApp|Viber|SecureLink|Webhook|webhook-id|HTTP|HTML|3-D Secure|Srpski \(latinica\)|English/g;
+    const kept = /\{[a-z_]+\}|CSV|API|QR|SMTP_URL|SMTP|PNG|SVG|CVC|SMS|PSP|URL|ID|REST|WhatsApp|Viber|SecureLink|Webhook|webhook-id|HTTPS|HTTP|HTML|3-D Secure|Srpski \(latinica\)|English/g;
     for (const [key, value] of Object.entries(dictionaries['sr-Cyrl'])) {
       expect(value.replace(kept, ''), key).not.toMatch(/[A-Za-zČĆŽŠĐčćžšđ]/);
     }
@@ -30,6 +30,44 @@ describe('dictionaries', () => {
     const same = Object.keys(en).filter((k) => dictionaries['sr-Latn'][k as keyof typeof en] === en[k as keyof typeof en]);
     // Only names, codes and symbols may be equal in both languages.
     expect(same.length).toBeLessThan(20);
+  });
+});
+
+// Serbian that reads right: no sentence may depend on the gender of the shop, the payer or the merchant's
+// user, and an invoice is "račun" everywhere, never "faktura".
+describe('Serbian wording', () => {
+  const serbian = { 'sr-Latn': srLatn, 'sr-Cyrl': cyrillic(srLatn) };
+  // Slash forms (vratio/la, Poštovani/a), a greeting that needs a gender, l- and passive participles
+  // with "ste" (Pozvani ste, Odjavili ste) and the verbs of a sentence about who paid or did something.
+  const gendered = [
+    /\p{L}\/(a|la|le|li|lo|o|e|а|ла|ле|ли|ло|о|е)(?!\p{L})/iu,
+    /(^|[^\p{L}])(Poštovan|Поштован)/iu,
+    /\p{L}+(li|ni|ti|ли|ни|ти)\s+(ste|сте)(?!\p{L})/iu,
+    /(^|[^\p{L}])(ste|сте)\s+\p{L}+(li|ni|ла|ли|ни|la)(?!\p{L})/iu,
+    /(^|[^\p{L}])(izvršio|izvršila|platio|platila|primio|primila|poslao|poslala|vratio|vratila|naplatio|naplatila|poništio|poništila|извршио|платио|примио|послао|вратио|наплатио|поништио)(?!\p{L})/iu,
+  ];
+  for (const [locale, dict] of Object.entries(serbian)) {
+    it(`${locale} never depends on a gender`, () => {
+      for (const [key, value] of Object.entries(dict)) {
+        for (const re of gendered) expect(value, `${key}: ${value}`).not.toMatch(re);
+      }
+    });
+    it(`${locale} calls an invoice "račun", never "faktura"`, () => {
+      for (const [key, value] of Object.entries(dict)) expect(value, key).not.toMatch(/faktur|фактур/i);
+      expect(dict['nav.new_invoice']).toMatch(/račun|рачун/);
+    });
+  }
+  it('English says invoice for the document', () => {
+    for (const [key, value] of Object.entries(en)) expect(value, key).not.toMatch(/\bbill\b/i);
+    expect(en['nav.new_invoice']).toBe('New invoice');
+  });
+  it('the gender checks catch the forms they are for', () => {
+    for (const bad of ['Trgovac vam je vratio/la novac', 'Poštovani Ana', 'Pozvani ste', 'Odjavili ste se.', 'Izvršio']) {
+      expect(gendered.some((re) => re.test(bad)), bad).toBe(true);
+    }
+    for (const good of ['Ovaj poziv daje pristup nalogu', 'Odjava je uspela.', 'Dobar dan, Ana!', 'E-pošta/lozinka']) {
+      expect(gendered.some((re) => re.test(good)), good).toBe(false);
+    }
   });
 });
 

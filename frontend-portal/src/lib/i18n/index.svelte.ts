@@ -4,6 +4,7 @@ import type { Dictionary, MessageKey } from './en';
 import { pluralForm, type PluralBase } from '@shared/plural';
 import { latinToCyrillic } from '@shared/translit';
 import { browserLocale, navigatorLanguages } from '@shared/locale';
+import { noDoubleStop } from '../dates';
 import type { Locale } from '../models';
 
 export type { MessageKey };
@@ -38,7 +39,10 @@ export const intlLocales: Record<Locale, string> = {
 /** Fills {placeholders} in a message; unknown ones are left visible so a missing value is noticed. */
 export function interpolate(message: string, vars?: Record<string, string | number>): string {
   if (!vars) return message;
-  return message.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  // A value ending in a full stop (a Serbian date) before the sentence's own full stop keeps only one.
+  return message.replace(/\{([a-z_]+)\}/g, (whole, name: string, offset: number) =>
+    name in vars ? noDoubleStop(String(vars[name]), message.slice(offset + whole.length)) : whole,
+  );
 }
 
 function initialLocale(): Locale {

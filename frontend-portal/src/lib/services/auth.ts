@@ -10,6 +10,10 @@ export const authService = {
   me: () => unwrap(api.GET('/me')),
   invitation: (token: string) =>
     unwrap(api.GET('/auth/invitations/{token}', { params: { path: { token } } })),
+  /** Asks for a reset link by e-mail; the answer is the same whether or not the address has an account. */
+  requestPasswordReset: (email: string, locale: string) =>
+    unwrap(api.POST('/auth/password-reset', { body: { email, locale: locale as 'en' } })),
+  resetPassword: (token: string, password: string) => unwrap(api.POST('/auth/password-reset/confirm', { body: { token, password } })),
   acceptInvitation: (token: string, password: string, name?: string) =>
     unwrap(api.POST('/auth/invitations/accept', { body: { token, password, ...(name ? { name } : {}) } })),
 };

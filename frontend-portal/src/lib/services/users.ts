@@ -1,10 +1,12 @@
 // The merchant's team.
 import { api, unwrap } from '../api';
-import type { Invitation, User } from '../models';
-import type { Page } from './invoices';
+
+export type Role = 'staff' | 'owner';
 
 export const userService = {
   list: () => unwrap(api.GET('/users')),
-  invite: (email: string, name?: string) =>
-    unwrap(api.POST('/users/invitations', { body: { email, role: 'staff', ...(name ? { name } : {}) } })),
+  invite: (email: string, role: Role, name?: string) =>
+    unwrap(api.POST('/users/invitations', { body: { email, role, ...(name ? { name } : {}) } })),
+  /** Takes the member off the merchant and ends their sessions (owners only; not yourself, not the last owner). */
+  remove: (id: string) => unwrap(api.DELETE('/users/{id}', { params: { path: { id } } })),
 };
