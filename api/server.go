@@ -158,6 +158,7 @@ func (s *Server) routes() {
 	m.GET("/me", s.me, requireUser)
 	m.POST("/auth/logout-everywhere", s.logoutEverywhere, requireUser)
 	m.POST("/auth/password", s.changePassword, requireUser)
+	m.POST("/auth/mode", s.setMode, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
 	m.GET("/users", s.listUsers)

@@ -184,16 +184,17 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 	}
 	inv.ID = domain.NewID(domain.PrefixInvoice)
 	inv.MerchantID = actor.MerchantID
+	inv.Livemode = actor.Livemode
 	inv.CreatedBy = actor.Label()
 	link := s.newLink(inv, now)
 	// The number is given by the store inside the transaction; events carry it, so they are built after.
 	events := func(number string) []domain.Event {
 		inv.Number = number
 		data := inv.EventData(s.LinkURL(link.Token))
-		evs := []domain.Event{domain.NewEvent(inv.MerchantID, domain.EventInvoiceCreated, inv.ID, data, true)}
+		evs := []domain.Event{domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceCreated, inv.ID, data, true)}
 		if in.SendEmail {
 			data.EmailID = domain.NewID(domain.PrefixEmail)
-			evs = append(evs, domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false))
+			evs = append(evs, domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceLinkRequested, inv.ID, data, false))
 		}
 		return evs
 	}
@@ -216,7 +217,7 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 }
 
 func (s *Service) newLink(inv domain.Invoice, now time.Time) domain.Link {
-	return domain.Link{ID: domain.NewID(domain.PrefixLink), InvoiceID: inv.ID, MerchantID: inv.MerchantID,
+	return domain.Link{ID: domain.NewID(domain.PrefixLink), InvoiceID: inv.ID, MerchantID: inv.MerchantID, Livemode: inv.Livemode,
 		Token: domain.NewToken(domain.LinkTokenBytes), Status: domain.LinkActive, ExpiresAt: inv.ExpiresAt, CreatedAt: now}
 }
 
@@ -395,7 +396,7 @@ func (s *Service) Cancel(ctx context.Context, actor domain.Actor, id string) (do
 		return domain.Invoice{}, apperr.InvalidState("An invoice in status %s cannot be cancelled.", inv.Status)
 	}
 	inv.CancelledAt = &now
-	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
+	ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
 		err := s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{from}, inv.Status, domain.LinkDeactivated, now, []domain.Event{ev})
 		if err != nil {
@@ -423,7 +424,7 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (stri
 	}
 	data := inv.EventData(s.LinkURL(inv.Link.Token))
 	data.EmailID = domain.NewID(domain.PrefixEmail)
-	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false)
+	ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceLinkRequested, inv.ID, data, false)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
 		if err := s.Store.InsertEvents(ctx, []domain.Event{ev}); err != nil {
 			return err

@@ -36,6 +36,7 @@ type EmailKind = mail.Kind
 type Email struct {
 	ID            string
 	MerchantID    string
+	Livemode      bool
 	InvoiceID     string
 	EventID       string
 	Kind          EmailKind
@@ -76,6 +77,7 @@ const (
 type Endpoint struct {
 	ID          string
 	MerchantID  string
+	Livemode    bool
 	URL         string
 	Description string
 	Events      []string
@@ -113,6 +115,7 @@ const (
 type Delivery struct {
 	ID             string
 	MerchantID     string
+	Livemode       bool
 	EventID        string
 	EndpointID     string
 	EndpointURL    string
@@ -132,6 +135,7 @@ type Attempt struct {
 	ID              string
 	DeliveryID      string
 	MerchantID      string
+	Livemode        bool
 	EventID         string
 	EndpointID      string
 	Number          int
@@ -180,8 +184,8 @@ type Reader interface {
 	Merchant(ctx context.Context, id string) (Merchant, error)
 	// Invoice returns the invoice with its lines; apperr.ErrNotFound when missing.
 	Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
-	// Endpoints returns the merchant's enabled endpoints.
-	Endpoints(ctx context.Context, merchantID string) ([]Endpoint, error)
+	// Endpoints returns the merchant's enabled endpoints of one mode.
+	Endpoints(ctx context.Context, merchantID string, livemode bool) ([]Endpoint, error)
 	// PaymentCard returns the brand and last four digits of the card that paid (or pre-authorised)
 	// the invoice; empty strings when no payment succeeded.
 	PaymentCard(ctx context.Context, merchantID, invoiceID string) (brand, last4 string, err error)

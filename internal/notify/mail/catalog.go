@@ -47,6 +47,8 @@ var catalog = map[string]map[string]string{
 		"valid_until":            "The link is valid until {date}.",
 		"support":                "Questions? Write to {email}.",
 		"footer":                 "Sent by SecureLink on behalf of {merchant}. We never ask for your card number by e-mail.",
+		"subject.test":           "[TEST]",
+		"test_note":              "Test mode: no real money moves. This e-mail is about test data.",
 	},
 	domain.LocaleSrLatn: {
 		"subject.payment_link":   "Zahtev za plaćanje {number} – {merchant}",
@@ -87,6 +89,8 @@ var catalog = map[string]map[string]string{
 		"valid_until":            "Link važi do {date}.",
 		"support":                "Pitanja? Pišite na {email}.",
 		"footer":                 "Poslato preko servisa SecureLink u ime trgovca {merchant}. Nikada ne tražimo broj kartice putem e-pošte.",
+		"subject.test":           "[TEST]",
+		"test_note":              "Test režim: pravi novac se ne prenosi. Ova poruka se odnosi na probne podatke.",
 	},
 	domain.LocaleSrCyrl: {
 		"subject.payment_link":   "Захтев за плаћање {number} – {merchant}",
@@ -127,6 +131,8 @@ var catalog = map[string]map[string]string{
 		"valid_until":            "Линк важи до {date}.",
 		"support":                "Питања? Пишите на {email}.",
 		"footer":                 "Послато преко сервиса SecureLink у име трговца {merchant}. Никада не тражимо број картице путем е-поште.",
+		"subject.test":           "[TEST]",
+		"test_note":              "Тест режим: прави новац се не преноси. Ова порука се односи на пробне податке.",
 	},
 }
 
