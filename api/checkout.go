@@ -40,9 +40,21 @@ type ProviderResponse struct {
 	PublishableKey string `json:"publishable_key,omitempty"`
 } // @name Provider
 
+// TestCardResponse is a card number the test checkout accepts, with what paying with it does.
+type TestCardResponse struct {
+	Number  string `json:"number" example:"4242424242424242"`
+	Brand   string `json:"brand" example:"visa"`
+	Outcome string `json:"outcome" enums:"succeeds,declined,challenge,challenge_fails,refund_fails"`
+	// DeclineCode is the decline a declined card (or a failed 3-D Secure) gives.
+	DeclineCode string `json:"decline_code,omitempty" example:"card_declined"`
+} // @name TestCard
+
 // CheckoutResponse is what a payment link shows. Nothing internal: no ids but the link's own.
 type CheckoutResponse struct {
-	Object      string                   `json:"object" example:"checkout"`
+	Object string `json:"object" example:"checkout"`
+	// Livemode is false for a test invoice: the checkout says that no real money moves and lists
+	// the test cards.
+	Livemode    bool                     `json:"livemode"`
 	Status      string                   `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
 	LinkStatus  string                   `json:"link_status" enums:"active,deactivated,expired,completed"`
 	Merchant    CheckoutMerchantResponse `json:"merchant"`
@@ -57,6 +69,8 @@ type CheckoutResponse struct {
 	IPSQR *IPSQRResponse `json:"ips_qr" extensions:"x-nullable"`
 	// PDFURL is the invoice as a PDF.
 	PDFURL string `json:"pdf_url" example:"/api/v1/checkout/3q2-7wX…/pdf"`
+	// TestCards are the cards that work on a test invoice, with what each does; empty when live.
+	TestCards []TestCardResponse `json:"test_cards"`
 } // @name Checkout
 
 func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
@@ -67,7 +81,20 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider:  ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey},
-		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf")}
+		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), Livemode: inv.Livemode,
+		TestCards: s.testCards(inv.Livemode)}
+}
+
+// testCards lists the provider's test cards for a test invoice, none for a live one.
+func (s *Server) testCards(livemode bool) []TestCardResponse {
+	out := []TestCardResponse{}
+	if livemode {
+		return out
+	}
+	for _, c := range s.d.TestCards {
+		out = append(out, TestCardResponse{Number: c.Number, Brand: c.Brand, Outcome: string(c.Outcome), DeclineCode: string(c.DeclineCode)})
+	}
+	return out
 }
 
 // getCheckout godoc

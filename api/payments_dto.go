@@ -104,6 +104,8 @@ type ReceiptResponse struct {
 	Method    string        `json:"method" enums:"card,bank_transfer"`
 	PaidAt    time.Time     `json:"paid_at" format:"date-time"`
 	Reference string        `json:"reference"`
+	// Livemode is false for a test payment: no real money moved.
+	Livemode bool `json:"livemode"`
 } // @name Receipt
 
 // PayRequest is the body of POST /checkout/{token}/pay.
@@ -185,7 +187,7 @@ func toReceipt(p payments.Payment, invoiceNumber string) *ReceiptResponse {
 	if amount == 0 {
 		amount = p.AmountAuthorized
 	}
-	r := &ReceiptResponse{PaymentID: p.ID, Status: string(p.Status), Amount: amount, Currency: p.Currency, Card: toCard(p),
+	r := &ReceiptResponse{Livemode: p.Livemode, PaymentID: p.ID, Status: string(p.Status), Amount: amount, Currency: p.Currency, Card: toCard(p),
 		Method: toPayment(p).Method, Reference: invoiceNumber}
 	if at := p.PaidAt(); at != nil {
 		r.PaidAt = at.UTC()

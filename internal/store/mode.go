@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"sync"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -13,38 +12,29 @@ import (
 )
 
 // Test and live data are kept apart here, in one place: every read, update and delete of a row type
-// that is modeScoped, made with a context that works in a mode (domain.WithMode: an API key's, or the
+// in modeScopedRows, made with a context that works in a mode (domain.WithMode: an API key's, or the
 // portal session's switch), gets "AND livemode = <that mode>". A test object read with a live key
 // is then simply not found. Work without a mode (the checkout, whose link names its invoice, and
 // background jobs) sees both. Inserts carry the object's own Livemode; raw SQL adds modeSQL itself.
 
-// modeScoped is implemented by the row types of merchant-owned objects that belong to one mode.
-type modeScoped interface{ modeScoped() }
-
-func (invoiceRow) modeScoped()     {}
-func (linkRow) modeScoped()        {}
-func (eventRow) modeScoped()       {}
-func (paymentRow) modeScoped()     {}
-func (refundRow) modeScoped()      {}
-func (transactionRow) modeScoped() {}
-func (emailRow) modeScoped()       {}
-func (endpointRow) modeScoped()    {}
-func (deliveryRow) modeScoped()    {}
-func (attemptRow) modeScoped()     {}
-func (apiKeyRow) modeScoped()      {}
-func (requestLogRow) modeScoped()  {}
-
-// scopedTypes remembers which model types are modeScoped.
-var scopedTypes sync.Map // reflect.Type → bool
-
-func isModeScoped(t reflect.Type) bool {
-	if v, ok := scopedTypes.Load(t); ok {
-		return v.(bool)
-	}
-	_, scoped := reflect.New(t).Interface().(modeScoped)
-	scopedTypes.Store(t, scoped)
-	return scoped
+// modeScopedRows are the row types of merchant-owned objects that belong to one mode. Two tables
+// have a livemode column without being limited by it: audit_log (the audit log lists both modes:
+// logins, team and settings belong to the whole account) and sessions (the switch itself).
+var modeScopedRows = []interface{ TableName() string }{
+	invoiceRow{}, linkRow{}, eventRow{}, paymentRow{}, refundRow{}, transactionRow{}, emailRow{}, endpointRow{},
+	deliveryRow{}, attemptRow{}, apiKeyRow{}, requestLogRow{},
 }
+
+// scopedTypes holds the model types of modeScopedRows.
+var scopedTypes = func() map[reflect.Type]bool {
+	m := make(map[reflect.Type]bool, len(modeScopedRows))
+	for _, r := range modeScopedRows {
+		m[reflect.TypeOf(r)] = true
+	}
+	return m
+}()
+
+func isModeScoped(t reflect.Type) bool { return scopedTypes[t] }
 
 // scopeToMode is the GORM callback that limits a statement on a modeScoped table to its context's mode.
 func scopeToMode(db *gorm.DB) {
