@@ -158,8 +158,8 @@ func TestCheckoutTestCardsComeFromGo(t *testing.T) {
 		src := readFile(t, "../frontend-pay/src/lib/"+dict)
 		sameSet(t, dict+" testmode.outcome.*", outcomes, matches(`'testmode\.outcome\.(\w+)':`, src))
 	}
-	band := readFile(t, "../frontend-pay/src/components/TestModeBand.svelte")
-	sameSet(t, "TestModeBand outcomes", outcomes, matches(`case '(\w+)':`, band))
+	band := readFile(t, "../frontend-pay/src/components/TestCardList.svelte")
+	sameSet(t, "TestCardList outcomes", outcomes, matches(`case '(\w+)':`, band))
 	err := fs.WalkDir(os.DirFS("../frontend-pay/src"), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "api-types.ts") || strings.HasSuffix(path, ".test.ts") {
 			return err
