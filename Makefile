@@ -55,7 +55,7 @@ poppler:
 ## test: every test — Go (SQLite and PostgreSQL), SPA units, OpenAPI freshness, browser end-to-end
 test: openapi-check api-lint test-go test-spa test-e2e clients
 
-## test-short: the fast loop — every Go package on SQLite only, without the binary-building tests
+## test-short: the fast loop — every Go package on SQLite only, without the binary-building and stripe-mock tests
 test-short:
 	$(GO) test -short -count=1 ./...
 

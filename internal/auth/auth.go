@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -24,22 +27,49 @@ const MinPasswordLength = 10
 // MaxPasswordLength keeps bcrypt's 72-byte limit from silently truncating passwords.
 const MaxPasswordLength = 72
 
+// passwordCost is bcrypt's work factor for new password hashes.
+var passwordCost atomic.Int32
+
+// dummyHash is compared against when no user matches, so a miss costs as long as a wrong password.
+var dummyHash atomic.Pointer[[]byte]
+
+func init() { setPasswordCost(bcrypt.DefaultCost) }
+
+func setPasswordCost(cost int) {
+	h, err := bcrypt.GenerateFromPassword([]byte("securelink-dummy-password"), cost)
+	if err != nil {
+		panic("auth: dummy password hash: " + err.Error())
+	}
+	passwordCost.Store(int32(cost))
+	dummyHash.Store(&h)
+}
+
+var fastHashes sync.Once
+
+// UseFastHashesInTests makes new password hashes (and the dummy one) use bcrypt's minimum work
+// factor. Hashing dominated the API tests' CPU time; a hash carries its own cost, so checking a
+// password works the same. It panics outside a test binary: the product always hashes at bcrypt's
+// default cost.
+func UseFastHashesInTests() {
+	if !testing.Testing() {
+		panic("auth: fast password hashes outside a test binary")
+	}
+	fastHashes.Do(func() { setPasswordCost(bcrypt.MinCost) })
+}
+
 // HashPassword hashes a password with bcrypt.
 func HashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), int(passwordCost.Load()))
 	if err != nil {
 		return "", fmt.Errorf("auth: hash password: %w", err)
 	}
 	return string(h), nil
 }
 
-// dummyHash is compared against when no user matches, so a miss costs as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("securelink-dummy-password"), bcrypt.DefaultCost)
-
 // CheckPassword reports whether pw matches hash; an empty hash is compared with a dummy.
 func CheckPassword(hash, pw string) bool {
 	if hash == "" {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(pw))
+		_ = bcrypt.CompareHashAndPassword(*dummyHash.Load(), []byte(pw))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil

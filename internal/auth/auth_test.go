@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestSessions(t *testing.T) {
@@ -68,5 +69,19 @@ func TestPasswordsAndSecrets(t *testing.T) {
 	secret, _ := NewAPIKeySecret(false)
 	if HashToken(secret) == HashToken(secret+"x") || len(HashToken(secret)) != 64 {
 		t.Error("token hash")
+	}
+}
+
+// TestPasswordsHashAtTheDefaultCost: unless a test binary asked for fast hashes, new hashes and the
+// dummy a miss is compared with carry bcrypt's default cost.
+func TestPasswordsHashAtTheDefaultCost(t *testing.T) {
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, hash := range map[string][]byte{"new hash": []byte(h), "dummy": *dummyHash.Load()} {
+		if c, err := bcrypt.Cost(hash); err != nil || c != bcrypt.DefaultCost {
+			t.Errorf("%s: cost %d (%v), want %d", name, c, err, bcrypt.DefaultCost)
+		}
 	}
 }

@@ -112,7 +112,7 @@ func TestPaymentStateMachine(t *testing.T) {
 	all := []PaymentStatus{PaymentProcessing, PaymentRequiresAction, PaymentAuthorized, PaymentCaptured, PaymentPartiallyRefunded, PaymentRefunded, PaymentVoided, PaymentFailed}
 	allowed := map[PaymentStatus][]PaymentStatus{
 		PaymentProcessing:        {PaymentRequiresAction, PaymentAuthorized, PaymentCaptured, PaymentFailed},
-		PaymentRequiresAction:    {PaymentAuthorized, PaymentCaptured, PaymentFailed},
+		PaymentRequiresAction:    {PaymentProcessing, PaymentAuthorized, PaymentCaptured, PaymentFailed},
 		PaymentAuthorized:        {PaymentCaptured, PaymentVoided},
 		PaymentCaptured:          {PaymentPartiallyRefunded, PaymentRefunded},
 		PaymentPartiallyRefunded: {PaymentPartiallyRefunded, PaymentRefunded},

@@ -170,6 +170,37 @@ const (
 	LinkCompleted   LinkStatus = "completed"
 )
 
+// LinkStatuses lists every link status.
+var LinkStatuses = []LinkStatus{LinkActive, LinkDeactivated, LinkExpired, LinkCompleted}
+
+// LinkStatusesWhere lists the link statuses for which rule holds; stores build their guards from it.
+func LinkStatusesWhere(rule func(LinkStatus) bool) []LinkStatus {
+	return StatusesWhere(LinkStatuses, rule)
+}
+
+// Usable reports whether a payer may pay through a link in status s.
+func (s LinkStatus) Usable() bool {
+	switch s {
+	case LinkActive:
+		return true
+	case LinkDeactivated, LinkExpired, LinkCompleted:
+		return false
+	}
+	return false
+}
+
+// Closable reports whether a link in status s may still be closed (deactivated, expired or
+// completed): only an active one.
+func (s LinkStatus) Closable() bool { return s.CanTransition(LinkDeactivated) }
+
+// To moves a link from s to next, or fails with ErrTransition.
+func (s LinkStatus) To(next LinkStatus) (LinkStatus, error) {
+	if !s.CanTransition(next) {
+		return s, fmt.Errorf("link %s → %s: %w", s, next, ErrTransition)
+	}
+	return next, nil
+}
+
 // CanTransition reports whether a link may move from s to next.
 func (s LinkStatus) CanTransition(next LinkStatus) bool {
 	switch s {
@@ -235,12 +266,26 @@ func (l Link) EffectiveStatus(now time.Time) LinkStatus {
 	return l.Status
 }
 
-// EffectiveStatus is the invoice's status as of now: an open invoice past its expiry reads as expired.
+// EffectiveStatus is the invoice's status as of now: an invoice that lapses (an open one) reads as
+// expired once past its expiry, even before the sweep has written it.
 func (inv Invoice) EffectiveStatus(now time.Time) InvoiceStatus {
-	if inv.Status == InvoiceOpen && !now.Before(inv.ExpiresAt) {
+	if inv.Status.Lapses() && !now.Before(inv.ExpiresAt) {
 		return InvoiceExpired
 	}
 	return inv.Status
+}
+
+// Lapses reports whether an invoice in status s becomes expired when its expiry passes: only an
+// open one. Stores render the same list into their expiry SQL (see InvoiceStatusesWhere).
+func (s InvoiceStatus) Lapses() bool {
+	switch s {
+	case InvoiceOpen:
+		return s.CanTransition(InvoiceExpired)
+	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded,
+		InvoiceCancelled, InvoiceExpired:
+		return false
+	}
+	return false
 }
 
 // InvoiceEventData is the payload of invoice events.
@@ -273,13 +318,7 @@ func (inv Invoice) EventData(linkURL string) InvoiceEventData {
 // InvoiceStatusesWhere lists the invoice statuses for which rule holds; stores build their guards
 // (WHERE status IN …) from it.
 func InvoiceStatusesWhere(rule func(InvoiceStatus) bool) []InvoiceStatus {
-	var out []InvoiceStatus
-	for _, s := range InvoiceStatuses {
-		if rule(s) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return StatusesWhere(InvoiceStatuses, rule)
 }
 
 // To moves an invoice from s to next, or fails with ErrTransition.
@@ -305,10 +344,31 @@ func (s InvoiceStatus) Relinkable() bool {
 	return false
 }
 
+// InvoiceRefundRule is the status a succeeded refund leaves on a paid invoice.
+var InvoiceRefundRule = RefundRule[InvoiceStatus]{Partial: InvoicePartiallyRefunded, Full: InvoiceRefunded}
+
 // InvoiceStatusAfterRefund is a paid invoice's status once refunded of paid is refunded.
 func InvoiceStatusAfterRefund(refunded, paid int64) InvoiceStatus {
-	if refunded >= paid {
-		return InvoiceRefunded
+	return InvoiceRefundRule.After(refunded, paid)
+}
+
+// AfterPayment is the status of an invoice in status s once paid of its total has been paid:
+// paid when nothing is left due, still s while some is; ErrTransition when s cannot become paid.
+func (s InvoiceStatus) AfterPayment(paid, total int64) (InvoiceStatus, error) {
+	if paid < total {
+		return s, nil
 	}
-	return InvoicePartiallyRefunded
+	return s.To(InvoicePaid)
+}
+
+// Reopened is the status of an invoice in status s once a fresh link is issued for it: an open
+// invoice stays open, an expired one opens again; any other fails with ErrTransition.
+func (s InvoiceStatus) Reopened() (InvoiceStatus, error) {
+	if !s.Relinkable() {
+		return s, fmt.Errorf("invoice %s: fresh link: %w", s, ErrTransition)
+	}
+	if s == InvoiceOpen {
+		return s, nil
+	}
+	return s.To(InvoiceOpen)
 }

@@ -34,7 +34,8 @@ func (s PaymentStatus) CanTransition(next PaymentStatus) bool {
 		return next == PaymentRequiresAction || next == PaymentAuthorized || next == PaymentCaptured ||
 			next == PaymentFailed
 	case PaymentRequiresAction:
-		return next == PaymentAuthorized || next == PaymentCaptured || next == PaymentFailed
+		// Processing again: the payer finished 3-D Secure and the PSP is still working on it.
+		return next == PaymentProcessing || next == PaymentAuthorized || next == PaymentCaptured || next == PaymentFailed
 	case PaymentAuthorized:
 		return next == PaymentCaptured || next == PaymentVoided
 	case PaymentCaptured:
@@ -133,13 +134,7 @@ var PaymentStatuses = []PaymentStatus{PaymentProcessing, PaymentRequiresAction, 
 // PaymentStatusesWhere lists the payment statuses for which rule holds; stores build their
 // guards (WHERE status IN …) from it, so a guard never disagrees with the rule.
 func PaymentStatusesWhere(rule func(PaymentStatus) bool) []PaymentStatus {
-	var out []PaymentStatus
-	for _, s := range PaymentStatuses {
-		if rule(s) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return StatusesWhere(PaymentStatuses, rule)
 }
 
 // ErrTransition is a status change the state machine does not allow.
@@ -165,13 +160,61 @@ func (s PaymentStatus) Voidable() bool { return s.CanTransition(PaymentVoided) }
 // Refundable reports whether money may be refunded on a payment in status s.
 func (s PaymentStatus) Refundable() bool { return s.CanTransition(PaymentRefunded) }
 
+// RefundRule is the status a succeeded refund leaves on what was paid: Full once everything paid
+// is refunded, Partial while some is left. It is a table so that a store that must apply it inside
+// one SQL statement (concurrent refunds add up atomically there) renders its SQL from the table;
+// the store's test checks that rendering against After for every case.
+type RefundRule[S ~string] struct{ Partial, Full S }
+
+// After is the status once refunded of total is refunded.
+func (r RefundRule[S]) After(refunded, total int64) S {
+	if refunded >= total {
+		return r.Full
+	}
+	return r.Partial
+}
+
+// PaymentRefundRule is the status a succeeded refund leaves on a captured payment.
+var PaymentRefundRule = RefundRule[PaymentStatus]{Partial: PaymentPartiallyRefunded, Full: PaymentRefunded}
+
 // PaymentStatusAfterRefund is a captured payment's status once refunded of captured is refunded:
 // refunded when nothing is left, partially refunded otherwise.
 func PaymentStatusAfterRefund(refunded, captured int64) PaymentStatus {
-	if refunded >= captured {
-		return PaymentRefunded
+	return PaymentRefundRule.After(refunded, captured)
+}
+
+// RefundStatuses lists every refund status.
+var RefundStatuses = []RefundStatus{RefundPending, RefundSucceeded, RefundFailed}
+
+// TransactionResults lists every transaction result.
+var TransactionResults = []TransactionResult{TxnPending, TxnSucceeded, TxnFailed}
+
+// StatusesWhere lists the statuses of all for which rule holds; stores build their guards from it.
+func StatusesWhere[S ~string](all []S, rule func(S) bool) []S {
+	var out []S
+	for _, s := range all {
+		if rule(s) {
+			out = append(out, s)
+		}
 	}
-	return PaymentPartiallyRefunded
+	return out
+}
+
+// StatusesTo lists the statuses of all that may move to next by can (a CanTransition method
+// expression): the guard of an update that moves a row to next.
+func StatusesTo[S ~string](all []S, can func(S, S) bool, next S) []S {
+	return StatusesWhere(all, func(s S) bool { return can(s, next) })
+}
+
+// Pending reports whether a transaction's outcome is not yet recorded (reconciliation repeats it).
+func (r TransactionResult) Pending() bool {
+	switch r {
+	case TxnPending:
+		return true
+	case TxnSucceeded, TxnFailed:
+		return false
+	}
+	return false
 }
 
 // To moves a refund from s to next, or fails with ErrTransition.

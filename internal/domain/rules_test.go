@@ -80,3 +80,76 @@ func TestStatusAfterRefund(t *testing.T) {
 		}
 	}
 }
+
+func TestDerivedRulesFollowTheStateMachines(t *testing.T) {
+	cases := []struct {
+		name      string
+		got, want []string
+	}{
+		{"lapsing invoices", str(InvoiceStatusesWhere(InvoiceStatus.Lapses)), []string{"open"}},
+		{"usable links", str(LinkStatusesWhere(LinkStatus.Usable)), []string{"active"}},
+		{"closable links", str(LinkStatusesWhere(LinkStatus.Closable)), []string{"active"}},
+	}
+	for _, c := range cases {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	// Every status a refund rule gives is one the state machine lets a refundable status reach.
+	for _, from := range PaymentStatusesWhere(PaymentStatus.Refundable) {
+		for _, to := range []PaymentStatus{PaymentRefundRule.Partial, PaymentRefundRule.Full} {
+			if !from.CanTransition(to) {
+				t.Errorf("a refund of a %s payment leaves it %s, which the state machine forbids", from, to)
+			}
+		}
+	}
+	for _, from := range InvoiceStatusesWhere(InvoiceStatus.Refundable) {
+		for _, to := range []InvoiceStatus{InvoiceRefundRule.Partial, InvoiceRefundRule.Full} {
+			if !from.CanTransition(to) {
+				t.Errorf("a refund of a %s invoice leaves it %s, which the state machine forbids", from, to)
+			}
+		}
+	}
+	// A lapsing invoice may become expired; a link that may close may become each closed status.
+	for _, s := range InvoiceStatusesWhere(InvoiceStatus.Lapses) {
+		if !s.CanTransition(InvoiceExpired) {
+			t.Errorf("%s lapses but may not become expired", s)
+		}
+	}
+	for _, s := range LinkStatusesWhere(LinkStatus.Closable) {
+		for _, to := range []LinkStatus{LinkDeactivated, LinkExpired, LinkCompleted} {
+			if _, err := s.To(to); err != nil {
+				t.Errorf("link %s → %s: %v", s, to, err)
+			}
+		}
+	}
+}
+
+func TestInvoiceMoves(t *testing.T) {
+	cases := []struct {
+		name string
+		move func() (InvoiceStatus, error)
+		want InvoiceStatus
+		ok   bool
+	}{
+		{"fresh link, open", InvoiceOpen.Reopened, InvoiceOpen, true},
+		{"fresh link, expired", InvoiceExpired.Reopened, InvoiceOpen, true},
+		{"fresh link, paid", InvoicePaid.Reopened, InvoicePaid, false},
+		{"fresh link, cancelled", InvoiceCancelled.Reopened, InvoiceCancelled, false},
+		{"part of an open invoice paid", func() (InvoiceStatus, error) { return InvoiceOpen.AfterPayment(400, 1000) }, InvoiceOpen, true},
+		{"rest of an open invoice paid", func() (InvoiceStatus, error) { return InvoiceOpen.AfterPayment(1000, 1000) }, InvoicePaid, true},
+		{"expired invoice paid in full", func() (InvoiceStatus, error) { return InvoiceExpired.AfterPayment(1000, 1000) }, InvoicePaid, true},
+		{"cancelled invoice paid in full", func() (InvoiceStatus, error) { return InvoiceCancelled.AfterPayment(1000, 1000) }, InvoiceCancelled, false},
+	}
+	for _, c := range cases {
+		got, err := c.move()
+		if got != c.want || (err == nil) != c.ok || (err != nil && !errors.Is(err, ErrTransition)) {
+			t.Errorf("%s: %s, %v; want %s (ok %v)", c.name, got, err, c.want, c.ok)
+		}
+	}
+	for _, s := range LinkStatuses {
+		if _, err := s.To(LinkActive); !errors.Is(err, ErrTransition) {
+			t.Errorf("a %s link became active again: %v", s, err)
+		}
+	}
+}

@@ -26,24 +26,37 @@ type Store interface {
 	// Summarise counts the merchant's invoices by status as of now (an open invoice past its expiry
 	// counts as expired) and totals what was paid since paidSince, net of refunds, per currency.
 	Summarise(ctx context.Context, merchantID string, paidSince, now time.Time) (Summary, error)
-	// SetInvoiceStatus moves an invoice from one of the from statuses to to, deactivating its active
-	// link when linkTo is not empty, and writes the events, in one transaction. It answers
+	// SetInvoiceStatus moves an invoice from one of the from statuses to to, moving its active link
+	// to linkTo when linkTo is not empty, and writes the events, in one transaction. It answers
 	// apperr.ErrConflict when the invoice is no longer in any of the from statuses.
 	SetInvoiceStatus(ctx context.Context, merchantID, id string, from []domain.InvoiceStatus, to domain.InvoiceStatus, linkTo domain.LinkStatus, at time.Time, events []domain.Event) error
-	// ReplaceLink deactivates the invoice's active links and inserts the new one, only while the
-	// invoice is open.
-	ReplaceLink(ctx context.Context, merchantID, invoiceID string, link domain.Link, at time.Time) error
-	DeactivateLink(ctx context.Context, merchantID, linkID string, at time.Time) (domain.Link, error)
+	// ReplaceLink moves the invoice from one of r.From to r.To and its active links to r.OldLinksTo,
+	// and inserts r.Link; apperr.ErrConflict when the invoice is in none of r.From.
+	ReplaceLink(ctx context.Context, merchantID, invoiceID string, r Relink) error
+	// DeactivateLink moves one active link of the merchant to status to (deactivated).
+	DeactivateLink(ctx context.Context, merchantID, linkID string, to domain.LinkStatus, at time.Time) (domain.Link, error)
 	GetLinkByToken(ctx context.Context, token string) (domain.Link, error)
 	// GetCheckout loads a link with its invoice (and lines) and the merchant's public details.
 	// It may answer from a cache that lags another replica's writes by up to a second.
 	GetCheckout(ctx context.Context, token string) (Checkout, error)
 	InsertEvents(ctx context.Context, events []domain.Event) error
-	// ExpireDue marks open invoices and active links past their expiry as expired, with an
-	// invoice.expired event for each invoice; it returns how many invoices it expired.
-	ExpireDue(ctx context.Context, now time.Time, limit int) (int, error)
+	// DueInvoices returns up to limit invoices (without lines or link) whose status lapses
+	// (domain.InvoiceStatus.Lapses) and whose expiry is at or before now, the oldest expiry first.
+	DueInvoices(ctx context.Context, now time.Time, limit int) ([]domain.Invoice, error)
+	// ExpireLinks moves every link in one of the from statuses whose expiry is at or before now to
+	// status to, and returns how many it moved.
+	ExpireLinks(ctx context.Context, now time.Time, from []domain.LinkStatus, to domain.LinkStatus) (int64, error)
 	CheckoutMerchant(ctx context.Context, merchantID string) (CheckoutMerchant, error)
 	MerchantDefaults(ctx context.Context, merchantID string) (Defaults, error)
+}
+
+// Relink is a fresh link for an invoice, with the statuses the use case decided.
+type Relink struct {
+	From       []domain.InvoiceStatus // the guard: the invoice must still be in one of these
+	To         domain.InvoiceStatus
+	OldLinksTo domain.LinkStatus // what its active links become
+	Link       domain.Link
+	At         time.Time
 }
 
 // Auditor records who did what.
@@ -395,10 +408,14 @@ func (s *Service) Cancel(ctx context.Context, actor domain.Actor, id string) (do
 	if inv.Status, err = inv.Status.To(domain.InvoiceCancelled); err != nil {
 		return domain.Invoice{}, apperr.InvalidState("An invoice in status %s cannot be cancelled.", inv.Status)
 	}
+	linkTo, err := domain.LinkActive.To(domain.LinkDeactivated)
+	if err != nil {
+		return domain.Invoice{}, apperr.Internal(err)
+	}
 	inv.CancelledAt = &now
 	ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
-		err := s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{from}, inv.Status, domain.LinkDeactivated, now, []domain.Event{ev})
+		err := s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{from}, inv.Status, linkTo, now, []domain.Event{ev})
 		if err != nil {
 			return err
 		}
@@ -459,9 +476,20 @@ func (s *Service) NewLink(ctx context.Context, actor domain.Actor, id string, ex
 		}
 		inv.ExpiresAt = e
 	}
+	to, err := inv.Status.Reopened()
+	if err != nil {
+		return domain.Link{}, apperr.InvalidState("A fresh link can only be issued for an unpaid invoice; this one is %s.", inv.Status)
+	}
+	oldLinksTo, err := domain.LinkActive.To(domain.LinkDeactivated)
+	if err != nil {
+		return domain.Link{}, apperr.Internal(err)
+	}
 	link := s.newLink(inv, now)
+	// The guard is every status a fresh link reopens: the stored status of an invoice read as
+	// expired may still be open.
+	relink := Relink{From: domain.InvoiceStatusesWhere(domain.InvoiceStatus.Relinkable), To: to, OldLinksTo: oldLinksTo, Link: link, At: now}
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
-		if err := s.Store.ReplaceLink(ctx, actor.MerchantID, id, link, now); err != nil {
+		if err := s.Store.ReplaceLink(ctx, actor.MerchantID, id, relink); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, actor, "link.created", link.ID, map[string]any{"invoice": id})
@@ -477,10 +505,14 @@ func (s *Service) NewLink(ctx context.Context, actor domain.Actor, id string, ex
 
 // DeactivateLink turns a link off; the invoice stays open for a fresh link.
 func (s *Service) DeactivateLink(ctx context.Context, actor domain.Actor, linkID string) (domain.Link, error) {
+	to, err := domain.LinkActive.To(domain.LinkDeactivated)
+	if err != nil {
+		return domain.Link{}, apperr.Internal(err)
+	}
 	var l domain.Link
-	err := s.Tx.Run(ctx, func(ctx context.Context) error {
+	err = s.Tx.Run(ctx, func(ctx context.Context) error {
 		var err error
-		if l, err = s.Store.DeactivateLink(ctx, actor.MerchantID, linkID, s.now()); err != nil {
+		if l, err = s.Store.DeactivateLink(ctx, actor.MerchantID, linkID, to, s.now()); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, actor, "link.deactivated", linkID, nil)
@@ -497,16 +529,60 @@ func (s *Service) DeactivateLink(ctx context.Context, actor domain.Actor, linkID
 	return l, nil
 }
 
-// ExpireDue is the background sweep: it writes the expiry of invoices and links past due.
+// expireBatch is how many due invoices one step of the sweep reads.
+const expireBatch = 200
+
+// ExpireDue is the background sweep: it writes the expiry of invoices and links past due, each
+// invoice in its own transaction with its invoice.expired event; it returns how many invoices it
+// expired.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := s.Store.ExpireDue(ctx, s.now(), 200)
+		n, err := s.expireInvoices(ctx, s.now())
 		total += n
-		if err != nil || n < 200 {
+		if err != nil {
 			return total, err
 		}
+		if n < expireBatch {
+			break
+		}
 	}
+	linkTo, err := domain.LinkActive.To(domain.LinkExpired)
+	if err != nil {
+		return total, err
+	}
+	_, err = s.Store.ExpireLinks(ctx, s.now(), domain.LinkStatusesWhere(domain.LinkStatus.Closable), linkTo)
+	return total, err
+}
+
+// expireInvoices expires one batch of due invoices and returns how many it expired.
+func (s *Service) expireInvoices(ctx context.Context, now time.Time) (int, error) {
+	due, err := s.Store.DueInvoices(ctx, now, expireBatch)
+	if err != nil {
+		return 0, err
+	}
+	linkTo, err := domain.LinkActive.To(domain.LinkExpired)
+	if err != nil {
+		return 0, err
+	}
+	expired := 0
+	for _, inv := range due {
+		from := inv.Status
+		if inv.Status, err = from.To(domain.InvoiceExpired); err != nil {
+			return expired, err
+		}
+		ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceExpired, inv.ID, inv.EventData(""), true)
+		err := s.Store.SetInvoiceStatus(ctx, inv.MerchantID, inv.ID, []domain.InvoiceStatus{from}, inv.Status, linkTo, now, []domain.Event{ev})
+		switch {
+		case err == nil:
+			expired++
+		case errors.Is(err, apperr.ErrConflict):
+			// Another replica expired it, or a payer started paying just now: nothing to do.
+		default:
+			return expired, err
+		}
+	}
+	return expired, nil
 }
 
 // Checkout is what a payer sees through a link.

@@ -31,26 +31,42 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		batch = 200
 	}
 	now := clock(d.Now)
-	return d.Store.DispatchEvents(ctx, batch, now, func(ctx context.Context, events []domain.Event, r Reader) ([]Outbox, error) {
-		refs := make([]InvoiceRef, 0, len(events))
+	// The store claims the events and saves what they become; this package decides what that is.
+	// One transaction: a replica that dies while planning leaves its events undispatched.
+	n := 0
+	err := d.Store.InTx(ctx, func(ctx context.Context) error {
+		events, err := d.Store.ClaimEvents(ctx, batch)
+		if err != nil || len(events) == 0 {
+			return err
+		}
+		r := newBatch(d.Store)
+		ids := make([]string, 0, len(events))
 		for _, ev := range events {
 			if id := emailInvoiceID(ev); id != "" {
-				refs = append(refs, InvoiceRef{MerchantID: ev.MerchantID, InvoiceID: id})
+				ids = append(ids, id)
 			}
 		}
-		if err := r.Preload(ctx, refs); err != nil {
-			return nil, err
+		if err := r.preload(ctx, ids); err != nil {
+			return err
 		}
 		out := make([]Outbox, len(events))
+		eventIDs := make([]string, len(events))
 		for i, ev := range events {
-			o, err := d.plan(ctx, ev, r, now)
-			if err != nil {
-				return nil, fmt.Errorf("plan event %s: %w", ev.ID, err)
+			if out[i], err = d.plan(ctx, ev, r, now); err != nil {
+				return fmt.Errorf("notify: plan event %s: %w", ev.ID, err)
 			}
-			out[i] = o
+			eventIDs[i] = ev.ID
 		}
-		return out, nil
+		if err := d.Store.SaveDispatch(ctx, eventIDs, out, now); err != nil {
+			return err
+		}
+		n = len(events)
+		return nil
 	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // emailInvoiceID is the invoice an event's e-mails are about, or "" for an event that sends none
@@ -87,11 +103,11 @@ func clock(now func() time.Time) time.Time {
 }
 
 // plan decides what one event becomes.
-func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r Reader, now time.Time) (Outbox, error) {
+func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r *batch, now time.Time) (Outbox, error) {
 	var out Outbox
 	if ev.Webhook {
 		// An endpoint gets only the events of its own mode.
-		eps, err := r.Endpoints(ctx, ev.MerchantID, ev.Livemode)
+		eps, err := r.enabledEndpoints(ctx, ev.MerchantID, ev.Livemode)
 		if err != nil {
 			return out, err
 		}
@@ -163,7 +179,7 @@ type emailPlan struct {
 // emailContext is what building an event's e-mails starts from.
 type emailContext struct {
 	ev       domain.Event
-	r        Reader
+	r        *batch
 	invoice  domain.Invoice
 	merchant Merchant
 	msg      mail.Message // the invoice and merchant as every e-mail shows them
@@ -206,7 +222,7 @@ func aboutPayment(payload json.RawMessage) (string, error) {
 }
 
 // emails lists the e-mails an event asks for; events that concern no e-mail give none.
-func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]Email, error) {
+func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r *batch) ([]Email, error) {
 	p := emailPlans[ev.Type]
 	if p.build == nil {
 		return nil, nil
@@ -215,14 +231,14 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r Reader) ([]E
 	if err != nil {
 		return nil, d.skip(ev, err)
 	}
-	invoice, err := r.Invoice(ctx, ev.MerchantID, invoiceID)
+	invoice, err := r.invoice(ctx, ev.MerchantID, invoiceID)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, d.skip(ev, err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.Merchant(ctx, ev.MerchantID)
+	m, err := r.merchant(ctx, ev.MerchantID)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, d.skip(ev, err)
 	}
@@ -360,8 +376,8 @@ func baseMessage(m Merchant, inv domain.Invoice) mail.Message {
 }
 
 // addCard puts the brand and last four digits of the invoice's payment on msg, when one is known.
-func addCard(ctx context.Context, r Reader, merchantID, invoiceID string, msg *mail.Message) error {
-	brand, last4, err := r.PaymentCard(ctx, merchantID, invoiceID)
+func addCard(ctx context.Context, r *batch, merchantID, invoiceID string, msg *mail.Message) error {
+	brand, last4, err := r.paymentCard(ctx, merchantID, invoiceID)
 	if err != nil {
 		return err
 	}

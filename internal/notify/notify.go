@@ -1,7 +1,9 @@
 // Package notify turns the events written in the outbox (the events table) into e-mails and webhook
 // deliveries, and delivers both with retries: e-mails over SMTP, webhooks per the Standard Webhooks
 // spec. Every worker is a RunOnce function over the database, so replicas share the work through row
-// locks and leases, and tests drive it step by step.
+// locks and leases, and tests drive it step by step. Dispatching reads straight: the store claims a
+// batch of events and saves what they become; this package decides what that is, from one entry
+// per event type (emailPlans: what it sends, to whom, built by which function).
 package notify
 
 import (
@@ -173,23 +175,8 @@ type Outbox struct {
 	Deliveries []Delivery
 }
 
-// InvoiceRef names an invoice an event is about.
-type InvoiceRef struct{ MerchantID, InvoiceID string }
-
-// Reader loads what planning an event needs, inside the transaction that dispatches it.
-type Reader interface {
-	// Preload reads the invoices of a batch of events, with their lines and payment cards, in a few
-	// queries, so that Invoice and PaymentCard answer the batch from memory.
-	Preload(ctx context.Context, invoices []InvoiceRef) error
-	Merchant(ctx context.Context, id string) (Merchant, error)
-	// Invoice returns the invoice with its lines; apperr.ErrNotFound when missing.
-	Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
-	// Endpoints returns the merchant's enabled endpoints of one mode.
-	Endpoints(ctx context.Context, merchantID string, livemode bool) ([]Endpoint, error)
-	// PaymentCard returns the brand and last four digits of the card that paid (or pre-authorised)
-	// the invoice; empty strings when no payment succeeded.
-	PaymentCard(ctx context.Context, merchantID, invoiceID string) (brand, last4 string, err error)
-}
+// PaidCard is the card of the payment that took (or holds) an invoice's money.
+type PaidCard struct{ InvoiceID, MerchantID, Brand, Last4 string }
 
 // DeliveryJob is a claimed delivery with what sending it needs.
 type DeliveryJob struct {
@@ -212,10 +199,22 @@ type DeliveryResult struct {
 
 // Store is the storage this package needs.
 type Store interface {
-	// DispatchEvents claims up to limit undispatched events (two replicas never claim the same one),
-	// asks plan what they become (one Outbox per event, in order), inserts that and marks the events
-	// dispatched, in one transaction.
-	DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, events []domain.Event, r Reader) ([]Outbox, error)) (int, error)
+	// InTx runs fn in one transaction: every store call fn makes with the context it receives joins it.
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	// ClaimEvents claims up to limit undispatched events, oldest first, for the transaction of ctx
+	// (InTx), so that two replicas never claim the same one.
+	ClaimEvents(ctx context.Context, limit int) ([]domain.Event, error)
+	// SaveDispatch inserts what the claimed events became and marks them dispatched at at.
+	SaveDispatch(ctx context.Context, eventIDs []string, out []Outbox, at time.Time) error
+	// InvoicesWithLines returns the invoices with these ids, of any merchant, with their lines;
+	// ids not found are left out.
+	InvoicesWithLines(ctx context.Context, ids []string) ([]domain.Invoice, error)
+	// PaymentCards returns the cards that paid (or pre-authorised) these invoices, where one did.
+	PaymentCards(ctx context.Context, invoiceIDs []string) ([]PaidCard, error)
+	// NotifyMerchant returns what e-mails show of a merchant; apperr.ErrNotFound when missing.
+	NotifyMerchant(ctx context.Context, id string) (Merchant, error)
+	// EnabledEndpoints returns the merchant's enabled endpoints of one mode.
+	EnabledEndpoints(ctx context.Context, merchantID string, livemode bool) ([]Endpoint, error)
 
 	// ClaimEmails takes up to limit queued e-mails that are due, counts an attempt on each and leases
 	// them until leaseUntil, so no other worker sends them meanwhile.

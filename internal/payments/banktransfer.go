@@ -69,12 +69,19 @@ func (s *Service) RecordBankTransfer(ctx context.Context, actor domain.Actor, in
 	paidBefore := inv.AmountPaid
 	inv.AmountPaid += in.Amount
 	set := TransferSettlement{Payment: p, Txn: txn, InvoiceFrom: inv.Status, AmountPaidBefore: paidBefore,
-		AmountPaid: inv.AmountPaid, Paid: inv.AmountPaid >= inv.AmountTotal, At: now}
-	if set.Paid {
-		inv.Status, inv.PaidAt = domain.InvoicePaid, &now
+		AmountPaid: inv.AmountPaid, At: now}
+	if set.InvoiceTo, err = inv.Status.AfterPayment(inv.AmountPaid, inv.AmountTotal); err != nil {
+		return Payment{}, apperr.InvalidState("This invoice cannot be paid in status %s.", inv.Status)
+	}
+	paid := set.InvoiceTo == domain.InvoicePaid
+	if paid {
+		inv.Status, inv.PaidAt = set.InvoiceTo, &now
+		if set.LinkTo, err = domain.LinkActive.To(domain.LinkCompleted); err != nil {
+			return Payment{}, apperr.Internal(err)
+		}
 	}
 	set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv)}
-	if set.Paid {
+	if paid {
 		set.Events = append(set.Events, paidEvent(inv, domain.MethodBankTransfer))
 	}
 	// The transfer and its audit row commit together.

@@ -205,6 +205,10 @@ func errOutcomeUnknown(op domain.TransactionType) error {
 		Message: "The payment provider did not answer. The " + string(op) + " is recorded as pending and will be settled automatically; check the payment again shortly."}
 }
 
+// authorizationHolds is the status an authorised, uncaptured payment keeps its invoice in until it
+// is captured or voided: the store's guard when either is recorded.
+const authorizationHolds = domain.InvoiceAuthorized
+
 // recordOperation records the PSP's answer to a capture or void.
 func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transaction, res psp.Result, perr error) (Payment, error) {
 	now := s.now()
@@ -221,42 +225,56 @@ func (s *Service) recordOperation(ctx context.Context, p Payment, txn Transactio
 	case perr != nil:
 		var re *psp.RequestError
 		errors.As(perr, &re)
-		set.Txn.Result, set.Txn.ErrorCode, set.Txn.ErrorMessage = domain.TxnFailed, re.Code, re.Message
+		set.Txn.ErrorCode, set.Txn.ErrorMessage = re.Code, re.Message
 		refusal = apperr.Conflict("psp_refused", "The payment provider refused the %s: %s", txn.Type, re.Message)
 	case res.Outcome == psp.OutcomeDeclined:
-		set.Txn.Result, set.Txn.ErrorCode, set.Txn.ErrorMessage = domain.TxnFailed, string(res.DeclineCode), res.DeclineMessage
+		set.Txn.ErrorCode, set.Txn.ErrorMessage = string(res.DeclineCode), res.DeclineMessage
 		refusal = &apperr.Error{Kind: apperr.KindCard, Code: string(res.DeclineCode), Message: "The " + string(txn.Type) + " was declined: " + res.DeclineMessage}
 	case res.Outcome == psp.OutcomeSucceeded:
 		set.Succeeded = true
-		set.Txn.Result = domain.TxnSucceeded
 		set.Txn.PSPReference = res.OperationRef
 		p.UpdatedAt = now
-		next := domain.PaymentVoided
+		next, invNext := domain.PaymentVoided, domain.InvoiceCancelled
 		if txn.Type == domain.TxnCapture {
-			next = domain.PaymentCaptured
+			next, invNext = domain.PaymentCaptured, domain.InvoicePaid
 		}
 		var terr error
+		set.From = p.Status
 		if p.Status, terr = p.Status.To(next); terr != nil {
 			return Payment{}, apperr.Internal(terr)
 		}
+		set.InvoiceFrom = authorizationHolds
+		if inv.Status, terr = authorizationHolds.To(invNext); terr != nil {
+			return Payment{}, apperr.Internal(terr)
+		}
+		set.Status, set.InvoiceTo = p.Status, inv.Status
 		if txn.Type == domain.TxnCapture {
 			p.AmountCaptured = res.AmountCaptured
 			if p.AmountCaptured <= 0 || p.AmountCaptured > p.AmountAuthorized {
 				p.AmountCaptured = txn.Amount
 			}
 			p.CapturedAt = &now
-			inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, inv.AmountPaid+p.AmountCaptured, &now
-			set.Status, set.AmountCaptured, set.InvoiceTo, set.AmountPaid = p.Status, p.AmountCaptured, domain.InvoicePaid, inv.AmountPaid
+			inv.AmountPaid, inv.PaidAt = inv.AmountPaid+p.AmountCaptured, &now
+			set.AmountCaptured, set.AmountPaid = p.AmountCaptured, inv.AmountPaid
 			set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv), paidEvent(inv, domain.MethodCard)}
 		} else {
 			p.VoidedAt = &now
-			inv.Status, inv.CancelledAt = domain.InvoiceCancelled, &now
-			set.Status, set.InvoiceTo = p.Status, domain.InvoiceCancelled
+			inv.CancelledAt = &now
+			if set.LinkTo, terr = domain.LinkActive.To(domain.LinkDeactivated); terr != nil {
+				return Payment{}, apperr.Internal(terr)
+			}
 			set.Events = []domain.Event{paymentEvent(domain.EventPaymentVoided, p, inv), invoiceEvent(domain.EventInvoiceCancelled, inv)}
 		}
 	default:
 		// Accepted, outcome later: left pending for reconciliation.
 		return Payment{}, errOutcomeUnknown(txn.Type)
+	}
+	result := domain.TxnFailed
+	if set.Succeeded {
+		result = domain.TxnSucceeded
+	}
+	if set.Txn.Result, err = set.Txn.Result.To(result); err != nil {
+		return Payment{}, apperr.Internal(err)
 	}
 	if err := s.Store.SettleOperation(ctx, set); err != nil {
 		if errors.Is(err, apperr.ErrConflict) {
@@ -375,6 +393,7 @@ func (s *Service) recordRefund(ctx context.Context, r Refund, txn Transaction, r
 	status, result, evType := domain.RefundFailed, domain.TxnFailed, domain.EventRefundFailed
 	if set.Succeeded {
 		status, result, evType = domain.RefundSucceeded, domain.TxnSucceeded, domain.EventRefundSucceeded
+		set.PaymentAfter, set.InvoiceAfter = domain.PaymentRefundRule, domain.InvoiceRefundRule
 	}
 	var terr error
 	if r.Status, terr = r.Status.To(status); terr != nil {

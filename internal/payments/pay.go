@@ -65,7 +65,11 @@ func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Pay
 	// behind the link, failure limits included, so the common case reads nothing before it; when it
 	// refuses, refusal() reads why: unknown link, too many failures, the link or invoice changed, or
 	// another attempt won.
-	claim := Claim{Token: token, ClientIP: in.ClientIP, At: now, Limits: limits}
+	claim := Claim{Token: token, ClientIP: in.ClientIP, At: now, Limits: limits,
+		InvoiceFrom: domain.InvoiceStatusesWhere(domain.InvoiceStatus.Payable)}
+	if claim.InvoiceTo, err = domain.InvoiceOpen.To(attemptHolds); err != nil {
+		return Payment{}, false, apperr.Internal(err)
+	}
 	a, err := s.Store.BeginPayment(ctx, claim, func(inv domain.Invoice, linkID string) (Payment, Transaction) {
 		p, t := s.newAttempt(inv, linkID, token, tok, in.ClientIP, now)
 		p.RequestKey, p.RequestHash = in.IdempotencyKey, hash
@@ -209,6 +213,10 @@ func (s *Service) checkFailures(ctx context.Context, linkID, clientIP string, li
 	return nil
 }
 
+// attemptHolds is the status a payment attempt's claim keeps its invoice in until the attempt
+// settles: the store's guard when the outcome is recorded.
+const attemptHolds = domain.InvoiceProcessing
+
 // recordAuthorization records the PSP's answer to an authorize or sale (or a later Sync of it).
 // An unknown outcome leaves the payment as it is for reconciliation; a refusal or decline fails it.
 func (s *Service) recordAuthorization(ctx context.Context, p Payment, txn Transaction, inv domain.Invoice, res psp.Result, perr error) (Payment, error) {
@@ -241,6 +249,12 @@ func (s *Service) recordAuthorization(ctx context.Context, p Payment, txn Transa
 		if p.Status == status && p.RedirectURL == res.RedirectURL && p.PSPReference == prevRef {
 			return p, nil
 		}
+		if status != p.Status {
+			var err error
+			if status, err = p.Status.To(status); err != nil {
+				return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
+			}
+		}
 		if err := s.Store.MarkInFlight(ctx, p.ID, status, p.PSPReference, res.RedirectURL, p.Card, now); err != nil {
 			return s.settledMeanwhile(ctx, p, err)
 		}
@@ -262,15 +276,24 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	}
 	p.AuthorizedAt = &now
 	p.RedirectURL, p.DeclineCode, p.DeclineMessage = "", "", ""
-	set := AuthSettlement{Txn: txn, CompleteLink: true, At: now}
+	set := AuthSettlement{Txn: txn, InvoiceFrom: attemptHolds, At: now}
 	var evType string
-	next := domain.PaymentAuthorized
+	next, invNext := domain.PaymentAuthorized, domain.InvoiceAuthorized
 	if res.State == psp.StateCaptured {
-		next = domain.PaymentCaptured
+		next, invNext = domain.PaymentCaptured, domain.InvoicePaid
 	}
 	var err error
 	if p.Status, err = p.Status.To(next); err != nil {
 		// No longer in flight: another call settled it, as the store's guard would find.
+		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
+	}
+	if set.InvoiceTo, err = attemptHolds.To(invNext); err != nil {
+		return p, apperr.Internal(err)
+	}
+	if set.LinkTo, err = domain.LinkActive.To(domain.LinkCompleted); err != nil {
+		return p, apperr.Internal(err)
+	}
+	if set.Txn.Result, err = set.Txn.Result.To(domain.TxnSucceeded); err != nil {
 		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
 	}
 	if res.State == psp.StateCaptured {
@@ -280,19 +303,18 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 		}
 		p.CapturedAt = &now
 		// A bank transfer may have paid part of the invoice before the card paid the rest.
-		inv.Status, inv.AmountPaid, inv.PaidAt = domain.InvoicePaid, inv.AmountPaid+p.AmountCaptured, &now
-		set.InvoiceTo, set.AmountPaid, set.PaidAt = domain.InvoicePaid, inv.AmountPaid, &now
+		inv.AmountPaid, inv.PaidAt = inv.AmountPaid+p.AmountCaptured, &now
+		set.AmountPaid, set.PaidAt = inv.AmountPaid, &now
 		evType = domain.EventPaymentCaptured
 	} else {
 		exp := now.Add(s.authorizationWindow())
 		p.AuthorizationExpiresAt = &exp
-		inv.Status = domain.InvoiceAuthorized
-		set.InvoiceTo = domain.InvoiceAuthorized
 		evType = domain.EventPaymentAuthorized
 	}
+	inv.Status = set.InvoiceTo
 	p.UpdatedAt = now
 	set.Payment = p
-	set.Txn.Result, set.Txn.PSPReference = domain.TxnSucceeded, p.PSPReference
+	set.Txn.PSPReference = p.PSPReference
 	set.Events = []domain.Event{paymentEvent(evType, p, inv)}
 	if inv.Status == domain.InvoicePaid {
 		set.Events = append(set.Events, paidEvent(inv, domain.MethodCard))
@@ -315,12 +337,20 @@ func (s *Service) settleDeclined(ctx context.Context, p Payment, txn Transaction
 	p.DeclineMessage = res.DeclineMessage
 	p.RedirectURL = ""
 	p.UpdatedAt = now
-	txn.Result, txn.PSPReference = domain.TxnFailed, p.PSPReference
+	if txn.Result, err = txn.Result.To(domain.TxnFailed); err != nil {
+		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
+	}
+	txn.PSPReference = p.PSPReference
 	if txn.ErrorCode == "" {
 		txn.ErrorCode = p.DeclineCode
 	}
 	txn.ErrorMessage = p.DeclineMessage
-	set := AuthSettlement{Payment: p, Txn: txn, InvoiceTo: domain.InvoiceOpen, At: now,
+	// The invoice can be paid again.
+	invTo, err := attemptHolds.To(domain.InvoiceOpen)
+	if err != nil {
+		return p, apperr.Internal(err)
+	}
+	set := AuthSettlement{Payment: p, Txn: txn, InvoiceFrom: attemptHolds, InvoiceTo: invTo, At: now,
 		Events: []domain.Event{paymentEvent(domain.EventPaymentFailed, p, inv)}}
 	if err := s.Store.SettleAuthorization(ctx, set); err != nil {
 		return s.settledMeanwhile(ctx, p, err)

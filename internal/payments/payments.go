@@ -86,7 +86,7 @@ func (p Payment) Refundable() int64 {
 // AuthorizationExpiring tells whether an uncaptured authorisation is older than
 // domain.AuthorizationExpiringAfter at now: still capturable, but soon released.
 func (p Payment) AuthorizationExpiring(now time.Time) bool {
-	return p.Status == domain.PaymentAuthorized && p.AuthorizedAt != nil && !now.Before(p.AuthorizedAt.Add(domain.AuthorizationExpiringAfter))
+	return p.Status.Capturable() && p.AuthorizedAt != nil && !now.Before(p.AuthorizedAt.Add(domain.AuthorizationExpiringAfter))
 }
 
 // PaidAt is when the payer's money was taken or reserved.
@@ -151,14 +151,15 @@ type AuthSettlement struct {
 	Payment Payment
 	Txn     Transaction // ID, Result, PSPReference, ErrorCode, ErrorMessage
 	// InvoiceTo is the invoice's new status (open after a decline, authorized or paid), moved only
-	// from processing; AmountPaid and PaidAt go with paid.
-	InvoiceTo  domain.InvoiceStatus
-	AmountPaid int64
-	PaidAt     *time.Time
-	// CompleteLink closes the invoice's active link as completed.
-	CompleteLink bool
-	Events       []domain.Event
-	At           time.Time
+	// from InvoiceFrom (processing); AmountPaid and PaidAt go with paid.
+	InvoiceFrom domain.InvoiceStatus
+	InvoiceTo   domain.InvoiceStatus
+	AmountPaid  int64
+	PaidAt      *time.Time
+	// LinkTo, when set, is what the invoice's active link becomes (completed).
+	LinkTo domain.LinkStatus
+	Events []domain.Event
+	At     time.Time
 }
 
 // OpSettlement is the outcome of a capture or void, recorded in one transaction.
@@ -168,13 +169,17 @@ type OpSettlement struct {
 	InvoiceID  string
 	Op         domain.TransactionType
 	Txn        Transaction
-	// Succeeded moves the payment to Status (captured or voided) and the invoice from authorized to
-	// InvoiceTo; otherwise only the operation lock is released.
+	// Succeeded moves the payment from From to Status (captured or voided), the invoice from
+	// InvoiceFrom (authorized) to InvoiceTo and, when LinkTo is set, its active link to LinkTo;
+	// otherwise only the operation lock is released.
 	Succeeded      bool
+	From           domain.PaymentStatus
 	Status         domain.PaymentStatus
 	AmountCaptured int64
+	InvoiceFrom    domain.InvoiceStatus
 	InvoiceTo      domain.InvoiceStatus
 	AmountPaid     int64
+	LinkTo         domain.LinkStatus
 	Events         []domain.Event
 	At             time.Time
 }
@@ -184,8 +189,13 @@ type RefundSettlement struct {
 	Refund    Refund // ID, PaymentID, InvoiceID, Amount, Status, FailureCode, FailureMessage, PSPReference
 	Txn       Transaction
 	Succeeded bool
-	Events    []domain.Event
-	At        time.Time
+	// PaymentAfter and InvoiceAfter decide the payment's and the invoice's status after a succeeded
+	// refund; the store applies them to the amounts as they are when it adds this refund, since
+	// refunds of one payment may settle concurrently.
+	PaymentAfter domain.RefundRule[domain.PaymentStatus]
+	InvoiceAfter domain.RefundRule[domain.InvoiceStatus]
+	Events       []domain.Event
+	At           time.Time
 }
 
 // TransferSettlement is a recorded bank transfer: the captured payment, its transaction and the
@@ -197,10 +207,12 @@ type TransferSettlement struct {
 	InvoiceFrom      domain.InvoiceStatus
 	AmountPaidBefore int64
 	AmountPaid       int64
-	// Paid moves the invoice to paid and completes its active link.
-	Paid   bool
-	Events []domain.Event
-	At     time.Time
+	// InvoiceTo is the invoice's status after the transfer (paid once nothing is left due, else
+	// InvoiceFrom); LinkTo, when set, is what its active link becomes (completed).
+	InvoiceTo domain.InvoiceStatus
+	LinkTo    domain.LinkStatus
+	Events    []domain.Event
+	At        time.Time
 }
 
 // FailureLimits bound the failed attempts a new attempt may follow: fewer than PerLink through the
@@ -217,6 +229,10 @@ type Claim struct {
 	ClientIP string
 	At       time.Time
 	Limits   FailureLimits
+	// InvoiceFrom are the statuses the invoice may be claimed in (the payable ones); InvoiceTo is
+	// the status the claim moves it to (processing).
+	InvoiceFrom []domain.InvoiceStatus
+	InvoiceTo   domain.InvoiceStatus
 }
 
 // Attempt is a payment attempt as BeginPayment stored it, with the invoice it claimed.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"securelink/internal/apperr"
 	"securelink/internal/domain"
+	"securelink/internal/invoices"
 	"securelink/internal/payments"
 	"securelink/internal/psp/testgateway"
 	"securelink/internal/store"
@@ -44,9 +44,9 @@ func TestSQLiteWriterQueueConcurrentPays(t *testing.T) {
 	bg, stopBackground := context.WithCancel(store.InBackground(context.Background()))
 	var jobs sync.WaitGroup
 	jobs.Go(func() {
-		inv := &store.Invoices{DB: db}
+		exp := &invoices.Service{Store: &store.Invoices{DB: db}}
 		for bg.Err() == nil {
-			if _, err := inv.ExpireDue(bg, time.Now(), 100); err != nil && bg.Err() == nil {
+			if _, err := exp.ExpireDue(bg); err != nil && bg.Err() == nil {
 				t.Errorf("expiry job: %v", err)
 			}
 			if _, err := e.svc.Reconcile(bg); err != nil && bg.Err() == nil {

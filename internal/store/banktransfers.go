@@ -16,9 +16,9 @@ import (
 func (s *Payments) RecordTransfer(ctx context.Context, t payments.TransferSettlement) error {
 	defer s.DB.checkouts.forget(t.Payment.InvoiceID)
 	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		upd := map[string]any{"amount_paid": t.AmountPaid, "updated_at": t.At}
-		if t.Paid {
-			upd["status"], upd["paid_at"] = string(domain.InvoicePaid), t.At
+		upd := map[string]any{"amount_paid": t.AmountPaid, "status": string(t.InvoiceTo), "updated_at": t.At}
+		if t.InvoiceTo == domain.InvoicePaid {
+			upd["paid_at"] = t.At
 		}
 		res := tx.Model(&invoiceRow{}).Where("merchant_id = ? AND id = ? AND status = ? AND amount_paid = ?",
 			t.Payment.MerchantID, t.Payment.InvoiceID, string(t.InvoiceFrom), t.AmountPaidBefore).Updates(upd)
@@ -39,8 +39,8 @@ func (s *Payments) RecordTransfer(ctx context.Context, t payments.TransferSettle
 		if err := tx.Create(&tr).Error; err != nil {
 			return fmt.Errorf("store: insert transfer transaction: %w", err)
 		}
-		if t.Paid {
-			if err := closeActiveLinks(tx, t.Payment.InvoiceID, domain.LinkCompleted, t.At); err != nil {
+		if t.LinkTo != "" {
+			if err := closeActiveLinks(tx, t.Payment.InvoiceID, t.LinkTo, t.At); err != nil {
 				return err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"securelink/internal/domain"
+	"securelink/internal/invoices"
 	"securelink/internal/store"
 	"securelink/internal/store/storetest"
 )
@@ -65,14 +66,16 @@ func TestCheckoutViewFollowsWrites(t *testing.T) {
 
 		fresh := link
 		fresh.ID, fresh.Token = domain.NewID("lnk"), domain.NewToken(24)
-		if err := s.ReplaceLink(ctx, m.ID, inv.ID, fresh, time.Now().UTC()); err != nil {
+		relink := invoices.Relink{From: []domain.InvoiceStatus{domain.InvoiceOpen}, To: domain.InvoiceOpen,
+			OldLinksTo: domain.LinkDeactivated, Link: fresh, At: time.Now().UTC()}
+		if err := s.ReplaceLink(ctx, m.ID, inv.ID, relink); err != nil {
 			t.Fatal(err)
 		}
 		if _, ls, _ := read(link.Token); ls != domain.LinkDeactivated {
 			t.Errorf("after a fresh link the old one shows %s", ls)
 		}
 		read(fresh.Token)
-		if _, err := s.DeactivateLink(ctx, m.ID, fresh.ID, time.Now().UTC()); err != nil {
+		if _, err := s.DeactivateLink(ctx, m.ID, fresh.ID, domain.LinkDeactivated, time.Now().UTC()); err != nil {
 			t.Fatal(err)
 		}
 		if _, ls, _ := read(fresh.Token); ls != domain.LinkDeactivated {

@@ -304,8 +304,9 @@ func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, 
 		Status string
 		Count  int64
 	}
-	// An open invoice past its expiry is expired as soon as it is read, before the sweep writes it.
-	if err := db.Raw(`SELECT CASE WHEN status = 'open' AND expires_at <= ? THEN 'expired' ELSE status END AS status, count(*) AS count
+	// domain.Invoice.EffectiveStatus in SQL: an invoice that lapses is expired as soon as its expiry
+	// has passed, before the sweep writes it (a test checks both agree for every status).
+	if err := db.Raw(`SELECT `+effectiveStatusSQL+` AS status, count(*) AS count
 		FROM invoices WHERE merchant_id = ?`+mode+` GROUP BY 1`, append([]any{now, merchantID}, modeArgs...)...).Scan(&counts).Error; err != nil {
 		return invoices.Summary{}, fmt.Errorf("store: count invoices by status: %w", err)
 	}
@@ -329,7 +330,7 @@ func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, 
 		sum.PaidTotals = append(sum.PaidTotals, domain.Money{Currency: p.Currency, Amount: p.Amount})
 	}
 	// Through the partial index on authorised payments (the status spelled out, see CountFailedPayments).
-	if err := db.Raw(`SELECT count(*) FROM payments WHERE status = 'authorized' AND merchant_id = ? AND authorized_at <= ?`+mode,
+	if err := db.Raw(`SELECT count(*) FROM payments WHERE status IN (`+capturableStatusesSQL+`) AND merchant_id = ? AND authorized_at <= ?`+mode,
 		append([]any{merchantID, now.Add(-domain.AuthorizationExpiringAfter)}, modeArgs...)...).Scan(&sum.AuthorizationsExpiring).Error; err != nil {
 		return invoices.Summary{}, fmt.Errorf("store: count expiring authorisations: %w", err)
 	}
@@ -386,35 +387,42 @@ func (s *Invoices) SetInvoiceStatus(ctx context.Context, merchantID, id string, 
 	})
 }
 
-// closeActiveLinks moves the invoice's active links to status to.
+// linkStatusesTo is the guard of a move of links to status to: the statuses the state machine lets
+// move there (active, for every closing status).
+func linkStatusesTo(to domain.LinkStatus) []string {
+	return statusStrings(domain.StatusesTo(domain.LinkStatuses, domain.LinkStatus.CanTransition, to))
+}
+
+// closeActiveLinks moves the invoice's links that may move to status to (its active ones) there.
 func closeActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at time.Time) error {
 	upd := map[string]any{"status": string(to)}
 	if to == domain.LinkDeactivated {
 		upd["deactivated_at"] = at
 	}
-	if err := tx.Model(&linkRow{}).Where("invoice_id = ? AND status = ?", invoiceID, string(domain.LinkActive)).Updates(upd).Error; err != nil {
+	if err := tx.Model(&linkRow{}).Where("invoice_id = ? AND status IN ?", invoiceID, linkStatusesTo(to)).Updates(upd).Error; err != nil {
 		return fmt.Errorf("store: close links: %w", err)
 	}
 	return nil
 }
 
-// ReplaceLink deactivates the invoice's active links and adds a new one; an expired invoice reopens.
-func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string, link domain.Link, at time.Time) error {
+// ReplaceLink moves the invoice to r.To (an expired invoice reopens) and its active links to
+// r.OldLinksTo, and adds r.Link.
+func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string, rl invoices.Relink) error {
 	defer s.DB.checkouts.forget(invoiceID)
 	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&invoiceRow{}).
-			Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, invoiceID, statusStrings(domain.InvoiceStatusesWhere(domain.InvoiceStatus.Relinkable))).
-			Updates(map[string]any{"status": string(domain.InvoiceOpen), "expires_at": link.ExpiresAt, "updated_at": at})
+			Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, invoiceID, statusStrings(rl.From)).
+			Updates(map[string]any{"status": string(rl.To), "expires_at": rl.Link.ExpiresAt, "updated_at": rl.At})
 		if res.Error != nil {
 			return fmt.Errorf("store: replace link: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return existsOr(tx, "invoices", merchantID, invoiceID, "replace link")
 		}
-		if err := closeActiveLinks(tx, invoiceID, domain.LinkDeactivated, at); err != nil {
+		if err := closeActiveLinks(tx, invoiceID, rl.OldLinksTo, rl.At); err != nil {
 			return err
 		}
-		r := toDBLink(link)
+		r := toDBLink(rl.Link)
 		if err := tx.Create(&r).Error; err != nil {
 			return fmt.Errorf("store: insert link: %w", err)
 		}
@@ -422,12 +430,12 @@ func (s *Invoices) ReplaceLink(ctx context.Context, merchantID, invoiceID string
 	})
 }
 
-// DeactivateLink turns off one active link of the merchant.
-func (s *Invoices) DeactivateLink(ctx context.Context, merchantID, linkID string, at time.Time) (domain.Link, error) {
+// DeactivateLink moves one active link of the merchant to status to (deactivated).
+func (s *Invoices) DeactivateLink(ctx context.Context, merchantID, linkID string, to domain.LinkStatus, at time.Time) (domain.Link, error) {
 	var out domain.Link
 	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&linkRow{}).Where("merchant_id = ? AND id = ? AND status = ?", merchantID, linkID, string(domain.LinkActive)).
-			Updates(map[string]any{"status": string(domain.LinkDeactivated), "deactivated_at": at})
+		res := tx.Model(&linkRow{}).Where("merchant_id = ? AND id = ? AND status IN ?", merchantID, linkID, linkStatusesTo(to)).
+			Updates(map[string]any{"status": string(to), "deactivated_at": at})
 		if res.Error != nil {
 			return fmt.Errorf("store: deactivate link: %w", res.Error)
 		}
@@ -545,39 +553,33 @@ func (s *Invoices) InsertEvents(ctx context.Context, events []domain.Event) erro
 	return InsertEventsTx(s.DB.conn(ctx), events)
 }
 
-// ExpireDue expires open invoices past their expiry, each in its own transaction with its event,
-// and then any active link past its expiry.
-func (s *Invoices) ExpireDue(ctx context.Context, now time.Time, limit int) (int, error) {
-	db := s.DB.conn(ctx)
+// DueInvoices returns up to limit invoices whose status lapses and whose expiry has come.
+func (s *Invoices) DueInvoices(ctx context.Context, now time.Time, limit int) ([]domain.Invoice, error) {
 	var due []invoiceRow
-	// The status is spelled out so that the partial index invoices_open_expiry serves every plan.
-	if err := db.Where("status = 'open' AND expires_at <= ?", now).Order("expires_at").Limit(limit).Find(&due).Error; err != nil {
-		return 0, fmt.Errorf("store: find due invoices: %w", err)
+	// The statuses are spelled out (lapsingStatusesSQL) so that the partial index
+	// invoices_open_expiry serves every plan.
+	if err := s.DB.conn(ctx).Where("status IN ("+lapsingStatusesSQL+") AND expires_at <= ?", now).
+		Order("expires_at").Limit(limit).Find(&due).Error; err != nil {
+		return nil, fmt.Errorf("store: find due invoices: %w", err)
 	}
-	expired := 0
-	for _, r := range due {
-		inv := toBusInvoice(r)
-		inv.Status = domain.InvoiceExpired
-		ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceExpired, inv.ID, inv.EventData(""), true)
-		err := s.SetInvoiceStatus(ctx, inv.MerchantID, inv.ID, []domain.InvoiceStatus{domain.InvoiceOpen}, domain.InvoiceExpired, domain.LinkExpired, now, []domain.Event{ev})
-		switch {
-		case err == nil:
-			expired++
-		case errors.Is(err, apperr.ErrConflict):
-			// Another replica expired it, or a payer started paying just now: nothing to do.
-		default:
-			return expired, err
-		}
+	out := make([]domain.Invoice, len(due))
+	for i, r := range due {
+		out[i] = toBusInvoice(r)
 	}
-	res := db.Model(&linkRow{}).Where("status = ? AND expires_at <= ?", string(domain.LinkActive), now).
-		Update("status", string(domain.LinkExpired))
+	return out, nil
+}
+
+// ExpireLinks moves the links in one of the from statuses whose expiry has come to status to.
+func (s *Invoices) ExpireLinks(ctx context.Context, now time.Time, from []domain.LinkStatus, to domain.LinkStatus) (int64, error) {
+	res := s.DB.conn(ctx).Model(&linkRow{}).Where("status IN ? AND expires_at <= ?", statusStrings(from), now).
+		Update("status", string(to))
 	if res.Error != nil {
-		return expired, fmt.Errorf("store: expire links: %w", res.Error)
+		return 0, fmt.Errorf("store: expire links: %w", res.Error)
 	}
 	if res.RowsAffected > 0 {
 		s.DB.checkouts.forgetAll()
 	}
-	return expired, nil
+	return res.RowsAffected, nil
 }
 
 // CheckoutMerchant returns what a payer may see of a merchant.

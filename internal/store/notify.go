@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -163,98 +163,124 @@ func (s *Notify) claimIDs(tx *gorm.DB, table, where, order string, limit int, ar
 	return ids, nil
 }
 
-// notifyReader reads inside the dispatch transaction. A batch holds several events of the same
-// merchant and invoice (a payment writes payment.captured and invoice.paid together), so what it
-// read once is kept for the rest of the batch: within one transaction it cannot have changed in a
-// way the batch's events do not already describe.
-type notifyReader struct {
-	tx        *gorm.DB
-	merchants map[string]notify.Merchant
-	invoices  map[string]domain.Invoice
-	endpoints map[string][]notify.Endpoint
-	// cards holds the card that paid each invoice read, a zero card when none did.
-	cards map[string]paidCard
+// InTx runs fn in one transaction: the store calls fn makes with its context join it (DB.InTx).
+func (s *Notify) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.DB.InTx(ctx, fn)
 }
 
-// paidCard is what e-mails show of the card that paid an invoice.
-type paidCard struct{ MerchantID, Brand, Last4 string }
-
-func newNotifyReader(tx *gorm.DB) *notifyReader {
-	return &notifyReader{tx: tx, merchants: map[string]notify.Merchant{}, invoices: map[string]domain.Invoice{},
-		endpoints: map[string][]notify.Endpoint{}, cards: map[string]paidCard{}}
+// ClaimEvents claims up to limit undispatched events, oldest first, for the caller's transaction:
+// on PostgreSQL their rows stay locked (SKIP LOCKED lets another replica take the next ones) until
+// it ends; on SQLite the transaction itself serialises claimers.
+func (s *Notify) ClaimEvents(ctx context.Context, limit int) ([]domain.Event, error) {
+	tx, ok := ctx.Value(txKey{}).(*gorm.DB)
+	if !ok {
+		return nil, fmt.Errorf("store: claim events: %w", errNoTx)
+	}
+	ids, err := s.claimIDs(tx, "events", "dispatched_at IS NULL", "id", limit)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	var rows []eventRow
+	if err := tx.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: load events: %w", err)
+	}
+	events := make([]domain.Event, len(rows))
+	for i, row := range rows {
+		events[i] = toBusEvent(row)
+	}
+	return events, nil
 }
 
-// Preload reads a batch's invoices, their lines and their cards in three queries. An invoice it
-// does not find (or of another merchant) reads as missing.
-func (r *notifyReader) Preload(ctx context.Context, refs []notify.InvoiceRef) error {
-	var ids []string
-	seen := map[string]bool{}
-	for _, ref := range refs {
-		if _, read := r.cards[ref.InvoiceID]; !read && !seen[ref.InvoiceID] {
-			seen[ref.InvoiceID] = true
-			ids = append(ids, ref.InvoiceID)
+// errNoTx is a call that only makes sense inside InTx made outside it.
+var errNoTx = errors.New("called outside a transaction")
+
+// SaveDispatch inserts what the claimed events became and marks the events dispatched.
+func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []notify.Outbox, at time.Time) error {
+	tx := s.DB.conn(ctx)
+	var emails []emailRow
+	var deliveries []deliveryRow
+	for _, o := range out {
+		for _, e := range o.Emails {
+			emails = append(emails, toDBEmail(e))
+		}
+		for _, d := range o.Deliveries {
+			deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, Livemode: d.Livemode, EventID: d.EventID,
+				EndpointID: d.EndpointID, Status: string(d.Status), NextAttemptAt: d.NextAttemptAt,
+				CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
 		}
 	}
-	if len(ids) == 0 {
-		return nil
+	if len(emails) > 0 {
+		if err := tx.Create(&emails).Error; err != nil {
+			return fmt.Errorf("store: insert e-mails: %w", err)
+		}
 	}
-	db := r.tx.WithContext(ctx)
+	if len(deliveries) > 0 {
+		if err := tx.Create(&deliveries).Error; err != nil {
+			return fmt.Errorf("store: insert deliveries: %w", err)
+		}
+	}
+	if len(eventIDs) > 0 {
+		if err := tx.Model(&eventRow{}).Where("id IN ?", eventIDs).Update("dispatched_at", at).Error; err != nil {
+			return fmt.Errorf("store: mark events dispatched: %w", err)
+		}
+	}
+	return nil
+}
+
+// InvoicesWithLines returns the invoices with the given ids (of any merchant: the caller compares)
+// with their lines, in two queries; ids it does not find are left out.
+func (s *Notify) InvoicesWithLines(ctx context.Context, ids []string) ([]domain.Invoice, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	db := s.DB.conn(ctx)
 	var rows []invoiceRow
 	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return fmt.Errorf("store: notify invoices: %w", err)
+		return nil, fmt.Errorf("store: notify invoices: %w", err)
 	}
 	var lines []invoiceLineRow
 	if err := db.Where("invoice_id IN ?", ids).Order("invoice_id, position").Find(&lines).Error; err != nil {
-		return fmt.Errorf("store: notify invoice lines: %w", err)
+		return nil, fmt.Errorf("store: notify invoice lines: %w", err)
 	}
 	byInvoice := map[string][]domain.InvoiceLine{}
 	for _, l := range lines {
 		byInvoice[l.InvoiceID] = append(byInvoice[l.InvoiceID], domain.InvoiceLine{Description: l.Description,
 			Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP})
 	}
-	for _, row := range rows {
-		inv := toBusInvoice(row)
-		inv.Lines = byInvoice[row.ID]
-		r.invoices[row.MerchantID+"/"+row.ID] = inv
+	out := make([]domain.Invoice, len(rows))
+	for i, row := range rows {
+		out[i] = toBusInvoice(row)
+		out[i].Lines = byInvoice[row.ID]
+	}
+	return out, nil
+}
+
+// PaymentCards returns the card of the payment that took money (or holds it) for each of the
+// invoices that has one, in one query.
+func (s *Notify) PaymentCards(ctx context.Context, invoiceIDs []string) ([]notify.PaidCard, error) {
+	if len(invoiceIDs) == 0 {
+		return nil, nil
 	}
 	// At most one payment of an invoice succeeds (payments_one_success) and failed ones have no
-	// authorized_at, so there is no order to ask for. The merchant is compared in PaymentCard, not
+	// authorized_at, so there is no order to ask for. The merchant is compared by the caller, not
 	// in SQL: with it in the WHERE clause PostgreSQL's generic plan also read the merchant's whole
 	// payments index (a bitmap AND), a cost that grew with every payment the merchant took.
 	var cards []paymentRow
-	if err := db.Select("invoice_id", "merchant_id", "card_brand", "card_last4").
-		Where("invoice_id IN ? AND authorized_at IS NOT NULL", ids).Find(&cards).Error; err != nil {
-		return fmt.Errorf("store: notify payment cards: %w", err)
+	if err := s.DB.conn(ctx).Select("invoice_id", "merchant_id", "card_brand", "card_last4").
+		Where("invoice_id IN ? AND authorized_at IS NOT NULL", invoiceIDs).Find(&cards).Error; err != nil {
+		return nil, fmt.Errorf("store: notify payment cards: %w", err)
 	}
-	// Every id read gets an entry, a zero card when no payment took money: it marks the id as read.
-	for _, id := range ids {
-		r.cards[id] = paidCard{}
+	out := make([]notify.PaidCard, len(cards))
+	for i, c := range cards {
+		out[i] = notify.PaidCard{InvoiceID: c.InvoiceID, MerchantID: c.MerchantID, Brand: c.CardBrand, Last4: c.CardLast4}
 	}
-	for _, c := range cards {
-		r.cards[c.InvoiceID] = paidCard{MerchantID: c.MerchantID, Brand: c.CardBrand, Last4: c.CardLast4}
-	}
-	return nil
+	return out, nil
 }
 
-// readOnce returns memo[key], loading and keeping it on the first call.
-func readOnce[V any](memo map[string]V, key string, load func() (V, error)) (V, error) {
-	if v, ok := memo[key]; ok {
-		return v, nil
-	}
-	v, err := load()
-	if err == nil {
-		memo[key] = v
-	}
-	return v, err
-}
-
-func (r *notifyReader) Merchant(ctx context.Context, id string) (notify.Merchant, error) {
-	return readOnce(r.merchants, id, func() (notify.Merchant, error) { return r.merchant(ctx, id) })
-}
-
-func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant, error) {
+// NotifyMerchant returns what e-mails show of a merchant.
+func (s *Notify) NotifyMerchant(ctx context.Context, id string) (notify.Merchant, error) {
 	var m merchantRow
-	if err := r.tx.WithContext(ctx).Where("id = ?", id).Take(&m).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("id = ?", id).Take(&m).Error; err != nil {
 		return notify.Merchant{}, notFound(err, "notify merchant")
 	}
 	return notify.Merchant{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
@@ -262,29 +288,10 @@ func (r *notifyReader) merchant(ctx context.Context, id string) (notify.Merchant
 		EmailAttachPDF: m.EmailAttachPDF}, nil
 }
 
-func (r *notifyReader) Invoice(ctx context.Context, merchantID, id string) (domain.Invoice, error) {
-	if err := r.Preload(ctx, []notify.InvoiceRef{{MerchantID: merchantID, InvoiceID: id}}); err != nil {
-		return domain.Invoice{}, err
-	}
-	// Keyed by merchant too, so one merchant's event can never read another's invoice.
-	inv, ok := r.invoices[merchantID+"/"+id]
-	if !ok {
-		return domain.Invoice{}, fmt.Errorf("store: notify invoice %s: %w", id, apperr.ErrNotFound)
-	}
-	inv.Lines = slices.Clone(inv.Lines)
-	return inv, nil
-}
-
-func (r *notifyReader) Endpoints(ctx context.Context, merchantID string, livemode bool) ([]notify.Endpoint, error) {
-	eps, err := readOnce(r.endpoints, merchantID+"/"+domain.ModeName(livemode), func() ([]notify.Endpoint, error) {
-		return r.loadEndpoints(ctx, merchantID, livemode)
-	})
-	return slices.Clone(eps), err
-}
-
-func (r *notifyReader) loadEndpoints(ctx context.Context, merchantID string, livemode bool) ([]notify.Endpoint, error) {
+// EnabledEndpoints returns the merchant's enabled, undeleted webhook endpoints of one mode.
+func (s *Notify) EnabledEndpoints(ctx context.Context, merchantID string, livemode bool) ([]notify.Endpoint, error) {
 	var rows []endpointRow
-	if err := r.tx.WithContext(ctx).Where("merchant_id = ? AND livemode = ? AND status = ? AND deleted_at IS NULL", merchantID, livemode, string(notify.EndpointEnabled)).
+	if err := s.DB.conn(ctx).Where("merchant_id = ? AND livemode = ? AND status = ? AND deleted_at IS NULL", merchantID, livemode, string(notify.EndpointEnabled)).
 		Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: notify endpoints: %w", err)
 	}
@@ -293,68 +300,6 @@ func (r *notifyReader) loadEndpoints(ctx context.Context, merchantID string, liv
 		out[i] = toBusEndpoint(row)
 	}
 	return out, nil
-}
-
-func (r *notifyReader) PaymentCard(ctx context.Context, merchantID, invoiceID string) (string, string, error) {
-	if err := r.Preload(ctx, []notify.InvoiceRef{{MerchantID: merchantID, InvoiceID: invoiceID}}); err != nil {
-		return "", "", err
-	}
-	c := r.cards[invoiceID]
-	if c.MerchantID != merchantID {
-		return "", "", nil
-	}
-	return c.Brand, c.Last4, nil
-}
-
-// DispatchEvents claims undispatched events and turns them into deliveries and e-mails.
-func (s *Notify) DispatchEvents(ctx context.Context, limit int, at time.Time, plan func(ctx context.Context, events []domain.Event, r notify.Reader) ([]notify.Outbox, error)) (int, error) {
-	n := 0
-	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		ids, err := s.claimIDs(tx, "events", "dispatched_at IS NULL", "id", limit)
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		var rows []eventRow
-		if err := tx.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
-			return fmt.Errorf("store: load events: %w", err)
-		}
-		events := make([]domain.Event, len(rows))
-		for i, row := range rows {
-			events[i] = toBusEvent(row)
-		}
-		outboxes, err := plan(ctx, events, newNotifyReader(tx))
-		if err != nil {
-			return fmt.Errorf("store: plan events: %w", err)
-		}
-		var emails []emailRow
-		var deliveries []deliveryRow
-		for _, out := range outboxes {
-			for _, e := range out.Emails {
-				emails = append(emails, toDBEmail(e))
-			}
-			for _, d := range out.Deliveries {
-				deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, Livemode: d.Livemode, EventID: d.EventID,
-					EndpointID: d.EndpointID, Status: string(d.Status), NextAttemptAt: d.NextAttemptAt,
-					CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
-			}
-		}
-		if len(emails) > 0 {
-			if err := tx.Create(&emails).Error; err != nil {
-				return fmt.Errorf("store: insert e-mails: %w", err)
-			}
-		}
-		if len(deliveries) > 0 {
-			if err := tx.Create(&deliveries).Error; err != nil {
-				return fmt.Errorf("store: insert deliveries: %w", err)
-			}
-		}
-		if err := tx.Model(&eventRow{}).Where("id IN ?", ids).Update("dispatched_at", at).Error; err != nil {
-			return fmt.Errorf("store: mark events dispatched: %w", err)
-		}
-		n = len(ids)
-		return nil
-	})
-	return n, err
 }
 
 // ClaimEmails leases due queued e-mails to the caller.

@@ -189,3 +189,45 @@ func TestDispatchReadsOnlyTheEventsMerchant(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimEventsNeedsATransaction: claiming events outside InTx would lock nothing on PostgreSQL,
+// so it is refused; inside it the claimed events are the undispatched ones, and saving the dispatch
+// marks them.
+func TestClaimEventsNeedsATransaction(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		n := &store.Notify{DB: db}
+		if _, err := n.ClaimEvents(ctx, 10); err == nil {
+			t.Fatal("events claimed outside a transaction")
+		}
+		m := newMerchant(t, db)
+		ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
+		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+		claim := func() []domain.Event {
+			var got []domain.Event
+			err := n.InTx(ctx, func(ctx context.Context) error {
+				var err error
+				if got, err = n.ClaimEvents(ctx, 10); err != nil {
+					return err
+				}
+				ids := make([]string, len(got))
+				for i, e := range got {
+					ids[i] = e.ID
+				}
+				return n.SaveDispatch(ctx, ids, nil, time.Now().UTC())
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		if got := claim(); len(got) != 1 || got[0].ID != ev.ID {
+			t.Fatalf("claimed %+v, want the one event", got)
+		}
+		if got := claim(); len(got) != 0 {
+			t.Fatalf("a dispatched event was claimed again: %+v", got)
+		}
+	})
+}

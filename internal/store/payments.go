@@ -195,8 +195,8 @@ func (s *Payments) CountFailedPayments(ctx context.Context, linkID, clientIP str
 	// a partial index: a bound parameter would not prove the index's predicate.
 	var counts struct{ PerLink, PerIP int64 }
 	err := s.DB.conn(ctx).Raw(`SELECT
-		(SELECT count(*) FROM payments WHERE link_id = ? AND status = 'failed') AS per_link,
-		(SELECT count(*) FROM payments WHERE ? <> '' AND client_ip = ? AND created_at >= ? AND status = 'failed') AS per_ip`,
+		(SELECT count(*) FROM payments WHERE link_id = ? AND status = `+failedPaymentSQL+`) AS per_link,
+		(SELECT count(*) FROM payments WHERE ? <> '' AND client_ip = ? AND created_at >= ? AND status = `+failedPaymentSQL+`) AS per_ip`,
 		linkID, clientIP, clientIP, since.UTC()).Scan(&counts).Error
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: count failed payments: %w", err)
@@ -226,16 +226,17 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		// One conditional update decides between concurrent attempts: only one sees the invoice open.
 		// It finds the invoice through the link token itself and returns it, so paying reads nothing
-		// first. The statuses are spelled out so that the failure counts use their partial indexes
-		// (see CountFailedPayments).
+		// first. The failed status is spelled out so that the failure counts use their partial
+		// indexes (see CountFailedPayments); the invoice's statuses are the claim's.
 		var claimed claimedInvoice
-		err := tx.Raw(`UPDATE invoices SET status = 'processing', updated_at = ?
-			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status = 'active' AND expires_at > ?)
-			AND status = 'open' AND expires_at > ?
-			AND (SELECT count(*) FROM payments WHERE link_id = (SELECT id FROM links WHERE token = ?) AND status = 'failed') < ?
-			AND (? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = 'failed') < ?)
+		err := tx.Raw(`UPDATE invoices SET status = ?, updated_at = ?
+			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status IN (`+linkUsableSQL+`) AND expires_at > ?)
+			AND status IN ? AND expires_at > ?
+			AND (SELECT count(*) FROM payments WHERE link_id = (SELECT id FROM links WHERE token = ?) AND status = `+failedPaymentSQL+`) < ?
+			AND (? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = `+failedPaymentSQL+`) < ?)
 			RETURNING *, (SELECT id FROM links WHERE token = ?) AS claim_link_id`,
-			c.At, c.Token, c.At, c.At, c.Token, c.Limits.PerLink, c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token).
+			string(c.InvoiceTo), c.At, c.Token, c.At, statusStrings(c.InvoiceFrom), c.At, c.Token, c.Limits.PerLink,
+			c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token).
 			Scan(&claimed).Error
 		if err != nil {
 			return fmt.Errorf("store: begin payment: %w", err)
@@ -284,7 +285,8 @@ func (s *Payments) MarkInFlight(ctx context.Context, paymentID string, status do
 // settleTxnTx records a pending transaction's result; it is the guard of every settlement: only the
 // first recorder finds the row pending.
 func settleTxnTx(tx *gorm.DB, t payments.Transaction, at time.Time) error {
-	res := tx.Model(&transactionRow{}).Where("id = ? AND result = ?", t.ID, string(domain.TxnPending)).
+	from := domain.StatusesTo(domain.TransactionResults, domain.TransactionResult.CanTransition, t.Result)
+	res := tx.Model(&transactionRow{}).Where("id = ? AND result IN ?", t.ID, statusStrings(from)).
 		Updates(map[string]any{"result": string(t.Result), "psp_reference": t.PSPReference, "error_code": t.ErrorCode,
 			"error_message": t.ErrorMessage, "updated_at": at})
 	if res.Error != nil {
@@ -321,15 +323,15 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 		if set.InvoiceTo == domain.InvoicePaid {
 			upd["amount_paid"], upd["paid_at"] = set.AmountPaid, set.PaidAt
 		}
-		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", p.InvoiceID, string(domain.InvoiceProcessing)).Updates(upd)
+		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", p.InvoiceID, string(set.InvoiceFrom)).Updates(upd)
 		if res.Error != nil {
 			return fmt.Errorf("store: settle payment invoice: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return fmt.Errorf("store: settle payment: invoice %s is not processing", p.InvoiceID)
+			return fmt.Errorf("store: settle payment: invoice %s is not %s", p.InvoiceID, set.InvoiceFrom)
 		}
-		if set.CompleteLink {
-			if err := closeActiveLinks(tx, p.InvoiceID, domain.LinkCompleted, set.At); err != nil {
+		if set.LinkTo != "" {
+			if err := closeActiveLinks(tx, p.InvoiceID, set.LinkTo, set.At); err != nil {
 				return err
 			}
 		}
@@ -337,11 +339,21 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 	})
 }
 
+// operableStatuses are the payment statuses an operation of type op may start on: the capturable
+// ones for a capture, the voidable ones for a void.
+func operableStatuses(op domain.TransactionType) []string {
+	rule := domain.PaymentStatus.Voidable
+	if op == domain.TxnCapture {
+		rule = domain.PaymentStatus.Capturable
+	}
+	return statusStrings(domain.PaymentStatusesWhere(rule))
+}
+
 // BeginOperation takes the operation lock of an authorised payment and stores the pending operation.
 func (s *Payments) BeginOperation(ctx context.Context, merchantID, paymentID string, t payments.Transaction) error {
 	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&paymentRow{}).
-			Where("merchant_id = ? AND id = ? AND status = ? AND pending_op = ''", merchantID, paymentID, string(domain.PaymentAuthorized)).
+			Where("merchant_id = ? AND id = ? AND status IN ? AND pending_op = ''", merchantID, paymentID, operableStatuses(t.Type)).
 			Updates(map[string]any{"pending_op": string(t.Type), "updated_at": t.CreatedAt})
 		if res.Error != nil {
 			return fmt.Errorf("store: begin %s: %w", t.Type, res.Error)
@@ -380,19 +392,19 @@ func (s *Payments) SettleOperation(ctx context.Context, set payments.OpSettlemen
 			upd["voided_at"] = set.At
 			invUpd["cancelled_at"] = set.At
 		}
-		res := lock.Where("status = ?", string(domain.PaymentAuthorized)).Updates(upd)
+		res := lock.Where("status = ?", string(set.From)).Updates(upd)
 		if res.Error != nil {
 			return fmt.Errorf("store: settle %s: %w", set.Op, res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("store: settle %s of %s: %w", set.Op, set.PaymentID, apperr.ErrConflict)
 		}
-		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", set.InvoiceID, string(domain.InvoiceAuthorized)).Updates(invUpd)
+		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", set.InvoiceID, string(set.InvoiceFrom)).Updates(invUpd)
 		if res.Error != nil {
 			return fmt.Errorf("store: settle %s invoice: %w", set.Op, res.Error)
 		}
-		if set.Op == domain.TxnVoid {
-			if err := closeActiveLinks(tx, set.InvoiceID, domain.LinkDeactivated, set.At); err != nil {
+		if set.LinkTo != "" {
+			if err := closeActiveLinks(tx, set.InvoiceID, set.LinkTo, set.At); err != nil {
 				return err
 			}
 		}
@@ -429,12 +441,16 @@ func (s *Payments) ReserveRefund(ctx context.Context, r payments.Refund, t payme
 // SettleRefund records a refund's outcome: the reservation becomes refunded money or is released.
 func (s *Payments) SettleRefund(ctx context.Context, set payments.RefundSettlement) error {
 	r := set.Refund
+	if set.Succeeded && (set.PaymentAfter.Full == "" || set.PaymentAfter.Partial == "" || set.InvoiceAfter.Full == "" || set.InvoiceAfter.Partial == "") {
+		return fmt.Errorf("store: settle refund %s: succeeded without the rules of the statuses it leaves", r.ID)
+	}
 	defer s.DB.checkouts.forget(r.InvoiceID)
 	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
 			return err
 		}
-		res := tx.Model(&refundRow{}).Where("id = ? AND status = ?", r.ID, string(domain.RefundPending)).
+		from := domain.StatusesTo(domain.RefundStatuses, domain.RefundStatus.CanTransition, r.Status)
+		res := tx.Model(&refundRow{}).Where("id = ? AND status IN ?", r.ID, statusStrings(from)).
 			Updates(map[string]any{"status": string(r.Status), "failure_code": r.FailureCode, "failure_message": r.FailureMessage,
 				"psp_reference": r.PSPReference, "updated_at": set.At})
 		if res.Error != nil {
@@ -446,22 +462,19 @@ func (s *Payments) SettleRefund(ctx context.Context, set payments.RefundSettleme
 		upd := map[string]any{"amount_refund_pending": gorm.Expr("amount_refund_pending - ?", r.Amount), "updated_at": set.At}
 		if set.Succeeded {
 			upd["amount_refunded"] = gorm.Expr("amount_refunded + ?", r.Amount)
-			// SET expressions read the row as it was before this UPDATE. The CASE is
-			// domain.PaymentStatusAfterRefund evaluated on the row, atomically (a store test checks both agree).
-			upd["status"] = gorm.Expr("CASE WHEN amount_refunded + ? >= amount_captured THEN ? ELSE ? END",
-				r.Amount, string(domain.PaymentStatusAfterRefund(1, 1)), string(domain.PaymentStatusAfterRefund(0, 1)))
+			// The caller's rule applied to the row atomically: SET expressions read the row as it was
+			// before this UPDATE.
+			upd["status"] = refundRuleExpr(set.PaymentAfter, "amount_refunded", "amount_captured", r.Amount)
 		}
 		if err := tx.Model(&paymentRow{}).Where("id = ?", r.PaymentID).Updates(upd).Error; err != nil {
 			return fmt.Errorf("store: settle refund payment: %w", err)
 		}
 		if set.Succeeded {
-			// The CASE is domain.InvoiceStatusAfterRefund evaluated on the row.
 			err := tx.Model(&invoiceRow{}).Where("id = ? AND status IN ?", r.InvoiceID, refundableInvoiceStatuses).
 				Updates(map[string]any{
 					"amount_refunded": gorm.Expr("amount_refunded + ?", r.Amount),
-					"status": gorm.Expr("CASE WHEN amount_refunded + ? >= amount_paid THEN ? ELSE ? END",
-						r.Amount, string(domain.InvoiceStatusAfterRefund(1, 1)), string(domain.InvoiceStatusAfterRefund(0, 1))),
-					"updated_at": set.At,
+					"status":          refundRuleExpr(set.InvoiceAfter, "amount_refunded", "amount_paid", r.Amount),
+					"updated_at":      set.At,
 				}).Error
 			if err != nil {
 				return fmt.Errorf("store: settle refund invoice: %w", err)
@@ -572,7 +585,7 @@ func (s *Payments) SucceededPayment(ctx context.Context, invoiceID string) (paym
 // DuePending lists pending transactions whose next attempt is due, oldest first.
 func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]payments.Transaction, error) {
 	var rows []transactionRow
-	if err := s.DB.conn(ctx).Where("result = 'pending' AND next_attempt_at <= ?", now).
+	if err := s.DB.conn(ctx).Where("result IN ("+pendingTxnSQL+") AND next_attempt_at <= ?", now).
 		Order("next_attempt_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: due pending transactions: %w", err)
 	}
@@ -586,7 +599,7 @@ func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]
 // ClaimTransaction moves a due transaction's next attempt forward; only one worker's update matches.
 func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until time.Time) (bool, error) {
 	res := s.DB.conn(ctx).Model(&transactionRow{}).
-		Where("id = ? AND result = 'pending' AND next_attempt_at <= ?", id, now).
+		Where("id = ? AND result IN ("+pendingTxnSQL+") AND next_attempt_at <= ?", id, now).
 		Update("next_attempt_at", until)
 	if res.Error != nil {
 		return false, fmt.Errorf("store: claim transaction: %w", res.Error)
@@ -598,7 +611,7 @@ func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until t
 func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]payments.Payment, error) {
 	var rows []paymentRow
 	if err := s.DB.conn(ctx).
-		Where("status = 'authorized' AND authorization_expires_at <= ? AND pending_op = ''", now).
+		Where("status IN ("+capturableStatusesSQL+") AND authorization_expires_at <= ? AND pending_op = ''", now).
 		Order("authorization_expires_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: expired authorizations: %w", err)
 	}

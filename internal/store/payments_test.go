@@ -46,7 +46,8 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 			Currency: "RSD", Result: domain.TxnPending, Actor: "payer", IdempotencyKey: "k", CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
 		return p, txn
 	}
-	claim := payments.Claim{Token: token, At: now, Limits: noLimits}
+	claim := payments.Claim{Token: token, At: now, Limits: noLimits,
+		InvoiceFrom: []domain.InvoiceStatus{domain.InvoiceOpen}, InvoiceTo: domain.InvoiceProcessing}
 	a, err := st.BeginPayment(ctx, claim, newAttempt)
 	if err != nil {
 		t.Fatalf("begin: %v", err)
@@ -56,14 +57,14 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 		t.Fatalf("claimed invoice %+v through link %q", a.Invoice, p.LinkID)
 	}
 	// A second attempt on the same invoice loses: the invoice is no longer open. So does an unknown link.
-	for _, c := range []payments.Claim{claim, {Token: "no-such-link", At: now, Limits: noLimits}} {
+	for _, c := range []payments.Claim{claim, {Token: "no-such-link", At: now, Limits: noLimits, InvoiceFrom: claim.InvoiceFrom, InvoiceTo: claim.InvoiceTo}} {
 		if _, err := st.BeginPayment(ctx, c, newAttempt); !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("begin through %q: %v, want conflict", c.Token, err)
 		}
 	}
 	p.Status, p.AmountAuthorized, p.AmountCaptured, p.CapturedAt, p.AuthorizedAt = domain.PaymentCaptured, amount, amount, &now, &now
 	txn.Result = domain.TxnSucceeded
-	set := payments.AuthSettlement{Payment: p, Txn: txn, InvoiceTo: domain.InvoicePaid, AmountPaid: amount, PaidAt: &now, CompleteLink: true, At: now}
+	set := payments.AuthSettlement{Payment: p, Txn: txn, InvoiceFrom: domain.InvoiceProcessing, InvoiceTo: domain.InvoicePaid, AmountPaid: amount, PaidAt: &now, LinkTo: domain.LinkCompleted, At: now}
 	if err := st.SettleAuthorization(ctx, set); err != nil {
 		t.Fatalf("settle: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"securelink/internal/domain"
 	"securelink/internal/psp"
 )
 
@@ -176,16 +177,8 @@ func (s *Server) renderChallenge(w http.ResponseWriter, status int, returnURL st
 	_ = challengePage.Execute(w, view)
 }
 
-// zeroDecimalCurrencies have no minor unit.
-var zeroDecimalCurrencies = map[string]bool{
-	"BIF": true, "CLP": true, "DJF": true, "GNF": true, "ISK": true, "JPY": true, "KMF": true, "KRW": true,
-	"PYG": true, "RWF": true, "UGX": true, "VND": true, "VUV": true, "XAF": true, "XOF": true, "XPF": true,
-}
-
-// formatAmount shows minor units as a decimal amount with its currency code, e.g. "12.50 EUR".
+// formatAmount shows minor units as a decimal amount with its currency code, e.g. "12.50 EUR",
+// "1500 JPY", "12.345 KWD": the exponent comes from the one currency table.
 func formatAmount(minor int64, currency string) string {
-	if zeroDecimalCurrencies[currency] {
-		return fmt.Sprintf("%d %s", minor, currency)
-	}
-	return fmt.Sprintf("%d.%02d %s", minor/100, minor%100, currency)
+	return domain.Money{Amount: minor, Currency: currency}.String()
 }

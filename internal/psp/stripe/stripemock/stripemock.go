@@ -23,6 +23,9 @@ const Version = "v0.203.0"
 // Stripe's OpenAPI description, so it proves request shapes, not payment behaviour.
 func Start(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("stripe-mock, a server process of its own, runs in the full suite, not in the -short loop")
+	}
 	bin := stripeMockBinary(t)
 
 	httpPort, httpsPort := FreePort(t), FreePort(t)

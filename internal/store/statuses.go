@@ -1,0 +1,58 @@
+package store
+
+import (
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"securelink/internal/domain"
+)
+
+// Statuses some queries spell out as SQL literals, rendered from the domain's rules: a bound
+// parameter would not prove a partial index's predicate (status = 'failed' and the like) to
+// PostgreSQL's generic plans. The guards of other updates are bound lists from the same rules.
+var (
+	// lapsingStatusesSQL are the invoice statuses that become expired when the expiry passes.
+	lapsingStatusesSQL = sqlList(domain.InvoiceStatusesWhere(domain.InvoiceStatus.Lapses))
+	// failedPaymentSQL is a failed payment attempt's status.
+	failedPaymentSQL = sqlList([]domain.PaymentStatus{domain.PaymentFailed})
+	// capturableStatusesSQL are the statuses of an authorisation not yet captured or released.
+	capturableStatusesSQL = sqlList(domain.PaymentStatusesWhere(domain.PaymentStatus.Capturable))
+	// linkUsableSQL is the status of a link a payer can pay through.
+	linkUsableSQL = sqlList(domain.LinkStatusesWhere(domain.LinkStatus.Usable))
+	// pendingTxnSQL is the result of a transaction whose outcome is not yet recorded.
+	pendingTxnSQL = sqlList(domain.StatusesWhere(domain.TransactionResults, domain.TransactionResult.Pending))
+	// effectiveStatusSQL is domain.Invoice.EffectiveStatus of an invoices row; its one parameter is now.
+	effectiveStatusSQL = "CASE WHEN status IN (" + lapsingStatusesSQL + ") AND expires_at <= ? THEN " +
+		sqlList([]domain.InvoiceStatus{domain.InvoiceExpired}) + " ELSE status END"
+)
+
+// sqlList renders statuses as a comma-separated list of SQL string literals. Statuses are the
+// domain's own constants (lower-case words); anything else is a programming error.
+func sqlList[T ~string](ss []T) string {
+	if len(ss) == 0 {
+		panic("store: an empty status list in SQL")
+	}
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		if strings.Trim(string(s), "abcdefghijklmnopqrstuvwxyz_") != "" || s == "" {
+			panic("store: status " + string(s) + " is not a plain word")
+		}
+		parts[i] = "'" + string(s) + "'"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// refundRuleSQL renders rule.After(refunded+amount, total) over a row's columns as SQL: the status
+// a refund of amount leaves, decided on the row as it is when the refund is added (concurrent
+// refunds of one payment add up atomically). Its parameters are amount, rule.Full, rule.Partial.
+// The store's tests evaluate it against RefundRule.After for every case on both databases.
+func refundRuleSQL(refundedCol, totalCol string) string {
+	return "CASE WHEN " + refundedCol + " + ? >= " + totalCol + " THEN ? ELSE ? END"
+}
+
+// refundRuleExpr is refundRuleSQL bound to a rule and an amount, for an UPDATE's SET.
+func refundRuleExpr[S ~string](rule domain.RefundRule[S], refundedCol, totalCol string, amount int64) clause.Expr {
+	return gorm.Expr(refundRuleSQL(refundedCol, totalCol), amount, string(rule.Full), string(rule.Partial))
+}
