@@ -73,7 +73,16 @@ type SessionResponse struct {
 	Merchant MerchantResponse `json:"merchant"`
 	// CSRFToken must be sent as X-CSRF-Token with every unsafe request made with the session cookie.
 	CSRFToken string `json:"csrf_token"`
+	// Livemode is the portal's Test mode switch: false (a new session) shows and changes test data
+	// only, true live data only. Change it with POST /auth/mode.
+	Livemode bool `json:"livemode"`
 } // @name Session
+
+// SetModeRequest sets the portal's Test mode switch.
+type SetModeRequest struct {
+	// Livemode true works with live data, false with test data.
+	Livemode *bool `json:"livemode" example:"false"`
+} // @name SetModeRequest
 
 func toUser(u merchants.User) UserResponse {
 	status := "active"
@@ -236,7 +245,42 @@ func (s *Server) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, SessionResponse{User: toUser(u), Merchant: s.toMerchant(m), CSRFToken: s.d.Sessions.CSRFToken(cl.SessionID)})
+	return c.JSON(http.StatusOK, SessionResponse{User: toUser(u), Merchant: s.toMerchant(m), CSRFToken: s.d.Sessions.CSRFToken(cl.SessionID),
+		Livemode: actorOf(c).Livemode})
+}
+
+// setMode godoc
+//
+//	@Summary	Switch the portal between test and live data
+//	@ID		setMode
+//	@Description	For the portal only (session cookie, with its `X-CSRF-Token`): sets the session's Test mode switch. Every later request made with the session sees and changes only that mode's invoices, payments, refunds, events, e-mails, webhook endpoints, API keys and request logs; every answer names the mode in its `SecureLink-Mode` header. A new session starts in test mode. API keys get `403 user_required`: a key's mode is written on it (`sk_test_…`, `sk_live_…`).
+//	@Tags		Portal session
+//	@Accept		json
+//	@Produce	json
+//	@Security	SessionCookie
+//	@Param		body	body		SetModeRequest	true	"the mode"
+//	@Success	200		{object}	SessionResponse
+//	@Failure	400		{object}	ErrorBody
+//	@Failure	401		{object}	ErrorBody
+//	@Failure	403		{object}	ErrorBody
+//	@Router		/auth/mode [post]
+func (s *Server) setMode(c echo.Context) error {
+	var req SetModeRequest
+	if err := decode(c, &req, false); err != nil {
+		return err
+	}
+	if req.Livemode == nil {
+		return apperr.Invalid("livemode", "missing", "livemode must be true (live data) or false (test data).")
+	}
+	cl, err := sessionOf(c)
+	if err != nil {
+		return err
+	}
+	if err := s.d.Merchants.SetMode(c.Request().Context(), actorOf(c), cl.SessionID, *req.Livemode); err != nil {
+		return err
+	}
+	withMode(c, actorOf(c), *req.Livemode)
+	return s.me(c)
 }
 
 // InvitationResponse describes an invitation before it is accepted.
@@ -460,8 +504,10 @@ func (s *Server) inviteUser(c echo.Context) error {
 
 // APIKeyResponse is an API key; Secret is present only in the answer that created it.
 type APIKeyResponse struct {
-	ID         string     `json:"id" example:"key_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object     string     `json:"object" example:"api_key"`
+	ID     string `json:"id" example:"key_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"api_key"`
+	// Livemode is false for test data, true for live data.
+	Livemode   bool       `json:"livemode"`
 	Name       string     `json:"name"`
 	Prefix     string     `json:"prefix" example:"sk_test_AbCd"`
 	Secret     string     `json:"secret,omitempty"`
@@ -474,7 +520,7 @@ type APIKeyResponse struct {
 } // @name APIKey
 
 func toAPIKey(k merchants.APIKey, secret string) APIKeyResponse {
-	return APIKeyResponse{ID: k.ID, Object: "api_key", Name: k.Name, Prefix: k.Prefix, Secret: secret, CreatedAt: k.CreatedAt,
+	return APIKeyResponse{ID: k.ID, Object: "api_key", Livemode: k.Livemode, Name: k.Name, Prefix: k.Prefix, Secret: secret, CreatedAt: k.CreatedAt,
 		LastUsedAt: timePtr(k.LastUsedAt), ExpiresAt: timePtr(k.ExpiresAt), RevokedAt: timePtr(k.RevokedAt),
 		APIVersion: k.APIVersion}
 }
@@ -483,13 +529,17 @@ func toAPIKey(k merchants.APIKey, secret string) APIKeyResponse {
 type CreateAPIKeyRequest struct {
 	Name      string `json:"name" maxLength:"100"`
 	ExpiresAt string `json:"expires_at,omitempty" format:"date-time"`
+	// Livemode is the new key's mode, which is always the mode of the request that creates it: a
+	// test key (or the portal in test mode) creates sk_test_… keys, a live one sk_live_… keys. It
+	// may be left out; given, it must match.
+	Livemode *bool `json:"livemode,omitempty"`
 } // @name CreateAPIKeyRequest
 
 // createAPIKey godoc
 //
 //	@Summary	Create an API key (the secret is shown once)
 //	@ID		createApiKey
-//	@Description	The `secret` (`sk_test_…`) is returned only in this answer; store it safely. The key is pinned to the current `API-Version` (or to the `API-Version` header of this request) and every request made with it defaults to that version.
+//	@Description	The `secret` (`sk_test_…` or `sk_live_…`) is returned only in this answer; store it safely. The key works in the mode of the request that creates it: a test key, or the portal in test mode, creates test keys; a live key, or the portal switched to live, live keys. The key is pinned to the current `API-Version` (or to the `API-Version` header of this request) and every request made with it defaults to that version.
 //	@Tags		API keys
 //	@Accept		json
 //	@Produce	json
@@ -507,6 +557,11 @@ func (s *Server) createAPIKey(c echo.Context) error {
 	exp, err := parseTime("expires_at", req.ExpiresAt)
 	if err != nil {
 		return err
+	}
+	if live := actorOf(c).Livemode; req.Livemode != nil && *req.Livemode != live {
+		return apperr.Invalid("livemode", "livemode_mismatch",
+			"A key is created in the mode of the request: this request works in %s mode. Use a key of the other mode, or switch the portal's Test mode.",
+			domain.ModeName(live))
 	}
 	k, err := s.d.Merchants.CreateAPIKeyPinned(c.Request().Context(), actorOf(c), req.Name, exp, requestedAPIVersion(c))
 	if err != nil {
@@ -559,8 +614,10 @@ func (s *Server) revokeAPIKey(c echo.Context) error {
 
 // AuditEntryResponse is one line of the audit log.
 type AuditEntryResponse struct {
-	ID        string    `json:"id"`
-	Object    string    `json:"object" example:"audit_entry"`
+	ID     string `json:"id"`
+	Object string `json:"object" example:"audit_entry"`
+	// Livemode is false for test data, true for live data.
+	Livemode  bool      `json:"livemode"`
 	Actor     string    `json:"actor" example:"usr_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	ActorType string    `json:"actor_type" enums:"user,api_key,payer,system"`
 	Action    string    `json:"action" example:"invoice.created"`
@@ -595,7 +652,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	}
 	out := make([]AuditEntryResponse, len(es))
 	for i, e := range es {
-		out[i] = AuditEntryResponse{ID: e.ID, Object: "audit_entry", Actor: e.ActorID, ActorType: string(e.ActorType), Action: e.Action,
+		out[i] = AuditEntryResponse{ID: e.ID, Object: "audit_entry", Livemode: e.Livemode, Actor: e.ActorID, ActorType: string(e.ActorType), Action: e.Action,
 			Target: e.Target, IP: e.IP, Details: e.Details, CreatedAt: e.CreatedAt}
 	}
 	return c.JSON(http.StatusOK, list(out, more))

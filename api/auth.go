@@ -17,8 +17,23 @@ import (
 // SessionCookie is the name of the portal's session cookie.
 const SessionCookie = "securelink_session"
 
-// authenticate resolves the caller from an API key (Authorization: Bearer sk_test_…) or the
-// session cookie; with the cookie, unsafe methods must carry the session's X-CSRF-Token.
+// ModeHeader names the mode of every authenticated answer ("test" or "live"), so the portal can show
+// which data it is looking at.
+const ModeHeader = "SecureLink-Mode"
+
+// withMode puts the caller's mode on the actor and into the request's context, where the store
+// limits every read and change of merchant-owned data to it, and names it in the answer.
+func withMode(c echo.Context, a domain.Actor, livemode bool) {
+	a.Livemode = livemode
+	c.Set(ctxActor, a)
+	r := c.Request()
+	c.SetRequest(r.WithContext(domain.WithMode(r.Context(), livemode)))
+	c.Response().Header().Set(ModeHeader, domain.ModeName(livemode))
+}
+
+// authenticate resolves the caller from an API key (Authorization: Bearer sk_test_… or sk_live_…)
+// or the session cookie; with the cookie, unsafe methods must carry the session's X-CSRF-Token. The
+// request works in the key's mode, or in the mode the session's Test mode switch is set to.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -33,7 +48,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			c.Set(ctxAPIKey, k)
-			c.Set(ctxActor, domain.Actor{Type: domain.ActorAPIKey, ID: k.ID, MerchantID: k.MerchantID, IP: clientIP(c)})
+			withMode(c, domain.Actor{Type: domain.ActorAPIKey, ID: k.ID, MerchantID: k.MerchantID, IP: clientIP(c)}, k.Livemode)
 			return next(c)
 		}
 		ck, err := r.Cookie(SessionCookie)
@@ -46,14 +61,15 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		// A signed token is not enough: its session must be live on the server and its user must
 		// still belong to the merchant it names.
-		if err := s.d.Merchants.CheckSession(ctx, claims); err != nil {
+		ses, err := s.d.Merchants.CheckSession(ctx, claims)
+		if err != nil {
 			return err
 		}
 		if isUnsafe(r.Method) && !s.d.Sessions.CheckCSRF(claims.SessionID, r.Header.Get("X-CSRF-Token")) {
 			return apperr.Forbidden(apperr.CodeCSRFTokenInvalid, "The X-CSRF-Token header is missing or wrong.")
 		}
 		c.Set(ctxSession, claims)
-		c.Set(ctxActor, domain.Actor{Type: domain.ActorUser, ID: claims.UserID, MerchantID: claims.MerchantID, IP: clientIP(c)})
+		withMode(c, domain.Actor{Type: domain.ActorUser, ID: claims.UserID, MerchantID: claims.MerchantID, IP: clientIP(c)}, ses.Livemode)
 		return next(c)
 	}
 }

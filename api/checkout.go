@@ -50,9 +50,21 @@ type ProviderResponse struct {
 	NameRequired bool `json:"name_required"`
 } // @name Provider
 
+// TestCardResponse is a card number the test checkout accepts, with what paying with it does.
+type TestCardResponse struct {
+	Number  string `json:"number" example:"4242424242424242"`
+	Brand   string `json:"brand" example:"visa"`
+	Outcome string `json:"outcome" enums:"succeeds,declined,challenge,challenge_fails,refund_fails"`
+	// DeclineCode is the decline a declined card (or a failed 3-D Secure) gives.
+	DeclineCode string `json:"decline_code,omitempty" example:"card_declined"`
+} // @name TestCard
+
 // CheckoutResponse is what a payment link shows. Nothing internal: no ids but the link's own.
 type CheckoutResponse struct {
-	Object      string                   `json:"object" example:"checkout"`
+	Object string `json:"object" example:"checkout"`
+	// Livemode is false for a test invoice: the checkout says that no real money moves and lists
+	// the test cards.
+	Livemode    bool                     `json:"livemode"`
 	Status      string                   `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
 	LinkStatus  string                   `json:"link_status" enums:"active,deactivated,expired,completed"`
 	Merchant    CheckoutMerchantResponse `json:"merchant"`
@@ -69,6 +81,8 @@ type CheckoutResponse struct {
 	PDFURL string `json:"pdf_url" example:"/api/v1/checkout/3q2-7wX…/pdf"`
 	// CardBrands are the card brands the provider accepts, shown before the card form.
 	CardBrands []string `json:"card_brands" enums:"visa,mastercard,maestro,amex,dinacard"`
+	// TestCards are the cards that work on a test invoice, with what each does; empty when live.
+	TestCards []TestCardResponse `json:"test_cards"`
 } // @name Checkout
 
 // cardBrands are the card brands each provider takes, in the order the checkout shows them. The
@@ -97,7 +111,20 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider: ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey,
 			NameRequired: s.d.Provider.NeedsHolderName},
-		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: acceptedBrands(s.d.Provider.Name)}
+		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: acceptedBrands(s.d.Provider.Name), Livemode: inv.Livemode,
+		TestCards: s.testCards(inv.Livemode)}
+}
+
+// testCards lists the provider's test cards for a test invoice, none for a live one.
+func (s *Server) testCards(livemode bool) []TestCardResponse {
+	out := []TestCardResponse{}
+	if livemode {
+		return out
+	}
+	for _, c := range s.d.TestCards {
+		out = append(out, TestCardResponse{Number: c.Number, Brand: c.Brand, Outcome: string(c.Outcome), DeclineCode: string(c.DeclineCode)})
+	}
+	return out
 }
 
 // getCheckout godoc

@@ -63,6 +63,10 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if a := actorOf(c); a.MerchantID == "" {
 			caller = "public"
 		}
+		if actorOf(c).Livemode {
+			// A portal session may use one key in both modes: each mode keeps its own answers.
+			caller += " live"
+		}
 		scope := caller + " " + r.Method + " " + r.URL.Path
 		ctx := r.Context()
 		lease := s.idempotencyLease()

@@ -56,8 +56,10 @@ type LineResponse struct {
 
 // LinkResponse is a payment link.
 type LinkResponse struct {
-	ID        string    `json:"id" example:"lnk_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object    string    `json:"object" example:"link"`
+	ID     string `json:"id" example:"lnk_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"link"`
+	// Livemode is false for test data, true for live data.
+	Livemode  bool      `json:"livemode"`
 	Token     string    `json:"token"`
 	URL       string    `json:"url" format:"uri" example:"http://localhost:8080/pay/3q27wXk9PzL0m4nBvC8sT1uY6eR2iO5a"`
 	Status    string    `json:"status" enums:"active,deactivated,expired,completed"`
@@ -67,8 +69,10 @@ type LinkResponse struct {
 
 // InvoiceResponse is an invoice; payments, transactions and refunds come with GET /invoices/{id}.
 type InvoiceResponse struct {
-	ID          string       `json:"id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object      string       `json:"object" example:"invoice"`
+	ID     string `json:"id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"invoice"`
+	// Livemode is false for test data, true for live data.
+	Livemode    bool         `json:"livemode"`
 	Number      string       `json:"number" example:"INV-000001"`
 	Reference   string       `json:"reference"`
 	Status      string       `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
@@ -100,7 +104,7 @@ type InvoiceResponse struct {
 } // @name Invoice
 
 func (s *Server) toLink(l domain.Link) LinkResponse {
-	return LinkResponse{ID: l.ID, Object: "link", Token: l.Token, URL: s.d.Invoices.LinkURL(l.Token), Status: string(l.Status),
+	return LinkResponse{ID: l.ID, Object: "link", Livemode: l.Livemode, Token: l.Token, URL: s.d.Invoices.LinkURL(l.Token), Status: string(l.Status),
 		ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt}
 }
 
@@ -114,7 +118,7 @@ func toLines(ls []domain.InvoiceLine) []LineResponse {
 }
 
 func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
-	out := InvoiceResponse{ID: inv.ID, Object: "invoice", Number: inv.Number, Reference: inv.Reference, Status: string(inv.Status),
+	out := InvoiceResponse{ID: inv.ID, Object: "invoice", Livemode: inv.Livemode, Number: inv.Number, Reference: inv.Reference, Status: string(inv.Status),
 		Customer: CustomerBody{Name: inv.Customer.Name, Email: inv.Customer.Email, Phone: inv.Customer.Phone, Address: inv.Customer.Address,
 			PIB: inv.Customer.PIB, MB: inv.Customer.MB},
 		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid,

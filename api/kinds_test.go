@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"securelink/internal/domain"
 	"securelink/internal/notify/mail"
 	"securelink/internal/psp"
+	"securelink/internal/psp/testgateway"
 )
 
 // The kinds lists live in Go (mail.Kinds, domain.WebhookEventTypes, the error types of statusOf, the
@@ -160,5 +162,38 @@ func TestPortalExplainsEveryDecline(t *testing.T) {
 				t.Errorf("%s has no words for the decline %s", dict, c)
 			}
 		}
+	}
+}
+
+// TestCheckoutTestCardsComeFromGo: the checkout's list of test cards is the provider's, published
+// by the API: the checkout's code holds no card number of its own, has words for every outcome, and
+// the document's enum is Go's list.
+func TestCheckoutTestCardsComeFromGo(t *testing.T) {
+	t.Parallel()
+	var outcomes []string
+	for _, o := range psp.TestCardOutcomes {
+		outcomes = append(outcomes, string(o))
+	}
+	sameSet(t, "TestCard.outcome", outcomes, specEnum(t, loadSpec(t), "TestCard", "outcome"))
+	for _, dict := range []string{"messages-en.ts", "messages-sr-latn.ts"} {
+		src := readFile(t, "../frontend-pay/src/lib/"+dict)
+		sameSet(t, dict+" testmode.outcome.*", outcomes, matches(`'testmode\.outcome\.(\w+)':`, src))
+	}
+	band := readFile(t, "../frontend-pay/src/components/TestCardList.svelte")
+	sameSet(t, "TestCardList outcomes", outcomes, matches(`case '(\w+)':`, band))
+	err := fs.WalkDir(os.DirFS("../frontend-pay/src"), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "api-types.ts") || strings.HasSuffix(path, ".test.ts") {
+			return err
+		}
+		src := readFile(t, "../frontend-pay/src/"+path)
+		for _, c := range testgateway.TestCards {
+			if strings.Contains(src, c.Number) {
+				t.Errorf("frontend-pay/src/%s holds the test card %s: the checkout lists the cards the API gives", path, c.Number)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -15,7 +15,9 @@ import (
 type EmailResponse struct {
 	ID     string `json:"id" example:"em_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object string `json:"object" example:"email"`
-	To     string `json:"to" example:"ana@example.com"`
+	// Livemode is false for test data, true for live data.
+	Livemode bool   `json:"livemode"`
+	To       string `json:"to" example:"ana@example.com"`
 	// Subject is in the invoice's language.
 	Subject   string     `json:"subject" example:"Zahtev za plaćanje INV-000001 – Radnja"`
 	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization,password_reset"`
@@ -37,7 +39,7 @@ type EmailResponse struct {
 } // @name Email
 
 func toEmail(e notify.Email) EmailResponse {
-	out := EmailResponse{ID: e.ID, Object: "email", To: e.To, Subject: e.Subject, Kind: string(e.Kind), Status: string(e.Status),
+	out := EmailResponse{ID: e.ID, Object: "email", Livemode: e.Livemode, To: e.To, Subject: e.Subject, Kind: string(e.Kind), Status: string(e.Status),
 		Attempts: e.Attempts, LastError: e.LastError, InvoiceID: e.InvoiceID, Locale: e.Locale, CreatedAt: e.CreatedAt,
 		SentAt: timePtr(e.SentAt), Text: e.Text, HTML: e.HTML, Redacted: e.Redacted()}
 	if out.Redacted {
@@ -124,8 +126,10 @@ func (s *Server) sendEmail(c echo.Context) error {
 
 // AttemptResponse is one HTTP request of a webhook delivery.
 type AttemptResponse struct {
-	ID         string `json:"id" example:"wha_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object     string `json:"object" example:"webhook_attempt"`
+	ID     string `json:"id" example:"wha_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"webhook_attempt"`
+	// Livemode is false for test data, true for live data.
+	Livemode   bool   `json:"livemode"`
 	Attempt    int    `json:"attempt" example:"1"`
 	URL        string `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	StatusCode int    `json:"status_code" example:"200"`
@@ -138,8 +142,10 @@ type AttemptResponse struct {
 
 // DeliveryResponse is one event's delivery to one endpoint.
 type DeliveryResponse struct {
-	ID             string            `json:"id" example:"whd_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object         string            `json:"object" example:"webhook_delivery"`
+	ID     string `json:"id" example:"whd_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"webhook_delivery"`
+	// Livemode is false for test data, true for live data.
+	Livemode       bool              `json:"livemode"`
 	EndpointID     string            `json:"endpoint_id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	URL            string            `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	Status         string            `json:"status" enums:"pending,succeeded,failed"`
@@ -154,8 +160,10 @@ type DeliveryResponse struct {
 
 // EventResponse is a webhook event with its deliveries.
 type EventResponse struct {
-	ID        string    `json:"id" example:"evt_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object    string    `json:"object" example:"event"`
+	ID     string `json:"id" example:"evt_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"event"`
+	// Livemode is false for test data, true for live data.
+	Livemode  bool      `json:"livemode"`
 	Type      string    `json:"type" example:"invoice.paid" enums:"invoice.created,invoice.paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
 	ObjectID  string    `json:"object_id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	CreatedAt time.Time `json:"created_at" format:"date-time"`
@@ -165,17 +173,17 @@ type EventResponse struct {
 } // @name Event
 
 func toEvent(e notify.EventLog) EventResponse {
-	out := EventResponse{ID: e.ID, Object: "event", Type: e.Type, ObjectID: e.ObjectID, CreatedAt: e.CreatedAt, Data: e.Payload,
+	out := EventResponse{ID: e.ID, Object: "event", Livemode: e.Livemode, Type: e.Type, ObjectID: e.ObjectID, CreatedAt: e.CreatedAt, Data: e.Payload,
 		Deliveries: make([]DeliveryResponse, len(e.Deliveries))}
 	for i, d := range e.Deliveries {
-		dr := DeliveryResponse{ID: d.ID, Object: "webhook_delivery", EndpointID: d.EndpointID, URL: d.EndpointURL,
+		dr := DeliveryResponse{ID: d.ID, Object: "webhook_delivery", Livemode: d.Livemode, EndpointID: d.EndpointID, URL: d.EndpointURL,
 			Status: string(d.Status), Attempts: d.Attempts, LastStatusCode: d.LastStatusCode, LastError: d.LastError,
 			CreatedAt: d.CreatedAt, DeliveredAt: timePtr(d.DeliveredAt), AttemptLog: make([]AttemptResponse, len(d.Log))}
 		if d.Status == notify.DeliveryPending {
 			dr.NextAttemptAt = timePtr(d.NextAttemptAt)
 		}
 		for j, a := range d.Log {
-			dr.AttemptLog[j] = AttemptResponse{ID: a.ID, Object: "webhook_attempt", Attempt: a.Number, URL: a.URL,
+			dr.AttemptLog[j] = AttemptResponse{ID: a.ID, Object: "webhook_attempt", Livemode: a.Livemode, Attempt: a.Number, URL: a.URL,
 				StatusCode: a.StatusCode, LatencyMS: a.LatencyMS, ResponseExcerpt: a.ResponseExcerpt, Error: a.Error, CreatedAt: a.CreatedAt}
 		}
 		out.Deliveries[i] = dr
@@ -278,8 +286,10 @@ type CreateEndpointRequest struct {
 
 // EndpointResponse is a webhook endpoint; secret is present only when it is created or rotated.
 type EndpointResponse struct {
-	ID          string   `json:"id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object      string   `json:"object" example:"webhook_endpoint"`
+	ID     string `json:"id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"webhook_endpoint"`
+	// Livemode is false for test data, true for live data.
+	Livemode    bool     `json:"livemode"`
 	URL         string   `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	Description string   `json:"description"`
 	Events      []string `json:"events" example:"invoice.paid,refund.succeeded" enums:"invoice.created,invoice.paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
@@ -293,7 +303,7 @@ type EndpointResponse struct {
 } // @name WebhookEndpoint
 
 func toEndpoint(e notify.Endpoint, withSecret bool) EndpointResponse {
-	out := EndpointResponse{ID: e.ID, Object: "webhook_endpoint", URL: e.URL, Description: e.Description, Events: e.Events,
+	out := EndpointResponse{ID: e.ID, Object: "webhook_endpoint", Livemode: e.Livemode, URL: e.URL, Description: e.Description, Events: e.Events,
 		Status: string(e.Status), DisabledReason: e.DisabledReason, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 	if out.Events == nil {
 		out.Events = []string{}
@@ -424,6 +434,8 @@ type DeletedResponse struct {
 	ID      string `json:"id" example:"we_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object  string `json:"object" example:"webhook_endpoint"`
 	Deleted bool   `json:"deleted" example:"true"`
+	// Livemode is the mode of the deleted object.
+	Livemode bool `json:"livemode"`
 } // @name Deleted
 
 // deleteEndpoint godoc
@@ -443,7 +455,7 @@ func (s *Server) deleteEndpoint(c echo.Context) error {
 	if err := s.d.Notify.DeleteEndpoint(c.Request().Context(), actorOf(c), id); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, DeletedResponse{ID: id, Object: "webhook_endpoint", Deleted: true})
+	return c.JSON(http.StatusOK, DeletedResponse{ID: id, Object: "webhook_endpoint", Deleted: true, Livemode: actorOf(c).Livemode})
 }
 
 // rotateEndpointSecret godoc

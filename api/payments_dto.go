@@ -25,8 +25,10 @@ type NextActionResponse struct {
 
 // PaymentResponse is one attempt to pay an invoice.
 type PaymentResponse struct {
-	ID               string        `json:"id" example:"pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object           string        `json:"object" example:"payment"`
+	ID     string `json:"id" example:"pay_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"payment"`
+	// Livemode is false for test data, true for live data.
+	Livemode         bool          `json:"livemode"`
 	InvoiceID        string        `json:"invoice_id"`
 	Status           string        `json:"status" enums:"processing,requires_action,authorized,captured,partially_refunded,refunded,voided,failed"`
 	Amount           int64         `json:"amount" example:"240000"`
@@ -61,8 +63,10 @@ type PaymentResponse struct {
 
 // TransactionResponse is one PSP operation on a payment.
 type TransactionResponse struct {
-	ID           string    `json:"id" example:"txn_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object       string    `json:"object" example:"transaction"`
+	ID     string `json:"id" example:"txn_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"transaction"`
+	// Livemode is false for test data, true for live data.
+	Livemode     bool      `json:"livemode"`
 	PaymentID    string    `json:"payment_id"`
 	Type         string    `json:"type" enums:"authorize,sale,capture,void,refund"`
 	Amount       int64     `json:"amount"`
@@ -77,8 +81,10 @@ type TransactionResponse struct {
 
 // RefundResponse is money returned to the payer.
 type RefundResponse struct {
-	ID          string    `json:"id" example:"re_01jd4w3k5m6n7p8q9r0s1t2v3w"`
-	Object      string    `json:"object" example:"refund"`
+	ID     string `json:"id" example:"re_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	Object string `json:"object" example:"refund"`
+	// Livemode is false for test data, true for live data.
+	Livemode    bool      `json:"livemode"`
 	PaymentID   string    `json:"payment_id"`
 	Amount      int64     `json:"amount"`
 	Currency    string    `json:"currency"`
@@ -114,6 +120,8 @@ type ReceiptResponse struct {
 	EmailedTo string `json:"emailed_to" example:"a•••@example.com"`
 	// PDFURL is this receipt as a PDF.
 	PDFURL string `json:"pdf_url" example:"/api/v1/checkout/3q2-7wX…/receipt.pdf"`
+	// Livemode is false for a test payment: no real money moved.
+	Livemode bool `json:"livemode"`
 } // @name Receipt
 
 // ReceiptRefundResponse is a refund as the payer sees it.
@@ -155,7 +163,7 @@ func toCard(p payments.Payment) *CardResponse {
 }
 
 func toPayment(p payments.Payment) PaymentResponse {
-	out := PaymentResponse{ID: p.ID, Object: "payment", InvoiceID: p.InvoiceID, Status: string(p.Status), Amount: p.Amount,
+	out := PaymentResponse{ID: p.ID, Object: "payment", Livemode: p.Livemode, InvoiceID: p.InvoiceID, Status: string(p.Status), Amount: p.Amount,
 		Currency: p.Currency, AmountAuthorized: p.AmountAuthorized, AmountCaptured: p.AmountCaptured,
 		AmountRefunded: p.AmountRefunded, CaptureMode: string(p.CaptureMode), Card: toCard(p), DeclineCode: p.DeclineCode,
 		DeclineMessage: p.DeclineMessage, PSP: p.PSP, PSPReference: p.PSPReference, CreatedAt: p.CreatedAt,
@@ -174,13 +182,13 @@ func toPayment(p payments.Payment) PaymentResponse {
 }
 
 func toTransaction(t payments.Transaction) TransactionResponse {
-	return TransactionResponse{ID: t.ID, Object: "transaction", PaymentID: t.PaymentID, Type: string(t.Type), Amount: t.Amount,
+	return TransactionResponse{ID: t.ID, Object: "transaction", Livemode: t.Livemode, PaymentID: t.PaymentID, Type: string(t.Type), Amount: t.Amount,
 		Currency: t.Currency, Result: string(t.Result), PSPReference: t.PSPReference, ErrorCode: t.ErrorCode,
 		ErrorMessage: t.ErrorMessage, Actor: t.Actor, CreatedAt: t.CreatedAt}
 }
 
 func toRefund(r payments.Refund) RefundResponse {
-	return RefundResponse{ID: r.ID, Object: "refund", PaymentID: r.PaymentID, Amount: r.Amount, Currency: r.Currency,
+	return RefundResponse{ID: r.ID, Object: "refund", Livemode: r.Livemode, PaymentID: r.PaymentID, Amount: r.Amount, Currency: r.Currency,
 		Reason: r.Reason, Status: string(r.Status), FailureCode: r.FailureCode, CreatedAt: r.CreatedAt}
 }
 
@@ -202,7 +210,7 @@ func toReceipt(p payments.Payment, refunds []payments.Refund, invoiceNumber stri
 	if amount == 0 {
 		amount = p.AmountAuthorized
 	}
-	r := &ReceiptResponse{PaymentID: p.ID, Status: string(p.Status), Amount: amount, Currency: p.Currency, Card: toCard(p),
+	r := &ReceiptResponse{Livemode: p.Livemode, PaymentID: p.ID, Status: string(p.Status), Amount: amount, Currency: p.Currency, Card: toCard(p),
 		Method: toPayment(p).Method, Reference: invoiceNumber, AmountAuthorized: p.AmountAuthorized,
 		AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded, Refunds: []ReceiptRefundResponse{}}
 	if at := p.PaidAt(); at != nil {

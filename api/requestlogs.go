@@ -15,7 +15,9 @@ import (
 type RequestLogResponse struct {
 	ID     string `json:"id" example:"rl_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	Object string `json:"object" example:"request_log"`
-	Method string `json:"method" example:"POST"`
+	// Livemode is false for test data, true for live data.
+	Livemode bool   `json:"livemode"`
+	Method   string `json:"method" example:"POST"`
 	// Path is the URL path, without the query string.
 	Path       string    `json:"path" example:"/api/v1/invoices"`
 	Status     int       `json:"status" example:"201"`
@@ -43,7 +45,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		r := c.Request()
-		s.d.RequestLog.Record(requestlog.Entry{MerchantID: a.MerchantID, APIKeyID: a.ID, Method: r.Method,
+		s.d.RequestLog.Record(requestlog.Entry{MerchantID: a.MerchantID, Livemode: a.Livemode, APIKeyID: a.ID, Method: r.Method,
 			Path: truncate(r.URL.Path, maxLoggedPath), Status: c.Response().Status, RequestID: requestID(c),
 			APIVersion: apiVersionOf(c), Duration: time.Since(start)})
 		return nil
@@ -89,7 +91,7 @@ func (s *Server) listRequestLogs(c echo.Context) error {
 	}
 	out := make([]RequestLogResponse, len(es))
 	for i, e := range es {
-		out[i] = RequestLogResponse{ID: e.ID, Object: "request_log", Method: e.Method, Path: e.Path, Status: e.Status,
+		out[i] = RequestLogResponse{ID: e.ID, Object: "request_log", Livemode: e.Livemode, Method: e.Method, Path: e.Path, Status: e.Status,
 			RequestID: e.RequestID, APIKeyID: e.APIKeyID, APIVersion: e.APIVersion, DurationMS: e.Duration.Milliseconds(),
 			CreatedAt: e.CreatedAt}
 	}

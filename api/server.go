@@ -66,6 +66,8 @@ type Deps struct {
 	Notify *notify.Service
 	// Provider tells the checkout how to tokenise cards.
 	Provider psp.ClientConfig
+	// TestCards are the provider's documented test cards, listed by the checkout of a test invoice.
+	TestCards []psp.TestCard
 	// Registry collects the metrics /metrics serves.
 	Registry *prometheus.Registry
 	// MetricsElsewhere keeps /metrics off the main address: it is served on its own
@@ -161,6 +163,7 @@ func (s *Server) routes() {
 	m.GET("/me", s.me, requireUser)
 	m.POST("/auth/logout-everywhere", s.logoutEverywhere, requireUser)
 	m.POST("/auth/password", s.changePassword, requireUser)
+	m.POST("/auth/mode", s.setMode, requireUser)
 	m.GET("/merchant", s.getMerchant)
 	m.PATCH("/merchant", s.patchMerchant)
 	m.PUT("/merchant/logo", s.putMerchantLogo)

@@ -23,7 +23,10 @@ type WebhookEventDoc struct {
 // WebhookEnvelope is the body of every webhook delivery: the event type, when it happened and the
 // object as it was then.
 type WebhookEnvelope struct {
-	Type      string    `json:"type"`
+	Type string `json:"type"`
+	// Livemode is false for an event about test data, true for live data; an endpoint receives the
+	// events of its own mode only.
+	Livemode  bool      `json:"livemode"`
 	Timestamp time.Time `json:"timestamp" format:"date-time"`
 	Data      any       `json:"data"`
 }

@@ -168,18 +168,23 @@ func New(t testing.TB, dialect string, opts ...Option) *Env {
 	return &Env{Dialect: dialect, URL: base, App: app, Client: &http.Client{Timeout: 60 * time.Second}, router: router}
 }
 
-// Merchant is a merchant with a logged-in owner's credentials and an API key.
+// Merchant is a merchant with a logged-in owner's credentials, a test API key and a live one.
 type Merchant struct {
 	ID       string
 	UserID   string
 	Email    string
 	Password string
-	APIKey   string
+	APIKey   string // sk_test_…
 	KeyID    string
+	LiveKey  string // sk_live_…
+	LiveID   string
 }
 
-// Auth returns the Authorization header of the merchant's API key.
+// Auth returns the Authorization header of the merchant's test API key.
 func (m Merchant) Auth() Header { return Header{"Authorization", "Bearer " + m.APIKey} }
+
+// LiveAuth returns the Authorization header of the merchant's live API key.
+func (m Merchant) LiveAuth() Header { return Header{"Authorization", "Bearer " + m.LiveKey} }
 
 // NewMerchant creates a merchant whose owner has a password, and an API key.
 func (e *Env) NewMerchant(t testing.TB, name string) Merchant {
@@ -195,11 +200,18 @@ func (e *Env) NewMerchant(t testing.TB, name string) Merchant {
 	if err != nil {
 		t.Fatalf("accept invitation: %v", err)
 	}
-	k, err := e.App.Merchants.CreateAPIKey(ctx, domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID}, "test", nil)
+	owner := domain.Actor{Type: domain.ActorUser, ID: u.ID, MerchantID: u.MerchantID}
+	k, err := e.App.Merchants.CreateAPIKey(ctx, owner, "test", nil)
 	if err != nil {
 		t.Fatalf("create api key: %v", err)
 	}
-	return Merchant{ID: cr.Merchant.ID, UserID: u.ID, Email: email, Password: pw, APIKey: k.Secret, KeyID: k.Key.ID}
+	owner.Livemode = true
+	lk, err := e.App.Merchants.CreateAPIKey(ctx, owner, "live", nil)
+	if err != nil {
+		t.Fatalf("create live api key: %v", err)
+	}
+	return Merchant{ID: cr.Merchant.ID, UserID: u.ID, Email: email, Password: pw, APIKey: k.Secret, KeyID: k.Key.ID,
+		LiveKey: lk.Secret, LiveID: lk.Key.ID}
 }
 
 // Header is one request header.

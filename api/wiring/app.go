@@ -162,6 +162,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.PayFS != nil {
 		d.PayFS = cfg.PayFS
 	}
+	if l, ok := a.Provider.(psp.TestCardLister); ok {
+		d.TestCards = l.TestCards()
+	}
 	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
 	d.Statements = &statements.Service{Invoices: &store.Invoices{DB: db}, Payments: a.Payments, Columns: &store.Merchants{DB: db}}
 	a.Server = api.New(d)

@@ -14,6 +14,7 @@ import (
 type Entry struct {
 	ID         string
 	MerchantID string
+	Livemode   bool
 	ActorID    string
 	ActorType  domain.ActorType
 	Action     string
@@ -42,7 +43,7 @@ func (l *Log) Record(ctx context.Context, actor domain.Actor, action, target str
 		b, _ := json.Marshal(details)
 		d = string(b)
 	}
-	e := Entry{ID: domain.NewID(domain.PrefixAudit), MerchantID: actor.MerchantID, ActorID: actor.Label(),
+	e := Entry{ID: domain.NewID(domain.PrefixAudit), MerchantID: actor.MerchantID, Livemode: actor.Livemode, ActorID: actor.Label(),
 		ActorType: actor.Type, Action: action, Target: target, IP: actor.IP, Details: d,
 		CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
 	if err := l.Store.InsertAudit(ctx, e); err != nil {

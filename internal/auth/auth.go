@@ -81,13 +81,36 @@ func HashToken(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// APIKeyPrefix starts every test-mode secret key.
-const APIKeyPrefix = "sk_test_"
+// The prefixes of secret keys: a key's mode is written on it.
+const (
+	APIKeyPrefixTest = "sk_test_"
+	APIKeyPrefixLive = "sk_live_"
+)
 
-// NewAPIKeySecret returns a new secret key and the prefix shown to identify it later.
-func NewAPIKeySecret() (secret, shownPrefix string) {
-	secret = APIKeyPrefix + domain.NewToken(24)
-	return secret, secret[:len(APIKeyPrefix)+4]
+// APIKeyPrefix is the prefix of a secret key of the mode.
+func APIKeyPrefix(livemode bool) string {
+	if livemode {
+		return APIKeyPrefixLive
+	}
+	return APIKeyPrefixTest
+}
+
+// APIKeyMode tells a secret key's mode from its prefix; ok is false when it has neither.
+func APIKeyMode(secret string) (livemode, ok bool) {
+	switch {
+	case strings.HasPrefix(secret, APIKeyPrefixLive):
+		return true, true
+	case strings.HasPrefix(secret, APIKeyPrefixTest):
+		return false, true
+	}
+	return false, false
+}
+
+// NewAPIKeySecret returns a new secret key of the mode and the prefix shown to identify it later.
+func NewAPIKeySecret(livemode bool) (secret, shownPrefix string) {
+	p := APIKeyPrefix(livemode)
+	secret = p + domain.NewToken(24)
+	return secret, secret[:len(p)+4]
 }
 
 // Sessions issues and checks portal session tokens (JWT, HS256).

@@ -51,10 +51,22 @@ func TestPasswordsAndSecrets(t *testing.T) {
 	if !CheckPassword(h, "correct horse battery") || CheckPassword(h, "wrong") || CheckPassword("", "anything") {
 		t.Error("password check")
 	}
-	secret, prefix := NewAPIKeySecret()
-	if !strings.HasPrefix(secret, APIKeyPrefix) || !strings.HasPrefix(secret, prefix) || len(secret) < 40 {
-		t.Errorf("secret %q prefix %q", secret, prefix)
+	for _, tc := range []struct {
+		live   bool
+		prefix string
+	}{{false, "sk_test_"}, {true, "sk_live_"}} {
+		secret, prefix := NewAPIKeySecret(tc.live)
+		if !strings.HasPrefix(secret, tc.prefix) || !strings.HasPrefix(secret, prefix) || len(secret) < 40 {
+			t.Errorf("live %v: secret %q prefix %q", tc.live, secret, prefix)
+		}
+		if live, ok := APIKeyMode(secret); !ok || live != tc.live {
+			t.Errorf("APIKeyMode(%q) = %v, %v; want %v", secret, live, ok, tc.live)
+		}
 	}
+	if _, ok := APIKeyMode("pk_test_abc"); ok {
+		t.Error("a publishable-looking key has no secret key mode")
+	}
+	secret, _ := NewAPIKeySecret(false)
 	if HashToken(secret) == HashToken(secret+"x") || len(HashToken(secret)) != 64 {
 		t.Error("token hash")
 	}

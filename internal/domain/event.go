@@ -12,9 +12,11 @@ import (
 type Event struct {
 	ID         string
 	MerchantID string
-	Type       string
-	ObjectID   string
-	Payload    json.RawMessage // the object as it was when the event happened
+	// Livemode is the mode of the object the event is about; webhook endpoints of that mode get it.
+	Livemode bool
+	Type     string
+	ObjectID string
+	Payload  json.RawMessage // the object as it was when the event happened
 	// Webhook is false for internal events that only trigger e-mails (e.g. a link to send).
 	Webhook   bool
 	CreatedAt time.Time
@@ -48,13 +50,13 @@ var WebhookEventTypes = []string{EventInvoiceCreated, EventInvoicePaid, EventInv
 // EventTypes lists every event type, the internal ones too.
 var EventTypes = append(slices.Clone(WebhookEventTypes), EventInvoiceLinkRequested)
 
-// NewEvent builds an event whose payload is data encoded as JSON.
-func NewEvent(merchantID, typ, objectID string, data any, webhook bool) Event {
+// NewEvent builds an event of the given mode whose payload is data encoded as JSON.
+func NewEvent(merchantID string, livemode bool, typ, objectID string, data any, webhook bool) Event {
 	b, err := json.Marshal(data)
 	if err != nil {
 		// data is always one of our own plain structs; failing to encode it is a programming error.
 		panic("domain: encode event payload: " + err.Error())
 	}
-	return Event{ID: NewID(PrefixEvent), MerchantID: merchantID, Type: typ, ObjectID: objectID, Payload: b,
+	return Event{ID: NewID(PrefixEvent), MerchantID: merchantID, Livemode: livemode, Type: typ, ObjectID: objectID, Payload: b,
 		Webhook: webhook, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
 }

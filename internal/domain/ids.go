@@ -111,6 +111,8 @@ type Actor struct {
 	ID         string // usr_…, key_…, or empty for payer and system
 	MerchantID string
 	IP         string
+	// Livemode is the mode the actor works in (an API key's, or the portal session's switch).
+	Livemode bool
 }
 
 // Label is how the actor is shown on a transaction: the user or key id, or "payer" / "system".

@@ -217,8 +217,11 @@ const LinkTokenBytes = 24
 
 // Invoice is what a customer is asked to pay.
 type Invoice struct {
-	ID             string
-	MerchantID     string
+	ID         string
+	MerchantID string
+	// Livemode is true for live data, false for test data; an invoice's links, payments, refunds,
+	// transactions, events and e-mails share its mode.
+	Livemode       bool
 	Number         string
 	Reference      string
 	Status         InvoiceStatus
@@ -246,6 +249,7 @@ type Link struct {
 	ID            string
 	InvoiceID     string
 	MerchantID    string
+	Livemode      bool
 	Token         string
 	Status        LinkStatus
 	ExpiresAt     time.Time
@@ -300,13 +304,15 @@ type InvoiceEventData struct {
 	// Method is how an invoice.paid invoice was paid: card or bank_transfer.
 	Method  PaymentMethod `json:"method,omitempty"`
 	EmailID string        `json:"email_id,omitempty"`
+	// Livemode is false for a test invoice.
+	Livemode bool `json:"livemode"`
 }
 
 // EventData is the invoice as events carry it.
 func (inv Invoice) EventData(linkURL string) InvoiceEventData {
 	return InvoiceEventData{ID: inv.ID, Object: "invoice", Number: inv.Number, Reference: inv.Reference, Status: inv.Status,
 		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountPaid: inv.AmountPaid,
-		CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email, LinkURL: linkURL}
+		CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email, LinkURL: linkURL, Livemode: inv.Livemode}
 }
 
 // InvoiceStatusesWhere lists the invoice statuses for which rule holds; stores build their guards

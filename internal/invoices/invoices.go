@@ -199,16 +199,17 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 	}
 	inv.ID = domain.NewID(domain.PrefixInvoice)
 	inv.MerchantID = actor.MerchantID
+	inv.Livemode = actor.Livemode
 	inv.CreatedBy = actor.Label()
 	link := s.newLink(inv, now)
 	// The number is given by the store inside the transaction; events carry it, so they are built after.
 	events := func(number string) []domain.Event {
 		inv.Number = number
 		data := inv.EventData(s.LinkURL(link.Token))
-		evs := []domain.Event{domain.NewEvent(inv.MerchantID, domain.EventInvoiceCreated, inv.ID, data, true)}
+		evs := []domain.Event{domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceCreated, inv.ID, data, true)}
 		if in.SendEmail {
 			data.EmailID = domain.NewID(domain.PrefixEmail)
-			evs = append(evs, domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false))
+			evs = append(evs, domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceLinkRequested, inv.ID, data, false))
 		}
 		return evs
 	}
@@ -231,7 +232,7 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 }
 
 func (s *Service) newLink(inv domain.Invoice, now time.Time) domain.Link {
-	return domain.Link{ID: domain.NewID(domain.PrefixLink), InvoiceID: inv.ID, MerchantID: inv.MerchantID,
+	return domain.Link{ID: domain.NewID(domain.PrefixLink), InvoiceID: inv.ID, MerchantID: inv.MerchantID, Livemode: inv.Livemode,
 		Token: domain.NewToken(domain.LinkTokenBytes), Status: domain.LinkActive, ExpiresAt: inv.ExpiresAt, CreatedAt: now}
 }
 
@@ -414,7 +415,7 @@ func (s *Service) Cancel(ctx context.Context, actor domain.Actor, id string) (do
 		return domain.Invoice{}, apperr.Internal(err)
 	}
 	inv.CancelledAt = &now
-	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
+	ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceCancelled, inv.ID, inv.EventData(""), true)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
 		err := s.Store.SetInvoiceStatus(ctx, actor.MerchantID, id, []domain.InvoiceStatus{from}, inv.Status, linkTo, now, []domain.Event{ev})
 		if err != nil {
@@ -442,7 +443,7 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (stri
 	}
 	data := inv.EventData(s.LinkURL(inv.Link.Token))
 	data.EmailID = domain.NewID(domain.PrefixEmail)
-	ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false)
+	ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceLinkRequested, inv.ID, data, false)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
 		if err := s.Store.InsertEvents(ctx, []domain.Event{ev}); err != nil {
 			return err
@@ -572,7 +573,7 @@ func (s *Service) expireInvoices(ctx context.Context, now time.Time) (int, error
 		if inv.Status, err = from.To(domain.InvoiceExpired); err != nil {
 			return expired, err
 		}
-		ev := domain.NewEvent(inv.MerchantID, domain.EventInvoiceExpired, inv.ID, inv.EventData(""), true)
+		ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceExpired, inv.ID, inv.EventData(""), true)
 		err := s.Store.SetInvoiceStatus(ctx, inv.MerchantID, inv.ID, []domain.InvoiceStatus{from}, inv.Status, linkTo, now, []domain.Event{ev})
 		switch {
 		case err == nil:

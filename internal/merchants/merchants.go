@@ -87,6 +87,7 @@ type Invitation struct {
 type APIKey struct {
 	ID         string
 	MerchantID string
+	Livemode   bool
 	Name       string
 	Prefix     string
 	SecretHash string
@@ -519,14 +520,14 @@ func (s *Service) CreateAPIKeyPinned(ctx context.Context, actor domain.Actor, na
 	if expiresAt != nil && !expiresAt.After(now) {
 		return CreatedKey{}, apperr.Invalid("expires_at", "invalid_expiry", "expires_at must be in the future.")
 	}
-	secret, prefix := auth.NewAPIKeySecret()
-	k := APIKey{ID: domain.NewID(domain.PrefixAPIKey), MerchantID: actor.MerchantID, Name: name, Prefix: prefix,
+	secret, prefix := auth.NewAPIKeySecret(actor.Livemode)
+	k := APIKey{ID: domain.NewID(domain.PrefixAPIKey), MerchantID: actor.MerchantID, Livemode: actor.Livemode, Name: name, Prefix: prefix,
 		SecretHash: auth.HashToken(secret), CreatedBy: actor.Label(), CreatedAt: now, ExpiresAt: expiresAt, APIVersion: version}
 	err := s.Tx.Run(ctx, func(ctx context.Context) error {
 		if err := s.Store.CreateAPIKey(ctx, k); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, actor, "api_key.created", k.ID, map[string]any{"name": name})
+		return s.Audit.Record(ctx, actor, "api_key.created", k.ID, map[string]any{"name": name, "mode": domain.ModeName(k.Livemode)})
 	})
 	if err != nil {
 		return CreatedKey{}, err
@@ -560,11 +561,12 @@ func (s *Service) RevokeAPIKey(ctx context.Context, actor domain.Actor, id strin
 
 // AuthenticateAPIKey resolves a secret key to its key; revoked, expired or unknown keys fail.
 func (s *Service) AuthenticateAPIKey(ctx context.Context, secret string) (APIKey, error) {
-	if !strings.HasPrefix(secret, auth.APIKeyPrefix) || len(secret) > 200 {
+	live, ok := auth.APIKeyMode(secret)
+	if !ok || len(secret) > 200 {
 		return APIKey{}, apperr.Unauthenticated("invalid_api_key", "Invalid API key.")
 	}
 	k, err := s.Store.GetAPIKeyByHash(ctx, auth.HashToken(secret))
-	if errors.Is(err, apperr.ErrNotFound) {
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && k.Livemode != live) {
 		return APIKey{}, apperr.Unauthenticated("invalid_api_key", "Invalid API key.")
 	}
 	if err != nil {

@@ -16,6 +16,7 @@ type Session struct {
 	ID         string
 	UserID     string
 	MerchantID string
+	Livemode   bool
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
 }
@@ -27,6 +28,8 @@ type SessionStore interface {
 	// to its merchant; anything else is apperr.ErrNotFound.
 	ActiveSession(ctx context.Context, id string, now time.Time) (Session, error)
 	RevokeSession(ctx context.Context, id string, at time.Time) error
+	// SetSessionMode sets a live session's mode; apperr.ErrNotFound when there is none.
+	SetSessionMode(ctx context.Context, id string, livemode bool) error
 	RevokeUserSessions(ctx context.Context, userID string, at time.Time) (int64, error)
 	PurgeSessions(ctx context.Context, before time.Time) (int64, error)
 	SetPassword(ctx context.Context, userID, passwordHash string, at time.Time) error
@@ -46,19 +49,31 @@ func (s *Service) StartSession(ctx context.Context, u User, claims auth.SessionC
 }
 
 // CheckSession is run on every request made with a session cookie: the session must be live and
-// its user must still belong to the merchant the token names.
-func (s *Service) CheckSession(ctx context.Context, claims auth.SessionClaims) error {
+// its user must still belong to the merchant the token names. The session tells the request's mode.
+func (s *Service) CheckSession(ctx context.Context, claims auth.SessionClaims) (Session, error) {
 	ses, err := s.Store.ActiveSession(ctx, claims.SessionID, s.now())
 	if errors.Is(err, apperr.ErrNotFound) {
-		return errSessionEnded()
+		return Session{}, errSessionEnded()
 	}
 	if err != nil {
-		return err
+		return Session{}, err
 	}
 	if ses.UserID != claims.UserID || ses.MerchantID != claims.MerchantID {
-		return errSessionEnded()
+		return Session{}, errSessionEnded()
 	}
-	return nil
+	return ses, nil
+}
+
+// SetMode sets the portal's Test mode switch of a session: every later request made with it works
+// in that mode. A new session starts in test mode.
+func (s *Service) SetMode(ctx context.Context, actor domain.Actor, sessionID string, livemode bool) error {
+	return s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.SetSessionMode(ctx, sessionID, livemode); err != nil {
+			return err
+		}
+		actor.Livemode = livemode
+		return s.Audit.Record(ctx, actor, "mode.switched", sessionID, map[string]any{"mode": domain.ModeName(livemode)})
+	})
 }
 
 // Logout ends one session.

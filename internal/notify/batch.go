@@ -95,8 +95,10 @@ func (b *batch) linkToken(ctx context.Context, merchantID, invoiceID string) (st
 	return b.store.LinkToken(ctx, merchantID, invoiceID)
 }
 
-func (b *batch) enabledEndpoints(ctx context.Context, merchantID string) ([]Endpoint, error) {
-	eps, err := readOnce(b.endpoints, merchantID, func() ([]Endpoint, error) { return b.store.EnabledEndpoints(ctx, merchantID) })
+func (b *batch) enabledEndpoints(ctx context.Context, merchantID string, livemode bool) ([]Endpoint, error) {
+	eps, err := readOnce(b.endpoints, merchantID+"/"+domain.ModeName(livemode), func() ([]Endpoint, error) {
+		return b.store.EnabledEndpoints(ctx, merchantID, livemode)
+	})
 	return slices.Clone(eps), err
 }
 

@@ -44,9 +44,10 @@ type WebhookWorker struct {
 func Body(ev domain.Event) []byte {
 	b, err := json.Marshal(struct {
 		Type      string          `json:"type"`
+		Livemode  bool            `json:"livemode"`
 		Timestamp string          `json:"timestamp"`
 		Data      json.RawMessage `json:"data"`
-	}{ev.Type, ev.CreatedAt.UTC().Format(time.RFC3339Nano), ev.Payload})
+	}{ev.Type, ev.Livemode, ev.CreatedAt.UTC().Format(time.RFC3339Nano), ev.Payload})
 	if err != nil {
 		// The payload was valid JSON when it was stored; anything else is a bug.
 		panic("notify: encode webhook body: " + err.Error())
@@ -111,7 +112,7 @@ func (w *WebhookWorker) RunOnce(ctx context.Context) (int, error) {
 func (w *WebhookWorker) attempt(ctx context.Context, j DeliveryJob) DeliveryResult {
 	d, ep := j.Delivery, j.Endpoint
 	now := clock(w.Now)
-	a := Attempt{ID: domain.NewID(PrefixAttempt), DeliveryID: d.ID, MerchantID: d.MerchantID, EventID: d.EventID,
+	a := Attempt{ID: domain.NewID(PrefixAttempt), DeliveryID: d.ID, MerchantID: d.MerchantID, Livemode: d.Livemode, EventID: d.EventID,
 		EndpointID: d.EndpointID, Number: d.Attempts, URL: ep.URL, CreatedAt: now}
 	if !j.EndpointActive {
 		// Nothing is sent: the endpoint was disabled or deleted after the delivery was planned.

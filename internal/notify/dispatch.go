@@ -110,7 +110,8 @@ func clock(now func() time.Time) time.Time {
 func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r *batch, now time.Time) (Outbox, error) {
 	var out Outbox
 	if ev.Webhook {
-		eps, err := r.enabledEndpoints(ctx, ev.MerchantID)
+		// An endpoint gets only the events of its own mode.
+		eps, err := r.enabledEndpoints(ctx, ev.MerchantID, ev.Livemode)
 		if err != nil {
 			return out, err
 		}
@@ -119,7 +120,7 @@ func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r *batch, now ti
 				continue
 			}
 			due := now
-			out.Deliveries = append(out.Deliveries, Delivery{ID: domain.NewID(PrefixDelivery), MerchantID: ev.MerchantID,
+			out.Deliveries = append(out.Deliveries, Delivery{ID: domain.NewID(PrefixDelivery), MerchantID: ev.MerchantID, Livemode: ev.Livemode,
 				EventID: ev.ID, EndpointID: ep.ID, EndpointURL: ep.URL, Status: DeliveryPending, NextAttemptAt: &due,
 				CreatedAt: now, UpdatedAt: now})
 		}
@@ -129,7 +130,7 @@ func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r *batch, now ti
 		return out, err
 	}
 	for _, e := range emails {
-		e.MerchantID, e.EventID, e.CreatedAt = ev.MerchantID, ev.ID, now
+		e.MerchantID, e.Livemode, e.EventID, e.CreatedAt = ev.MerchantID, ev.Livemode, ev.ID, now
 		if e.ID == "" {
 			e.ID = domain.NewID(domain.PrefixEmail)
 		}
@@ -390,7 +391,7 @@ func baseMessage(m Merchant, inv domain.Invoice) mail.Message {
 	return mail.Message{Locale: inv.Locale, MerchantName: m.Name, MerchantLegalName: m.LegalName,
 		MerchantAddress: m.Address, MerchantTaxID: m.TaxID, SupportEmail: m.SupportEmail,
 		CustomerName: inv.Customer.Name, InvoiceNumber: inv.Number, Reference: inv.Reference,
-		Description: inv.Description, Currency: inv.Currency, Lines: inv.Lines, Total: inv.AmountTotal}
+		Description: inv.Description, Currency: inv.Currency, Lines: inv.Lines, Total: inv.AmountTotal, Test: !inv.Livemode}
 }
 
 // addCard puts the brand and last four digits of the invoice's payment on msg, when one is known.

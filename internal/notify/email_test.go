@@ -80,12 +80,12 @@ func TestEmailsArriveOverSMTPInTheInvoiceLanguage(t *testing.T) {
 		inv := f.invoice(t, domain.LocaleSrCyrl, domain.CaptureAutomatic, func(inv domain.Invoice) []domain.Event {
 			data := inv.EventData("http://localhost:8080/pay/tok123")
 			data.EmailID = emailID
-			return []domain.Event{domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false)}
+			return []domain.Event{domain.NewEvent(inv.MerchantID, false, domain.EventInvoiceLinkRequested, inv.ID, data, false)}
 		})
 		paid := inv
 		paid.Status, paid.AmountPaid = domain.InvoicePaid, inv.AmountTotal
 		f.events(t, f.paymentEvent(t, inv, domain.EventPaymentCaptured, "captured", inv.AmountTotal),
-			domain.NewEvent(inv.MerchantID, domain.EventInvoicePaid, inv.ID, paid.EventData(""), true),
+			domain.NewEvent(inv.MerchantID, false, domain.EventInvoicePaid, inv.ID, paid.EventData(""), true),
 			refundEvent(inv, 12000))
 
 		d := &notify.Dispatcher{Store: f.st}
@@ -179,7 +179,7 @@ func TestSMTPDownThenUpDeliversEachEmailOnce(t *testing.T) {
 			f.invoice(t, domain.LocaleEn, domain.CaptureAutomatic, func(inv domain.Invoice) []domain.Event {
 				data := inv.EventData("http://localhost:8080/pay/x")
 				data.EmailID = domain.NewID(domain.PrefixEmail)
-				return []domain.Event{domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false)}
+				return []domain.Event{domain.NewEvent(inv.MerchantID, false, domain.EventInvoiceLinkRequested, inv.ID, data, false)}
 			})
 		}
 		clk := newClock()
@@ -234,7 +234,7 @@ func TestWithoutSMTPEmailsAreHeldInTheMailbox(t *testing.T) {
 		f.invoice(t, domain.LocaleSrLatn, domain.CaptureAutomatic, func(inv domain.Invoice) []domain.Event {
 			data := inv.EventData("http://localhost:8080/pay/x")
 			data.EmailID = domain.NewID(domain.PrefixEmail)
-			return []domain.Event{domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false)}
+			return []domain.Event{domain.NewEvent(inv.MerchantID, false, domain.EventInvoiceLinkRequested, inv.ID, data, false)}
 		})
 		if _, err := (&notify.Dispatcher{Store: f.st, HoldEmails: true}).RunUntilIdle(context.Background()); err != nil {
 			t.Fatal(err)

@@ -337,14 +337,14 @@ func (f *fixture) paymentEvent(t *testing.T, inv domain.Invoice, typ, status str
 		"amount_captured": captured, "amount_refunded": 0, "card": map[string]any{"brand": "visa", "last4": "4242"},
 		"decline_code": "", "decline_message": "", "customer_email": inv.Customer.Email, "customer_name": inv.Customer.Name,
 		"locale": inv.Locale}
-	return domain.NewEvent(inv.MerchantID, typ, data["id"].(string), data, true)
+	return domain.NewEvent(inv.MerchantID, false, typ, data["id"].(string), data, true)
 }
 
 func refundEvent(inv domain.Invoice, amount int64) domain.Event {
 	data := map[string]any{"id": domain.NewID(domain.PrefixRefund), "object": "refund", "payment_id": "pay_x",
 		"invoice_id": inv.ID, "invoice_number": inv.Number, "amount": amount, "currency": inv.Currency,
 		"status": "succeeded", "reason": "requested_by_customer", "customer_email": inv.Customer.Email, "locale": inv.Locale}
-	return domain.NewEvent(inv.MerchantID, domain.EventRefundSucceeded, data["id"].(string), data, true)
+	return domain.NewEvent(inv.MerchantID, false, domain.EventRefundSucceeded, data["id"].(string), data, true)
 }
 
 // endpoint registers a webhook endpoint through the service (loopback allowed).

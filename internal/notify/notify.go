@@ -38,6 +38,7 @@ type EmailKind = mail.Kind
 type Email struct {
 	ID            string
 	MerchantID    string
+	Livemode      bool
 	InvoiceID     string
 	EventID       string
 	Kind          EmailKind
@@ -78,6 +79,7 @@ const (
 type Endpoint struct {
 	ID          string
 	MerchantID  string
+	Livemode    bool
 	URL         string
 	Description string
 	Events      []string
@@ -115,6 +117,7 @@ const (
 type Delivery struct {
 	ID             string
 	MerchantID     string
+	Livemode       bool
 	EventID        string
 	EndpointID     string
 	EndpointURL    string
@@ -134,6 +137,7 @@ type Attempt struct {
 	ID              string
 	DeliveryID      string
 	MerchantID      string
+	Livemode        bool
 	EventID         string
 	EndpointID      string
 	Number          int
@@ -213,8 +217,8 @@ type Store interface {
 	NotifyMerchant(ctx context.Context, id string) (Merchant, error)
 	// LinkToken returns the token of the invoice's newest payment link; "" when it has none.
 	LinkToken(ctx context.Context, merchantID, invoiceID string) (string, error)
-	// EnabledEndpoints returns the merchant's enabled endpoints.
-	EnabledEndpoints(ctx context.Context, merchantID string) ([]Endpoint, error)
+	// EnabledEndpoints returns the merchant's enabled endpoints of one mode.
+	EnabledEndpoints(ctx context.Context, merchantID string, livemode bool) ([]Endpoint, error)
 
 	// ClaimEmails takes up to limit queued e-mails that are due, counts an attempt on each and leases
 	// them until leaseUntil, so no other worker sends them meanwhile.

@@ -65,7 +65,7 @@ func (s *Service) CreateEndpoint(ctx context.Context, actor domain.Actor, in New
 		return Endpoint{}, err
 	}
 	now := clock(s.Now)
-	ep := Endpoint{ID: domain.NewID(domain.PrefixEndpoint), MerchantID: actor.MerchantID, URL: in.URL,
+	ep := Endpoint{ID: domain.NewID(domain.PrefixEndpoint), MerchantID: actor.MerchantID, Livemode: actor.Livemode, URL: in.URL,
 		Description: in.Description, Events: events, Secret: webhook.NewSecret(), Status: EndpointEnabled,
 		CreatedAt: now, UpdatedAt: now}
 	err = s.act(ctx, actor, "webhook_endpoint.created", ep.ID, map[string]any{"url": ep.URL, "events": ep.Events},

@@ -18,7 +18,7 @@ import (
 )
 
 func createdEvent(inv domain.Invoice) []domain.Event {
-	return []domain.Event{domain.NewEvent(inv.MerchantID, domain.EventInvoiceCreated, inv.ID, inv.EventData(""), true)}
+	return []domain.Event{domain.NewEvent(inv.MerchantID, false, domain.EventInvoiceCreated, inv.ID, inv.EventData(""), true)}
 }
 
 // worker is a webhook worker on clk; receivers that check timestamps must share clk.
@@ -278,7 +278,7 @@ func TestTwoWorkersOnPostgresDeliverEachMessageOnce(t *testing.T) {
 		f.invoice(t, domain.LocaleEn, domain.CaptureAutomatic, func(inv domain.Invoice) []domain.Event {
 			data := inv.EventData("http://localhost:8080/pay/x")
 			data.EmailID = domain.NewID(domain.PrefixEmail)
-			return append(createdEvent(inv), domain.NewEvent(inv.MerchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false))
+			return append(createdEvent(inv), domain.NewEvent(inv.MerchantID, false, domain.EventInvoiceLinkRequested, inv.ID, data, false))
 		})
 	}
 	// Two dispatchers, two webhook workers and two mailers, each pair sharing the database only.

@@ -117,7 +117,7 @@ func transferable(st domain.InvoiceStatus) error {
 
 // newTransfer is the captured payment and succeeded transaction that record a transfer.
 func (s *Service) newTransfer(actor domain.Actor, inv domain.Invoice, in BankTransfer, now time.Time) (Payment, Transaction) {
-	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID,
+	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, Livemode: inv.Livemode, InvoiceID: inv.ID,
 		Status: domain.PaymentCaptured, Amount: in.Amount, Currency: inv.Currency, CaptureMode: domain.CaptureAutomatic,
 		AmountAuthorized: in.Amount, AmountCaptured: in.Amount, Method: domain.MethodBankTransfer,
 		BankReference: in.Reference, PayerName: in.PayerName, ReceivedAt: &in.ReceivedAt, StatementLine: in.StatementLine,
@@ -127,7 +127,7 @@ func (s *Service) newTransfer(actor domain.Actor, inv domain.Invoice, in BankTra
 		p.LinkID = inv.Link.ID
 	}
 	p.IdempotencyKey = p.ID + ":transfer"
-	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, PaymentID: p.ID, Type: domain.TxnSale,
+	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, Livemode: p.Livemode, PaymentID: p.ID, Type: domain.TxnSale,
 		Amount: in.Amount, Currency: p.Currency, Result: domain.TxnSucceeded, Actor: actor.Label(), IdempotencyKey: p.IdempotencyKey,
 		PSPReference: in.Reference, CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
 	return p, txn

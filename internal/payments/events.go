@@ -26,6 +26,8 @@ type PaymentEventData struct {
 	CustomerEmail  string               `json:"customer_email"`
 	CustomerName   string               `json:"customer_name"`
 	Locale         string               `json:"locale"`
+	// Livemode is false for a payment of a test invoice.
+	Livemode bool `json:"livemode"`
 }
 
 // RefundEventData is the payload of refund events.
@@ -41,33 +43,35 @@ type RefundEventData struct {
 	Reason        string              `json:"reason"`
 	CustomerEmail string              `json:"customer_email"`
 	Locale        string              `json:"locale"`
+	// Livemode is false for a refund of a test payment.
+	Livemode bool `json:"livemode"`
 }
 
 func paymentEvent(typ string, p Payment, inv domain.Invoice) domain.Event {
 	d := PaymentEventData{ID: p.ID, Object: "payment", InvoiceID: p.InvoiceID, InvoiceNumber: inv.Number, Status: p.Status, Method: p.method(),
 		Amount: p.Amount, Currency: p.Currency, AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded,
 		DeclineCode: p.DeclineCode, DeclineMessage: p.DeclineMessage, CustomerEmail: inv.Customer.Email,
-		CustomerName: inv.Customer.Name, Locale: inv.Locale}
+		CustomerName: inv.Customer.Name, Locale: inv.Locale, Livemode: p.Livemode}
 	if p.Card != nil {
 		d.Card = &CardEventData{Brand: p.Card.Brand, Last4: p.Card.Last4}
 	}
-	return domain.NewEvent(p.MerchantID, typ, p.ID, d, true)
+	return domain.NewEvent(p.MerchantID, p.Livemode, typ, p.ID, d, true)
 }
 
 func refundEvent(typ string, r Refund, inv domain.Invoice) domain.Event {
 	d := RefundEventData{ID: r.ID, Object: "refund", PaymentID: r.PaymentID, InvoiceID: r.InvoiceID, InvoiceNumber: inv.Number,
 		Amount: r.Amount, Currency: r.Currency, Status: r.Status, Reason: r.Reason, CustomerEmail: inv.Customer.Email,
-		Locale: inv.Locale}
-	return domain.NewEvent(r.MerchantID, typ, r.ID, d, true)
+		Locale: inv.Locale, Livemode: r.Livemode}
+	return domain.NewEvent(r.MerchantID, r.Livemode, typ, r.ID, d, true)
 }
 
 func invoiceEvent(typ string, inv domain.Invoice) domain.Event {
-	return domain.NewEvent(inv.MerchantID, typ, inv.ID, inv.EventData(""), true)
+	return domain.NewEvent(inv.MerchantID, inv.Livemode, typ, inv.ID, inv.EventData(""), true)
 }
 
 // paidEvent is invoice.paid, which says how the invoice was paid.
 func paidEvent(inv domain.Invoice, method domain.PaymentMethod) domain.Event {
 	d := inv.EventData("")
 	d.Method = method
-	return domain.NewEvent(inv.MerchantID, domain.EventInvoicePaid, inv.ID, d, true)
+	return domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoicePaid, inv.ID, d, true)
 }

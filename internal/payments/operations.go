@@ -143,7 +143,7 @@ func (s *Service) Void(ctx context.Context, actor domain.Actor, paymentID string
 // concurrent capture and void exactly one takes the lock; the other gets 409.
 func (s *Service) runOperation(ctx context.Context, actor domain.Actor, p Payment, op domain.TransactionType, amount int64) (Payment, error) {
 	now := s.now()
-	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, PaymentID: p.ID, Type: op,
+	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, Livemode: p.Livemode, PaymentID: p.ID, Type: op,
 		Amount: amount, Currency: p.Currency, Result: domain.TxnPending, Actor: actor.Label(),
 		IdempotencyKey: p.ID + ":" + string(op), CreatedAt: now, UpdatedAt: now, NextAttemptAt: now.Add(s.staleAfter())}
 	if err := s.Store.BeginOperation(ctx, actor.MerchantID, p.ID, txn); err != nil {
@@ -319,10 +319,10 @@ func (s *Service) Refund(ctx context.Context, actor domain.Actor, paymentID stri
 		amt = *amount
 	}
 	now := s.now()
-	r := Refund{ID: domain.NewID(domain.PrefixRefund), MerchantID: p.MerchantID, PaymentID: p.ID, InvoiceID: p.InvoiceID,
+	r := Refund{ID: domain.NewID(domain.PrefixRefund), MerchantID: p.MerchantID, Livemode: p.Livemode, PaymentID: p.ID, InvoiceID: p.InvoiceID,
 		Amount: amt, Currency: p.Currency, Reason: reason, Status: domain.RefundPending, Actor: actor.Label(),
 		CreatedAt: now, UpdatedAt: now}
-	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, PaymentID: p.ID, RefundID: r.ID,
+	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, Livemode: p.Livemode, PaymentID: p.ID, RefundID: r.ID,
 		Type: domain.TxnRefund, Amount: amt, Currency: p.Currency, Result: domain.TxnPending, Actor: actor.Label(),
 		IdempotencyKey: r.ID, CreatedAt: now, UpdatedAt: now, NextAttemptAt: now.Add(s.staleAfter())}
 	if err := s.Store.ReserveRefund(ctx, r, txn); err != nil {

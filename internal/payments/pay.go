@@ -104,7 +104,7 @@ func checkPayInput(provider psp.Provider, termsAccepted bool, paymentToken strin
 
 // newAttempt is the payment and pending authorize or sale of an attempt on a claimed invoice.
 func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time) (Payment, Transaction) {
-	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, InvoiceID: inv.ID, LinkID: linkID,
+	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, Livemode: inv.Livemode, InvoiceID: inv.ID, LinkID: linkID,
 		Status: domain.PaymentProcessing, Amount: inv.AmountDue(), Method: domain.MethodCard, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
 		PSP: s.Provider.Name(), PSPToken: pspToken, Description: "Invoice " + inv.Number,
 		TermsAcceptedAt: now, TermsIP: clientIP, ClientIP: clientIP, CreatedAt: now, UpdatedAt: now}
@@ -114,7 +114,7 @@ func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, cl
 	if inv.CaptureMode == domain.CaptureAutomatic {
 		typ = domain.TxnSale
 	}
-	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, PaymentID: p.ID, Type: typ,
+	txn := Transaction{ID: domain.NewID(domain.PrefixTransaction), MerchantID: p.MerchantID, Livemode: p.Livemode, PaymentID: p.ID, Type: typ,
 		Amount: p.Amount, Currency: p.Currency, Result: domain.TxnPending, Actor: string(domain.ActorPayer),
 		IdempotencyKey: p.IdempotencyKey, CreatedAt: now, UpdatedAt: now, NextAttemptAt: now.Add(s.staleAfter())}
 	return p, txn

@@ -23,6 +23,7 @@ import (
 type Payment struct {
 	ID                  string
 	MerchantID          string
+	Livemode            bool // the invoice's mode
 	InvoiceID           string
 	LinkID              string
 	Status              domain.PaymentStatus
@@ -100,6 +101,7 @@ func (p Payment) PaidAt() *time.Time {
 type Transaction struct {
 	ID             string
 	MerchantID     string
+	Livemode       bool
 	PaymentID      string
 	RefundID       string
 	Type           domain.TransactionType
@@ -120,6 +122,7 @@ type Transaction struct {
 type Refund struct {
 	ID             string
 	MerchantID     string
+	Livemode       bool
 	PaymentID      string
 	InvoiceID      string
 	Amount         int64

@@ -23,6 +23,7 @@ const Retention = 30 * 24 * time.Hour
 type Entry struct {
 	ID         string
 	MerchantID string
+	Livemode   bool
 	APIKeyID   string
 	Method     string
 	// Path is the URL path without its query string (queries may hold customers' e-mails).

@@ -20,6 +20,7 @@ type Audit struct{ DB *DB }
 type auditRow struct {
 	ID         string
 	MerchantID string
+	Livemode   bool
 	ActorID    string
 	ActorType  string
 	Action     string
@@ -33,7 +34,7 @@ func (auditRow) TableName() string { return "audit_log" }
 
 // InsertAudit appends an entry.
 func (s *Audit) InsertAudit(ctx context.Context, e audit.Entry) error {
-	r := auditRow{ID: e.ID, MerchantID: e.MerchantID, ActorID: e.ActorID, ActorType: string(e.ActorType),
+	r := auditRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, ActorID: e.ActorID, ActorType: string(e.ActorType),
 		Action: e.Action, Target: e.Target, IP: e.IP, Details: e.Details, CreatedAt: e.CreatedAt}
 	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: insert audit: %w", err)
@@ -51,7 +52,7 @@ func (s *Audit) ListAudit(ctx context.Context, merchantID string, p domain.Page)
 	rows, more := trimPage(rows, p)
 	out := make([]audit.Entry, len(rows))
 	for i, r := range rows {
-		out[i] = audit.Entry{ID: r.ID, MerchantID: r.MerchantID, ActorID: r.ActorID, ActorType: domain.ActorType(r.ActorType),
+		out[i] = audit.Entry{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, ActorID: r.ActorID, ActorType: domain.ActorType(r.ActorType),
 			Action: r.Action, Target: r.Target, IP: r.IP, Details: r.Details, CreatedAt: r.CreatedAt.UTC()}
 	}
 	return out, more, nil

@@ -104,7 +104,7 @@ func TestInvoiceStatusIsConditional(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ev := domain.NewEvent(m.ID, domain.EventInvoiceCancelled, inv.ID, map[string]string{}, true)
+				ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCancelled, inv.ID, map[string]string{}, true)
 				err := s.SetInvoiceStatus(ctx, m.ID, inv.ID, open, domain.InvoiceCancelled, domain.LinkDeactivated, time.Now().UTC(), []domain.Event{ev})
 				switch {
 				case err == nil:

@@ -100,6 +100,9 @@ func Open(url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	if err := registerModeScope(g); err != nil {
+		return nil, err
+	}
 	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
 }
 

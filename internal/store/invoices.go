@@ -23,6 +23,7 @@ type Invoices struct{ DB *DB }
 type invoiceRow struct {
 	ID              string
 	MerchantID      string
+	Livemode        bool
 	Number          string
 	Reference       string
 	Status          string
@@ -67,6 +68,7 @@ type linkRow struct {
 	ID            string
 	InvoiceID     string
 	MerchantID    string
+	Livemode      bool
 	Token         string
 	Status        string
 	ExpiresAt     time.Time
@@ -79,6 +81,7 @@ func (linkRow) TableName() string { return "links" }
 type eventRow struct {
 	ID           string
 	MerchantID   string
+	Livemode     bool
 	Type         string
 	ObjectID     string
 	Payload      string
@@ -107,7 +110,7 @@ func toDBInvoiceSearch(inv domain.Invoice) invoiceSearchRow {
 }
 
 func toDBInvoice(inv domain.Invoice) invoiceRow {
-	return invoiceRow{ID: inv.ID, MerchantID: inv.MerchantID, Number: inv.Number, Reference: inv.Reference,
+	return invoiceRow{ID: inv.ID, MerchantID: inv.MerchantID, Livemode: inv.Livemode, Number: inv.Number, Reference: inv.Reference,
 		Status: string(inv.Status), CustomerName: inv.Customer.Name, CustomerEmail: inv.Customer.Email,
 		CustomerPhone: inv.Customer.Phone, CustomerAddress: inv.Customer.Address, CustomerPIB: inv.Customer.PIB,
 		CustomerMB: inv.Customer.MB, Currency: inv.Currency,
@@ -118,7 +121,7 @@ func toDBInvoice(inv domain.Invoice) invoiceRow {
 }
 
 func toBusInvoice(r invoiceRow) domain.Invoice {
-	return domain.Invoice{ID: r.ID, MerchantID: r.MerchantID, Number: r.Number, Reference: r.Reference,
+	return domain.Invoice{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Number: r.Number, Reference: r.Reference,
 		Status: domain.InvoiceStatus(r.Status),
 		Customer: domain.Customer{Name: r.CustomerName, Email: r.CustomerEmail, Phone: r.CustomerPhone, Address: r.CustomerAddress,
 			PIB: r.CustomerPIB, MB: r.CustomerMB},
@@ -129,12 +132,12 @@ func toBusInvoice(r invoiceRow) domain.Invoice {
 }
 
 func toDBLink(l domain.Link) linkRow {
-	return linkRow{ID: l.ID, InvoiceID: l.InvoiceID, MerchantID: l.MerchantID, Token: l.Token, Status: string(l.Status),
+	return linkRow{ID: l.ID, InvoiceID: l.InvoiceID, MerchantID: l.MerchantID, Livemode: l.Livemode, Token: l.Token, Status: string(l.Status),
 		ExpiresAt: l.ExpiresAt, CreatedAt: l.CreatedAt, DeactivatedAt: l.DeactivatedAt}
 }
 
 func toBusLink(r linkRow) domain.Link {
-	return domain.Link{ID: r.ID, InvoiceID: r.InvoiceID, MerchantID: r.MerchantID, Token: r.Token,
+	return domain.Link{ID: r.ID, InvoiceID: r.InvoiceID, MerchantID: r.MerchantID, Livemode: r.Livemode, Token: r.Token,
 		Status: domain.LinkStatus(r.Status), ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(),
 		DeactivatedAt: utcPtr(r.DeactivatedAt)}
 }
@@ -147,7 +150,7 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 	}
 	rows := make([]eventRow, len(events))
 	for i, e := range events {
-		rows[i] = eventRow{ID: e.ID, MerchantID: e.MerchantID, Type: e.Type, ObjectID: e.ObjectID,
+		rows[i] = eventRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, Type: e.Type, ObjectID: e.ObjectID,
 			Payload: string(e.Payload), Webhook: e.Webhook, CreatedAt: e.CreatedAt}
 	}
 	if err := tx.Create(&rows).Error; err != nil {
@@ -165,9 +168,14 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 	}
 	defer unlock()
 	err = s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free.
+		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free;
+		// each mode counts on its own, so test invoices never take a live number.
+		counter := "invoice_seq"
+		if inv.Livemode {
+			counter = "live_invoice_seq"
+		}
 		var seq int64
-		if err := tx.Raw("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq", inv.MerchantID).
+		if err := tx.Raw("UPDATE merchants SET "+counter+" = "+counter+" + 1 WHERE id = ? RETURNING "+counter, inv.MerchantID).
 			Scan(&seq).Error; err != nil {
 			return fmt.Errorf("store: number invoice: %w", err)
 		}
@@ -291,6 +299,7 @@ func (s *Invoices) ListInvoices(ctx context.Context, merchantID string, f invoic
 // counts through the (merchant_id, status) index, and the count of its expiring authorisations.
 func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, now time.Time) (invoices.Summary, error) {
 	db := s.DB.conn(ctx)
+	mode, modeArgs := modeSQL(ctx, "livemode")
 	var counts []struct {
 		Status string
 		Count  int64
@@ -298,7 +307,7 @@ func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, 
 	// domain.Invoice.EffectiveStatus in SQL: an invoice that lapses is expired as soon as its expiry
 	// has passed, before the sweep writes it (a test checks both agree for every status).
 	if err := db.Raw(`SELECT `+effectiveStatusSQL+` AS status, count(*) AS count
-		FROM invoices WHERE merchant_id = ? GROUP BY 1`, now, merchantID).Scan(&counts).Error; err != nil {
+		FROM invoices WHERE merchant_id = ?`+mode+` GROUP BY 1`, append([]any{now, merchantID}, modeArgs...)...).Scan(&counts).Error; err != nil {
 		return invoices.Summary{}, fmt.Errorf("store: count invoices by status: %w", err)
 	}
 	sum := invoices.Summary{Counts: make(map[domain.InvoiceStatus]int64, len(counts)), PaidSince: paidSince}
@@ -311,7 +320,8 @@ func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, 
 		Count    int64
 	}
 	if err := db.Raw(`SELECT currency, sum(amount_paid - amount_refunded) AS amount, count(*) AS count
-		FROM invoices WHERE merchant_id = ? AND paid_at >= ? GROUP BY currency ORDER BY currency`, merchantID, paidSince).
+		FROM invoices WHERE merchant_id = ? AND paid_at >= ?`+mode+` GROUP BY currency ORDER BY currency`,
+		append([]any{merchantID, paidSince}, modeArgs...)...).
 		Scan(&paid).Error; err != nil {
 		return invoices.Summary{}, fmt.Errorf("store: total paid invoices: %w", err)
 	}
@@ -320,8 +330,8 @@ func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, 
 		sum.PaidTotals = append(sum.PaidTotals, domain.Money{Currency: p.Currency, Amount: p.Amount})
 	}
 	// Through the partial index on authorised payments (the status spelled out, see CountFailedPayments).
-	if err := db.Raw(`SELECT count(*) FROM payments WHERE status IN (`+capturableStatusesSQL+`) AND merchant_id = ? AND authorized_at <= ?`,
-		merchantID, now.Add(-domain.AuthorizationExpiringAfter)).Scan(&sum.AuthorizationsExpiring).Error; err != nil {
+	if err := db.Raw(`SELECT count(*) FROM payments WHERE status IN (`+capturableStatusesSQL+`) AND merchant_id = ? AND authorized_at <= ?`+mode,
+		append([]any{merchantID, now.Add(-domain.AuthorizationExpiringAfter)}, modeArgs...)...).Scan(&sum.AuthorizationsExpiring).Error; err != nil {
 		return invoices.Summary{}, fmt.Errorf("store: count expiring authorisations: %w", err)
 	}
 	return sum, nil
@@ -335,7 +345,8 @@ func escapeLike(s string) string {
 // a row in another state ErrConflict.
 func existsOr(tx *gorm.DB, table, merchantID, id, what string) error {
 	var n int64
-	if err := tx.Table(table).Where("merchant_id = ? AND id = ?", merchantID, id).Count(&n).Error; err != nil {
+	mode, modeArgs := modeSQL(tx.Statement.Context, "livemode")
+	if err := tx.Table(table).Where("merchant_id = ? AND id = ?"+mode, append([]any{merchantID, id}, modeArgs...)...).Count(&n).Error; err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	if n == 0 {
@@ -502,7 +513,7 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 	var r checkoutRow
 	err := s.DB.conn(ctx).Raw(`SELECT l.id AS link_id, l.invoice_id AS link_invoice_id, l.merchant_id AS link_merchant_id,
 		l.token AS link_token, l.status AS link_status, l.expires_at AS link_expires_at, l.created_at AS link_created_at,
-		l.deactivated_at AS link_deactivated_at, i.id AS inv_id, i.merchant_id AS inv_merchant_id, i.number AS inv_number, i.reference AS inv_reference,
+		l.deactivated_at AS link_deactivated_at, l.livemode AS link_livemode, i.livemode AS inv_livemode, i.id AS inv_id, i.merchant_id AS inv_merchant_id, i.number AS inv_number, i.reference AS inv_reference,
 		i.status AS inv_status, i.customer_name AS inv_customer_name, i.customer_email AS inv_customer_email,
 		i.customer_phone AS inv_customer_phone, i.customer_address AS inv_customer_address, i.customer_pib AS inv_customer_pib,
 		i.customer_mb AS inv_customer_mb, i.currency AS inv_currency,

@@ -101,6 +101,7 @@ func (invitationRow) TableName() string { return "invitations" }
 type apiKeyRow struct {
 	ID         string
 	MerchantID string
+	Livemode   bool
 	Name       string
 	Prefix     string
 	SecretHash string
@@ -115,7 +116,7 @@ type apiKeyRow struct {
 func (apiKeyRow) TableName() string { return "api_keys" }
 
 func toBusAPIKey(r apiKeyRow) merchants.APIKey {
-	return merchants.APIKey{ID: r.ID, MerchantID: r.MerchantID, Name: r.Name, Prefix: r.Prefix, SecretHash: r.SecretHash,
+	return merchants.APIKey{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Name: r.Name, Prefix: r.Prefix, SecretHash: r.SecretHash,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), LastUsedAt: utcPtr(r.LastUsedAt), ExpiresAt: utcPtr(r.ExpiresAt),
 		RevokedAt: utcPtr(r.RevokedAt), APIVersion: r.APIVersion}
 }
@@ -278,7 +279,7 @@ func (s *Merchants) AcceptInvitation(ctx context.Context, invitationID, userID, 
 
 // CreateAPIKey inserts an API key.
 func (s *Merchants) CreateAPIKey(ctx context.Context, k merchants.APIKey) error {
-	r := apiKeyRow{ID: k.ID, MerchantID: k.MerchantID, Name: k.Name, Prefix: k.Prefix, SecretHash: k.SecretHash,
+	r := apiKeyRow{ID: k.ID, MerchantID: k.MerchantID, Livemode: k.Livemode, Name: k.Name, Prefix: k.Prefix, SecretHash: k.SecretHash,
 		CreatedBy: k.CreatedBy, CreatedAt: k.CreatedAt, ExpiresAt: k.ExpiresAt, APIVersion: k.APIVersion}
 	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: create api key: %w", err)

@@ -22,6 +22,7 @@ type Notify struct{ DB *DB }
 type emailRow struct {
 	ID            string
 	MerchantID    string
+	Livemode      bool
 	InvoiceID     string
 	EventID       string
 	Kind          string
@@ -46,6 +47,7 @@ func (emailRow) TableName() string { return "emails" }
 type endpointRow struct {
 	ID                      string
 	MerchantID              string
+	Livemode                bool
 	URL                     string `gorm:"column:url"`
 	Description             string
 	Events                  string
@@ -64,6 +66,7 @@ func (endpointRow) TableName() string { return "webhook_endpoints" }
 type deliveryRow struct {
 	ID             string
 	MerchantID     string
+	Livemode       bool
 	EventID        string
 	EndpointID     string
 	Status         string
@@ -82,6 +85,7 @@ type attemptRow struct {
 	ID              string
 	DeliveryID      string
 	MerchantID      string
+	Livemode        bool
 	EventID         string
 	EndpointID      string
 	Attempt         int
@@ -96,14 +100,14 @@ type attemptRow struct {
 func (attemptRow) TableName() string { return "webhook_attempts" }
 
 func toDBEmail(e notify.Email) emailRow {
-	return emailRow{ID: e.ID, MerchantID: e.MerchantID, InvoiceID: e.InvoiceID, EventID: e.EventID, Kind: string(e.Kind),
+	return emailRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, InvoiceID: e.InvoiceID, EventID: e.EventID, Kind: string(e.Kind),
 		ToAddr: e.To, Subject: e.Subject, TextBody: e.Text, HTMLBody: e.HTML, Locale: e.Locale, Status: string(e.Status),
 		Attempts: e.Attempts, LastError: e.LastError, NextAttemptAt: e.NextAttemptAt, CreatedAt: e.CreatedAt,
 		UpdatedAt: e.CreatedAt, SentAt: e.SentAt, AttachInvoicePDF: e.AttachInvoicePDF}
 }
 
 func toBusEmail(r emailRow) notify.Email {
-	return notify.Email{ID: r.ID, MerchantID: r.MerchantID, InvoiceID: r.InvoiceID, EventID: r.EventID,
+	return notify.Email{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, InvoiceID: r.InvoiceID, EventID: r.EventID,
 		Kind: notify.EmailKind(r.Kind), To: r.ToAddr, Subject: r.Subject, Text: r.TextBody, HTML: r.HTMLBody,
 		Locale: r.Locale, Status: notify.EmailStatus(r.Status), Attempts: r.Attempts, LastError: r.LastError,
 		NextAttemptAt: utcPtr(r.NextAttemptAt), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt),
@@ -112,7 +116,7 @@ func toBusEmail(r emailRow) notify.Email {
 
 func toDBEndpoint(e notify.Endpoint) endpointRow {
 	events, _ := json.Marshal(e.Events)
-	return endpointRow{ID: e.ID, MerchantID: e.MerchantID, URL: e.URL, Description: e.Description, Events: string(events),
+	return endpointRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, URL: e.URL, Description: e.Description, Events: string(events),
 		Secret: e.Secret, PreviousSecret: e.PreviousSecret, PreviousSecretExpiresAt: e.PreviousSecretExpiresAt,
 		Status: string(e.Status), DisabledReason: e.DisabledReason, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 }
@@ -120,27 +124,27 @@ func toDBEndpoint(e notify.Endpoint) endpointRow {
 func toBusEndpoint(r endpointRow) notify.Endpoint {
 	var events []string
 	_ = json.Unmarshal([]byte(r.Events), &events)
-	return notify.Endpoint{ID: r.ID, MerchantID: r.MerchantID, URL: r.URL, Description: r.Description, Events: events,
+	return notify.Endpoint{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, URL: r.URL, Description: r.Description, Events: events,
 		Secret: r.Secret, PreviousSecret: r.PreviousSecret, PreviousSecretExpiresAt: utcPtr(r.PreviousSecretExpiresAt),
 		Status: notify.EndpointStatus(r.Status), DisabledReason: r.DisabledReason, CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func toBusDelivery(r deliveryRow) notify.Delivery {
-	return notify.Delivery{ID: r.ID, MerchantID: r.MerchantID, EventID: r.EventID, EndpointID: r.EndpointID,
+	return notify.Delivery{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, EventID: r.EventID, EndpointID: r.EndpointID,
 		Status: notify.DeliveryStatus(r.Status), Attempts: r.Attempts, NextAttemptAt: utcPtr(r.NextAttemptAt),
 		LastStatusCode: r.LastStatusCode, LastError: r.LastError, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		DeliveredAt: utcPtr(r.DeliveredAt)}
 }
 
 func toBusAttempt(r attemptRow) notify.Attempt {
-	return notify.Attempt{ID: r.ID, DeliveryID: r.DeliveryID, MerchantID: r.MerchantID, EventID: r.EventID,
+	return notify.Attempt{ID: r.ID, DeliveryID: r.DeliveryID, MerchantID: r.MerchantID, Livemode: r.Livemode, EventID: r.EventID,
 		EndpointID: r.EndpointID, Number: r.Attempt, URL: r.URL, StatusCode: r.StatusCode, LatencyMS: r.LatencyMS,
 		ResponseExcerpt: r.ResponseExcerpt, Error: r.Error, CreatedAt: r.CreatedAt.UTC()}
 }
 
 func toBusEvent(r eventRow) domain.Event {
-	return domain.Event{ID: r.ID, MerchantID: r.MerchantID, Type: r.Type, ObjectID: r.ObjectID,
+	return domain.Event{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Type: r.Type, ObjectID: r.ObjectID,
 		Payload: json.RawMessage(r.Payload), Webhook: r.Webhook, CreatedAt: r.CreatedAt.UTC()}
 }
 
@@ -200,7 +204,7 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 			emails = append(emails, toDBEmail(e))
 		}
 		for _, d := range o.Deliveries {
-			deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, EventID: d.EventID,
+			deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, Livemode: d.Livemode, EventID: d.EventID,
 				EndpointID: d.EndpointID, Status: string(d.Status), NextAttemptAt: d.NextAttemptAt,
 				CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
 		}
@@ -295,10 +299,10 @@ func (s *Notify) LinkToken(ctx context.Context, merchantID, invoiceID string) (s
 	return l.Token, nil
 }
 
-// EnabledEndpoints returns the merchant's enabled, undeleted webhook endpoints.
-func (s *Notify) EnabledEndpoints(ctx context.Context, merchantID string) ([]notify.Endpoint, error) {
+// EnabledEndpoints returns the merchant's enabled, undeleted webhook endpoints of one mode.
+func (s *Notify) EnabledEndpoints(ctx context.Context, merchantID string, livemode bool) ([]notify.Endpoint, error) {
 	var rows []endpointRow
-	if err := s.DB.conn(ctx).Where("merchant_id = ? AND status = ? AND deleted_at IS NULL", merchantID, string(notify.EndpointEnabled)).
+	if err := s.DB.conn(ctx).Where("merchant_id = ? AND livemode = ? AND status = ? AND deleted_at IS NULL", merchantID, livemode, string(notify.EndpointEnabled)).
 		Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: notify endpoints: %w", err)
 	}
@@ -558,7 +562,7 @@ func (s *Notify) RecordAttempt(ctx context.Context, r notify.DeliveryResult, at 
 	a := r.Attempt
 	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if a.ID != "" {
-			row := attemptRow{ID: a.ID, DeliveryID: a.DeliveryID, MerchantID: a.MerchantID, EventID: a.EventID,
+			row := attemptRow{ID: a.ID, DeliveryID: a.DeliveryID, MerchantID: a.MerchantID, Livemode: a.Livemode, EventID: a.EventID,
 				EndpointID: a.EndpointID, Attempt: a.Number, URL: a.URL, StatusCode: a.StatusCode, LatencyMS: a.LatencyMS,
 				ResponseExcerpt: a.ResponseExcerpt, Error: a.Error, CreatedAt: a.CreatedAt}
 			if err := tx.Create(&row).Error; err != nil {
@@ -672,7 +676,8 @@ func (s *Notify) Redeliver(ctx context.Context, merchantID, eventID, endpointID 
 		if err := tx.Where("merchant_id = ? AND id = ? AND webhook = ?", merchantID, eventID, true).Take(&ev).Error; err != nil {
 			return notFound(err, "redeliver event")
 		}
-		q := tx.Where("merchant_id = ? AND status = ? AND deleted_at IS NULL", merchantID, string(notify.EndpointEnabled))
+		// Only endpoints of the event's mode receive it.
+		q := tx.Where("merchant_id = ? AND livemode = ? AND status = ? AND deleted_at IS NULL", merchantID, ev.Livemode, string(notify.EndpointEnabled))
 		if endpointID != "" {
 			q = q.Where("id = ?", endpointID)
 		}
@@ -694,7 +699,7 @@ func (s *Notify) Redeliver(ctx context.Context, merchantID, eventID, endpointID 
 				return fmt.Errorf("store: redeliver: %w", res.Error)
 			}
 			if res.RowsAffected == 0 {
-				d := deliveryRow{ID: domain.NewID(notify.PrefixDelivery), MerchantID: merchantID, EventID: ev.ID, EndpointID: ep.ID,
+				d := deliveryRow{ID: domain.NewID(notify.PrefixDelivery), MerchantID: merchantID, Livemode: ev.Livemode, EventID: ev.ID, EndpointID: ep.ID,
 					Status: string(notify.DeliveryPending), NextAttemptAt: &at, CreatedAt: at, UpdatedAt: at}
 				if err := tx.Create(&d).Error; err != nil {
 					return fmt.Errorf("store: redeliver: %w", err)

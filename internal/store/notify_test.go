@@ -24,7 +24,7 @@ func insertEmails(t *testing.T, db *store.DB, merchantID string, n int) []string
 			data := inv.EventData("http://x/pay/t")
 			data.EmailID = domain.NewID(domain.PrefixEmail)
 			ids = append(ids, data.EmailID)
-			evs = append(evs, domain.NewEvent(merchantID, domain.EventInvoiceLinkRequested, inv.ID, data, false))
+			evs = append(evs, domain.NewEvent(merchantID, false, domain.EventInvoiceLinkRequested, inv.ID, data, false))
 		}
 		return evs
 	})
@@ -172,8 +172,8 @@ func TestDispatchReadsOnlyTheEventsMerchant(t *testing.T) {
 		if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, inv, link, noEvents); err != nil {
 			t.Fatal(err)
 		}
-		own := domain.NewEvent(a.ID, domain.EventInvoiceLinkRequested, inv.ID, inv.EventData("http://x/pay/t"), false)
-		foreign := domain.NewEvent(b.ID, domain.EventInvoiceLinkRequested, inv.ID, inv.EventData("http://x/pay/t"), false)
+		own := domain.NewEvent(a.ID, false, domain.EventInvoiceLinkRequested, inv.ID, inv.EventData("http://x/pay/t"), false)
+		foreign := domain.NewEvent(b.ID, false, domain.EventInvoiceLinkRequested, inv.ID, inv.EventData("http://x/pay/t"), false)
 		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{foreign, own}); err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestClaimEventsNeedsATransaction(t *testing.T) {
 			t.Fatal("events claimed outside a transaction")
 		}
 		m := newMerchant(t, db)
-		ev := domain.NewEvent(m.ID, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
+		ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
 		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{ev}); err != nil {
 			t.Fatal(err)
 		}

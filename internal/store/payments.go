@@ -21,6 +21,7 @@ type Payments struct{ DB *DB }
 type paymentRow struct {
 	ID                     string
 	MerchantID             string
+	Livemode               bool
 	InvoiceID              string
 	LinkID                 string
 	Status                 string
@@ -68,6 +69,7 @@ func (paymentRow) TableName() string { return "payments" }
 type transactionRow struct {
 	ID             string
 	MerchantID     string
+	Livemode       bool
 	PaymentID      string
 	RefundID       string
 	Type           string
@@ -89,6 +91,7 @@ func (transactionRow) TableName() string { return "transactions" }
 type refundRow struct {
 	ID             string
 	MerchantID     string
+	Livemode       bool
 	PaymentID      string
 	InvoiceID      string
 	Amount         int64
@@ -106,7 +109,7 @@ type refundRow struct {
 func (refundRow) TableName() string { return "refunds" }
 
 func toDBPayment(p payments.Payment) paymentRow {
-	r := paymentRow{ID: p.ID, MerchantID: p.MerchantID, InvoiceID: p.InvoiceID, LinkID: p.LinkID, Status: string(p.Status),
+	r := paymentRow{ID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, InvoiceID: p.InvoiceID, LinkID: p.LinkID, Status: string(p.Status),
 		Amount: p.Amount, Currency: p.Currency, CaptureMode: string(p.CaptureMode), AmountAuthorized: p.AmountAuthorized,
 		AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded, AmountRefundPending: p.AmountRefundPending,
 		PSP: p.PSP, PSPReference: p.PSPReference, PSPToken: p.PSPToken, IdempotencyKey: p.IdempotencyKey,
@@ -126,7 +129,7 @@ func toDBPayment(p payments.Payment) paymentRow {
 }
 
 func toBusPayment(r paymentRow) payments.Payment {
-	p := payments.Payment{ID: r.ID, MerchantID: r.MerchantID, InvoiceID: r.InvoiceID, LinkID: r.LinkID,
+	p := payments.Payment{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, InvoiceID: r.InvoiceID, LinkID: r.LinkID,
 		Status: domain.PaymentStatus(r.Status), Amount: r.Amount, Currency: r.Currency, CaptureMode: domain.CaptureMode(r.CaptureMode),
 		AmountAuthorized: r.AmountAuthorized, AmountCaptured: r.AmountCaptured, AmountRefunded: r.AmountRefunded,
 		AmountRefundPending: r.AmountRefundPending, PSP: r.PSP, PSPReference: r.PSPReference, PSPToken: r.PSPToken,
@@ -143,27 +146,27 @@ func toBusPayment(r paymentRow) payments.Payment {
 }
 
 func toDBTransaction(t payments.Transaction) transactionRow {
-	return transactionRow{ID: t.ID, MerchantID: t.MerchantID, PaymentID: t.PaymentID, RefundID: t.RefundID, Type: string(t.Type),
+	return transactionRow{ID: t.ID, MerchantID: t.MerchantID, Livemode: t.Livemode, PaymentID: t.PaymentID, RefundID: t.RefundID, Type: string(t.Type),
 		Amount: t.Amount, Currency: t.Currency, Result: string(t.Result), PSPReference: t.PSPReference, ErrorCode: t.ErrorCode,
 		ErrorMessage: t.ErrorMessage, Actor: t.Actor, IdempotencyKey: t.IdempotencyKey, CreatedAt: t.CreatedAt,
 		UpdatedAt: t.UpdatedAt, NextAttemptAt: t.NextAttemptAt}
 }
 
 func toBusTransaction(r transactionRow) payments.Transaction {
-	return payments.Transaction{ID: r.ID, MerchantID: r.MerchantID, PaymentID: r.PaymentID, RefundID: r.RefundID,
+	return payments.Transaction{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, PaymentID: r.PaymentID, RefundID: r.RefundID,
 		Type: domain.TransactionType(r.Type), Amount: r.Amount, Currency: r.Currency, Result: domain.TransactionResult(r.Result),
 		PSPReference: r.PSPReference, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage, Actor: r.Actor,
 		IdempotencyKey: r.IdempotencyKey, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), NextAttemptAt: r.NextAttemptAt.UTC()}
 }
 
 func toDBRefund(r payments.Refund) refundRow {
-	return refundRow{ID: r.ID, MerchantID: r.MerchantID, PaymentID: r.PaymentID, InvoiceID: r.InvoiceID, Amount: r.Amount,
+	return refundRow{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, PaymentID: r.PaymentID, InvoiceID: r.InvoiceID, Amount: r.Amount,
 		Currency: r.Currency, Reason: r.Reason, Status: string(r.Status), FailureCode: r.FailureCode,
 		FailureMessage: r.FailureMessage, PSPReference: r.PSPReference, Actor: r.Actor, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 func toBusRefund(r refundRow) payments.Refund {
-	return payments.Refund{ID: r.ID, MerchantID: r.MerchantID, PaymentID: r.PaymentID, InvoiceID: r.InvoiceID, Amount: r.Amount,
+	return payments.Refund{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, PaymentID: r.PaymentID, InvoiceID: r.InvoiceID, Amount: r.Amount,
 		Currency: r.Currency, Reason: r.Reason, Status: domain.RefundStatus(r.Status), FailureCode: r.FailureCode,
 		FailureMessage: r.FailureMessage, PSPReference: r.PSPReference, Actor: r.Actor, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }

@@ -16,6 +16,7 @@ type RequestLogs struct{ DB *DB }
 type requestLogRow struct {
 	ID         string
 	MerchantID string
+	Livemode   bool
 	APIKeyID   string
 	Method     string
 	Path       string
@@ -32,7 +33,7 @@ func (requestLogRow) TableName() string { return "request_logs" }
 func (s *RequestLogs) InsertRequestLogs(ctx context.Context, es []requestlog.Entry) error {
 	rows := make([]requestLogRow, len(es))
 	for i, e := range es {
-		rows[i] = requestLogRow{ID: e.ID, MerchantID: e.MerchantID, APIKeyID: e.APIKeyID, Method: e.Method, Path: e.Path,
+		rows[i] = requestLogRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, APIKeyID: e.APIKeyID, Method: e.Method, Path: e.Path,
 			Status: e.Status, RequestID: e.RequestID, APIVersion: e.APIVersion, DurationMS: e.Duration.Milliseconds(),
 			CreatedAt: e.CreatedAt}
 	}
@@ -55,7 +56,7 @@ func (s *RequestLogs) ListRequestLogs(ctx context.Context, merchantID string, f 
 	rows, more := trimPage(rows, f.Page)
 	out := make([]requestlog.Entry, len(rows))
 	for i, r := range rows {
-		out[i] = requestlog.Entry{ID: r.ID, MerchantID: r.MerchantID, APIKeyID: r.APIKeyID, Method: r.Method, Path: r.Path,
+		out[i] = requestlog.Entry{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, APIKeyID: r.APIKeyID, Method: r.Method, Path: r.Path,
 			Status: r.Status, RequestID: r.RequestID, APIVersion: r.APIVersion,
 			Duration: time.Duration(r.DurationMS) * time.Millisecond, CreatedAt: r.CreatedAt.UTC()}
 	}

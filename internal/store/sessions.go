@@ -15,6 +15,7 @@ type sessionRow struct {
 	ID         string
 	UserID     string
 	MerchantID string
+	Livemode   bool
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
 	RevokedAt  *time.Time
@@ -24,7 +25,7 @@ func (sessionRow) TableName() string { return "sessions" }
 
 // CreateSession records a portal session.
 func (s *Merchants) CreateSession(ctx context.Context, ses merchants.Session) error {
-	r := sessionRow{ID: ses.ID, UserID: ses.UserID, MerchantID: ses.MerchantID, CreatedAt: ses.CreatedAt, ExpiresAt: ses.ExpiresAt}
+	r := sessionRow{ID: ses.ID, UserID: ses.UserID, MerchantID: ses.MerchantID, Livemode: ses.Livemode, CreatedAt: ses.CreatedAt, ExpiresAt: ses.ExpiresAt}
 	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: create session: %w", err)
 	}
@@ -41,7 +42,19 @@ func (s *Merchants) ActiveSession(ctx context.Context, id string, now time.Time)
 	if err != nil {
 		return merchants.Session{}, notFound(err, "active session")
 	}
-	return merchants.Session{ID: r.ID, UserID: r.UserID, MerchantID: r.MerchantID, CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}, nil
+	return merchants.Session{ID: r.ID, UserID: r.UserID, MerchantID: r.MerchantID, Livemode: r.Livemode, CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}, nil
+}
+
+// SetSessionMode sets the mode of a session that has not ended.
+func (s *Merchants) SetSessionMode(ctx context.Context, id string, livemode bool) error {
+	res := s.DB.conn(ctx).Model(&sessionRow{}).Where("id = ? AND revoked_at IS NULL", id).Update("livemode", livemode)
+	if res.Error != nil {
+		return fmt.Errorf("store: set session mode: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return notFound(gorm.ErrRecordNotFound, "set session mode")
+	}
+	return nil
 }
 
 // RevokeSession ends one session.

@@ -28,9 +28,10 @@ func addWebhooks(doc *openapi3.T) error {
 		names = append(names, ev.Type)
 		envelope := openapi3.NewObjectSchema().
 			WithProperty("type", openapi3.NewStringSchema().WithEnum(ev.Type)).
+			WithProperty("livemode", livemodeSchema()).
 			WithPropertyRef("timestamp", openapi3.NewDateTimeSchema().NewRef()).
 			WithPropertyRef("data", dataRef)
-		envelope.Required = []string{"type", "timestamp", "data"}
+		envelope.Required = []string{"type", "livemode", "timestamp", "data"}
 		envelope.Description = ev.Summary + "."
 		example, err := exampleJSON(api.WebhookEnvelope{Type: ev.Type,
 			Timestamp: time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC), Data: ev.Example})
@@ -52,6 +53,13 @@ func addWebhooks(doc *openapi3.T) error {
 	return nil
 }
 
+// livemodeSchema describes an envelope's livemode.
+func livemodeSchema() *openapi3.Schema {
+	s := openapi3.NewBoolSchema()
+	s.Description = "false for an event about test data, true for live data; an endpoint receives the events of its own mode only."
+	return s
+}
+
 // webhookOperation is the request SecureLink sends to an endpoint for one event type, written as
 // plain data: OpenAPI 3.0 has no webhooks object, so x-webhooks carries it for the reference.
 func webhookOperation(ev api.WebhookEventDoc, schema string, example any) map[string]any {
@@ -65,7 +73,7 @@ func webhookOperation(ev api.WebhookEventDoc, schema string, example any) map[st
 	return map[string]any{"post": map[string]any{
 		"operationId": "on" + strings.TrimSuffix(schema, "Event"),
 		"summary":     ev.Summary,
-		"description": "Sent to every enabled endpoint subscribed to `" + ev.Type + "`. Answer with any `2xx` within 10 seconds; " +
+		"description": "Sent to every enabled endpoint of the event's mode subscribed to `" + ev.Type + "`. Answer with any `2xx` within 10 seconds; " +
 			"other answers are retried with backoff, and `410 Gone` disables the endpoint.",
 		"tags":       []string{"Webhook events"},
 		"security":   []any{},

@@ -152,6 +152,15 @@ export const en = {
   'ips.or': 'or',
   'pdf.download': 'Download the invoice (PDF)',
 
+  'testmode.band': 'Test mode: no real money moves',
+  'testmode.cards': 'Test cards',
+  'testmode.cardsHint': 'Use any future expiry date and any security code.',
+  'testmode.outcome.succeeds': 'Payment succeeds',
+  'testmode.outcome.declined': 'Declined: {reason}',
+  'testmode.outcome.challenge': 'Asks for 3-D Secure, then succeeds',
+  'testmode.outcome.challenge_fails': 'Asks for 3-D Secure, which fails',
+  'testmode.outcome.refund_fails': 'Payment succeeds, refunds fail',
+
   'stripe.loading': 'Loading the secure card form…',
   'stripe.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
 } as const;

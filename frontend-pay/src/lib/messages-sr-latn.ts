@@ -154,6 +154,15 @@ export const srLatn: Dictionary = {
   'ips.or': 'ili',
   'pdf.download': 'Preuzmite račun (PDF)',
 
+  'testmode.band': 'Test režim: pravi novac se ne prenosi',
+  'testmode.cards': 'Test kartice',
+  'testmode.cardsHint': 'Unesite bilo koji budući datum isteka i bilo koji sigurnosni kod.',
+  'testmode.outcome.succeeds': 'Plaćanje uspeva',
+  'testmode.outcome.declined': 'Odbijeno: {reason}',
+  'testmode.outcome.challenge': 'Traži 3-D Secure potvrdu, zatim uspeva',
+  'testmode.outcome.challenge_fails': 'Traži 3-D Secure potvrdu, koja ne uspeva',
+  'testmode.outcome.refund_fails': 'Plaćanje uspeva, povraćaj novca ne',
+
   'stripe.loading': 'Učitavanje sigurnog obrasca za karticu…',
   'stripe.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
 };

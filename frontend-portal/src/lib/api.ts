@@ -8,6 +8,7 @@ import type { Present } from './models';
 /** The CSRF token from the last login or GET /me; every unsafe request made with the cookie carries it. */
 let csrfToken = '';
 let onUnauthorized: () => void = () => {};
+let onMode: (livemode: boolean) => void = () => {};
 
 export function setCsrfToken(token: string) {
   csrfToken = token;
@@ -17,6 +18,14 @@ export function setCsrfToken(token: string) {
 export function setUnauthorizedHandler(fn: () => void) {
   onUnauthorized = fn;
 }
+
+/** Called with the mode every authenticated answer names (SecureLink-Mode), so the band follows a switch made in another tab. */
+export function setModeHandler(fn: (livemode: boolean) => void) {
+  onMode = fn;
+}
+
+/** The header in which the API names the mode of the data it answered with. */
+export const MODE_HEADER = 'SecureLink-Mode';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Answers of 401 from these are expected (wrong password, bad invitation) and must not bounce to login.
@@ -34,6 +43,8 @@ const sessionMiddleware: Middleware = {
     if (response.status === 401 && !noRedirectPaths.some((p) => path.startsWith(p))) {
       onUnauthorized();
     }
+    const mode = response.headers.get(MODE_HEADER);
+    if (mode === 'live' || mode === 'test') onMode(mode === 'live');
     return response;
   },
 };

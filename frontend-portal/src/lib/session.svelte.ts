@@ -1,5 +1,5 @@
 // Who is logged in: the user, their merchant and the CSRF token, kept in memory only.
-import { setCsrfToken, setUnauthorizedHandler } from './api';
+import { setCsrfToken, setModeHandler, setUnauthorizedHandler } from './api';
 import type { Merchant, Session, User } from './models';
 import { router } from './router.svelte';
 import { authService } from './services/auth';
@@ -11,8 +11,13 @@ class SessionState {
   checked = $state(false);
   /** Set when a request came back 401, so the login page can say why it is shown. */
   expired = $state(false);
+  /** The Test mode switch of the session: false shows test data, true live data. */
+  livemode = $state(false);
 
   constructor() {
+    setModeHandler((live) => {
+      if (this.user) this.livemode = live;
+    });
     setUnauthorizedHandler(() => {
       if (this.user) this.expired = true;
       this.clear();
@@ -24,6 +29,7 @@ class SessionState {
   set(s: Session) {
     this.user = s.user;
     this.merchant = s.merchant;
+    this.livemode = s.livemode;
     this.expired = false;
     setCsrfToken(s.csrf_token);
   }
@@ -31,6 +37,7 @@ class SessionState {
   clear() {
     this.user = null;
     this.merchant = null;
+    this.livemode = false;
     setCsrfToken('');
   }
 
@@ -43,6 +50,11 @@ class SessionState {
     } finally {
       this.checked = true;
     }
+  }
+
+  /** Switches between test and live data; the caller shows the pages again with the other mode's data. */
+  async setMode(livemode: boolean) {
+    this.set(await authService.setMode(livemode));
   }
 
   async logout() {

@@ -49,6 +49,8 @@ var catalog = map[string]map[string]string{
 		"support":                "Questions? Write to {email}.",
 		"footer":                 "Sent by SecureLink on behalf of {merchant}. We never ask for your card number by e-mail.",
 		"receipt_pdf":            "Download the receipt (PDF)",
+		"subject.test":           "[TEST]",
+		"test_note":              "Test mode: no real money moves. This e-mail is about test data.",
 	},
 	domain.LocaleSrLatn: {
 		"subject.payment_link":   "Zahtev za plaćanje {number} – {merchant}",
@@ -90,6 +92,8 @@ var catalog = map[string]map[string]string{
 		"support":                "Pitanja? Pišite na {email}.",
 		"footer":                 "Poslato preko servisa SecureLink u ime trgovca {merchant}. Nikada ne tražimo broj kartice putem e-pošte.",
 		"receipt_pdf":            "Preuzmite potvrdu o plaćanju (PDF)",
+		"subject.test":           "[TEST]",
+		"test_note":              "Test režim: pravi novac se ne prenosi. Ova poruka se odnosi na probne podatke.",
 	},
 	domain.LocaleSrCyrl: {
 		"subject.payment_link":   "Захтев за плаћање {number} – {merchant}",
@@ -131,6 +135,8 @@ var catalog = map[string]map[string]string{
 		"support":                "Питања? Пишите на {email}.",
 		"footer":                 "Послато преко сервиса SecureLink у име трговца {merchant}. Никада не тражимо број картице путем е-поште.",
 		"receipt_pdf":            "Преузмите потврду о плаћању (PDF)",
+		"subject.test":           "[TEST]",
+		"test_note":              "Тест режим: прави новац се не преноси. Ова порука се односи на пробне податке.",
 	},
 }
 

@@ -64,6 +64,9 @@ type Message struct {
 	LogoURL string
 	// ReceiptURL is the receipt as a PDF, linked from a receipt e-mail; empty for none.
 	ReceiptURL string
+	// Test marks an e-mail about test data: its subject starts with "[TEST]" and it says that no
+	// real money moves.
+	Test bool
 }
 
 // Rendered is a finished e-mail.
@@ -100,6 +103,8 @@ type view struct {
 	LogoURL    string
 	ReceiptURL string
 	ReceiptPDF string
+	// TestNote is said first in an e-mail about test data.
+	TestNote string
 }
 
 // Render produces the subject, plain text and HTML of m in m.Locale.
@@ -182,6 +187,11 @@ func Render(m Message) (Rendered, error) {
 		}
 	}
 	v.Legal = strings.Join(legal, " · ")
+	subject := t("subject." + string(m.Kind))
+	if m.Test {
+		v.TestNote = t("test_note")
+		subject = t("subject.test") + " " + subject
+	}
 
 	var text, html bytes.Buffer
 	if err := textTmpl.Execute(&text, v); err != nil {
@@ -190,7 +200,7 @@ func Render(m Message) (Rendered, error) {
 	if err := htmlTmpl.Execute(&html, v); err != nil {
 		return Rendered{}, err
 	}
-	return Rendered{Subject: t("subject." + string(m.Kind)), Text: text.String(), HTML: html.String()}, nil
+	return Rendered{Subject: subject, Text: text.String(), HTML: html.String()}, nil
 }
 
 // CardLabel shows a card as its brand and last four digits, e.g. "Visa •••• 4242".
@@ -209,7 +219,9 @@ func formatDate(t time.Time, locale string) string {
 	return domain.LongDate(t, locale)
 }
 
-var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`{{.Greeting}}
+var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`{{if .TestNote}}{{.TestNote}}
+
+{{end}}{{.Greeting}}
 
 {{.Intro}}
 {{if .LinkURL}}
@@ -237,7 +249,8 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
 <tr><td>
-{{if .LogoURL}}<p style="margin:0 0 12px"><img src="{{.LogoURL}}" alt="{{.Merchant}}" height="48" style="display:block;max-height:48px;max-width:200px;height:auto;width:auto;border:0"></p>{{end}}
+{{if .TestNote}}<p style="margin:0 0 16px;padding:8px 12px;background:#fef3c7;color:#78350f;border-radius:6px;font-weight:bold">{{.TestNote}}</p>
+{{end}}{{if .LogoURL}}<p style="margin:0 0 12px"><img src="{{.LogoURL}}" alt="{{.Merchant}}" height="48" style="display:block;max-height:48px;max-width:200px;height:auto;width:auto;border:0"></p>{{end}}
 <h1 style="font-size:20px;margin:0 0 16px">{{.Merchant}}</h1>
 <p style="margin:0 0 12px">{{.Greeting}}</p>
 <p style="margin:0 0 20px">{{.Intro}}</p>

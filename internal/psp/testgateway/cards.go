@@ -53,18 +53,48 @@ func decline(code psp.DeclineCode) behaviour {
 	return behaviour{kind: behaveDecline, code: code, message: declineMessages[code]}
 }
 
-// testCards maps the documented test card numbers to their outcomes (the README lists them).
-// Any other valid number succeeds.
-var testCards = map[string]behaviour{
-	"4000000000000002": decline(psp.DeclineCardDeclined),
-	"4000000000009995": decline(psp.DeclineInsufficientFunds),
-	"4000000000000069": decline(psp.DeclineExpiredCard),
-	"4000000000000127": decline(psp.DeclineIncorrectCVC),
-	"4000000000000119": decline(psp.DeclineProcessingError),
-	"4000000000003220": {kind: behaveChallenge},
-	"4000002500003155": {kind: behaveChallenge},
-	"4000008400001629": {kind: behaveChallengeDecline, code: psp.DeclineAuthenticationFailed, message: declineMessages[psp.DeclineAuthenticationFailed]},
-	"4000000000005126": {kind: behaveRefundFail},
+// TestCards are the documented test cards, in the order a test checkout lists them (the README
+// lists them too). Any other valid number succeeds like the first four.
+var TestCards = []psp.TestCard{
+	{Number: "4242424242424242", Brand: BrandVisa, Outcome: psp.TestCardSucceeds},
+	{Number: "5555555555554444", Brand: BrandMastercard, Outcome: psp.TestCardSucceeds},
+	{Number: "378282246310005", Brand: BrandAmex, Outcome: psp.TestCardSucceeds},
+	{Number: "9891000000000003", Brand: BrandDinaCard, Outcome: psp.TestCardSucceeds},
+	{Number: "4000000000000002", Brand: BrandVisa, Outcome: psp.TestCardDeclined, DeclineCode: psp.DeclineCardDeclined},
+	{Number: "4000000000009995", Brand: BrandVisa, Outcome: psp.TestCardDeclined, DeclineCode: psp.DeclineInsufficientFunds},
+	{Number: "4000000000000069", Brand: BrandVisa, Outcome: psp.TestCardDeclined, DeclineCode: psp.DeclineExpiredCard},
+	{Number: "4000000000000127", Brand: BrandVisa, Outcome: psp.TestCardDeclined, DeclineCode: psp.DeclineIncorrectCVC},
+	{Number: "4000000000000119", Brand: BrandVisa, Outcome: psp.TestCardDeclined, DeclineCode: psp.DeclineProcessingError},
+	{Number: "4000000000003220", Brand: BrandVisa, Outcome: psp.TestCardChallenge},
+	{Number: "4000002500003155", Brand: BrandVisa, Outcome: psp.TestCardChallenge},
+	{Number: "4000008400001629", Brand: BrandVisa, Outcome: psp.TestCardChallengeFails, DeclineCode: psp.DeclineAuthenticationFailed},
+	{Number: "4000000000005126", Brand: BrandVisa, Outcome: psp.TestCardRefundFails},
+}
+
+// testCards maps the test card numbers to what they do.
+var testCards = func() map[string]behaviour {
+	m := make(map[string]behaviour, len(TestCards))
+	for _, c := range TestCards {
+		m[c.Number] = behaviourFor(c)
+	}
+	return m
+}()
+
+// behaviourFor is what the gateway does with a documented test card.
+func behaviourFor(c psp.TestCard) behaviour {
+	switch c.Outcome {
+	case psp.TestCardSucceeds:
+		return behaviour{kind: behaveSucceed}
+	case psp.TestCardDeclined:
+		return decline(c.DeclineCode)
+	case psp.TestCardChallenge:
+		return behaviour{kind: behaveChallenge}
+	case psp.TestCardChallengeFails:
+		return behaviour{kind: behaveChallengeDecline, code: c.DeclineCode, message: declineMessages[c.DeclineCode]}
+	case psp.TestCardRefundFails:
+		return behaviour{kind: behaveRefundFail}
+	}
+	panic("testgateway: test card " + c.Number + " has no outcome")
 }
 
 func behaviourOf(digits string) behaviour {

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"securelink/internal/psp"
+	"securelink/internal/validate"
 )
 
 func TestDetectBrand(t *testing.T) {
@@ -143,5 +146,49 @@ func TestTokenNeverEchoesCard(t *testing.T) {
 		if strings.Contains(string(rest), secret) {
 			t.Errorf("token answer contains %q: %s", secret, raw)
 		}
+	}
+}
+
+// TestPublishedTestCards: every card a test checkout lists is a valid number of the brand it names
+// and does what its outcome says; the numbers are listed once.
+func TestPublishedTestCards(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range TestCards {
+		if seen[c.Number] {
+			t.Errorf("%s is listed twice", c.Number)
+		}
+		seen[c.Number] = true
+		if !validate.Luhn(c.Number) {
+			t.Errorf("%s fails the Luhn check", c.Number)
+		}
+		if got := DetectBrand(c.Number); got != c.Brand {
+			t.Errorf("%s is %s, listed as %s", c.Number, got, c.Brand)
+		}
+		b := behaviourOf(c.Number)
+		var want behaviourKind
+		switch c.Outcome {
+		case psp.TestCardSucceeds:
+			want = behaveSucceed
+		case psp.TestCardDeclined:
+			want = behaveDecline
+		case psp.TestCardChallenge:
+			want = behaveChallenge
+		case psp.TestCardChallengeFails:
+			want = behaveChallengeDecline
+		case psp.TestCardRefundFails:
+			want = behaveRefundFail
+		default:
+			t.Errorf("%s has the unknown outcome %q", c.Number, c.Outcome)
+		}
+		if b.kind != want || b.code != c.DeclineCode {
+			t.Errorf("%s behaves as %+v, listed as %s %s", c.Number, b, c.Outcome, c.DeclineCode)
+		}
+		if (c.DeclineCode != "") != (c.Outcome == psp.TestCardDeclined || c.Outcome == psp.TestCardChallengeFails) {
+			t.Errorf("%s: a decline code goes with a declined card only", c.Number)
+		}
+	}
+	var c psp.TestCardLister = &Client{}
+	if len(c.TestCards()) != len(TestCards) {
+		t.Error("the client lists other cards than the gateway's")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,6 +72,9 @@ func NewClient(opts ClientOptions) *Client {
 
 // Name implements psp.Provider.
 func (c *Client) Name() string { return ProviderName }
+
+// TestCards implements psp.TestCardLister: a test checkout lists the gateway's test cards.
+func (c *Client) TestCards() []psp.TestCard { return slices.Clone(TestCards) }
 
 // ClientConfig implements psp.Provider: the checkout posts cards to the public tokenise URL.
 func (c *Client) ClientConfig() psp.ClientConfig {
@@ -235,3 +239,5 @@ func (g errGateway) Error() string { return g.e.Code + ": " + g.e.Message }
 
 // IsPaymentToken implements psp.TokenShaper: the gateway's tokens are tok_ and 32 hex digits.
 func (c *Client) IsPaymentToken(s string) bool { return IsToken(s) }
+
+var _ psp.TestCardLister = (*Client)(nil)

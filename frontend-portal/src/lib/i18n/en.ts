@@ -26,6 +26,9 @@ export const en = {
   'nav.logout': 'Log out',
   'nav.signed_in_as': 'Signed in as {email}',
   'nav.logged_out': 'You have logged out.',
+  'mode.test': 'Test mode',
+  'mode.band': 'Test mode: you are viewing test data',
+  'mode.failed': 'The mode could not be switched. Try again.',
 
   'login.title': 'Log in to the portal',
   'login.email': 'E-mail',

@@ -28,6 +28,9 @@ export const srLatn: Dictionary = {
   'nav.logout': 'Odjava',
   'nav.signed_in_as': 'Prijava: {email}',
   'nav.logged_out': 'Odjava je uspela.',
+  'mode.test': 'Test režim',
+  'mode.band': 'Test režim: pregledate probne podatke',
+  'mode.failed': 'Režim nije promenjen. Pokušajte ponovo.',
 
   'login.title': 'Prijava na portal',
   'login.email': 'E-pošta',

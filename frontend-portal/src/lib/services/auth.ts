@@ -8,6 +8,8 @@ export const authService = {
   logout: () => unwrap(api.POST('/auth/logout')),
   logoutEverywhere: () => unwrap(api.POST('/auth/logout-everywhere')),
   me: () => unwrap(api.GET('/me')),
+  /** The Test mode switch: the session then sees and changes only that mode's data. */
+  setMode: (livemode: boolean) => unwrap(api.POST('/auth/mode', { body: { livemode } })),
   invitation: (token: string) =>
     unwrap(api.GET('/auth/invitations/{token}', { params: { path: { token } } })),
   /** Asks for a reset link by e-mail; the answer is the same whether or not the address has an account. */
