@@ -113,7 +113,7 @@ func checkPayInput(provider psp.Provider, termsAccepted bool, paymentToken strin
 func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time) (Payment, Transaction) {
 	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, Livemode: inv.Livemode, InvoiceID: inv.ID, LinkID: linkID,
 		Status: domain.PaymentProcessing, Amount: inv.AmountDue(), Method: domain.MethodCard, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
-		PSPToken: pspToken, Description: "Invoice " + inv.Number,
+		PSPToken: pspToken, Description: paymentDescription(inv),
 		TermsAcceptedAt: now, TermsIP: clientIP, ClientIP: clientIP, CreatedAt: now, UpdatedAt: now}
 	p.IdempotencyKey = p.ID + ":authorize"
 	p.ReturnURL = strings.TrimRight(s.BaseURL, "/") + "/pay/" + url.PathEscape(linkToken) + "?payment=" + p.ID
@@ -166,6 +166,27 @@ func (s *Service) authorizeRequest(p Payment) psp.AuthorizeRequest {
 	return psp.AuthorizeRequest{IdempotencyKey: p.IdempotencyKey, Reference: p.ID, Amount: p.Amount, Currency: p.Currency,
 		PaymentToken: p.PSPToken, Capture: p.CaptureMode == domain.CaptureAutomatic, ReturnURL: p.ReturnURL,
 		Description: p.Description}
+}
+
+// invoiceWord is "invoice" in each language an invoice may be written in.
+var invoiceWord = map[string]string{
+	domain.LocaleEn:     "Invoice",
+	domain.LocaleSrLatn: "Račun",
+	domain.LocaleSrCyrl: "Рачун",
+}
+
+// paymentDescription is what the provider shows and keeps as the payment's purpose; a 3-D Secure
+// page shows it to the payer. It is the merchant's own description of the invoice, else the
+// invoice's number in the invoice's language, never a text in a language the payer did not choose.
+func paymentDescription(inv domain.Invoice) string {
+	if inv.Description != "" {
+		return inv.Description
+	}
+	word, ok := invoiceWord[inv.Locale]
+	if !ok {
+		word = invoiceWord[domain.LocaleSrLatn]
+	}
+	return word + " " + inv.Number
 }
 
 func errInProgress() error {
