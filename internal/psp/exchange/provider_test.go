@@ -168,7 +168,7 @@ func TestNewNamesTheMissingField(t *testing.T) {
 	if err := exchange.Definition.CheckFields(good); err != nil {
 		t.Fatalf("CheckFields(good) = %v", err)
 	}
-	for _, field := range []string{exchange.FieldAPIURL, exchange.FieldAPIKey, exchange.FieldUsername, exchange.FieldPassword,
+	for _, field := range []string{exchange.FieldAPIKey, exchange.FieldUsername, exchange.FieldPassword,
 		exchange.FieldSharedSecret, exchange.FieldPublicIntegrationKey} {
 		a := psp.Account{Settings: map[string]string{}, Secrets: map[string]string{}}
 		for k, v := range good.Settings {
@@ -183,6 +183,18 @@ func TestNewNamesTheMissingField(t *testing.T) {
 		var ce *psp.ConfigError
 		if !errors.As(err, &ce) || ce.Field != field {
 			t.Errorf("New without %s = %v, want a ConfigError naming it", field, err)
+		}
+	}
+	for _, mode := range []struct {
+		live bool
+		want string
+	}{{true, "https://asxgw.com/js/"}, {false, "https://asxgw.paymentsandbox.cloud/js/"}} {
+		a := good
+		a.Livemode = mode.live
+		a.Settings = map[string]string{exchange.FieldAPIKey: "k", exchange.FieldUsername: "u", exchange.FieldPublicIntegrationKey: "pub"}
+		p, err := exchange.Definition.New(a, psp.Env{})
+		if err != nil || !strings.HasPrefix(p.ClientConfig().ScriptURL, mode.want) {
+			t.Errorf("livemode %v without an API URL: %v, %v; want the gateway %s", mode.live, p, err, mode.want)
 		}
 	}
 	bad := good
