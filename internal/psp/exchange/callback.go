@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"securelink/internal/domain"
 	"securelink/internal/psp"
 )
 
@@ -35,7 +36,7 @@ func (p *Provider) ParseWebhook(header http.Header, body []byte) (psp.WebhookNot
 		return psp.WebhookNotice{}, nil
 	}
 	// SecureLink's payment id starts the authorisation's merchantTransactionId ("pay_…:authorize").
-	if ref, _, ok := strings.Cut(cb.MerchantTransactionID, ":"); ok && strings.HasPrefix(ref, "pay_") {
+	if ref, _, ok := strings.Cut(cb.MerchantTransactionID, ":"); ok && strings.HasPrefix(ref, domain.PrefixPayment+"_") {
 		notice.Reference = ref
 	}
 	notice.Handled = notice.PaymentRef != ""
