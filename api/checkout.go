@@ -84,6 +84,14 @@ type CheckoutResponse struct {
 	CardBrands []string `json:"card_brands" enums:"visa,mastercard,maestro,amex,dinacard"`
 	// TestCards are the cards that work on a test invoice, with what each does; empty when live.
 	TestCards []TestCardResponse `json:"test_cards"`
+	// ReturnURL takes the payer back to the merchant's site after paying: the invoice's success_url
+	// with invoice, payment, status, amount, currency, ts and signature added; empty when the
+	// invoice has none or is not paid.
+	ReturnURL string `json:"return_url,omitempty" format:"uri" example:"https://shop.example/thanks?amount=240000&currency=RSD&invoice=inv_01jd4w3k5m6n7p8q9r0s1t2v3w&payment=pay_01jd4w3k5m6n7p8q9r0s1t2v3w&signature=5d41…&status=captured&ts=1767225600"`
+	// CancelURL is the invoice's cancel_url, signed the same way (payment empty), while it can be paid.
+	CancelURL string `json:"cancel_url,omitempty" format:"uri"`
+	// AutoReturn asks the checkout to follow ReturnURL by itself a few seconds after paying.
+	AutoReturn bool `json:"auto_return"`
 } // @name Checkout
 
 func (s *Server) toCheckout(co checkoutView, provider psp.Provider) CheckoutResponse {
@@ -164,5 +172,6 @@ func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResp
 	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
 		return CheckoutResponse{}, nil, err
 	}
+	s.addReturnURLs(co, &out)
 	return out, provider, nil
 }

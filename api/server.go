@@ -164,6 +164,7 @@ func (s *Server) routes() {
 	m.PATCH("/merchant", s.patchMerchant)
 	m.PUT("/merchant/logo", s.putMerchantLogo)
 	m.DELETE("/merchant/logo", s.deleteMerchantLogo)
+	m.POST("/merchant/return-secret", s.rotateReturnSecret)
 	m.GET("/users", s.listUsers)
 	m.POST("/users/invitations", s.inviteUser)
 	m.DELETE("/users/:id", s.removeUser)

@@ -152,6 +152,11 @@ export const en = {
   'ips.or': 'or',
   'pdf.download': 'Download the invoice (PDF)',
 
+  'return.button': 'Return to {merchant}',
+  'return.countdown': 'Taking you back in {seconds} s…',
+  'return.stay': 'Stay on this page',
+  'return.cancel': 'Cancel and return to {merchant}',
+
   'testmode.band': 'Test mode: no real money moves',
   'testmode.cards': 'Test cards',
   'testmode.cardsHint': 'Use any future expiry date and any security code.',

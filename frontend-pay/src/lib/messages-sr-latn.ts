@@ -154,6 +154,11 @@ export const srLatn: Dictionary = {
   'ips.or': 'ili',
   'pdf.download': 'Preuzmite račun (PDF)',
 
+  'return.button': 'Povratak na sajt prodavca {merchant}',
+  'return.countdown': 'Vraćamo vas na sajt za {seconds} s…',
+  'return.stay': 'Ostanite na ovoj stranici',
+  'return.cancel': 'Odustanite i vratite se na sajt prodavca {merchant}',
+
   'testmode.band': 'Test režim: pravi novac se ne prenosi',
   'testmode.cards': 'Test kartice',
   'testmode.cardsHint': 'Unesite bilo koji budući datum isteka i bilo koji sigurnosni kod.',
