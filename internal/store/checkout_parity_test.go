@@ -43,6 +43,7 @@ func TestCheckoutSQLReadsEveryInvoiceField(t *testing.T) {
 			PIB: "101134702", MB: "07032501"}
 		inv.Currency, inv.Locale, inv.CaptureMode = "KWD", domain.LocaleSrCyrl, domain.CaptureManual
 		inv.AmountTotal, inv.AmountVAT = 2400, 400
+		inv.AllowPartial, inv.MinFirstAmount = true, 1000
 		inv.Livemode, link.Livemode = true, true
 		inv.Lines = []domain.InvoiceLine{{Description: "Torta", Quantity: 2, UnitAmount: 1000, VATRateBP: 2000},
 			{Description: "Dostava", Quantity: 1, UnitAmount: 400, VATRateBP: 2000}}
