@@ -55,10 +55,10 @@ type Deps struct {
 	Statements *statements.Service
 	// Providers finds the provider account of each merchant and mode: the checkout's card form and
 	// CSP, and the provider webhooks.
-	Providers payments.Providers
-	Audit         *audit.Log
-	Sessions      *auth.Sessions
-	Idempotency   idempotency.Store
+	Providers   payments.Providers
+	Audit       *audit.Log
+	Sessions    *auth.Sessions
+	Idempotency idempotency.Store
 	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
 	// (zero: idempotency.DefaultLease).
 	IdempotencyLease time.Duration
