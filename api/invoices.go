@@ -42,6 +42,11 @@ type CreateInvoiceRequest struct {
 	ExpiresAt   string       `json:"expires_at,omitempty" format:"date-time"`
 	Locale      string       `json:"locale,omitempty" enums:"sr-Latn,sr-Cyrl,en"`
 	SendEmail   bool         `json:"send_email,omitempty"`
+	// SuccessURL is where the payer goes back to after paying (https; http only for localhost), with
+	// invoice, payment, status, amount, currency, ts and signature added.
+	SuccessURL string `json:"success_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/thanks"`
+	// CancelURL is where the checkout's "Back to the shop" link leads, signed the same way.
+	CancelURL string `json:"cancel_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/cart"`
 } // @name CreateInvoiceRequest
 
 // LineResponse is one line of an invoice with its computed amounts.
@@ -94,6 +99,9 @@ type InvoiceResponse struct {
 	PaidAt         *time.Time     `json:"paid_at" extensions:"x-nullable" format:"date-time"`
 	CancelledAt    *time.Time     `json:"cancelled_at" extensions:"x-nullable" format:"date-time"`
 	Link           *LinkResponse  `json:"link" extensions:"x-nullable"`
+	// SuccessURL and CancelURL are where the checkout sends the payer back to; empty when none.
+	SuccessURL string `json:"success_url"`
+	CancelURL  string `json:"cancel_url"`
 	// AmountDue is what is left to pay: the total less recorded bank transfers.
 	AmountDue int64 `json:"amount_due" example:"240000"`
 	// IPSQR is the NBS IPS QR payment of an open RSD invoice when the merchant enabled IPS.
@@ -124,7 +132,8 @@ func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
 		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid,
 		AmountRefunded: inv.AmountRefunded, Lines: toLines(inv.Lines), Description: inv.Description,
 		CaptureMode: string(inv.CaptureMode), Locale: inv.Locale, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt,
-		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt), AmountDue: inv.AmountDue()}
+		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt), AmountDue: inv.AmountDue(),
+		SuccessURL: inv.SuccessURL, CancelURL: inv.CancelURL}
 	if inv.Link != nil {
 		l := s.toLink(*inv.Link)
 		out.Link = &l
@@ -162,7 +171,8 @@ func (s *Server) createInvoice(c echo.Context) error {
 		Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email, Phone: req.Customer.Phone, Address: req.Customer.Address,
 			PIB: req.Customer.PIB, MB: req.Customer.MB},
 		Currency: req.Currency, Description: req.Description, Reference: req.Reference, CaptureMode: req.CaptureMode,
-		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail}
+		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail,
+		SuccessURL: req.SuccessURL, CancelURL: req.CancelURL}
 	for _, l := range req.Lines {
 		in.Lines = append(in.Lines, invoices.NewLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRate: l.VATRate})
 	}

@@ -188,6 +188,18 @@ export const en = {
   'new.err_too_large': 'The amount is too large.',
   'new.err_quantity': 'Enter a whole number from 1.',
   'new.err_expiry': 'Pick a time in the future.',
+
+  'return.heading': 'Back to your site',
+  'return.intro': 'An invoice with a success URL offers the payer "Return to" your site after paying; the address carries the invoice, payment, status, amount and a signature.',
+  'return.auto': 'Return the payer automatically a few seconds after paying',
+  'return.secret': 'Return secret',
+  'return.secret_intro': 'Your site checks the signature of return URLs with this secret (see the documentation). A new secret replaces the old one at once and is shown only once. It belongs only to the mode you are in now (test or live data).',
+  'return.rotate': 'Make a new secret',
+  'return.secret_shown': 'Copy the secret now: it will not be shown again.',
+  'new.success_url': 'Return address after paying (optional)',
+  'new.cancel_url': 'Return address if the payer cancels (optional)',
+  'new.url_hint': 'https:// address on your site',
+  'new.err_url': 'Enter an https:// address (http:// only for localhost).',
   'new.err_total': 'The total must be more than zero.',
 
   'created.title': 'Invoice {number} is ready',

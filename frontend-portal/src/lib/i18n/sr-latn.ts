@@ -190,6 +190,18 @@ export const srLatn: Dictionary = {
   'new.err_too_large': 'Iznos je prevelik.',
   'new.err_quantity': 'Unesite ceo broj od 1 naviše.',
   'new.err_expiry': 'Izaberite vreme u budućnosti.',
+
+  'return.heading': 'Povratak na vaš sajt',
+  'return.intro': 'Račun sa adresom za povratak nudi platiocu povratak na vaš sajt posle plaćanja; adresa nosi račun, plaćanje, status, iznos i potpis.',
+  'return.auto': 'Automatski vrati platioca na sajt nekoliko sekundi posle plaćanja',
+  'return.secret': 'Tajni ključ za povratak',
+  'return.secret_intro': 'Vaš sajt ovim ključem proverava potpis adrese za povratak (uputstvo je u dokumentaciji). Novi ključ odmah zamenjuje stari i prikazuje se samo jednom. Važi samo za režim u kome ste sada (test ili pravi podaci).',
+  'return.rotate': 'Napravi novi ključ',
+  'return.secret_shown': 'Kopirajte ključ sada: više neće biti prikazan.',
+  'new.success_url': 'Adresa za povratak posle plaćanja (nije obavezno)',
+  'new.cancel_url': 'Adresa za povratak ako platilac odustane (nije obavezno)',
+  'new.url_hint': 'https:// adresa na vašem sajtu',
+  'new.err_url': 'Unesite https:// adresu (http:// samo za localhost).',
   'new.err_total': 'Ukupan iznos mora biti veći od nule.',
 
   'created.title': 'Račun {number} je spreman',
