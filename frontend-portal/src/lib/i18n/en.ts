@@ -92,6 +92,10 @@ export const en = {
   'locale.sr-Latn': 'Srpski (latinica)',
   'locale.sr-Cyrl': 'Српски (ћирилица)',
   'locale.en': 'English',
+  // The header's language switch names each language in itself, short enough for a phone; the script tells the two Serbians apart.
+  'locale.short.sr-Latn': 'Srpski',
+  'locale.short.sr-Cyrl': 'Српски',
+  'locale.short.en': 'English',
 
   'dash.title': 'Dashboard',
   'dash.paid_this_month': 'Paid this month',
@@ -225,6 +229,7 @@ export const en = {
   'detail.description': 'Description',
   'detail.locale': "Payer's language",
   'detail.expires': 'Expires',
+  'detail.expired_at': 'Expired',
   'detail.timeline': 'Timeline',
   'detail.customer': 'Customer',
   'detail.lines': 'Items',

@@ -94,6 +94,10 @@ export const srLatn: Dictionary = {
   'locale.sr-Latn': 'Srpski (latinica)',
   'locale.sr-Cyrl': 'Српски (ћирилица)',
   'locale.en': 'English',
+  // The header's language switch names each language in itself, short enough for a phone; the script tells the two Serbians apart.
+  'locale.short.sr-Latn': 'Srpski',
+  'locale.short.sr-Cyrl': 'Српски',
+  'locale.short.en': 'English',
 
   'dash.title': 'Pregled',
   'dash.paid_this_month': 'Naplaćeno ovog meseca',
@@ -227,6 +231,7 @@ export const srLatn: Dictionary = {
   'detail.description': 'Opis',
   'detail.locale': 'Jezik za platioca',
   'detail.expires': 'Ističe',
+  'detail.expired_at': 'Istekla',
   'detail.timeline': 'Tok',
   'detail.customer': 'Kupac',
   'detail.lines': 'Stavke',
