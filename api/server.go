@@ -35,7 +35,6 @@ import (
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
 	"securelink/internal/payments"
-	"securelink/internal/psp"
 	"securelink/internal/requestlog"
 	"securelink/internal/statements"
 )
@@ -54,8 +53,9 @@ type Deps struct {
 	Payments  *payments.Service
 	// Statements imports bank statements.
 	Statements *statements.Service
-	// StripeWebhook reads Stripe's webhooks; set only when Stripe is the provider.
-	StripeWebhook PSPWebhook
+	// Providers finds the provider account of each merchant and mode: the checkout's card form and
+	// CSP, and the provider webhooks.
+	Providers payments.Providers
 	Audit         *audit.Log
 	Sessions      *auth.Sessions
 	Idempotency   idempotency.Store
@@ -64,10 +64,6 @@ type Deps struct {
 	IdempotencyLease time.Duration
 	// Notify serves e-mails, events and webhook endpoints.
 	Notify *notify.Service
-	// Provider tells the checkout how to tokenise cards.
-	Provider psp.ClientConfig
-	// TestCards are the provider's documented test cards, listed by the checkout of a test invoice.
-	TestCards []psp.TestCard
 	// Registry collects the metrics /metrics serves.
 	Registry *prometheus.Registry
 	// MetricsElsewhere keeps /metrics off the main address: it is served on its own

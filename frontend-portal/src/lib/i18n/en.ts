@@ -306,7 +306,7 @@ export const en = {
   'settings.title': 'Settings',
   'settings.profile': 'Merchant profile',
   'settings.logo': 'Logo',
-  'settings.logo_help': 'Payers see it on the payment page, the receipt, e-mails and PDFs. PNG, JPEG or SVG, at most 256 KB.',
+  'settings.logo_help': "Payers see it on the payment page, the receipt, e-mails and PDFs. PNG, JPEG or SVG, at most 256 KB. PDFs leave out an SVG's text: turn text into outlines.",
   'settings.logo_none': 'No logo yet',
   'settings.logo_preview': 'Your logo',
   'settings.logo_upload': 'Upload a logo',

@@ -308,7 +308,7 @@ export const srLatn: Dictionary = {
   'settings.title': 'Podešavanja',
   'settings.profile': 'Podaci o trgovcu',
   'settings.logo': 'Logotip',
-  'settings.logo_help': 'Platioci ga vide na stranici za plaćanje, potvrdi o plaćanju, u e-porukama i PDF dokumentima. PNG, JPEG ili SVG, najviše 256 KB.',
+  'settings.logo_help': 'Platioci ga vide na stranici za plaćanje, potvrdi o plaćanju, u e-porukama i PDF dokumentima. PNG, JPEG ili SVG, najviše 256 KB. PDF dokumenti izostavljaju tekst iz SVG-a: pretvorite tekst u krive.',
   'settings.logo_none': 'Logo još nije postavljen',
   'settings.logo_preview': 'Vaš logo',
   'settings.logo_upload': 'Postavi logo',
