@@ -55,10 +55,10 @@ type Deps struct {
 	Statements *statements.Service
 	// Providers finds the provider account of each merchant and mode: the checkout's card form and
 	// CSP, and the provider webhooks.
-	Providers payments.Providers
-	Audit         *audit.Log
-	Sessions      *auth.Sessions
-	Idempotency   idempotency.Store
+	Providers   payments.Providers
+	Audit       *audit.Log
+	Sessions    *auth.Sessions
+	Idempotency idempotency.Store
 	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
 	// (zero: idempotency.DefaultLease).
 	IdempotencyLease time.Duration
@@ -178,6 +178,7 @@ func (s *Server) routes() {
 	m.GET("/invoices/:id", s.getInvoice)
 	m.POST("/invoices/:id/cancel", s.cancelInvoice)
 	m.POST("/invoices/:id/send", s.sendInvoice)
+	m.POST("/invoices/:id/remind", s.remindInvoice)
 	m.POST("/invoices/:id/links", s.newLink)
 	m.POST("/links/:id/deactivate", s.deactivateLink)
 	s.paymentRoutes(m)

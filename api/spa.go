@@ -2,8 +2,8 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io/fs"
 	"net/http"
