@@ -24,16 +24,18 @@ type Event struct {
 
 // Webhook event types.
 const (
-	EventInvoiceCreated    = "invoice.created"
-	EventInvoicePaid       = "invoice.paid"
-	EventInvoiceCancelled  = "invoice.cancelled"
-	EventInvoiceExpired    = "invoice.expired"
-	EventPaymentAuthorized = "payment.authorized"
-	EventPaymentCaptured   = "payment.captured"
-	EventPaymentVoided     = "payment.voided"
-	EventPaymentFailed     = "payment.failed"
-	EventRefundSucceeded   = "refund.succeeded"
-	EventRefundFailed      = "refund.failed"
+	EventInvoiceCreated = "invoice.created"
+	EventInvoicePaid    = "invoice.paid"
+	// EventInvoicePartiallyPaid is a part of an invoice paid, with more still due.
+	EventInvoicePartiallyPaid = "invoice.partially_paid"
+	EventInvoiceCancelled     = "invoice.cancelled"
+	EventInvoiceExpired       = "invoice.expired"
+	EventPaymentAuthorized    = "payment.authorized"
+	EventPaymentCaptured      = "payment.captured"
+	EventPaymentVoided        = "payment.voided"
+	EventPaymentFailed        = "payment.failed"
+	EventRefundSucceeded      = "refund.succeeded"
+	EventRefundFailed         = "refund.failed"
 )
 
 // Internal event types: never sent to webhook endpoints.
@@ -46,7 +48,7 @@ const (
 )
 
 // WebhookEventTypes lists the types an endpoint may subscribe to.
-var WebhookEventTypes = []string{EventInvoiceCreated, EventInvoicePaid, EventInvoiceCancelled, EventInvoiceExpired,
+var WebhookEventTypes = []string{EventInvoiceCreated, EventInvoicePaid, EventInvoicePartiallyPaid, EventInvoiceCancelled, EventInvoiceExpired,
 	EventPaymentAuthorized, EventPaymentCaptured, EventPaymentVoided, EventPaymentFailed, EventRefundSucceeded,
 	EventRefundFailed}
 

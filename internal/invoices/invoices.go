@@ -199,6 +199,9 @@ type NewInvoice struct {
 	SendEmail   bool
 	// SuccessURL and CancelURL are where the payer goes back to (see validate.ReturnURL).
 	SuccessURL, CancelURL string
+	// AllowPartial lets the payer pay in parts, the first at least MinFirstAmount (0: any).
+	AllowPartial   bool
+	MinFirstAmount int64
 }
 
 // Create validates and stores a new invoice with its first link.
@@ -333,6 +336,9 @@ func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, e
 			return inv, apperr.Invalid("capture_mode", "invalid_capture_mode", "capture_mode must be automatic or manual.")
 		}
 	}
+	if err := checkParts(&inv, in); err != nil {
+		return inv, err
+	}
 	inv.Locale = def.Locale
 	if in.Locale != "" {
 		if !domain.ValidLocale(in.Locale) {
@@ -355,6 +361,25 @@ func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, e
 		return inv, err
 	}
 	return inv, nil
+}
+
+// checkParts sets whether the invoice may be paid in parts. Parts are sales: an authorisation held
+// for a part would keep the invoice from taking the next one.
+func checkParts(inv *domain.Invoice, in NewInvoice) error {
+	if !in.AllowPartial {
+		if in.MinFirstAmount != 0 {
+			return apperr.Unprocessable("min_first_amount", "partial_payment_not_allowed", "min_first_amount applies only with allow_partial: true.")
+		}
+		return nil
+	}
+	if inv.CaptureMode != domain.CaptureAutomatic {
+		return apperr.Unprocessable("allow_partial", "partial_payment_not_allowed", "An invoice paid in parts captures each part at once: use capture_mode automatic.")
+	}
+	if in.MinFirstAmount < 0 || in.MinFirstAmount > inv.AmountTotal {
+		return apperr.Unprocessable("min_first_amount", "amount_out_of_range", "min_first_amount must be between 0 (any amount) and %d, the invoice total.", inv.AmountTotal)
+	}
+	inv.AllowPartial, inv.MinFirstAmount = true, in.MinFirstAmount
+	return nil
 }
 
 func checkExpiry(e, now time.Time) error {
@@ -410,7 +435,7 @@ func (s *Service) withEffectiveStatus(inv domain.Invoice) domain.Invoice {
 // List returns a page of the merchant's invoices, newest first.
 func (s *Service) List(ctx context.Context, merchantID string, f Filter) ([]domain.Invoice, bool, error) {
 	if f.Status != "" && !f.Status.Valid() {
-		return nil, false, apperr.Invalid("status", "invalid_status", "status must be one of open, processing, authorized, paid, partially_refunded, refunded, cancelled, expired.")
+		return nil, false, apperr.Invalid("status", "invalid_status", "status must be one of open, processing, authorized, paid, partially_paid, partially_refunded, refunded, cancelled, expired.")
 	}
 	f.Query = strings.ToLower(strings.TrimSpace(f.Query))
 	if err := validate.Text("q", f.Query, 0, 200); err != nil {
@@ -468,7 +493,7 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (stri
 	if err != nil {
 		return "", err
 	}
-	if inv.Status != domain.InvoiceOpen || inv.Link == nil || inv.Link.Status != domain.LinkActive {
+	if !inv.Status.Payable() || inv.Link == nil || inv.Link.Status != domain.LinkActive {
 		return "", apperr.InvalidState("Only an open invoice with an active link can be sent; this one is %s.", inv.Status)
 	}
 	data := inv.EventData(s.LinkURL(inv.Link.Token))

@@ -199,6 +199,8 @@ var emailPlans = map[string]emailPlan{
 	domain.EventInvoiceReminderRequested: {aboutInvoice, reminderEmail},
 	// The payer gets a receipt; the merchant a copy at its notification address.
 	domain.EventInvoicePaid: {aboutInvoice, receiptEmails},
+	// Each part of an invoice paid in parts has its own receipt for that part.
+	domain.EventInvoicePartiallyPaid: {aboutInvoice, receiptEmails},
 	// The payer of a pre-authorisation learns that the amount is reserved, captured or released.
 	domain.EventPaymentAuthorized: {aboutPayment, noticeEmail(mail.KindAuthorization)},
 	domain.EventPaymentCaptured:   {aboutPayment, noticeEmail(mail.KindCaptureNotice)},
@@ -320,6 +322,9 @@ func receiptEmails(ctx context.Context, c emailContext) ([]Email, error) {
 		return nil, err
 	}
 	msg.Kind, msg.Amount = mail.KindReceipt, inv.AmountPaid
+	if inv.PaymentAmount > 0 {
+		msg.Amount = inv.PaymentAmount
+	}
 	msg.BankTransfer = inv.Method == domain.MethodBankTransfer
 	// The receipt links its PDF (the same receipt the checkout shows), served by the link's token.
 	if c.baseURL != "" {

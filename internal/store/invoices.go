@@ -40,6 +40,8 @@ type invoiceRow struct {
 	AmountRefunded  int64
 	Description     string
 	CaptureMode     string
+	AllowPartial    bool
+	MinFirstAmount  int64
 	Locale          string
 	ExpiresAt       time.Time
 	CreatedAt       time.Time
@@ -118,7 +120,8 @@ func toDBInvoice(inv domain.Invoice) invoiceRow {
 		CustomerPhone: inv.Customer.Phone, CustomerAddress: inv.Customer.Address, CustomerPIB: inv.Customer.PIB,
 		CustomerMB: inv.Customer.MB, Currency: inv.Currency,
 		AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid, AmountRefunded: inv.AmountRefunded,
-		Description: inv.Description, CaptureMode: string(inv.CaptureMode), Locale: inv.Locale,
+		Description: inv.Description, CaptureMode: string(inv.CaptureMode), AllowPartial: inv.AllowPartial,
+		MinFirstAmount: inv.MinFirstAmount, Locale: inv.Locale,
 		ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt, PaidAt: inv.PaidAt,
 		CancelledAt: inv.CancelledAt, CreatedBy: inv.CreatedBy, SuccessURL: inv.SuccessURL, CancelURL: inv.CancelURL, SentAt: inv.SentAt}
 }
@@ -130,6 +133,7 @@ func toBusInvoice(r invoiceRow) domain.Invoice {
 			PIB: r.CustomerPIB, MB: r.CustomerMB},
 		Currency: r.Currency, AmountTotal: r.AmountTotal, AmountVAT: r.AmountVAT, AmountPaid: r.AmountPaid,
 		AmountRefunded: r.AmountRefunded, Description: r.Description, CaptureMode: domain.CaptureMode(r.CaptureMode),
+		AllowPartial: r.AllowPartial, MinFirstAmount: r.MinFirstAmount,
 		Locale: r.Locale, ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		PaidAt: utcPtr(r.PaidAt), CancelledAt: utcPtr(r.CancelledAt), CreatedBy: r.CreatedBy,
 		SuccessURL: r.SuccessURL, CancelURL: r.CancelURL, SentAt: utcPtr(r.SentAt)}
@@ -523,6 +527,7 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 		i.customer_mb AS inv_customer_mb, i.currency AS inv_currency,
 		i.amount_total AS inv_amount_total, i.amount_vat AS inv_amount_vat, i.amount_paid AS inv_amount_paid,
 		i.amount_refunded AS inv_amount_refunded, i.description AS inv_description, i.capture_mode AS inv_capture_mode,
+		i.allow_partial AS inv_allow_partial, i.min_first_amount AS inv_min_first_amount,
 		i.locale AS inv_locale, i.expires_at AS inv_expires_at, i.created_at AS inv_created_at, i.updated_at AS inv_updated_at,
 		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
 		i.success_url AS inv_success_url, i.cancel_url AS inv_cancel_url, i.sent_at AS inv_sent_at,

@@ -53,6 +53,7 @@ export const en = {
   'status.processing': 'Processing',
   'status.authorized': 'Authorised',
   'status.paid': 'Paid',
+  'status.partially_paid': 'Partially paid',
   'status.partially_refunded': 'Partially refunded',
   'status.refunded': 'Refunded',
   'status.cancelled': 'Cancelled',

@@ -55,6 +55,7 @@ export const srLatn: Dictionary = {
   'status.processing': 'U obradi',
   'status.authorized': 'Autorizovana',
   'status.paid': 'Plaćena',
+  'status.partially_paid': 'Delimično plaćena',
   'status.partially_refunded': 'Delimično vraćena',
   'status.refunded': 'Vraćena',
   'status.cancelled': 'Otkazana',
