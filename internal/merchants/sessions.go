@@ -182,3 +182,19 @@ func (s *Service) PurgeSessions(ctx context.Context) error {
 	_, err := s.Store.PurgeSessions(ctx, s.now().Add(-24*time.Hour))
 	return err
 }
+
+// RequireOwner refuses users who are not owners of their merchant; API keys act for the merchant
+// and pass. Settings that decide where the money goes (provider accounts) are the owners'.
+func (s *Service) RequireOwner(ctx context.Context, actor domain.Actor) error {
+	if actor.Type != domain.ActorUser {
+		return nil
+	}
+	me, err := s.GetUser(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	if me.Role != RoleOwner {
+		return apperr.Forbidden(apperr.CodeOwnerRequired, "Only an owner can manage the payment provider accounts.")
+	}
+	return nil
+}

@@ -35,4 +35,3 @@ func TestSharedSuiteOnStripeMock(t *testing.T) {
 		// Complete3DS stays nil: stripe-mock cannot produce a 3-D Secure challenge.
 	})
 }
-

@@ -33,4 +33,3 @@ func TestPaymentMethod(t *testing.T, card string) string {
 	}
 	return pm
 }
-
