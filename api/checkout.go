@@ -37,9 +37,15 @@ type CheckoutInvoiceResponse struct {
 	Currency     string `json:"currency"`
 	AmountTotal  int64  `json:"amount_total"`
 	AmountVAT    int64  `json:"amount_vat"`
-	// AmountDue is what is left to pay: the total less recorded bank transfers.
-	AmountDue int64          `json:"amount_due"`
-	Lines     []LineResponse `json:"lines"`
+	// AmountDue is what is left to pay: the total less the parts and bank transfers paid.
+	AmountDue int64 `json:"amount_due"`
+	// AmountPaid is what earlier parts and bank transfers paid.
+	AmountPaid int64 `json:"amount_paid"`
+	// AllowPartial says the payer may choose the amount, from MinAmount to AmountDue; otherwise
+	// MinAmount is AmountDue.
+	AllowPartial bool           `json:"allow_partial"`
+	MinAmount    int64          `json:"min_amount"`
+	Lines        []LineResponse `json:"lines"`
 } // @name CheckoutInvoice
 
 // ProviderResponse tells the checkout how to tokenise a card.
@@ -66,7 +72,7 @@ type CheckoutResponse struct {
 	// Livemode is false for a test invoice: the checkout says that no real money moves and lists
 	// the test cards.
 	Livemode    bool                     `json:"livemode"`
-	Status      string                   `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
+	Status      string                   `json:"status" enums:"open,processing,authorized,paid,partially_paid,partially_refunded,refunded,cancelled,expired"`
 	LinkStatus  string                   `json:"link_status" enums:"active,deactivated,expired,completed"`
 	Merchant    CheckoutMerchantResponse `json:"merchant"`
 	Invoice     CheckoutInvoiceResponse  `json:"invoice"`
@@ -84,6 +90,14 @@ type CheckoutResponse struct {
 	CardBrands []string `json:"card_brands" enums:"visa,mastercard,maestro,amex,dinacard"`
 	// TestCards are the cards that work on a test invoice, with what each does; empty when live.
 	TestCards []TestCardResponse `json:"test_cards"`
+	// ReturnURL takes the payer back to the merchant's site after paying: the invoice's success_url
+	// with invoice, payment, status, amount, currency, ts and signature added; empty when the
+	// invoice has none or is not paid.
+	ReturnURL string `json:"return_url,omitempty" format:"uri" example:"https://shop.example/thanks?amount=240000&currency=RSD&invoice=inv_01jd4w3k5m6n7p8q9r0s1t2v3w&payment=pay_01jd4w3k5m6n7p8q9r0s1t2v3w&signature=5d41…&status=captured&ts=1767225600"`
+	// CancelURL is the invoice's cancel_url, signed the same way (payment empty), while it can be paid.
+	CancelURL string `json:"cancel_url,omitempty" format:"uri"`
+	// AutoReturn asks the checkout to follow ReturnURL by itself a few seconds after paying.
+	AutoReturn bool `json:"auto_return"`
 } // @name Checkout
 
 func (s *Server) toCheckout(co checkoutView, provider psp.Provider) CheckoutResponse {
@@ -98,7 +112,8 @@ func (s *Server) toCheckout(co checkoutView, provider psp.Provider) CheckoutResp
 			LegalName: co.Merchant.LegalName, Address: co.Merchant.Address, PIB: co.Merchant.PIB, MB: co.Merchant.MB,
 			LogoURL: logoPath(co.Merchant.LogoFile)},
 		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
-			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(), Lines: toLines(inv.Lines)},
+			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(),
+			AmountPaid: inv.AmountPaid, AllowPartial: inv.AllowPartial, MinAmount: inv.MinPayment(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider: ProviderResponse{Name: cfg.Name, TokenizeURL: cfg.TokenizeURL, PublishableKey: cfg.PublishableKey,
 			NameRequired: cfg.NeedsHolderName},
@@ -164,5 +179,6 @@ func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResp
 	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
 		return CheckoutResponse{}, err
 	}
+	s.addReturnURLs(co, &out)
 	return out, nil
 }

@@ -42,6 +42,15 @@ type CreateInvoiceRequest struct {
 	ExpiresAt   string       `json:"expires_at,omitempty" format:"date-time"`
 	Locale      string       `json:"locale,omitempty" enums:"sr-Latn,sr-Cyrl,en"`
 	SendEmail   bool         `json:"send_email,omitempty"`
+	// SuccessURL is where the payer goes back to after paying (https; http only for localhost), with
+	// invoice, payment, status, amount, currency, ts and signature added.
+	SuccessURL string `json:"success_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/thanks"`
+	// CancelURL is where the checkout's "Back to the shop" link leads, signed the same way.
+	CancelURL string `json:"cancel_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/cart"`
+	// AllowPartial lets the payer pay in parts of their choosing (capture_mode automatic only).
+	AllowPartial bool `json:"allow_partial,omitempty"`
+	// MinFirstAmount is the least the first part must be, in minor units (0: any), at most the total.
+	MinFirstAmount int64 `json:"min_first_amount,omitempty" minimum:"0" example:"50000"`
 } // @name CreateInvoiceRequest
 
 // LineResponse is one line of an invoice with its computed amounts.
@@ -75,7 +84,7 @@ type InvoiceResponse struct {
 	Livemode    bool         `json:"livemode"`
 	Number      string       `json:"number" example:"INV-000001"`
 	Reference   string       `json:"reference"`
-	Status      string       `json:"status" enums:"open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired"`
+	Status      string       `json:"status" enums:"open,processing,authorized,paid,partially_paid,partially_refunded,refunded,cancelled,expired"`
 	Customer    CustomerBody `json:"customer"`
 	Currency    string       `json:"currency" example:"RSD"`
 	AmountTotal int64        `json:"amount_total" example:"240000"`
@@ -88,19 +97,28 @@ type InvoiceResponse struct {
 	Lines          []LineResponse `json:"lines"`
 	Description    string         `json:"description"`
 	CaptureMode    string         `json:"capture_mode" enums:"automatic,manual"`
-	Locale         string         `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
-	ExpiresAt      time.Time      `json:"expires_at" format:"date-time"`
-	CreatedAt      time.Time      `json:"created_at" format:"date-time"`
-	PaidAt         *time.Time     `json:"paid_at" extensions:"x-nullable" format:"date-time"`
-	CancelledAt    *time.Time     `json:"cancelled_at" extensions:"x-nullable" format:"date-time"`
-	Link           *LinkResponse  `json:"link" extensions:"x-nullable"`
-	// AmountDue is what is left to pay: the total less recorded bank transfers.
+	// AllowPartial says the payer may pay in parts; the invoice is partially_paid until they reach
+	// the total. MinFirstAmount is the least the first part must be (0: any).
+	AllowPartial   bool          `json:"allow_partial"`
+	MinFirstAmount int64         `json:"min_first_amount" example:"0"`
+	Locale         string        `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
+	ExpiresAt      time.Time     `json:"expires_at" format:"date-time"`
+	CreatedAt      time.Time     `json:"created_at" format:"date-time"`
+	PaidAt         *time.Time    `json:"paid_at" extensions:"x-nullable" format:"date-time"`
+	CancelledAt    *time.Time    `json:"cancelled_at" extensions:"x-nullable" format:"date-time"`
+	Link           *LinkResponse `json:"link" extensions:"x-nullable"`
+	// SuccessURL and CancelURL are where the checkout sends the payer back to; empty when none.
+	SuccessURL string `json:"success_url"`
+	CancelURL  string `json:"cancel_url"`
+	// AmountDue is what is left to pay: the total less the parts and bank transfers paid.
 	AmountDue int64 `json:"amount_due" example:"240000"`
 	// IPSQR is the NBS IPS QR payment of an open RSD invoice when the merchant enabled IPS.
 	IPSQR        *IPSQRResponse        `json:"ips_qr" extensions:"x-nullable"`
 	Payments     []PaymentResponse     `json:"payments,omitempty"`
 	Transactions []TransactionResponse `json:"transactions,omitempty"`
 	Refunds      []RefundResponse      `json:"refunds,omitempty"`
+	// Reminders are the reminders e-mailed about the invoice, oldest first (GET /invoices/{id} only).
+	Reminders []ReminderResponse `json:"reminders,omitempty"`
 } // @name Invoice
 
 func (s *Server) toLink(l domain.Link) LinkResponse {
@@ -123,8 +141,9 @@ func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
 			PIB: inv.Customer.PIB, MB: inv.Customer.MB},
 		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid,
 		AmountRefunded: inv.AmountRefunded, Lines: toLines(inv.Lines), Description: inv.Description,
-		CaptureMode: string(inv.CaptureMode), Locale: inv.Locale, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt,
-		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt), AmountDue: inv.AmountDue()}
+		CaptureMode: string(inv.CaptureMode), AllowPartial: inv.AllowPartial, MinFirstAmount: inv.MinFirstAmount, Locale: inv.Locale, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt,
+		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt), AmountDue: inv.AmountDue(),
+		SuccessURL: inv.SuccessURL, CancelURL: inv.CancelURL}
 	if inv.Link != nil {
 		l := s.toLink(*inv.Link)
 		out.Link = &l
@@ -162,7 +181,8 @@ func (s *Server) createInvoice(c echo.Context) error {
 		Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email, Phone: req.Customer.Phone, Address: req.Customer.Address,
 			PIB: req.Customer.PIB, MB: req.Customer.MB},
 		Currency: req.Currency, Description: req.Description, Reference: req.Reference, CaptureMode: req.CaptureMode,
-		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail}
+		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail, AllowPartial: req.AllowPartial, MinFirstAmount: req.MinFirstAmount,
+		SuccessURL: req.SuccessURL, CancelURL: req.CancelURL}
 	for _, l := range req.Lines {
 		in.Lines = append(in.Lines, invoices.NewLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRate: l.VATRate})
 	}
@@ -185,7 +205,7 @@ func (s *Server) createInvoice(c echo.Context) error {
 //	@Tags		Invoices
 //	@Produce	json
 //	@Security	BearerAuth
-//	@Param		status			query		string	false	"filter by status"	Enums(open,processing,authorized,paid,partially_refunded,refunded,cancelled,expired)
+//	@Param		status			query		string	false	"filter by status"	Enums(open,processing,authorized,paid,partially_paid,partially_refunded,refunded,cancelled,expired)
 //	@Param		q				query		string	false	"search: a term is found in the customer name or e-mail, the number or the reference; a term with @ after its first character (ana@, ana@example.com) matches customer e-mails that begin with it"
 //	@Param		created_gte		query		string	false	"created at or after (RFC 3339 or YYYY-MM-DD)"
 //	@Param		created_lte		query		string	false	"created at or before (RFC 3339 or YYYY-MM-DD)"
@@ -303,6 +323,9 @@ func (s *Server) getInvoice(c echo.Context) error {
 		return err
 	}
 	if err := s.addInvoiceQR(c, inv, &out); err != nil {
+		return err
+	}
+	if err := s.addInvoiceReminders(c, &out); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)

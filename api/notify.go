@@ -20,7 +20,7 @@ type EmailResponse struct {
 	To       string `json:"to" example:"ana@example.com"`
 	// Subject is in the invoice's language.
 	Subject   string     `json:"subject" example:"Zahtev za plaćanje INV-000001 – Radnja"`
-	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization,password_reset"`
+	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization,password_reset,reminder"`
 	Status    string     `json:"status" enums:"queued,sent,failed,held"`
 	Attempts  int        `json:"attempts"`
 	LastError string     `json:"last_error"`
@@ -164,7 +164,7 @@ type EventResponse struct {
 	Object string `json:"object" example:"event"`
 	// Livemode is false for test data, true for live data.
 	Livemode  bool      `json:"livemode"`
-	Type      string    `json:"type" example:"invoice.paid" enums:"invoice.created,invoice.paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
+	Type      string    `json:"type" example:"invoice.paid" enums:"invoice.created,invoice.paid,invoice.partially_paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
 	ObjectID  string    `json:"object_id" example:"inv_01jd4w3k5m6n7p8q9r0s1t2v3w"`
 	CreatedAt time.Time `json:"created_at" format:"date-time"`
 	// Data is the object as it was when the event happened: what the webhook's data field carries.
@@ -292,7 +292,7 @@ type EndpointResponse struct {
 	Livemode    bool     `json:"livemode"`
 	URL         string   `json:"url" format:"uri" example:"https://example.com/hooks/securelink"`
 	Description string   `json:"description"`
-	Events      []string `json:"events" example:"invoice.paid,refund.succeeded" enums:"invoice.created,invoice.paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
+	Events      []string `json:"events" example:"invoice.paid,refund.succeeded" enums:"invoice.created,invoice.paid,invoice.partially_paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
 	Status      string   `json:"status" enums:"enabled,disabled"`
 	// DisabledReason says why a disabled endpoint gets no more deliveries (e.g. it answered 410 Gone).
 	DisabledReason string `json:"disabled_reason"`
@@ -344,7 +344,7 @@ func (s *Server) createEndpoint(c echo.Context) error {
 // UpdateEndpointRequest changes a webhook endpoint; omitted fields stay as they are.
 type UpdateEndpointRequest struct {
 	URL         *string   `json:"url,omitempty" maxLength:"2048" example:"https://example.com/hooks/securelink"`
-	Events      *[]string `json:"events,omitempty" minItems:"1" example:"invoice.paid,refund.succeeded" enums:"invoice.created,invoice.paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
+	Events      *[]string `json:"events,omitempty" minItems:"1" example:"invoice.paid,refund.succeeded" enums:"invoice.created,invoice.paid,invoice.partially_paid,invoice.cancelled,invoice.expired,payment.authorized,payment.captured,payment.voided,payment.failed,refund.succeeded,refund.failed"`
 	Description *string   `json:"description,omitempty" maxLength:"500"`
 	// Status enabled turns deliveries back on (also after a 410 Gone); disabled stops them.
 	Status *string `json:"status,omitempty" enums:"enabled,disabled"`

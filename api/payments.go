@@ -16,7 +16,7 @@ import (
 //
 //	@Summary	Pay an invoice through its link
 //	@ID		payCheckout
-//	@Description	No authentication: the link token is the capability. Requires terms_accepted: true and a card token from the provider. The answer is the payment: captured (automatic capture), authorized (manual capture), failed with decline_code and decline_message (another card may be tried), requires_action with next_action.redirect_url (3-D Secure), or processing when the provider's answer is not known yet (it is settled automatically). A second attempt while one runs gets 409 payment_in_progress; too many failed attempts get 429. A retry with the same Idempotency-Key gets the payment that key started, as it is now (a later capture or refund shows), with the header Idempotent-Replayed: true; 409 idempotency_key_in_use while the first call may still be waiting for the provider; 422 idempotency_key_reused when the body differs. The key is kept with the payment.
+//	@Description	No authentication: the link token is the capability. Requires terms_accepted: true and a card token from the provider. The answer is the payment: captured (automatic capture), authorized (manual capture), failed with decline_code and decline_message (another card may be tried), requires_action with next_action.redirect_url (3-D Secure), or processing when the provider's answer is not known yet (it is settled automatically). An invoice that allows paying in parts takes an amount between the checkout's min_amount and amount_due (else 422 naming amount); each part is its own payment, and the invoice is partially_paid until the parts reach the total. A second attempt while one runs gets 409 payment_in_progress; too many failed attempts get 429. A retry with the same Idempotency-Key gets the payment that key started, as it is now (a later capture or refund shows), with the header Idempotent-Replayed: true; 409 idempotency_key_in_use while the first call may still be waiting for the provider; 422 idempotency_key_reused when the body differs. The key is kept with the payment.
 //	@Tags		Checkout
 //	@Accept		json
 //	@Produce	json
@@ -41,7 +41,7 @@ func (s *Server) payCheckout(c echo.Context) error {
 		return err
 	}
 	p, replayed, err := s.d.Payments.PayOnce(c.Request().Context(), c.Param("token"), payments.PayInput{TermsAccepted: req.TermsAccepted,
-		PaymentToken: req.PaymentToken, ClientIP: clientIP(c), IdempotencyKey: key})
+		PaymentToken: req.PaymentToken, ClientIP: clientIP(c), IdempotencyKey: key, Amount: req.Amount})
 	if err != nil {
 		return err
 	}

@@ -140,6 +140,9 @@ type PayRequest struct {
 	TermsAccepted bool `json:"terms_accepted" example:"true"`
 	// PaymentToken is the single-use card token from the provider (tok_… or pm_…).
 	PaymentToken string `json:"payment_token" carddata:"token" maxLength:"255" example:"tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"`
+	// Amount is the part to pay, in minor units, of an invoice that allows paying in parts (from
+	// the checkout's invoice.min_amount to its amount_due); left out, everything due is paid.
+	Amount int64 `json:"amount,omitempty" minimum:"1" example:"50000"`
 } // @name PayRequest
 
 // CompleteRequest is the body of POST /checkout/{token}/complete.

@@ -232,7 +232,7 @@ type RecordBankTransferRequest struct {
 //
 //	@ID				recordBankTransfer
 //	@Summary		Record a bank transfer that paid an invoice
-//	@Description	Money paid by IPS QR or a payment slip arrives at the merchant's bank, not at SecureLink: the merchant records it. It becomes a captured payment with method bank_transfer. When the transfers cover the total, the invoice is paid, its link completes, invoice.paid says method bank_transfer and the receipt and the merchant's copy are e-mailed; a smaller amount leaves the rest due. A refund of such a payment is recorded, not executed.
+//	@Description	Money paid by IPS QR or a payment slip arrives at the merchant's bank, not at SecureLink: the merchant records it. It becomes a captured payment with method bank_transfer. When the transfers cover the total, the invoice is paid, its link completes, invoice.paid says method bank_transfer and the receipt and the merchant's copy are e-mailed; a smaller amount leaves the rest due and the invoice partially_paid (invoice.partially_paid, with a receipt for that part). A refund of such a payment is recorded, not executed.
 //	@Tags			Invoices
 //	@Accept			json
 //	@Produce		json

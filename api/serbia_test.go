@@ -204,7 +204,7 @@ func TestRecordBankTransfers(t *testing.T) {
 			t.Fatalf("partial transfer: %d %s", r.Status, r.Body)
 		}
 		inv := e.Do(t, "GET", "/api/v1/invoices/"+id, nil, m.Auth()).Map(t)
-		if inv["status"] != "open" || inv["amount_paid"] != float64(80000) || inv["amount_due"] != float64(400000) ||
+		if inv["status"] != "partially_paid" || inv["amount_paid"] != float64(80000) || inv["amount_due"] != float64(400000) ||
 			!strings.Contains(inv["ips_qr"].(map[string]any)["payload"].(string), "I:RSD4000,00") {
 			t.Fatalf("after a partial transfer: %s", mustJSON(inv))
 		}

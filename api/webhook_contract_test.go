@@ -126,6 +126,14 @@ func emitEveryEvent(t *testing.T, e *apitest.Env, m apitest.Merchant) {
 	if r := e.Do(t, "POST", "/api/v1/payments/"+p["id"].(string)+"/refunds", map[string]any{"amount": 1000}, m.Auth()); r.Status != http.StatusCreated {
 		t.Fatalf("refund: %d %s", r.Status, r.Body)
 	}
+	// invoice.partially_paid
+	body := apitest.Invoice(5000)
+	body["allow_partial"] = true
+	if r := e.Do(t, "POST", "/api/v1/invoices", body, m.Auth()); r.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	} else {
+		payPart(t, e, r.Map(t)["link"].(map[string]any)["token"].(string), 1000, http.StatusOK)
+	}
 	// refund.failed: this card charges but its refunds fail.
 	_, token = newInvoice(t, e, m, 5000, "automatic")
 	p = pay(t, e, token, "4000000000005126", http.StatusOK)

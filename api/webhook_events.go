@@ -36,8 +36,9 @@ func WebhookEventDocs() []WebhookEventDoc {
 	inv := domain.InvoiceEventData{ID: "inv_01jd4w3k5m6n7p8q9r0s1t2v3w", Object: "invoice", Number: "INV-000042",
 		Reference: "ORD-1042", Status: domain.InvoiceOpen, Currency: "RSD", AmountTotal: 480000,
 		CustomerName: "Ana Anić", CustomerEmail: "ana@example.com"}
-	paid, cancelled, expired := inv, inv, inv
+	paid, cancelled, expired, part := inv, inv, inv, inv
 	paid.Status, paid.AmountPaid = domain.InvoicePaid, 480000
+	part.Status, part.AmountPaid, part.Method, part.PaymentAmount = domain.InvoicePartiallyPaid, 200000, domain.MethodCard, 200000
 	cancelled.Status, expired.Status = domain.InvoiceCancelled, domain.InvoiceExpired
 	pay := payments.PaymentEventData{ID: "pay_01jd4w3k5m6n7p8q9r0s1t2v3w", Object: "payment", InvoiceID: inv.ID,
 		InvoiceNumber: inv.Number, Status: domain.PaymentCaptured, Amount: 480000, Currency: "RSD", AmountCaptured: 480000,
@@ -56,6 +57,7 @@ func WebhookEventDocs() []WebhookEventDoc {
 	return []WebhookEventDoc{
 		{domain.EventInvoiceCreated, "An invoice was created (its payment link is ready)", inv},
 		{domain.EventInvoicePaid, "An invoice was paid in full", paid},
+		{domain.EventInvoicePartiallyPaid, "A part of an invoice was paid (payment_amount); the rest is still due", part},
 		{domain.EventInvoiceCancelled, "An unpaid invoice was cancelled", cancelled},
 		{domain.EventInvoiceExpired, "An unpaid invoice expired", expired},
 		{domain.EventPaymentAuthorized, "A payment was authorised and waits for capture (manual capture)", authorized},

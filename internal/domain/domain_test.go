@@ -85,12 +85,13 @@ func TestIDs(t *testing.T) {
 
 func TestInvoiceStateMachine(t *testing.T) {
 	allowed := map[InvoiceStatus][]InvoiceStatus{
-		InvoiceOpen:              {InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoiceCancelled, InvoiceExpired},
-		InvoiceProcessing:        {InvoiceOpen, InvoiceAuthorized, InvoicePaid},
+		InvoiceOpen:              {InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyPaid, InvoiceCancelled, InvoiceExpired},
+		InvoiceProcessing:        {InvoiceOpen, InvoicePartiallyPaid, InvoiceAuthorized, InvoicePaid},
+		InvoicePartiallyPaid:     {InvoiceProcessing, InvoicePartiallyPaid, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded},
 		InvoiceAuthorized:        {InvoicePaid, InvoiceCancelled},
 		InvoicePaid:              {InvoicePartiallyRefunded, InvoiceRefunded},
 		InvoicePartiallyRefunded: {InvoicePartiallyRefunded, InvoiceRefunded},
-		InvoiceExpired:           {InvoiceOpen, InvoicePaid}, // a bank transfer may arrive after the link expired
+		InvoiceExpired:           {InvoiceOpen, InvoicePaid, InvoicePartiallyPaid}, // a bank transfer may arrive after the link expired
 	}
 	for _, from := range InvoiceStatuses {
 		for _, to := range InvoiceStatuses {

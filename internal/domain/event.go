@@ -24,31 +24,36 @@ type Event struct {
 
 // Webhook event types.
 const (
-	EventInvoiceCreated    = "invoice.created"
-	EventInvoicePaid       = "invoice.paid"
-	EventInvoiceCancelled  = "invoice.cancelled"
-	EventInvoiceExpired    = "invoice.expired"
-	EventPaymentAuthorized = "payment.authorized"
-	EventPaymentCaptured   = "payment.captured"
-	EventPaymentVoided     = "payment.voided"
-	EventPaymentFailed     = "payment.failed"
-	EventRefundSucceeded   = "refund.succeeded"
-	EventRefundFailed      = "refund.failed"
+	EventInvoiceCreated = "invoice.created"
+	EventInvoicePaid    = "invoice.paid"
+	// EventInvoicePartiallyPaid is a part of an invoice paid, with more still due.
+	EventInvoicePartiallyPaid = "invoice.partially_paid"
+	EventInvoiceCancelled     = "invoice.cancelled"
+	EventInvoiceExpired       = "invoice.expired"
+	EventPaymentAuthorized    = "payment.authorized"
+	EventPaymentCaptured      = "payment.captured"
+	EventPaymentVoided        = "payment.voided"
+	EventPaymentFailed        = "payment.failed"
+	EventRefundSucceeded      = "refund.succeeded"
+	EventRefundFailed         = "refund.failed"
 )
 
 // Internal event types: never sent to webhook endpoints.
 const (
 	// EventInvoiceLinkRequested asks for the payment link to be e-mailed to the customer.
 	EventInvoiceLinkRequested = "invoice.link_requested"
+	// EventInvoiceReminderRequested asks for a reminder with the payment link to be e-mailed to the
+	// customer; the e-mail is not made once the invoice is no longer open.
+	EventInvoiceReminderRequested = "invoice.reminder_requested"
 )
 
 // WebhookEventTypes lists the types an endpoint may subscribe to.
-var WebhookEventTypes = []string{EventInvoiceCreated, EventInvoicePaid, EventInvoiceCancelled, EventInvoiceExpired,
+var WebhookEventTypes = []string{EventInvoiceCreated, EventInvoicePaid, EventInvoicePartiallyPaid, EventInvoiceCancelled, EventInvoiceExpired,
 	EventPaymentAuthorized, EventPaymentCaptured, EventPaymentVoided, EventPaymentFailed, EventRefundSucceeded,
 	EventRefundFailed}
 
 // EventTypes lists every event type, the internal ones too.
-var EventTypes = append(slices.Clone(WebhookEventTypes), EventInvoiceLinkRequested)
+var EventTypes = append(slices.Clone(WebhookEventTypes), EventInvoiceLinkRequested, EventInvoiceReminderRequested)
 
 // NewEvent builds an event of the given mode whose payload is data encoded as JSON.
 func NewEvent(merchantID string, livemode bool, typ, objectID string, data any, webhook bool) Event {

@@ -10,10 +10,13 @@ type InvoiceStatus string
 
 // The invoice statuses.
 const (
-	InvoiceOpen              InvoiceStatus = "open"
-	InvoiceProcessing        InvoiceStatus = "processing"
-	InvoiceAuthorized        InvoiceStatus = "authorized"
-	InvoicePaid              InvoiceStatus = "paid"
+	InvoiceOpen       InvoiceStatus = "open"
+	InvoiceProcessing InvoiceStatus = "processing"
+	InvoiceAuthorized InvoiceStatus = "authorized"
+	InvoicePaid       InvoiceStatus = "paid"
+	// InvoicePartiallyPaid is an invoice of which some, not all, has been paid: in parts the
+	// invoice allows, or by a bank transfer smaller than the total. The rest stays payable.
+	InvoicePartiallyPaid     InvoiceStatus = "partially_paid"
 	InvoicePartiallyRefunded InvoiceStatus = "partially_refunded"
 	InvoiceRefunded          InvoiceStatus = "refunded"
 	InvoiceCancelled         InvoiceStatus = "cancelled"
@@ -22,12 +25,12 @@ const (
 
 // InvoiceStatuses lists every status, for validation of filters.
 var InvoiceStatuses = []InvoiceStatus{InvoiceOpen, InvoiceProcessing, InvoiceAuthorized, InvoicePaid,
-	InvoicePartiallyRefunded, InvoiceRefunded, InvoiceCancelled, InvoiceExpired}
+	InvoicePartiallyPaid, InvoicePartiallyRefunded, InvoiceRefunded, InvoiceCancelled, InvoiceExpired}
 
 // Valid reports whether s is a known invoice status.
 func (s InvoiceStatus) Valid() bool {
 	switch s {
-	case InvoiceOpen, InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded,
+	case InvoiceOpen, InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyPaid, InvoicePartiallyRefunded,
 		InvoiceRefunded, InvoiceCancelled, InvoiceExpired:
 		return true
 	}
@@ -39,9 +42,14 @@ func (s InvoiceStatus) CanTransition(next InvoiceStatus) bool {
 	switch s {
 	case InvoiceOpen:
 		return next == InvoiceProcessing || next == InvoiceAuthorized || next == InvoicePaid ||
-			next == InvoiceCancelled || next == InvoiceExpired
+			next == InvoicePartiallyPaid || next == InvoiceCancelled || next == InvoiceExpired
 	case InvoiceProcessing:
-		return next == InvoiceOpen || next == InvoiceAuthorized || next == InvoicePaid
+		// Back to open or partially paid when the attempt fails; partially paid when it paid a part.
+		return next == InvoiceOpen || next == InvoicePartiallyPaid || next == InvoiceAuthorized || next == InvoicePaid
+	case InvoicePartiallyPaid:
+		// Another part is attempted, recorded or completes the total; a refund ends the collection.
+		return next == InvoiceProcessing || next == InvoicePartiallyPaid || next == InvoicePaid ||
+			next == InvoicePartiallyRefunded || next == InvoiceRefunded
 	case InvoiceAuthorized:
 		return next == InvoicePaid || next == InvoiceCancelled
 	case InvoicePaid:
@@ -50,7 +58,7 @@ func (s InvoiceStatus) CanTransition(next InvoiceStatus) bool {
 		return next == InvoicePartiallyRefunded || next == InvoiceRefunded
 	case InvoiceExpired:
 		// A fresh link reopens an invoice that expired unpaid; a bank transfer may still arrive.
-		return next == InvoiceOpen || next == InvoicePaid
+		return next == InvoiceOpen || next == InvoicePaid || next == InvoicePartiallyPaid
 	case InvoiceRefunded, InvoiceCancelled:
 		return false
 	}
@@ -60,7 +68,7 @@ func (s InvoiceStatus) CanTransition(next InvoiceStatus) bool {
 // Payable reports whether a payer may start a payment on an invoice in status s.
 func (s InvoiceStatus) Payable() bool {
 	switch s {
-	case InvoiceOpen:
+	case InvoiceOpen, InvoicePartiallyPaid:
 		return true
 	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded,
 		InvoiceCancelled, InvoiceExpired:
@@ -156,8 +164,32 @@ func InvoiceTotals(lines []InvoiceLine) (total, vat int64, ok bool) {
 	return total, vat, ValidAmount(total)
 }
 
-// AmountDue is what is left to pay: the total less what bank transfers already brought.
+// AmountDue is what is left to pay: the total less what earlier parts and bank transfers brought.
 func (inv Invoice) AmountDue() int64 { return max(inv.AmountTotal-inv.AmountPaid, 0) }
+
+// MinPayment is the least a payer may pay now: what is due, unless the invoice allows paying in
+// parts; then the minimum first amount for the first part (never more than is due) and any amount
+// for a later one.
+func (inv Invoice) MinPayment() int64 {
+	due := inv.AmountDue()
+	if !inv.AllowPartial {
+		return due
+	}
+	if inv.AmountPaid == 0 && inv.MinFirstAmount > MinAmount {
+		return min(inv.MinFirstAmount, due)
+	}
+	return min(MinAmount, due)
+}
+
+// PaymentAmount is what a payer who asked for requested (0: everything due) pays now; ok is false
+// when the invoice does not allow that amount (see MinPayment; never more than is due).
+func (inv Invoice) PaymentAmount(requested int64) (amount int64, ok bool) {
+	due := inv.AmountDue()
+	if requested == 0 {
+		return due, due > 0
+	}
+	return requested, requested >= inv.MinPayment() && requested <= due && requested > 0
+}
 
 // LinkStatus is the state of a payment link.
 type LinkStatus string
@@ -233,6 +265,10 @@ type Invoice struct {
 	AmountRefunded int64
 	Description    string
 	CaptureMode    CaptureMode
+	// AllowPartial lets the payer pay in parts of their choosing; MinFirstAmount (0: any) is the
+	// least the first part must be.
+	AllowPartial   bool
+	MinFirstAmount int64
 	Locale         string
 	ExpiresAt      time.Time
 	CreatedAt      time.Time
@@ -242,6 +278,11 @@ type Invoice struct {
 	CreatedBy      string
 	Lines          []InvoiceLine
 	Link           *Link // the current link: the newest one
+	// SuccessURL and CancelURL are where the checkout sends the payer back to the merchant's site
+	// after paying or when leaving; empty when the merchant named none.
+	SuccessURL, CancelURL string
+	// SentAt is when the link was first e-mailed to the customer; nil until then.
+	SentAt *time.Time
 }
 
 // Link is the shareable capability to pay one invoice.
@@ -281,7 +322,7 @@ func (s InvoiceStatus) Lapses() bool {
 	switch s {
 	case InvoiceOpen:
 		return s.CanTransition(InvoiceExpired)
-	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded,
+	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyPaid, InvoicePartiallyRefunded, InvoiceRefunded,
 		InvoiceCancelled, InvoiceExpired:
 		return false
 	}
@@ -301,9 +342,12 @@ type InvoiceEventData struct {
 	CustomerName  string        `json:"customer_name"`
 	CustomerEmail string        `json:"customer_email"`
 	LinkURL       string        `json:"link_url,omitempty"`
-	// Method is how an invoice.paid invoice was paid: card or bank_transfer.
-	Method  PaymentMethod `json:"method,omitempty"`
-	EmailID string        `json:"email_id,omitempty"`
+	// Method is how an invoice.paid invoice (or the part of invoice.partially_paid) was paid: card
+	// or bank_transfer.
+	Method PaymentMethod `json:"method,omitempty"`
+	// PaymentAmount is, on invoice.partially_paid, the part just paid.
+	PaymentAmount int64  `json:"payment_amount,omitempty"`
+	EmailID       string `json:"email_id,omitempty"`
 	// Livemode is false for a test invoice.
 	Livemode bool `json:"livemode"`
 }
@@ -336,7 +380,7 @@ func (s InvoiceStatus) Refundable() bool { return s.CanTransition(InvoiceRefunde
 // s: one that is still unpaid, open or expired (a fresh link reopens it).
 func (s InvoiceStatus) Relinkable() bool {
 	switch s {
-	case InvoiceOpen, InvoiceExpired:
+	case InvoiceOpen, InvoiceExpired, InvoicePartiallyPaid:
 		return true
 	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded, InvoiceCancelled:
 		return false
@@ -353,12 +397,25 @@ func InvoiceStatusAfterRefund(refunded, paid int64) InvoiceStatus {
 }
 
 // AfterPayment is the status of an invoice in status s once paid of its total has been paid:
-// paid when nothing is left due, still s while some is; ErrTransition when s cannot become paid.
+// paid when nothing is left due, partially paid while some is, s when nothing was paid;
+// ErrTransition when s cannot move there.
 func (s InvoiceStatus) AfterPayment(paid, total int64) (InvoiceStatus, error) {
-	if paid < total {
-		return s, nil
+	switch {
+	case paid >= total:
+		return s.To(InvoicePaid)
+	case paid > 0:
+		return s.To(InvoicePartiallyPaid)
 	}
-	return s.To(InvoicePaid)
+	return s, nil
+}
+
+// Released is the status of an invoice in status s (held by a payment attempt) once the attempt
+// failed, with paid of it paid before: open when nothing was, partially paid otherwise.
+func (s InvoiceStatus) Released(paid int64) (InvoiceStatus, error) {
+	if paid > 0 {
+		return s.To(InvoicePartiallyPaid)
+	}
+	return s.To(InvoiceOpen)
 }
 
 // Reopened is the status of an invoice in status s once a fresh link is issued for it: an open
@@ -367,7 +424,7 @@ func (s InvoiceStatus) Reopened() (InvoiceStatus, error) {
 	if !s.Relinkable() {
 		return s, fmt.Errorf("invoice %s: fresh link: %w", s, ErrTransition)
 	}
-	if s == InvoiceOpen {
+	if s == InvoiceOpen || s == InvoicePartiallyPaid {
 		return s, nil
 	}
 	return s.To(InvoiceOpen)

@@ -16,8 +16,9 @@ func TestStatusListsFollowTheStateMachines(t *testing.T) {
 		{"refundable payments", str(PaymentStatusesWhere(PaymentStatus.Refundable)), []string{"captured", "partially_refunded"}},
 		{"capturable", str(PaymentStatusesWhere(PaymentStatus.Capturable)), []string{"authorized"}},
 		{"voidable", str(PaymentStatusesWhere(PaymentStatus.Voidable)), []string{"authorized"}},
-		{"refundable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Refundable)), []string{"paid", "partially_refunded"}},
-		{"relinkable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Relinkable)), []string{"open", "expired"}},
+		{"refundable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Refundable)), []string{"paid", "partially_paid", "partially_refunded"}},
+		{"relinkable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Relinkable)), []string{"open", "partially_paid", "expired"}},
+		{"payable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Payable)), []string{"open", "partially_paid"}},
 		{"cancellable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Cancellable)), []string{"open"}},
 	}
 	for _, c := range cases {
@@ -125,6 +126,39 @@ func TestDerivedRulesFollowTheStateMachines(t *testing.T) {
 	}
 }
 
+func TestPaymentAmountInParts(t *testing.T) {
+	whole := Invoice{AmountTotal: 10000}
+	parts := Invoice{AmountTotal: 10000, AllowPartial: true, MinFirstAmount: 3000}
+	later := parts
+	later.AmountPaid = 9000
+	cases := []struct {
+		name      string
+		inv       Invoice
+		requested int64
+		want      int64
+		ok        bool
+		min       int64
+	}{
+		{"whole invoice, nothing asked", whole, 0, 10000, true, 10000},
+		{"whole invoice, the total asked", whole, 10000, 10000, true, 10000},
+		{"whole invoice, a part asked", whole, 4000, 4000, false, 10000},
+		{"first part at the minimum", parts, 3000, 3000, true, 3000},
+		{"first part below the minimum", parts, 2999, 2999, false, 3000},
+		{"first part, everything", parts, 0, 10000, true, 3000},
+		{"more than is due", parts, 10001, 10001, false, 3000},
+		{"negative", parts, -5, -5, false, 3000},
+		{"a later part below the first minimum", later, 1, 1, true, 1},
+		{"a later part above what is left", later, 1001, 1001, false, 1},
+		{"the last part", later, 1000, 1000, true, 1},
+	}
+	for _, c := range cases {
+		got, ok := c.inv.PaymentAmount(c.requested)
+		if got != c.want || ok != c.ok || c.inv.MinPayment() != c.min {
+			t.Errorf("%s: %d, %v (min %d); want %d, %v (min %d)", c.name, got, ok, c.inv.MinPayment(), c.want, c.ok, c.min)
+		}
+	}
+}
+
 func TestInvoiceMoves(t *testing.T) {
 	cases := []struct {
 		name string
@@ -136,7 +170,15 @@ func TestInvoiceMoves(t *testing.T) {
 		{"fresh link, expired", InvoiceExpired.Reopened, InvoiceOpen, true},
 		{"fresh link, paid", InvoicePaid.Reopened, InvoicePaid, false},
 		{"fresh link, cancelled", InvoiceCancelled.Reopened, InvoiceCancelled, false},
-		{"part of an open invoice paid", func() (InvoiceStatus, error) { return InvoiceOpen.AfterPayment(400, 1000) }, InvoiceOpen, true},
+		{"fresh link, partially paid", InvoicePartiallyPaid.Reopened, InvoicePartiallyPaid, true},
+		{"part of an open invoice paid", func() (InvoiceStatus, error) { return InvoiceOpen.AfterPayment(400, 1000) }, InvoicePartiallyPaid, true},
+		{"a part settled", func() (InvoiceStatus, error) { return InvoiceProcessing.AfterPayment(400, 1000) }, InvoicePartiallyPaid, true},
+		{"the last part settled", func() (InvoiceStatus, error) { return InvoiceProcessing.AfterPayment(1000, 1000) }, InvoicePaid, true},
+		{"another transfer on a partly paid invoice", func() (InvoiceStatus, error) { return InvoicePartiallyPaid.AfterPayment(700, 1000) }, InvoicePartiallyPaid, true},
+		{"nothing paid yet", func() (InvoiceStatus, error) { return InvoiceOpen.AfterPayment(0, 1000) }, InvoiceOpen, true},
+		{"first attempt failed", func() (InvoiceStatus, error) { return InvoiceProcessing.Released(0) }, InvoiceOpen, true},
+		{"later attempt failed", func() (InvoiceStatus, error) { return InvoiceProcessing.Released(400) }, InvoicePartiallyPaid, true},
+		{"cancelled invoice paid in part", func() (InvoiceStatus, error) { return InvoiceCancelled.AfterPayment(400, 1000) }, InvoiceCancelled, false},
 		{"rest of an open invoice paid", func() (InvoiceStatus, error) { return InvoiceOpen.AfterPayment(1000, 1000) }, InvoicePaid, true},
 		{"expired invoice paid in full", func() (InvoiceStatus, error) { return InvoiceExpired.AfterPayment(1000, 1000) }, InvoicePaid, true},
 		{"cancelled invoice paid in full", func() (InvoiceStatus, error) { return InvoiceCancelled.AfterPayment(1000, 1000) }, InvoiceCancelled, false},

@@ -47,7 +47,10 @@ type Store interface {
 	// status to, and returns how many it moved.
 	ExpireLinks(ctx context.Context, now time.Time, from []domain.LinkStatus, to domain.LinkStatus) (int64, error)
 	CheckoutMerchant(ctx context.Context, merchantID string) (CheckoutMerchant, error)
+	// MerchantDefaults reads the merchant's defaults; HasReturnSecret is of ctx's mode.
 	MerchantDefaults(ctx context.Context, merchantID string) (Defaults, error)
+	// EnsureReturnSecret gives the merchant the secret for the mode unless it already has one.
+	EnsureReturnSecret(ctx context.Context, merchantID string, livemode bool, secret string) error
 }
 
 // Relink is a fresh link for an invoice, with the statuses the use case decided.
@@ -119,6 +122,8 @@ type Defaults struct {
 	Currency    string
 	Locale      string
 	CaptureMode domain.CaptureMode
+	// HasReturnSecret says whether the merchant has a return secret in the caller's mode.
+	HasReturnSecret bool
 }
 
 // CheckoutMerchant is what a payer may see of the merchant.
@@ -131,6 +136,12 @@ type CheckoutMerchant struct {
 	IPS                         IPSSettings
 	// LogoFile names the merchant's logo ("<sha-256>.<ext>"); empty when it has none.
 	LogoFile string
+	// AutoReturn sends the payer back to the success URL a few seconds after paying.
+	AutoReturn bool
+	// ReturnSecret signs the return URLs of the invoice's mode (filled for a checkout only).
+	ReturnSecret string
+	// BrandColor is "#RRGGBB"; empty: the product's own colour.
+	BrandColor string
 }
 
 // IPSSettings are the merchant's IPS QR settings as an invoice's QR code needs them.
@@ -144,7 +155,9 @@ type IPSSettings struct {
 // Service is the invoice use cases.
 type Service struct {
 	Store Store
-	Audit Auditor
+	// Reminders stores reminders and finds the invoices due for one.
+	Reminders ReminderStore
+	Audit     Auditor
 	// Tx runs an action and its audit row in one transaction.
 	Tx      audit.Tx
 	BaseURL string
@@ -192,6 +205,11 @@ type NewInvoice struct {
 	ExpiresAt   *time.Time
 	Locale      string
 	SendEmail   bool
+	// SuccessURL and CancelURL are where the payer goes back to (see validate.ReturnURL).
+	SuccessURL, CancelURL string
+	// AllowPartial lets the payer pay in parts, the first at least MinFirstAmount (0: any).
+	AllowPartial   bool
+	MinFirstAmount int64
 }
 
 // Create validates and stores a new invoice with its first link.
@@ -226,7 +244,16 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 		}
 		return evs
 	}
+	if in.SendEmail {
+		inv.SentAt = &now
+	}
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		// A return URL is signed: the merchant gets a secret with its first one (shown when rotated).
+		if (inv.SuccessURL != "" || inv.CancelURL != "") && !def.HasReturnSecret {
+			if err := s.Store.EnsureReturnSecret(ctx, inv.MerchantID, inv.Livemode, domain.NewReturnSecret()); err != nil {
+				return err
+			}
+		}
 		number, err := s.Store.CreateInvoice(ctx, inv, link, events)
 		if err != nil {
 			return err
@@ -322,6 +349,9 @@ func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, e
 			return inv, apperr.Invalid("capture_mode", "invalid_capture_mode", "capture_mode must be automatic or manual.")
 		}
 	}
+	if err := checkParts(&inv, in); err != nil {
+		return inv, err
+	}
 	inv.Locale = def.Locale
 	if in.Locale != "" {
 		if !domain.ValidLocale(in.Locale) {
@@ -337,7 +367,32 @@ func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, e
 		}
 		inv.ExpiresAt = e
 	}
+	if inv.SuccessURL, err = validate.ReturnURL("success_url", in.SuccessURL); err != nil {
+		return inv, err
+	}
+	if inv.CancelURL, err = validate.ReturnURL("cancel_url", in.CancelURL); err != nil {
+		return inv, err
+	}
 	return inv, nil
+}
+
+// checkParts sets whether the invoice may be paid in parts. Parts are sales: an authorisation held
+// for a part would keep the invoice from taking the next one.
+func checkParts(inv *domain.Invoice, in NewInvoice) error {
+	if !in.AllowPartial {
+		if in.MinFirstAmount != 0 {
+			return apperr.Unprocessable("min_first_amount", "partial_payment_not_allowed", "min_first_amount applies only with allow_partial: true.")
+		}
+		return nil
+	}
+	if inv.CaptureMode != domain.CaptureAutomatic {
+		return apperr.Unprocessable("allow_partial", "partial_payment_not_allowed", "An invoice paid in parts captures each part at once: use capture_mode automatic.")
+	}
+	if in.MinFirstAmount < 0 || in.MinFirstAmount > inv.AmountTotal {
+		return apperr.Unprocessable("min_first_amount", "amount_out_of_range", "min_first_amount must be between 0 (any amount) and %d, the invoice total.", inv.AmountTotal)
+	}
+	inv.AllowPartial, inv.MinFirstAmount = true, in.MinFirstAmount
+	return nil
 }
 
 func checkExpiry(e, now time.Time) error {
@@ -393,7 +448,7 @@ func (s *Service) withEffectiveStatus(inv domain.Invoice) domain.Invoice {
 // List returns a page of the merchant's invoices, newest first.
 func (s *Service) List(ctx context.Context, merchantID string, f Filter) ([]domain.Invoice, bool, error) {
 	if f.Status != "" && !f.Status.Valid() {
-		return nil, false, apperr.Invalid("status", "invalid_status", "status must be one of open, processing, authorized, paid, partially_refunded, refunded, cancelled, expired.")
+		return nil, false, apperr.Invalid("status", "invalid_status", "status must be one of open, processing, authorized, paid, partially_paid, partially_refunded, refunded, cancelled, expired.")
 	}
 	f.Query = strings.ToLower(strings.TrimSpace(f.Query))
 	if err := validate.Text("q", f.Query, 0, 200); err != nil {
@@ -451,7 +506,7 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (stri
 	if err != nil {
 		return "", err
 	}
-	if inv.Status != domain.InvoiceOpen || inv.Link == nil || inv.Link.Status != domain.LinkActive {
+	if !inv.Status.Payable() || inv.Link == nil || inv.Link.Status != domain.LinkActive {
 		return "", apperr.InvalidState("Only an open invoice with an active link can be sent; this one is %s.", inv.Status)
 	}
 	data := inv.EventData(s.LinkURL(inv.Link.Token))
@@ -459,6 +514,10 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (stri
 	ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceLinkRequested, inv.ID, data, false)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
 		if err := s.Store.InsertEvents(ctx, []domain.Event{ev}); err != nil {
+			return err
+		}
+		// "N days after the link was sent" counts from the first sending.
+		if err := s.Reminders.MarkSent(ctx, inv.MerchantID, id, s.now()); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, actor, "invoice.sent", id, map[string]any{"to": inv.Customer.Email})

@@ -44,9 +44,9 @@ func PaymentReference(number string) (string, bool) {
 }
 
 // PaymentQR is the IPS QR payment of an invoice, when the merchant enabled IPS, the invoice is in
-// dinars and something is left to pay on it while it is open.
+// dinars and something is left to pay on it while it is payable (open or partially paid).
 func PaymentQR(inv domain.Invoice, m CheckoutMerchant) (IPSQR, bool) {
-	if !m.IPS.Enabled || inv.Currency != "RSD" || inv.Status != domain.InvoiceOpen || inv.AmountDue() <= 0 {
+	if !m.IPS.Enabled || inv.Currency != "RSD" || !inv.Status.Payable() || inv.AmountDue() <= 0 {
 		return IPSQR{}, false
 	}
 	ref, ok := PaymentReference(inv.Number)

@@ -74,15 +74,19 @@ func (s *Service) RecordBankTransfer(ctx context.Context, actor domain.Actor, in
 		return Payment{}, apperr.InvalidState("This invoice cannot be paid in status %s.", inv.Status)
 	}
 	paid := set.InvoiceTo == domain.InvoicePaid
+	inv.Status = set.InvoiceTo
 	if paid {
-		inv.Status, inv.PaidAt = set.InvoiceTo, &now
+		inv.PaidAt = &now
 		if set.LinkTo, err = domain.LinkActive.To(domain.LinkCompleted); err != nil {
 			return Payment{}, apperr.Internal(err)
 		}
 	}
 	set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv)}
-	if paid {
+	switch set.InvoiceTo {
+	case domain.InvoicePaid:
 		set.Events = append(set.Events, paidEvent(inv, domain.MethodBankTransfer))
+	case domain.InvoicePartiallyPaid:
+		set.Events = append(set.Events, partiallyPaidEvent(inv, p))
 	}
 	// The transfer and its audit row commit together.
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
@@ -103,7 +107,7 @@ func (s *Service) RecordBankTransfer(ctx context.Context, actor domain.Actor, in
 // transferable explains, as a 409, why no transfer can be recorded on an invoice in status st.
 func transferable(st domain.InvoiceStatus) error {
 	switch st {
-	case domain.InvoiceOpen, domain.InvoiceExpired:
+	case domain.InvoiceOpen, domain.InvoiceExpired, domain.InvoicePartiallyPaid:
 		return nil
 	case domain.InvoiceProcessing:
 		return errInProgress()

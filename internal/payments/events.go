@@ -75,3 +75,10 @@ func paidEvent(inv domain.Invoice, method domain.PaymentMethod) domain.Event {
 	d.Method = method
 	return domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoicePaid, inv.ID, d, true)
 }
+
+// partiallyPaidEvent is invoice.partially_paid: part of the invoice was paid by p, the rest is due.
+func partiallyPaidEvent(inv domain.Invoice, p Payment) domain.Event {
+	d := inv.EventData("")
+	d.Method, d.PaymentAmount = p.method(), p.AmountCaptured
+	return domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoicePartiallyPaid, inv.ID, d, true)
+}

@@ -26,12 +26,15 @@ type PayInput struct {
 	// IdempotencyKey is the payer's key for this attempt: a retry with it gets the attempt's payment
 	// as it is now instead of a second attempt. It is kept on the payment, unique per link.
 	IdempotencyKey string
+	// Amount is the part the payer chose to pay of an invoice that allows paying in parts; 0 pays
+	// everything due.
+	Amount int64
 }
 
 // requestHash is what a pay call asked for, so that a retry with its key can be told apart from
 // another request that reuses the key.
 func (in PayInput) requestHash(paymentToken string) string {
-	sum := sha256.Sum256([]byte(strconv.FormatBool(in.TermsAccepted) + "\x00" + paymentToken))
+	sum := sha256.Sum256([]byte(strconv.FormatBool(in.TermsAccepted) + "\x00" + paymentToken + "\x00" + strconv.FormatInt(in.Amount, 10)))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -76,11 +79,15 @@ func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Pay
 	if claim.InvoiceTo, err = domain.InvoiceOpen.To(attemptHolds); err != nil {
 		return Payment{}, false, apperr.Internal(err)
 	}
-	a, err := s.Store.BeginPayment(ctx, claim, func(inv domain.Invoice, linkID string) (Payment, Transaction) {
-		p, t := s.newAttempt(inv, linkID, token, tok, in.ClientIP, now)
+	a, err := s.Store.BeginPayment(ctx, claim, func(inv domain.Invoice, linkID string) (Payment, Transaction, error) {
+		amount, ok := inv.PaymentAmount(in.Amount)
+		if !ok {
+			return Payment{}, Transaction{}, amountRefused(inv)
+		}
+		p, t := s.newAttempt(inv, linkID, token, tok, in.ClientIP, now, amount)
 		p.PSP, p.ProviderAccountID = provider.Name(), accountID
 		p.RequestKey, p.RequestHash = in.IdempotencyKey, hash
-		return p, t
+		return p, t, nil
 	})
 	if errors.Is(err, apperr.ErrConflict) {
 		return s.refusal(ctx, token, in, hash, limits)
@@ -110,10 +117,10 @@ func checkPayInput(provider psp.Provider, termsAccepted bool, paymentToken strin
 }
 
 // newAttempt is the payment and pending authorize or sale of an attempt on a claimed invoice.
-func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time) (Payment, Transaction) {
+func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time, amount int64) (Payment, Transaction) {
 	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, Livemode: inv.Livemode, InvoiceID: inv.ID, LinkID: linkID,
-		Status: domain.PaymentProcessing, Amount: inv.AmountDue(), Method: domain.MethodCard, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
-		PSPToken: pspToken, Description: "Invoice " + inv.Number,
+		Status: domain.PaymentProcessing, Amount: amount, Method: domain.MethodCard, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
+		PSPToken: pspToken, Description: paymentDescription(inv),
 		TermsAcceptedAt: now, TermsIP: clientIP, ClientIP: clientIP, CreatedAt: now, UpdatedAt: now}
 	p.IdempotencyKey = p.ID + ":authorize"
 	p.ReturnURL = strings.TrimRight(s.BaseURL, "/") + "/pay/" + url.PathEscape(linkToken) + "?payment=" + p.ID
@@ -168,6 +175,35 @@ func (s *Service) authorizeRequest(p Payment) psp.AuthorizeRequest {
 		Description: p.Description}
 }
 
+// invoiceWord is "invoice" in each language an invoice may be written in.
+var invoiceWord = map[string]string{
+	domain.LocaleEn:     "Invoice",
+	domain.LocaleSrLatn: "Račun",
+	domain.LocaleSrCyrl: "Рачун",
+}
+
+// paymentDescription is what the provider shows and keeps as the payment's purpose; a 3-D Secure
+// page shows it to the payer. It is the merchant's own description of the invoice, else the
+// invoice's number in the invoice's language, never a text in a language the payer did not choose.
+func paymentDescription(inv domain.Invoice) string {
+	if inv.Description != "" {
+		return inv.Description
+	}
+	word, ok := invoiceWord[inv.Locale]
+	if !ok {
+		word = invoiceWord[domain.LocaleSrLatn]
+	}
+	return word + " " + inv.Number
+}
+
+// amountRefused explains, as a 422 naming amount, why the invoice does not take the amount asked.
+func amountRefused(inv domain.Invoice) error {
+	if !inv.AllowPartial {
+		return apperr.Unprocessable("amount", "partial_payment_not_allowed", "This invoice is paid in full: leave amount out or send %d, what is due.", inv.AmountDue())
+	}
+	return apperr.Unprocessable("amount", "amount_out_of_range", "amount must be between %d and %d, what is left to pay.", inv.MinPayment(), inv.AmountDue())
+}
+
 func errInProgress() error {
 	return apperr.Conflict("payment_in_progress", "A payment for this invoice is already in progress. Wait for its outcome before trying again.")
 }
@@ -175,7 +211,7 @@ func errInProgress() error {
 // payable explains, as a 409, why a link cannot be paid now.
 func payable(co invoices.Checkout) error {
 	switch co.Invoice.Status {
-	case domain.InvoiceOpen:
+	case domain.InvoiceOpen, domain.InvoicePartiallyPaid:
 	case domain.InvoiceProcessing:
 		return errInProgress()
 	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded:
@@ -285,19 +321,16 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	p.RedirectURL, p.DeclineCode, p.DeclineMessage = "", "", ""
 	set := AuthSettlement{Txn: txn, InvoiceFrom: attemptHolds, At: now}
 	var evType string
-	next, invNext := domain.PaymentAuthorized, domain.InvoiceAuthorized
+	next := domain.PaymentAuthorized
 	if res.State == psp.StateCaptured {
-		next, invNext = domain.PaymentCaptured, domain.InvoicePaid
+		next = domain.PaymentCaptured
 	}
 	var err error
 	if p.Status, err = p.Status.To(next); err != nil {
 		// No longer in flight: another call settled it, as the store's guard would find.
 		return s.settledMeanwhile(ctx, p, fmt.Errorf("%w: %w", apperr.ErrConflict, err))
 	}
-	if set.InvoiceTo, err = attemptHolds.To(invNext); err != nil {
-		return p, apperr.Internal(err)
-	}
-	if set.LinkTo, err = domain.LinkActive.To(domain.LinkCompleted); err != nil {
+	if set.InvoiceTo, err = attemptHolds.To(domain.InvoiceAuthorized); err != nil {
 		return p, apperr.Internal(err)
 	}
 	if set.Txn.Result, err = set.Txn.Result.To(domain.TxnSucceeded); err != nil {
@@ -309,22 +342,34 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 			p.AmountCaptured = p.AmountAuthorized
 		}
 		p.CapturedAt = &now
-		// A bank transfer may have paid part of the invoice before the card paid the rest.
+		// Earlier parts or bank transfers may have paid some of the invoice before this payment.
 		inv.AmountPaid, inv.PaidAt = inv.AmountPaid+p.AmountCaptured, &now
 		set.AmountPaid, set.PaidAt = inv.AmountPaid, &now
+		if set.InvoiceTo, err = attemptHolds.AfterPayment(inv.AmountPaid, inv.AmountTotal); err != nil {
+			return p, apperr.Internal(err)
+		}
 		evType = domain.EventPaymentCaptured
 	} else {
 		exp := now.Add(s.authorizationWindow())
 		p.AuthorizationExpiresAt = &exp
 		evType = domain.EventPaymentAuthorized
 	}
+	// The link is done once nothing is left to pay through it; a part leaves it open for the next.
+	if set.InvoiceTo != domain.InvoicePartiallyPaid {
+		if set.LinkTo, err = domain.LinkActive.To(domain.LinkCompleted); err != nil {
+			return p, apperr.Internal(err)
+		}
+	}
 	inv.Status = set.InvoiceTo
 	p.UpdatedAt = now
 	set.Payment = p
 	set.Txn.PSPReference = p.PSPReference
 	set.Events = []domain.Event{paymentEvent(evType, p, inv)}
-	if inv.Status == domain.InvoicePaid {
+	switch inv.Status {
+	case domain.InvoicePaid:
 		set.Events = append(set.Events, paidEvent(inv, domain.MethodCard))
+	case domain.InvoicePartiallyPaid:
+		set.Events = append(set.Events, partiallyPaidEvent(inv, p))
 	}
 	if err = s.Store.SettleAuthorization(ctx, set); err != nil {
 		return s.settledMeanwhile(ctx, p, err)
@@ -352,8 +397,8 @@ func (s *Service) settleDeclined(ctx context.Context, p Payment, txn Transaction
 		txn.ErrorCode = p.DeclineCode
 	}
 	txn.ErrorMessage = p.DeclineMessage
-	// The invoice can be paid again.
-	invTo, err := attemptHolds.To(domain.InvoiceOpen)
+	// The invoice can be paid again: open, or partially paid when earlier parts were.
+	invTo, err := attemptHolds.Released(inv.AmountPaid)
 	if err != nil {
 		return p, apperr.Internal(err)
 	}

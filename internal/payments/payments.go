@@ -154,7 +154,7 @@ type AuthSettlement struct {
 	Payment Payment
 	Txn     Transaction // ID, Result, PSPReference, ErrorCode, ErrorMessage
 	// InvoiceTo is the invoice's new status (open after a decline, authorized or paid), moved only
-	// from InvoiceFrom (processing); AmountPaid and PaidAt go with paid.
+	// from InvoiceFrom (processing); AmountPaid and PaidAt go with money taken (paid or partially paid).
 	InvoiceFrom domain.InvoiceStatus
 	InvoiceTo   domain.InvoiceStatus
 	AmountPaid  int64
@@ -257,7 +257,9 @@ type Store interface {
 	// payment and pending transaction that newAttempt builds from the claimed invoice and link id,
 	// in one transaction. It answers apperr.ErrConflict when any condition does not hold (unknown
 	// link, another attempt won, the link closed, too many failures); the caller finds out which.
-	BeginPayment(ctx context.Context, c Claim, newAttempt func(inv domain.Invoice, linkID string) (Payment, Transaction)) (Attempt, error)
+	// newAttempt may refuse the claimed invoice (an amount it does not allow): the claim is undone
+	// and its error returned.
+	BeginPayment(ctx context.Context, c Claim, newAttempt func(inv domain.Invoice, linkID string) (Payment, Transaction, error)) (Attempt, error)
 	// MarkInFlight records a PSP answer that is not final: requires_action with its redirect URL, or
 	// still processing with the PSP's reference. Only from processing or requires_action.
 	MarkInFlight(ctx context.Context, paymentID string, status domain.PaymentStatus, pspRef, redirectURL string, card *psp.Card, at time.Time) error

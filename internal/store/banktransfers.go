@@ -17,7 +17,7 @@ func (s *Payments) RecordTransfer(ctx context.Context, t payments.TransferSettle
 	defer s.DB.checkouts.forget(t.Payment.InvoiceID)
 	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		upd := map[string]any{"amount_paid": t.AmountPaid, "status": string(t.InvoiceTo), "updated_at": t.At}
-		if t.InvoiceTo == domain.InvoicePaid {
+		if t.InvoiceTo == domain.InvoicePaid || t.InvoiceTo == domain.InvoicePartiallyPaid {
 			upd["paid_at"] = t.At
 		}
 		res := tx.Model(&invoiceRow{}).Where("merchant_id = ? AND id = ? AND status = ? AND amount_paid = ?",

@@ -261,13 +261,13 @@ func (s *Notify) PaymentCards(ctx context.Context, invoiceIDs []string) ([]notif
 	if len(invoiceIDs) == 0 {
 		return nil, nil
 	}
-	// At most one payment of an invoice succeeds (payments_one_success) and failed ones have no
-	// authorized_at, so there is no order to ask for. The merchant is compared by the caller, not
+	// Failed payments have no authorized_at. An invoice paid in parts has several; they come oldest
+	// first, so the caller's map keeps the newest card. The merchant is compared by the caller, not
 	// in SQL: with it in the WHERE clause PostgreSQL's generic plan also read the merchant's whole
 	// payments index (a bitmap AND), a cost that grew with every payment the merchant took.
 	var cards []paymentRow
 	if err := s.DB.conn(ctx).Select("invoice_id", "merchant_id", "card_brand", "card_last4").
-		Where("invoice_id IN ? AND authorized_at IS NOT NULL", invoiceIDs).Find(&cards).Error; err != nil {
+		Where("invoice_id IN ? AND authorized_at IS NOT NULL", invoiceIDs).Order("authorized_at, id").Find(&cards).Error; err != nil {
 		return nil, fmt.Errorf("store: notify payment cards: %w", err)
 	}
 	out := make([]notify.PaidCard, len(cards))

@@ -213,7 +213,7 @@ type claimedInvoice struct {
 
 // BeginPayment claims the open invoice behind a link for an attempt, within the failure limits,
 // and stores the attempt.
-func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttempt func(domain.Invoice, string) (payments.Payment, payments.Transaction)) (payments.Attempt, error) {
+func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttempt func(domain.Invoice, string) (payments.Payment, payments.Transaction, error)) (payments.Attempt, error) {
 	// Also when the claim is refused: the caller's next read of the link then comes from the
 	// database, which may hold another replica's change the cache does not.
 	var a payments.Attempt
@@ -246,7 +246,11 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			return fmt.Errorf("store: begin payment: %w", apperr.ErrConflict)
 		}
 		inv := toBusInvoice(claimed.Invoice)
-		p, t := newAttempt(inv, claimed.ClaimLinkID)
+		// The attempt is judged against the invoice as claimed (what is due now); a refusal undoes the claim.
+		p, t, err := newAttempt(inv, claimed.ClaimLinkID)
+		if err != nil {
+			return err
+		}
 		pr := toDBPayment(p)
 		if err := tx.Create(&pr).Error; err != nil {
 			if IsUniqueViolation(err) {
@@ -321,7 +325,8 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 			return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict)
 		}
 		upd := map[string]any{"status": string(set.InvoiceTo), "updated_at": set.At}
-		if set.InvoiceTo == domain.InvoicePaid {
+		if set.PaidAt != nil {
+			// The whole invoice or a part of it was paid.
 			upd["amount_paid"], upd["paid_at"] = set.AmountPaid, set.PaidAt
 		}
 		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", p.InvoiceID, string(set.InvoiceFrom)).Updates(upd)

@@ -38,13 +38,13 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 		}
 	}
 	st := &store.Payments{DB: db}
-	newAttempt := func(claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction) {
+	newAttempt := func(claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
 		p := payments.Payment{ID: domain.NewID("pay"), MerchantID: claimed.MerchantID, InvoiceID: claimed.ID, LinkID: linkID,
 			Status: domain.PaymentProcessing, Amount: claimed.AmountTotal, Currency: claimed.Currency, CaptureMode: claimed.CaptureMode,
 			PSP: "testgateway", IdempotencyKey: "k", TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}
 		txn := payments.Transaction{ID: domain.NewID("txn"), MerchantID: mer, PaymentID: p.ID, Type: domain.TxnSale, Amount: amount,
 			Currency: "RSD", Result: domain.TxnPending, Actor: "payer", IdempotencyKey: "k", CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
-		return p, txn
+		return p, txn, nil
 	}
 	claim := payments.Claim{Token: token, At: now, Limits: noLimits,
 		InvoiceFrom: []domain.InvoiceStatus{domain.InvoiceOpen}, InvoiceTo: domain.InvoiceProcessing}

@@ -1,7 +1,7 @@
 // Command securelink serves SecureLink: the REST API, the merchant portal, the checkout, the
 // built-in test gateway, the OpenAPI document, health checks and metrics.
 //
-// Sub-commands: serve (default), migrate, merchant create, demo, gateway. The wiring of every
+// Sub-commands: serve (default), migrate, merchant create, demo, gateway, exchange-sandbox. The wiring of every
 // dependency (use cases, stores, provider, jobs) lives in package securelink/api/wiring.
 package main
 
@@ -42,6 +42,7 @@ Usage:
                                                     (the old key in SECURELINK_PREVIOUS_ENCRYPTION_KEYS)
   securelink demo [--json]                          create a demo merchant with a password and an API key
   securelink gateway [--addr :8090]                 run the test gateway alone, as a separate PSP
+  securelink exchange-sandbox [--addr 127.0.0.1:8091]  run an emulator of AllSecure Exchange (see README)
 
 Settings come from environment variables (see README.md): SECURELINK_ADDR, SECURELINK_BASE_URL,
 DATABASE_URL, SECURELINK_SECRET, SMTP_URL, SECURELINK_ENCRYPTION_KEY, PSP, STRIPE_SECRET_KEY,
@@ -97,6 +98,8 @@ func run(args []string) error {
 		return demo(args)
 	case "gateway":
 		return gateway(args)
+	case "exchange-sandbox":
+		return exchangeSandbox(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

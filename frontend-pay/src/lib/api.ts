@@ -40,12 +40,15 @@ export function getCheckout(token: string): Promise<ApiResult<Checkout>> {
   return settle(() => client().GET('/checkout/{token}', { params: { path: { token } }, cache: 'no-store' }));
 }
 
-/** Pays with a provider token; the same idempotencyKey must be reused when retrying the same attempt. */
-export function pay(token: string, paymentToken: string, idempotencyKey: string): Promise<ApiResult<Payment>> {
+/**
+ * Pays with a provider token; the same idempotencyKey must be reused when retrying the same attempt.
+ * `amount` is the part the payer chose (minor units) on an invoice paid in parts; left out, all that is due.
+ */
+export function pay(token: string, paymentToken: string, idempotencyKey: string, amount?: number): Promise<ApiResult<Payment>> {
   return settle(() =>
     client().POST('/checkout/{token}/pay', {
       params: { path: { token }, header: { 'Idempotency-Key': idempotencyKey } },
-      body: { terms_accepted: true, payment_token: paymentToken },
+      body: amount === undefined ? { terms_accepted: true, payment_token: paymentToken } : { terms_accepted: true, payment_token: paymentToken, amount },
     }),
   );
 }

@@ -16,6 +16,8 @@ export const en = {
   'summary.vat': 'VAT',
   'summary.amount': 'Amount',
   'summary.total': 'Total',
+  'summary.paidSoFar': 'Paid so far',
+  'summary.due': 'Left to pay',
   'summary.vatIncluded': 'incl. VAT {amount}',
   'summary.expires': 'Link valid until {date}',
   'summary.pib': 'Tax ID (PIB) {pib}',
@@ -42,6 +44,9 @@ export const en = {
   'card.privacy': 'Your card details go straight to the payment processor. {merchant} never sees them.',
   'card.manualCapture': 'The amount will be reserved on your card now and charged when {merchant} confirms your order.',
   'card.pay': 'Pay {amount}',
+  'part.label': 'Amount to pay',
+  'part.hint': 'You may pay in parts: from {min} to {max} now.',
+  'part.invalid': 'Enter an amount from {min} to {max}.',
   'card.authorize': 'Authorise {amount}',
   'card.fixErrors': 'Check the highlighted fields.',
 
@@ -65,6 +70,8 @@ export const en = {
 
   'success.title': 'Payment successful',
   'success.text': 'Thank you! {merchant} has received your payment.',
+  'success.partText': '{due} is still to pay. You can pay it through this link.',
+  'success.payRest': 'Pay the rest',
   'authorized.title': 'Payment authorised',
   'authorized.text': 'The amount is reserved on your card. {merchant} will charge it when they confirm your order.',
   'receipt.heading': 'Receipt',
@@ -152,6 +159,11 @@ export const en = {
   'ips.or': 'or',
   'pdf.download': 'Download the invoice (PDF)',
 
+  'return.button': 'Return to {merchant}',
+  'return.countdown': 'Taking you back in {seconds} s…',
+  'return.stay': 'Stay on this page',
+  'return.cancel': 'Cancel and return to {merchant}',
+
   'testmode.band': 'Test mode: no real money moves',
   'testmode.cards': 'Test cards',
   'testmode.cardsHint': 'Use any future expiry date and any security code.',
@@ -161,6 +173,10 @@ export const en = {
   'testmode.outcome.challenge_fails': 'Asks for 3-D Secure, which fails',
   'testmode.outcome.refund_fails': 'Payment succeeds, refunds fail',
 
+  'confirming.title': 'We are confirming your payment',
+  'confirming.text': 'Your bank has not answered yet. This page updates by itself: please do not pay again.',
+  'cardFrames.loading': 'Loading the secure card form…',
+  'cardFrames.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
   'stripe.loading': 'Loading the secure card form…',
   'stripe.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
 } as const;

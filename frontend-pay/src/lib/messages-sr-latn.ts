@@ -17,6 +17,8 @@ export const srLatn: Dictionary = {
   'summary.vat': 'PDV',
   'summary.amount': 'Iznos',
   'summary.total': 'Ukupno',
+  'summary.paidSoFar': 'Do sada plaćeno',
+  'summary.due': 'Preostalo za plaćanje',
   'summary.vatIncluded': 'uključen PDV {amount}',
   'summary.expires': 'Link važi do {date}',
   'summary.pib': 'PIB {pib}',
@@ -43,6 +45,9 @@ export const srLatn: Dictionary = {
   'card.privacy': 'Podaci o kartici idu direktno procesoru plaćanja. {merchant} ih nikada ne vidi.',
   'card.manualCapture': 'Iznos će sada biti rezervisan na vašoj kartici, a naplaćen kada {merchant} potvrdi porudžbinu.',
   'card.pay': 'Plati {amount}',
+  'part.label': 'Iznos za plaćanje',
+  'part.hint': 'Možete platiti u delovima: sada od {min} do {max}.',
+  'part.invalid': 'Unesite iznos od {min} do {max}.',
   'card.authorize': 'Rezerviši {amount}',
   'card.fixErrors': 'Proverite označena polja.',
 
@@ -66,6 +71,8 @@ export const srLatn: Dictionary = {
 
   'success.title': 'Plaćanje je uspešno',
   'success.text': 'Hvala! Vaša uplata prodavcu {merchant} je primljena.',
+  'success.partText': 'Preostalo za plaćanje: {due}. Ostatak možete platiti preko ovog linka.',
+  'success.payRest': 'Plati ostatak',
   'authorized.title': 'Plaćanje je odobreno',
   'authorized.text': 'Iznos je rezervisan na vašoj kartici. {merchant} će ga naplatiti kada potvrdi porudžbinu.',
   'receipt.heading': 'Potvrda o plaćanju',
@@ -154,6 +161,11 @@ export const srLatn: Dictionary = {
   'ips.or': 'ili',
   'pdf.download': 'Preuzmite račun (PDF)',
 
+  'return.button': 'Povratak na sajt prodavca {merchant}',
+  'return.countdown': 'Vraćamo vas na sajt za {seconds} s…',
+  'return.stay': 'Ostanite na ovoj stranici',
+  'return.cancel': 'Odustanite i vratite se na sajt prodavca {merchant}',
+
   'testmode.band': 'Test režim: pravi novac se ne prenosi',
   'testmode.cards': 'Test kartice',
   'testmode.cardsHint': 'Unesite bilo koji budući datum isteka i bilo koji sigurnosni kod.',
@@ -163,6 +175,10 @@ export const srLatn: Dictionary = {
   'testmode.outcome.challenge_fails': 'Traži 3-D Secure potvrdu, koja ne uspeva',
   'testmode.outcome.refund_fails': 'Plaćanje uspeva, povraćaj novca ne',
 
+  'confirming.title': 'Potvrđujemo vaše plaćanje',
+  'confirming.text': 'Banka još nije odgovorila. Stranica će se sama osvežiti: ne plaćajte ponovo.',
+  'cardFrames.loading': 'Učitavanje sigurnog obrasca za karticu…',
+  'cardFrames.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
   'stripe.loading': 'Učitavanje sigurnog obrasca za karticu…',
   'stripe.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
 };

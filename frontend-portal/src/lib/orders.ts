@@ -39,12 +39,13 @@ export function expiringNotice(summary: Pick<InvoiceSummary, 'authorizations_exp
 }
 
 /** Actions on an invoice itself: only an unpaid invoice can be cancelled, re-sent or given a new link. */
-export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean; deactivateLink: boolean; newLink: boolean } {
+export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean; remind: boolean; deactivateLink: boolean; newLink: boolean } {
   const unpaid = inv.status === 'open';
   const linkActive = inv.link?.status === 'active';
   return {
     cancel: unpaid,
     resend: unpaid && linkActive && !!inv.customer?.email,
+    remind: unpaid && linkActive && !!inv.customer?.email,
     deactivateLink: unpaid && linkActive,
     newLink: unpaid || inv.status === 'expired',
   };
@@ -53,7 +54,8 @@ export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean
 export type TimelineEntry =
   | { at: string; kind: 'created' | 'paid' | 'cancelled' | 'expired' }
   | { at: string; kind: 'txn'; type: string; result: string; amount: number; currency: string; actor?: string }
-  | { at: string; kind: 'refund'; status: string; amount: number; currency: string };
+  | { at: string; kind: 'refund'; status: string; amount: number; currency: string }
+  | { at: string; kind: 'reminder'; rule: string };
 
 /** The invoice's history, oldest first: creation, every transaction, refunds, payment and cancellation. */
 export function buildTimeline(inv: Invoice): TimelineEntry[] {
@@ -69,6 +71,7 @@ export function buildTimeline(inv: Invoice): TimelineEntry[] {
       entries.push({ at: r.created_at, kind: 'refund', status: r.status, amount: r.amount, currency: r.currency });
     }
   }
+  for (const r of inv.reminders ?? []) entries.push({ at: r.created_at, kind: 'reminder', rule: r.rule });
   if (inv.paid_at) entries.push({ at: inv.paid_at, kind: 'paid' });
   if (inv.cancelled_at) entries.push({ at: inv.cancelled_at, kind: 'cancelled' });
   if (inv.status === 'expired' && inv.expires_at) entries.push({ at: inv.expires_at, kind: 'expired' });
