@@ -406,3 +406,21 @@ func TestCheckoutSaysTestMode(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordChangeKeepsTheMode: changing the password replaces the session, and the new one
+// stays in the mode the portal was in.
+func TestPasswordChangeKeepsTheMode(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Password")
+		b := logIn(t, e, m.Email, m.Password)
+		if r := b.do(t, e, "POST", "/api/v1/auth/mode", map[string]any{"livemode": true}); r.Status != http.StatusOK {
+			t.Fatalf("switch to live: %d %s", r.Status, r.Body)
+		}
+		r := b.do(t, e, "POST", "/api/v1/auth/password", map[string]any{"current_password": m.Password, "new_password": "a-new-password-123"})
+		next := sessionFrom(t, r)
+		if h := next.do(t, e, "GET", "/api/v1/invoices", nil).Header.Get(api.ModeHeader); h != "live" {
+			t.Fatalf("after the password change the portal is in %q mode, want live", h)
+		}
+	})
+}

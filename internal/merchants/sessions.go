@@ -43,8 +43,8 @@ func errSessionEnded() error {
 }
 
 // StartSession records a session issued for the user.
-func (s *Service) StartSession(ctx context.Context, u User, claims auth.SessionClaims) error {
-	return s.Store.CreateSession(ctx, Session{ID: claims.SessionID, UserID: u.ID, MerchantID: u.MerchantID,
+func (s *Service) StartSession(ctx context.Context, u User, claims auth.SessionClaims, livemode bool) error {
+	return s.Store.CreateSession(ctx, Session{ID: claims.SessionID, UserID: u.ID, MerchantID: u.MerchantID, Livemode: livemode,
 		CreatedAt: s.now(), ExpiresAt: claims.ExpiresAt.UTC()})
 }
 
