@@ -33,8 +33,13 @@ func merchantConnect(args []string) error {
 			}
 		}
 	}
+	// --psp names the account's provider here, not the default account's: the flags are parsed apart
+	// from the server's and the rest of the settings come from the environment.
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	ctx := context.Background()
-	a, err := openApp(ctx, fs, args)
+	a, err := openApp(ctx, flag.NewFlagSet("merchant connect", flag.ExitOnError), nil)
 	if err != nil {
 		return err
 	}
@@ -43,7 +48,13 @@ func merchantConnect(args []string) error {
 		return errors.New("usage: securelink merchant connect --merchant ID --mode test|live --psp NAME --FIELD VALUE …")
 	}
 	in := provideraccounts.PutInput{Provider: *provider, Values: map[string]string{}, Operator: true}
-	for k, v := range values {
+	d, ok := psp.Lookup(*provider)
+	if !ok {
+		return fmt.Errorf("unknown provider %q", *provider)
+	}
+	// Secrets given as "-" are read from standard input one a line, in the provider's field order.
+	for _, f := range d.Fields {
+		k, v := f.Key, values[f.Key]
 		if *v == "-" {
 			fmt.Fprintf(os.Stderr, "%s: ", k)
 			var line string
