@@ -94,7 +94,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
     });
 
   /** Pays a link the way the checkout does: the card goes to the gateway, its token to SecureLink. */
-  const pay = async (s, inv, number = '4242424242424242') => {
+  const pay = async (s, inv, number = '4242424242424242', amount = undefined) => {
     const tok = await (
       await fetch(`${s.base}/gateway/v1/tokens`, {
         method: 'POST',
@@ -106,7 +106,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
     const r = await fetch(`${s.base}/api/v1/checkout/${inv.link.token}/pay`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `pay-${tag()}${tag()}` },
-      body: JSON.stringify({ terms_accepted: true, payment_token: tok.id }),
+      body: JSON.stringify({ terms_accepted: true, payment_token: tok.id, ...(amount ? { amount } : {}) }),
     });
     const p = await r.json();
     return p;
@@ -250,6 +250,8 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
     data.partRefunded = await invoice(a, {});
     await pay(a, data.partRefunded);
     await api(a, 'POST', `/payments/${(await paymentOf(a, data.partRefunded.id)).id}/refunds`, { amount: 50000, reason: 'Oštećeno pakovanje' });
+    data.inParts = await invoice(a, { allow_partial: true, min_first_amount: 50000 });
+    await pay(a, data.inParts, '4242424242424242', 100000);
     data.declined = await invoice(a, {});
     const declinedPay = await pay(a, data.declined, '4000000000009995');
     assert.equal(declinedPay.status, 'failed', JSON.stringify(declinedPay));
@@ -300,6 +302,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       ['order-voided', `/portal/invoices/${data.voided.id}`],
       ['order-refunded', `/portal/invoices/${data.refunded.id}`],
       ['order-part-refunded', `/portal/invoices/${data.partRefunded.id}`],
+      ['order-paid-in-parts', `/portal/invoices/${data.inParts.id}`],
       ['order-declined', `/portal/invoices/${data.declined.id}`],
       ['order-cancelled', `/portal/invoices/${data.cancelled.id}`],
       ['order-expired', `/portal/invoices/${data.expired.id}`],
