@@ -9,6 +9,7 @@ import (
 
 	"securelink/internal/domain"
 	"securelink/internal/psp"
+	"securelink/internal/psp/exchange"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
 	"securelink/internal/store"
@@ -22,6 +23,7 @@ func RegisterProviders() {
 	registerOnce.Do(func() {
 		psp.Register(testgateway.Definition)
 		psp.Register(stripe.Definition)
+		psp.Register(exchange.Definition)
 	})
 }
 
