@@ -50,9 +50,11 @@ type CheckoutInvoiceResponse struct {
 
 // ProviderResponse tells the checkout how to tokenise a card.
 type ProviderResponse struct {
-	Name           string `json:"name" enums:"testgateway,stripe"`
+	Name           string `json:"name" enums:"testgateway,stripe,exchange"`
 	TokenizeURL    string `json:"tokenize_url,omitempty"`
 	PublishableKey string `json:"publishable_key,omitempty"`
+	// ScriptURL is the provider's browser SDK (AllSecure Exchange's payment.js), loaded only with the card form.
+	ScriptURL string `json:"script_url,omitempty"`
 	// NameRequired says the provider needs the name on the card: only then does the checkout ask it.
 	NameRequired bool `json:"name_required"`
 } // @name Provider
@@ -116,7 +118,7 @@ func (s *Server) toCheckout(co checkoutView, provider psp.Provider) CheckoutResp
 			AmountPaid: inv.AmountPaid, AllowPartial: inv.AllowPartial, MinAmount: inv.MinPayment(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider: ProviderResponse{Name: cfg.Name, TokenizeURL: cfg.TokenizeURL, PublishableKey: cfg.PublishableKey,
-			NameRequired: cfg.NeedsHolderName},
+			ScriptURL: cfg.ScriptURL, NameRequired: cfg.NeedsHolderName},
 		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: brands, Livemode: inv.Livemode,
 		TestCards: testCards(provider, inv.Livemode)}
 }

@@ -11,6 +11,7 @@ import (
 	"securelink/internal/domain"
 	"securelink/internal/provideraccounts"
 	"securelink/internal/psp"
+	"securelink/internal/psp/exchange"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
 	"securelink/internal/secretbox"
@@ -25,6 +26,7 @@ func RegisterProviders() {
 	registerOnce.Do(func() {
 		psp.Register(testgateway.Definition)
 		psp.Register(stripe.Definition)
+		psp.Register(exchange.Definition)
 	})
 }
 
