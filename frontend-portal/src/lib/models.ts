@@ -51,6 +51,7 @@ export const invoiceStatuses: InvoiceStatus[] = [
   'processing',
   'authorized',
   'paid',
+  'partially_paid',
   'partially_refunded',
   'refunded',
   'cancelled',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Invoice, InvoiceSummary, Link, Payment, Refund, Transaction } from './models';
 import { parseCsv } from './csv';
-import { authorizationExpiring, buildTimeline, dayBounds, displayStatus, expiringNotice, invoiceActions, invoiceCsv, linkDisplayStatus, moneyFacts, monthStart, paymentActions } from './orders';
+import { authorizationExpiring, buildTimeline, dayBounds, displayStatus, expiringNotice, invoiceActions, invoiceCsv, invoiceParts, linkDisplayStatus, moneyFacts, monthStart, paymentActions } from './orders';
 
 // Fixtures carry only the fields a test needs, as the API omits empty ones.
 const txn = (o: Partial<Transaction>) => o as Transaction;
@@ -95,6 +95,38 @@ describe('invoiceActions', () => {
     expect(invoiceActions(invoice({ link: link({ id: 'l', token: 't', url: 'u', status: 'deactivated' }) })).resend).toBe(false);
     expect(invoiceActions(invoice({ link: link({ id: 'l', token: 't', url: 'u', status: 'deactivated' }) })).remind).toBe(false);
     expect(invoiceActions(invoice({ status: 'expired' })).newLink).toBe(true);
+  });
+
+  it('keeps a partly paid invoice payable but not cancellable', () => {
+    expect(invoiceActions(invoice({ status: 'partially_paid' }))).toEqual({ cancel: false, resend: true, remind: false, deactivateLink: true, newLink: true });
+  });
+});
+
+describe('buildTimeline of a partly paid invoice', () => {
+  it('shows no paid entry before the parts reach the total', () => {
+    const kinds = buildTimeline(invoice({ status: 'partially_paid', paid_at: '2026-11-02T10:00:00Z' })).map((e) => e.kind);
+    expect(kinds).not.toContain('paid');
+  });
+});
+
+describe('invoiceParts', () => {
+  it('numbers the parts that took money, oldest first, with what was left after each', () => {
+    const parts = invoiceParts(
+      invoice({
+        allow_partial: true,
+        amount_total: 100000,
+        payments: [
+          payment({ id: 'pay_3', status: 'captured', amount_captured: 60000, created_at: '2026-11-03T10:00:00Z' }),
+          payment({ id: 'pay_2', status: 'failed', amount_captured: 0, created_at: '2026-11-02T10:00:00Z' }),
+          payment({ id: 'pay_1', status: 'captured', amount_captured: 40000, created_at: '2026-11-01T10:00:00Z' }),
+        ],
+      }),
+    );
+    expect([...parts.entries()]).toEqual([
+      ['pay_1', { n: 1, due: 60000 }],
+      ['pay_3', { n: 2, due: 0 }],
+    ]);
+    expect(invoiceParts(invoice({ payments: [payment({ status: 'captured', amount_captured: 1000 })] })).size).toBe(0);
   });
 });
 

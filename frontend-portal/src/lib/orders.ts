@@ -41,14 +41,34 @@ export function expiringNotice(summary: Pick<InvoiceSummary, 'authorizations_exp
 /** Actions on an invoice itself: only an unpaid invoice can be cancelled, re-sent or given a new link. */
 export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean; remind: boolean; deactivateLink: boolean; newLink: boolean } {
   const unpaid = inv.status === 'open';
+  // A partly paid invoice still takes parts through its link; having taken money, it cannot be cancelled.
+  const payable = unpaid || inv.status === 'partially_paid';
   const linkActive = inv.link?.status === 'active';
   return {
     cancel: unpaid,
-    resend: unpaid && linkActive && !!inv.customer?.email,
+    resend: payable && linkActive && !!inv.customer?.email,
     remind: unpaid && linkActive && !!inv.customer?.email,
-    deactivateLink: unpaid && linkActive,
-    newLink: unpaid || inv.status === 'expired',
+    deactivateLink: payable && linkActive,
+    newLink: payable || inv.status === 'expired',
   };
+}
+
+/**
+ * The parts of an invoice paid in parts, oldest first: each payment that took money with its number and
+ * what was left to pay after it. Empty for an invoice that does not allow parts.
+ */
+export function invoiceParts(inv: Pick<Invoice, 'allow_partial' | 'amount_total' | 'payments'>): Map<string, { n: number; due: number }> {
+  const out = new Map<string, { n: number; due: number }>();
+  if (!inv.allow_partial) return out;
+  const taken = (inv.payments ?? [])
+    .filter((p) => p.amount_captured > 0)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  let paid = 0;
+  taken.forEach((p, i) => {
+    paid += p.amount_captured;
+    out.set(p.id, { n: i + 1, due: Math.max(0, inv.amount_total - paid) });
+  });
+  return out;
 }
 
 export type TimelineEntry =
@@ -72,7 +92,8 @@ export function buildTimeline(inv: Invoice): TimelineEntry[] {
     }
   }
   for (const r of inv.reminders ?? []) entries.push({ at: r.created_at, kind: 'reminder', rule: r.rule });
-  if (inv.paid_at) entries.push({ at: inv.paid_at, kind: 'paid' });
+  // A partly paid invoice's parts are its transactions; it is paid only once they reach the total.
+  if (inv.paid_at && inv.status !== 'partially_paid') entries.push({ at: inv.paid_at, kind: 'paid' });
   if (inv.cancelled_at) entries.push({ at: inv.cancelled_at, kind: 'cancelled' });
   if (inv.status === 'expired' && inv.expires_at) entries.push({ at: inv.expires_at, kind: 'expired' });
   // A stable sort keeps same-second events in the order they were added.
