@@ -25,6 +25,10 @@ type CheckoutMerchantResponse struct {
 	Address   string `json:"address" example:"Knez Mihailova 1, 11000 Beograd"`
 	PIB       string `json:"pib" example:"100002887"`
 	MB        string `json:"mb" example:"12345676"`
+	// BrandColor colours the checkout's buttons and header ("#rrggbb"); empty: the product's own.
+	// BrandTextColor is the text colour to use on it, chosen for WCAG AA contrast.
+	BrandColor     string `json:"brand_color" example:"#1f4fd1"`
+	BrandTextColor string `json:"brand_text_color" example:"#ffffff"`
 	// LogoURL is the merchant's logo; empty when it has none.
 	LogoURL string `json:"logo_url" example:"/api/v1/logos/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png"`
 } // @name CheckoutMerchant
@@ -112,7 +116,7 @@ func (s *Server) toCheckout(co checkoutView, provider psp.Provider) CheckoutResp
 	return CheckoutResponse{Object: "checkout", Status: string(inv.Status), LinkStatus: string(co.Link.Status),
 		Merchant: CheckoutMerchantResponse{Name: co.Merchant.Name, SupportEmail: co.Merchant.SupportEmail, Terms: co.Merchant.Terms,
 			LegalName: co.Merchant.LegalName, Address: co.Merchant.Address, PIB: co.Merchant.PIB, MB: co.Merchant.MB,
-			LogoURL: logoPath(co.Merchant.LogoFile)},
+			LogoURL: logoPath(co.Merchant.LogoFile), BrandColor: co.Merchant.BrandColor, BrandTextColor: domain.BrandTextColor(co.Merchant.BrandColor)},
 		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(),
 			AmountPaid: inv.AmountPaid, AllowPartial: inv.AllowPartial, MinAmount: inv.MinPayment(), Lines: toLines(inv.Lines)},
