@@ -62,9 +62,11 @@ type MerchantResponse struct {
 	LogoURL string `json:"logo_url" example:"/api/v1/logos/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png"`
 	// EmailDeliveryEnabled is false while this SecureLink has no SMTP server (SMTP_URL): e-mails are then
 	// only kept in the mailbox with status held and reach nobody. Read-only; set by the operator.
-	EmailDeliveryEnabled bool      `json:"email_delivery_enabled"`
-	CreatedAt            time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt            time.Time `json:"updated_at" format:"date-time"`
+	EmailDeliveryEnabled bool `json:"email_delivery_enabled"`
+	// AutoReturn sends the payer back to the invoice's success_url a few seconds after paying.
+	AutoReturn bool      `json:"auto_return"`
+	CreatedAt  time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt  time.Time `json:"updated_at" format:"date-time"`
 } // @name Merchant
 
 // SessionResponse answers a login, an accepted invitation and /me.
@@ -98,7 +100,7 @@ func (s *Server) toMerchant(m merchants.Merchant) MerchantResponse {
 		DefaultCurrency: m.DefaultCurrency, DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode),
 		Terms: m.Terms, PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
 		IPSPaymentCode: ipsPaymentCode(m.IPS.PaymentCode), EmailAttachPDF: m.EmailAttachPDF,
-		StatementColumns: toStatementColumns(m.StatementColumns), LogoURL: logoPath(m.LogoFile), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		StatementColumns: toStatementColumns(m.StatementColumns), LogoURL: logoPath(m.LogoFile), AutoReturn: m.AutoReturn, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 func (s *Server) session(c echo.Context, status int, u merchants.User) error {
@@ -385,6 +387,8 @@ type MerchantPatchRequest struct {
 	IPSPayee       *string `json:"ips_payee,omitempty" maxLength:"70"`
 	IPSPaymentCode *string `json:"ips_payment_code,omitempty" example:"221"`
 	EmailAttachPDF *bool   `json:"email_attach_pdf,omitempty"`
+	// AutoReturn sends the payer back to the invoice's success_url a few seconds after paying.
+	AutoReturn *bool `json:"auto_return,omitempty"`
 } // @name MerchantPatch
 
 // patchMerchant godoc
@@ -409,7 +413,8 @@ func (s *Server) patchMerchant(c echo.Context) error {
 		Name: req.Name, LegalName: req.LegalName, Address: req.Address, TaxID: req.TaxID, SupportEmail: req.SupportEmail,
 		NotificationEmail: req.NotificationEmail, DefaultCurrency: req.DefaultCurrency, DefaultLocale: req.DefaultLocale,
 		DefaultCaptureMode: req.DefaultCaptureMode, Terms: req.Terms, PIB: req.PIB, MB: req.MB, IPSAccount: req.IPSAccount,
-		IPSPayee: req.IPSPayee, IPSPaymentCode: req.IPSPaymentCode, IPSEnabled: req.IPSEnabled, EmailAttachPDF: req.EmailAttachPDF})
+		IPSPayee: req.IPSPayee, IPSPaymentCode: req.IPSPaymentCode, IPSEnabled: req.IPSEnabled, EmailAttachPDF: req.EmailAttachPDF,
+		AutoReturn: req.AutoReturn})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"securelink/internal/domain"
 	"securelink/internal/invoices"
+	"securelink/internal/psp"
 )
 
 // checkoutView is what the checkout handlers work from.
@@ -89,25 +90,23 @@ type CheckoutResponse struct {
 	CardBrands []string `json:"card_brands" enums:"visa,mastercard,maestro,amex,dinacard"`
 	// TestCards are the cards that work on a test invoice, with what each does; empty when live.
 	TestCards []TestCardResponse `json:"test_cards"`
+	// ReturnURL takes the payer back to the merchant's site after paying: the invoice's success_url
+	// with invoice, payment, status, amount, currency, ts and signature added; empty when the
+	// invoice has none or is not paid.
+	ReturnURL string `json:"return_url,omitempty" format:"uri" example:"https://shop.example/thanks?amount=240000&currency=RSD&invoice=inv_01jd4w3k5m6n7p8q9r0s1t2v3w&payment=pay_01jd4w3k5m6n7p8q9r0s1t2v3w&signature=5d41…&status=captured&ts=1767225600"`
+	// CancelURL is the invoice's cancel_url, signed the same way (payment empty), while it can be paid.
+	CancelURL string `json:"cancel_url,omitempty" format:"uri"`
+	// AutoReturn asks the checkout to follow ReturnURL by itself a few seconds after paying.
+	AutoReturn bool `json:"auto_return"`
 } // @name Checkout
 
-// cardBrands are the card brands each provider takes, in the order the checkout shows them. The
-// test gateway recognises these five; Stripe's Serbian accounts take the international schemes.
-var cardBrands = map[string][]string{
-	"testgateway": {"visa", "mastercard", "maestro", "dinacard", "amex"},
-	"stripe":      {"visa", "mastercard", "maestro", "amex"},
-}
-
-// acceptedBrands is what a provider takes; an unknown provider shows none rather than a guess.
-func acceptedBrands(provider string) []string {
-	if b, ok := cardBrands[provider]; ok {
-		return b
-	}
-	return []string{}
-}
-
-func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
+func (s *Server) toCheckout(co checkoutView, provider psp.Provider) CheckoutResponse {
 	inv := co.Invoice
+	cfg := provider.ClientConfig()
+	brands := cfg.CardBrands
+	if brands == nil {
+		brands = []string{}
+	}
 	return CheckoutResponse{Object: "checkout", Status: string(inv.Status), LinkStatus: string(co.Link.Status),
 		Merchant: CheckoutMerchantResponse{Name: co.Merchant.Name, SupportEmail: co.Merchant.SupportEmail, Terms: co.Merchant.Terms,
 			LegalName: co.Merchant.LegalName, Address: co.Merchant.Address, PIB: co.Merchant.PIB, MB: co.Merchant.MB,
@@ -116,22 +115,30 @@ func (s *Server) toCheckout(co checkoutView) CheckoutResponse {
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(),
 			AmountPaid: inv.AmountPaid, AllowPartial: inv.AllowPartial, MinAmount: inv.MinPayment(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
-		Provider: ProviderResponse{Name: s.d.Provider.Name, TokenizeURL: s.d.Provider.TokenizeURL, PublishableKey: s.d.Provider.PublishableKey,
-			NameRequired: s.d.Provider.NeedsHolderName},
-		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: acceptedBrands(s.d.Provider.Name), Livemode: inv.Livemode,
-		TestCards: s.testCards(inv.Livemode)}
+		Provider: ProviderResponse{Name: cfg.Name, TokenizeURL: cfg.TokenizeURL, PublishableKey: cfg.PublishableKey,
+			NameRequired: cfg.NeedsHolderName},
+		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: brands, Livemode: inv.Livemode,
+		TestCards: testCards(provider, inv.Livemode)}
 }
 
 // testCards lists the provider's test cards for a test invoice, none for a live one.
-func (s *Server) testCards(livemode bool) []TestCardResponse {
+func testCards(provider psp.Provider, livemode bool) []TestCardResponse {
 	out := []TestCardResponse{}
-	if livemode {
+	l, ok := provider.(psp.TestCardLister)
+	if livemode || !ok {
 		return out
 	}
-	for _, c := range s.d.TestCards {
+	for _, c := range l.TestCards() {
 		out = append(out, TestCardResponse{Number: c.Number, Brand: c.Brand, Outcome: string(c.Outcome), DeclineCode: string(c.DeclineCode)})
 	}
 	return out
+}
+
+// checkoutProvider is the provider that takes the payments of a checkout's invoice: its merchant's
+// account in the invoice's mode.
+func (s *Server) checkoutProvider(c echo.Context, co checkoutView) (psp.Provider, error) {
+	p, _, err := s.d.Providers.ForNewPayment(c.Request().Context(), co.Invoice.MerchantID, co.Invoice.Livemode)
+	return p, err
 }
 
 // getCheckout godoc
@@ -151,7 +158,7 @@ func (s *Server) getCheckout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.checkoutResponse(c, co)
+	out, _, err := s.checkoutResponse(c, co)
 	if err != nil {
 		return err
 	}
@@ -159,14 +166,19 @@ func (s *Server) getCheckout(c echo.Context) error {
 }
 
 // checkoutResponse is what GET /checkout/{token} answers for a resolved link (the checkout page
-// embeds the same).
-func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResponse, error) {
-	out := s.toCheckout(co)
+// embeds the same), with the provider that takes the invoice's payment.
+func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResponse, psp.Provider, error) {
+	provider, err := s.checkoutProvider(c, co)
+	if err != nil {
+		return CheckoutResponse{}, nil, err
+	}
+	out := s.toCheckout(co, provider)
 	if q, ok := invoices.PaymentQR(co.Invoice, co.Merchant); ok && co.Link.Status == domain.LinkActive {
 		out.IPSQR = toIPSQR(q, s.checkoutURL(co.Link.Token, "/ips-qr.svg"))
 	}
 	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
-		return CheckoutResponse{}, err
+		return CheckoutResponse{}, nil, err
 	}
-	return out, nil
+	s.addReturnURLs(co, &out)
+	return out, provider, nil
 }

@@ -46,6 +46,11 @@ type CreateInvoiceRequest struct {
 	AllowPartial bool `json:"allow_partial,omitempty"`
 	// MinFirstAmount is the least the first part must be, in minor units (0: any), at most the total.
 	MinFirstAmount int64 `json:"min_first_amount,omitempty" minimum:"0" example:"50000"`
+	// SuccessURL is where the payer goes back to after paying (https; http only for localhost), with
+	// invoice, payment, status, amount, currency, ts and signature added.
+	SuccessURL string `json:"success_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/thanks"`
+	// CancelURL is where the checkout's "Back to the shop" link leads, signed the same way.
+	CancelURL string `json:"cancel_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/cart"`
 } // @name CreateInvoiceRequest
 
 // LineResponse is one line of an invoice with its computed amounts.
@@ -102,6 +107,9 @@ type InvoiceResponse struct {
 	PaidAt         *time.Time    `json:"paid_at" extensions:"x-nullable" format:"date-time"`
 	CancelledAt    *time.Time    `json:"cancelled_at" extensions:"x-nullable" format:"date-time"`
 	Link           *LinkResponse `json:"link" extensions:"x-nullable"`
+	// SuccessURL and CancelURL are where the checkout sends the payer back to; empty when none.
+	SuccessURL string `json:"success_url"`
+	CancelURL  string `json:"cancel_url"`
 	// AmountDue is what is left to pay: the total less the parts and bank transfers paid.
 	AmountDue int64 `json:"amount_due" example:"240000"`
 	// IPSQR is the NBS IPS QR payment of an open RSD invoice when the merchant enabled IPS.
@@ -132,7 +140,8 @@ func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
 		Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountPaid: inv.AmountPaid,
 		AmountRefunded: inv.AmountRefunded, Lines: toLines(inv.Lines), Description: inv.Description,
 		CaptureMode: string(inv.CaptureMode), AllowPartial: inv.AllowPartial, MinFirstAmount: inv.MinFirstAmount, Locale: inv.Locale, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt,
-		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt), AmountDue: inv.AmountDue()}
+		PaidAt: timePtr(inv.PaidAt), CancelledAt: timePtr(inv.CancelledAt), AmountDue: inv.AmountDue(),
+		SuccessURL: inv.SuccessURL, CancelURL: inv.CancelURL}
 	if inv.Link != nil {
 		l := s.toLink(*inv.Link)
 		out.Link = &l
@@ -170,7 +179,8 @@ func (s *Server) createInvoice(c echo.Context) error {
 		Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email, Phone: req.Customer.Phone, Address: req.Customer.Address,
 			PIB: req.Customer.PIB, MB: req.Customer.MB},
 		Currency: req.Currency, Description: req.Description, Reference: req.Reference, CaptureMode: req.CaptureMode,
-		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail, AllowPartial: req.AllowPartial, MinFirstAmount: req.MinFirstAmount}
+		ExpiresAt: exp, Locale: req.Locale, SendEmail: req.SendEmail, AllowPartial: req.AllowPartial, MinFirstAmount: req.MinFirstAmount,
+		SuccessURL: req.SuccessURL, CancelURL: req.CancelURL}
 	for _, l := range req.Lines {
 		in.Lines = append(in.Lines, invoices.NewLine{Description: l.Description, Quantity: l.Quantity, UnitAmount: l.UnitAmount, VATRate: l.VATRate})
 	}

@@ -9,22 +9,8 @@ import (
 	"securelink/internal/apperr"
 	"securelink/internal/domain"
 	"securelink/internal/payments"
+	"securelink/internal/psp"
 )
-
-// PSPWebhookNotice is what a verified PSP webhook says about a payment.
-type PSPWebhookNotice struct {
-	// Handled is false for event types SecureLink ignores.
-	Handled bool
-	// PaymentRef is the PSP's payment id; Reference is SecureLink's payment id when the PSP has it.
-	PaymentRef string
-	Reference  string
-}
-
-// ErrWebhookSignature means a PSP webhook was not signed with the configured secret.
-var ErrWebhookSignature = errors.New("webhook signature not valid")
-
-// PSPWebhook verifies a PSP webhook body against its signature header and reads it.
-type PSPWebhook func(payload []byte, signature string) (PSPWebhookNotice, error)
 
 // payCheckout godoc
 //
@@ -298,9 +284,9 @@ type WebhookAck struct {
 
 // stripeWebhook godoc
 //
-//	@Summary	Stripe's notifications about payments (only when PSP=stripe)
+//	@Summary	Stripe's notifications about payments of the deployment's default account (only when PSP=stripe)
 //	@ID		receiveStripeWebhook
-//	@Description	Verified with the Stripe-Signature header; the payment named by the event is settled by asking Stripe. Events of other types are acknowledged and ignored.
+//	@Description	Verified with the Stripe-Signature header; the payment named by the event is settled by asking Stripe. Events of other types are acknowledged and ignored. Merchants' own provider accounts have a route each: /psp/accounts/{id}/webhook.
 //	@Tags		Provider webhooks
 //	@Accept		json
 //	@Produce	json
@@ -308,22 +294,24 @@ type WebhookAck struct {
 //	@Success	200					{object}	WebhookAck
 //	@Failure	400					{object}	ErrorBody
 //	@Router		/psp/stripe/webhook [post]
-func (s *Server) stripeWebhook(c echo.Context) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	n, err := s.d.StripeWebhook(body, c.Request().Header.Get("Stripe-Signature"))
-	if errors.Is(err, ErrWebhookSignature) {
-		return apperr.Invalid("Stripe-Signature", "invalid_signature", "The webhook signature is not valid.")
-	}
-	if err != nil {
-		return apperr.Invalid("", "invalid_webhook", "The webhook could not be read.")
-	}
-	if n.Handled {
-		if err := s.d.Payments.SettleFromPSP(c.Request().Context(), n.PaymentRef, n.Reference); err != nil {
+func (s *Server) stripeWebhook(receiver psp.WebhookReceiver) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		body, err := readBody(c)
+		if err != nil {
 			return err
 		}
+		n, err := receiver.ParseWebhook(c.Request().Header, body)
+		if errors.Is(err, psp.ErrBadSignature) {
+			return apperr.Invalid("Stripe-Signature", "invalid_signature", "The webhook signature is not valid.")
+		}
+		if err != nil {
+			return apperr.Invalid("", "invalid_webhook", "The webhook could not be read.")
+		}
+		if n.Handled {
+			if err := s.d.Payments.SettleFromPSP(c.Request().Context(), "", n.PaymentRef, n.Reference); err != nil {
+				return err
+			}
+		}
+		return c.JSON(http.StatusOK, WebhookAck{Received: true})
 	}
-	return c.JSON(http.StatusOK, WebhookAck{Received: true})
 }

@@ -1,9 +1,12 @@
 package api
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 
 	"securelink/internal/domain"
+	"securelink/internal/psp"
 )
 
 // checkoutPayRoutes adds the payer's payment routes: pay to public, complete (and the Stripe
@@ -13,8 +16,10 @@ func (s *Server) checkoutPayRoutes(public, g *echo.Group) {
 	// bypasses the separate idempotency records of the other POSTs.
 	public.POST("/checkout/:token/pay", s.payCheckout)
 	g.POST("/checkout/:token/complete", s.completeCheckout)
-	if s.d.StripeWebhook != nil {
-		g.POST("/psp/stripe/webhook", s.stripeWebhook)
+	// The deployment's default account keeps the route its Stripe webhooks were set up with.
+	def, err := s.d.Providers.ForAccount(context.Background(), "")
+	if r, ok := def.(psp.WebhookReceiver); ok && err == nil {
+		g.POST("/psp/stripe/webhook", s.stripeWebhook(r))
 	} else {
 		// Without Stripe the route is absent; answered here, it is a 404 rather than the 401 that
 		// unknown routes get from the authenticated group, which would tell Stripe to fix its credentials.
@@ -61,7 +66,8 @@ func (s *Server) addCheckoutReceipt(c echo.Context, co checkoutView, out *Checko
 	}
 	// A cancelled invoice has a receipt when its reservation was released (a voided payment).
 	switch co.Invoice.Status {
-	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded,
+	// A partly paid one shows the receipt of its latest part.
+	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyPaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded,
 		domain.InvoiceCancelled:
 	case domain.InvoiceOpen, domain.InvoiceProcessing, domain.InvoiceExpired:
 		return nil

@@ -35,7 +35,6 @@ import (
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
 	"securelink/internal/payments"
-	"securelink/internal/psp"
 	"securelink/internal/requestlog"
 	"securelink/internal/statements"
 )
@@ -54,20 +53,17 @@ type Deps struct {
 	Payments  *payments.Service
 	// Statements imports bank statements.
 	Statements *statements.Service
-	// StripeWebhook reads Stripe's webhooks; set only when Stripe is the provider.
-	StripeWebhook PSPWebhook
-	Audit         *audit.Log
-	Sessions      *auth.Sessions
-	Idempotency   idempotency.Store
+	// Providers finds the provider account of each merchant and mode: the checkout's card form and
+	// CSP, and the provider webhooks.
+	Providers   payments.Providers
+	Audit       *audit.Log
+	Sessions    *auth.Sessions
+	Idempotency idempotency.Store
 	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
 	// (zero: idempotency.DefaultLease).
 	IdempotencyLease time.Duration
 	// Notify serves e-mails, events and webhook endpoints.
 	Notify *notify.Service
-	// Provider tells the checkout how to tokenise cards.
-	Provider psp.ClientConfig
-	// TestCards are the provider's documented test cards, listed by the checkout of a test invoice.
-	TestCards []psp.TestCard
 	// Registry collects the metrics /metrics serves.
 	Registry *prometheus.Registry
 	// MetricsElsewhere keeps /metrics off the main address: it is served on its own
@@ -168,6 +164,7 @@ func (s *Server) routes() {
 	m.PATCH("/merchant", s.patchMerchant)
 	m.PUT("/merchant/logo", s.putMerchantLogo)
 	m.DELETE("/merchant/logo", s.deleteMerchantLogo)
+	m.POST("/merchant/return-secret", s.rotateReturnSecret)
 	m.GET("/users", s.listUsers)
 	m.POST("/users/invitations", s.inviteUser)
 	m.DELETE("/users/:id", s.removeUser)

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io/fs"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"securelink/internal/psp"
 )
 
 // spa serves one built single-page app: hashed assets cached for a year, index.html never cached
@@ -213,20 +216,38 @@ func readManifest(fsys fs.FS) viteManifest {
 	return m
 }
 
+// spaCSP is what both apps' Content-Security-Policy starts with.
+const spaCSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// checkoutCSP is the checkout's Content-Security-Policy for a provider: its own origin plus exactly
+// the origins the provider's card form needs (none for a provider that declares none).
+func (s *Server) checkoutCSP(provider psp.Provider) string {
+	var o psp.CSPOrigins
+	if cs, ok := provider.(psp.CheckoutSecurity); ok {
+		o = cs.CSP()
+	}
+	self := originOf(s.d.BaseURL)
+	list := func(first string, origins []string) string {
+		out := first
+		for _, v := range origins {
+			if v != self && !strings.Contains(out, v) {
+				out += " " + v
+			}
+		}
+		return out
+	}
+	frame := list("", o.Frame)
+	if frame == "" {
+		frame = "'none'"
+	}
+	return spaCSP + "; script-src " + list("'self'", o.Script) + "; connect-src " + list("'self'", o.Connect) +
+		"; frame-src " + strings.TrimSpace(frame) + "; form-action " + list("'self'", o.Form)
+}
+
 func (s *Server) spaRoutes() {
-	const common = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-	portal := newSPA("portal", s.d.PortalFS, common+"; script-src 'self'; connect-src 'self'; form-action 'self'")
-	connect, script, frame, form := "'self'", "'self'", "'none'", "'self'"
-	if o := originOf(s.d.Provider.TokenizeURL); o != "" && o != originOf(s.d.BaseURL) {
-		connect += " " + o
-		form += " " + o
-	}
-	if s.d.Provider.Name == "stripe" {
-		script += " https://js.stripe.com"
-		connect += " https://api.stripe.com"
-		frame = "https://js.stripe.com https://hooks.stripe.com"
-	}
-	pay := newSPA("checkout", s.d.PayFS, common+"; script-src "+script+"; connect-src "+connect+"; frame-src "+frame+"; form-action "+form)
+	portal := newSPA("portal", s.d.PortalFS, spaCSP+"; script-src 'self'; connect-src 'self'; form-action 'self'")
+	def, _ := s.d.Providers.ForAccount(context.Background(), "")
+	pay := newSPA("checkout", s.d.PayFS, s.checkoutCSP(def))
 	pay.page = s.checkoutPage(pay.index, readManifest(s.d.PayFS))
 	s.e.GET("/portal", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/portal/") })
 	s.e.GET("/portal/*", portal.serve("/portal/"))

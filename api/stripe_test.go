@@ -22,6 +22,7 @@ import (
 
 	"securelink/api/apitest"
 	"securelink/api/wiring"
+	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/stripe/stripemock"
 )
 
@@ -37,10 +38,8 @@ const (
 func withStripe(apiURL string) apitest.Option {
 	return func(c *wiring.Config) {
 		c.PSP = "stripe"
-		c.StripeSecretKey = stripeTestSecretKey
-		c.StripePublishableKey = stripeTestPublishableKey
-		c.StripeWebhookSecret = stripeTestWebhookSecret
-		c.StripeAPIURL = apiURL
+		c.PSPValues = map[string]string{stripe.FieldSecretKey: stripeTestSecretKey, stripe.FieldPublishableKey: stripeTestPublishableKey,
+			stripe.FieldWebhookSecret: stripeTestWebhookSecret, stripe.FieldAPIURL: apiURL}
 	}
 }
 

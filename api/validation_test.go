@@ -76,6 +76,13 @@ func TestInvoiceValidation(t *testing.T) {
 		{"first part minimum without parts", with(func(b map[string]any) { b["min_first_amount"] = 100 }), 422, "min_first_amount", "partial_payment_not_allowed"},
 		{"first part minimum over the total", with(func(b map[string]any) { b["allow_partial"] = true; b["min_first_amount"] = 10001 }), 422, "min_first_amount", "amount_out_of_range"},
 		{"negative first part minimum", with(func(b map[string]any) { b["allow_partial"] = true; b["min_first_amount"] = -1 }), 422, "min_first_amount", "amount_out_of_range"},
+		{"success url not https", with(func(b map[string]any) { b["success_url"] = "http://shop.example/thanks" }), 400, "success_url", "insecure_url"},
+		{"success url relative", with(func(b map[string]any) { b["success_url"] = "/thanks" }), 400, "success_url", "invalid_url"},
+		{"success url javascript", with(func(b map[string]any) { b["success_url"] = "javascript:alert(1)" }), 400, "success_url", "invalid_url"},
+		{"success url with credentials", with(func(b map[string]any) { b["success_url"] = "https://user:pw@shop.example/" }), 400, "success_url", "invalid_url"},
+		{"success url too long", with(func(b map[string]any) { b["success_url"] = "https://shop.example/" + strings.Repeat("a", 1500) }), 400, "success_url", "too_long"},
+		{"cancel url scheme-relative", with(func(b map[string]any) { b["cancel_url"] = "//evil.example/" }), 400, "cancel_url", "invalid_url"},
+		{"cancel url ftp", with(func(b map[string]any) { b["cancel_url"] = "ftp://shop.example/" }), 400, "cancel_url", "invalid_url"},
 		{"body over 64 KiB", with(func(b map[string]any) { b["description"] = strings.Repeat("a", 70_000) }), 413, "", "request_too_large"},
 	}
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {

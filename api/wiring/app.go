@@ -4,7 +4,6 @@ package wiring
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -28,7 +27,6 @@ import (
 	"securelink/internal/notify/webhook"
 	"securelink/internal/payments"
 	"securelink/internal/psp"
-	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
 	"securelink/internal/requestlog"
 	"securelink/internal/statements"
@@ -50,10 +48,17 @@ type App struct {
 	Dispatcher *notify.Dispatcher
 	Webhooks   *notify.WebhookWorker
 	Mailer     *notify.Mailer
-	Provider   psp.Provider
-	Gateway    *testgateway.Server
-	Server     *api.Server
-	Registry   *prometheus.Registry
+	// Provider is the deployment's default account's provider (DefaultAccount, from the
+	// environment), for merchants without an account of their own; BuiltinGateway is the test
+	// gateway as this deployment runs it.
+	Provider       psp.Provider
+	DefaultAccount psp.Account
+	BuiltinGateway psp.Account
+	// Providers routes each payment to its merchant's provider account.
+	Providers payments.Providers
+	Gateway   *testgateway.Server
+	Server    *api.Server
+	Registry  *prometheus.Registry
 	// RequestLog keeps the merchants' request logs; tests flush it with Flush.
 	RequestLog *requestlog.Log
 	Jobs       []Job
@@ -147,12 +152,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Merchants.ResetMail = a.Notify
-	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Provider: a.Provider, Audit: a.Audit, BaseURL: cfg.BaseURL,
+	a.Providers = payments.OneProvider{Provider: a.Provider}
+	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Providers: a.Providers, Audit: a.Audit, BaseURL: cfg.BaseURL,
 		AuthorizationWindow: cfg.AuthorizationWindow, Tx: tx}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Provider: a.Provider.ClientConfig(), Registry: a.Registry,
+		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Providers: a.Providers, Registry: a.Registry,
 		RequestLog: a.RequestLog, APIRateLimit: cfg.APIRateLimit, Log: cfg.Log,
 		IsUnavailable: store.IsUnavailable, TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}
@@ -162,10 +168,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.PayFS != nil {
 		d.PayFS = cfg.PayFS
 	}
-	if l, ok := a.Provider.(psp.TestCardLister); ok {
-		d.TestCards = l.TestCards()
-	}
-	d.Payments, d.StripeWebhook = a.Payments, a.stripeWebhook()
+	d.Payments = a.Payments
 	d.Statements = &statements.Service{Invoices: &store.Invoices{DB: db}, Payments: a.Payments, Columns: &store.Merchants{DB: db}}
 	a.Server = api.New(d)
 	a.Jobs = []Job{
@@ -186,36 +189,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Jobs = append(a.Jobs, a.notifyJobs()...)
 	a.Jobs = append(a.Jobs, a.paymentJobs()...)
 	return a, nil
-}
-
-// wireProvider sets up the payment provider: Stripe, or the test gateway (in this process unless
-// SECURELINK_GATEWAY_URL points at a separately running one).
-func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error {
-	cfg := a.Cfg
-	if cfg.PSP == "stripe" {
-		p, err := stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, PublishableKey: cfg.StripePublishableKey,
-			WebhookSecret: cfg.StripeWebhookSecret, BackendURL: cfg.StripeAPIURL, HTTPClient: pspHTTPClient()})
-		if err != nil {
-			return err
-		}
-		a.Provider = p
-		return nil
-	}
-	key := cfg.GatewaySecret
-	if key == "" {
-		var err error
-		if key, err = settings.GetOrCreate(ctx, "gateway_secret", func() string { return "gsk_test_" + domain.NewToken(24) }); err != nil {
-			return err
-		}
-	}
-	base, public := cfg.GatewayURL, cfg.GatewayURL
-	if base == "" {
-		a.Gateway = testgateway.NewServer(testgateway.Config{SecretKey: key, PublicURL: cfg.BaseURL})
-		base, public = LoopbackURL(cfg.Addr), cfg.BaseURL
-	}
-	a.Provider = testgateway.NewClient(testgateway.ClientOptions{BaseURL: base, PublicURL: public, SecretKey: key,
-		HTTPClient: pspHTTPClient()})
-	return nil
 }
 
 // RunJobs runs every background job until ctx ends. Their writes yield to requests' writes on
@@ -317,24 +290,6 @@ func (a *App) paymentJobs() []Job {
 	return []Job{
 		{Name: "reconcile payments", Every: 30 * time.Second, Run: counted(a.Payments.Reconcile)},
 		{Name: "void expired authorisations", Every: 10 * time.Minute, Run: counted(a.Payments.ExpireAuthorizations)},
-	}
-}
-
-// stripeWebhook reads Stripe's webhooks for the API; nil unless Stripe is the provider.
-func (a *App) stripeWebhook() api.PSPWebhook {
-	p, ok := a.Provider.(*stripe.Provider)
-	if !ok {
-		return nil
-	}
-	return func(payload []byte, signature string) (api.PSPWebhookNotice, error) {
-		ev, err := p.ParseWebhook(payload, signature)
-		if errors.Is(err, stripe.ErrBadSignature) {
-			return api.PSPWebhookNotice{}, fmt.Errorf("%w: %w", api.ErrWebhookSignature, err)
-		}
-		if err != nil {
-			return api.PSPWebhookNotice{}, err
-		}
-		return api.PSPWebhookNotice{Handled: ev.Handled(), PaymentRef: ev.PaymentRef, Reference: ev.Reference}, nil
 	}
 }
 

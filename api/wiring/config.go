@@ -1,6 +1,7 @@
 package wiring
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -10,28 +11,29 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"securelink/internal/psp"
 )
 
 // Config is every setting, read from the environment and then from flags.
 type Config struct {
 	// PayFS replaces the built checkout embedded in the binary (tests serve a page of their own).
-	PayFS                fs.FS
-	Addr                 string
-	BaseURL              string
-	DatabaseURL          string
-	Secret               string
-	SMTPURL              string
-	SMTPFrom             string
-	PSP                  string
-	GatewayURL           string
-	GatewaySecret        string
-	StripeSecretKey      string
-	StripePublishableKey string
-	StripeWebhookSecret  string
-	StripeAPIURL         string
-	WebhookAllowPrivate  bool
-	SeedDemo             bool
-	SessionTTL           time.Duration
+	PayFS         fs.FS
+	Addr          string
+	BaseURL       string
+	DatabaseURL   string
+	Secret        string
+	SMTPURL       string
+	SMTPFrom      string
+	PSP           string
+	GatewayURL    string
+	GatewaySecret string
+	// PSPValues are the default account's values for the PSP's fields, from variables named
+	// PROVIDER_FIELD (STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, …).
+	PSPValues           map[string]string
+	WebhookAllowPrivate bool
+	SeedDemo            bool
+	SessionTTL          time.Duration
 	// AuthorizationWindow is how long an uncaptured authorisation is held before it is voided
 	// (zero: the payments default).
 	AuthorizationWindow time.Duration
@@ -72,27 +74,23 @@ func envBool(key string) bool {
 // LoadConfig reads the environment, then lets flags of the sub-command override it.
 func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	c := Config{
-		Addr:                 Env("SECURELINK_ADDR", ":8080"),
-		BaseURL:              Env("SECURELINK_BASE_URL", "http://localhost:8080"),
-		DatabaseURL:          os.Getenv("DATABASE_URL"),
-		Secret:               os.Getenv("SECURELINK_SECRET"),
-		SMTPURL:              os.Getenv("SMTP_URL"),
-		SMTPFrom:             Env("SMTP_FROM", "SecureLink <no-reply@securelink.local>"),
-		PSP:                  Env("PSP", "testgateway"),
-		GatewayURL:           os.Getenv("SECURELINK_GATEWAY_URL"),
-		GatewaySecret:        os.Getenv("SECURELINK_GATEWAY_SECRET"),
-		StripeSecretKey:      os.Getenv("STRIPE_SECRET_KEY"),
-		StripePublishableKey: os.Getenv("STRIPE_PUBLISHABLE_KEY"),
-		StripeWebhookSecret:  os.Getenv("STRIPE_WEBHOOK_SECRET"),
-		StripeAPIURL:         os.Getenv("STRIPE_API_URL"),
-		WebhookAllowPrivate:  envBool("SECURELINK_WEBHOOK_ALLOW_PRIVATE"),
-		SeedDemo:             envBool("SECURELINK_SEED_DEMO"),
-		TrustProxy:           envBool("SECURELINK_TRUST_PROXY"),
-		LogLevel:             Env("SECURELINK_LOG_LEVEL", "info"),
-		PprofAddr:            os.Getenv("SECURELINK_PPROF_ADDR"),
-		MetricsAddr:          os.Getenv("SECURELINK_METRICS_ADDR"),
-		SessionTTL:           12 * time.Hour,
-		APIRateLimit:         DefaultAPIRateLimit,
+		Addr:                Env("SECURELINK_ADDR", ":8080"),
+		BaseURL:             Env("SECURELINK_BASE_URL", "http://localhost:8080"),
+		DatabaseURL:         os.Getenv("DATABASE_URL"),
+		Secret:              os.Getenv("SECURELINK_SECRET"),
+		SMTPURL:             os.Getenv("SMTP_URL"),
+		SMTPFrom:            Env("SMTP_FROM", "SecureLink <no-reply@securelink.local>"),
+		PSP:                 Env("PSP", "testgateway"),
+		GatewayURL:          os.Getenv("SECURELINK_GATEWAY_URL"),
+		GatewaySecret:       os.Getenv("SECURELINK_GATEWAY_SECRET"),
+		WebhookAllowPrivate: envBool("SECURELINK_WEBHOOK_ALLOW_PRIVATE"),
+		SeedDemo:            envBool("SECURELINK_SEED_DEMO"),
+		TrustProxy:          envBool("SECURELINK_TRUST_PROXY"),
+		LogLevel:            Env("SECURELINK_LOG_LEVEL", "info"),
+		PprofAddr:           os.Getenv("SECURELINK_PPROF_ADDR"),
+		MetricsAddr:         os.Getenv("SECURELINK_METRICS_ADDR"),
+		SessionTTL:          12 * time.Hour,
+		APIRateLimit:        DefaultAPIRateLimit,
 	}
 	if v := os.Getenv("SECURELINK_API_RATE_LIMIT"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -132,7 +130,7 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (SECURELINK_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in links and e-mails (SECURELINK_BASE_URL)")
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "empty, sqlite:PATH or postgres://… (DATABASE_URL)")
-	fs.StringVar(&c.PSP, "psp", c.PSP, "payment provider: testgateway or stripe (PSP)")
+	fs.StringVar(&c.PSP, "psp", c.PSP, "payment provider of the default account: testgateway, stripe, … (PSP)")
 	fs.BoolVar(&c.SeedDemo, "seed-demo", c.SeedDemo, "create a demo merchant when the database has none (SECURELINK_SEED_DEMO)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -144,11 +142,23 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 			return c, fmt.Errorf("SECURELINK_PPROF_ADDR must be a loopback address such as 127.0.0.1:6060: the profiler is not for the network")
 		}
 	}
-	if c.PSP != "testgateway" && c.PSP != "stripe" {
-		return c, fmt.Errorf("PSP must be testgateway or stripe, not %q", c.PSP)
+	RegisterProviders()
+	d, ok := psp.Lookup(c.PSP)
+	if !ok {
+		return c, fmt.Errorf("PSP must be one of %s, not %q", providerNames(), c.PSP)
 	}
-	if c.PSP == "stripe" && (c.StripeSecretKey == "" || c.StripePublishableKey == "") {
-		return c, fmt.Errorf("PSP=stripe needs STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY")
+	c.PSPValues = map[string]string{}
+	for _, f := range d.Fields {
+		if v := os.Getenv(EnvName(d.Name, f.Key)); v != "" {
+			c.PSPValues[f.Key] = v
+		}
+	}
+	if !d.TestOnly {
+		if err := d.CheckFields(accountFromValues(d, c.PSPValues)); err != nil {
+			var ce *psp.ConfigError
+			errors.As(err, &ce)
+			return c, fmt.Errorf("PSP=%s needs %s: %s", d.Name, EnvName(d.Name, ce.Field), ce.Message)
+		}
 	}
 	return c, nil
 }

@@ -282,12 +282,13 @@ describe('a receipt worth keeping', () => {
 
 describe('one language at a time', () => {
   test('the 3-D Secure page speaks the invoice language with checkout-style amounts', async () => {
-    for (const [locale, title, amount] of [
-      ['sr-Cyrl', 'Потврдите плаћање', '28.500,50 RSD'],
-      ['sr-Latn', 'Potvrdite plaćanje', '28.500,50 RSD'],
-      ['en', 'Confirm your payment', 'RSD 28,500.50'],
+    // The "For" row shows the invoice's own text, or else "invoice <number>" in the invoice's language.
+    for (const [locale, title, amount, description, forRow] of [
+      ['sr-Cyrl', 'Потврдите плаћање', '28.500,50 RSD', undefined, /За\s+Рачун \S+/],
+      ['sr-Latn', 'Potvrdite plaćanje', '28.500,50 RSD', 'Rođendanska torta', /Za\s+Rođendanska torta/],
+      ['en', 'Confirm your payment', 'RSD 28,500.50', undefined, /For\s+Invoice \S+/],
     ]) {
-      const inv = await createInvoice({ locale });
+      const inv = await createInvoice({ locale, description });
       const { page, context } = await openPage(inv.link.url, PHONE);
       await page.getByTestId('terms').check();
       await page.locator('#cc-number').pressSequentially('4000000000003220', { delay: 5 });
@@ -300,6 +301,8 @@ describe('one language at a time', () => {
       assert.ok(body.includes(title), `${locale}: ${body}`);
       assert.ok(body.includes(amount), `${locale}: amount in ${body}`);
       assert.doesNotMatch(body, /28500\.50/);
+      assert.match(body, forRow, `${locale}: the "For" row in ${body}`);
+      if (locale !== 'en') assert.doesNotMatch(body, /Invoice/, `${locale}: English in ${body}`);
       await shot(page, `trust-3ds-${locale}-360`);
       await page.locator('button.complete').click();
       await page.getByTestId('success').waitFor({ timeout: 20_000 });

@@ -278,6 +278,11 @@ type Invoice struct {
 	CreatedBy      string
 	Lines          []InvoiceLine
 	Link           *Link // the current link: the newest one
+	// SuccessURL and CancelURL are where the checkout sends the payer back to the merchant's site
+	// after paying or when leaving; empty when the merchant named none.
+	SuccessURL, CancelURL string
+	// SentAt is when the link was first e-mailed to the customer; nil until then.
+	SentAt *time.Time
 }
 
 // Link is the shareable capability to pay one invoice.

@@ -36,7 +36,7 @@ type Document struct {
 	LinkURL string
 	// IPS is the invoice's IPS QR payment; nil when it has none.
 	IPS *invoices.IPSQR
-	// Logo is the merchant's PNG or JPEG logo, drawn at the top right; nil for none.
+	// Logo is the merchant's PNG, JPEG or SVG logo, drawn at the top right; nil for none.
 	Logo *Image
 }
 

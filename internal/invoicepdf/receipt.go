@@ -18,7 +18,7 @@ import (
 type Receipt struct {
 	Invoice  domain.Invoice
 	Merchant invoices.CheckoutMerchant
-	// Logo is the merchant's PNG or JPEG logo (an SVG one is left out: PDFs draw raster images).
+	// Logo is the merchant's PNG, JPEG or SVG logo; nil for none.
 	Logo *Image
 	// Status is the payment's status: authorized, captured, partially_refunded, refunded or voided.
 	Status         domain.PaymentStatus
@@ -41,7 +41,7 @@ type ReceiptRefund struct {
 	At     time.Time
 }
 
-// Image is a raster image to draw.
+// Image is the merchant's logo as uploaded: PNG, JPEG or SVG.
 type Image struct {
 	ContentType string
 	Data        []byte
@@ -228,18 +228,27 @@ func RenderReceipt(r Receipt) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// drawLogo draws a PNG or JPEG logo at the top right, at most 45 × 18 mm; other types are skipped.
+// drawLogo draws a PNG, JPEG or SVG logo at the top right, at most 45 × 18 mm; an SVG one is
+// rasterised first. Other types, and a logo that cannot be read, are left out.
 func drawLogo(pdf *fpdf.Fpdf, img Image) error {
 	var typ string
+	data := img.Data
 	switch img.ContentType {
 	case "image/png":
 		typ = "PNG"
 	case "image/jpeg":
 		typ = "JPG"
+	case "image/svg+xml":
+		raster, err := rasterizeSVG(img.Data)
+		if err != nil {
+			// A logo that cannot be drawn is left out rather than failing the document.
+			return nil
+		}
+		typ, data = "PNG", raster
 	default:
 		return nil
 	}
-	info := pdf.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(img.Data))
+	info := pdf.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
 	if err := pdf.Error(); err != nil || info == nil {
 		// A logo the PDF library cannot read is left out rather than failing the receipt.
 		pdf.ClearError()

@@ -62,8 +62,8 @@ func TestReceiptInEveryLanguage(t *testing.T) {
 	}
 }
 
-// TestLogoIsDrawn: a PNG logo becomes an image in both the invoice and the receipt; an SVG one is
-// left out rather than failing the document.
+// TestLogoIsDrawn: a PNG or SVG logo becomes an image in both the invoice and the receipt; an SVG
+// one that cannot be drawn is left out rather than failing the document.
 func TestLogoIsDrawn(t *testing.T) {
 	t.Parallel()
 	doc := sample(domain.LocaleEn)
@@ -86,8 +86,19 @@ func TestLogoIsDrawn(t *testing.T) {
 	if err != nil || !hasImage(b) {
 		t.Errorf("receipt with logo: image %v, err %v", hasImage(b), err)
 	}
-	r.Logo = &invoicepdf.Image{ContentType: "image/svg+xml", Data: []byte("<svg/>")}
-	if b, err := invoicepdf.RenderReceipt(r); err != nil || hasImage(b) {
+	svg := &invoicepdf.Image{ContentType: "image/svg+xml", Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40">` +
+		`<rect width="100" height="40" fill="#0a7"/><circle cx="20" cy="20" r="12" fill="#fff"/><text x="40" y="25">Shop</text></svg>`)}
+	r.Logo = svg
+	if b, err := invoicepdf.RenderReceipt(r); err != nil || !hasImage(b) {
 		t.Errorf("receipt with an SVG logo: image %v, err %v", hasImage(b), err)
+	}
+	doc.Logo = svg
+	if b, err := invoicepdf.Render(doc); err != nil || !hasImage(b) {
+		t.Errorf("invoice with an SVG logo: image %v, err %v", hasImage(b), err)
+	}
+	// An SVG the renderer cannot size is left out rather than failing the document.
+	r.Logo = &invoicepdf.Image{ContentType: "image/svg+xml", Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)}
+	if b, err := invoicepdf.RenderReceipt(r); err != nil || hasImage(b) {
+		t.Errorf("receipt with an unsized SVG logo: image %v, err %v", hasImage(b), err)
 	}
 }

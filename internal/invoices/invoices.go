@@ -47,7 +47,10 @@ type Store interface {
 	// status to, and returns how many it moved.
 	ExpireLinks(ctx context.Context, now time.Time, from []domain.LinkStatus, to domain.LinkStatus) (int64, error)
 	CheckoutMerchant(ctx context.Context, merchantID string) (CheckoutMerchant, error)
+	// MerchantDefaults reads the merchant's defaults; HasReturnSecret is of ctx's mode.
 	MerchantDefaults(ctx context.Context, merchantID string) (Defaults, error)
+	// EnsureReturnSecret gives the merchant the secret for the mode unless it already has one.
+	EnsureReturnSecret(ctx context.Context, merchantID string, livemode bool, secret string) error
 }
 
 // Relink is a fresh link for an invoice, with the statuses the use case decided.
@@ -119,6 +122,8 @@ type Defaults struct {
 	Currency    string
 	Locale      string
 	CaptureMode domain.CaptureMode
+	// HasReturnSecret says whether the merchant has a return secret in the caller's mode.
+	HasReturnSecret bool
 }
 
 // CheckoutMerchant is what a payer may see of the merchant.
@@ -131,6 +136,12 @@ type CheckoutMerchant struct {
 	IPS                         IPSSettings
 	// LogoFile names the merchant's logo ("<sha-256>.<ext>"); empty when it has none.
 	LogoFile string
+	// AutoReturn sends the payer back to the success URL a few seconds after paying.
+	AutoReturn bool
+	// ReturnSecret signs the return URLs of the invoice's mode (filled for a checkout only).
+	ReturnSecret string
+	// BrandColor is "#RRGGBB"; empty: the product's own colour.
+	BrandColor string
 }
 
 // IPSSettings are the merchant's IPS QR settings as an invoice's QR code needs them.
@@ -187,6 +198,8 @@ type NewInvoice struct {
 	// AllowPartial lets the payer pay in parts, the first at least MinFirstAmount (0: any).
 	AllowPartial   bool
 	MinFirstAmount int64
+	// SuccessURL and CancelURL are where the payer goes back to (see validate.ReturnURL).
+	SuccessURL, CancelURL string
 }
 
 // Create validates and stores a new invoice with its first link.
@@ -216,7 +229,16 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 		}
 		return evs
 	}
+	if in.SendEmail {
+		inv.SentAt = &now
+	}
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
+		// A return URL is signed: the merchant gets a secret with its first one (shown when rotated).
+		if (inv.SuccessURL != "" || inv.CancelURL != "") && !def.HasReturnSecret {
+			if err := s.Store.EnsureReturnSecret(ctx, inv.MerchantID, inv.Livemode, domain.NewReturnSecret()); err != nil {
+				return err
+			}
+		}
 		number, err := s.Store.CreateInvoice(ctx, inv, link, events)
 		if err != nil {
 			return err
@@ -329,6 +351,12 @@ func buildInvoice(in NewInvoice, def Defaults, now time.Time) (domain.Invoice, e
 			return inv, err
 		}
 		inv.ExpiresAt = e
+	}
+	if inv.SuccessURL, err = validate.ReturnURL("success_url", in.SuccessURL); err != nil {
+		return inv, err
+	}
+	if inv.CancelURL, err = validate.ReturnURL("cancel_url", in.CancelURL); err != nil {
+		return inv, err
 	}
 	return inv, nil
 }

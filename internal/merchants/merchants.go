@@ -48,8 +48,26 @@ type Merchant struct {
 	LogoFile string
 	// StatementColumns is the bank-statement column mapping last used, as JSON (see statements).
 	StatementColumns string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// AutoReturn sends the payer back to the invoice's success_url a few seconds after paying.
+	AutoReturn bool
+	// HasReturnSecret says which modes have a secret for signing return URLs (never the secret).
+	HasReturnSecret ReturnSecrets
+	// Reminders are the automatic reminder rules (zero: off).
+	Reminders ReminderSettings
+	// BrandColor is "#RRGGBB" for the checkout and e-mails; empty: the product's own colour.
+	BrandColor string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// ReturnSecrets tells, per mode, whether a return secret exists.
+type ReturnSecrets struct{ Test, Live bool }
+
+// ReminderSettings are a merchant's automatic reminders: AfterSentDays after the link was first
+// e-mailed while the invoice is unpaid, and BeforeExpiryDays before the link expires; 0 turns a rule off.
+type ReminderSettings struct {
+	AfterSentDays    int
+	BeforeExpiryDays int
 }
 
 // IPSSettings are what an NBS IPS QR code needs from the merchant: the account that receives the
@@ -105,6 +123,8 @@ type Store interface {
 	CreateMerchant(ctx context.Context, m Merchant, owner User, inv Invitation) error
 	GetMerchant(ctx context.Context, id string) (Merchant, error)
 	UpdateMerchant(ctx context.Context, m Merchant) error
+	// SetReturnSecret replaces the merchant's return secret of a mode.
+	SetReturnSecret(ctx context.Context, merchantID string, livemode bool, secret string) error
 	CountMerchants(ctx context.Context) (int64, error)
 
 	CreateUserWithInvitation(ctx context.Context, u User, inv Invitation) error
@@ -616,7 +636,7 @@ type MerchantPatch struct {
 	Name, LegalName, Address, TaxID, SupportEmail, NotificationEmail *string
 	DefaultCurrency, DefaultLocale, DefaultCaptureMode, Terms        *string
 	PIB, MB, IPSAccount, IPSPayee, IPSPaymentCode                    *string
-	IPSEnabled, EmailAttachPDF                                       *bool
+	IPSEnabled, EmailAttachPDF, AutoReturn                           *bool
 }
 
 // UpdateMerchant applies a patch to the actor's merchant settings.
@@ -696,6 +716,9 @@ func applyPatch(m Merchant, p MerchantPatch) (Merchant, error) {
 		}
 		m.DefaultLocale = *p.DefaultLocale
 	}
+	if p.AutoReturn != nil {
+		m.AutoReturn = *p.AutoReturn
+	}
 	if p.DefaultCaptureMode != nil {
 		cm := domain.CaptureMode(*p.DefaultCaptureMode)
 		if !cm.Valid() {
@@ -704,4 +727,30 @@ func applyPatch(m Merchant, p MerchantPatch) (Merchant, error) {
 		m.DefaultCaptureMode = cm
 	}
 	return m, nil
+}
+
+// ReturnSecret is a merchant's new secret for verifying return URLs, shown once.
+type ReturnSecret struct {
+	Secret    string
+	Livemode  bool
+	CreatedAt time.Time
+}
+
+// RotateReturnSecret gives the actor's merchant a new return secret for the actor's mode and shows it
+// once; return URLs signed with the old one no longer verify.
+func (s *Service) RotateReturnSecret(ctx context.Context, actor domain.Actor) (ReturnSecret, error) {
+	rs := ReturnSecret{Secret: domain.NewReturnSecret(), Livemode: actor.Livemode, CreatedAt: s.now()}
+	err := s.Tx.Run(ctx, func(ctx context.Context) error {
+		if err := s.Store.SetReturnSecret(ctx, actor.MerchantID, actor.Livemode, rs.Secret); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, actor, "return_secret.rotated", actor.MerchantID, map[string]any{"mode": domain.ModeName(actor.Livemode)})
+	})
+	if errors.Is(err, apperr.ErrNotFound) {
+		return ReturnSecret{}, apperr.NotFound("merchant")
+	}
+	if err != nil {
+		return ReturnSecret{}, err
+	}
+	return rs, nil
 }

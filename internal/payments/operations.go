@@ -194,10 +194,14 @@ func pastTense(op domain.TransactionType) string {
 
 // callOperation sends a capture or void to the PSP; reconciliation repeats it identically.
 func (s *Service) callOperation(ctx context.Context, p Payment, txn Transaction) (psp.Result, error) {
-	if txn.Type == domain.TxnCapture {
-		return s.Provider.Capture(ctx, psp.CaptureRequest{IdempotencyKey: txn.IdempotencyKey, PaymentRef: p.PSPReference, Amount: txn.Amount, Currency: p.Currency})
+	provider, err := s.providerOf(ctx, p)
+	if err != nil {
+		return psp.Result{}, err
 	}
-	return s.Provider.Void(ctx, psp.VoidRequest{IdempotencyKey: txn.IdempotencyKey, PaymentRef: p.PSPReference})
+	if txn.Type == domain.TxnCapture {
+		return provider.Capture(ctx, psp.CaptureRequest{IdempotencyKey: txn.IdempotencyKey, PaymentRef: p.PSPReference, Amount: txn.Amount, Currency: p.Currency})
+	}
+	return provider.Void(ctx, psp.VoidRequest{IdempotencyKey: txn.IdempotencyKey, PaymentRef: p.PSPReference})
 }
 
 // errOutcomeUnknown answers a merchant whose operation got no answer from the PSP.
@@ -359,7 +363,11 @@ func (s *Service) callRefund(ctx context.Context, p Payment, r Refund) (psp.Resu
 	if p.method() == domain.MethodBankTransfer {
 		return psp.Result{Outcome: psp.OutcomeSucceeded, OperationRef: "recorded:" + r.ID}, nil
 	}
-	return s.Provider.Refund(ctx, s.refundRequest(p, r))
+	provider, err := s.providerOf(ctx, p)
+	if err != nil {
+		return psp.Result{}, err
+	}
+	return provider.Refund(ctx, s.refundRequest(p, r))
 }
 
 func (s *Service) refundRequest(p Payment, r Refund) psp.RefundRequest {

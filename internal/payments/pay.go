@@ -52,11 +52,17 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 // Idempotency-Key started (replayed); that call's request must have been the same.
 func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Payment, replayed bool, err error) {
 	tok := strings.TrimSpace(in.PaymentToken)
-	if err := checkPayInput(s.Provider, in.TermsAccepted, tok); err != nil {
-		// An unknown link is a 404 whatever the body says.
-		if _, rerr := s.Links.ResolveLink(ctx, token); rerr != nil {
-			return Payment{}, false, rerr
-		}
+	// The link's merchant and mode pick the provider account (an unknown link is a 404 whatever the
+	// body says); the checkout has just read the link, so this is usually answered from the cache.
+	co, err := s.Links.ResolveLink(ctx, token)
+	if err != nil {
+		return Payment{}, false, err
+	}
+	provider, accountID, err := s.providers().ForNewPayment(ctx, co.Invoice.MerchantID, co.Invoice.Livemode)
+	if err != nil {
+		return Payment{}, false, err
+	}
+	if err := checkPayInput(provider, in.TermsAccepted, tok); err != nil {
 		return Payment{}, false, err
 	}
 	hash := in.requestHash(tok)
@@ -79,6 +85,7 @@ func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Pay
 			return Payment{}, Transaction{}, amountRefused(inv)
 		}
 		p, t := s.newAttempt(inv, linkID, token, tok, in.ClientIP, now, amount)
+		p.PSP, p.ProviderAccountID = provider.Name(), accountID
 		p.RequestKey, p.RequestHash = in.IdempotencyKey, hash
 		return p, t, nil
 	})
@@ -91,7 +98,7 @@ func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Pay
 
 	// The PSP call runs to its end even if the payer goes away: its answer must be recorded.
 	pctx := context.WithoutCancel(ctx)
-	res, perr := s.Provider.Authorize(pctx, s.authorizeRequest(a.Payment))
+	res, perr := provider.Authorize(pctx, s.authorizeRequest(a.Payment))
 	p, err = s.recordAuthorization(pctx, a.Payment, a.Txn, a.Invoice, res, perr)
 	return p, false, err
 }
@@ -113,7 +120,7 @@ func checkPayInput(provider psp.Provider, termsAccepted bool, paymentToken strin
 func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, clientIP string, now time.Time, amount int64) (Payment, Transaction) {
 	p := Payment{ID: domain.NewID(domain.PrefixPayment), MerchantID: inv.MerchantID, Livemode: inv.Livemode, InvoiceID: inv.ID, LinkID: linkID,
 		Status: domain.PaymentProcessing, Amount: amount, Method: domain.MethodCard, Currency: inv.Currency, CaptureMode: inv.CaptureMode,
-		PSP: s.Provider.Name(), PSPToken: pspToken, Description: "Invoice " + inv.Number,
+		PSPToken: pspToken, Description: paymentDescription(inv),
 		TermsAcceptedAt: now, TermsIP: clientIP, ClientIP: clientIP, CreatedAt: now, UpdatedAt: now}
 	p.IdempotencyKey = p.ID + ":authorize"
 	p.ReturnURL = strings.TrimRight(s.BaseURL, "/") + "/pay/" + url.PathEscape(linkToken) + "?payment=" + p.ID
@@ -174,6 +181,27 @@ func amountRefused(inv domain.Invoice) error {
 		return apperr.Unprocessable("amount", "partial_payment_not_allowed", "This invoice is paid in full: leave amount out or send %d, what is due.", inv.AmountDue())
 	}
 	return apperr.Unprocessable("amount", "amount_out_of_range", "amount must be between %d and %d, what is left to pay.", inv.MinPayment(), inv.AmountDue())
+}
+
+// invoiceWord is "invoice" in each language an invoice may be written in.
+var invoiceWord = map[string]string{
+	domain.LocaleEn:     "Invoice",
+	domain.LocaleSrLatn: "Račun",
+	domain.LocaleSrCyrl: "Рачун",
+}
+
+// paymentDescription is what the provider shows and keeps as the payment's purpose; a 3-D Secure
+// page shows it to the payer. It is the merchant's own description of the invoice, else the
+// invoice's number in the invoice's language, never a text in a language the payer did not choose.
+func paymentDescription(inv domain.Invoice) string {
+	if inv.Description != "" {
+		return inv.Description
+	}
+	word, ok := invoiceWord[inv.Locale]
+	if !ok {
+		word = invoiceWord[domain.LocaleSrLatn]
+	}
+	return word + " " + inv.Number
 }
 
 func errInProgress() error {
@@ -417,7 +445,11 @@ func (s *Service) syncAuthorization(ctx context.Context, p Payment, inv domain.I
 	if err != nil {
 		return p, err
 	}
-	res, perr := s.Provider.Sync(ctx, p.PSPReference)
+	provider, err := s.providerOf(ctx, p)
+	if err != nil {
+		return p, err
+	}
+	res, perr := provider.Sync(ctx, p.PSPReference)
 	return s.recordAuthorization(ctx, p, txn, inv, res, perr)
 }
 

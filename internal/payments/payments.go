@@ -36,7 +36,10 @@ type Payment struct {
 	AmountRefundPending int64
 	Card                *psp.Card // brand, last 4 and expiry only
 	PSP                 string
-	PSPReference        string
+	// ProviderAccountID is the merchant's provider account that took the payment ("" for the
+	// deployment's default account): every later call for the payment goes to it.
+	ProviderAccountID string
+	PSPReference      string
 	// PSPToken is the single-use card token the payer's browser obtained from the PSP; it is kept so
 	// that reconciliation can repeat the exact Authorize request (the PSP answers it from its store).
 	PSPToken       string
@@ -279,8 +282,9 @@ type Store interface {
 	GetTransaction(ctx context.Context, id string) (Transaction, error)
 	// PaymentByRequestKey finds the attempt a payer started through a link with an Idempotency-Key.
 	PaymentByRequestKey(ctx context.Context, linkID, key string) (Payment, error)
-	// GetPaymentByPSPReference finds a payment by the PSP's id of it.
-	GetPaymentByPSPReference(ctx context.Context, pspRef string) (Payment, error)
+	// GetPaymentByPSPReference finds a payment of a provider account ("" for the default account)
+	// by the PSP's id of it.
+	GetPaymentByPSPReference(ctx context.Context, accountID, pspRef string) (Payment, error)
 	// SucceededPayment is the invoice's payment that holds or took money.
 	SucceededPayment(ctx context.Context, invoiceID string) (Payment, error)
 
@@ -325,10 +329,12 @@ const (
 
 // Service is the payment use cases.
 type Service struct {
-	Store    Store
-	Links    LinkResolver
-	Provider psp.Provider
-	Audit    Auditor
+	Store Store
+	Links LinkResolver
+	// Providers routes each payment to its merchant's provider account; nil means Provider for all.
+	Providers Providers
+	Provider  psp.Provider
+	Audit     Auditor
 	// Tx runs the record of an operation and its audit row in one transaction.
 	Tx      audit.Tx
 	BaseURL string

@@ -89,15 +89,19 @@ func (s *Service) reconcileAuthorization(ctx context.Context, p Payment, t Trans
 	if err != nil {
 		return false, err
 	}
+	provider, err := s.providerOf(ctx, p)
+	if err != nil {
+		return false, err
+	}
 	var (
 		res  psp.Result
 		perr error
 	)
 	if p.PSPReference != "" {
-		res, perr = s.Provider.Sync(ctx, p.PSPReference)
+		res, perr = provider.Sync(ctx, p.PSPReference)
 	} else {
 		// The PSP answers a repeated request from its store: no second charge.
-		res, perr = s.Provider.Authorize(ctx, s.authorizeRequest(p))
+		res, perr = provider.Authorize(ctx, s.authorizeRequest(p))
 	}
 	if perr != nil && !psp.IsRequestError(perr) {
 		return false, perr
@@ -122,9 +126,13 @@ func (s *Service) abandon(ctx context.Context, p Payment, res psp.Result) (psp.R
 	if ref == "" {
 		ref = p.PSPReference
 	}
-	_, err := s.Provider.Void(ctx, psp.VoidRequest{IdempotencyKey: p.ID + ":abandon", PaymentRef: ref})
+	provider, err := s.providerOf(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	_, err = provider.Void(ctx, psp.VoidRequest{IdempotencyKey: p.ID + ":abandon", PaymentRef: ref})
 	if psp.IsRequestError(err) {
-		return s.Provider.Sync(ctx, ref)
+		return provider.Sync(ctx, ref)
 	}
 	if err != nil {
 		return res, err
@@ -159,7 +167,7 @@ func (s *Service) ExpireAuthorizations(ctx context.Context) (int, error) {
 // SettleFromPSP reacts to a PSP's notification about a payment (a webhook): an in-flight payment is
 // settled at once by asking the PSP; anything else is left to the operations and reconciliation.
 // Unknown payments are ignored, since a PSP account may serve other systems too.
-func (s *Service) SettleFromPSP(ctx context.Context, pspRef, reference string) error {
+func (s *Service) SettleFromPSP(ctx context.Context, accountID, pspRef, reference string) error {
 	var (
 		p   Payment
 		err error
@@ -167,13 +175,18 @@ func (s *Service) SettleFromPSP(ctx context.Context, pspRef, reference string) e
 	if reference != "" {
 		p, err = s.Store.GetPayment(ctx, "", reference)
 	} else {
-		p, err = s.Store.GetPaymentByPSPReference(ctx, pspRef)
+		p, err = s.Store.GetPaymentByPSPReference(ctx, accountID, pspRef)
 	}
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	// An account's notification is about its own payments only: another account's are not its to
+	// settle, whatever the body names.
+	if p.ProviderAccountID != accountID {
+		return nil
 	}
 	if !p.Status.InFlight() {
 		return nil

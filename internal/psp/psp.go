@@ -154,6 +154,8 @@ type ClientConfig struct {
 	ScriptURL string `json:"script_url,omitempty"`
 	// NeedsHolderName asks the checkout for the name on the card.
 	NeedsHolderName bool `json:"needs_holder_name,omitempty"`
+	// CardBrands are the card brands the provider takes, in the order the checkout shows them.
+	CardBrands []string `json:"card_brands,omitempty"`
 }
 
 // RequestError is a definite refusal: the PSP did nothing (bad amount, wrong state, used token).

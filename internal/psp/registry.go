@@ -40,6 +40,9 @@ type Field struct {
 	Secret   bool   `json:"secret"`
 	Required bool   `json:"required"`
 	Label    string `json:"label"`
+	// Operator values (a provider's API URL, for a sandbox) are set only from the command line: the
+	// API refuses them, so a merchant cannot point SecureLink's server at an address of its choosing.
+	Operator bool `json:"-"`
 }
 
 // Env is what the running product gives every provider it builds.
@@ -57,6 +60,9 @@ type Definition struct {
 	// TestOnly providers move no real money and can never be a live account.
 	TestOnly bool
 	Fields   []Field
+	// Livemode tells the mode of an account from its credentials (Stripe's sk_live_ keys), for the
+	// deployment's default account set from the environment; nil means test.
+	Livemode func(a Account) bool
 	// New builds a provider for an account. A *ConfigError names the field that is missing or wrong.
 	New func(a Account, env Env) (Provider, error)
 }

@@ -44,6 +44,7 @@ func TestCheckoutSQLReadsEveryInvoiceField(t *testing.T) {
 		inv.Currency, inv.Locale, inv.CaptureMode = "KWD", domain.LocaleSrCyrl, domain.CaptureManual
 		inv.AmountTotal, inv.AmountVAT = 2400, 400
 		inv.AllowPartial, inv.MinFirstAmount = true, 1000
+		inv.SuccessURL, inv.CancelURL = "https://shop.example/thanks", "https://shop.example/cart"
 		inv.Livemode, link.Livemode = true, true
 		inv.Lines = []domain.InvoiceLine{{Description: "Torta", Quantity: 2, UnitAmount: 1000, VATRateBP: 2000},
 			{Description: "Dostava", Quantity: 1, UnitAmount: 400, VATRateBP: 2000}}
@@ -53,8 +54,8 @@ func TestCheckoutSQLReadsEveryInvoiceField(t *testing.T) {
 		// The fields no creation sets: amounts paid and refunded, the times of payment, cancellation
 		// and deactivation. The rows are edited directly; the view is not yet cached.
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		if err := db.Gorm.Exec(`UPDATE invoices SET status = ?, amount_paid = 2400, amount_refunded = 100, paid_at = ?, cancelled_at = ? WHERE id = ?`,
-			string(domain.InvoicePartiallyRefunded), now, now, inv.ID).Error; err != nil {
+		if err := db.Gorm.Exec(`UPDATE invoices SET status = ?, amount_paid = 2400, amount_refunded = 100, paid_at = ?, cancelled_at = ?, sent_at = ? WHERE id = ?`,
+			string(domain.InvoicePartiallyRefunded), now, now, now, inv.ID).Error; err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Gorm.Exec(`UPDATE links SET status = ?, deactivated_at = ? WHERE id = ?`, string(domain.LinkCompleted), now, link.ID).Error; err != nil {

@@ -49,6 +49,9 @@ type invoiceRow struct {
 	PaidAt          *time.Time
 	CancelledAt     *time.Time
 	CreatedBy       string
+	SuccessURL      string `gorm:"column:success_url"`
+	CancelURL       string `gorm:"column:cancel_url"`
+	SentAt          *time.Time
 }
 
 func (invoiceRow) TableName() string { return "invoices" }
@@ -120,7 +123,7 @@ func toDBInvoice(inv domain.Invoice) invoiceRow {
 		Description: inv.Description, CaptureMode: string(inv.CaptureMode), AllowPartial: inv.AllowPartial,
 		MinFirstAmount: inv.MinFirstAmount, Locale: inv.Locale,
 		ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt, UpdatedAt: inv.UpdatedAt, PaidAt: inv.PaidAt,
-		CancelledAt: inv.CancelledAt, CreatedBy: inv.CreatedBy}
+		CancelledAt: inv.CancelledAt, CreatedBy: inv.CreatedBy, SuccessURL: inv.SuccessURL, CancelURL: inv.CancelURL, SentAt: inv.SentAt}
 }
 
 func toBusInvoice(r invoiceRow) domain.Invoice {
@@ -132,7 +135,8 @@ func toBusInvoice(r invoiceRow) domain.Invoice {
 		AmountRefunded: r.AmountRefunded, Description: r.Description, CaptureMode: domain.CaptureMode(r.CaptureMode),
 		AllowPartial: r.AllowPartial, MinFirstAmount: r.MinFirstAmount,
 		Locale: r.Locale, ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		PaidAt: utcPtr(r.PaidAt), CancelledAt: utcPtr(r.CancelledAt), CreatedBy: r.CreatedBy}
+		PaidAt: utcPtr(r.PaidAt), CancelledAt: utcPtr(r.CancelledAt), CreatedBy: r.CreatedBy,
+		SuccessURL: r.SuccessURL, CancelURL: r.CancelURL, SentAt: utcPtr(r.SentAt)}
 }
 
 func toDBLink(l domain.Link) linkRow {
@@ -526,6 +530,9 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 		i.allow_partial AS inv_allow_partial, i.min_first_amount AS inv_min_first_amount,
 		i.locale AS inv_locale, i.expires_at AS inv_expires_at, i.created_at AS inv_created_at, i.updated_at AS inv_updated_at,
 		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
+		i.success_url AS inv_success_url, i.cancel_url AS inv_cancel_url, i.sent_at AS inv_sent_at,
+		m.auto_return AS m_auto_return, m.return_secret_test AS m_return_secret_test, m.return_secret_live AS m_return_secret_live,
+		m.brand_color AS m_brand_color,
 		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms,
 		m.legal_name AS m_legal_name, m.address AS m_address, m.pib AS m_pib, m.mb AS m_mb, m.ips_enabled AS m_ips_enabled,
 		m.ips_account AS m_ips_account, m.ips_payee AS m_ips_payee, m.ips_payment_code AS m_ips_payment_code, m.logo_file AS m_logo_file,
@@ -550,7 +557,9 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 	link := toBusLink(r.Link)
 	inv.Link = &link
 	r.Merchant.Name, r.Merchant.SupportEmail, r.Merchant.Terms = r.MerchantName, r.MerchantSupportEmail, r.MerchantTerms
-	return invoices.Checkout{Link: link, Invoice: inv, Merchant: toCheckoutMerchant(r.Merchant)}, nil
+	cm := toCheckoutMerchant(r.Merchant)
+	cm.ReturnSecret = r.Merchant.returnSecret(inv.Livemode)
+	return invoices.Checkout{Link: link, Invoice: inv, Merchant: cm}, nil
 }
 
 // InsertEvents writes events on their own.
@@ -591,7 +600,7 @@ func (s *Invoices) ExpireLinks(ctx context.Context, now time.Time, from []domain
 func (s *Invoices) CheckoutMerchant(ctx context.Context, merchantID string) (invoices.CheckoutMerchant, error) {
 	var r merchantRow
 	if err := s.DB.conn(ctx).Select("name", "support_email", "terms", "legal_name", "address", "pib", "mb",
-		"ips_enabled", "ips_account", "ips_payee", "ips_payment_code", "logo_file").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+		"ips_enabled", "ips_account", "ips_payee", "ips_payment_code", "logo_file", "auto_return", "brand_color").Where("id = ?", merchantID).Take(&r).Error; err != nil {
 		return invoices.CheckoutMerchant{}, notFound(err, "checkout merchant")
 	}
 	return toCheckoutMerchant(r), nil
@@ -600,14 +609,32 @@ func (s *Invoices) CheckoutMerchant(ctx context.Context, merchantID string) (inv
 func toCheckoutMerchant(r merchantRow) invoices.CheckoutMerchant {
 	return invoices.CheckoutMerchant{Name: r.Name, SupportEmail: r.SupportEmail, Terms: r.Terms, LegalName: r.LegalName,
 		Address: r.Address, PIB: r.PIB, MB: r.MB, IPS: invoices.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount,
-			Payee: r.IPSPayee, PaymentCode: r.IPSPaymentCode}, LogoFile: r.LogoFile}
+			Payee: r.IPSPayee, PaymentCode: r.IPSPaymentCode}, LogoFile: r.LogoFile, AutoReturn: r.AutoReturn, BrandColor: r.BrandColor}
 }
 
 // MerchantDefaults returns the settings a new invoice starts from.
 func (s *Invoices) MerchantDefaults(ctx context.Context, merchantID string) (invoices.Defaults, error) {
 	var r merchantRow
-	if err := s.DB.conn(ctx).Select("default_currency", "default_locale", "default_capture_mode").Where("id = ?", merchantID).Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Select("default_currency", "default_locale", "default_capture_mode", "return_secret_test", "return_secret_live").
+		Where("id = ?", merchantID).Take(&r).Error; err != nil {
 		return invoices.Defaults{}, notFound(err, "merchant defaults")
 	}
-	return invoices.Defaults{Currency: r.DefaultCurrency, Locale: r.DefaultLocale, CaptureMode: domain.CaptureMode(r.DefaultCaptureMode)}, nil
+	live, _ := domain.ModeOf(ctx)
+	return invoices.Defaults{Currency: r.DefaultCurrency, Locale: r.DefaultLocale, CaptureMode: domain.CaptureMode(r.DefaultCaptureMode),
+		HasReturnSecret: r.returnSecret(live) != ""}, nil
+}
+
+// EnsureReturnSecret sets the merchant's return secret of a mode when it has none.
+func (s *Invoices) EnsureReturnSecret(ctx context.Context, merchantID string, livemode bool, secret string) error {
+	col := "return_secret_test"
+	if livemode {
+		col = "return_secret_live"
+	}
+	err := s.DB.conn(ctx).Model(&merchantRow{}).Where("id = ? AND "+col+" = ''", merchantID).Update(col, secret).Error
+	if err != nil {
+		return fmt.Errorf("store: ensure return secret: %w", err)
+	}
+	// The checkout reads the secret with the merchant.
+	s.DB.checkouts.forgetAll()
+	return nil
 }

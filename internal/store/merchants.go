@@ -18,29 +18,35 @@ var _ merchants.Store = (*Merchants)(nil)
 type Merchants struct{ DB *DB }
 
 type merchantRow struct {
-	ID                 string
-	Name               string
-	LegalName          string
-	Address            string
-	TaxID              string
-	SupportEmail       string
-	NotificationEmail  string
-	DefaultCurrency    string
-	DefaultLocale      string
-	DefaultCaptureMode string
-	Terms              string
-	PIB                string `gorm:"column:pib"`
-	MB                 string `gorm:"column:mb"`
-	IPSEnabled         bool   `gorm:"column:ips_enabled"`
-	IPSAccount         string `gorm:"column:ips_account"`
-	IPSPayee           string `gorm:"column:ips_payee"`
-	IPSPaymentCode     string `gorm:"column:ips_payment_code"`
-	EmailAttachPDF     bool   `gorm:"column:email_attach_pdf"`
-	StatementColumns   string
-	LogoFile           string
-	InvoiceSeq         int64
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	ID                     string
+	Name                   string
+	LegalName              string
+	Address                string
+	TaxID                  string
+	SupportEmail           string
+	NotificationEmail      string
+	DefaultCurrency        string
+	DefaultLocale          string
+	DefaultCaptureMode     string
+	Terms                  string
+	PIB                    string `gorm:"column:pib"`
+	MB                     string `gorm:"column:mb"`
+	IPSEnabled             bool   `gorm:"column:ips_enabled"`
+	IPSAccount             string `gorm:"column:ips_account"`
+	IPSPayee               string `gorm:"column:ips_payee"`
+	IPSPaymentCode         string `gorm:"column:ips_payment_code"`
+	EmailAttachPDF         bool   `gorm:"column:email_attach_pdf"`
+	StatementColumns       string
+	LogoFile               string
+	AutoReturn             bool
+	ReturnSecretTest       string
+	ReturnSecretLive       string
+	RemindAfterDays        int
+	RemindBeforeExpiryDays int
+	BrandColor             string
+	InvoiceSeq             int64
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
 }
 
 func (merchantRow) TableName() string { return "merchants" }
@@ -51,7 +57,8 @@ func toDBMerchant(m merchants.Merchant) merchantRow {
 		DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode), Terms: m.Terms,
 		PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
 		IPSPaymentCode: m.IPS.PaymentCode, EmailAttachPDF: m.EmailAttachPDF, StatementColumns: m.StatementColumns,
-		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		AutoReturn: m.AutoReturn, RemindAfterDays: m.Reminders.AfterSentDays, RemindBeforeExpiryDays: m.Reminders.BeforeExpiryDays,
+		BrandColor: m.BrandColor, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 func toBusMerchant(r merchantRow) merchants.Merchant {
@@ -60,7 +67,17 @@ func toBusMerchant(r merchantRow) merchants.Merchant {
 		DefaultLocale: r.DefaultLocale, DefaultCaptureMode: domain.CaptureMode(r.DefaultCaptureMode), Terms: r.Terms,
 		PIB: r.PIB, MB: r.MB, IPS: merchants.IPSSettings{Enabled: r.IPSEnabled, Account: r.IPSAccount, Payee: r.IPSPayee,
 			PaymentCode: r.IPSPaymentCode}, EmailAttachPDF: r.EmailAttachPDF, StatementColumns: r.StatementColumns,
-		LogoFile: r.LogoFile, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		LogoFile: r.LogoFile, AutoReturn: r.AutoReturn, HasReturnSecret: merchants.ReturnSecrets{Test: r.ReturnSecretTest != "", Live: r.ReturnSecretLive != ""},
+		Reminders:  merchants.ReminderSettings{AfterSentDays: r.RemindAfterDays, BeforeExpiryDays: r.RemindBeforeExpiryDays},
+		BrandColor: r.BrandColor, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// returnSecret is the merchant's return secret of a mode.
+func (r merchantRow) returnSecret(live bool) string {
+	if live {
+		return r.ReturnSecretLive
+	}
+	return r.ReturnSecretTest
 }
 
 type userRow struct {
@@ -183,6 +200,8 @@ func (s *Merchants) UpdateMerchant(ctx context.Context, m merchants.Merchant) er
 		"default_capture_mode": r.DefaultCaptureMode, "terms": r.Terms, "updated_at": r.UpdatedAt,
 		"pib": r.PIB, "mb": r.MB, "ips_enabled": r.IPSEnabled, "ips_account": r.IPSAccount, "ips_payee": r.IPSPayee,
 		"ips_payment_code": r.IPSPaymentCode, "email_attach_pdf": r.EmailAttachPDF,
+		"auto_return": r.AutoReturn, "remind_after_days": r.RemindAfterDays, "remind_before_expiry_days": r.RemindBeforeExpiryDays,
+		"brand_color": r.BrandColor,
 	})
 	if res.Error != nil {
 		return fmt.Errorf("store: update merchant: %w", res.Error)
@@ -371,4 +390,22 @@ func (s *Merchants) PurgeAuthFailures(ctx context.Context, before time.Time) (in
 		return 0, fmt.Errorf("store: purge auth failures: %w", res.Error)
 	}
 	return res.RowsAffected, nil
+}
+
+// SetReturnSecret replaces the merchant's return secret of a mode.
+func (s *Merchants) SetReturnSecret(ctx context.Context, merchantID string, livemode bool, secret string) error {
+	// The checkout signs with the secret it read with the merchant.
+	defer s.DB.checkouts.forgetAll()
+	col := "return_secret_test"
+	if livemode {
+		col = "return_secret_live"
+	}
+	res := s.DB.conn(ctx).Model(&merchantRow{}).Where("id = ?", merchantID).Update(col, secret)
+	if res.Error != nil {
+		return fmt.Errorf("store: set return secret: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("store: set return secret: %w", apperr.ErrNotFound)
+	}
+	return nil
 }

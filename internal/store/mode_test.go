@@ -18,8 +18,9 @@ import (
 
 // modeTablesOfBothModes have a livemode column that the mode scope leaves alone, and why.
 var modeTablesOfBothModes = map[string]string{
-	"audit_log": "the audit log lists both modes: logins, team and settings belong to the whole account",
-	"sessions":  "the portal's Test mode switch itself",
+	"audit_log":         "the audit log lists both modes: logins, team and settings belong to the whole account",
+	"sessions":          "the portal's Test mode switch itself",
+	"provider_accounts": "the route names the mode: the owner manages the test and the live account side by side, and payments of either mode are routed by their own account",
 }
 
 // TestEveryLivemodeTableIsScoped: a table that gains a livemode column is limited to the request's

@@ -37,6 +37,7 @@ type paymentRow struct {
 	CardExpMonth           int
 	CardExpYear            int
 	PSP                    string `gorm:"column:psp"`
+	ProviderAccountID      string
 	PSPReference           string `gorm:"column:psp_reference"`
 	PSPToken               string `gorm:"column:psp_token"`
 	IdempotencyKey         string
@@ -112,7 +113,7 @@ func toDBPayment(p payments.Payment) paymentRow {
 	r := paymentRow{ID: p.ID, MerchantID: p.MerchantID, Livemode: p.Livemode, InvoiceID: p.InvoiceID, LinkID: p.LinkID, Status: string(p.Status),
 		Amount: p.Amount, Currency: p.Currency, CaptureMode: string(p.CaptureMode), AmountAuthorized: p.AmountAuthorized,
 		AmountCaptured: p.AmountCaptured, AmountRefunded: p.AmountRefunded, AmountRefundPending: p.AmountRefundPending,
-		PSP: p.PSP, PSPReference: p.PSPReference, PSPToken: p.PSPToken, IdempotencyKey: p.IdempotencyKey,
+		PSP: p.PSP, ProviderAccountID: p.ProviderAccountID, PSPReference: p.PSPReference, PSPToken: p.PSPToken, IdempotencyKey: p.IdempotencyKey,
 		RequestKey: p.RequestKey, RequestHash: p.RequestHash, ReturnURL: p.ReturnURL, Description: p.Description, RedirectURL: p.RedirectURL, DeclineCode: p.DeclineCode,
 		DeclineMessage: p.DeclineMessage, PendingOp: string(p.PendingOp), TermsAcceptedAt: p.TermsAcceptedAt,
 		TermsIP: p.TermsIP, ClientIP: p.ClientIP, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
@@ -132,7 +133,7 @@ func toBusPayment(r paymentRow) payments.Payment {
 	p := payments.Payment{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, InvoiceID: r.InvoiceID, LinkID: r.LinkID,
 		Status: domain.PaymentStatus(r.Status), Amount: r.Amount, Currency: r.Currency, CaptureMode: domain.CaptureMode(r.CaptureMode),
 		AmountAuthorized: r.AmountAuthorized, AmountCaptured: r.AmountCaptured, AmountRefunded: r.AmountRefunded,
-		AmountRefundPending: r.AmountRefundPending, PSP: r.PSP, PSPReference: r.PSPReference, PSPToken: r.PSPToken,
+		AmountRefundPending: r.AmountRefundPending, PSP: r.PSP, ProviderAccountID: r.ProviderAccountID, PSPReference: r.PSPReference, PSPToken: r.PSPToken,
 		IdempotencyKey: r.IdempotencyKey, RequestKey: r.RequestKey, RequestHash: r.RequestHash, ReturnURL: r.ReturnURL, Description: r.Description, RedirectURL: r.RedirectURL,
 		DeclineCode: r.DeclineCode, DeclineMessage: r.DeclineMessage, PendingOp: domain.TransactionType(r.PendingOp),
 		TermsAcceptedAt: r.TermsAcceptedAt.UTC(), TermsIP: r.TermsIP, ClientIP: r.ClientIP, CreatedAt: r.CreatedAt.UTC(),
@@ -636,10 +637,10 @@ func (s *Payments) PaymentByRequestKey(ctx context.Context, linkID, key string) 
 	return toBusPayment(r), nil
 }
 
-// GetPaymentByPSPReference finds a payment by the PSP's id of it.
-func (s *Payments) GetPaymentByPSPReference(ctx context.Context, pspRef string) (payments.Payment, error) {
+// GetPaymentByPSPReference finds a payment of a provider account by the PSP's id of it.
+func (s *Payments) GetPaymentByPSPReference(ctx context.Context, accountID, pspRef string) (payments.Payment, error) {
 	var r paymentRow
-	if err := s.DB.conn(ctx).Where("psp_reference = ?", pspRef).Order("id DESC").Take(&r).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("provider_account_id = ? AND psp_reference = ?", accountID, pspRef).Order("id DESC").Take(&r).Error; err != nil {
 		return payments.Payment{}, notFound(err, "get payment by psp reference")
 	}
 	return toBusPayment(r), nil

@@ -1,7 +1,7 @@
 // Command securelink serves SecureLink: the REST API, the merchant portal, the checkout, the
 // built-in test gateway, the OpenAPI document, health checks and metrics.
 //
-// Sub-commands: serve (default), migrate, merchant create, demo, gateway. The wiring of every
+// Sub-commands: serve (default), migrate, merchant create, demo, gateway, exchange-sandbox. The wiring of every
 // dependency (use cases, stores, provider, jobs) lives in package securelink/api/wiring.
 package main
 
@@ -37,6 +37,7 @@ Usage:
   securelink merchant create --name NAME --email E  create a merchant; prints its one-time portal invitation link
   securelink demo [--json]                          create a demo merchant with a password and an API key
   securelink gateway [--addr :8090]                 run the test gateway alone, as a separate PSP
+  securelink exchange-sandbox [--addr 127.0.0.1:8091]  run an emulator of AllSecure Exchange (see README)
 
 Settings come from environment variables (see README.md): SECURELINK_ADDR, SECURELINK_BASE_URL,
 DATABASE_URL, SECURELINK_SECRET, SMTP_URL, PSP, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET.
@@ -86,6 +87,8 @@ func run(args []string) error {
 		return demo(args)
 	case "gateway":
 		return gateway(args)
+	case "exchange-sandbox":
+		return exchangeSandbox(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -159,6 +159,11 @@ export const en = {
   'ips.or': 'or',
   'pdf.download': 'Download the invoice (PDF)',
 
+  'return.button': 'Return to {merchant}',
+  'return.countdown': 'Taking you back in {seconds} s…',
+  'return.stay': 'Stay on this page',
+  'return.cancel': 'Cancel and return to {merchant}',
+
   'testmode.band': 'Test mode: no real money moves',
   'testmode.cards': 'Test cards',
   'testmode.cardsHint': 'Use any future expiry date and any security code.',
@@ -168,6 +173,10 @@ export const en = {
   'testmode.outcome.challenge_fails': 'Asks for 3-D Secure, which fails',
   'testmode.outcome.refund_fails': 'Payment succeeds, refunds fail',
 
+  'confirming.title': 'We are confirming your payment',
+  'confirming.text': 'Your bank has not answered yet. This page updates by itself: please do not pay again.',
+  'cardFrames.loading': 'Loading the secure card form…',
+  'cardFrames.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
   'stripe.loading': 'Loading the secure card form…',
   'stripe.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
 } as const;

@@ -161,6 +161,11 @@ export const srLatn: Dictionary = {
   'ips.or': 'ili',
   'pdf.download': 'Preuzmite račun (PDF)',
 
+  'return.button': 'Povratak na sajt prodavca {merchant}',
+  'return.countdown': 'Vraćamo vas na sajt za {seconds} s…',
+  'return.stay': 'Ostanite na ovoj stranici',
+  'return.cancel': 'Odustanite i vratite se na sajt prodavca {merchant}',
+
   'testmode.band': 'Test režim: pravi novac se ne prenosi',
   'testmode.cards': 'Test kartice',
   'testmode.cardsHint': 'Unesite bilo koji budući datum isteka i bilo koji sigurnosni kod.',
@@ -170,6 +175,10 @@ export const srLatn: Dictionary = {
   'testmode.outcome.challenge_fails': 'Traži 3-D Secure potvrdu, koja ne uspeva',
   'testmode.outcome.refund_fails': 'Plaćanje uspeva, povraćaj novca ne',
 
+  'confirming.title': 'Potvrđujemo vaše plaćanje',
+  'confirming.text': 'Banka još nije odgovorila. Stranica će se sama osvežiti: ne plaćajte ponovo.',
+  'cardFrames.loading': 'Učitavanje sigurnog obrasca za karticu…',
+  'cardFrames.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
   'stripe.loading': 'Učitavanje sigurnog obrasca za karticu…',
   'stripe.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
 };

@@ -40,11 +40,11 @@ func FuzzParseWebhook(f *testing.F) {
 	}
 	p := &Provider{webhookSecret: secret}
 	f.Fuzz(func(t *testing.T, body []byte, header string, flip byte) {
-		_, _ = p.ParseWebhook(body, header)
+		_, _ = p.ParseEvent(body, header)
 		now := time.Now()
 		sig := webhook.ComputeSignature(now, body, secret)
 		signed := "t=" + strconv.FormatInt(now.Unix(), 10) + ",v1=" + hexString(sig)
-		_, errSigned := p.ParseWebhook(body, signed)
+		_, errSigned := p.ParseEvent(body, signed)
 		if errSigned != nil && bytes.HasPrefix(bytes.TrimSpace(body), []byte(`{"id":"evt_`)) && isBadSignature(errSigned) {
 			t.Fatalf("a correctly signed body was refused as unsigned: %v", errSigned)
 		}
@@ -53,7 +53,7 @@ func FuzzParseWebhook(f *testing.F) {
 		}
 		changed := bytes.Clone(body)
 		changed[int(flip)%len(changed)] ^= 0x01
-		if _, err := p.ParseWebhook(changed, signed); err == nil || !isBadSignature(err) {
+		if _, err := p.ParseEvent(changed, signed); err == nil || !isBadSignature(err) {
 			t.Fatalf("a changed body passed with the old signature: %v", err)
 		}
 	})

@@ -23,6 +23,9 @@ import (
 // Name is the provider's short name, as the checkout and PSP=… configuration see it.
 const Name = "stripe"
 
+// CardBrands are the card brands Stripe's Serbian accounts take: the international schemes.
+var CardBrands = []string{"visa", "mastercard", "maestro", "amex"}
+
 // MetadataPaymentKey is the PaymentIntent metadata key holding SecureLink's payment id.
 const MetadataPaymentKey = "securelink_payment"
 
@@ -99,7 +102,7 @@ func (p *Provider) Name() string { return Name }
 
 // ClientConfig implements psp.Provider: the checkout loads Stripe.js with the publishable key.
 func (p *Provider) ClientConfig() psp.ClientConfig {
-	return psp.ClientConfig{Name: Name, PublishableKey: p.publishableKey}
+	return psp.ClientConfig{Name: Name, PublishableKey: p.publishableKey, CardBrands: CardBrands}
 }
 
 // paymentIntentExpand asks Stripe to inline the latest charge (amounts refunded, card details)

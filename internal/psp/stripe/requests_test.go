@@ -3,6 +3,7 @@ package stripe
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"testing"
 
 	"securelink/internal/psp"
@@ -202,8 +203,8 @@ func TestRequestShapes(t *testing.T) {
 func TestClientConfigNamesStripe(t *testing.T) {
 	_, p := newFakeStripe(t, http.StatusOK, []byte(`{}`))
 	got := p.ClientConfig()
-	want := psp.ClientConfig{Name: "stripe", PublishableKey: "pk_test_shape"}
-	if got != want {
+	want := psp.ClientConfig{Name: "stripe", PublishableKey: "pk_test_shape", CardBrands: []string{"visa", "mastercard", "maestro", "amex"}}
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ClientConfig() = %+v, want %+v", got, want)
 	}
 	if p.Name() != "stripe" {

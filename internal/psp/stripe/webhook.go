@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 
 	stripego "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
+
+	"securelink/internal/psp"
 )
 
 // The Stripe event types SecureLink acts on.
@@ -18,9 +21,9 @@ const (
 	EventChargeRefunded           = "charge.refunded"
 )
 
-// ErrBadSignature means a webhook was not signed with the endpoint's secret, or is too old:
-// answer 400 and ignore it.
-var ErrBadSignature = errors.New("stripe webhook: signature not valid")
+// ErrBadSignature means a webhook was not signed with the endpoint's secret, or is too old: it is
+// ignored. It is a psp.ErrBadSignature.
+var ErrBadSignature = fmt.Errorf("stripe webhook: %w", psp.ErrBadSignature)
 
 // WebhookEvent is what SecureLink needs from a verified Stripe event.
 //
@@ -43,12 +46,22 @@ type WebhookEvent struct {
 // Handled reports whether the event is one SecureLink acts on.
 func (e WebhookEvent) Handled() bool { return e.PaymentRef != "" }
 
-// ParseWebhook verifies a webhook body against its Stripe-Signature header and reads the event.
+// ParseWebhook implements psp.WebhookReceiver: it verifies the body against the Stripe-Signature
+// header and says which payment the event is about.
+func (p *Provider) ParseWebhook(header http.Header, body []byte) (psp.WebhookNotice, error) {
+	ev, err := p.ParseEvent(body, header.Get("Stripe-Signature"))
+	if err != nil {
+		return psp.WebhookNotice{}, err
+	}
+	return psp.WebhookNotice{Handled: ev.Handled(), PaymentRef: ev.PaymentRef, Reference: ev.Reference}, nil
+}
+
+// ParseEvent verifies a webhook body against its Stripe-Signature header and reads the event.
 // The tolerance for the signature's timestamp is stripe-go's default of 5 minutes; an event
 // rendered in another API version than stripe-go's is accepted, since only ids and metadata are read.
-func (p *Provider) ParseWebhook(payload []byte, signatureHeader string) (WebhookEvent, error) {
+func (p *Provider) ParseEvent(payload []byte, signatureHeader string) (WebhookEvent, error) {
 	if p.webhookSecret == "" {
-		return WebhookEvent{}, errors.New("stripe webhook: no signing secret configured")
+		return WebhookEvent{}, fmt.Errorf("%w: no signing secret configured", ErrBadSignature)
 	}
 	event, err := webhook.ConstructEventWithOptions(payload, signatureHeader, p.webhookSecret,
 		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})

@@ -75,7 +75,7 @@ func TestParseWebhookVerifiedEvents(t *testing.T) {
 			if tt.want.Type == "" {
 				tt.want.Type = eventTypeOf(t, tt.payload)
 			}
-			got, err := p.ParseWebhook(tt.payload, signStripe(tt.payload, testWebhookSecret, time.Now()))
+			got, err := p.ParseEvent(tt.payload, signStripe(tt.payload, testWebhookSecret, time.Now()))
 			if err != nil {
 				t.Fatalf("ParseWebhook: %v", err)
 			}
@@ -107,7 +107,7 @@ func TestParseWebhookRefusesForgeries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := p.ParseWebhook(tt.payload, tt.header)
+			got, err := p.ParseEvent(tt.payload, tt.header)
 			if !errors.Is(err, ErrBadSignature) {
 				t.Fatalf("err = %v, want ErrBadSignature", err)
 			}
@@ -125,7 +125,7 @@ func TestParseWebhookNeedsSecret(t *testing.T) {
 		t.Fatalf("New: %v", err)
 	}
 	payload := paymentIntentEvent(EventPaymentSucceeded, "2023-10-16")
-	if _, err := p.ParseWebhook(payload, signStripe(payload, "", time.Now())); err == nil {
+	if _, err := p.ParseEvent(payload, signStripe(payload, "", time.Now())); err == nil {
 		t.Fatal("ParseWebhook without a configured secret succeeded, want an error")
 	}
 }

@@ -78,7 +78,7 @@ func (c *Client) TestCards() []psp.TestCard { return slices.Clone(TestCards) }
 
 // ClientConfig implements psp.Provider: the checkout posts cards to the public tokenise URL.
 func (c *Client) ClientConfig() psp.ClientConfig {
-	return psp.ClientConfig{Name: ProviderName, TokenizeURL: c.publicURL + Prefix + "/tokens"}
+	return psp.ClientConfig{Name: ProviderName, TokenizeURL: c.publicURL + Prefix + "/tokens", CardBrands: slices.Clone(CardBrands)}
 }
 
 // Authorize implements psp.Provider.

@@ -15,4 +15,6 @@ export const merchantService = {
       }),
     ),
   removeLogo: () => unwrap(api.DELETE('/merchant/logo')),
+  /** A new secret for verifying return URLs, in the session's mode; shown only in this answer. */
+  rotateReturnSecret: () => unwrap(api.POST('/merchant/return-secret')),
 };

@@ -1,0 +1,119 @@
+package wiring
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"securelink/internal/domain"
+	"securelink/internal/psp"
+	"securelink/internal/psp/stripe"
+	"securelink/internal/psp/testgateway"
+	"securelink/internal/store"
+)
+
+var registerOnce sync.Once
+
+// RegisterProviders puts every payment provider SecureLink offers in the registry, once per process.
+// A new provider is its package and one line here.
+func RegisterProviders() {
+	registerOnce.Do(func() {
+		psp.Register(testgateway.Definition)
+		psp.Register(stripe.Definition)
+	})
+}
+
+// providerNames lists the registered providers for messages.
+func providerNames() string {
+	var names []string
+	for _, d := range psp.Definitions() {
+		names = append(names, d.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// EnvName is the environment variable that sets a field of the default account: STRIPE_SECRET_KEY
+// for Stripe's secret_key.
+func EnvName(provider, field string) string {
+	return strings.ToUpper(provider + "_" + field)
+}
+
+// accountFromValues sorts values into an account's settings and secrets by the provider's fields.
+func accountFromValues(d psp.Definition, values map[string]string) psp.Account {
+	a := psp.Account{Provider: d.Name, Settings: map[string]string{}, Secrets: map[string]string{}}
+	for _, f := range d.Fields {
+		v, ok := values[f.Key]
+		if !ok || v == "" {
+			continue
+		}
+		if f.Secret {
+			a.Secrets[f.Key] = v
+		} else {
+			a.Settings[f.Key] = v
+		}
+	}
+	return a
+}
+
+// builtinGateway is the test gateway's account as this deployment runs it: in this process unless
+// SECURELINK_GATEWAY_URL points at a separately running one. Every merchant's test gateway account
+// uses it.
+func (a *App) builtinGateway(ctx context.Context, settings *store.Settings) (psp.Account, error) {
+	cfg := a.Cfg
+	key := cfg.GatewaySecret
+	if key == "" {
+		var err error
+		if key, err = settings.GetOrCreate(ctx, "gateway_secret", func() string { return "gsk_test_" + domain.NewToken(24) }); err != nil {
+			return psp.Account{}, err
+		}
+	}
+	base, public := cfg.GatewayURL, cfg.GatewayURL
+	if base == "" {
+		a.Gateway = testgateway.NewServer(testgateway.Config{SecretKey: key, PublicURL: cfg.BaseURL})
+		base, public = LoopbackURL(cfg.Addr), cfg.BaseURL
+	}
+	return psp.Account{Provider: testgateway.ProviderName,
+		Settings: map[string]string{testgateway.FieldAPIURL: base, testgateway.FieldPublicURL: public},
+		Secrets:  map[string]string{testgateway.FieldSecretKey: key}}, nil
+}
+
+// wireProvider builds the deployment's default account (PSP and its PROVIDER_FIELD variables) and
+// its provider, which serves every merchant that has no account of its own.
+func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error {
+	RegisterProviders()
+	gw, err := a.builtinGateway(ctx, settings)
+	if err != nil {
+		return err
+	}
+	a.BuiltinGateway = gw
+	d, ok := psp.Lookup(a.Cfg.PSP)
+	if !ok {
+		return fmt.Errorf("PSP must be one of %s, not %q", providerNames(), a.Cfg.PSP)
+	}
+	acct := gw
+	if d.Name != testgateway.ProviderName {
+		acct = accountFromValues(d, a.Cfg.PSPValues)
+	}
+	if d.Livemode != nil {
+		acct.Livemode = d.Livemode(acct)
+	}
+	acct.WebhookURL = a.Cfg.BaseURL + "/api/v1/psp/" + d.Name + "/webhook"
+	a.DefaultAccount = acct
+	p, err := d.New(acct, a.pspEnv())
+	var ce *psp.ConfigError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("PSP=%s: %s: %s", d.Name, EnvName(d.Name, ce.Field), ce.Message)
+	}
+	if err != nil {
+		return fmt.Errorf("PSP=%s: %w", d.Name, err)
+	}
+	a.Provider = p
+	return nil
+}
+
+// pspEnv is what every provider built here is given.
+func (a *App) pspEnv() psp.Env {
+	return psp.Env{HTTPClient: pspHTTPClient(), BaseURL: a.Cfg.BaseURL}
+}
