@@ -32,6 +32,7 @@ var bolaRoutes = map[string]idSource{
 	"GET /api/v1/invoices/:id":          invoiceOf,
 	"POST /api/v1/invoices/:id/cancel":  invoiceOf,
 	"POST /api/v1/invoices/:id/send":    invoiceOf,
+	"POST /api/v1/invoices/:id/remind":  invoiceOf,
 	"POST /api/v1/invoices/:id/links":   invoiceOf,
 	"POST /api/v1/links/:id/deactivate": linkOf,
 	"DELETE /api/v1/api-keys/:id":       keyOf,

@@ -64,9 +64,13 @@ type MerchantResponse struct {
 	// only kept in the mailbox with status held and reach nobody. Read-only; set by the operator.
 	EmailDeliveryEnabled bool `json:"email_delivery_enabled"`
 	// AutoReturn sends the payer back to the invoice's success_url a few seconds after paying.
-	AutoReturn bool      `json:"auto_return"`
-	CreatedAt  time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt  time.Time `json:"updated_at" format:"date-time"`
+	AutoReturn bool `json:"auto_return"`
+	// RemindAfterDays reminds the customer of an unpaid invoice that many days after its link was
+	// first e-mailed; RemindBeforeExpiryDays that many days before the link expires. 0: off (the default).
+	RemindAfterDays        int       `json:"remind_after_days" minimum:"0" maximum:"365" example:"3"`
+	RemindBeforeExpiryDays int       `json:"remind_before_expiry_days" minimum:"0" maximum:"365" example:"2"`
+	CreatedAt              time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt              time.Time `json:"updated_at" format:"date-time"`
 } // @name Merchant
 
 // SessionResponse answers a login, an accepted invitation and /me.
@@ -100,7 +104,8 @@ func (s *Server) toMerchant(m merchants.Merchant) MerchantResponse {
 		DefaultCurrency: m.DefaultCurrency, DefaultLocale: m.DefaultLocale, DefaultCaptureMode: string(m.DefaultCaptureMode),
 		Terms: m.Terms, PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
 		IPSPaymentCode: ipsPaymentCode(m.IPS.PaymentCode), EmailAttachPDF: m.EmailAttachPDF,
-		StatementColumns: toStatementColumns(m.StatementColumns), LogoURL: logoPath(m.LogoFile), AutoReturn: m.AutoReturn, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		StatementColumns: toStatementColumns(m.StatementColumns), LogoURL: logoPath(m.LogoFile), AutoReturn: m.AutoReturn,
+		RemindAfterDays: m.Reminders.AfterSentDays, RemindBeforeExpiryDays: m.Reminders.BeforeExpiryDays, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 func (s *Server) session(c echo.Context, status int, u merchants.User) error {
@@ -389,6 +394,9 @@ type MerchantPatchRequest struct {
 	EmailAttachPDF *bool   `json:"email_attach_pdf,omitempty"`
 	// AutoReturn sends the payer back to the invoice's success_url a few seconds after paying.
 	AutoReturn *bool `json:"auto_return,omitempty"`
+	// RemindAfterDays and RemindBeforeExpiryDays turn the automatic reminders on (days) or off (0).
+	RemindAfterDays        *int `json:"remind_after_days,omitempty" minimum:"0" maximum:"365"`
+	RemindBeforeExpiryDays *int `json:"remind_before_expiry_days,omitempty" minimum:"0" maximum:"365"`
 } // @name MerchantPatch
 
 // patchMerchant godoc
@@ -414,7 +422,7 @@ func (s *Server) patchMerchant(c echo.Context) error {
 		NotificationEmail: req.NotificationEmail, DefaultCurrency: req.DefaultCurrency, DefaultLocale: req.DefaultLocale,
 		DefaultCaptureMode: req.DefaultCaptureMode, Terms: req.Terms, PIB: req.PIB, MB: req.MB, IPSAccount: req.IPSAccount,
 		IPSPayee: req.IPSPayee, IPSPaymentCode: req.IPSPaymentCode, IPSEnabled: req.IPSEnabled, EmailAttachPDF: req.EmailAttachPDF,
-		AutoReturn: req.AutoReturn})
+		AutoReturn: req.AutoReturn, RemindAfterDays: req.RemindAfterDays, RemindBeforeExpiryDays: req.RemindBeforeExpiryDays})
 	if err != nil {
 		return err
 	}

@@ -117,6 +117,8 @@ type InvoiceResponse struct {
 	Payments     []PaymentResponse     `json:"payments,omitempty"`
 	Transactions []TransactionResponse `json:"transactions,omitempty"`
 	Refunds      []RefundResponse      `json:"refunds,omitempty"`
+	// Reminders are the reminders e-mailed about the invoice, oldest first (GET /invoices/{id} only).
+	Reminders []ReminderResponse `json:"reminders,omitempty"`
 } // @name Invoice
 
 func (s *Server) toLink(l domain.Link) LinkResponse {
@@ -321,6 +323,9 @@ func (s *Server) getInvoice(c echo.Context) error {
 		return err
 	}
 	if err := s.addInvoiceQR(c, inv, &out); err != nil {
+		return err
+	}
+	if err := s.addInvoiceReminders(c, &out); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)

@@ -20,7 +20,7 @@ type EmailResponse struct {
 	To       string `json:"to" example:"ana@example.com"`
 	// Subject is in the invoice's language.
 	Subject   string     `json:"subject" example:"Zahtev za plaćanje INV-000001 – Radnja"`
-	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization,password_reset"`
+	Kind      string     `json:"kind" enums:"payment_link,receipt,receipt_copy,refund,capture_notice,void_notice,authorization,password_reset,reminder"`
 	Status    string     `json:"status" enums:"queued,sent,failed,held"`
 	Attempts  int        `json:"attempts"`
 	LastError string     `json:"last_error"`

@@ -178,6 +178,7 @@ func (s *Server) routes() {
 	m.GET("/invoices/:id", s.getInvoice)
 	m.POST("/invoices/:id/cancel", s.cancelInvoice)
 	m.POST("/invoices/:id/send", s.sendInvoice)
+	m.POST("/invoices/:id/remind", s.remindInvoice)
 	m.POST("/invoices/:id/links", s.newLink)
 	m.POST("/links/:id/deactivate", s.deactivateLink)
 	s.paymentRoutes(m)

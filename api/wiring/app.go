@@ -141,7 +141,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// Every action and its audit row commit in one transaction.
 	tx := audit.Tx(db.InTx)
 	a.Merchants = &merchants.Service{Store: &store.Merchants{DB: db}, Logos: &store.Merchants{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, Tx: tx}
-	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc, Tx: tx}
+	a.Invoices = &invoices.Service{Store: &store.Invoices{DB: db}, Reminders: &store.Invoices{DB: db}, Audit: a.Audit, BaseURL: cfg.BaseURL, OnCreated: invoicesCreated.Inc, Tx: tx}
 	a.Idem = &store.Idempotency{DB: db}
 	a.RequestLog = &requestlog.Log{Store: &store.RequestLogs{DB: db}}
 
@@ -173,6 +173,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Server = api.New(d)
 	a.Jobs = []Job{
 		{Name: "expire invoices", Every: time.Minute, Run: counted(a.Invoices.ExpireDue)},
+		// Reminders are days apart; a run every few minutes sends them close to their time.
+		{Name: "send reminders", Every: 5 * time.Minute, Run: counted(a.Invoices.RemindDue)},
 		{Name: "purge failed logins", Every: time.Hour, Run: plain(a.Merchants.PurgeAuthFailures)},
 		{Name: "purge ended sessions", Every: time.Hour, Run: plain(a.Merchants.PurgeSessions)},
 		{Name: "purge idempotency keys", Every: time.Hour, Run: plain(func(ctx context.Context) error {

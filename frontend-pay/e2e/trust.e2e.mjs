@@ -153,6 +153,15 @@ describe('who am I paying', () => {
         assert.equal(await page.locator('#cc-number').count(), 0, 'the brands show before the card form');
         assert.deepEqual(await seriousViolations(page), []);
         await noOverflow(page, `checkout ${locale} ${vpName}`);
+        // The language switch shows its whole label (Chromium draws the arrow in about 16 px).
+        const label = await page.locator('#lang-select').evaluate((sel) => {
+          const cs = getComputedStyle(sel);
+          const ctx = document.createElement('canvas').getContext('2d');
+          ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+          const text = sel.options[sel.selectedIndex].text;
+          return { text, need: ctx.measureText(text).width, room: sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16 };
+        });
+        assert.ok(label.need <= label.room, `${locale} ${vpName}: the language switch cuts "${label.text}" (${label.need} px in ${label.room} px)`);
         await shot(page, `trust-checkout-${locale}-${vpName}`);
         assert.deepEqual(problems, []);
         await context.close();

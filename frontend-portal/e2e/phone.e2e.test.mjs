@@ -112,6 +112,16 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
     return p;
   };
 
+  /** Waits until the invoice's expiry has passed and the API reports it expired. */
+  const untilExpired = async (inv) => {
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(inv.expires_at) - Date.now())));
+    for (let i = 0; i < 100; i++) {
+      if ((await api(a, 'GET', `/invoices/${inv.id}`)).status === 'expired') return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.fail(`${inv.number} did not expire`);
+  };
+
   const paymentOf = async (s, id) => (await api(s, 'GET', `/invoices/${id}`)).payments.find((p) => p.status !== 'failed');
 
   /** A browser context in one language, logged in to server s. */
@@ -209,7 +219,9 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
     });
 
-    // Real data on A: every kind of order, e-mails, webhooks, keys and a team member.
+    // Real data on A: every kind of order, e-mails, webhooks, keys and a team member. The order that
+    // expires comes first: an expiry is at least a minute ahead, and the rest is made meanwhile.
+    data.expired = await invoice(a, { locale: 'sr-Latn', expires_at: new Date(Date.now() + 65_000).toISOString() });
     await api(a, 'PATCH', '/merchant', { legal_name: 'Demo Prodavnica d.o.o. Beograd', address: 'Bulevar kralja Aleksandra 73, 11000 Beograd' });
     await api(a, 'POST', '/webhook-endpoints', { url: `http://127.0.0.1:${receiver.address().port}/hooks/securelink-with-a-long-path/${tag()}`, events: ['invoice.created', 'invoice.paid', 'payment.captured', 'refund.succeeded'] });
     const long = await invoice(a, {
@@ -293,6 +305,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       ['order-paid-in-parts', `/portal/invoices/${data.inParts.id}`],
       ['order-declined', `/portal/invoices/${data.declined.id}`],
       ['order-cancelled', `/portal/invoices/${data.cancelled.id}`],
+      ['order-expired', `/portal/invoices/${data.expired.id}`],
       ['settings', '/portal/settings'],
       ['webhook-log', '/portal/settings/webhooks'],
       ['email', `/portal/settings/emails/${data.email.id}`],
@@ -303,6 +316,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       ['reset-password', '/portal/reset-password/not-a-real-token'],
     ];
     const pages = [];
+    await untilExpired(data.expired);
     try {
       for (const lang of languages) {
         const { ctx, page } = await loggedIn(a, lang);
@@ -321,6 +335,17 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
             assert.ok(box && box.x >= 0 && box.x + box.width <= 360, `${lang} ${name}: Log out is off screen (${JSON.stringify(box)})`);
             // While this SecureLink has no SMTP server, every page says e-mail delivery is off.
             await page.getByTestId('mail-off').waitFor();
+          }
+          if (name === 'dashboard') {
+            // The language switch shows its whole label (Chromium draws the arrow in about 16 px).
+            const label = await page.locator('#lang').evaluate((sel) => {
+              const cs = getComputedStyle(sel);
+              const ctx = document.createElement('canvas').getContext('2d');
+              ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+              const text = sel.options[sel.selectedIndex].text;
+              return { text, need: ctx.measureText(text).width, room: sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16 };
+            });
+            assert.ok(label.need <= label.room, `${lang}: the language switch cuts "${label.text}" (${label.need} px in ${label.room} px)`);
           }
           await axeCheck(page, `${lang} ${name} at 360 px`);
           await shot(page, `${name}-${lang}-360`);
@@ -441,6 +466,24 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       const ends = ['refunded', 'partially_refunded', 'cancelled', 'expired'].map((s) => looks[s]);
       assert.equal(new Set(ends).size, 4, `end states share a badge: ${JSON.stringify(looks)}`);
       await shot(page, 'dashboard-badges-en-1280');
+
+      // An expired order: its own badge, the expiry told in the past, a fresh link on offer, and the
+      // payer's page says the link has expired instead of offering a form.
+      await page.goto(`${a.base}/portal/invoices/${data.expired.id}`);
+      await settle(page);
+      const expiredBadge = page.locator('h1 .badge');
+      assert.equal(await expiredBadge.innerText(), 'Expired');
+      assert.match(await expiredBadge.getAttribute('class'), /badge-expired/);
+      const summary = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Summary' }) });
+      await summary.locator('dt', { hasText: /^Expired$/ }).waitFor();
+      assert.equal(await summary.locator('dt', { hasText: /^Expires$/ }).count(), 0, 'a past expiry is called "Expires"');
+      await page.getByRole('button', { name: 'Issue a fresh link' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: /^Cancel/ }).count(), 0, 'an expired order offers Cancel');
+      const payer = await ctx.newPage();
+      await payer.goto(data.expired.link.url);
+      await payer.getByTestId('status-expired').waitFor();
+      assert.equal(await payer.locator('#cc-number').count(), 0, 'the payer of an expired link gets a card form');
+      await payer.close();
 
       // A refund states its amount, and the message matches the outcome the timeline shows.
       await page.goto(`${a.base}/portal/invoices/${data.paid.id}`);
@@ -570,17 +613,28 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
         const bytes = await readFile(await dl.path());
         assert.ok(bytes.length > 100, `${button}: ${bytes.length} bytes`);
       }
-      // Two toasts at once do not cover the code.
+      // Several toasts at once: a phone shows one compact toast at the top, never over the code or
+      // the buttons under it, wherever the code is on the screen.
       await page.getByRole('button', { name: 'Copy link' }).click();
       await page.getByRole('button', { name: 'Send by e-mail' }).click();
-      await page.locator('.toast').first().waitFor();
-      await qr.scrollIntoViewIfNeeded();
-      const q = await qr.boundingBox();
-      for (const tb of await page.locator('.toast').evaluateAll((ts) => ts.map((t) => t.getBoundingClientRect().toJSON()))) {
-        const overlap = !(tb.right <= q.x || tb.left >= q.x + q.width || tb.bottom <= q.y || tb.top >= q.y + q.height);
-        assert.ok(!overlap, `a toast covers the QR code: ${JSON.stringify(tb)} over ${JSON.stringify(q)}`);
+      await page.locator('.toast').last().waitFor();
+      const shownToasts = () =>
+        page.locator('.toast').evaluateAll((ts) => ts.filter((t) => t.checkVisibility()).map((t) => t.getBoundingClientRect().toJSON()));
+      const overlaps = (a, b) => !(a.right <= b.x || a.left >= b.x + b.width || a.bottom <= b.y || a.top >= b.y + b.height);
+      for (const block of ['end', 'center']) {
+        // Each toast lasts a few seconds: a fresh one for each look.
+        await page.getByRole('button', { name: 'Copy link' }).click();
+        await page.locator('.toast').last().waitFor();
+        await qr.evaluate((el, block) => el.scrollIntoView({ block }), block);
+        const shown = await shownToasts();
+        assert.equal(shown.length, 1, `${shown.length} toasts on a phone at once`);
+        assert.ok(shown[0].height < 60, `the toast is ${shown[0].height} px high`);
+        for (const target of [qr, page.getByRole('button', { name: 'Download PNG' }), page.getByRole('button', { name: 'Print' })]) {
+          const box = await target.boundingBox();
+          assert.ok(!overlaps(shown[0], box), `a toast covers ${await target.evaluate((el) => el.tagName)} (QR at ${block}): ${JSON.stringify(shown[0])} over ${JSON.stringify(box)}`);
+        }
       }
-      await shot(page, 'qr-toasts-en-360');
+      await shot(page, 'qr-toasts-en-360', false);
       // Printing shows the code alone.
       await page.evaluate(() => document.body.classList.add('printing-qr'));
       await page.emulateMedia({ media: 'print' });

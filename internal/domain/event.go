@@ -42,6 +42,9 @@ const (
 const (
 	// EventInvoiceLinkRequested asks for the payment link to be e-mailed to the customer.
 	EventInvoiceLinkRequested = "invoice.link_requested"
+	// EventInvoiceReminderRequested asks for a reminder with the payment link to be e-mailed to the
+	// customer; the e-mail is not made once the invoice is no longer open.
+	EventInvoiceReminderRequested = "invoice.reminder_requested"
 )
 
 // WebhookEventTypes lists the types an endpoint may subscribe to.
@@ -50,7 +53,7 @@ var WebhookEventTypes = []string{EventInvoiceCreated, EventInvoicePaid, EventInv
 	EventRefundFailed}
 
 // EventTypes lists every event type, the internal ones too.
-var EventTypes = append(slices.Clone(WebhookEventTypes), EventInvoiceLinkRequested)
+var EventTypes = append(slices.Clone(WebhookEventTypes), EventInvoiceLinkRequested, EventInvoiceReminderRequested)
 
 // NewEvent builds an event of the given mode whose payload is data encoded as JSON.
 func NewEvent(merchantID string, livemode bool, typ, objectID string, data any, webhook bool) Event {

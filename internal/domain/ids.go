@@ -92,6 +92,7 @@ const (
 	PrefixEndpoint    = "we"
 	PrefixEmail       = "em"
 	PrefixAudit       = "aud"
+	PrefixReminder    = "rem"
 )
 
 // ActorType says who asked for something.

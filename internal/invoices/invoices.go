@@ -155,7 +155,9 @@ type IPSSettings struct {
 // Service is the invoice use cases.
 type Service struct {
 	Store Store
-	Audit Auditor
+	// Reminders stores reminders and finds the invoices due for one.
+	Reminders ReminderStore
+	Audit     Auditor
 	// Tx runs an action and its audit row in one transaction.
 	Tx      audit.Tx
 	BaseURL string
@@ -499,6 +501,10 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, id string) (stri
 	ev := domain.NewEvent(inv.MerchantID, inv.Livemode, domain.EventInvoiceLinkRequested, inv.ID, data, false)
 	err = s.Tx.Run(ctx, func(ctx context.Context) error {
 		if err := s.Store.InsertEvents(ctx, []domain.Event{ev}); err != nil {
+			return err
+		}
+		// "N days after the link was sent" counts from the first sending.
+		if err := s.Reminders.MarkSent(ctx, inv.MerchantID, id, s.now()); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, actor, "invoice.sent", id, map[string]any{"to": inv.Customer.Email})

@@ -637,6 +637,8 @@ type MerchantPatch struct {
 	DefaultCurrency, DefaultLocale, DefaultCaptureMode, Terms        *string
 	PIB, MB, IPSAccount, IPSPayee, IPSPaymentCode                    *string
 	IPSEnabled, EmailAttachPDF, AutoReturn                           *bool
+	// RemindAfterDays and RemindBeforeExpiryDays set the automatic reminders (0 turns one off).
+	RemindAfterDays, RemindBeforeExpiryDays *int
 }
 
 // UpdateMerchant applies a patch to the actor's merchant settings.
@@ -718,6 +720,19 @@ func applyPatch(m Merchant, p MerchantPatch) (Merchant, error) {
 	}
 	if p.AutoReturn != nil {
 		m.AutoReturn = *p.AutoReturn
+	}
+	for _, d := range []struct {
+		param string
+		in    *int
+		out   *int
+	}{{"remind_after_days", p.RemindAfterDays, &m.Reminders.AfterSentDays}, {"remind_before_expiry_days", p.RemindBeforeExpiryDays, &m.Reminders.BeforeExpiryDays}} {
+		if d.in == nil {
+			continue
+		}
+		if *d.in < 0 || *d.in > domain.MaxReminderDays {
+			return Merchant{}, apperr.Invalid(d.param, "invalid_days", "%s must be a whole number of days from 0 (off) to %d.", d.param, domain.MaxReminderDays)
+		}
+		*d.out = *d.in
 	}
 	if p.DefaultCaptureMode != nil {
 		cm := domain.CaptureMode(*p.DefaultCaptureMode)

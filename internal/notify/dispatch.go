@@ -125,7 +125,7 @@ func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r *batch, now ti
 				CreatedAt: now, UpdatedAt: now})
 		}
 	}
-	emails, err := d.emails(ctx, ev, r)
+	emails, err := d.emails(ctx, ev, r, now)
 	if err != nil {
 		return out, err
 	}
@@ -188,12 +188,15 @@ type emailContext struct {
 	merchant Merchant
 	msg      mail.Message // the invoice and merchant as every e-mail shows them
 	baseURL  string
+	now      time.Time
 }
 
 // emailPlans has one entry per event type: what it sends, to whom, built by which function.
 var emailPlans = map[string]emailPlan{
 	// The payer gets the payment link.
 	domain.EventInvoiceLinkRequested: {aboutInvoice, paymentLinkEmail},
+	// The payer is reminded of an unpaid invoice, unless it was paid, cancelled or expired meanwhile.
+	domain.EventInvoiceReminderRequested: {aboutInvoice, reminderEmail},
 	// The payer gets a receipt; the merchant a copy at its notification address.
 	domain.EventInvoicePaid: {aboutInvoice, receiptEmails},
 	// Each part of an invoice paid in parts has its own receipt for that part.
@@ -229,7 +232,7 @@ func aboutPayment(payload json.RawMessage) (string, error) {
 }
 
 // emails lists the e-mails an event asks for; events that concern no e-mail give none.
-func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r *batch) ([]Email, error) {
+func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r *batch, now time.Time) ([]Email, error) {
 	p := emailPlans[ev.Type]
 	if p.build == nil {
 		return nil, nil
@@ -256,7 +259,7 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r *batch) ([]E
 	if m.LogoFile != "" && d.BaseURL != "" {
 		msg.LogoURL = strings.TrimRight(d.BaseURL, "/") + "/api/v1/logos/" + m.LogoFile
 	}
-	out, err := p.build(ctx, emailContext{ev: ev, r: r, invoice: invoice, merchant: m, msg: msg, baseURL: d.BaseURL})
+	out, err := p.build(ctx, emailContext{ev: ev, r: r, invoice: invoice, merchant: m, msg: msg, baseURL: d.BaseURL, now: now})
 	if errors.Is(err, errBadPayload) {
 		return nil, d.skip(ev, err)
 	}
@@ -289,6 +292,22 @@ func paymentLinkEmail(_ context.Context, c emailContext) ([]Email, error) {
 	if e != nil {
 		e.AttachInvoicePDF = c.merchant.EmailAttachPDF
 	}
+	return nonEmpty(e), err
+}
+
+// reminderEmail reminds the customer of the payment link while the invoice can still be paid: a
+// reminder queued just before a payment, a cancellation or the expiry sends nothing.
+func reminderEmail(_ context.Context, c emailContext) ([]Email, error) {
+	var inv invoiceData
+	if err := decode(c.ev.Payload, &inv); err != nil {
+		return nil, err
+	}
+	if !c.invoice.Remindable(c.now) {
+		return nil, nil
+	}
+	msg := c.msg
+	msg.Kind, msg.LinkURL, msg.ExpiresAt = mail.KindReminder, inv.LinkURL, c.invoice.ExpiresAt
+	e, err := build(msg, c.invoice.ID, c.invoice.Customer.Email, inv.EmailID)
 	return nonEmpty(e), err
 }
 

@@ -52,7 +52,7 @@ func TestCheckoutSQLReadsEveryInvoiceField(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The fields no creation sets: amounts paid and refunded, the times of payment, cancellation
-		// and deactivation. The rows are edited directly; the view is not yet cached.
+		// and deactivation, and of the first e-mail. The rows are edited directly; the view is not yet cached.
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		if err := db.Gorm.Exec(`UPDATE invoices SET status = ?, amount_paid = 2400, amount_refunded = 100, paid_at = ?, cancelled_at = ?, sent_at = ? WHERE id = ?`,
 			string(domain.InvoicePartiallyRefunded), now, now, now, inv.ID).Error; err != nil {

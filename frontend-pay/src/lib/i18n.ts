@@ -14,10 +14,10 @@ export const LOADERS: Record<Lang, () => Promise<Dictionary>> = {
   en: () => import('./messages-en').then((m) => m.en),
 };
 
-/** How each language names itself in the switcher. */
+/** How each language names itself in the switcher: short enough for a phone's header; the script tells the two Serbians apart. */
 export const LANG_NAMES: Record<Lang, string> = {
-  'sr-Latn': 'Srpski (latinica)',
-  'sr-Cyrl': 'Српски (ћирилица)',
+  'sr-Latn': 'Srpski',
+  'sr-Cyrl': 'Српски',
   en: 'English',
 };
 

@@ -83,20 +83,22 @@ describe('expiringNotice', () => {
 });
 
 describe('invoiceActions', () => {
-  it('offers cancel, resend and link changes only while open', () => {
-    expect(invoiceActions(invoice())).toEqual({ cancel: true, resend: true, deactivateLink: true, newLink: true });
+  it('offers cancel, resend, remind and link changes only while open', () => {
+    expect(invoiceActions(invoice())).toEqual({ cancel: true, resend: true, remind: true, deactivateLink: true, newLink: true });
     expect(invoiceActions(invoice({ status: 'paid', link: link({ id: 'l', token: 't', url: 'u', status: 'completed' }) }))).toEqual({
       cancel: false,
       resend: false,
+      remind: false,
       deactivateLink: false,
       newLink: false,
     });
     expect(invoiceActions(invoice({ link: link({ id: 'l', token: 't', url: 'u', status: 'deactivated' }) })).resend).toBe(false);
+    expect(invoiceActions(invoice({ link: link({ id: 'l', token: 't', url: 'u', status: 'deactivated' }) })).remind).toBe(false);
     expect(invoiceActions(invoice({ status: 'expired' })).newLink).toBe(true);
   });
 
   it('keeps a partly paid invoice payable but not cancellable', () => {
-    expect(invoiceActions(invoice({ status: 'partially_paid' }))).toEqual({ cancel: false, resend: true, deactivateLink: true, newLink: true });
+    expect(invoiceActions(invoice({ status: 'partially_paid' }))).toEqual({ cancel: false, resend: true, remind: false, deactivateLink: true, newLink: true });
   });
 });
 
@@ -129,6 +131,19 @@ describe('invoiceParts', () => {
 });
 
 describe('buildTimeline', () => {
+  it('shows every reminder with its rule, in time order', () => {
+    const tl = buildTimeline(
+      invoice({
+        created_at: '2026-11-01T10:00:00Z',
+        reminders: [
+          { id: 'rem_1', object: 'reminder', livemode: false, invoice_id: 'inv_1', rule: 'after_sent', email_id: 'em_1', created_at: '2026-11-04T10:00:00Z' },
+          { id: 'rem_2', object: 'reminder', livemode: false, invoice_id: 'inv_1', rule: 'manual', email_id: 'em_2', created_at: '2026-11-02T10:00:00Z' },
+        ],
+      }),
+    );
+    expect(tl.map((e) => (e.kind === 'reminder' ? `reminder:${e.rule}` : e.kind))).toEqual(['created', 'reminder:manual', 'reminder:after_sent']);
+  });
+
   it('orders creation, transactions and payment by time', () => {
     const tl = buildTimeline(
       invoice({

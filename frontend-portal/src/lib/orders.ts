@@ -39,7 +39,7 @@ export function expiringNotice(summary: Pick<InvoiceSummary, 'authorizations_exp
 }
 
 /** Actions on an invoice itself: only an unpaid invoice can be cancelled, re-sent or given a new link. */
-export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean; deactivateLink: boolean; newLink: boolean } {
+export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean; remind: boolean; deactivateLink: boolean; newLink: boolean } {
   const unpaid = inv.status === 'open';
   // A partly paid invoice still takes parts through its link; having taken money, it cannot be cancelled.
   const payable = unpaid || inv.status === 'partially_paid';
@@ -47,6 +47,7 @@ export function invoiceActions(inv: Invoice): { cancel: boolean; resend: boolean
   return {
     cancel: unpaid,
     resend: payable && linkActive && !!inv.customer?.email,
+    remind: unpaid && linkActive && !!inv.customer?.email,
     deactivateLink: payable && linkActive,
     newLink: payable || inv.status === 'expired',
   };
@@ -73,7 +74,8 @@ export function invoiceParts(inv: Pick<Invoice, 'allow_partial' | 'amount_total'
 export type TimelineEntry =
   | { at: string; kind: 'created' | 'paid' | 'cancelled' | 'expired' }
   | { at: string; kind: 'txn'; type: string; result: string; amount: number; currency: string; actor?: string }
-  | { at: string; kind: 'refund'; status: string; amount: number; currency: string };
+  | { at: string; kind: 'refund'; status: string; amount: number; currency: string }
+  | { at: string; kind: 'reminder'; rule: string };
 
 /** The invoice's history, oldest first: creation, every transaction, refunds, payment and cancellation. */
 export function buildTimeline(inv: Invoice): TimelineEntry[] {
@@ -89,6 +91,7 @@ export function buildTimeline(inv: Invoice): TimelineEntry[] {
       entries.push({ at: r.created_at, kind: 'refund', status: r.status, amount: r.amount, currency: r.currency });
     }
   }
+  for (const r of inv.reminders ?? []) entries.push({ at: r.created_at, kind: 'reminder', rule: r.rule });
   // A partly paid invoice's parts are its transactions; it is paid only once they reach the total.
   if (inv.paid_at && inv.status !== 'partially_paid') entries.push({ at: inv.paid_at, kind: 'paid' });
   if (inv.cancelled_at) entries.push({ at: inv.cancelled_at, kind: 'cancelled' });

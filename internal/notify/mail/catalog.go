@@ -193,8 +193,26 @@ var accountCatalog = map[string]map[string]string{
 	},
 }
 
+// reminderCatalog holds the sentences of the reminder of an unpaid invoice.
+var reminderCatalog = map[string]map[string]string{
+	domain.LocaleEn: {
+		"subject.reminder": "Reminder: payment request {number} from {merchant}",
+		"intro.reminder":   "A friendly reminder: invoice {number} from {merchant} for {amount} is still unpaid. You can pay securely by card through the link below.",
+	},
+	domain.LocaleSrLatn: {
+		"subject.reminder": "Podsetnik: zahtev za plaćanje {number} – {merchant}",
+		"intro.reminder":   "Podsećamo vas da račun {number} na iznos od {amount} (prodavac: {merchant}) još nije plaćen. Možete bezbedno platiti karticom preko linka ispod.",
+	},
+	domain.LocaleSrCyrl: {
+		"subject.reminder": "Подсетник: захтев за плаћање {number} – {merchant}",
+		"intro.reminder":   "Подсећамо вас да рачун {number} на износ од {amount} (продавац: {merchant}) још није плаћен. Можете безбедно платити картицом преко линка испод.",
+	},
+}
+
 func init() {
-	for loc, msgs := range accountCatalog {
-		maps.Copy(catalog[loc], msgs)
+	for _, extra := range []map[string]map[string]string{accountCatalog, reminderCatalog} {
+		for loc, msgs := range extra {
+			maps.Copy(catalog[loc], msgs)
+		}
 	}
 }

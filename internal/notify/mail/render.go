@@ -28,11 +28,13 @@ const (
 	KindAuthorization Kind = "authorization"
 	// KindPasswordReset carries a portal user's single-use link to set a new password.
 	KindPasswordReset Kind = "password_reset"
+	// KindReminder reminds the customer of an unpaid invoice, with the payment link.
+	KindReminder Kind = "reminder"
 )
 
 // Kinds lists every kind, in the order the API documents them.
 var Kinds = []Kind{KindPaymentLink, KindReceipt, KindReceiptCopy, KindRefund, KindCaptureNotice, KindVoidNotice,
-	KindAuthorization, KindPasswordReset}
+	KindAuthorization, KindPasswordReset, KindReminder}
 
 // Message is everything an e-mail may show. Only the card's brand and last four digits ever reach it.
 type Message struct {
@@ -150,7 +152,7 @@ func Render(m Message) (Rendered, error) {
 		v.Rows = append(v.Rows, row{t("label.paid_by"), t("method.bank_transfer")})
 	}
 	switch m.Kind {
-	case KindPaymentLink:
+	case KindPaymentLink, KindReminder:
 		// The request shows the total below and the amount on its button.
 	case KindReceipt, KindReceiptCopy:
 		v.Rows = append(v.Rows, row{t("label.paid"), vars["amount"]})
@@ -171,7 +173,7 @@ func Render(m Message) (Rendered, error) {
 			UnitPrice: FormatMoney(l.UnitAmount, m.Currency, loc), Total: FormatMoney(l.Total(), m.Currency, loc)})
 	}
 	v.TotalLabel, v.Total = t("label.total"), FormatMoney(m.Total, m.Currency, loc)
-	if m.Kind == KindPaymentLink {
+	if m.Kind == KindPaymentLink || m.Kind == KindReminder {
 		v.Button, v.LinkURL, v.LinkHint = t("button.pay"), m.LinkURL, t("link_hint")
 		if !m.ExpiresAt.IsZero() {
 			v.ValidUntil = domain.EndSentence(t("valid_until"))

@@ -41,6 +41,7 @@ export const invoiceService = {
   cancel: (id: string) => unwrap(api.POST('/invoices/{id}/cancel', { params: { path: { id } } })),
 
   send: (id: string) => unwrap(api.POST('/invoices/{id}/send', { params: { path: { id } } })),
+  remind: (id: string) => unwrap(api.POST('/invoices/{id}/remind', { params: { path: { id } } })),
 
   newLink: (id: string, expiresAt?: string) =>
     unwrap(api.POST('/invoices/{id}/links', { params: { path: { id } }, body: expiresAt ? { expires_at: expiresAt } : {} })),
