@@ -42,15 +42,15 @@ type CreateInvoiceRequest struct {
 	ExpiresAt   string       `json:"expires_at,omitempty" format:"date-time"`
 	Locale      string       `json:"locale,omitempty" enums:"sr-Latn,sr-Cyrl,en"`
 	SendEmail   bool         `json:"send_email,omitempty"`
+	// AllowPartial lets the payer pay in parts of their choosing (capture_mode automatic only).
+	AllowPartial bool `json:"allow_partial,omitempty"`
+	// MinFirstAmount is the least the first part must be, in minor units (0: any), at most the total.
+	MinFirstAmount int64 `json:"min_first_amount,omitempty" minimum:"0" example:"50000"`
 	// SuccessURL is where the payer goes back to after paying (https; http only for localhost), with
 	// invoice, payment, status, amount, currency, ts and signature added.
 	SuccessURL string `json:"success_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/thanks"`
 	// CancelURL is where the checkout's "Back to the shop" link leads, signed the same way.
 	CancelURL string `json:"cancel_url,omitempty" format:"uri" maxLength:"1500" example:"https://shop.example/cart"`
-	// AllowPartial lets the payer pay in parts of their choosing (capture_mode automatic only).
-	AllowPartial bool `json:"allow_partial,omitempty"`
-	// MinFirstAmount is the least the first part must be, in minor units (0: any), at most the total.
-	MinFirstAmount int64 `json:"min_first_amount,omitempty" minimum:"0" example:"50000"`
 } // @name CreateInvoiceRequest
 
 // LineResponse is one line of an invoice with its computed amounts.

@@ -79,7 +79,8 @@ func (s *Server) addCheckoutReceipt(c echo.Context, co checkoutView, out *Checko
 	}
 	// A cancelled invoice has a receipt when its reservation was released (a voided payment).
 	switch co.Invoice.Status {
-	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded,
+	// A partly paid one shows the receipt of its latest part.
+	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyPaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded,
 		domain.InvoiceCancelled:
 	case domain.InvoiceOpen, domain.InvoiceProcessing, domain.InvoiceExpired:
 		return nil

@@ -72,6 +72,10 @@ func TestInvoiceValidation(t *testing.T) {
 		{"bad expiry format", with(func(b map[string]any) { b["expires_at"] = "tomorrow" }), 400, "expires_at", "invalid_time"},
 		{"past expiry", with(func(b map[string]any) { b["expires_at"] = "2020-01-01T00:00:00Z" }), 400, "expires_at", "invalid_expiry"},
 		{"expiry too far", with(func(b map[string]any) { b["expires_at"] = "2099-01-01T00:00:00Z" }), 400, "expires_at", "invalid_expiry"},
+		{"parts with manual capture", with(func(b map[string]any) { b["allow_partial"] = true; b["capture_mode"] = "manual" }), 422, "allow_partial", "partial_payment_not_allowed"},
+		{"first part minimum without parts", with(func(b map[string]any) { b["min_first_amount"] = 100 }), 422, "min_first_amount", "partial_payment_not_allowed"},
+		{"first part minimum over the total", with(func(b map[string]any) { b["allow_partial"] = true; b["min_first_amount"] = 10001 }), 422, "min_first_amount", "amount_out_of_range"},
+		{"negative first part minimum", with(func(b map[string]any) { b["allow_partial"] = true; b["min_first_amount"] = -1 }), 422, "min_first_amount", "amount_out_of_range"},
 		{"success url not https", with(func(b map[string]any) { b["success_url"] = "http://shop.example/thanks" }), 400, "success_url", "insecure_url"},
 		{"success url relative", with(func(b map[string]any) { b["success_url"] = "/thanks" }), 400, "success_url", "invalid_url"},
 		{"success url javascript", with(func(b map[string]any) { b["success_url"] = "javascript:alert(1)" }), 400, "success_url", "invalid_url"},
@@ -79,10 +83,6 @@ func TestInvoiceValidation(t *testing.T) {
 		{"success url too long", with(func(b map[string]any) { b["success_url"] = "https://shop.example/" + strings.Repeat("a", 1500) }), 400, "success_url", "too_long"},
 		{"cancel url scheme-relative", with(func(b map[string]any) { b["cancel_url"] = "//evil.example/" }), 400, "cancel_url", "invalid_url"},
 		{"cancel url ftp", with(func(b map[string]any) { b["cancel_url"] = "ftp://shop.example/" }), 400, "cancel_url", "invalid_url"},
-		{"parts with manual capture", with(func(b map[string]any) { b["allow_partial"] = true; b["capture_mode"] = "manual" }), 422, "allow_partial", "partial_payment_not_allowed"},
-		{"first part minimum without parts", with(func(b map[string]any) { b["min_first_amount"] = 100 }), 422, "min_first_amount", "partial_payment_not_allowed"},
-		{"first part minimum over the total", with(func(b map[string]any) { b["allow_partial"] = true; b["min_first_amount"] = 10001 }), 422, "min_first_amount", "amount_out_of_range"},
-		{"negative first part minimum", with(func(b map[string]any) { b["allow_partial"] = true; b["min_first_amount"] = -1 }), 422, "min_first_amount", "amount_out_of_range"},
 		{"body over 64 KiB", with(func(b map[string]any) { b["description"] = strings.Repeat("a", 70_000) }), 413, "", "request_too_large"},
 	}
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {

@@ -205,11 +205,11 @@ type NewInvoice struct {
 	ExpiresAt   *time.Time
 	Locale      string
 	SendEmail   bool
-	// SuccessURL and CancelURL are where the payer goes back to (see validate.ReturnURL).
-	SuccessURL, CancelURL string
 	// AllowPartial lets the payer pay in parts, the first at least MinFirstAmount (0: any).
 	AllowPartial   bool
 	MinFirstAmount int64
+	// SuccessURL and CancelURL are where the payer goes back to (see validate.ReturnURL).
+	SuccessURL, CancelURL string
 }
 
 // Create validates and stores a new invoice with its first link.

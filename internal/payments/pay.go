@@ -175,6 +175,14 @@ func (s *Service) authorizeRequest(p Payment) psp.AuthorizeRequest {
 		Description: p.Description}
 }
 
+// amountRefused explains, as a 422 naming amount, why the invoice does not take the amount asked.
+func amountRefused(inv domain.Invoice) error {
+	if !inv.AllowPartial {
+		return apperr.Unprocessable("amount", "partial_payment_not_allowed", "This invoice is paid in full: leave amount out or send %d, what is due.", inv.AmountDue())
+	}
+	return apperr.Unprocessable("amount", "amount_out_of_range", "amount must be between %d and %d, what is left to pay.", inv.MinPayment(), inv.AmountDue())
+}
+
 // invoiceWord is "invoice" in each language an invoice may be written in.
 var invoiceWord = map[string]string{
 	domain.LocaleEn:     "Invoice",
@@ -194,14 +202,6 @@ func paymentDescription(inv domain.Invoice) string {
 		word = invoiceWord[domain.LocaleSrLatn]
 	}
 	return word + " " + inv.Number
-}
-
-// amountRefused explains, as a 422 naming amount, why the invoice does not take the amount asked.
-func amountRefused(inv domain.Invoice) error {
-	if !inv.AllowPartial {
-		return apperr.Unprocessable("amount", "partial_payment_not_allowed", "This invoice is paid in full: leave amount out or send %d, what is due.", inv.AmountDue())
-	}
-	return apperr.Unprocessable("amount", "amount_out_of_range", "amount must be between %d and %d, what is left to pay.", inv.MinPayment(), inv.AmountDue())
 }
 
 func errInProgress() error {
