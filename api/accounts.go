@@ -108,13 +108,13 @@ func (s *Server) toMerchant(m merchants.Merchant) MerchantResponse {
 		RemindAfterDays: m.Reminders.AfterSentDays, RemindBeforeExpiryDays: m.Reminders.BeforeExpiryDays, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
-func (s *Server) session(c echo.Context, status int, u merchants.User) error {
+func (s *Server) session(c echo.Context, status int, u merchants.User, livemode bool) error {
 	ctx := c.Request().Context()
 	m, err := s.d.Merchants.GetMerchant(ctx, u.MerchantID)
 	if err != nil {
 		return err
 	}
-	csrf, err := s.setSessionCookie(c, u)
+	csrf, err := s.setSessionCookie(c, u, livemode)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.session(c, http.StatusOK, u)
+	return s.session(c, http.StatusOK, u, false)
 }
 
 // logout godoc
@@ -223,7 +223,8 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.session(c, http.StatusOK, u)
+	// The new session keeps the mode the portal was in.
+	return s.session(c, http.StatusOK, u, actorOf(c).Livemode)
 }
 
 // me godoc
@@ -350,7 +351,7 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.session(c, http.StatusOK, u)
+	return s.session(c, http.StatusOK, u, false)
 }
 
 // getMerchant godoc

@@ -160,7 +160,7 @@ func (s *Server) getCheckout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, _, err := s.checkoutResponse(c, co)
+	out, err := s.checkoutResponse(c, co)
 	if err != nil {
 		return err
 	}
@@ -168,19 +168,19 @@ func (s *Server) getCheckout(c echo.Context) error {
 }
 
 // checkoutResponse is what GET /checkout/{token} answers for a resolved link (the checkout page
-// embeds the same), with the provider that takes the invoice's payment.
-func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResponse, psp.Provider, error) {
+// embeds the same).
+func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResponse, error) {
 	provider, err := s.checkoutProvider(c, co)
 	if err != nil {
-		return CheckoutResponse{}, nil, err
+		return CheckoutResponse{}, err
 	}
 	out := s.toCheckout(co, provider)
 	if q, ok := invoices.PaymentQR(co.Invoice, co.Merchant); ok && co.Link.Status == domain.LinkActive {
 		out.IPSQR = toIPSQR(q, s.checkoutURL(co.Link.Token, "/ips-qr.svg"))
 	}
 	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
-		return CheckoutResponse{}, nil, err
+		return CheckoutResponse{}, err
 	}
 	s.addReturnURLs(co, &out)
-	return out, provider, nil
+	return out, nil
 }

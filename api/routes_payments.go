@@ -16,6 +16,7 @@ func (s *Server) checkoutPayRoutes(public, g *echo.Group) {
 	// bypasses the separate idempotency records of the other POSTs.
 	public.POST("/checkout/:token/pay", s.payCheckout)
 	g.POST("/checkout/:token/complete", s.completeCheckout)
+	g.POST("/psp/accounts/:id/webhook", s.accountWebhook)
 	// The deployment's default account keeps the route its Stripe webhooks were set up with; another
 	// provider's notifications for it arrive at /psp/{provider}/webhook.
 	def, err := s.d.Providers.ForAccount(context.Background(), "")

@@ -62,6 +62,8 @@ export async function startApp(extraEnv = {}) {
     SECURELINK_ADDR: `127.0.0.1:${port}`,
     SECURELINK_BASE_URL: base,
     PSP: 'testgateway',
+    // Live provider credentials are sealed with the operator's key; live invoices need them.
+    SECURELINK_ENCRYPTION_KEY: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=',
     ...extraEnv,
   };
   delete env.SMTP_URL;
