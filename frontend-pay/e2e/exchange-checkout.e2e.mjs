@@ -176,10 +176,13 @@ describe('checkout with AllSecure Exchange', () => {
     const { page, context, problems } = await openCheckout(inv.link.url);
     await fillCard(page, '4000 0000 0000 0259');
     await page.locator('[data-testid="pay"]').click();
-    await page.locator('[data-testid="confirming"]').waitFor();
-    assert.match(await page.locator('[data-testid="confirming"]').innerText(), /confirming your payment/);
+    const status = page.locator('[data-testid="pay-panel"] .status');
+    await page.getByText('We are confirming your payment').waitFor();
+    assert.equal(await page.locator('[data-testid="pay"]').isDisabled(), true, 'the card form waits');
     await waitForStatus(inv.id, 'paid');
-    await page.locator('[data-testid="confirming"]').waitFor({ state: 'detached' });
+    // The checkout settles by itself: the paid page replaces the form.
+    await page.locator('[data-testid="pay-panel"]').waitFor({ state: 'detached' });
+    assert.equal(await status.count(), 0);
     assert.deepEqual(problems, []);
     await context.close();
   });
