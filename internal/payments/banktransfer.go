@@ -82,10 +82,10 @@ func (s *Service) RecordBankTransfer(ctx context.Context, actor domain.Actor, in
 		}
 	}
 	set.Events = []domain.Event{paymentEvent(domain.EventPaymentCaptured, p, inv)}
-	switch set.InvoiceTo {
-	case domain.InvoicePaid:
+	// Paid in full, or a part of it: every other status announces nothing more.
+	if set.InvoiceTo == domain.InvoicePaid {
 		set.Events = append(set.Events, paidEvent(inv, domain.MethodBankTransfer))
-	case domain.InvoicePartiallyPaid:
+	} else if set.InvoiceTo == domain.InvoicePartiallyPaid {
 		set.Events = append(set.Events, partiallyPaidEvent(inv, p))
 	}
 	// The transfer and its audit row commit together.

@@ -365,10 +365,10 @@ func (s *Service) settleAuthorized(ctx context.Context, p Payment, txn Transacti
 	set.Payment = p
 	set.Txn.PSPReference = p.PSPReference
 	set.Events = []domain.Event{paymentEvent(evType, p, inv)}
-	switch inv.Status {
-	case domain.InvoicePaid:
+	// Paid in full, or a part of it: every other status announces nothing more.
+	if inv.Status == domain.InvoicePaid {
 		set.Events = append(set.Events, paidEvent(inv, domain.MethodCard))
-	case domain.InvoicePartiallyPaid:
+	} else if inv.Status == domain.InvoicePartiallyPaid {
 		set.Events = append(set.Events, partiallyPaidEvent(inv, p))
 	}
 	if err = s.Store.SettleAuthorization(ctx, set); err != nil {
