@@ -63,6 +63,14 @@ var publicIDRoutes = map[string]bool{
 	"GET /api/v1/checkout/:token/receipt.pdf": true,
 	// A logo's address is the SHA-256 of its bytes: public, like the pages that show it.
 	"GET /api/v1/logos/:file": true,
+	// The caller's own provider account, named by mode: there is no other merchant's id to try.
+	"GET /api/v1/provider-accounts/:mode":       true,
+	"PUT /api/v1/provider-accounts/:mode":       true,
+	"DELETE /api/v1/provider-accounts/:mode":    true,
+	"POST /api/v1/provider-accounts/:mode/test": true,
+	// A provider's notifications, verified with the account's own secret; they settle only that
+	// account's payments (TestProviderAccountWebhooks).
+	"POST /api/v1/psp/accounts/:id/webhook": true,
 }
 
 func TestBOLAMatrixCoversEveryRoute(t *testing.T) {

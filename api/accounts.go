@@ -67,10 +67,14 @@ type MerchantResponse struct {
 	AutoReturn bool `json:"auto_return"`
 	// RemindAfterDays reminds the customer of an unpaid invoice that many days after its link was
 	// first e-mailed; RemindBeforeExpiryDays that many days before the link expires. 0: off (the default).
-	RemindAfterDays        int       `json:"remind_after_days" minimum:"0" maximum:"365" example:"3"`
-	RemindBeforeExpiryDays int       `json:"remind_before_expiry_days" minimum:"0" maximum:"365" example:"2"`
-	CreatedAt              time.Time `json:"created_at" format:"date-time"`
-	UpdatedAt              time.Time `json:"updated_at" format:"date-time"`
+	RemindAfterDays        int `json:"remind_after_days" minimum:"0" maximum:"365" example:"3"`
+	RemindBeforeExpiryDays int `json:"remind_before_expiry_days" minimum:"0" maximum:"365" example:"2"`
+	// BrandColor colours the checkout's buttons and header and the e-mails' accents; empty: the
+	// product's own. BrandTextColor is the text colour chosen for it (black or white, WCAG AA).
+	BrandColor     string    `json:"brand_color" example:"#1f4fd1"`
+	BrandTextColor string    `json:"brand_text_color" example:"#ffffff"`
+	CreatedAt      time.Time `json:"created_at" format:"date-time"`
+	UpdatedAt      time.Time `json:"updated_at" format:"date-time"`
 } // @name Merchant
 
 // SessionResponse answers a login, an accepted invitation and /me.
@@ -105,16 +109,17 @@ func (s *Server) toMerchant(m merchants.Merchant) MerchantResponse {
 		Terms: m.Terms, PIB: m.PIB, MB: m.MB, IPSEnabled: m.IPS.Enabled, IPSAccount: m.IPS.Account, IPSPayee: m.IPS.Payee,
 		IPSPaymentCode: ipsPaymentCode(m.IPS.PaymentCode), EmailAttachPDF: m.EmailAttachPDF,
 		StatementColumns: toStatementColumns(m.StatementColumns), LogoURL: logoPath(m.LogoFile), AutoReturn: m.AutoReturn,
-		RemindAfterDays: m.Reminders.AfterSentDays, RemindBeforeExpiryDays: m.Reminders.BeforeExpiryDays, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		RemindAfterDays: m.Reminders.AfterSentDays, RemindBeforeExpiryDays: m.Reminders.BeforeExpiryDays,
+		BrandColor: m.BrandColor, BrandTextColor: domain.BrandTextColor(m.BrandColor), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
-func (s *Server) session(c echo.Context, status int, u merchants.User) error {
+func (s *Server) session(c echo.Context, status int, u merchants.User, livemode bool) error {
 	ctx := c.Request().Context()
 	m, err := s.d.Merchants.GetMerchant(ctx, u.MerchantID)
 	if err != nil {
 		return err
 	}
-	csrf, err := s.setSessionCookie(c, u)
+	csrf, err := s.setSessionCookie(c, u, livemode)
 	if err != nil {
 		return err
 	}
@@ -144,7 +149,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.session(c, http.StatusOK, u)
+	return s.session(c, http.StatusOK, u, false)
 }
 
 // logout godoc
@@ -223,7 +228,8 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.session(c, http.StatusOK, u)
+	// The new session keeps the mode the portal was in.
+	return s.session(c, http.StatusOK, u, actorOf(c).Livemode)
 }
 
 // me godoc
@@ -350,7 +356,7 @@ func (s *Server) acceptInvitation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.session(c, http.StatusOK, u)
+	return s.session(c, http.StatusOK, u, false)
 }
 
 // getMerchant godoc
@@ -397,6 +403,8 @@ type MerchantPatchRequest struct {
 	// RemindAfterDays and RemindBeforeExpiryDays turn the automatic reminders on (days) or off (0).
 	RemindAfterDays        *int `json:"remind_after_days,omitempty" minimum:"0" maximum:"365"`
 	RemindBeforeExpiryDays *int `json:"remind_before_expiry_days,omitempty" minimum:"0" maximum:"365"`
+	// BrandColor is "#RRGGBB"; an empty string goes back to the product's own colours.
+	BrandColor *string `json:"brand_color,omitempty" example:"#1F4FD1"`
 } // @name MerchantPatch
 
 // patchMerchant godoc
@@ -422,7 +430,8 @@ func (s *Server) patchMerchant(c echo.Context) error {
 		NotificationEmail: req.NotificationEmail, DefaultCurrency: req.DefaultCurrency, DefaultLocale: req.DefaultLocale,
 		DefaultCaptureMode: req.DefaultCaptureMode, Terms: req.Terms, PIB: req.PIB, MB: req.MB, IPSAccount: req.IPSAccount,
 		IPSPayee: req.IPSPayee, IPSPaymentCode: req.IPSPaymentCode, IPSEnabled: req.IPSEnabled, EmailAttachPDF: req.EmailAttachPDF,
-		AutoReturn: req.AutoReturn, RemindAfterDays: req.RemindAfterDays, RemindBeforeExpiryDays: req.RemindBeforeExpiryDays})
+		AutoReturn: req.AutoReturn, RemindAfterDays: req.RemindAfterDays, RemindBeforeExpiryDays: req.RemindBeforeExpiryDays,
+		BrandColor: req.BrandColor})
 	if err != nil {
 		return err
 	}

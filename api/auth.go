@@ -85,12 +85,14 @@ func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // setSessionCookie issues a session for the user, records it on the server and returns its CSRF token.
-func (s *Server) setSessionCookie(c echo.Context, u merchants.User) (string, error) {
+// A new session starts in test mode unless livemode (a password change keeps the switch where the
+// replaced session had it).
+func (s *Server) setSessionCookie(c echo.Context, u merchants.User, livemode bool) (string, error) {
 	token, claims, err := s.d.Sessions.Issue(u.ID, u.MerchantID)
 	if err != nil {
 		return "", err
 	}
-	if err := s.d.Merchants.StartSession(c.Request().Context(), u, claims); err != nil {
+	if err := s.d.Merchants.StartSession(c.Request().Context(), u, claims, livemode); err != nil {
 		return "", err
 	}
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,

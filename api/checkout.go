@@ -25,6 +25,10 @@ type CheckoutMerchantResponse struct {
 	Address   string `json:"address" example:"Knez Mihailova 1, 11000 Beograd"`
 	PIB       string `json:"pib" example:"100002887"`
 	MB        string `json:"mb" example:"12345676"`
+	// BrandColor colours the checkout's buttons and header ("#rrggbb"); empty: the product's own.
+	// BrandTextColor is the text colour to use on it, chosen for WCAG AA contrast.
+	BrandColor     string `json:"brand_color" example:"#1f4fd1"`
+	BrandTextColor string `json:"brand_text_color" example:"#ffffff"`
 	// LogoURL is the merchant's logo; empty when it has none.
 	LogoURL string `json:"logo_url" example:"/api/v1/logos/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png"`
 } // @name CheckoutMerchant
@@ -50,9 +54,11 @@ type CheckoutInvoiceResponse struct {
 
 // ProviderResponse tells the checkout how to tokenise a card.
 type ProviderResponse struct {
-	Name           string `json:"name" enums:"testgateway,stripe"`
+	Name           string `json:"name" enums:"testgateway,stripe,exchange"`
 	TokenizeURL    string `json:"tokenize_url,omitempty"`
 	PublishableKey string `json:"publishable_key,omitempty"`
+	// ScriptURL is the provider's browser SDK (AllSecure Exchange's payment.js), loaded only with the card form.
+	ScriptURL string `json:"script_url,omitempty"`
 	// NameRequired says the provider needs the name on the card: only then does the checkout ask it.
 	NameRequired bool `json:"name_required"`
 } // @name Provider
@@ -110,13 +116,13 @@ func (s *Server) toCheckout(co checkoutView, provider psp.Provider) CheckoutResp
 	return CheckoutResponse{Object: "checkout", Status: string(inv.Status), LinkStatus: string(co.Link.Status),
 		Merchant: CheckoutMerchantResponse{Name: co.Merchant.Name, SupportEmail: co.Merchant.SupportEmail, Terms: co.Merchant.Terms,
 			LegalName: co.Merchant.LegalName, Address: co.Merchant.Address, PIB: co.Merchant.PIB, MB: co.Merchant.MB,
-			LogoURL: logoPath(co.Merchant.LogoFile)},
+			LogoURL: logoPath(co.Merchant.LogoFile), BrandColor: co.Merchant.BrandColor, BrandTextColor: domain.BrandTextColor(co.Merchant.BrandColor)},
 		Invoice: CheckoutInvoiceResponse{Number: inv.Number, Description: inv.Description, CustomerName: inv.Customer.Name,
 			Currency: inv.Currency, AmountTotal: inv.AmountTotal, AmountVAT: inv.AmountVAT, AmountDue: inv.AmountDue(),
 			AmountPaid: inv.AmountPaid, AllowPartial: inv.AllowPartial, MinAmount: inv.MinPayment(), Lines: toLines(inv.Lines)},
 		Locale: inv.Locale, CaptureMode: string(inv.CaptureMode),
 		Provider: ProviderResponse{Name: cfg.Name, TokenizeURL: cfg.TokenizeURL, PublishableKey: cfg.PublishableKey,
-			NameRequired: cfg.NeedsHolderName},
+			ScriptURL: cfg.ScriptURL, NameRequired: cfg.NeedsHolderName},
 		ExpiresAt: co.Link.ExpiresAt, PDFURL: s.checkoutURL(co.Link.Token, "/pdf"), CardBrands: brands, Livemode: inv.Livemode,
 		TestCards: testCards(provider, inv.Livemode)}
 }
@@ -158,7 +164,7 @@ func (s *Server) getCheckout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, _, err := s.checkoutResponse(c, co)
+	out, err := s.checkoutResponse(c, co)
 	if err != nil {
 		return err
 	}
@@ -166,19 +172,19 @@ func (s *Server) getCheckout(c echo.Context) error {
 }
 
 // checkoutResponse is what GET /checkout/{token} answers for a resolved link (the checkout page
-// embeds the same), with the provider that takes the invoice's payment.
-func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResponse, psp.Provider, error) {
+// embeds the same).
+func (s *Server) checkoutResponse(c echo.Context, co checkoutView) (CheckoutResponse, error) {
 	provider, err := s.checkoutProvider(c, co)
 	if err != nil {
-		return CheckoutResponse{}, nil, err
+		return CheckoutResponse{}, err
 	}
 	out := s.toCheckout(co, provider)
 	if q, ok := invoices.PaymentQR(co.Invoice, co.Merchant); ok && co.Link.Status == domain.LinkActive {
 		out.IPSQR = toIPSQR(q, s.checkoutURL(co.Link.Token, "/ips-qr.svg"))
 	}
 	if err := s.addCheckoutReceipt(c, co, &out); err != nil {
-		return CheckoutResponse{}, nil, err
+		return CheckoutResponse{}, err
 	}
 	s.addReturnURLs(co, &out)
-	return out, provider, nil
+	return out, nil
 }

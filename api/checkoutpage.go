@@ -47,12 +47,10 @@ func (s *Server) checkoutPage(index []byte, man viteManifest) func(c echo.Contex
 		if err != nil {
 			return nil
 		}
-		out, provider, err := s.checkoutResponse(c, co)
+		out, err := s.checkoutResponse(c, co)
 		if err != nil {
 			return nil
 		}
-		// The page loads only what the card form of this invoice's provider needs.
-		c.Response().Header().Set("Content-Security-Policy", s.checkoutCSP(provider))
 		inv := co.Invoice
 		loc := inv.Locale
 		if !domain.ValidLocale(loc) {

@@ -25,6 +25,13 @@ import (
 
 // asMode is the merchant as its key of one mode sees it: the id sources of the BOLA matrix then
 // create objects of that mode.
+// newLiveMerchant is a merchant with a live provider account, so it can create live invoices.
+func newLiveMerchant(t *testing.T, e *apitest.Env, name string) apitest.Merchant {
+	m := e.NewMerchant(t, name)
+	e.ConnectLive(t, m)
+	return m
+}
+
 func asMode(m apitest.Merchant, live bool) apitest.Merchant {
 	if live {
 		m.APIKey, m.KeyID = m.LiveKey, m.LiveID
@@ -96,7 +103,7 @@ func TestModeMatrixCoversEveryRoute(t *testing.T) {
 func TestModeMatrix(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		a := e.NewMerchant(t, "Modes")
+		a := newLiveMerchant(t, e, "Modes")
 		sources := allBOLARoutes()
 		for k, v := range modeSources {
 			sources[k] = v
@@ -148,7 +155,7 @@ func mode(live bool) string {
 func TestLiveInvoiceNumbersStayGapFree(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		m := e.NewMerchant(t, "Numbers")
+		m := newLiveMerchant(t, e, "Numbers")
 		var live, test []string
 		for i, l := range []bool{false, true, false, false, true, false, true} {
 			r := e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(int64(1000+i)), asMode(m, l).Auth())
@@ -179,7 +186,7 @@ func TestLiveInvoiceNumbersStayGapFree(t *testing.T) {
 func TestModeListsAndKeys(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		m := e.NewMerchant(t, "Lists")
+		m := newLiveMerchant(t, e, "Lists")
 		for range 2 {
 			e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(1000), m.Auth())
 		}
@@ -237,7 +244,7 @@ func TestModeListsAndKeys(t *testing.T) {
 func TestPortalModeSwitch(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		m := e.NewMerchant(t, "Portal")
+		m := newLiveMerchant(t, e, "Portal")
 		e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(1000), m.Auth())
 		liveInv := e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(2000), m.LiveAuth()).Map(t)
 		b := logIn(t, e, m.Email, m.Password)
@@ -294,7 +301,7 @@ func TestPortalModeSwitch(t *testing.T) {
 func TestWebhooksAndEmailsPerMode(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		m := e.NewMerchant(t, "Hooks")
+		m := newLiveMerchant(t, e, "Hooks")
 		var mu sync.Mutex
 		got := map[string][]map[string]any{}
 		receiver := func(name string) string {
@@ -361,7 +368,7 @@ func TestWebhooksAndEmailsPerMode(t *testing.T) {
 func TestCheckoutSaysTestMode(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		m := e.NewMerchant(t, "Checkout")
+		m := newLiveMerchant(t, e, "Checkout")
 		for _, live := range []bool{false, true} {
 			_, token := newInvoice(t, e, asMode(m, live), 1000, "automatic")
 			co := e.Do(t, "GET", "/api/v1/checkout/"+token, nil)
@@ -396,6 +403,24 @@ func TestCheckoutSaysTestMode(t *testing.T) {
 			if r, ok := paid["receipt"].(map[string]any); !ok || r["livemode"] != false {
 				t.Errorf("the test receipt: %v", paid["receipt"])
 			}
+		}
+	})
+}
+
+// TestPasswordChangeKeepsTheMode: changing the password replaces the session, and the new one
+// stays in the mode the portal was in.
+func TestPasswordChangeKeepsTheMode(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Password")
+		b := logIn(t, e, m.Email, m.Password)
+		if r := b.do(t, e, "POST", "/api/v1/auth/mode", map[string]any{"livemode": true}); r.Status != http.StatusOK {
+			t.Fatalf("switch to live: %d %s", r.Status, r.Body)
+		}
+		r := b.do(t, e, "POST", "/api/v1/auth/password", map[string]any{"current_password": m.Password, "new_password": "a-new-password-123"})
+		next := sessionFrom(t, r)
+		if h := next.do(t, e, "GET", "/api/v1/invoices", nil).Header.Get(api.ModeHeader); h != "live" {
+			t.Fatalf("after the password change the portal is in %q mode, want live", h)
 		}
 	})
 }

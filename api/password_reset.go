@@ -76,5 +76,5 @@ func (s *Server) confirmPasswordReset(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.session(c, http.StatusOK, u)
+	return s.session(c, http.StatusOK, u, false)
 }

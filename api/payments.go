@@ -282,6 +282,41 @@ type WebhookAck struct {
 	Received bool `json:"received" example:"true"`
 } // @name WebhookAck
 
+// defaultAccountWebhook godoc
+//
+//	@Summary	AllSecure Exchange's callbacks about payments of the deployment's default account (only when PSP=exchange)
+//	@ID		receiveExchangeCallback
+//	@Description	Verified with the account's shared secret (X-Signature over the body, this URL and the Date, which must be within five minutes): 401 and nothing changes when it does not verify. The payment named is settled by asking the gateway's status API, so a repeated callback changes nothing twice. Merchants' own provider accounts have a route each: /psp/accounts/{id}/webhook.
+//	@Tags		Provider webhooks
+//	@Accept		json
+//	@Produce	json
+//	@Param		X-Signature	header		string	true	"the gateway's signature"
+//	@Success	200			{object}	WebhookAck
+//	@Failure	400			{object}	ErrorBody
+//	@Failure	401			{object}	ErrorBody
+//	@Router		/psp/exchange/webhook [post]
+func (s *Server) defaultAccountWebhook(receiver psp.WebhookReceiver) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		body, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		n, err := receiver.ParseWebhook(c.Request().Header, body)
+		if errors.Is(err, psp.ErrBadSignature) {
+			return apperr.Unauthenticated("invalid_signature", "The notification is not signed with this account's secret.")
+		}
+		if err != nil {
+			return apperr.Invalid("", "invalid_webhook", "The webhook could not be read.")
+		}
+		if n.Handled {
+			if err := s.d.Payments.SettleFromPSP(c.Request().Context(), "", n.PaymentRef, n.Reference); err != nil {
+				return err
+			}
+		}
+		return c.JSON(http.StatusOK, WebhookAck{Received: true})
+	}
+}
+
 // stripeWebhook godoc
 //
 //	@Summary	Stripe's notifications about payments of the deployment's default account (only when PSP=stripe)

@@ -41,7 +41,10 @@ type PaymentResponse struct {
 	DeclineCode      string        `json:"decline_code,omitempty"`
 	DeclineMessage   string        `json:"decline_message,omitempty"`
 	PSP              string        `json:"psp" example:"testgateway"`
-	PSPReference     string        `json:"psp_reference,omitempty"`
+	// ProviderAccountID is the merchant's provider account that took the payment; empty for the
+	// deployment's default account. Capture, void and refunds go to the same account.
+	ProviderAccountID string `json:"provider_account_id" example:"pa_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	PSPReference      string `json:"psp_reference,omitempty"`
 	// Method is card, or bank_transfer for a transfer the merchant recorded.
 	Method string `json:"method" enums:"card,bank_transfer"`
 	// BankReference, PayerName and ReceivedAt describe a recorded bank transfer.
@@ -169,7 +172,7 @@ func toPayment(p payments.Payment) PaymentResponse {
 	out := PaymentResponse{ID: p.ID, Object: "payment", Livemode: p.Livemode, InvoiceID: p.InvoiceID, Status: string(p.Status), Amount: p.Amount,
 		Currency: p.Currency, AmountAuthorized: p.AmountAuthorized, AmountCaptured: p.AmountCaptured,
 		AmountRefunded: p.AmountRefunded, CaptureMode: string(p.CaptureMode), Card: toCard(p), DeclineCode: p.DeclineCode,
-		DeclineMessage: p.DeclineMessage, PSP: p.PSP, PSPReference: p.PSPReference, CreatedAt: p.CreatedAt,
+		DeclineMessage: p.DeclineMessage, PSP: p.PSP, ProviderAccountID: p.ProviderAccountID, PSPReference: p.PSPReference, CreatedAt: p.CreatedAt,
 		Method: string(p.Method), BankReference: p.BankReference, PayerName: p.PayerName, ReceivedAt: timePtr(p.ReceivedAt)}
 	if out.Method == "" {
 		out.Method = string(domain.MethodCard)

@@ -9,21 +9,34 @@ import (
 	"securelink/internal/psp"
 )
 
-// checkoutPayRoutes adds the payer's payment routes: pay to public, complete (and the Stripe
-// webhook when Stripe is the provider) to g, the public group with idempotency records.
+// checkoutPayRoutes adds the payer's payment routes: pay to public, complete (and the default
+// account's provider webhook) to g, the public group with idempotency records.
 func (s *Server) checkoutPayRoutes(public, g *echo.Group) {
 	// Paying keeps the payer's Idempotency-Key on the attempt itself (payments.PayInput), so it
 	// bypasses the separate idempotency records of the other POSTs.
 	public.POST("/checkout/:token/pay", s.payCheckout)
 	g.POST("/checkout/:token/complete", s.completeCheckout)
-	// The deployment's default account keeps the route its Stripe webhooks were set up with.
+	g.POST("/psp/accounts/:id/webhook", s.accountWebhook)
+	// The deployment's default account keeps the route its Stripe webhooks were set up with; another
+	// provider's notifications for it arrive at /psp/{provider}/webhook.
 	def, err := s.d.Providers.ForAccount(context.Background(), "")
-	if r, ok := def.(psp.WebhookReceiver); ok && err == nil {
-		g.POST("/psp/stripe/webhook", s.stripeWebhook(r))
-	} else {
+	const stripeRoute = "/psp/stripe/webhook"
+	route := ""
+	r, ok := def.(psp.WebhookReceiver)
+	if ok && err == nil {
+		route = "/psp/" + def.Name() + "/webhook"
+	}
+	switch route {
+	case "":
+	case stripeRoute:
+		g.POST(route, s.stripeWebhook(r))
+	default:
+		g.POST(route, s.defaultAccountWebhook(r))
+	}
+	if route != stripeRoute {
 		// Without Stripe the route is absent; answered here, it is a 404 rather than the 401 that
 		// unknown routes get from the authenticated group, which would tell Stripe to fix its credentials.
-		g.POST("/psp/stripe/webhook", func(echo.Context) error { return echo.ErrNotFound })
+		g.POST(stripeRoute, func(echo.Context) error { return echo.ErrNotFound })
 	}
 }
 

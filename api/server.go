@@ -35,6 +35,7 @@ import (
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
 	"securelink/internal/payments"
+	"securelink/internal/provideraccounts"
 	"securelink/internal/requestlog"
 	"securelink/internal/statements"
 )
@@ -55,10 +56,12 @@ type Deps struct {
 	Statements *statements.Service
 	// Providers finds the provider account of each merchant and mode: the checkout's card form and
 	// CSP, and the provider webhooks.
-	Providers   payments.Providers
-	Audit       *audit.Log
-	Sessions    *auth.Sessions
-	Idempotency idempotency.Store
+	Providers payments.Providers
+	// ProviderAccounts manages the merchants' provider accounts.
+	ProviderAccounts *provideraccounts.Service
+	Audit            *audit.Log
+	Sessions         *auth.Sessions
+	Idempotency      idempotency.Store
 	// IdempotencyLease is how long an in-flight Idempotency-Key outlives a request that died
 	// (zero: idempotency.DefaultLease).
 	IdempotencyLease time.Duration
@@ -185,6 +188,7 @@ func (s *Server) routes() {
 	s.notifyRoutes(m)
 	s.requestLogRoutes(m)
 	s.serbiaRoutes(pub, m)
+	s.providerAccountRoutes(m)
 
 	if s.d.Gateway != nil {
 		e.Any("/gateway/v1/*", echo.WrapHandler(s.d.Gateway))

@@ -28,6 +28,9 @@ type spa struct {
 	// page renders index.html for a client-side route (the checkout fills in its link's data);
 	// nil, or a nil answer, sends index.html as built.
 	page func(c echo.Context, rel string) []byte
+	// cspFor, when set, gives a client-side route a policy of its own (the checkout of a link: only
+	// its provider's origins); "" keeps csp.
+	cspFor func(c echo.Context, rel string) string
 }
 
 func newSPA(name string, fsys fs.FS, csp string) *spa {
@@ -44,6 +47,11 @@ func (s *spa) serve(prefix string) echo.HandlerFunc {
 		h.Set("Content-Security-Policy", s.csp)
 		h.Set("Referrer-Policy", "no-referrer")
 		rel := strings.TrimPrefix(c.Request().URL.Path, prefix)
+		if s.cspFor != nil && !strings.HasPrefix(rel, "assets/") {
+			if p := s.cspFor(c, rel); p != "" {
+				h.Set("Content-Security-Policy", p)
+			}
+		}
 		if strings.HasPrefix(rel, "assets/") && s.fsys != nil {
 			clean := path.Clean(rel)
 			if s.sendFile(c, clean, "public, max-age=31536000, immutable") {
@@ -244,11 +252,29 @@ func (s *Server) checkoutCSP(provider psp.Provider) string {
 		"; frame-src " + strings.TrimSpace(frame) + "; form-action " + list("'self'", o.Form)
 }
 
+// checkoutPageCSP is the policy of the checkout page of a link: the origins of the provider that
+// takes its invoice's payment. Anything else keeps the default account's.
+func (s *Server) checkoutPageCSP(c echo.Context, rel string) string {
+	if rel == "" || strings.ContainsAny(rel, "/.") || len(rel) > 100 {
+		return ""
+	}
+	co, err := s.d.Invoices.ResolveLink(c.Request().Context(), rel)
+	if err != nil {
+		return ""
+	}
+	p, err := s.checkoutProvider(c, co)
+	if err != nil {
+		return ""
+	}
+	return s.checkoutCSP(p)
+}
+
 func (s *Server) spaRoutes() {
 	portal := newSPA("portal", s.d.PortalFS, spaCSP+"; script-src 'self'; connect-src 'self'; form-action 'self'")
 	def, _ := s.d.Providers.ForAccount(context.Background(), "")
 	pay := newSPA("checkout", s.d.PayFS, s.checkoutCSP(def))
 	pay.page = s.checkoutPage(pay.index, readManifest(s.d.PayFS))
+	pay.cspFor = s.checkoutPageCSP
 	s.e.GET("/portal", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/portal/") })
 	s.e.GET("/portal/*", portal.serve("/portal/"))
 	s.e.GET("/pay/*", pay.serve("/pay/"))

@@ -308,7 +308,7 @@ type stripeBackend struct {
 }
 
 var (
-	paymentIntentsPath = regexp.MustCompile(`^/v1/payment_intents(/[^/]+)?$`)
+	paymentIntentsPath = regexp.MustCompile(`^/v1/payment_intents(/[^/]+)?(/capture)?$`)
 )
 
 func newStripeBackend(t *testing.T, mockURL string) *stripeBackend {
@@ -410,6 +410,16 @@ func (b *stripeBackend) rewrite(resp *http.Response) error {
 	pi["last_payment_error"], pi["next_action"] = nil, nil
 	pi["amount_capturable"], pi["amount_received"] = 0, 0
 	switch {
+	case strings.HasSuffix(resp.Request.URL.Path, "/capture"):
+		pi["status"], pi["amount_received"] = "succeeded", amount
+		b.mu.Lock()
+		for i := len(b.calls) - 1; i >= 0; i-- {
+			if c := b.calls[i]; c.Path == resp.Request.URL.Path && c.Form.Get("amount_to_capture") != "" {
+				pi["amount_received"], _ = strconv.ParseInt(c.Form.Get("amount_to_capture"), 10, 64)
+				break
+			}
+		}
+		b.mu.Unlock()
 	case hold:
 		pi["status"] = "processing"
 	case params.Get("capture_method") == "manual":

@@ -151,6 +151,11 @@ func TestMerchantSettingsValidation(t *testing.T) {
 			{map[string]any{"name": ""}, "name"},
 			{map[string]any{"terms": strings.Repeat("t", 10001)}, "terms"},
 			{map[string]any{"color": "red"}, "color"},
+			{map[string]any{"brand_color": "red"}, "brand_color"},
+			{map[string]any{"brand_color": "#fff"}, "brand_color"},
+			{map[string]any{"brand_color": "#12345g"}, "brand_color"},
+			{map[string]any{"remind_after_days": 366}, "remind_after_days"},
+			{map[string]any{"remind_before_expiry_days": -1}, "remind_before_expiry_days"},
 		}
 		for _, b := range bad {
 			r := e.Do(t, "PATCH", "/api/v1/merchant", b.body, m.Auth())

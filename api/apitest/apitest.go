@@ -29,6 +29,8 @@ import (
 	"securelink/internal/auth"
 	"securelink/internal/domain"
 	"securelink/internal/merchants"
+	"securelink/internal/psp"
+	"securelink/internal/psp/testgateway"
 	"securelink/internal/store/storetest"
 )
 
@@ -138,7 +140,8 @@ func New(t testing.TB, dialect string, opts ...Option) *Env {
 	}
 	base := "http://" + ln.Addr().String()
 	cfg := wiring.Config{Addr: ln.Addr().String(), BaseURL: base, DatabaseURL: storetest.URL(t, dialect),
-		PSP: "testgateway", WebhookAllowPrivate: true, SessionTTL: time.Hour, Log: testLogger()}
+		PSP: "testgateway", WebhookAllowPrivate: true, SessionTTL: time.Hour, Log: testLogger(), EncryptionKey: EncryptionKey}
+	registerLiveGateway()
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -146,6 +149,8 @@ func New(t testing.TB, dialect string, opts ...Option) *Env {
 	if err != nil {
 		t.Fatalf("wire: %v", err)
 	}
+	// The live test gateway runs on this instance's own built-in gateway.
+	app.ProviderAccounts.Builtin[LiveGateway] = app.BuiltinGateway
 	srv := httptest.NewUnstartedServer(app.Server)
 	_ = srv.Listener.Close()
 	srv.Listener = ln
@@ -212,6 +217,35 @@ func (e *Env) NewMerchant(t testing.TB, name string) Merchant {
 	}
 	return Merchant{ID: cr.Merchant.ID, UserID: u.ID, Email: email, Password: pw, APIKey: k.Secret, KeyID: k.Key.ID,
 		LiveKey: lk.Secret, LiveID: lk.Key.ID}
+}
+
+// EncryptionKey is the key that seals provider credentials in tests (SECURELINK_ENCRYPTION_KEY).
+const EncryptionKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
+
+// LiveGateway is a provider registered in tests only: the test gateway allowed as a live account, so
+// tests can take "live" payments without a real provider.
+const LiveGateway = "testgateway-live"
+
+var liveGatewayOnce sync.Once
+
+func registerLiveGateway() {
+	liveGatewayOnce.Do(func() {
+		wiring.RegisterProviders()
+		d := testgateway.Definition
+		d.Name, d.Title, d.TestOnly = LiveGateway, "Test gateway (live, tests only)", false
+		psp.Register(d)
+	})
+}
+
+// ConnectLive gives the merchant a live provider account (the live test gateway, tested).
+func (e *Env) ConnectLive(t testing.TB, m Merchant) {
+	t.Helper()
+	if r := e.Do(t, "PUT", "/api/v1/provider-accounts/live", map[string]any{"provider": LiveGateway, "values": map[string]string{}}, m.LiveAuth()); r.Status != http.StatusOK {
+		t.Fatalf("connect live account: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "POST", "/api/v1/provider-accounts/live/test", nil, m.LiveAuth()); r.Status != http.StatusOK || r.Map(t)["ok"] != true {
+		t.Fatalf("test live account: %d %s", r.Status, r.Body)
+	}
 }
 
 // Header is one request header.

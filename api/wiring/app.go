@@ -26,6 +26,7 @@ import (
 	"securelink/internal/notify/mail"
 	"securelink/internal/notify/webhook"
 	"securelink/internal/payments"
+	"securelink/internal/provideraccounts"
 	"securelink/internal/psp"
 	"securelink/internal/psp/testgateway"
 	"securelink/internal/requestlog"
@@ -54,11 +55,12 @@ type App struct {
 	Provider       psp.Provider
 	DefaultAccount psp.Account
 	BuiltinGateway psp.Account
-	// Providers routes each payment to its merchant's provider account.
-	Providers payments.Providers
-	Gateway   *testgateway.Server
-	Server    *api.Server
-	Registry  *prometheus.Registry
+	// Providers routes each payment to its merchant's provider account (ProviderAccounts).
+	Providers        payments.Providers
+	ProviderAccounts *provideraccounts.Service
+	Gateway          *testgateway.Server
+	Server           *api.Server
+	Registry         *prometheus.Registry
 	// RequestLog keeps the merchants' request logs; tests flush it with Flush.
 	RequestLog *requestlog.Log
 	Jobs       []Job
@@ -152,13 +154,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Merchants.ResetMail = a.Notify
-	a.Providers = payments.OneProvider{Provider: a.Provider}
+	if err := a.wireProviderAccounts(ctx, settings); err != nil {
+		return nil, err
+	}
+	a.Invoices.LiveProvider = a.ProviderAccounts
 	a.Payments = &payments.Service{Store: &store.Payments{DB: db}, Links: a.Invoices, Providers: a.Providers, Audit: a.Audit, BaseURL: cfg.BaseURL,
 		AuthorizationWindow: cfg.AuthorizationWindow, Tx: tx}
 	d := api.Deps{
 		BaseURL: cfg.BaseURL, DB: db, Merchants: a.Merchants, Invoices: a.Invoices, Audit: a.Audit,
 		Sessions:    &auth.Sessions{Secret: []byte(secret), TTL: cfg.SessionTTL},
-		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Providers: a.Providers, Registry: a.Registry,
+		Idempotency: a.Idem, IdempotencyLease: cfg.IdempotencyLease, Notify: a.Notify, Providers: a.Providers, ProviderAccounts: a.ProviderAccounts, Registry: a.Registry,
 		RequestLog: a.RequestLog, APIRateLimit: cfg.APIRateLimit, Log: cfg.Log,
 		IsUnavailable: store.IsUnavailable, TrustProxy: cfg.TrustProxy, MetricsElsewhere: cfg.MetricsAddr != "", PortalFS: frontendportal.Dist(), PayFS: frontendpay.Dist(), OpenAPI: securelink.OpenAPI,
 	}

@@ -30,10 +30,15 @@ type Config struct {
 	GatewaySecret string
 	// PSPValues are the default account's values for the PSP's fields, from variables named
 	// PROVIDER_FIELD (STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, …).
-	PSPValues           map[string]string
-	WebhookAllowPrivate bool
-	SeedDemo            bool
-	SessionTTL          time.Duration
+	PSPValues map[string]string
+	// EncryptionKey seals provider credentials (SECURELINK_ENCRYPTION_KEY); PreviousEncryptionKeys
+	// (SECURELINK_PREVIOUS_ENCRYPTION_KEYS, comma-separated) still open what they sealed until
+	// rotate-encryption-key re-seals it.
+	EncryptionKey          string
+	PreviousEncryptionKeys string
+	WebhookAllowPrivate    bool
+	SeedDemo               bool
+	SessionTTL             time.Duration
 	// AuthorizationWindow is how long an uncaptured authorisation is held before it is voided
 	// (zero: the payments default).
 	AuthorizationWindow time.Duration
@@ -74,23 +79,25 @@ func envBool(key string) bool {
 // LoadConfig reads the environment, then lets flags of the sub-command override it.
 func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	c := Config{
-		Addr:                Env("SECURELINK_ADDR", ":8080"),
-		BaseURL:             Env("SECURELINK_BASE_URL", "http://localhost:8080"),
-		DatabaseURL:         os.Getenv("DATABASE_URL"),
-		Secret:              os.Getenv("SECURELINK_SECRET"),
-		SMTPURL:             os.Getenv("SMTP_URL"),
-		SMTPFrom:            Env("SMTP_FROM", "SecureLink <no-reply@securelink.local>"),
-		PSP:                 Env("PSP", "testgateway"),
-		GatewayURL:          os.Getenv("SECURELINK_GATEWAY_URL"),
-		GatewaySecret:       os.Getenv("SECURELINK_GATEWAY_SECRET"),
-		WebhookAllowPrivate: envBool("SECURELINK_WEBHOOK_ALLOW_PRIVATE"),
-		SeedDemo:            envBool("SECURELINK_SEED_DEMO"),
-		TrustProxy:          envBool("SECURELINK_TRUST_PROXY"),
-		LogLevel:            Env("SECURELINK_LOG_LEVEL", "info"),
-		PprofAddr:           os.Getenv("SECURELINK_PPROF_ADDR"),
-		MetricsAddr:         os.Getenv("SECURELINK_METRICS_ADDR"),
-		SessionTTL:          12 * time.Hour,
-		APIRateLimit:        DefaultAPIRateLimit,
+		Addr:                   Env("SECURELINK_ADDR", ":8080"),
+		BaseURL:                Env("SECURELINK_BASE_URL", "http://localhost:8080"),
+		DatabaseURL:            os.Getenv("DATABASE_URL"),
+		Secret:                 os.Getenv("SECURELINK_SECRET"),
+		SMTPURL:                os.Getenv("SMTP_URL"),
+		SMTPFrom:               Env("SMTP_FROM", "SecureLink <no-reply@securelink.local>"),
+		PSP:                    Env("PSP", "testgateway"),
+		GatewayURL:             os.Getenv("SECURELINK_GATEWAY_URL"),
+		GatewaySecret:          os.Getenv("SECURELINK_GATEWAY_SECRET"),
+		EncryptionKey:          os.Getenv("SECURELINK_ENCRYPTION_KEY"),
+		PreviousEncryptionKeys: os.Getenv("SECURELINK_PREVIOUS_ENCRYPTION_KEYS"),
+		WebhookAllowPrivate:    envBool("SECURELINK_WEBHOOK_ALLOW_PRIVATE"),
+		SeedDemo:               envBool("SECURELINK_SEED_DEMO"),
+		TrustProxy:             envBool("SECURELINK_TRUST_PROXY"),
+		LogLevel:               Env("SECURELINK_LOG_LEVEL", "info"),
+		PprofAddr:              os.Getenv("SECURELINK_PPROF_ADDR"),
+		MetricsAddr:            os.Getenv("SECURELINK_METRICS_ADDR"),
+		SessionTTL:             12 * time.Hour,
+		APIRateLimit:           DefaultAPIRateLimit,
 	}
 	if v := os.Getenv("SECURELINK_API_RATE_LIMIT"); v != "" {
 		n, err := strconv.Atoi(v)

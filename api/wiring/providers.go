@@ -7,10 +7,14 @@ import (
 	"strings"
 	"sync"
 
+	"securelink/internal/audit"
 	"securelink/internal/domain"
+	"securelink/internal/provideraccounts"
 	"securelink/internal/psp"
+	"securelink/internal/psp/exchange"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/testgateway"
+	"securelink/internal/secretbox"
 	"securelink/internal/store"
 )
 
@@ -22,6 +26,7 @@ func RegisterProviders() {
 	registerOnce.Do(func() {
 		psp.Register(testgateway.Definition)
 		psp.Register(stripe.Definition)
+		psp.Register(exchange.Definition)
 	})
 }
 
@@ -116,4 +121,59 @@ func (a *App) wireProvider(ctx context.Context, settings *store.Settings) error 
 // pspEnv is what every provider built here is given.
 func (a *App) pspEnv() psp.Env {
 	return psp.Env{HTTPClient: pspHTTPClient(), BaseURL: a.Cfg.BaseURL}
+}
+
+// keyring is what seals provider credentials: SECURELINK_ENCRYPTION_KEY when set (explicit), else a
+// key kept in the database, which seals test credentials only. The previous keys and the database's
+// key still open what they sealed.
+func (a *App) keyring(ctx context.Context, settings *store.Settings) (*secretbox.Keyring, bool, error) {
+	localText, err := settings.GetOrCreate(ctx, "encryption_key_local", func() string { return domain.NewToken(secretbox.KeySize) })
+	if err != nil {
+		return nil, false, err
+	}
+	local, err := secretbox.ParseKey(localText)
+	if err != nil {
+		return nil, false, fmt.Errorf("the database's encryption key: %w", err)
+	}
+	if a.Cfg.EncryptionKey == "" {
+		k, err := secretbox.New(local)
+		return k, false, err
+	}
+	current, err := secretbox.ParseKey(a.Cfg.EncryptionKey)
+	if err != nil {
+		return nil, false, fmt.Errorf("SECURELINK_ENCRYPTION_KEY: %w", err)
+	}
+	previous := [][]byte{local}
+	for _, p := range strings.Split(a.Cfg.PreviousEncryptionKeys, ",") {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		k, err := secretbox.ParseKey(p)
+		if err != nil {
+			return nil, false, fmt.Errorf("SECURELINK_PREVIOUS_ENCRYPTION_KEYS: %w", err)
+		}
+		previous = append(previous, k)
+	}
+	k, err := secretbox.New(current, previous...)
+	return k, true, err
+}
+
+// wireProviderAccounts sets up the merchants' provider accounts and routes payments through them.
+func (a *App) wireProviderAccounts(ctx context.Context, settings *store.Settings) error {
+	keys, explicit, err := a.keyring(ctx, settings)
+	if err != nil {
+		return err
+	}
+	gateway := a.Provider
+	if a.DefaultAccount.Provider != testgateway.ProviderName {
+		if gateway, err = testgateway.Definition.New(a.BuiltinGateway, a.pspEnv()); err != nil {
+			return err
+		}
+	}
+	a.ProviderAccounts = &provideraccounts.Service{Store: &store.ProviderAccounts{DB: a.DB}, Audit: a.Audit, Owners: a.Merchants,
+		Tx: audit.Tx(a.DB.InTx), Keys: keys, Explicit: explicit, Env: a.pspEnv(), BaseURL: a.Cfg.BaseURL,
+		Default: a.DefaultAccount, DefaultProvider: a.Provider, BuiltinTestProvider: gateway,
+		Builtin: map[string]psp.Account{testgateway.ProviderName: a.BuiltinGateway}}
+	a.Providers = a.ProviderAccounts
+	return nil
 }

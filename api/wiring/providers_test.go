@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"securelink/internal/psp"
+	"securelink/internal/psp/exchange"
+	"securelink/internal/psp/exchange/sandbox"
 	"securelink/internal/psp/psptest"
 	"securelink/internal/psp/stripe"
 	"securelink/internal/psp/stripe/stripemock"
@@ -44,6 +46,36 @@ var suiteHarnesses = map[string]func(t *testing.T, d psp.Definition) psptest.Har
 				}
 			},
 			Charges: func(_ *testing.T, reference string) int { return gw.Charges(reference) },
+		}
+	},
+	exchange.Name: func(t *testing.T, d psp.Definition) psptest.Harness {
+		sb := sandbox.New(sandbox.Config{APIKey: "suite-key", Username: "suite-user", Password: "suite-password",
+			SharedSecret: "suite-secret", PublicIntegrationKey: "suite-public", CallbackRetries: []time.Duration{}})
+		ts := httptest.NewServer(sb.Handler())
+		t.Cleanup(func() { ts.Close(); sb.Close() })
+		p := newFromRegistry(t, d, psp.Account{Provider: d.Name,
+			Settings: map[string]string{exchange.FieldAPIURL: ts.URL, exchange.FieldAPIKey: "suite-key",
+				exchange.FieldUsername: "suite-user", exchange.FieldPublicIntegrationKey: "suite-public"},
+			Secrets: map[string]string{exchange.FieldPassword: "suite-password", exchange.FieldSharedSecret: "suite-secret"}})
+		return psptest.Harness{
+			Provider: p,
+			Token: func(t *testing.T, card string) string {
+				cvv := "123"
+				if testgateway.DetectBrand(card) == testgateway.BrandAmex {
+					cvv = "1234"
+				}
+				tok, err := sandbox.CreateToken(context.Background(), ts.Client(), ts.URL, card, 12, time.Now().Year()+2, cvv, "Test Payer")
+				if err != nil {
+					t.Fatalf("token for %s: %v", card, err)
+				}
+				return tok
+			},
+			Complete3DS: func(t *testing.T, redirectURL string, succeed bool) {
+				if _, err := sandbox.Complete3DS(context.Background(), ts.Client(), redirectURL, succeed); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Charges: func(_ *testing.T, reference string) int { return sb.Charges(reference + ":authorize") },
 		}
 	},
 	stripe.Name: func(t *testing.T, d psp.Definition) psptest.Harness {

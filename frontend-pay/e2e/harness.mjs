@@ -46,7 +46,8 @@ function lastJSON(text) {
   }
 }
 
-export async function startApp() {
+/** Starts the product; extraEnv overrides its environment (PSP=exchange and its EXCHANGE_… values). */
+export async function startApp(extraEnv = {}) {
   const bin = process.env.SECURELINK_BIN;
   if (!bin || !existsSync(bin)) {
     throw new Error('set SECURELINK_BIN to the built binary (cd .. && go build -o /tmp/securelink ./api/cmd/securelink)');
@@ -61,6 +62,9 @@ export async function startApp() {
     SECURELINK_ADDR: `127.0.0.1:${port}`,
     SECURELINK_BASE_URL: base,
     PSP: 'testgateway',
+    // Live provider credentials are sealed with the operator's key; live invoices need them.
+    SECURELINK_ENCRYPTION_KEY: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=',
+    ...extraEnv,
   };
   delete env.SMTP_URL;
 

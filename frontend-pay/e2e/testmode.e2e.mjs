@@ -12,7 +12,10 @@ const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim
 let app;
 let liveKey;
 
-/** A live secret key of the demo merchant: its owner logs in, switches the session to live and creates one. */
+/**
+ * A live secret key of the demo merchant: its owner logs in, switches the session to live and creates
+ * one, and connects a live Stripe account (live invoices need a real provider; nothing is paid here).
+ */
 async function createLiveKey() {
   const login = await fetch(`${app.base}/api/v1/auth/login`, {
     method: 'POST',
@@ -35,6 +38,12 @@ async function createLiveKey() {
   await call('/auth/mode', { livemode: true });
   const key = await call('/api-keys', { name: 'live e2e' });
   assert.match(key.secret, /^sk_live_/);
+  const connect = await fetch(`${app.base}/api/v1/provider-accounts/live`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key.secret}` },
+    body: JSON.stringify({ provider: 'stripe', values: { secret_key: 'sk_live_e2e0000000000', publishable_key: 'pk_live_e2e0000000000' } }),
+  });
+  assert.equal(connect.status, 200, await connect.text());
   return key.secret;
 }
 

@@ -18,7 +18,9 @@ export async function startSecurelink(bin, extraEnv = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'securelink-e2e-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`, SECURELINK_ADDR: `127.0.0.1:${port}`, SECURELINK_BASE_URL: base, ...extraEnv };
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`, SECURELINK_ADDR: `127.0.0.1:${port}`, SECURELINK_BASE_URL: base,
+    // Live provider credentials are sealed with the operator's key; live invoices need them.
+    SECURELINK_ENCRYPTION_KEY: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=', ...extraEnv };
   const logs = [];
   let server;
   const stop = async () => {

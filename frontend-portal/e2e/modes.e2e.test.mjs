@@ -45,7 +45,10 @@ describe('test and live data in the portal', { skip: bin ? false : 'SECURELINK_B
     lines: [{ description: 'Torta', quantity: 1, unit_amount: 120000, vat_rate: 20 }],
   });
 
-  /** A live key: the owner logs in outside the browser, switches that session to live and creates one. */
+  /**
+   * A live key: the owner logs in outside the browser, switches that session to live and creates one,
+   * and connects a live Stripe account (live invoices need a real provider; nothing is paid here).
+   */
   async function liveKey() {
     const login = await post('/auth/login', { email: app.demo.email, password: app.demo.password });
     const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -53,6 +56,12 @@ describe('test and live data in the portal', { skip: bin ? false : 'SECURELINK_B
     await post('/auth/mode', { livemode: true }, session);
     const key = (await post('/api-keys', { name: 'live' }, session)).json;
     assert.match(key.secret, /^sk_live_/);
+    const connect = await fetch(`${app.base}/api/v1/provider-accounts/live`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key.secret}` },
+      body: JSON.stringify({ provider: 'stripe', values: { secret_key: 'sk_live_e2e0000000000', publishable_key: 'pk_live_e2e0000000000' } }),
+    });
+    assert.equal(connect.status, 200, await connect.text());
     return key.secret;
   }
 

@@ -137,4 +137,35 @@ describe('back to the merchant in the portal', { skip: bin ? false : 'SECURELINK
     assert.equal(list.json.data[0].success_url, 'https://shop.example/thanks?order=9');
     assert.equal(list.json.data[0].cancel_url, 'https://shop.example/cart');
   });
+
+  test('settings: brand colour with its preview, a bad code refused', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${app.base}/portal/settings`);
+    const section = page.getByTestId('brand-settings');
+    await section.waitFor();
+    await section.getByLabel('Colour code').fill('#12345');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('alert').waitFor();
+    assert.match(await section.getByRole('alert').innerText(), /brand_color|colour/i);
+    await section.getByLabel('Pick a colour').fill('#ffd400');
+    assert.equal(await section.getByLabel('Colour code').inputValue(), '#ffd400');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved').first().waitFor();
+    const m = (await api('GET', '/merchant')).json;
+    assert.equal(m.brand_color, '#ffd400');
+    assert.equal(m.brand_text_color, '#000000');
+    const band = section.getByTestId('brand-band');
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('[data-testid="brand-band"]')).backgroundColor === 'rgb(255, 212, 0)');
+    assert.equal(await band.evaluate((el) => getComputedStyle(el).color), 'rgb(0, 0, 0)');
+    for (const lang of ['en', 'sr-Latn', 'sr-Cyrl']) {
+      await setLang(lang);
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await noOverflow(`brand settings ${lang} ${width}`);
+        await axeCheck(`brand settings ${lang} ${width}`);
+        await section.screenshot({ path: join(artifacts, `brand-settings-${lang}-${width}.png`) });
+      }
+    }
+    await setLang('en');
+  });
 });

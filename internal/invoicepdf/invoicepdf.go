@@ -82,6 +82,9 @@ func Render(d Document) ([]byte, error) {
 		pdf.SetTextColor(0, 0, 0)
 	}
 	pdf.Ln(12)
+	if !inv.Livemode {
+		testBanner(pdf, l["test_mode"])
+	}
 
 	// Seller and buyer side by side.
 	top := pdf.GetY()
@@ -329,4 +332,14 @@ func (s Source) InvoicePDF(ctx context.Context, merchantID, invoiceID string) (m
 		return mail.Attachment{}, err
 	}
 	return mail.Attachment{Name: inv.Number + ".pdf", ContentType: "application/pdf", Data: b}, nil
+}
+
+// testBanner says, under the title, that the document belongs to test mode: no money moved.
+func testBanner(pdf *fpdf.Fpdf, text string) {
+	pdf.SetFont(font, "B", 11)
+	pdf.SetFillColor(255, 236, 179)
+	pdf.SetTextColor(122, 74, 0)
+	pdf.CellFormat(contentW, 8, text, "", 1, "C", true, 0, "")
+	pdf.SetTextColor(0, 0, 0)
+	pdf.Ln(3)
 }

@@ -78,3 +78,30 @@ func TestRenderCarriesSerbianText(t *testing.T) {
 		})
 	}
 }
+
+// TestTestInvoicesSayTest: a test invoice's PDF says that no real money moves, in its language; a
+// live one says nothing of the kind.
+func TestTestInvoicesSayTest(t *testing.T) {
+	tests := []struct {
+		locale, want string
+	}{
+		{domain.LocaleEn, "TEST MODE: no real money moves"},
+		{domain.LocaleSrLatn, "TEST REŽIM: pravi novac se ne prenosi"},
+		{domain.LocaleSrCyrl, "ТЕСТ РЕЖИМ: прави новац се не преноси"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.locale, func(t *testing.T) {
+			for _, live := range []bool{false, true} {
+				d := sample(tt.locale)
+				d.Invoice.Livemode = live
+				b, err := invoicepdf.Render(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := strings.Contains(text(t, b), tt.want); got == live {
+					t.Errorf("livemode %v: the PDF says %q: %v", live, tt.want, got)
+				}
+			}
+		})
+	}
+}

@@ -111,6 +111,9 @@ func RenderReceipt(r Receipt) ([]byte, error) {
 	pdf.SetFont(font, "", 11)
 	pdf.CellFormat(contentW, 6, rl["invoice"]+" "+inv.Number, "", 1, "L", false, 0, "")
 	pdf.Ln(4)
+	if !inv.Livemode {
+		testBanner(pdf, l["test_mode"])
+	}
 
 	top := pdf.GetY()
 	colW := contentW/2 - 4

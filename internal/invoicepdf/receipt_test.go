@@ -36,9 +36,9 @@ func TestReceiptInEveryLanguage(t *testing.T) {
 		locale string
 		want   []string
 	}{
-		{domain.LocaleSrLatn, []string{"Potvrda o plaćanju", "PLATILAC", "Plaćeno", "Vraćeno", "Povraćaj od 500,00 RSD, 3. decembra 2026.", "2. decembra 2026."}},
-		{domain.LocaleSrCyrl, []string{"Потврда о плаћању", "ПЛАТИЛАЦ", "Плаћено", "Враћено", "Повраћај од 500,00 RSD, 3. децембра 2026."}},
-		{domain.LocaleEn, []string{"Payment receipt", "PAYER", "Amount paid", "Refunded", "Refund of 500.00 RSD on 3 December 2026"}},
+		{domain.LocaleSrLatn, []string{"TEST REŽIM: pravi novac se ne prenosi", "Potvrda o plaćanju", "PLATILAC", "Plaćeno", "Vraćeno", "Povraćaj od 500,00 RSD, 3. decembra 2026.", "2. decembra 2026."}},
+		{domain.LocaleSrCyrl, []string{"ТЕСТ РЕЖИМ: прави новац се не преноси", "Потврда о плаћању", "ПЛАТИЛАЦ", "Плаћено", "Враћено", "Повраћај од 500,00 RSD, 3. децембра 2026."}},
+		{domain.LocaleEn, []string{"TEST MODE: no real money moves", "Payment receipt", "PAYER", "Amount paid", "Refunded", "Refund of 500.00 RSD on 3 December 2026"}},
 	}
 	for _, tc := range cases {
 		inv := doc.Invoice

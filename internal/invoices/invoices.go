@@ -164,6 +164,14 @@ type Service struct {
 	Now     func() time.Time
 	// OnCreated is told of every created invoice (metrics).
 	OnCreated func()
+	// LiveProvider refuses live invoices of a merchant whose live payments have no provider account
+	// to go to (live_provider_missing); nil checks nothing.
+	LiveProvider LiveProviderCheck
+}
+
+// LiveProviderCheck tells whether a merchant can take live payments.
+type LiveProviderCheck interface {
+	LiveReady(ctx context.Context, merchantID string) error
 }
 
 func (s *Service) now() time.Time {
@@ -214,6 +222,11 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 	inv, err := buildInvoice(in, def, now)
 	if err != nil {
 		return domain.Invoice{}, err
+	}
+	if actor.Livemode && s.LiveProvider != nil {
+		if err := s.LiveProvider.LiveReady(ctx, actor.MerchantID); err != nil {
+			return domain.Invoice{}, err
+		}
 	}
 	inv.ID = domain.NewID(domain.PrefixInvoice)
 	inv.MerchantID = actor.MerchantID

@@ -639,6 +639,8 @@ type MerchantPatch struct {
 	IPSEnabled, EmailAttachPDF, AutoReturn                           *bool
 	// RemindAfterDays and RemindBeforeExpiryDays set the automatic reminders (0 turns one off).
 	RemindAfterDays, RemindBeforeExpiryDays *int
+	// BrandColor is "#RRGGBB", or empty for the product's own colours.
+	BrandColor *string
 }
 
 // UpdateMerchant applies a patch to the actor's merchant settings.
@@ -720,6 +722,13 @@ func applyPatch(m Merchant, p MerchantPatch) (Merchant, error) {
 	}
 	if p.AutoReturn != nil {
 		m.AutoReturn = *p.AutoReturn
+	}
+	if p.BrandColor != nil {
+		c, ok := domain.NormalizeBrandColor(*p.BrandColor)
+		if !ok {
+			return Merchant{}, apperr.Invalid("brand_color", "invalid_color", "brand_color must be a colour such as #1F4FD1 (# and six hexadecimal digits), or empty.")
+		}
+		m.BrandColor = c
 	}
 	for _, d := range []struct {
 		param string

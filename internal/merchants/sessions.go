@@ -43,8 +43,8 @@ func errSessionEnded() error {
 }
 
 // StartSession records a session issued for the user.
-func (s *Service) StartSession(ctx context.Context, u User, claims auth.SessionClaims) error {
-	return s.Store.CreateSession(ctx, Session{ID: claims.SessionID, UserID: u.ID, MerchantID: u.MerchantID,
+func (s *Service) StartSession(ctx context.Context, u User, claims auth.SessionClaims, livemode bool) error {
+	return s.Store.CreateSession(ctx, Session{ID: claims.SessionID, UserID: u.ID, MerchantID: u.MerchantID, Livemode: livemode,
 		CreatedAt: s.now(), ExpiresAt: claims.ExpiresAt.UTC()})
 }
 
@@ -181,4 +181,20 @@ func (s *Service) RemoveUser(ctx context.Context, actor domain.Actor, userID str
 func (s *Service) PurgeSessions(ctx context.Context) error {
 	_, err := s.Store.PurgeSessions(ctx, s.now().Add(-24*time.Hour))
 	return err
+}
+
+// RequireOwner refuses users who are not owners of their merchant; API keys act for the merchant
+// and pass. Settings that decide where the money goes (provider accounts) are the owners'.
+func (s *Service) RequireOwner(ctx context.Context, actor domain.Actor) error {
+	if actor.Type != domain.ActorUser {
+		return nil
+	}
+	me, err := s.GetUser(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	if me.Role != RoleOwner {
+		return apperr.Forbidden(apperr.CodeOwnerRequired, "Only an owner can manage the payment provider accounts.")
+	}
+	return nil
 }

@@ -412,7 +412,7 @@ func (d *Dispatcher) skip(ev domain.Event, err error) error {
 }
 
 func baseMessage(m Merchant, inv domain.Invoice) mail.Message {
-	return mail.Message{Locale: inv.Locale, MerchantName: m.Name, MerchantLegalName: m.LegalName,
+	return mail.Message{Locale: inv.Locale, BrandColor: m.BrandColor, MerchantName: m.Name, MerchantLegalName: m.LegalName,
 		MerchantAddress: m.Address, MerchantTaxID: m.TaxID, SupportEmail: m.SupportEmail,
 		CustomerName: inv.Customer.Name, InvoiceNumber: inv.Number, Reference: inv.Reference,
 		Description: inv.Description, Currency: inv.Currency, Lines: inv.Lines, Total: inv.AmountTotal, Test: !inv.Livemode}

@@ -169,6 +169,8 @@ type Merchant struct {
 	EmailAttachPDF bool
 	// LogoFile names the merchant's logo ("<sha-256>.<ext>"); empty when it has none.
 	LogoFile string
+	// BrandColor is the merchant's "#rrggbb" for the e-mails' accents; empty: the product's own.
+	BrandColor string
 }
 
 // Outbox is what one event turns into.

@@ -285,7 +285,7 @@ func (s *Notify) NotifyMerchant(ctx context.Context, id string) (notify.Merchant
 	}
 	return notify.Merchant{ID: m.ID, Name: m.Name, LegalName: m.LegalName, Address: m.Address, TaxID: m.TaxID,
 		SupportEmail: m.SupportEmail, NotificationEmail: m.NotificationEmail, DefaultLocale: m.DefaultLocale,
-		EmailAttachPDF: m.EmailAttachPDF, LogoFile: m.LogoFile}, nil
+		EmailAttachPDF: m.EmailAttachPDF, LogoFile: m.LogoFile, BrandColor: m.BrandColor}, nil
 }
 
 // LinkToken returns the token of the invoice's newest payment link, or "".

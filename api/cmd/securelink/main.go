@@ -35,12 +35,18 @@ Usage:
   securelink [serve] [--addr :8080] [--seed-demo]   serve the API, portal, checkout and test gateway
   securelink migrate                                apply database migrations and exit
   securelink merchant create --name NAME --email E  create a merchant; prints its one-time portal invitation link
+  securelink merchant connect --merchant ID --mode test|live --psp NAME --FIELD VALUE …
+                                                    connect a merchant's provider account (--secret-key, --publishable-key,
+                                                    --webhook-secret, --api-url for Stripe) and test it
+  securelink rotate-encryption-key                  re-seal every provider credential with SECURELINK_ENCRYPTION_KEY
+                                                    (the old key in SECURELINK_PREVIOUS_ENCRYPTION_KEYS)
   securelink demo [--json]                          create a demo merchant with a password and an API key
   securelink gateway [--addr :8090]                 run the test gateway alone, as a separate PSP
   securelink exchange-sandbox [--addr 127.0.0.1:8091]  run an emulator of AllSecure Exchange (see README)
 
 Settings come from environment variables (see README.md): SECURELINK_ADDR, SECURELINK_BASE_URL,
-DATABASE_URL, SECURELINK_SECRET, SMTP_URL, PSP, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET.
+DATABASE_URL, SECURELINK_SECRET, SMTP_URL, SECURELINK_ENCRYPTION_KEY, PSP, STRIPE_SECRET_KEY,
+STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET.
 `
 
 // defaultGCPercent is the garbage collector's target unless GOGC says otherwise. The live heap is
@@ -79,10 +85,15 @@ func run(args []string) error {
 	case "migrate":
 		return migrate(args)
 	case "merchant":
-		if len(args) == 0 || args[0] != "create" {
-			return errors.New("usage: securelink merchant create --name NAME --email EMAIL")
+		switch {
+		case len(args) > 0 && args[0] == "create":
+			return merchantCreate(args[1:])
+		case len(args) > 0 && args[0] == "connect":
+			return merchantConnect(args[1:])
 		}
-		return merchantCreate(args[1:])
+		return errors.New("usage: securelink merchant create --name NAME --email EMAIL\n       securelink merchant connect --merchant ID --mode live --psp stripe --secret-key … --publishable-key …")
+	case "rotate-encryption-key":
+		return rotateEncryptionKey(args)
 	case "demo":
 		return demo(args)
 	case "gateway":

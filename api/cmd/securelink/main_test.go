@@ -160,3 +160,48 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("still serving after shutdown")
 	}
 }
+
+// TestConnectAndRotate: an operator connects a merchant's live account from the command line (no
+// key: refused), with a key it is stored and the command prints its webhook URL; after a key change
+// rotate-encryption-key re-seals it, and the new key alone then serves it.
+func TestConnectAndRotate(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	base := append(os.Environ(), "DATABASE_URL=sqlite:"+filepath.Join(dir, "sl.db"), "SECURELINK_BASE_URL=https://pay.example.rs",
+		"SECURELINK_ENCRYPTION_KEY=", "SECURELINK_PREVIOUS_ENCRYPTION_KEYS=")
+	const oldKey, newKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="
+	run := func(env []string, args ...string) (string, string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.String(), errb.String(), err
+	}
+	out, _, err := run(base, "demo", "--json")
+	var demo map[string]string
+	if err != nil || json.Unmarshal([]byte(out), &demo) != nil {
+		t.Fatalf("demo: %v %q", err, out)
+	}
+	connect := []string{"merchant", "connect", "--merchant", demo["merchant_id"], "--mode", "live", "--psp", "stripe",
+		"--secret-key", "sk_live_cli0000secret", "--publishable-key", "pk_live_cli", "--api-url", "http://127.0.0.1:9", "--no-test"}
+	if _, errOut, err := run(base, connect...); err == nil || !strings.Contains(errOut, "SECURELINK_ENCRYPTION_KEY") {
+		t.Fatalf("live account without a key: %v %s", err, errOut)
+	}
+	withOld := append(base, "SECURELINK_ENCRYPTION_KEY="+oldKey)
+	out, errOut, err := run(withOld, connect...)
+	if err != nil || !strings.Contains(out, "https://pay.example.rs/api/v1/psp/accounts/pa_") {
+		t.Fatalf("connect: %v %s %s", err, out, errOut)
+	}
+	if _, errOut, err := run(append(base, "SECURELINK_ENCRYPTION_KEY="+newKey), "rotate-encryption-key"); err == nil {
+		t.Fatalf("rotation without the old key succeeded: %s", errOut)
+	}
+	out, errOut, err = run(append(base, "SECURELINK_ENCRYPTION_KEY="+newKey, "SECURELINK_PREVIOUS_ENCRYPTION_KEYS="+oldKey), "rotate-encryption-key")
+	if err != nil || !strings.Contains(out, "1 provider accounts re-sealed") {
+		t.Fatalf("rotate: %v %s %s", err, out, errOut)
+	}
+	out, errOut, err = run(append(base, "SECURELINK_ENCRYPTION_KEY="+newKey), "rotate-encryption-key")
+	if err != nil || !strings.Contains(out, "0 provider accounts re-sealed with the new key; 1 already were") {
+		t.Fatalf("rotate again with the new key alone: %v %s %s", err, out, errOut)
+	}
+}

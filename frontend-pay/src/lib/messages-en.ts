@@ -174,11 +174,8 @@ export const en = {
   'testmode.outcome.refund_fails': 'Payment succeeds, refunds fail',
 
   'confirming.title': 'We are confirming your payment',
-  'confirming.text': 'Your bank has not answered yet. This page updates by itself: please do not pay again.',
   'cardFrames.loading': 'Loading the secure card form…',
   'cardFrames.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
-  'stripe.loading': 'Loading the secure card form…',
-  'stripe.failed': 'The card form could not be loaded. Check your connection and refresh the page.',
 } as const;
 
 export type MessageKey = keyof typeof en;

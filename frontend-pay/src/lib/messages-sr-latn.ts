@@ -176,9 +176,6 @@ export const srLatn: Dictionary = {
   'testmode.outcome.refund_fails': 'Plaćanje uspeva, povraćaj novca ne',
 
   'confirming.title': 'Potvrđujemo vaše plaćanje',
-  'confirming.text': 'Banka još nije odgovorila. Stranica će se sama osvežiti: ne plaćajte ponovo.',
   'cardFrames.loading': 'Učitavanje sigurnog obrasca za karticu…',
   'cardFrames.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
-  'stripe.loading': 'Učitavanje sigurnog obrasca za karticu…',
-  'stripe.failed': 'Obrazac za karticu nije mogao da se učita. Proverite vezu i osvežite stranicu.',
 };

@@ -143,3 +143,27 @@ func TestPasswordResetMailCarriesOnlyTheLink(t *testing.T) {
 		}
 	}
 }
+
+// TestBrandColourAccents: the merchant's brand colour paints the e-mail's top border and its pay
+// button, with the text colour chosen for contrast; no colour or a bad one keeps the product's blue.
+func TestBrandColourAccents(t *testing.T) {
+	for _, tc := range []struct {
+		brand, border, button string
+	}{
+		{"#ffd400", "border-top:6px solid #ffd400", "background:#ffd400;color:#000000"},
+		{"#0B3D2E", "border-top:6px solid #0b3d2e", "background:#0b3d2e;color:#ffffff"},
+		{"", "border-top:6px solid #1a56db", "background:#1a56db;color:#ffffff"},
+		{"red;background:url(x)", "border-top:6px solid #1a56db", "background:#1a56db;color:#ffffff"},
+	} {
+		for _, kind := range []Kind{KindPaymentLink, KindReminder} {
+			r, err := Render(Message{Kind: kind, Locale: "sr-Latn", BrandColor: tc.brand, MerchantName: "Radnja", InvoiceNumber: "INV-1",
+				Currency: "RSD", Total: 1000, LinkURL: "https://pay.example/pay/t"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(r.HTML, tc.border) || !strings.Contains(r.HTML, tc.button) {
+				t.Errorf("%s %q: want %q and %q in\n%s", kind, tc.brand, tc.border, tc.button, r.HTML)
+			}
+		}
+	}
+}

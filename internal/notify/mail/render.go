@@ -40,6 +40,8 @@ var Kinds = []Kind{KindPaymentLink, KindReceipt, KindReceiptCopy, KindRefund, Ki
 type Message struct {
 	Kind   Kind
 	Locale string
+	// BrandColor is the merchant's "#rrggbb" for the e-mail's accents; empty: the product's blue.
+	BrandColor string
 
 	MerchantName      string
 	MerchantLegalName string
@@ -86,25 +88,27 @@ type line struct{ Description, Quantity, UnitPrice, Total string }
 
 // view is what the templates see: every sentence already in the message's language.
 type view struct {
-	Lang       string
-	Greeting   string
-	Intro      string
-	Rows       []row
-	Lines      []line
-	LinesHead  line
-	TotalLabel string
-	Total      string
-	Button     string
-	LinkURL    string
-	LinkHint   string
-	ValidUntil string
-	Support    string
-	Footer     string
-	Merchant   string
-	Legal      string
-	LogoURL    string
-	ReceiptURL string
-	ReceiptPDF string
+	Lang string
+	// Accent and AccentText are the merchant's brand colour and the text colour that reads on it.
+	Accent, AccentText string
+	Greeting           string
+	Intro              string
+	Rows               []row
+	Lines              []line
+	LinesHead          line
+	TotalLabel         string
+	Total              string
+	Button             string
+	LinkURL            string
+	LinkHint           string
+	ValidUntil         string
+	Support            string
+	Footer             string
+	Merchant           string
+	Legal              string
+	LogoURL            string
+	ReceiptURL         string
+	ReceiptPDF         string
 	// TestNote is said first in an e-mail about test data.
 	TestNote string
 }
@@ -128,6 +132,7 @@ func Render(m Message) (Rendered, error) {
 	}
 	t := func(key string) string { return tr(loc, key, vars) }
 	v := view{Lang: loc, Intro: t("intro." + string(m.Kind)), Footer: t("footer"), Merchant: m.MerchantName, LogoURL: m.LogoURL}
+	v.Accent, v.AccentText = accent(m.BrandColor)
 	if m.Kind == KindReceipt && m.ReceiptURL != "" {
 		v.ReceiptURL, v.ReceiptPDF = m.ReceiptURL, t("receipt_pdf")
 	}
@@ -249,14 +254,14 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Merchant}}</title></head>
 <body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px;border-top:6px solid {{.Accent}}">
 <tr><td>
 {{if .TestNote}}<p style="margin:0 0 16px;padding:8px 12px;background:#fef3c7;color:#78350f;border-radius:6px;font-weight:bold">{{.TestNote}}</p>
 {{end}}{{if .LogoURL}}<p style="margin:0 0 12px"><img src="{{.LogoURL}}" alt="{{.Merchant}}" height="48" style="display:block;max-height:48px;max-width:200px;height:auto;width:auto;border:0"></p>{{end}}
 <h1 style="font-size:20px;margin:0 0 16px">{{.Merchant}}</h1>
 <p style="margin:0 0 12px">{{.Greeting}}</p>
 <p style="margin:0 0 20px">{{.Intro}}</p>
-{{if .LinkURL}}<p style="margin:0 0 8px"><a href="{{.LinkURL}}" style="display:inline-block;background:#1a56db;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:bold">{{.Button}}</a></p>
+{{if .LinkURL}}<p style="margin:0 0 8px"><a href="{{.LinkURL}}" style="display:inline-block;background:{{.Accent}};color:{{.AccentText}};text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:bold">{{.Button}}</a></p>
 <p style="margin:0 0 4px;font-size:13px;color:#52606d">{{.LinkHint}}<br><a href="{{.LinkURL}}" style="color:#1a56db;word-break:break-all">{{.LinkURL}}</a></p>
 {{if .ValidUntil}}<p style="margin:0 0 20px;font-size:13px;color:#52606d">{{.ValidUntil}}</p>{{end}}{{end}}
 <table role="presentation" width="100%" cellpadding="4" cellspacing="0" style="margin:0 0 16px;font-size:14px">
@@ -276,3 +281,16 @@ var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
 </body>
 </html>
 `))
+
+// productAccent is the e-mails' accent when the merchant chose no brand colour.
+const productAccent = "#1a56db"
+
+// accent is the e-mail's accent colour and the text colour on it (WCAG AA, domain.BrandTextColor);
+// anything but a valid "#rrggbb" gives the product's blue.
+func accent(brand string) (string, string) {
+	c, ok := domain.NormalizeBrandColor(brand)
+	if !ok || c == "" {
+		return productAccent, "#ffffff"
+	}
+	return c, domain.BrandTextColor(c)
+}

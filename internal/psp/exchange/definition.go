@@ -1,6 +1,10 @@
 package exchange
 
-import "securelink/internal/psp"
+import (
+	"strings"
+
+	"securelink/internal/psp"
+)
 
 // The provider account's fields.
 const (
@@ -22,8 +26,13 @@ const (
 var Definition = psp.Definition{
 	Name:  Name,
 	Title: "AllSecure Exchange",
+	// The deployment's default account is live only when it names AllSecure's live gateway.
+	Livemode: func(a psp.Account) bool { return strings.TrimRight(a.Value(FieldAPIURL), "/") == LiveAPIURL },
 	Fields: []psp.Field{
-		{Key: FieldAPIURL, Label: "API URL (empty: AllSecure's live gateway for live, its sandbox for test)"},
+		// Only the operator may point an account elsewhere (a local sandbox): a merchant's account
+		// talks to AllSecure's gateway of its mode, so no merchant can aim SecureLink's server at an
+		// address of its choosing.
+		{Key: FieldAPIURL, Operator: true, Label: "API URL (empty: AllSecure's live gateway for live, its sandbox for test)"},
 		{Key: FieldAPIKey, Required: true, Label: "API key"},
 		{Key: FieldUsername, Required: true, Label: "API username"},
 		{Key: FieldPassword, Secret: true, Required: true, Label: "API password"},

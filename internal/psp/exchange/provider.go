@@ -33,6 +33,9 @@ const Name = "exchange"
 // ScriptPath is where the gateway serves payment.js, relative to its origin.
 const ScriptPath = "/js/integrated/payment.1.3.min.js"
 
+// CardBrands are the card brands the checkout shows for an Exchange account, in its order.
+var CardBrands = []string{"visa", "mastercard", "maestro", "dinacard", "amex"}
+
 // defaultTimeout bounds one exchange with the gateway when the caller gives no client.
 const defaultTimeout = 30 * time.Second
 
@@ -108,7 +111,7 @@ func (p *Provider) Origin() string { return p.base.Scheme + "://" + p.base.Host 
 // ClientConfig implements psp.Provider: the checkout loads payment.js from the gateway.
 func (p *Provider) ClientConfig() psp.ClientConfig {
 	return psp.ClientConfig{Name: Name, PublishableKey: p.cfg.PublicIntegrationKey, ScriptURL: p.Origin() + ScriptPath,
-		NeedsHolderName: true}
+		NeedsHolderName: true, CardBrands: CardBrands}
 }
 
 // CSP implements psp.CheckoutSecurity: payment.js, its frames and its calls come from the gateway only.
