@@ -1,70 +1,26 @@
 // Reminders in the portal, against the real binary in Debian's Chromium: the rules in Settings (a
 // bad number refused), "Remind now" on an order and the reminder on its timeline, at 1280 and 360 px
 // in English, Serbian Latin and Cyrillic.
-import { readFile, mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { startSecurelink } from './harness.mjs';
+import { openPortal } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
 const bin = process.env.SECURELINK_BIN;
 const artifacts = new URL('./artifacts/', import.meta.url).pathname;
-const axeSource = await readFile(require.resolve('axe-core'), 'utf8');
 
 describe('reminders in the portal', { skip: bin ? false : 'SECURELINK_BIN is not set' }, () => {
-  let app, browser, context, page;
-
-  async function api(method, path, body) {
-    const r = await fetch(`${app.base}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${app.demo.api_key}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : null, text };
-  }
-
-  const axeCheck = async (name) => {
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-    const result = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-    });
-    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad, [], `axe violations on ${name}: ${JSON.stringify(bad)}`);
-  };
-  const noOverflow = async (name) => {
-    const o = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert.ok(o <= 0, `${name} is ${o}px wider than the viewport`);
-  };
-  const setLang = async (lang) => {
-    await page.locator('#lang').selectOption(lang);
-    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-  };
+  let portal, app, page, api, axeCheck, noOverflow, setLang;
 
   before(async () => {
     await mkdir(artifacts, { recursive: true });
-    app = await startSecurelink(bin);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    });
-    context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => app.logs.push(`pageerror: ${e.message}\n`));
-    await page.goto(`${app.base}/portal/login`);
-    await page.getByLabel('E-mail').fill(app.demo.email);
-    await page.getByLabel('Password').fill(app.demo.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(/\/portal\/?$/);
+    portal = await openPortal(bin);
+    ({ app, page, api, axeCheck, noOverflow, setLang } = portal);
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.stop();
+    await portal?.close();
   });
 
   test('settings: reminder rules, a bad number refused', async () => {
