@@ -106,6 +106,7 @@ func TestReturnToMerchant(t *testing.T) {
 		}
 
 		// A live invoice is signed with the live secret, which the test secret does not verify.
+		e.ConnectLive(t, m)
 		_, liveToken := invoiceWithReturn(t, e, m.LiveAuth())
 		liveSecret := rotateReturnSecret(t, e, m.LiveAuth())
 		liveCancel, _ := e.Do(t, "GET", "/api/v1/checkout/"+liveToken, nil).Map(t)["cancel_url"].(string)
