@@ -26,14 +26,15 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
   });
 
   /** Every language and width: no overflow, axe clean, a screenshot. */
-  async function everyLook(name) {
+  async function everyLook(name, part) {
     for (const lang of ['en', 'sr-Latn', 'sr-Cyrl']) {
       await setLang(lang);
       for (const width of [360, 1280]) {
         await page.setViewportSize({ width, height: 900 });
         await noOverflow(`${name} ${lang} ${width}`);
         await axeCheck(`${name} ${lang} ${width}`);
-        await page.screenshot({ path: join(artifacts, `${name}-${lang}-${width}.png`), fullPage: true });
+        const path = join(artifacts, `${name}-${lang}-${width}.png`);
+        await (part ? part.screenshot({ path }) : page.screenshot({ path, fullPage: true }));
       }
     }
     await setLang('en');
@@ -83,7 +84,11 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
     await form.getByLabel(/^Publishable key/).fill('pk_live_e2eGoLive000000');
     await form.getByRole('button', { name: 'Save' }).click();
     await page.locator('#pv-secret_key-err').getByText(/"Secret key.*Stripe does not accept this value/).waitFor();
-    await everyLook('providers-error');
+    await everyLook('providers-error', page.getByTestId('providers-settings'));
+    // Switching the language rewords the error.
+    await setLang('sr-Latn');
+    await page.locator('#pv-secret_key-err').getByText(/Stripe ne prihvata ovu vrednost/).waitFor();
+    await setLang('en');
 
     await secret.fill(liveSecret);
     await form.getByRole('button', { name: 'Save' }).click();
@@ -92,7 +97,7 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
     assert.ok(!(await page.content()).includes(liveSecret), 'the secret never comes back to the page');
     const saved = (await api('GET', '/go-live')).json;
     assert.ok(saved.steps.some((s) => s.key === 'live_provider'), 'the live provider step is listed');
-    await everyLook('providers');
+    await everyLook('providers', page.getByTestId('providers-settings'));
 
     // Replacing keeps a saved secret left blank.
     await live.getByRole('button', { name: 'Replace' }).click();
