@@ -56,6 +56,16 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
       assert.equal(await page.getByTestId(`golive-${step.key}`).getAttribute('data-done'), String(step.done), step.key);
     }
     await everyLook('golive');
+
+    // The link opens Settings at the Payment providers section.
+    await fix.click();
+    await page.waitForURL(/\/portal\/settings#s-providers$/);
+    const heading = page.getByRole('heading', { level: 2, name: 'Payment providers' });
+    await heading.waitFor();
+    await page.waitForFunction(() => {
+      const r = document.getElementById('s-providers')?.getBoundingClientRect();
+      return !!r && r.top >= 0 && r.top < window.innerHeight;
+    });
   });
 
   test('settings: a bad key names its field; a live Stripe account is shown masked', async () => {
@@ -103,5 +113,20 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
     await live.getByRole('button', { name: 'Replace' }).click();
     assert.match(await form.getByLabel(/^Secret key/).getAttribute('placeholder'), /••••9xYz/);
     await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  test('Test connection says plainly whether a test account works', async () => {
+    await page.goto(`${app.base}/portal/settings`);
+    const testAccount = page.getByTestId('provider-test');
+    await testAccount.getByRole('button', { name: 'Connect an account' }).click();
+    const form = page.getByTestId('provider-test-form');
+    await form.getByLabel('Provider').selectOption('testgateway');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    assert.match(await testAccount.getByTestId('provider-test-test').innerText(), /Not tested yet/);
+    await testAccount.getByRole('button', { name: 'Test connection' }).click();
+    await testAccount.getByTestId('provider-test-test').getByText('The credentials work.').waitFor();
+    const saved = (await api('GET', '/provider-accounts/test')).json;
+    assert.equal(saved.last_test.ok, true);
   });
 });
