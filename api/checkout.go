@@ -99,7 +99,7 @@ type CheckoutResponse struct {
 	// ReturnURL takes the payer back to the merchant's site after paying: the invoice's success_url
 	// with invoice, payment, status, amount, currency, ts and signature added; empty when the
 	// invoice has none or is not paid.
-	ReturnURL string `json:"return_url,omitempty" format:"uri" example:"https://shop.example/thanks?amount=240000&currency=RSD&invoice=inv_01jd4w3k5m6n7p8q9r0s1t2v3w&payment=pay_01jd4w3k5m6n7p8q9r0s1t2v3w&signature=5d41…&status=captured&ts=1767225600"`
+	ReturnURL string `json:"return_url,omitempty" format:"uri" example:"https://shop.example/thanks?amount=240000&currency=RSD&invoice=inv_01jd4w3k5m6n7p8q9r0s1t2v3w&payment=pay_01jd4w3k5m6n7p8q9r0s1t2v3w&signature=5d41402abc4b2a76b9719d911017c592ae8d3f1c2d0e7a9b3c4d5e6f70819203&status=captured&ts=1767225600"`
 	// CancelURL is the invoice's cancel_url, signed the same way (payment empty), while it can be paid.
 	CancelURL string `json:"cancel_url,omitempty" format:"uri"`
 	// AutoReturn asks the checkout to follow ReturnURL by itself a few seconds after paying.
