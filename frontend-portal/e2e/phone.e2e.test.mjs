@@ -310,6 +310,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       ['webhook-log', '/portal/settings/webhooks'],
       ['email', `/portal/settings/emails/${data.email.id}`],
       ['logs', '/portal/logs'],
+      ['go-live', '/portal/go-live'],
       ['not-found', '/portal/no-such-page'],
       ['invite', invite],
       ['forgot-password', '/portal/forgot-password'],

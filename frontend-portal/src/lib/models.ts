@@ -57,3 +57,8 @@ export const invoiceStatuses: InvoiceStatus[] = [
   'cancelled',
   'expired',
 ];
+export type PaymentProvider = Present<S['PaymentProvider']>;
+export type ProviderField = Present<S['ProviderField']>;
+export type ProviderAccount = Present<S['ProviderAccount']>;
+export type ProviderAccountTest = Present<S['ProviderAccountTest']>;
+export type GoLive = Present<S['GoLive']>;

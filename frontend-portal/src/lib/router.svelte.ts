@@ -55,7 +55,8 @@ class Router {
     // In-page anchors (the skip link) are left to the browser.
     if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     e.preventDefault();
-    this.navigate(url.pathname + url.search);
+    // A section anchor on another page ("/settings#s-providers") travels along for that page to scroll to.
+    this.navigate(url.pathname + url.search + url.hash);
   }
 }
 

@@ -16,6 +16,7 @@ export type RouteName =
   | 'webhook-log'
   | 'email'
   | 'logs'
+  | 'go-live'
   | 'not-found';
 
 type RouteDef = { name: RouteName; pattern: string; public?: boolean };
@@ -35,6 +36,7 @@ export const routes: RouteDef[] = [
   { name: 'webhook-log', pattern: '/settings/webhooks' },
   { name: 'email', pattern: '/settings/emails/:id' },
   { name: 'logs', pattern: '/logs' },
+  { name: 'go-live', pattern: '/go-live' },
 ];
 
 export type Match = { name: RouteName; params: Record<string, string>; public: boolean };
