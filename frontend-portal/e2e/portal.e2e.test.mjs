@@ -259,7 +259,7 @@ describe('merchant portal end to end', () => {
 
     // Settings: profile, an API key shown once and revoked, a staff invitation link.
     await page.getByLabel('Payment terms shown to payers').fill('Refunds within 14 days. / Povraćaj u roku od 14 dana.');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('region', { name: 'Merchant profile' }).getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     await page.getByLabel('Key name').fill('E2E integration');
     await page.getByRole('button', { name: 'Create key' }).click();
