@@ -12,6 +12,9 @@ export type RouteName =
   | 'invoice-new'
   | 'statement-import'
   | 'invoice'
+  | 'payment-links'
+  | 'payment-link-new'
+  | 'payment-link'
   | 'settings'
   | 'webhook-log'
   | 'email'
@@ -32,6 +35,9 @@ export const routes: RouteDef[] = [
   { name: 'invoice-new', pattern: '/invoices/new' },
   { name: 'statement-import', pattern: '/invoices/import' },
   { name: 'invoice', pattern: '/invoices/:id' },
+  { name: 'payment-links', pattern: '/payment-links' },
+  { name: 'payment-link-new', pattern: '/payment-links/new' },
+  { name: 'payment-link', pattern: '/payment-links/:id' },
   { name: 'settings', pattern: '/settings' },
   { name: 'webhook-log', pattern: '/settings/webhooks' },
   { name: 'email', pattern: '/settings/emails/:id' },

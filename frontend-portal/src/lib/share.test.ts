@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setCurrencies } from '@shared/money';
-import { payerMessage, shareLinks } from './share';
+import { linkMessage, payerMessage, shareLinks } from './share';
 
 beforeAll(() => setCurrencies([{ code: 'RSD', exponent: 2, name: 'Serbian dinar' }]));
 
@@ -26,5 +26,15 @@ describe('payerMessage', () => {
   });
   it('does not address the payer by gender', () => {
     for (const l of ['sr-Latn', 'sr-Cyrl'] as const) expect(payerMessage(l, v).message).not.toMatch(/Poštovan|Поштован/);
+  });
+});
+
+describe('linkMessage', () => {
+  const v = { title: 'Čas joge', merchant: 'Studio Ana', url: 'http://x/pay/l/tok_Ab1' };
+  it('names the link and the shop in the link’s language, keeping names in their own script', () => {
+    expect(linkMessage('en', v).message).toBe('Čas joge from Studio Ana: you can pay here: http://x/pay/l/tok_Ab1');
+    expect(linkMessage('sr-Latn', v).message).toBe('Čas joge – Studio Ana. Platiti možete ovde: http://x/pay/l/tok_Ab1');
+    expect(linkMessage('sr-Cyrl', v).message).toBe('Čas joge – Studio Ana. Платити можете овде: http://x/pay/l/tok_Ab1');
+    expect(linkMessage('sr-Cyrl', v).subject).toBe('Čas joge – Studio Ana');
   });
 });

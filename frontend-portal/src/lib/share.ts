@@ -48,3 +48,22 @@ export function payerMessage(
   const vars = { name: v.name, amount: formatMoney(v.amount, v.currency, intlOf[locale]), merchant: v.merchant, url: v.url };
   return { message: fill(script(texts.message), vars), subject: fill(script(texts.subject), vars) };
 }
+
+// A reusable link goes to anyone, so its message names no payer and no amount (the payer may choose it).
+const linkTexts = {
+  en: {
+    message: '{title} from {merchant}: you can pay here: {url}',
+    subject: '{title} – {merchant}',
+  },
+  'sr-Latn': {
+    message: '{title} – {merchant}. Platiti možete ovde: {url}',
+    subject: '{title} – {merchant}',
+  },
+} as const;
+
+/** The share message of a reusable payment link, in the link's language. */
+export function linkMessage(locale: Locale, v: { title: string; merchant: string; url: string }): { message: string; subject: string } {
+  const texts = locale === 'en' ? linkTexts.en : linkTexts['sr-Latn'];
+  const script = (s: string) => (locale === 'sr-Cyrl' ? latinToCyrillic(s) : s);
+  return { message: fill(script(texts.message), v), subject: fill(script(texts.subject), v) };
+}
