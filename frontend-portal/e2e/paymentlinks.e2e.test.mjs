@@ -71,8 +71,8 @@ describe('payment links in the portal', { skip: bin ? false : 'SECURELINK_BIN is
     await page.goto(`${app.base}/portal/payment-links/new`);
     await page.getByLabel('Title (payers see it)').fill('Yoga class');
     await page.getByLabel('Description (optional)').fill('Sixty minutes, mat included');
-    await page.locator('[id^=line-desc-]').fill('Class');
-    await page.locator('[id^=line-price-]').fill('1,500.00');
+    await page.locator('input[id^=line-desc-]').fill('Class');
+    await page.locator('input[id^=line-price-]').fill('1,500.00');
     await page.getByTestId('live-total').getByText('RSD 1,500.00').waitFor();
     await page.getByTestId('adjustable').check();
     await page.getByLabel('Least quantity').fill('1');
@@ -140,7 +140,7 @@ describe('payment links in the portal', { skip: bin ? false : 'SECURELINK_BIN is
     assert.equal(await badge().getAttribute('data-status'), 'paused');
     await page.getByTestId('plink-unavailable').waitFor();
     assert.equal((await api('GET', `/payment-links/${made.fixed.id}`)).json.status, 'paused');
-    const paused = await fetch(`${app.base}/api/v1/checkout/links/${made.fixed.token}`).then((r) => r.json());
+    const paused = await fetch(`${app.base}/api/v1/checkout-links/${made.fixed.token}`).then((r) => r.json());
     assert.equal(paused.availability, 'paused');
     await sweep('detail-paused');
     await page.getByRole('button', { name: 'Resume' }).click();
@@ -152,7 +152,7 @@ describe('payment links in the portal', { skip: bin ? false : 'SECURELINK_BIN is
   test('an order through the public API shows on the link, with its totals, and names its link', async () => {
     // The payer's page answers at the link's URL.
     assert.equal((await fetch(made.fixed.url)).status, 200);
-    const r = await fetch(`${app.base}/api/v1/checkout/links/${made.fixed.token}/orders`, {
+    const r = await fetch(`${app.base}/api/v1/checkout-links/${made.fixed.token}/orders`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `order-${tag()}` },
       body: JSON.stringify({ quantity: 2, customer: { name: 'Ana Anić', email: 'ana@example.com', phone: '+381 64 123 4567' }, custom_fields: { t_shirt_size: 'M' }, locale: 'sr-Latn' }),
@@ -216,7 +216,7 @@ describe('payment links in the portal', { skip: bin ? false : 'SECURELINK_BIN is
     await page.getByText('This link has ended and takes no more payments.').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Resume' }).count(), 0);
     assert.equal((await api('GET', `/payment-links/${made.custom.id}`)).json.status, 'ended');
-    const refused = await fetch(`${app.base}/api/v1/checkout/links/${made.custom.token}/orders`, {
+    const refused = await fetch(`${app.base}/api/v1/checkout-links/${made.custom.token}/orders`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `order-${tag()}` },
       body: JSON.stringify({ amount: 100000, customer: { name: 'Ana', email: 'ana@example.com' } }),

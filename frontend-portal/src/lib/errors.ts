@@ -1,6 +1,9 @@
 // API errors in plain words for the merchant.
 import { ApiError } from './api';
-import { t } from './i18n/index.svelte';
+import { t, type MessageKey } from './i18n/index.svelte';
+
+// A reusable payment link that takes no orders now says why with one of these codes.
+const linkRefusals = ['link_paused', 'link_ended', 'link_expired', 'link_sold_out'];
 
 export function describeError(err: unknown): string {
   if (!(err instanceof ApiError)) return t('err.api_error', { request_id: '-' });
@@ -21,6 +24,7 @@ export function describeError(err: unknown): string {
   if (err.code === 'owner_required') return t('err.owner_required');
   if (err.code === 'cannot_remove_self') return t('err.cannot_remove_self');
   if (err.code === 'reset_token_invalid') return t('err.reset_token_invalid');
+  if (linkRefusals.includes(err.code)) return t(`err.${err.code}` as MessageKey);
   switch (err.type) {
     case 'invalid_request_error':
       return err.param ? t('err.field', { param: err.param, message }) : t('err.invalid_request_error', { message });

@@ -219,7 +219,7 @@ describe('formFieldOf', () => {
 describe('a link as shown', () => {
   it('tells a fixed price by its lines and a chosen one by its range', () => {
     expect(fixedTotal([{ quantity: 2, unit_amount: 1250 }, { quantity: 1, unit_amount: 100, amount_total: 100 }])).toBe(2600);
-    expect(priceOf({ pricing: 'fixed', lines: [{ description: 'x', quantity: 3, unit_amount: 1000, vat_rate: 20 }], amount_min: 0, amount_max: 0 })).toEqual({ kind: 'fixed', total: 3000 });
+    expect(priceOf({ pricing: 'fixed', lines: [{ description: 'x', quantity: 3, unit_amount: 1000, vat_rate: 20, amount_total: 3000, amount_vat: 500 }], amount_min: 0, amount_max: 0 })).toEqual({ kind: 'fixed', total: 3000 });
     expect(priceOf({ pricing: 'custom', lines: [], amount_min: 100, amount_max: 900 })).toEqual({ kind: 'range', min: 100, max: 900 });
   });
 

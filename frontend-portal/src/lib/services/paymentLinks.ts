@@ -1,25 +1,19 @@
 // Reusable payment links and their orders.
 import { api, idempotencyKey, unwrap } from '../api';
-import type { CreatePaymentLinkRequest, Invoice, PaymentLink, PaymentLinkStatus, UpdatePaymentLinkRequest } from '../models';
-import type { Page } from './invoices';
-
-// The routes are called through the one client (CSRF, session expiry, mode) with the contract's types.
-type Call = (path: string, init?: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-const loose = api as unknown as { GET: Call; POST: Call; PATCH: Call };
+import type { CreatePaymentLinkRequest, PaymentLinkStatus, UpdatePaymentLinkRequest } from '../models';
 
 export const paymentLinkService = {
   list: (filter: { status?: PaymentLinkStatus }, page: { limit?: number; starting_after?: string } = {}) =>
-    unwrap(loose.GET('/payment-links', { params: { query: { ...filter, ...page } } })) as Promise<Page<PaymentLink>>,
+    unwrap(api.GET('/payment-links', { params: { query: { ...filter, ...page } } })),
 
-  get: (id: string) => unwrap(loose.GET('/payment-links/{id}', { params: { path: { id } } })) as Promise<PaymentLink>,
+  get: (id: string) => unwrap(api.GET('/payment-links/{id}', { params: { path: { id } } })),
 
   create: (body: CreatePaymentLinkRequest, key = idempotencyKey()) =>
-    unwrap(loose.POST('/payment-links', { body, params: { header: { 'Idempotency-Key': key } } })) as Promise<PaymentLink>,
+    unwrap(api.POST('/payment-links', { body, params: { header: { 'Idempotency-Key': key } } })),
 
-  update: (id: string, body: UpdatePaymentLinkRequest) =>
-    unwrap(loose.PATCH('/payment-links/{id}', { params: { path: { id } }, body })) as Promise<PaymentLink>,
+  update: (id: string, body: UpdatePaymentLinkRequest) => unwrap(api.PATCH('/payment-links/{id}', { params: { path: { id } }, body })),
 
   /** The link's orders, newest first. */
   orders: (id: string, page: { limit?: number; starting_after?: string } = {}) =>
-    unwrap(loose.GET('/invoices', { params: { query: { payment_link: id, ...page } } })) as Promise<Page<Invoice>>,
+    unwrap(api.GET('/invoices', { params: { query: { payment_link: id, ...page } } })),
 };
