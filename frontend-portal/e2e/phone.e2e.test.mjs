@@ -261,6 +261,32 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
     data.enPayer = await invoice(a, { locale: 'en', customer: { name: 'John Payer', email: 'john@example.com', phone: '+381 64 555 0202' } });
     data.cyrPayer = await invoice(a, { locale: 'sr-Cyrl', customer: { name: 'Мика Микић', email: 'mika@example.com', phone: '+381 64 555 0303' } });
     for (let i = 0; i < 4; i++) await invoice(a, {});
+    // Reusable payment links: long fixed items with a quantity and a limit, an amount the payer
+    // chooses (ended), and a paid order through the public checkout API that names its link.
+    data.plinkFixed = await api(a, 'POST', '/payment-links', {
+      title: 'Grupni čas joge utorkom i četvrtkom uveče, sa prostirkom i peškirom',
+      description: 'Šezdeset minuta, svi nivoi',
+      lines: [{ description: 'Čas joge za odrasle, 60 minuta', quantity: 1, unit_amount: 150050, vat_rate: 20 }, { description: 'Prostirka', quantity: 1, unit_amount: 20000, vat_rate: 20 }],
+      adjustable_quantity: { enabled: true, min: 1, max: 10 },
+      max_payments: 40,
+      collect: { name: true, email: true, phone: true, address: true },
+      custom_fields: [{ key: 'velicina', label: 'Veličina majice', required: true }, { key: 'napomena', label: 'Napomena za instruktora', required: false }],
+      success_url: 'https://studio-joge.example.com/hvala-na-prijavi',
+      locale: 'sr-Latn',
+    });
+    data.plinkCustom = await api(a, 'POST', '/payment-links', { title: 'Donacija', pricing: 'custom', amount_min: 10000, amount_max: 5000000, amount_suggested: 250000, locale: 'en' });
+    await api(a, 'PATCH', `/payment-links/${data.plinkCustom.id}`, { status: 'ended' });
+    {
+      const r = await fetch(`${a.base}/api/v1/checkout-links/${data.plinkFixed.token}/orders`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `order-${tag()}${tag()}` },
+        body: JSON.stringify({ quantity: 2, customer: { name: 'Jovana Jovanović', email: 'jovana@example.com', phone: '+381 64 555 0404', address: 'Knez Mihailova 1, Beograd' }, custom_fields: { velicina: 'M' }, locale: 'sr-Latn' }),
+      });
+      const order = await r.json();
+      assert.equal(r.status, 201, JSON.stringify(order));
+      data.plinkOrder = await api(a, 'GET', `/invoices/${order.invoice_id}`);
+      await pay(a, data.plinkOrder);
+    }
     await api(a, 'POST', `/invoices/${data.enPayer.id}/send`, {});
     const key = await api(a, 'POST', '/api-keys', { name: 'Knjigovodstveni program za fakturisanje i izveštaje' });
     await api(a, 'POST', '/api-keys', { name: `Stari ključ ${tag()}` }).then((k) => api(a, 'DELETE', `/api-keys/${k.id}`));
@@ -306,6 +332,11 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       ['order-declined', `/portal/invoices/${data.declined.id}`],
       ['order-cancelled', `/portal/invoices/${data.cancelled.id}`],
       ['order-expired', `/portal/invoices/${data.expired.id}`],
+      ['payment-links', '/portal/payment-links'],
+      ['new-payment-link', '/portal/payment-links/new'],
+      ['payment-link', `/portal/payment-links/${data.plinkFixed.id}`],
+      ['payment-link-ended', `/portal/payment-links/${data.plinkCustom.id}`],
+      ['order-from-link', `/portal/invoices/${data.plinkOrder.id}`],
       ['settings', '/portal/settings'],
       ['webhook-log', '/portal/settings/webhooks'],
       ['email', `/portal/settings/emails/${data.email.id}`],
