@@ -228,6 +228,23 @@ describe('payment links in the portal', { skip: bin ? false : 'SECURELINK_BIN is
     await page.goto(`${app.base}/portal/payment-links?status=ended`);
     await page.getByTestId('plink-row').first().waitFor();
     assert.deepEqual(await page.getByTestId('plink-row').locator('.c-title').allInnerTexts(), ['Donation']);
+  });
+
+  test('test mode as for invoices: the band, and a switch leaves a link page for the list of the other mode', async () => {
+    await page.goto(`${app.base}/portal/payment-links/${made.fixed.id}`);
+    await page.getByRole('heading', { name: 'Yoga class' }).waitFor();
+    await page.getByTestId('test-band').waitFor();
+    const flip = async (live) => {
+      await Promise.all([page.waitForEvent('load'), page.getByTestId('mode-switch').click()]);
+      await page.waitForFunction((want) => document.querySelector('[data-testid="mode-switch"]')?.getAttribute('aria-checked') === want, String(!live));
+    };
+    await flip(true);
+    assert.equal(new URL(page.url()).pathname, '/portal/payment-links');
+    await page.getByText('No payment links yet.').waitFor();
+    assert.equal(await page.getByTestId('test-band').count(), 0);
+    await flip(false);
+    await page.getByTestId('test-band').waitFor();
+    await page.getByTestId('plink-row').nth(1).waitFor();
     assert.deepEqual(app.logs.filter((l) => l.startsWith('pageerror')), []);
   });
 });
