@@ -140,6 +140,11 @@ func TestReusableLinkOrdersAndPayments(t *testing.T) {
 		if lines := inv["lines"].([]any); len(lines) != 1 || lines[0].(map[string]any)["quantity"].(float64) != 2 {
 			t.Errorf("order lines: %v", lines)
 		}
+		// The invoice PDF shows the answers under the merchant's labels.
+		pdf := e.Do(t, "GET", "/api/v1/checkout/"+o["checkout_token"].(string)+"/pdf", nil)
+		if text := pdfText(t, pdf.Body); pdf.Status != http.StatusOK || !strings.Contains(text, "T-shirt size: M") {
+			t.Errorf("the order's PDF lacks the answer: %d %.400s", pdf.Status, text)
+		}
 		p := pay(t, e, o["checkout_token"].(string), visaCard, http.StatusOK)
 		if p["status"] != "captured" {
 			t.Fatalf("pay: %v", p)
