@@ -368,6 +368,11 @@ func (s *Server) getLinkCheckout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, toLinkCheckout(co))
+}
+
+// toLinkCheckout is what GET /checkout-links/{token} answers (the link's page embeds the same).
+func toLinkCheckout(co paymentlinks.Checkout) PaymentLinkCheckoutResponse {
 	l, m := co.Link, co.Merchant
 	out := PaymentLinkCheckoutResponse{Object: "payment_link_checkout", Livemode: l.Livemode, Title: l.Title, Description: l.Description,
 		Currency: l.Currency, Pricing: string(l.Pricing), Lines: toLines(l.Lines), AmountMin: l.AmountMin, AmountMax: l.AmountMax,
@@ -381,7 +386,7 @@ func (s *Server) getLinkCheckout(c echo.Context) error {
 	if l.QuantityAdjustable() {
 		out.AdjustableQuantity = &AdjustableQuantityBody{Enabled: true, Min: l.QuantityMin, Max: l.QuantityMax}
 	}
-	return c.JSON(http.StatusOK, out)
+	return out
 }
 
 // OrderCustomerBody is the payer of an order; which fields are required is the link's collect.

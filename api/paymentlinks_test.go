@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"securelink/api/apitest"
+	"securelink/api/wiring"
 	"securelink/internal/psp/testgateway"
 )
 
@@ -138,6 +139,11 @@ func TestReusableLinkOrdersAndPayments(t *testing.T) {
 		}
 		if lines := inv["lines"].([]any); len(lines) != 1 || lines[0].(map[string]any)["quantity"].(float64) != 2 {
 			t.Errorf("order lines: %v", lines)
+		}
+		// The invoice PDF shows the answers under the merchant's labels.
+		pdf := e.Do(t, "GET", "/api/v1/checkout/"+o["checkout_token"].(string)+"/pdf", nil)
+		if text := pdfText(t, pdf.Body); pdf.Status != http.StatusOK || !strings.Contains(text, "T-shirt size: M") {
+			t.Errorf("the order's PDF lacks the answer: %d %.400s", pdf.Status, text)
 		}
 		p := pay(t, e, o["checkout_token"].(string), visaCard, http.StatusOK)
 		if p["status"] != "captured" {
@@ -356,4 +362,32 @@ func TestReusableLinkMaxPaymentsUnderConcurrency(t *testing.T) {
 		}
 		wantError(t, order(t, e, token, nil), http.StatusConflict, "link_sold_out")
 	})
+}
+
+// TestReusableLinkPage: /pay/l/{token} is the checkout app with the link's preview (merchant, title,
+// price; HTML-escaped), its language and the link's data; an unknown token gets the app as built.
+func TestReusableLinkPage(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite", func(c *wiring.Config) { c.PayFS = payFS(t) })
+	m := e.NewMerchant(t, `Joga & "Mir"`)
+	l := createLink(t, e, m, fixedLink(func(b map[string]any) { b["title"] = "Čas <b>joge</b>"; b["locale"] = "sr-Cyrl" }))
+	resp, page := get(t, e, "/pay/l/"+l["token"].(string), "")
+	html := string(page)
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		resp.Header.Get("Cache-Control") != "private, no-cache" || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("page: %d %v", resp.StatusCode, resp.Header)
+	}
+	for _, want := range []string{`<html lang="sr-Cyrl">`, "<title>Joga &amp; &#34;Mir&#34;: Čas &lt;b&gt;joge&lt;/b&gt; – ", `id="payment-link-data"`,
+		`"object":"payment_link_checkout"`, `og:title`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "<b>joge</b>") {
+		t.Error("the title is not escaped")
+	}
+	resp, page = get(t, e, "/pay/l/no-such-link", "")
+	if resp.StatusCode != http.StatusOK || string(page) != payIndex {
+		t.Errorf("unknown link: %d %s", resp.StatusCode, page)
+	}
 }

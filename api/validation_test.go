@@ -293,3 +293,82 @@ func TestPaymentLinkValidation(t *testing.T) {
 		}
 	})
 }
+
+// TestPaymentLinkOrderValidation: every field of a payer's order through a reusable link is checked,
+// naming the field, and nothing is ordered from a refused request.
+func TestPaymentLinkOrderValidation(t *testing.T) {
+	t.Parallel()
+	valid := func(fn func(b map[string]any)) map[string]any {
+		b := map[string]any{"quantity": 2, "customer": map[string]any{"name": "Ana", "email": "ana@example.com", "phone": "+381 64 123 4567"},
+			"custom_fields": map[string]any{"size": "M"}, "locale": "en"}
+		if fn != nil {
+			fn(b)
+		}
+		return b
+	}
+	cust := func(k string, v any) func(b map[string]any) {
+		return func(b map[string]any) {
+			if v == nil {
+				delete(b["customer"].(map[string]any), k)
+				return
+			}
+			b["customer"].(map[string]any)[k] = v
+		}
+	}
+	cases := []struct {
+		name, param, code string
+		body              any
+	}{
+		{"empty body", "", "missing_body", ""},
+		{"unknown field", "coupon", "unknown_parameter", valid(func(b map[string]any) { b["coupon"] = "X" })},
+		{"quantity as text", "quantity", "invalid_type", valid(func(b map[string]any) { b["quantity"] = "2" })},
+		{"quantity over max", "quantity", "invalid_quantity", valid(func(b map[string]any) { b["quantity"] = 6 })},
+		{"negative quantity", "quantity", "invalid_quantity", valid(func(b map[string]any) { b["quantity"] = -1 })},
+		{"amount on a fixed price", "amount", "not_allowed", valid(func(b map[string]any) { b["amount"] = 100 })},
+		{"missing email", "customer.email", "missing", valid(cust("email", nil))},
+		{"bad email", "customer.email", "invalid_email", valid(cust("email", "ana@"))},
+		{"missing name", "customer.name", "missing", valid(cust("name", nil))},
+		{"long name", "customer.name", "too_long", valid(cust("name", strings.Repeat("n", 201)))},
+		{"missing phone", "customer.phone", "missing", valid(cust("phone", nil))},
+		{"bad phone", "customer.phone", "invalid_phone", valid(cust("phone", "call me"))},
+		{"long address", "customer.address", "too_long", valid(cust("address", strings.Repeat("a", 501)))},
+		{"missing answer", "custom_fields.size", "missing", valid(func(b map[string]any) { b["custom_fields"] = map[string]any{"size": " "} })},
+		{"long answer", "custom_fields.size", "too_long", valid(func(b map[string]any) { b["custom_fields"] = map[string]any{"size": strings.Repeat("m", 501)} })},
+		{"unknown answer", "custom_fields.colour", "unknown_parameter", valid(func(b map[string]any) { b["custom_fields"] = map[string]any{"size": "M", "colour": "red"} })},
+		{"answer not text", "custom_fields", "invalid_type", valid(func(b map[string]any) { b["custom_fields"] = map[string]any{"size": 3} })},
+		{"bad locale", "locale", "invalid_locale", valid(func(b map[string]any) { b["locale"] = "de" })},
+	}
+	customCases := []struct {
+		name, param, code string
+		body              map[string]any
+	}{
+		{"amount below min", "amount", "amount_out_of_range", map[string]any{"amount": 9999, "customer": map[string]any{"email": "d@example.com"}}},
+		{"amount above max", "amount", "amount_out_of_range", map[string]any{"amount": 1000001, "customer": map[string]any{"email": "d@example.com"}}},
+		{"no amount and none suggested", "amount", "missing", map[string]any{"customer": map[string]any{"email": "d@example.com"}}},
+		{"quantity on a custom price", "quantity", "invalid_quantity", map[string]any{"amount": 20000, "quantity": 3, "customer": map[string]any{"email": "d@example.com"}}},
+	}
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		m := e.NewMerchant(t, "Order validation")
+		fixed := createLink(t, e, m, fixedLink(func(b map[string]any) {
+			b["adjustable_quantity"] = map[string]any{"enabled": true, "min": 1, "max": 5}
+			b["collect"] = map[string]any{"name": true, "phone": true}
+			b["custom_fields"] = []any{map[string]any{"key": "size", "label": "Size", "required": true}}
+		}))
+		custom := createLink(t, e, m, customLink(nil))
+		check := func(token, name, param, code string, body any) {
+			r := e.Do(t, "POST", "/api/v1/checkout-links/"+token+"/orders", body)
+			if eo := r.ErrorObject(t); r.Status != http.StatusBadRequest || eo["code"] != code || (param != "" && eo["param"] != param) {
+				t.Errorf("%s: %d %s, want 400 %s naming %s", name, r.Status, r.Body, code, param)
+			}
+		}
+		for _, tc := range cases {
+			check(fixed["token"].(string), tc.name, tc.param, tc.code, tc.body)
+		}
+		for _, tc := range customCases {
+			check(custom["token"].(string), tc.name, tc.param, tc.code, tc.body)
+		}
+		if n := len(e.Do(t, "GET", "/api/v1/invoices", nil, m.Auth()).Map(t)["data"].([]any)); n != 0 {
+			t.Errorf("%d orders stored from invalid requests", n)
+		}
+	})
+}
