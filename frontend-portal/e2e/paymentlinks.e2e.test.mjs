@@ -190,6 +190,9 @@ describe('payment links in the portal', { skip: bin ? false : 'SECURELINK_BIN is
     const from = page.getByTestId('from-payment-link');
     await from.getByRole('link', { name: 'Yoga class' }).waitFor();
     assert.equal(plain(await from.innerText()), 'From payment link Yoga class');
+    // The payer's answer to the link's own question is on the order, under the merchant's label.
+    assert.equal(plain(await page.getByTestId('custom-answer').innerText()), 'M');
+    await page.locator('dt').filter({ hasText: 'T-shirt size' }).waitFor();
     await sweep('order');
     await from.getByRole('link', { name: 'Yoga class' }).click();
     await page.getByRole('heading', { name: 'Yoga class' }).waitFor();
