@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"securelink/api"
 	"securelink/api/apitest"
 	"securelink/api/wiring"
 	"securelink/internal/psp/testgateway"
@@ -389,5 +390,23 @@ func TestReusableLinkPage(t *testing.T) {
 	resp, page = get(t, e, "/pay/l/no-such-link", "")
 	if resp.StatusCode != http.StatusOK || string(page) != payIndex {
 		t.Errorf("unknown link: %d %s", resp.StatusCode, page)
+	}
+}
+
+// TestReusableLinkOrdersAreLimitedPerAddress: a script cannot make orders (each an invoice with a
+// number of its own) by the thousand from one address.
+func TestReusableLinkOrdersAreLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	m := e.NewMerchant(t, "Busy")
+	token := createLink(t, e, m, fixedLink(nil))["token"].(string)
+	for i := range api.OrdersPerMinute {
+		if r := order(t, e, token, nil); r.Status != http.StatusCreated {
+			t.Fatalf("order %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	r := order(t, e, token, nil)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("order past the limit: %d %v %s", r.Status, r.Header, r.Body)
 	}
 }
