@@ -223,6 +223,14 @@ func TestReusableLinkCustomAmount(t *testing.T) {
 		if inv["amount_total"].(float64) != 250000 || inv["customer"].(map[string]any)["name"] != "d@example.com" {
 			t.Errorf("order: %v", inv)
 		}
+		// A retry with the same Idempotency-Key gets the same order, not a second one.
+		key := apitest.Header{Name: "Idempotency-Key", Value: "order-retry-1"}
+		body := map[string]any{"amount": 30000, "customer": map[string]any{"email": "d@example.com"}}
+		first := e.Do(t, "POST", "/api/v1/checkout-links/"+token+"/orders", body, key).Map(t)
+		again := e.Do(t, "POST", "/api/v1/checkout-links/"+token+"/orders", body, key)
+		if again.Map(t)["invoice_id"] != first["invoice_id"] || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retried order: %v then %s", first, again.Body)
+		}
 		// The suggested amount when the payer sends none.
 		r = order(t, e, token, nil)
 		inv = e.Do(t, "GET", "/api/v1/invoices/"+r.Map(t)["invoice_id"].(string), nil, m.Auth()).Map(t)
