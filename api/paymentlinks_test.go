@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"securelink/api"
 	"securelink/api/apitest"
 	"securelink/api/wiring"
 	"securelink/internal/psp/testgateway"
@@ -222,6 +223,14 @@ func TestReusableLinkCustomAmount(t *testing.T) {
 		if inv["amount_total"].(float64) != 250000 || inv["customer"].(map[string]any)["name"] != "d@example.com" {
 			t.Errorf("order: %v", inv)
 		}
+		// A retry with the same Idempotency-Key gets the same order, not a second one.
+		key := apitest.Header{Name: "Idempotency-Key", Value: "order-retry-1"}
+		body := map[string]any{"amount": 30000, "customer": map[string]any{"email": "d@example.com"}}
+		first := e.Do(t, "POST", "/api/v1/checkout-links/"+token+"/orders", body, key).Map(t)
+		again := e.Do(t, "POST", "/api/v1/checkout-links/"+token+"/orders", body, key)
+		if again.Map(t)["invoice_id"] != first["invoice_id"] || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retried order: %v then %s", first, again.Body)
+		}
 		// The suggested amount when the payer sends none.
 		r = order(t, e, token, nil)
 		inv = e.Do(t, "GET", "/api/v1/invoices/"+r.Map(t)["invoice_id"].(string), nil, m.Auth()).Map(t)
@@ -389,5 +398,23 @@ func TestReusableLinkPage(t *testing.T) {
 	resp, page = get(t, e, "/pay/l/no-such-link", "")
 	if resp.StatusCode != http.StatusOK || string(page) != payIndex {
 		t.Errorf("unknown link: %d %s", resp.StatusCode, page)
+	}
+}
+
+// TestReusableLinkOrdersAreLimitedPerAddress: a script cannot make orders (each an invoice with a
+// number of its own) by the thousand from one address.
+func TestReusableLinkOrdersAreLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	m := e.NewMerchant(t, "Busy")
+	token := createLink(t, e, m, fixedLink(nil))["token"].(string)
+	for i := range api.OrdersPerMinute {
+		if r := order(t, e, token, nil); r.Status != http.StatusCreated {
+			t.Fatalf("order %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	r := order(t, e, token, nil)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("order past the limit: %d %v %s", r.Status, r.Header, r.Body)
 	}
 }
