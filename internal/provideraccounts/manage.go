@@ -225,7 +225,10 @@ func (s *Service) Delete(ctx context.Context, actor domain.Actor, livemode bool)
 
 // TestResult says plainly whether an account's credentials work.
 type TestResult struct {
-	OK       bool
+	OK bool
+	// Code is why the test failed (a psp.ConnectionFailure), empty when it passed.
+	Code string
+	// Message is the provider's own words: what failed, or that the credentials work.
 	Message  string
 	TestedAt time.Time
 }
@@ -249,13 +252,13 @@ func (s *Service) Test(ctx context.Context, actor domain.Actor, livemode bool) (
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), testTimeout)
 		defer cancel()
 		if err := t.TestConnection(tctx); err != nil {
-			res.OK, res.Message = false, upperFirst(err.Error())+"."
+			res.OK, res.Code, res.Message = false, string(psp.ConnectionFailureOf(err)), upperFirst(err.Error())+"."
 		}
 	}
 	if res.OK {
 		res.Message = fmt.Sprintf("The credentials work: %s accepted them.", d.Title)
 	}
-	if err := s.Store.RecordTest(ctx, a.ID, res.OK, res.Message, res.TestedAt); err != nil {
+	if err := s.Store.RecordTest(ctx, a.ID, res); err != nil {
 		return TestResult{}, err
 	}
 	return res, nil
