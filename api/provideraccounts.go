@@ -258,7 +258,9 @@ func (s *Server) testProviderAccount(c echo.Context) error {
 
 // GoLiveStepResponse is one item of the go-live checklist.
 type GoLiveStepResponse struct {
-	Key  string `json:"key" enums:"profile,live_provider,terms,notification_email"`
+	// Key names the step: profile (legal name and address), pib (the tax number, with the Serbian
+	// details), live_provider (a live account that passed its connection test), terms, notification_email.
+	Key  string `json:"key" enums:"profile,pib,live_provider,terms,notification_email"`
 	Done bool   `json:"done"`
 } // @name GoLiveStep
 
@@ -274,7 +276,7 @@ type GoLiveResponse struct {
 //
 //	@Summary	What is left before the merchant can take live payments
 //	@ID		getGoLive
-//	@Description	The go-live checklist: profile (legal name, address and PIB), a live provider account that passed its connection test, terms of sale, a notification e-mail.
+//	@Description	The go-live checklist: profile (legal name and address), PIB, a live provider account that passed its connection test, terms of sale, a notification e-mail.
 //	@Tags		Provider accounts
 //	@Produce	json
 //	@Security	BearerAuth

@@ -71,3 +71,29 @@ func sameStrings(t *testing.T, what string, goList, other []string) {
 		t.Errorf("%s: Go has %v, the list has %v", what, a, b)
 	}
 }
+
+// TestPortalLinksEveryGoLiveStep: the go-live page words each step of Go's checklist and links it to
+// a Settings section; the openapi enum is Go's list.
+func TestPortalLinksEveryGoLiveStep(t *testing.T) {
+	t.Parallel()
+	for _, dict := range []string{"en.ts", "sr-latn.ts"} {
+		b, err := os.ReadFile("../frontend-portal/src/lib/i18n/" + dict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameStrings(t, dict+" golive.step.*", provideraccounts.GoLiveSteps, firstGroups(`'golive\.step\.(\w+)':`, string(b)))
+		sameStrings(t, dict+" golive.hint.*", provideraccounts.GoLiveSteps, firstGroups(`'golive\.hint\.(\w+)':`, string(b)))
+	}
+	page, err := os.ReadFile("../frontend-portal/src/pages/GoLive.svelte")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fix, _ := strings.Cut(string(page), "const fixAt")
+	fix, _, _ = strings.Cut(fix, "};")
+	sameStrings(t, "GoLive.svelte fixAt", provideraccounts.GoLiveSteps, firstGroups(`(?m)^\s*(\w+): 's-\w+',`, fix))
+	spec := string(securelink.OpenAPI)
+	_, rest, _ := strings.Cut(spec, "    GoLiveStep:\n")
+	_, enum, _ := strings.Cut(rest, "enum:\n")
+	enum, _, _ = strings.Cut(enum, "type:")
+	sameStrings(t, "openapi.yaml GoLiveStep.key", provideraccounts.GoLiveSteps, firstGroups(`- (\w+)`, enum))
+}
