@@ -289,10 +289,15 @@ func (s *Service) open(a Account) (map[string]string, error) {
 	return out, nil
 }
 
-// withBuiltin fills in the values the deployment supplies for the account's provider.
+// withBuiltin fills in the values the deployment supplies for the account's provider (and, for a
+// test account, the operator's test values).
 func (s *Service) withBuiltin(a psp.Account) psp.Account {
 	b, ok := s.Builtin[a.Provider]
-	if !ok {
+	tv := s.TestValues[a.Provider]
+	if a.Livemode {
+		tv = nil
+	}
+	if !ok && len(tv) == 0 {
 		return a
 	}
 	out := a
@@ -302,6 +307,9 @@ func (s *Service) withBuiltin(a psp.Account) psp.Account {
 	}
 	for k, v := range b.Secrets {
 		out.Secrets[k] = v
+	}
+	for k, v := range tv {
+		out.Settings[k] = v
 	}
 	for k, v := range a.Settings {
 		out.Settings[k] = v

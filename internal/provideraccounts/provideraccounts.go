@@ -104,6 +104,9 @@ type Service struct {
 	// Builtin holds values the deployment supplies for a provider's fields (the built-in test
 	// gateway's URL and key); an account's own values come first.
 	Builtin map[string]psp.Account
+	// TestValues are operator values for every test account of a provider, by provider and field
+	// (a local sandbox's API URL): below the account's own values, never for a live account.
+	TestValues map[string]map[string]string
 	// BuiltinTestProvider takes test payments when the default account is a live one.
 	BuiltinTestProvider psp.Provider
 	Now                 func() time.Time
