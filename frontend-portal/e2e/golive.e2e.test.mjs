@@ -120,9 +120,23 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
     const testAccount = page.getByTestId('provider-test');
     await testAccount.getByRole('button', { name: 'Connect an account' }).click();
     const form = page.getByTestId('provider-test-form');
+    // The provider's fields are named in the portal's language, by their keys.
+    await form.getByLabel('Provider').selectOption('stripe');
+    await setLang('sr-Cyrl');
+    await form.getByLabel('Тајни кључ (sk_live_… или sk_test_…)').waitFor();
+    await form.getByLabel('Процесор').selectOption('exchange');
+    for (const label of ['API корисничко име', 'Заједничка тајна', 'Јавни кључ за интеграцију']) await form.getByLabel(label).waitFor();
+    await setLang('en');
     await form.getByLabel('Provider').selectOption('testgateway');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
+    // The confirmation follows a language switch made while it is shown.
+    const toast = page.locator('.toasts').getByText('Saved.');
+    await toast.waitFor();
+    await setLang('sr-Cyrl');
+    await page.locator('.toasts').getByText('Сачувано.').waitFor();
+    assert.equal(await toast.count(), 0, 'no English toast on the Cyrillic screen');
+    await setLang('en');
     assert.match(await testAccount.getByTestId('provider-test-test').innerText(), /Not tested yet/);
     await testAccount.getByRole('button', { name: 'Test connection' }).click();
     await testAccount.getByTestId('provider-test-test').getByText('The credentials work.').waitFor();
