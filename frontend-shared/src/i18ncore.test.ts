@@ -16,4 +16,8 @@ describe('latinToCyrillic', () => {
     expect(latinToCyrillic('Ljubljana, Njegoš, džep')).toBe('Љубљана, Његош, џеп');
     expect(latinToCyrillic('Plati {amount} preko SecureLink')).toBe('Плати {amount} преко SecureLink');
   });
+  it('keeps a bare https:// prefix in Latin, as an address must be typed', () => {
+    expect(latinToCyrillic('https:// adresa na vašem sajtu')).toBe('https:// адреса на вашем сајту');
+    expect(latinToCyrillic('Unesite https:// adresu (http:// samo za localhost).')).toBe('Унесите https:// адресу (http:// само за localhost).');
+  });
 });
