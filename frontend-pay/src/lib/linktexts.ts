@@ -32,10 +32,9 @@ export const linkEn = {
   'link.error.amountRange': 'The amount must be from {min} to {max}.',
   'link.error.quantity': 'The quantity must be from {min} to {max}.',
   'link.paused.title': 'This payment link is paused',
-  'link.paused.text': 'Payments through this link are on hold for now. Try again later or ask {merchant}.',
+  'link.paused.text': 'Payments are on hold for now. Please try again later.',
   'link.ended.title': 'This payment link has ended',
-  'link.ended.text': 'It no longer takes payments. Ask {merchant} for a new link.',
-  'link.expired.text': 'It no longer takes payments. Ask {merchant} for a new link.',
+  'link.ended.text': 'This link no longer takes payments.',
 } as const;
 
 export type LinkKey = keyof typeof linkEn;
@@ -67,11 +66,10 @@ export const linkSrLatn: LinkDictionary = {
   'link.error.amountDecimals': 'Previše decimala. Unesite iznos ovako: {example}.',
   'link.error.amountRange': 'Iznos mora biti od {min} do {max}.',
   'link.error.quantity': 'Količina mora biti od {min} do {max}.',
-  'link.paused.title': 'Plaćanje preko ovog linka je pauzirano',
-  'link.paused.text': 'Plaćanja preko ovog linka su trenutno zaustavljena. Pokušajte kasnije ili se obratite trgovcu {merchant}.',
+  'link.paused.title': 'Ovaj link za plaćanje je pauziran',
+  'link.paused.text': 'Plaćanja su trenutno zaustavljena. Pokušajte ponovo kasnije.',
   'link.ended.title': 'Ovaj link za plaćanje je zatvoren',
-  'link.ended.text': 'Preko njega se više ne plaća. Zatražite od trgovca {merchant} novi link.',
-  'link.expired.text': 'Preko njega se više ne plaća. Zatražite od trgovca {merchant} novi link.',
+  'link.ended.text': 'Preko ovog linka se više ne plaća.',
 };
 
 export const linkSrCyrl = Object.fromEntries(
