@@ -119,7 +119,18 @@ type InvoiceResponse struct {
 	Refunds      []RefundResponse      `json:"refunds,omitempty"`
 	// Reminders are the reminders e-mailed about the invoice, oldest first (GET /invoices/{id} only).
 	Reminders []ReminderResponse `json:"reminders,omitempty"`
+	// PaymentLinkID is the reusable payment link the invoice is an order of; null for other invoices.
+	PaymentLinkID *string `json:"payment_link_id" extensions:"x-nullable" example:"plink_01jd4w3k5m6n7p8q9r0s1t2v3w"`
+	// CustomFields are the payer's answers to the link's custom fields (empty for other invoices).
+	CustomFields []CustomFieldAnswerResponse `json:"custom_fields"`
 } // @name Invoice
+
+// CustomFieldAnswerResponse is a payer's answer to a reusable link's custom field, with its label.
+type CustomFieldAnswerResponse struct {
+	Key   string `json:"key" example:"size"`
+	Label string `json:"label" example:"T-shirt size"`
+	Value string `json:"value" example:"M"`
+} // @name CustomFieldAnswer
 
 func (s *Server) toLink(l domain.Link) LinkResponse {
 	return LinkResponse{ID: l.ID, Object: "link", Livemode: l.Livemode, Token: l.Token, URL: s.d.Invoices.LinkURL(l.Token), Status: string(l.Status),
@@ -147,6 +158,14 @@ func (s *Server) toInvoice(inv domain.Invoice) InvoiceResponse {
 	if inv.Link != nil {
 		l := s.toLink(*inv.Link)
 		out.Link = &l
+	}
+	if inv.PaymentLinkID != "" {
+		id := inv.PaymentLinkID
+		out.PaymentLinkID = &id
+	}
+	out.CustomFields = make([]CustomFieldAnswerResponse, len(inv.CustomFields))
+	for i, a := range inv.CustomFields {
+		out.CustomFields[i] = CustomFieldAnswerResponse{Key: a.Key, Label: a.Label, Value: a.Value}
 	}
 	return out
 }
@@ -201,7 +220,7 @@ func (s *Server) createInvoice(c echo.Context) error {
 //
 //	@Summary	List invoices, newest first
 //	@ID		listInvoices
-//	@Description	Filter by `status`, creation time (`created_gte`, `created_lte`) or a search term `q` (customer name or e-mail, number, reference). Page with `starting_after` (older) or `ending_before` (newer).
+//	@Description	Filter by `status`, creation time (`created_gte`, `created_lte`), reusable link (`payment_link`: its orders) or a search term `q` (customer name or e-mail, number, reference). Page with `starting_after` (older) or `ending_before` (newer).
 //	@Tags		Invoices
 //	@Produce	json
 //	@Security	BearerAuth
@@ -209,6 +228,7 @@ func (s *Server) createInvoice(c echo.Context) error {
 //	@Param		q				query		string	false	"search: a term is found in the customer name or e-mail, the number or the reference; a term with @ after its first character (ana@, ana@example.com) matches customer e-mails that begin with it"
 //	@Param		created_gte		query		string	false	"created at or after (RFC 3339 or YYYY-MM-DD)"
 //	@Param		created_lte		query		string	false	"created at or before (RFC 3339 or YYYY-MM-DD)"
+//	@Param		payment_link	query		string	false	"only the orders of this reusable payment link (its id)"	maxLength(64)
 //	@Param		limit			query		int		false	"1–100, default 20"	minimum(1)	maximum(100)	default(20)
 //	@Param		starting_after	query		string	false	"id of the last invoice of the previous page"	maxLength(64)
 //	@Param		ending_before	query		string	false	"id of the first item of the page you have: the newer items just before it (the previous page)"	maxLength(64)
@@ -232,7 +252,8 @@ func (s *Server) listInvoices(c echo.Context) error {
 		end := lte.Add(24*time.Hour - time.Microsecond) // a date means the whole day
 		lte = &end
 	}
-	f := invoices.Filter{Status: domain.InvoiceStatus(c.QueryParam("status")), Query: c.QueryParam("q"), CreatedGTE: gte, CreatedLTE: lte, Page: p}
+	f := invoices.Filter{Status: domain.InvoiceStatus(c.QueryParam("status")), Query: c.QueryParam("q"), CreatedGTE: gte, CreatedLTE: lte,
+		PaymentLinkID: c.QueryParam("payment_link"), Page: p}
 	invs, more, err := s.d.Invoices.List(c.Request().Context(), actorOf(c).MerchantID, f)
 	if err != nil {
 		return err

@@ -34,6 +34,7 @@ import (
 	"securelink/internal/invoices"
 	"securelink/internal/merchants"
 	"securelink/internal/notify"
+	"securelink/internal/paymentlinks"
 	"securelink/internal/payments"
 	"securelink/internal/provideraccounts"
 	"securelink/internal/requestlog"
@@ -52,6 +53,8 @@ type Deps struct {
 	Merchants *merchants.Service
 	Invoices  *invoices.Service
 	Payments  *payments.Service
+	// PaymentLinks serves the reusable payment links.
+	PaymentLinks *paymentlinks.Service
 	// Statements imports bank statements.
 	Statements *statements.Service
 	// Providers finds the provider account of each merchant and mode: the checkout's card form and
@@ -185,6 +188,7 @@ func (s *Server) routes() {
 	m.POST("/invoices/:id/links", s.newLink)
 	m.POST("/links/:id/deactivate", s.deactivateLink)
 	s.paymentRoutes(m)
+	s.paymentLinkRoutes(pub, m)
 	s.notifyRoutes(m)
 	s.requestLogRoutes(m)
 	s.serbiaRoutes(pub, m)

@@ -25,6 +25,7 @@ import (
 	"securelink/internal/notify"
 	"securelink/internal/notify/mail"
 	"securelink/internal/notify/webhook"
+	"securelink/internal/paymentlinks"
 	"securelink/internal/payments"
 	"securelink/internal/provideraccounts"
 	"securelink/internal/psp"
@@ -174,6 +175,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.PayFS = cfg.PayFS
 	}
 	d.Payments = a.Payments
+	d.PaymentLinks = &paymentlinks.Service{Store: store.NewPaymentLinks(db), Orders: a.Invoices, Audit: a.Audit, Tx: tx,
+		BaseURL: cfg.BaseURL, LiveProvider: a.ProviderAccounts}
 	d.Statements = &statements.Service{Invoices: &store.Invoices{DB: db}, Payments: a.Payments, Columns: &store.Merchants{DB: db}}
 	a.Server = api.New(d)
 	a.Jobs = []Job{

@@ -283,6 +283,10 @@ type Invoice struct {
 	SuccessURL, CancelURL string
 	// SentAt is when the link was first e-mailed to the customer; nil until then.
 	SentAt *time.Time
+	// PaymentLinkID is the reusable payment link the invoice is an order of; empty for others.
+	// CustomFields are the payer's answers to that link's custom fields.
+	PaymentLinkID string
+	CustomFields  []CustomFieldAnswer
 }
 
 // Link is the shareable capability to pay one invoice.

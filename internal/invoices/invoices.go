@@ -73,7 +73,9 @@ type Filter struct {
 	Query      string // lower-cased; matches customer name, e-mail, number or reference (see IsEmailQuery)
 	CreatedGTE *time.Time
 	CreatedLTE *time.Time
-	Page       domain.Page
+	// PaymentLinkID lists only the orders of one reusable payment link.
+	PaymentLinkID string
+	Page          domain.Page
 }
 
 // IsEmailQuery tells whether a search term is an e-mail address or the beginning of one
@@ -210,6 +212,10 @@ type NewInvoice struct {
 	MinFirstAmount int64
 	// SuccessURL and CancelURL are where the payer goes back to (see validate.ReturnURL).
 	SuccessURL, CancelURL string
+	// PaymentLinkID names the reusable payment link an order comes from, with the payer's answers
+	// to its custom fields (set by the paymentlinks use case, never by a merchant's request).
+	PaymentLinkID string
+	CustomFields  []domain.CustomFieldAnswer
 }
 
 // Create validates and stores a new invoice with its first link.
@@ -229,6 +235,7 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 		}
 	}
 	inv.ID = domain.NewID(domain.PrefixInvoice)
+	inv.PaymentLinkID, inv.CustomFields = in.PaymentLinkID, in.CustomFields
 	inv.MerchantID = actor.MerchantID
 	inv.Livemode = actor.Livemode
 	inv.CreatedBy = actor.Label()
@@ -405,6 +412,12 @@ func checkExpiry(e, now time.Time) error {
 	return nil
 }
 
+// BuildLine validates line i of a new invoice (or reusable link), naming its fields lines[i].….
+func BuildLine(i int, l NewLine) (domain.InvoiceLine, error) { return buildLine(i, l) }
+
+// CheckExpiry validates an expiry chosen by the merchant: at least a minute ahead, at most 366 days.
+func CheckExpiry(e, now time.Time) error { return checkExpiry(e, now) }
+
 func buildLine(i int, l NewLine) (domain.InvoiceLine, error) {
 	p := func(f string) string { return "lines[" + strconv.Itoa(i) + "]." + f }
 	d := strings.TrimSpace(l.Description)
@@ -449,6 +462,9 @@ func (s *Service) withEffectiveStatus(inv domain.Invoice) domain.Invoice {
 func (s *Service) List(ctx context.Context, merchantID string, f Filter) ([]domain.Invoice, bool, error) {
 	if f.Status != "" && !f.Status.Valid() {
 		return nil, false, apperr.Invalid("status", "invalid_status", "status must be one of open, processing, authorized, paid, partially_paid, partially_refunded, refunded, cancelled, expired.")
+	}
+	if len(f.PaymentLinkID) > 64 {
+		return nil, false, apperr.Invalid("payment_link", "invalid_id", "payment_link must be the id of a payment link.")
 	}
 	f.Query = strings.ToLower(strings.TrimSpace(f.Query))
 	if err := validate.Text("q", f.Query, 0, 200); err != nil {

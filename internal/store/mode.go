@@ -22,7 +22,7 @@ import (
 // logins, team and settings belong to the whole account) and sessions (the switch itself).
 var modeScopedRows = []interface{ TableName() string }{
 	invoiceRow{}, linkRow{}, eventRow{}, paymentRow{}, refundRow{}, transactionRow{}, emailRow{}, endpointRow{},
-	deliveryRow{}, attemptRow{}, apiKeyRow{}, requestLogRow{}, reminderRow{},
+	deliveryRow{}, attemptRow{}, apiKeyRow{}, requestLogRow{}, reminderRow{}, paymentLinkRow{},
 }
 
 // scopedTypes holds the model types of modeScopedRows.

@@ -246,6 +246,12 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			return fmt.Errorf("store: begin payment: %w", apperr.ErrConflict)
 		}
 		inv := toBusInvoice(claimed.Invoice)
+		// An order of a reusable link with a maximum of payments takes one of its slots, or none is left.
+		if inv.PaymentLinkID != "" {
+			if err := holdLinkSlotTx(tx, inv.PaymentLinkID); err != nil {
+				return err
+			}
+		}
 		// The attempt is judged against the invoice as claimed (what is due now); a refusal undoes the claim.
 		p, t, err := newAttempt(inv, claimed.ClaimLinkID)
 		if err != nil {

@@ -21,6 +21,9 @@ var (
 	capturableStatusesSQL = sqlList(domain.PaymentStatusesWhere(domain.PaymentStatus.Capturable))
 	// linkUsableSQL is the status of a link a payer can pay through.
 	linkUsableSQL = sqlList(domain.LinkStatusesWhere(domain.LinkStatus.Usable))
+	// slotHoldingSQL are the statuses of a reusable link's orders that count against its maximum
+	// of payments.
+	slotHoldingSQL = sqlList(domain.InvoiceStatusesWhere(domain.InvoiceStatus.HoldsLinkSlot))
 	// pendingTxnSQL is the result of a transaction whose outcome is not yet recorded.
 	pendingTxnSQL = sqlList(domain.StatusesWhere(domain.TransactionResults, domain.TransactionResult.Pending))
 	// effectiveStatusSQL is domain.Invoice.EffectiveStatus of an invoices row; its one parameter is now.

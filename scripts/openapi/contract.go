@@ -21,6 +21,9 @@ var tags = []tag{
 	{name: "Invoices", description: "An **invoice** is what a customer is asked to pay: lines with VAT, a currency and a customer. " +
 		"Creating one also creates its payment link. Amounts are integers in minor units (`120000` RSD is 1.200,00 RSD)."},
 	{name: "Payment links", description: "A **payment link** (`/pay/{token}`) opens the checkout for one invoice. An invoice has one active link at a time."},
+	{name: "Reusable payment links", description: "A **reusable payment link** (`/pay/l/{token}`) sells a product, a service or a donation to any number of payers: " +
+		"fixed lines (with a quantity the payer may change) or an amount the payer chooses within bounds, an optional maximum of payments and end date. " +
+		"Each payer's order is an ordinary invoice with `payment_link_id` set; list them with `GET /invoices?payment_link={id}`."},
 	{name: "Payments", description: "A **payment** is one attempt to pay an invoice by card: authorised, captured, voided or failed. " +
 		"With `capture_mode: manual` the money is only reserved until you capture or void it."},
 	{name: "Refunds", description: "A **refund** returns captured money to the payer, in full or in part; several partial refunds may follow one another."},
