@@ -45,7 +45,6 @@ const fixed: LinkCheckout = {
   custom_fields: [{ key: 'size', label: 'T-shirt size', required: true }],
   availability: 'open',
   livemode: false,
-  merchant: {},
 };
 
 const custom: LinkCheckout = {
@@ -59,7 +58,6 @@ const custom: LinkCheckout = {
   custom_fields: [{ key: 'note', label: 'Note', required: false }],
   availability: 'open',
   livemode: false,
-  merchant: {},
 };
 
 const form = (over: Partial<LinkForm> = {}): LinkForm => ({

@@ -1,4 +1,4 @@
-// A reusable payment link as the payer sees it (GET /checkout/links/{token}) and the rules of its
+// A reusable payment link as the payer sees it (GET /checkout-links/{token}) and the rules of its
 // form: the quantity within the link's limits, a chosen amount within min and max (read with the
 // currency table's decimals), the fields the link collects, and the body of the order it creates.
 // Pure functions, tested in paylink.test.ts; LinkPage.svelte only shows them.
@@ -18,13 +18,13 @@ export interface LinkLine {
 export interface LinkCustomField {
   key: string;
   label: string;
-  required: boolean;
+  required?: boolean;
 }
 
 export type Availability = 'open' | 'paused' | 'ended' | 'expired' | 'sold_out';
 
-/** What the checkout reads of a link; the merchant block is the invoice checkout's. */
-export interface LinkCheckout<M = unknown> {
+/** What the form reads of a link (GET /checkout-links/{token} gives more). */
+export interface LinkCheckout {
   title: string;
   description?: string;
   currency: string;
@@ -38,8 +38,6 @@ export interface LinkCheckout<M = unknown> {
   custom_fields?: LinkCustomField[] | null;
   availability: Availability;
   livemode: boolean;
-  locale?: string;
-  merchant: M;
 }
 
 /** What the payer typed; the amount as text in the language's own notation. */
@@ -61,8 +59,7 @@ export type Problem =
   | { kind: 'required' }
   | { kind: 'invalid' }
   | { kind: 'decimals' }
-  | { kind: 'range'; min: number; max: number }
-  | { kind: 'server'; message: string };
+  | { kind: 'range'; min: number; max: number };
 
 export type Problems = Partial<Record<FieldKey, Problem>>;
 
@@ -166,7 +163,7 @@ export const MAX_LENGTH: Record<'customer.name' | 'customer.email' | 'customer.p
   'customer.email': 254,
   'customer.phone': 30,
   'customer.address': 500,
-  custom: 200,
+  custom: 500,
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
@@ -227,16 +224,16 @@ export function validate(link: LinkCheckout, form: LinkForm, mark: ',' | '.'): P
   return out;
 }
 
-/** The body of POST /checkout/links/{token}/orders, from a form that validate() accepted. */
+/** The body of POST /checkout-links/{token}/orders, from a form that validate() accepted. */
 export interface OrderBody {
   amount?: number;
   quantity?: number;
   customer: { name?: string; email: string; phone?: string; address?: string };
   custom_fields?: Record<string, string>;
-  locale: string;
+  locale: 'sr-Latn' | 'sr-Cyrl' | 'en';
 }
 
-export function orderBody(link: LinkCheckout, form: LinkForm, mark: ',' | '.', locale: string): OrderBody {
+export function orderBody(link: LinkCheckout, form: LinkForm, mark: ',' | '.', locale: OrderBody['locale']): OrderBody {
   const c = link.collect ?? {};
   const customer: OrderBody['customer'] = { email: form.email.trim() };
   if (c.name && form.name.trim()) customer.name = form.name.trim();
