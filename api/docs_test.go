@@ -17,12 +17,12 @@ func TestReferenceShowsThePublicAPI(t *testing.T) {
 	}
 	doc := r.Map(t)
 	paths := doc["paths"].(map[string]any)
-	for _, internal := range []string{"/auth/login", "/checkout/{token}", "/checkout/{token}/pay", "/psp/stripe/webhook", "/me"} {
+	for _, internal := range []string{"/auth/login", "/checkout/{token}", "/checkout/{token}/pay", "/checkout-links/{token}/orders", "/psp/stripe/webhook", "/me"} {
 		if _, ok := paths[internal]; ok {
 			t.Errorf("the reference shows the internal route %s", internal)
 		}
 	}
-	for _, public := range []string{"/invoices", "/payments/{id}/refunds", "/request-logs", "/webhook-endpoints"} {
+	for _, public := range []string{"/invoices", "/payment-links/{id}", "/payments/{id}/refunds", "/request-logs", "/webhook-endpoints"} {
 		if _, ok := paths[public]; !ok {
 			t.Errorf("the reference lacks %s", public)
 		}
@@ -31,7 +31,7 @@ func TestReferenceShowsThePublicAPI(t *testing.T) {
 	for _, tg := range doc["tags"].([]any) {
 		tags = append(tags, tg.(map[string]any)["name"].(string))
 	}
-	want := "Invoices,Payment links,Payments,Refunds,Webhooks,Events,E-mails,Merchant,API keys,Currencies,Request logs,Webhook events"
+	want := "Invoices,Payment links,Reusable payment links,Payments,Refunds,Webhooks,Events,E-mails,Merchant,API keys,Currencies,Request logs,Webhook events"
 	if strings.Join(tags, ",") != want {
 		t.Errorf("tags = %v, want %s", tags, want)
 	}

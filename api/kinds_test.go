@@ -15,6 +15,7 @@ import (
 	"securelink/internal/apperr"
 	"securelink/internal/domain"
 	"securelink/internal/notify/mail"
+	"securelink/internal/paymentlinks"
 	"securelink/internal/psp"
 	"securelink/internal/psp/testgateway"
 )
@@ -140,6 +141,28 @@ func TestSPAsTranslateOnlyErrorsTheAPIGives(t *testing.T) {
 	for _, code := range psp.PayerDeclineCodes {
 		if !slices.Contains(declines, string(code)) {
 			t.Errorf("the checkout has no words for the decline %s", code)
+		}
+	}
+}
+
+// TestSPAsExplainEveryLinkRefusal: a reusable payment link refuses a payer with one of its own codes
+// (link_paused, link_ended, link_expired, link_sold_out); the checkout explains each in words of its
+// own in every language ('error.<code>'; Serbian Cyrillic is derived from Serbian Latin), and so
+// does the portal ('err.<code>').
+func TestSPAsExplainEveryLinkRefusal(t *testing.T) {
+	t.Parallel()
+	dicts := map[string]string{
+		"../frontend-pay/src/lib/messages-en.ts":      "error.",
+		"../frontend-pay/src/lib/messages-sr-latn.ts": "error.",
+		"../frontend-portal/src/lib/i18n/en.ts":       "err.",
+		"../frontend-portal/src/lib/i18n/sr-latn.ts":  "err.",
+	}
+	for path, prefix := range dicts {
+		src := readFile(t, path)
+		for _, code := range paymentlinks.Codes {
+			if !strings.Contains(src, "'"+prefix+code+"':") {
+				t.Errorf("%s has no words for the refusal %s ('%s%s')", path, code, prefix, code)
+			}
 		}
 	}
 }

@@ -13,6 +13,11 @@ import (
 	"securelink/internal/qr"
 )
 
+// OrdersPerMinute is how many orders one client address may make through reusable links per minute
+// (per replica): each order is an invoice with a number of its own, so a script may not make them
+// by the thousand.
+const OrdersPerMinute = 60
+
 // paymentLinkRoutes adds the reusable links: the merchant's routes to m, the payer's to public.
 func (s *Server) paymentLinkRoutes(public, m *echo.Group) {
 	if s.d.PaymentLinks == nil {
@@ -368,6 +373,11 @@ func (s *Server) getLinkCheckout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, toLinkCheckout(co))
+}
+
+// toLinkCheckout is what GET /checkout-links/{token} answers (the link's page embeds the same).
+func toLinkCheckout(co paymentlinks.Checkout) PaymentLinkCheckoutResponse {
 	l, m := co.Link, co.Merchant
 	out := PaymentLinkCheckoutResponse{Object: "payment_link_checkout", Livemode: l.Livemode, Title: l.Title, Description: l.Description,
 		Currency: l.Currency, Pricing: string(l.Pricing), Lines: toLines(l.Lines), AmountMin: l.AmountMin, AmountMax: l.AmountMax,
@@ -381,7 +391,7 @@ func (s *Server) getLinkCheckout(c echo.Context) error {
 	if l.QuantityAdjustable() {
 		out.AdjustableQuantity = &AdjustableQuantityBody{Enabled: true, Min: l.QuantityMin, Max: l.QuantityMax}
 	}
-	return c.JSON(http.StatusOK, out)
+	return out
 }
 
 // OrderCustomerBody is the payer of an order; which fields are required is the link's collect.
@@ -417,7 +427,7 @@ type OrderResponse struct {
 //
 //	@Summary		Order through a reusable payment link
 //	@ID				createPaymentLinkOrder
-//	@Description	No authentication: the link token is the capability. Creates the payer's order (an invoice with `payment_link_id`) and answers the checkout url to pay it at. `409` with `link_paused`, `link_ended`, `link_expired` or `link_sold_out` when the link takes no orders now.
+//	@Description	No authentication: the link token is the capability. Creates the payer's order (an invoice with `payment_link_id`) and answers the checkout url to pay it at. `409` with `link_paused`, `link_ended`, `link_expired` or `link_sold_out` when the link takes no orders now; `429` past 60 orders a minute from one address.
 //	@Tags			Checkout
 //	@Accept			json
 //	@Produce		json
@@ -428,9 +438,13 @@ type OrderResponse struct {
 //	@Failure		400				{object}	ErrorBody
 //	@Failure		404				{object}	ErrorBody
 //	@Failure		409				{object}	ErrorBody
+//	@Failure		429				{object}	ErrorBody
 //	@Router			/checkout-links/{token}/orders [post]
 func (s *Server) createLinkOrder(c echo.Context) error {
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	if ok, _, reset := s.orders.take(clientIP(c)); !ok {
+		return apperr.RateLimited("Too many orders from your address. Try again in a minute.", time.Until(reset))
+	}
 	var req CreateOrderRequest
 	if err := decode(c, &req, false); err != nil {
 		return err

@@ -6,7 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"securelink/api"
 	"securelink/api/apitest"
+	"securelink/api/wiring"
 	"securelink/internal/psp/testgateway"
 )
 
@@ -139,6 +141,11 @@ func TestReusableLinkOrdersAndPayments(t *testing.T) {
 		if lines := inv["lines"].([]any); len(lines) != 1 || lines[0].(map[string]any)["quantity"].(float64) != 2 {
 			t.Errorf("order lines: %v", lines)
 		}
+		// The invoice PDF shows the answers under the merchant's labels.
+		pdf := e.Do(t, "GET", "/api/v1/checkout/"+o["checkout_token"].(string)+"/pdf", nil)
+		if text := pdfText(t, pdf.Body); pdf.Status != http.StatusOK || !strings.Contains(text, "T-shirt size: M") {
+			t.Errorf("the order's PDF lacks the answer: %d %.400s", pdf.Status, text)
+		}
 		p := pay(t, e, o["checkout_token"].(string), visaCard, http.StatusOK)
 		if p["status"] != "captured" {
 			t.Fatalf("pay: %v", p)
@@ -215,6 +222,14 @@ func TestReusableLinkCustomAmount(t *testing.T) {
 		inv := e.Do(t, "GET", "/api/v1/invoices/"+r.Map(t)["invoice_id"].(string), nil, m.Auth()).Map(t)
 		if inv["amount_total"].(float64) != 250000 || inv["customer"].(map[string]any)["name"] != "d@example.com" {
 			t.Errorf("order: %v", inv)
+		}
+		// A retry with the same Idempotency-Key gets the same order, not a second one.
+		key := apitest.Header{Name: "Idempotency-Key", Value: "order-retry-1"}
+		body := map[string]any{"amount": 30000, "customer": map[string]any{"email": "d@example.com"}}
+		first := e.Do(t, "POST", "/api/v1/checkout-links/"+token+"/orders", body, key).Map(t)
+		again := e.Do(t, "POST", "/api/v1/checkout-links/"+token+"/orders", body, key)
+		if again.Map(t)["invoice_id"] != first["invoice_id"] || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retried order: %v then %s", first, again.Body)
 		}
 		// The suggested amount when the payer sends none.
 		r = order(t, e, token, nil)
@@ -356,4 +371,50 @@ func TestReusableLinkMaxPaymentsUnderConcurrency(t *testing.T) {
 		}
 		wantError(t, order(t, e, token, nil), http.StatusConflict, "link_sold_out")
 	})
+}
+
+// TestReusableLinkPage: /pay/l/{token} is the checkout app with the link's preview (merchant, title,
+// price; HTML-escaped), its language and the link's data; an unknown token gets the app as built.
+func TestReusableLinkPage(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite", func(c *wiring.Config) { c.PayFS = payFS(t) })
+	m := e.NewMerchant(t, `Joga & "Mir"`)
+	l := createLink(t, e, m, fixedLink(func(b map[string]any) { b["title"] = "Čas <b>joge</b>"; b["locale"] = "sr-Cyrl" }))
+	resp, page := get(t, e, "/pay/l/"+l["token"].(string), "")
+	html := string(page)
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		resp.Header.Get("Cache-Control") != "private, no-cache" || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("page: %d %v", resp.StatusCode, resp.Header)
+	}
+	for _, want := range []string{`<html lang="sr-Cyrl">`, "<title>Joga &amp; &#34;Mir&#34;: Čas &lt;b&gt;joge&lt;/b&gt; – ", `id="payment-link-data"`,
+		`"object":"payment_link_checkout"`, `og:title`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "<b>joge</b>") {
+		t.Error("the title is not escaped")
+	}
+	resp, page = get(t, e, "/pay/l/no-such-link", "")
+	if resp.StatusCode != http.StatusOK || string(page) != payIndex {
+		t.Errorf("unknown link: %d %s", resp.StatusCode, page)
+	}
+}
+
+// TestReusableLinkOrdersAreLimitedPerAddress: a script cannot make orders (each an invoice with a
+// number of its own) by the thousand from one address.
+func TestReusableLinkOrdersAreLimitedPerAddress(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	m := e.NewMerchant(t, "Busy")
+	token := createLink(t, e, m, fixedLink(nil))["token"].(string)
+	for i := range api.OrdersPerMinute {
+		if r := order(t, e, token, nil); r.Status != http.StatusCreated {
+			t.Fatalf("order %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	r := order(t, e, token, nil)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("order past the limit: %d %v %s", r.Status, r.Header, r.Body)
+	}
 }

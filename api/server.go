@@ -102,6 +102,8 @@ type Server struct {
 	e       *echo.Echo
 	metrics *metrics
 	limiter *keyLimiter
+	// orders limits the orders one client address makes through reusable links.
+	orders *keyLimiter
 }
 
 // New builds the router with every route.
@@ -118,7 +120,7 @@ func New(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry, d.Log)}
+	s := &Server{d: d, e: e, metrics: newMetrics(d.Registry, d.Log), orders: newKeyLimiter(OrdersPerMinute)}
 	e.HTTPErrorHandler = s.handleError
 	if d.APIRateLimit > 0 {
 		s.limiter = newKeyLimiter(d.APIRateLimit)

@@ -115,6 +115,11 @@ func Render(d Document) ([]byte, error) {
 	if inv.Reference != "" {
 		pdf.CellFormat(contentW, 6, l["reference"]+": "+inv.Reference, "", 1, "L", false, 0, "")
 	}
+	// The payer's answers to the custom fields of the reusable link the invoice is an order of,
+	// under the merchant's own labels.
+	for _, a := range inv.CustomFields {
+		pdf.MultiCell(contentW, 5, a.Label+": "+a.Value, "", "L", false)
+	}
 	if inv.Description != "" {
 		pdf.MultiCell(contentW, 5, inv.Description, "", "L", false)
 	}

@@ -46,6 +46,13 @@ func TestCheckoutSQLReadsEveryInvoiceField(t *testing.T) {
 		inv.AllowPartial, inv.MinFirstAmount = true, 1000
 		inv.SuccessURL, inv.CancelURL = "https://shop.example/thanks", "https://shop.example/cart"
 		inv.Livemode, link.Livemode = true, true
+		// An order of a reusable link, with the payer's answers.
+		pl := newPaymentLink(m.ID, true, 0)
+		if err := store.NewPaymentLinks(db).CreatePaymentLink(ctx, pl); err != nil {
+			t.Fatal(err)
+		}
+		inv.PaymentLinkID = pl.ID
+		inv.CustomFields = []domain.CustomFieldAnswer{{Key: "size", Label: "Size", Value: "M"}}
 		inv.Lines = []domain.InvoiceLine{{Description: "Torta", Quantity: 2, UnitAmount: 1000, VATRateBP: 2000},
 			{Description: "Dostava", Quantity: 1, UnitAmount: 400, VATRateBP: 2000}}
 		if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {

@@ -564,6 +564,7 @@ func (s *Invoices) loadCheckout(ctx context.Context, token string) (invoices.Che
 		i.locale AS inv_locale, i.expires_at AS inv_expires_at, i.created_at AS inv_created_at, i.updated_at AS inv_updated_at,
 		i.paid_at AS inv_paid_at, i.cancelled_at AS inv_cancelled_at, i.created_by AS inv_created_by,
 		i.success_url AS inv_success_url, i.cancel_url AS inv_cancel_url, i.sent_at AS inv_sent_at,
+		i.payment_link_id AS inv_payment_link_id, i.custom_fields AS inv_custom_fields,
 		m.auto_return AS m_auto_return, m.return_secret_test AS m_return_secret_test, m.return_secret_live AS m_return_secret_live,
 		m.brand_color AS m_brand_color,
 		m.name AS merchant_name, m.support_email AS merchant_support_email, m.terms AS merchant_terms,

@@ -138,6 +138,10 @@ export const en = {
   'error.network': 'We could not reach the server. Check your connection and try again.',
   'error.generic': 'Something went wrong. Please try again.',
   'error.conflict': 'A payment for this invoice is already in progress.',
+  'error.link_paused': 'This payment link is paused for now. Please try again later.',
+  'error.link_ended': 'This payment link has ended and takes no more payments.',
+  'error.link_expired': 'This payment link has expired and takes no more payments.',
+  'error.link_sold_out': 'This payment link has reached its maximum number of payments.',
   'error.tryAgain': 'Try again',
 
   'contact.text': 'Questions? Contact {merchant} at',

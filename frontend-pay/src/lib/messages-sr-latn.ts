@@ -140,6 +140,10 @@ export const srLatn: Dictionary = {
   'error.network': 'Server nije dostupan. Proverite vezu i pokušajte ponovo.',
   'error.generic': 'Nešto nije u redu. Pokušajte ponovo.',
   'error.conflict': 'Plaćanje ovog računa je već u toku.',
+  'error.link_paused': 'Ovaj link za plaćanje je trenutno pauziran. Pokušajte ponovo kasnije.',
+  'error.link_ended': 'Ovaj link za plaćanje je završen i više ne prima uplate.',
+  'error.link_expired': 'Ovom linku za plaćanje je istekao rok i više ne prima uplate.',
+  'error.link_sold_out': 'Ovaj link za plaćanje je dostigao najveći broj plaćanja.',
   'error.tryAgain': 'Pokušaj ponovo',
 
   'contact.text': 'Pitanja? Obratite se trgovcu {merchant} na',
