@@ -77,7 +77,7 @@ const words = {
     terms: 'Accept the payment terms to continue.',
     continue: 'Continue to payment',
     success: 'Payment successful',
-    soldOut: 'Sold out',
+    soldOut: 'This payment link has reached its maximum number of payments.',
     notCharged: 'Your card was not charged.',
     paused: 'This payment link is paused',
     amountRange: 'The amount must be from',
@@ -92,7 +92,7 @@ const words = {
     terms: 'Prihvatite uslove plaćanja da biste nastavili.',
     continue: 'Nastavi na plaćanje',
     success: 'Plaćanje je uspešno',
-    soldOut: 'Rasprodato',
+    soldOut: 'Ovaj link za plaćanje je dostigao najveći broj plaćanja.',
     notCharged: 'Kartica nije zadužena.',
     paused: 'Ovaj link za plaćanje je pauziran',
     amountRange: 'Iznos mora biti od',
@@ -107,7 +107,7 @@ const words = {
     terms: 'Прихватите услове плаћања да бисте наставили.',
     continue: 'Настави на плаћање',
     success: 'Плаћање је успешно',
-    soldOut: 'Распродато',
+    soldOut: 'Овај линк за плаћање је достигао највећи број плаћања.',
     notCharged: 'Картица није задужена.',
     paused: 'Овај линк за плаћање је паузиран',
     amountRange: 'Износ мора бити од',
@@ -292,8 +292,7 @@ describe('a link with one payment at most', () => {
     await page.getByTestId('pay').click();
     await page.getByTestId('status-soldOut').waitFor({ timeout: 20_000 });
     const text = plain(await page.getByTestId('status-soldOut').innerText());
-    assert.match(text, /Sold out/);
-    assert.match(text, /No more payments can be made through this link\./);
+    assert.match(text, /This payment link has reached its maximum number of payments\./);
     assert.match(text, /Your card was not charged\./);
     assert.deepEqual(await seriousViolations(page), []);
     await page.screenshot({ path: join(ARTIFACTS, 'link-soldout-paying-en-360.png'), fullPage: true });

@@ -131,8 +131,6 @@ export const en = {
   'status.processing.refresh': 'Refresh',
   'status.unknown.title': 'Payment link not found',
   'status.unknown.text': 'Check that you opened the whole link from the message you received.',
-  'status.soldOut.title': 'Sold out',
-  'status.soldOut.text': 'No more payments can be made through this link.',
 
   'error.rateLimited': 'Too many attempts. Please wait a few minutes before trying again.',
   'error.network': 'We could not reach the server. Check your connection and try again.',

@@ -133,8 +133,6 @@ export const srLatn: Dictionary = {
   'status.processing.refresh': 'Osveži',
   'status.unknown.title': 'Link za plaćanje nije pronađen',
   'status.unknown.text': 'Proverite da ste otvorili ceo link iz poruke koju ste dobili.',
-  'status.soldOut.title': 'Rasprodato',
-  'status.soldOut.text': 'Preko ovog linka više nije moguće platiti.',
 
   'error.rateLimited': 'Previše pokušaja. Sačekajte nekoliko minuta pre sledećeg pokušaja.',
   'error.network': 'Server nije dostupan. Proverite vezu i pokušajte ponovo.',
