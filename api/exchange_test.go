@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,23 @@ func testExchangeCheckout(t *testing.T, e *apitest.Env, m apitest.Merchant, sb *
 	}
 	if strings.Contains(csp, "js.stripe.com") {
 		t.Errorf("checkout CSP names another provider: %q", csp)
+	}
+	// The test band lists the sandbox's own cards, not the test gateway's.
+	var listed []string
+	outcomes := map[string]bool{}
+	for _, c := range co["test_cards"].([]any) {
+		c := c.(map[string]any)
+		listed = append(listed, c["number"].(string))
+		outcomes[c["outcome"].(string)] = true
+	}
+	for _, c := range exchange.SandboxCards {
+		listable := c.Behaviour != exchange.SandboxPending && c.Behaviour != exchange.SandboxTimeout
+		if slices.Contains(listed, c.Number) != listable {
+			t.Errorf("the checkout lists %v; the sandbox's %s (%s) listed: %v, want %v", listed, c.Number, c.Does, !listable, listable)
+		}
+	}
+	if len(outcomes) != 5 {
+		t.Errorf("outcomes of the listed cards: %v", outcomes)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"securelink/internal/notify/mail"
 	"securelink/internal/paymentlinks"
 	"securelink/internal/psp"
+	"securelink/internal/psp/exchange"
 	"securelink/internal/psp/testgateway"
 )
 
@@ -212,6 +213,11 @@ func TestCheckoutTestCardsComeFromGo(t *testing.T) {
 		for _, c := range testgateway.TestCards {
 			if strings.Contains(src, c.Number) {
 				t.Errorf("frontend-pay/src/%s holds the test card %s: the checkout lists the cards the API gives", path, c.Number)
+			}
+		}
+		for _, c := range exchange.SandboxCards {
+			if strings.Contains(src, c.Number) {
+				t.Errorf("frontend-pay/src/%s holds the Exchange sandbox's card %s: the checkout lists the cards the API gives", path, c.Number)
 			}
 		}
 		return nil

@@ -16,11 +16,14 @@ import (
 
 // ProviderFieldResponse is one value a provider account takes.
 type ProviderFieldResponse struct {
+	// Key names the value in an account's values, settings and secrets; with the provider's name it
+	// is stable, so a client words the field in its own language (the portal's provider_field.stripe.secret_key).
 	Key string `json:"key" example:"secret_key"`
 	// Secret values are write-only: stored encrypted, shown as their last four characters.
-	Secret   bool   `json:"secret"`
-	Required bool   `json:"required"`
-	Label    string `json:"label" example:"Secret key (sk_live_… or sk_test_…)"`
+	Secret   bool `json:"secret"`
+	Required bool `json:"required"`
+	// Label is the field's name in English.
+	Label string `json:"label" example:"Secret key (sk_live_… or sk_test_…)"`
 } // @name ProviderField
 
 // PaymentProviderResponse is a provider a merchant can connect.
@@ -41,7 +44,11 @@ type PaymentProviderList struct {
 
 // ProviderAccountTestResponse is the last answer of "Test connection".
 type ProviderAccountTestResponse struct {
-	OK       bool      `json:"ok"`
+	OK bool `json:"ok"`
+	// Code says why the test failed, for a client to word in its own language (absent when it passed):
+	// the provider refused the credentials, could not be reached, or answered with another error.
+	Code string `json:"code,omitempty" enums:"credentials_refused,provider_unreachable,provider_error"`
+	// Message is the provider's own words (English): what failed, or that the credentials work.
 	Message  string    `json:"message" example:"The credentials work: Stripe accepted them."`
 	TestedAt time.Time `json:"tested_at" format:"date-time"`
 } // @name ProviderAccountTest
@@ -94,7 +101,7 @@ func toProviderAccount(s *provideraccounts.Service, a provideraccounts.Account) 
 		out.Secrets[k] = maskSecret(v)
 	}
 	if a.LastTestAt != nil {
-		out.LastTest = &ProviderAccountTestResponse{OK: a.LastTestOK, Message: a.LastTestMessage, TestedAt: *a.LastTestAt}
+		out.LastTest = &ProviderAccountTestResponse{OK: a.LastTestOK, Code: a.LastTestCode, Message: a.LastTestMessage, TestedAt: *a.LastTestAt}
 	}
 	return out
 }
@@ -246,12 +253,14 @@ func (s *Server) testProviderAccount(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, ProviderAccountTestResponse{OK: r.OK, Message: r.Message, TestedAt: r.TestedAt})
+	return c.JSON(http.StatusOK, ProviderAccountTestResponse{OK: r.OK, Code: r.Code, Message: r.Message, TestedAt: r.TestedAt})
 }
 
 // GoLiveStepResponse is one item of the go-live checklist.
 type GoLiveStepResponse struct {
-	Key  string `json:"key" enums:"profile,live_provider,terms,notification_email"`
+	// Key names the step: profile (legal name and address), pib (the tax number, with the Serbian
+	// details), live_provider (a live account that passed its connection test), terms, notification_email.
+	Key  string `json:"key" enums:"profile,pib,live_provider,terms,notification_email"`
 	Done bool   `json:"done"`
 } // @name GoLiveStep
 
@@ -267,7 +276,7 @@ type GoLiveResponse struct {
 //
 //	@Summary	What is left before the merchant can take live payments
 //	@ID		getGoLive
-//	@Description	The go-live checklist: profile (legal name, address and PIB), a live provider account that passed its connection test, terms of sale, a notification e-mail.
+//	@Description	The go-live checklist: profile (legal name and address), PIB, a live provider account that passed its connection test, terms of sale, a notification e-mail.
 //	@Tags		Provider accounts
 //	@Produce	json
 //	@Security	BearerAuth

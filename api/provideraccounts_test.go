@@ -99,7 +99,7 @@ func TestLiveNeedsAProviderAccount(t *testing.T) {
 			}
 			return out
 		}
-		if got := steps(); got["profile"] || got["live_provider"] || len(got) != 4 {
+		if got := steps(); got["profile"] || got["pib"] || got["live_provider"] || len(got) != 5 {
 			t.Fatalf("a new merchant's checklist: %v", got)
 		}
 		patch := map[string]any{"legal_name": "Pekara Mika doo", "address": "Knez Mihailova 1, Beograd", "pib": "100002887",
@@ -107,7 +107,7 @@ func TestLiveNeedsAProviderAccount(t *testing.T) {
 		if r := e.Do(t, "PATCH", "/api/v1/merchant", patch, m.Auth()); r.Status != http.StatusOK {
 			t.Fatalf("patch merchant: %d %s", r.Status, r.Body)
 		}
-		if got := steps(); !got["profile"] || !got["terms"] || !got["notification_email"] || got["live_provider"] {
+		if got := steps(); !got["profile"] || !got["pib"] || !got["terms"] || !got["notification_email"] || got["live_provider"] {
 			t.Fatalf("after the profile: %v", got)
 		}
 		if r := e.Do(t, "PUT", "/api/v1/provider-accounts/live", map[string]any{"provider": apitest.LiveGateway, "values": map[string]string{}}, m.LiveAuth()); r.Status != http.StatusOK {
@@ -229,6 +229,19 @@ func TestOnlyOwnersManageProviderAccounts(t *testing.T) {
 		}
 		if r := owner.do(t, e, "POST", "/api/v1/provider-accounts/test/test", nil); r.Status != http.StatusOK || r.Map(t)["ok"] != true {
 			t.Fatalf("owner tests it: %d %s", r.Status, r.Body)
+		}
+		// With an account in place, staff still may not replace, test or remove it; it stays as it was.
+		before := owner.do(t, e, "GET", "/api/v1/provider-accounts/test", nil).Map(t)
+		for _, c := range []struct{ method, path string }{{"PUT", "/api/v1/provider-accounts/test"}, {"POST", "/api/v1/provider-accounts/test/test"},
+			{"DELETE", "/api/v1/provider-accounts/test"}, {"GET", "/api/v1/provider-accounts/test"}} {
+			r := staff.do(t, e, c.method, c.path, map[string]any{"provider": "testgateway", "values": map[string]string{}})
+			if r.Status != http.StatusForbidden || r.ErrorObject(t)["code"] == nil {
+				t.Errorf("staff %s %s on an existing account: %d %s, want 403", c.method, c.path, r.Status, r.Body)
+			}
+		}
+		if after := owner.do(t, e, "GET", "/api/v1/provider-accounts/test", nil).Map(t); after["id"] != before["id"] ||
+			after["last_test"].(map[string]any)["tested_at"] != before["last_test"].(map[string]any)["tested_at"] {
+			t.Errorf("staff changed the account: before %v, after %v", before, after)
 		}
 		list := e.Do(t, "GET", "/api/v1/providers", nil, m.Auth()).Map(t)["data"].([]any)
 		names := map[string]bool{}

@@ -31,6 +31,11 @@ type Config struct {
 	// PSPValues are the default account's values for the PSP's fields, from variables named
 	// PROVIDER_FIELD (STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, …).
 	PSPValues map[string]string
+	// TestAccountValues are operator values for every merchant's test accounts of a provider, by
+	// provider and field, from variables named PROVIDER_TEST_FIELD (EXCHANGE_TEST_API_URL points
+	// merchants' test Exchange accounts at a local sandbox). Only operator-only fields are read; a
+	// live account never takes them, and an account's own values come first.
+	TestAccountValues map[string]map[string]string
 	// EncryptionKey seals provider credentials (SECURELINK_ENCRYPTION_KEY); PreviousEncryptionKeys
 	// (SECURELINK_PREVIOUS_ENCRYPTION_KEYS, comma-separated) still open what they sealed until
 	// rotate-encryption-key re-seals it.
@@ -154,6 +159,7 @@ func LoadConfig(fs *flag.FlagSet, args []string) (Config, error) {
 	if !ok {
 		return c, fmt.Errorf("PSP must be one of %s, not %q", providerNames(), c.PSP)
 	}
+	c.TestAccountValues = testAccountValues(os.Getenv)
 	c.PSPValues = map[string]string{}
 	for _, f := range d.Fields {
 		if v := os.Getenv(EnvName(d.Name, f.Key)); v != "" {

@@ -45,6 +45,28 @@ func EnvName(provider, field string) string {
 	return strings.ToUpper(provider + "_" + field)
 }
 
+// TestEnvName is the variable of an operator value for every merchant's test accounts of a
+// provider: EXCHANGE_TEST_API_URL.
+func TestEnvName(provider, field string) string {
+	return strings.ToUpper(provider + "_TEST_" + field)
+}
+
+// testAccountValues reads the operator-only values set for merchants' test accounts.
+func testAccountValues(getenv func(string) string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, d := range psp.Definitions() {
+		for _, f := range d.Fields {
+			if v := getenv(TestEnvName(d.Name, f.Key)); f.Operator && v != "" {
+				if out[d.Name] == nil {
+					out[d.Name] = map[string]string{}
+				}
+				out[d.Name][f.Key] = v
+			}
+		}
+	}
+	return out
+}
+
 // accountFromValues sorts values into an account's settings and secrets by the provider's fields.
 func accountFromValues(d psp.Definition, values map[string]string) psp.Account {
 	a := psp.Account{Provider: d.Name, Settings: map[string]string{}, Secrets: map[string]string{}}
@@ -173,7 +195,7 @@ func (a *App) wireProviderAccounts(ctx context.Context, settings *store.Settings
 	a.ProviderAccounts = &provideraccounts.Service{Store: &store.ProviderAccounts{DB: a.DB}, Audit: a.Audit, Owners: a.Merchants,
 		Tx: audit.Tx(a.DB.InTx), Keys: keys, Explicit: explicit, Env: a.pspEnv(), BaseURL: a.Cfg.BaseURL,
 		Default: a.DefaultAccount, DefaultProvider: a.Provider, BuiltinTestProvider: gateway,
-		Builtin: map[string]psp.Account{testgateway.ProviderName: a.BuiltinGateway}}
+		Builtin: map[string]psp.Account{testgateway.ProviderName: a.BuiltinGateway}, TestValues: a.Cfg.TestAccountValues}
 	a.Providers = a.ProviderAccounts
 	return nil
 }

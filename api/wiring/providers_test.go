@@ -137,3 +137,15 @@ func TestRegisteredProvidersDescribeTheirFields(t *testing.T) {
 		})
 	}
 }
+
+// TestOperatorTestValuesAreOperatorFieldsOnly: EXCHANGE_TEST_API_URL points merchants' test Exchange
+// accounts at a sandbox; a variable naming a field the merchant fills in (a key, a password) is ignored.
+func TestOperatorTestValuesAreOperatorFieldsOnly(t *testing.T) {
+	RegisterProviders()
+	env := map[string]string{"EXCHANGE_TEST_API_URL": "http://127.0.0.1:8091", "EXCHANGE_TEST_PASSWORD": "not-read",
+		"EXCHANGE_API_URL": "http://default-account.example"}
+	got := testAccountValues(func(k string) string { return env[k] })
+	if len(got) != 1 || len(got["exchange"]) != 1 || got["exchange"]["api_url"] != "http://127.0.0.1:8091" {
+		t.Fatalf("test account values = %v", got)
+	}
+}

@@ -113,6 +113,26 @@ async function fillCard(page, number, cvv = '123') {
 }
 
 describe('checkout with AllSecure Exchange', () => {
+  test('the test-mode band lists the sandbox\'s own test cards', async () => {
+    const inv = await createInvoice('en');
+    const cards = (await app.api('GET', `/checkout/${inv.link.token}`)).json.test_cards;
+    assert.ok(cards.some((c) => c.number === '4000008400001629'), 'the API lists the sandbox\'s 3-D Secure failure card');
+    const { page, context, problems } = await openCheckout(inv.link.url, MOBILE);
+    const list = page.getByTestId('test-mode-band').getByTestId('test-cards');
+    await list.locator('summary').click();
+    const rows = list.locator('li');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), cards.length);
+    const texts = (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' '));
+    assert.ok(texts.some((s) => s.startsWith('4000 0084 0000 1629')), texts.join(' | '));
+    assert.ok(texts.some((s) => s.startsWith('9891 0000 0000 0003') && s.includes('DinaCard')), texts.join(' | '));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
+    await page.screenshot({ path: join(ARTIFACTS, 'exchange-testcards-en-360.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('pays through the gateway frames without 3-D Secure', async () => {
     const inv = await createInvoice('en');
     const { page, context, problems } = await openCheckout(inv.link.url);

@@ -146,4 +146,49 @@ describe('test mode on the checkout', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'testmode-live-en-1280.png'), fullPage: true });
     await context.close();
   });
+
+  // Last: it disconnects the live account the other tests use, and connects it again after.
+  test('a live invoice whose provider account was removed gets a calm page in the payer\'s language', async () => {
+    const live = { Authorization: `Bearer ${liveKey}` };
+    const r = await app.api('POST', '/invoices', invoice('en'), live);
+    assert.equal(r.status, 201, r.text);
+    const gone = await fetch(`${app.base}/api/v1/provider-accounts/live`, { method: 'DELETE', headers: live });
+    assert.equal(gone.status, 204, await gone.text());
+    try {
+      const api = await app.api('GET', `/checkout/${r.json.link.token}`);
+      assert.equal(api.status, 409);
+      assert.equal(api.json.error.code, 'live_provider_missing');
+      const raw = api.json.error.message;
+      for (const [browserLocale, title, width] of [
+        ['en-US', 'Card payment is not available right now', 1280],
+        ['sr-Latn-RS', 'Plaćanje karticom trenutno nije dostupno', 360],
+        ['sr-RS', 'Плаћање картицом тренутно није доступно', 360],
+      ]) {
+        const context = await app.browser.newContext({ viewport: { width, height: 900 }, locale: browserLocale });
+        const page = await context.newPage();
+        const problems = [];
+        page.on('pageerror', (e) => problems.push(e.message));
+        await page.goto(r.json.link.url);
+        const status = page.getByTestId('status-unavailable');
+        await status.waitFor();
+        assert.equal(plain(await status.getByRole('heading', { level: 1 }).innerText()), title);
+        const body = await page.locator('body').innerText();
+        assert.ok(!body.includes(raw) && !/provider account|provider-accounts/i.test(body), `no word meant for the merchant: ${body}`);
+        assert.equal(await page.getByRole('checkbox').count(), 0, 'no form to pay with');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
+        assert.deepEqual(await seriousViolations(page), []);
+        await page.screenshot({ path: join(ARTIFACTS, `unavailable-${browserLocale}-${width}.png`), fullPage: true });
+        assert.deepEqual(problems, []);
+        await context.close();
+      }
+    } finally {
+      const again = await fetch(`${app.base}/api/v1/provider-accounts/live`, {
+        method: 'PUT',
+        headers: { ...live, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ provider: 'stripe', values: { secret_key: 'sk_live_e2e0000000000', publishable_key: 'pk_live_e2e0000000000' } }),
+      });
+      assert.equal(again.status, 200, await again.text());
+    }
+  });
 });

@@ -120,13 +120,111 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
     const testAccount = page.getByTestId('provider-test');
     await testAccount.getByRole('button', { name: 'Connect an account' }).click();
     const form = page.getByTestId('provider-test-form');
+    // The provider's fields are named in the portal's language, by their keys.
+    await form.getByLabel('Provider').selectOption('stripe');
+    await setLang('sr-Cyrl');
+    await form.getByLabel('Тајни кључ (sk_live_… или sk_test_…)').waitFor();
+    await form.getByLabel('Процесор').selectOption('exchange');
+    for (const label of ['API корисничко име', 'Заједничка тајна', 'Јавни кључ за интеграцију']) await form.getByLabel(label).waitFor();
+    await setLang('en');
     await form.getByLabel('Provider').selectOption('testgateway');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
+    // The confirmation follows a language switch made while it is shown.
+    const toast = page.locator('.toasts').getByText('Saved.');
+    await toast.waitFor();
+    await setLang('sr-Cyrl');
+    await page.locator('.toasts').getByText('Сачувано.').waitFor();
+    assert.equal(await toast.count(), 0, 'no English toast on the Cyrillic screen');
+    await setLang('en');
     assert.match(await testAccount.getByTestId('provider-test-test').innerText(), /Not tested yet/);
     await testAccount.getByRole('button', { name: 'Test connection' }).click();
     await testAccount.getByTestId('provider-test-test').getByText('The credentials work.').waitFor();
     const saved = (await api('GET', '/provider-accounts/test')).json;
     assert.equal(saved.last_test.ok, true);
+  });
+
+  test('each checklist step links to the Settings section where it is completed; the PIB to Serbia', async () => {
+    // The input each step's values are entered in.
+    const fieldOf = { profile: '#m-legal', pib: '#sr-pib', live_provider: '[data-testid="provider-live"]', terms: '#m-terms', notification_email: '#m-notify' };
+    // Start from a blank profile, so every step but the provider shows its link.
+    const keep = (await api('GET', '/merchant')).json;
+    await api('PATCH', '/merchant', { legal_name: '', address: '', pib: '', terms: '', notification_email: '' });
+    const steps = (await api('GET', '/go-live')).json.steps;
+    assert.deepEqual(steps.map((s) => s.key).sort(), Object.keys(fieldOf).sort());
+    for (const step of steps.filter((s) => !s.done)) {
+      await page.goto(`${app.base}/portal/go-live`);
+      const link = page.getByTestId(`golive-${step.key}`).getByRole('link', { name: /Complete it/ });
+      const section = (await link.getAttribute('href')).split('#')[1];
+      await link.click();
+      await page.waitForURL(new RegExp(`/portal/settings#${section}$`));
+      const field = page.locator(`section:has(#${section}) ${fieldOf[step.key]}`);
+      await field.first().waitFor();
+      await page
+        .waitForFunction((id) => {
+          const r = document.getElementById(id)?.getBoundingClientRect();
+          // Within a pixel of the top counts: scrolling lands on whole pixels.
+          return !!r && r.top > -1 && r.top < window.innerHeight;
+        }, section, { timeout: 5000 })
+        .catch(async (e) => {
+          const where = await page.evaluate((id) => [document.getElementById(id)?.getBoundingClientRect().top, scrollY, document.documentElement.scrollHeight], section);
+          throw new Error(`${step.key} → #${section} is not in view (top, scrollY, height ${where}): ${e.message}`);
+        });
+    }
+    const pib = page.getByTestId('golive-pib');
+    await page.goto(`${app.base}/portal/go-live`);
+    assert.match(await pib.getByRole('link').getAttribute('href'), /\/portal\/settings#s-serbia$/);
+    await api('PATCH', '/merchant', { legal_name: keep.legal_name ?? '', address: keep.address ?? '', pib: keep.pib ?? '', terms: keep.terms ?? '', notification_email: keep.notification_email ?? '' });
+  });
+
+  test('the test-mode band leads to the checklist while live payments are not ready', async () => {
+    assert.equal((await api('GET', '/go-live')).json.ready, false);
+    await page.goto(`${app.base}/portal/orders`);
+    const band = page.getByTestId('test-band');
+    const link = band.getByRole('link', { name: 'Go live' });
+    await link.waitFor();
+    for (const [lang, words] of [['sr-Latn', 'Pređite na prava plaćanja'], ['sr-Cyrl', 'Пређите на права плаћања']]) {
+      await setLang(lang);
+      await band.getByRole('link', { name: words }).waitFor();
+    }
+    await setLang('en');
+    await everyLook('testband', band);
+    await link.click();
+    await page.waitForURL(/\/portal\/go-live$/);
+    await page.getByRole('heading', { level: 1, name: 'Go live' }).waitFor();
+    // On the checklist itself the band does not link to it again.
+    assert.equal(await band.getByRole('link').count(), 0);
+  });
+
+  test('staff see the payment providers without any action to manage them', async () => {
+    const email = `staff-golive-${Date.now()}@example.com`;
+    const inv = (await api('POST', '/users/invitations', { email, role: 'staff' })).json;
+    const token = inv.invitation_url.split('/').pop();
+    const accepted = await fetch(`${app.base}/api/v1/auth/invitations/accept`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token, password: 'staff-password-1' }),
+    });
+    assert.equal(accepted.status, 200);
+    const context = await portal.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    try {
+      const staff = await context.newPage();
+      await staff.goto(`${app.base}/portal/login`);
+      await staff.getByLabel('E-mail').fill(email);
+      await staff.getByLabel('Password').fill('staff-password-1');
+      await staff.getByRole('button', { name: 'Log in' }).click();
+      await staff.waitForURL(/\/portal\/?$/);
+      const calls = [];
+      staff.on('request', (r) => r.url().includes('/provider-accounts/') && calls.push(`${r.method()} ${r.url()}`));
+      await staff.goto(`${app.base}/portal/settings#s-providers`);
+      const section = staff.getByTestId('providers-settings');
+      await section.getByTestId('providers-owner-only').waitFor();
+      for (const name of ['Connect an account', 'Test connection', 'Replace', 'Remove', 'Save']) {
+        assert.equal(await section.getByRole('button', { name }).count(), 0, `staff see "${name}"`);
+      }
+      assert.deepEqual(calls, [], 'the portal does not ask for what staff may not see');
+    } finally {
+      await context.close();
+    }
   });
 });

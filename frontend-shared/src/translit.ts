@@ -15,7 +15,7 @@ const letters: Record<string, string> = {
 };
 
 // Words kept in Latin script: placeholders, acronyms of foreign terms and product names.
-const keep = /(\{[a-z0-9_]+\}|\b(?:CSV|API|QR|SMS|SMTP_URL|SMTP|PNG|SVG|PSP|URL|CVC|ID|REST|WhatsApp|Viber|SecureLink|Webhook|webhook-id|HTTPS?|HTML|JSON|ISO|3-D Secure|sk_test_\w*|whsec_\w*)\b|https?:\/\/\S+)/;
+const keep = /(\{[a-z0-9_]+\}|\b(?:CSV|API|QR|SMS|SMTP_URL|SMTP|PNG|SVG|PSP|URL|CVC|ID|REST|WhatsApp|Viber|SecureLink|Webhook|webhook-id|HTTPS?|HTML|JSON|ISO|3-D Secure|[sp]k_(?:test|live)_\w*|whsec_\w*)\b|https?:\/\/\S+)/;
 
 function convert(text: string): string {
   let out = '';

@@ -11,13 +11,14 @@ import (
 // The steps of going live, in the order the portal shows them.
 const (
 	StepProfile           = "profile"
+	StepPIB               = "pib"
 	StepLiveProvider      = "live_provider"
 	StepTerms             = "terms"
 	StepNotificationEmail = "notification_email"
 )
 
 // GoLiveSteps lists every step.
-var GoLiveSteps = []string{StepProfile, StepLiveProvider, StepTerms, StepNotificationEmail}
+var GoLiveSteps = []string{StepProfile, StepPIB, StepLiveProvider, StepTerms, StepNotificationEmail}
 
 // Profile is what the checklist reads of the merchant.
 type Profile struct {
@@ -31,7 +32,8 @@ type Step struct {
 }
 
 // GoLive is the checklist a merchant completes before taking live payments: its legal profile
-// (name, address, PIB), a live provider account that passed its connection test, terms of sale and
+// (name and address), its PIB (a step of its own: it is entered with the other Serbian details), a
+// live provider account that passed its connection test, terms of sale and
 // a notification e-mail.
 func (s *Service) GoLive(ctx context.Context, merchantID string, p Profile) ([]Step, error) {
 	filled := func(v ...string) bool {
@@ -53,7 +55,8 @@ func (s *Service) GoLive(ctx context.Context, merchantID string, p Profile) ([]S
 		}
 	}
 	done := map[string]bool{
-		StepProfile:           filled(p.LegalName, p.Address, p.PIB),
+		StepProfile:           filled(p.LegalName, p.Address),
+		StepPIB:               filled(p.PIB),
 		StepLiveProvider:      live,
 		StepTerms:             filled(p.Terms),
 		StepNotificationEmail: filled(p.NotificationEmail),

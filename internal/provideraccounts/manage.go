@@ -225,7 +225,10 @@ func (s *Service) Delete(ctx context.Context, actor domain.Actor, livemode bool)
 
 // TestResult says plainly whether an account's credentials work.
 type TestResult struct {
-	OK       bool
+	OK bool
+	// Code is why the test failed (a psp.ConnectionFailure), empty when it passed.
+	Code string
+	// Message is the provider's own words: what failed, or that the credentials work.
 	Message  string
 	TestedAt time.Time
 }
@@ -249,13 +252,13 @@ func (s *Service) Test(ctx context.Context, actor domain.Actor, livemode bool) (
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), testTimeout)
 		defer cancel()
 		if err := t.TestConnection(tctx); err != nil {
-			res.OK, res.Message = false, upperFirst(err.Error())+"."
+			res.OK, res.Code, res.Message = false, string(psp.ConnectionFailureOf(err)), upperFirst(err.Error())+"."
 		}
 	}
 	if res.OK {
 		res.Message = fmt.Sprintf("The credentials work: %s accepted them.", d.Title)
 	}
-	if err := s.Store.RecordTest(ctx, a.ID, res.OK, res.Message, res.TestedAt); err != nil {
+	if err := s.Store.RecordTest(ctx, a.ID, res); err != nil {
 		return TestResult{}, err
 	}
 	return res, nil
@@ -286,10 +289,15 @@ func (s *Service) open(a Account) (map[string]string, error) {
 	return out, nil
 }
 
-// withBuiltin fills in the values the deployment supplies for the account's provider.
+// withBuiltin fills in the values the deployment supplies for the account's provider (and, for a
+// test account, the operator's test values).
 func (s *Service) withBuiltin(a psp.Account) psp.Account {
 	b, ok := s.Builtin[a.Provider]
-	if !ok {
+	tv := s.TestValues[a.Provider]
+	if a.Livemode {
+		tv = nil
+	}
+	if !ok && len(tv) == 0 {
 		return a
 	}
 	out := a
@@ -299,6 +307,9 @@ func (s *Service) withBuiltin(a psp.Account) psp.Account {
 	}
 	for k, v := range b.Secrets {
 		out.Secrets[k] = v
+	}
+	for k, v := range tv {
+		out.Settings[k] = v
 	}
 	for k, v := range a.Settings {
 		out.Settings[k] = v

@@ -43,10 +43,12 @@ type Account struct {
 	Secrets string
 	KeyID   string
 	// SecretLast4 keeps the last four characters of each secret, for the masked view.
-	SecretLast4     map[string]string
-	Status          Status
-	LastTestAt      *time.Time
-	LastTestOK      bool
+	SecretLast4 map[string]string
+	Status      Status
+	LastTestAt  *time.Time
+	LastTestOK  bool
+	// LastTestCode is why the last test failed (a psp.ConnectionFailure), empty when it passed.
+	LastTestCode    string
 	LastTestMessage string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -65,7 +67,7 @@ type Store interface {
 	// Disconnect ends the merchant's active account in a mode; apperr.ErrNotFound when none.
 	Disconnect(ctx context.Context, merchantID string, livemode bool, at time.Time) (Account, error)
 	// RecordTest keeps the result of an account's connection test.
-	RecordTest(ctx context.Context, id string, ok bool, message string, at time.Time) error
+	RecordTest(ctx context.Context, id string, r TestResult) error
 	// Sealed lists every account (ids, secrets and key ids), for re-sealing with a new key.
 	Sealed(ctx context.Context) ([]Account, error)
 	// Reseal replaces an account's sealed secrets, only while they are still sealed with fromKeyID.
@@ -102,6 +104,9 @@ type Service struct {
 	// Builtin holds values the deployment supplies for a provider's fields (the built-in test
 	// gateway's URL and key); an account's own values come first.
 	Builtin map[string]psp.Account
+	// TestValues are operator values for every test account of a provider, by provider and field
+	// (a local sandbox's API URL): below the account's own values, never for a live account.
+	TestValues map[string]map[string]string
 	// BuiltinTestProvider takes test payments when the default account is a live one.
 	BuiltinTestProvider psp.Provider
 	Now                 func() time.Time

@@ -145,9 +145,44 @@ type WebhookReceiver interface {
 }
 
 // ConnectionTester is implemented by a provider that can check its credentials with a harmless call.
-// A nil error means they work; the error's text says plainly what failed.
+// A nil error means they work; a *ConnectionError says why they do not (any other error counts as
+// ConnectionProviderError), its detail in the provider's own words.
 type ConnectionTester interface {
 	TestConnection(ctx context.Context) error
+}
+
+// ConnectionFailure is why a connection test failed, as a stable code the portal words in the
+// merchant's language; the provider's own words come beside it as the detail.
+type ConnectionFailure string
+
+// The connection-test failures.
+const (
+	// ConnectionCredentialsRefused: the provider answered and refused the credentials.
+	ConnectionCredentialsRefused ConnectionFailure = "credentials_refused"
+	// ConnectionUnreachable: no answer from the provider (address, network, timeout).
+	ConnectionUnreachable ConnectionFailure = "provider_unreachable"
+	// ConnectionProviderError: the provider answered with another error.
+	ConnectionProviderError ConnectionFailure = "provider_error"
+)
+
+// ConnectionFailures lists every ConnectionFailure (the portal words each).
+var ConnectionFailures = []ConnectionFailure{ConnectionCredentialsRefused, ConnectionUnreachable, ConnectionProviderError}
+
+// ConnectionError is a failed connection test: its code and the provider's detail.
+type ConnectionError struct {
+	Code   ConnectionFailure
+	Detail string
+}
+
+func (e *ConnectionError) Error() string { return e.Detail }
+
+// ConnectionFailureOf is the code of a connection test's error.
+func ConnectionFailureOf(err error) ConnectionFailure {
+	var ce *ConnectionError
+	if errors.As(err, &ce) && ce.Code != "" {
+		return ce.Code
+	}
+	return ConnectionProviderError
 }
 
 // CSPOrigins are the origins a checkout needs beyond its own for one provider's browser SDK.

@@ -249,3 +249,54 @@ func TestPaymentLinkSlotsUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestPaymentLinkSlotWaitsForAnAttemptNotYetCommitted: an attempt that took the last slot but has
+// not committed yet keeps a second attempt waiting on the link, which then finds the link sold out
+// (read committed alone would let it count without the first attempt and take a slot too).
+func TestPaymentLinkSlotWaitsForAnAttemptNotYetCommitted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		m := newMerchant(t, db)
+		l := newPaymentLink(m.ID, false, 1)
+		if err := store.NewPaymentLinks(db).CreatePaymentLink(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		_, first := newOrder(t, db, l)
+		_, second := newOrder(t, db, l)
+		st := &store.Payments{DB: db}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		newAttempt := func(claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
+			p := payments.Payment{ID: domain.NewID("pay"), MerchantID: claimed.MerchantID, InvoiceID: claimed.ID, LinkID: linkID,
+				Status: domain.PaymentProcessing, Amount: claimed.AmountTotal, Currency: claimed.Currency, CaptureMode: claimed.CaptureMode,
+				PSP: "testgateway", IdempotencyKey: domain.NewID("k"), TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}
+			txn := payments.Transaction{ID: domain.NewID("txn"), MerchantID: claimed.MerchantID, PaymentID: p.ID, Type: domain.TxnSale,
+				Amount: p.Amount, Currency: "RSD", Result: domain.TxnPending, Actor: "payer", IdempotencyKey: p.IdempotencyKey,
+				CreatedAt: now, UpdatedAt: now, NextAttemptAt: now}
+			return p, txn, nil
+		}
+		claim := func(token string) payments.Claim {
+			return payments.Claim{Token: token, At: now, Limits: noLimits,
+				InvoiceFrom: []domain.InvoiceStatus{domain.InvoiceOpen}, InvoiceTo: domain.InvoiceProcessing}
+		}
+		secondErr := make(chan error, 1)
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			if _, err := st.BeginPayment(ctx, claim(first), newAttempt); err != nil {
+				return err
+			}
+			go func() {
+				_, err := st.BeginPayment(context.Background(), claim(second), newAttempt)
+				secondErr <- err
+			}()
+			// Long enough for the second attempt to claim its order and reach the link.
+			time.Sleep(300 * time.Millisecond)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("first attempt: %v", err)
+		}
+		err = <-secondErr
+		if ae, ok := apperr.As(err); !ok || ae.Code != paymentlinks.CodeSoldOut {
+			t.Errorf("second attempt: %v, want link_sold_out", err)
+		}
+	})
+}

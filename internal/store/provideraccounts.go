@@ -26,6 +26,7 @@ type providerAccountRow struct {
 	Status          string
 	LastTestAt      *time.Time
 	LastTestOK      bool `gorm:"column:last_test_ok"`
+	LastTestCode    string
 	LastTestMessage string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -45,13 +46,13 @@ func toDBProviderAccount(a provideraccounts.Account) (providerAccountRow, error)
 	}
 	return providerAccountRow{ID: a.ID, MerchantID: a.MerchantID, Livemode: a.Livemode, Provider: a.Provider, Settings: string(settings),
 		Secrets: a.Secrets, KeyID: a.KeyID, SecretLast4: string(last4), Status: string(a.Status), LastTestAt: a.LastTestAt,
-		LastTestOK: a.LastTestOK, LastTestMessage: a.LastTestMessage, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, EndedAt: a.EndedAt}, nil
+		LastTestOK: a.LastTestOK, LastTestCode: a.LastTestCode, LastTestMessage: a.LastTestMessage, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, EndedAt: a.EndedAt}, nil
 }
 
 func toBusProviderAccount(r providerAccountRow) (provideraccounts.Account, error) {
 	a := provideraccounts.Account{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Provider: r.Provider, Secrets: r.Secrets,
 		KeyID: r.KeyID, Status: provideraccounts.Status(r.Status), LastTestAt: utcPtr(r.LastTestAt), LastTestOK: r.LastTestOK,
-		LastTestMessage: r.LastTestMessage, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), EndedAt: utcPtr(r.EndedAt)}
+		LastTestCode: r.LastTestCode, LastTestMessage: r.LastTestMessage, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), EndedAt: utcPtr(r.EndedAt)}
 	if err := json.Unmarshal([]byte(r.Settings), &a.Settings); err != nil {
 		return a, fmt.Errorf("store: provider account %s settings: %w", r.ID, err)
 	}
@@ -126,9 +127,10 @@ func (s *ProviderAccounts) Disconnect(ctx context.Context, merchantID string, li
 }
 
 // RecordTest implements provideraccounts.Store.
-func (s *ProviderAccounts) RecordTest(ctx context.Context, id string, ok bool, message string, at time.Time) error {
+func (s *ProviderAccounts) RecordTest(ctx context.Context, id string, r provideraccounts.TestResult) error {
 	err := s.DB.conn(ctx).Model(&providerAccountRow{}).Where("id = ?", id).
-		Updates(map[string]any{"last_test_at": at, "last_test_ok": ok, "last_test_message": message, "updated_at": at}).Error
+		Updates(map[string]any{"last_test_at": r.TestedAt, "last_test_ok": r.OK, "last_test_code": r.Code, "last_test_message": r.Message,
+			"updated_at": r.TestedAt}).Error
 	if err != nil {
 		return fmt.Errorf("store: record provider account test: %w", err)
 	}

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { complete, getCheckout, newIdempotencyKey, pay } from './api';
+import { complete, getCheckout, loadFailure, newIdempotencyKey, pay } from './api';
 import { createOrder, getLink } from './linkapi';
+import { en } from './messages-en';
+import { srLatn } from './messages-sr-latn';
+import { srCyrl } from './messages-sr-cyrl';
 import { tokenizeCard } from './tokenize';
 
 const fetchMock = vi.fn<typeof fetch>();
@@ -138,5 +141,19 @@ describe('tokenizeCard', () => {
     fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
     const result = await tokenizeCard('http://gw/tokens', card);
     expect(result).toMatchObject({ ok: false, status: 0 });
+  });
+});
+
+describe('loadFailure', () => {
+  it('shows a link whose merchant cannot take cards now as a calm page, never the API message', () => {
+    expect(loadFailure({ status: 409, code: 'live_provider_missing' })).toBe('unavailable');
+    expect(loadFailure({ status: 404, code: 'not_found' })).toBe('unknown');
+    expect(loadFailure({ status: 429, code: 'rate_limited' })).toBe('rateLimited');
+    expect(loadFailure({ status: 0, code: '' })).toBe('network');
+    expect(loadFailure({ status: 500, code: 'internal' })).toBe('generic');
+    expect(en['status.unavailable.title']).toBe('Card payment is not available right now');
+    expect(srLatn['status.unavailable.title']).toBe('Plaćanje karticom trenutno nije dostupno');
+    expect(srCyrl['status.unavailable.title']).toBe('Плаћање картицом тренутно није доступно');
+    for (const dict of [en, srLatn, srCyrl]) expect(dict['status.unavailable.text']).not.toMatch(/provider|Settings|PUT/);
   });
 });

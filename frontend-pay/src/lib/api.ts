@@ -64,3 +64,27 @@ export function complete(token: string, paymentId: string, idempotencyKey: strin
 
 /** A fresh random key for one payment attempt. */
 export const newIdempotencyKey = (): string => newKey('chk_');
+
+/** Why a checkout could not be loaded, as the page that says so. */
+export type LoadFailure = 'unknown' | 'rateLimited' | 'network' | 'unavailable' | 'generic';
+
+/**
+ * The page for an error loading the checkout. A 409 is a link that exists but cannot take a card now
+ * (its merchant has no provider account for the invoice's mode: live_provider_missing): the payer
+ * gets a calm page in their language, never the API's message meant for the merchant.
+ */
+export function loadFailure(error: Pick<ApiError, 'status' | 'code'>): LoadFailure {
+  switch (error.status) {
+    case 0:
+      return 'network';
+    case 400:
+    case 404:
+      return 'unknown';
+    case 409:
+      return 'unavailable';
+    case 429:
+      return 'rateLimited';
+    default:
+      return 'generic';
+  }
+}

@@ -129,6 +129,8 @@ export const en = {
   'status.processing.title': 'Your payment is being processed',
   'status.processing.text': 'This usually takes a moment. Refresh the page to see the result.',
   'status.processing.refresh': 'Refresh',
+  'status.unavailable.title': 'Card payment is not available right now',
+  'status.unavailable.text': 'The shop cannot take card payments at the moment. No money has been taken. Please try again later or contact the shop.',
   'status.unknown.title': 'Payment link not found',
   'status.unknown.text': 'Check that you opened the whole link from the message you received.',
 

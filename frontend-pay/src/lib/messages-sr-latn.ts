@@ -131,6 +131,8 @@ export const srLatn: Dictionary = {
   'status.processing.title': 'Vaše plaćanje se obrađuje',
   'status.processing.text': 'To obično traje kratko. Osvežite stranicu da vidite ishod.',
   'status.processing.refresh': 'Osveži',
+  'status.unavailable.title': 'Plaćanje karticom trenutno nije dostupno',
+  'status.unavailable.text': 'Prodavac trenutno ne može da primi plaćanje karticom. Novac nije skinut. Pokušajte kasnije ili se obratite prodavcu.',
   'status.unknown.title': 'Link za plaćanje nije pronađen',
   'status.unknown.text': 'Proverite da ste otvorili ceo link iz poruke koju ste dobili.',
 

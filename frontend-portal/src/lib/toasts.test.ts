@@ -34,4 +34,12 @@ describe('toasts', () => {
     vi.advanceTimersByTime(5000);
     expect(toasts.items).toEqual([]);
   });
+
+  it('words a toast again when the language changes while it is shown', () => {
+    let language = 'en';
+    toasts.show(() => (language === 'en' ? 'Saved.' : 'Сачувано.'));
+    expect(toasts.items.map((t) => t.text)).toEqual(['Saved.']);
+    language = 'sr-Cyrl';
+    expect(toasts.items.map((t) => t.text)).toEqual(['Сачувано.']);
+  });
 });

@@ -331,11 +331,35 @@ func declined(res psp.Result, e Error, code psp.DeclineCode) psp.Result {
 func (p *Provider) TestConnection(ctx context.Context) error {
 	_, err := p.status(ctx, "getByMerchantTransactionId", "securelink-connection-check")
 	var re *psp.RequestError
-	if err == nil || (errors.As(err, &re) && re.Code == "not_found") {
+	var refused *credentialsRefused
+	var unreachable *noAnswer
+	switch {
+	case err == nil || (errors.As(err, &re) && re.Code == "not_found"):
 		return nil
+	case errors.As(err, &refused):
+		return &psp.ConnectionError{Code: psp.ConnectionCredentialsRefused, Detail: refused.Error()}
+	case errors.As(err, &unreachable):
+		return &psp.ConnectionError{Code: psp.ConnectionUnreachable, Detail: "the gateway could not be reached: " + unreachable.Error()}
+	default:
+		return &psp.ConnectionError{Code: psp.ConnectionProviderError, Detail: err.Error()}
 	}
-	return err
 }
+
+// credentialsRefused is the gateway's refusal of the account's credentials or signature.
+type credentialsRefused struct {
+	status  int
+	message string
+}
+
+func (e *credentialsRefused) Error() string {
+	return fmt.Sprintf("the gateway refused the account's credentials (HTTP %d): %s", e.status, e.message)
+}
+
+// noAnswer is a request the gateway never answered (address, network, timeout).
+type noAnswer struct{ err error }
+
+func (e *noAnswer) Error() string { return e.err.Error() }
+func (e *noAnswer) Unwrap() error { return e.err }
 
 // transaction sends a signed transaction request. An answer the gateway refused for credentials
 // or signature, a server error or no answer at all is an error: the outcome is unknown.
@@ -385,7 +409,7 @@ func (p *Provider) call(ctx context.Context, method, path string, body []byte, o
 
 	resp, err := p.client.Do(httpReq)
 	if err != nil {
-		return err
+		return &noAnswer{err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
@@ -396,7 +420,7 @@ func (p *Provider) call(ctx context.Context, method, path string, body []byte, o
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		// Wrong credentials or signature are SecureLink's misconfiguration, not the payer's problem:
 		// the payment stays pending until an operator fixes the account and Sync settles it.
-		return fmt.Errorf("the gateway refused the account's credentials (HTTP %d): %s", resp.StatusCode, gatewayMessage(raw))
+		return &credentialsRefused{status: resp.StatusCode, message: gatewayMessage(raw)}
 	case resp.StatusCode >= 500:
 		return fmt.Errorf("gateway error HTTP %d", resp.StatusCode)
 	}

@@ -120,6 +120,19 @@ func TestAmountsAreDecimalStringsInTheCurrencyExponent(t *testing.T) {
 	}
 }
 
+// TestUnreachableGatewayIsReportedAsSuch: no answer at all is told apart from refused credentials.
+func TestUnreachableGatewayIsReportedAsSuch(t *testing.T) {
+	p, err := exchange.New(exchange.Config{APIURL: "http://127.0.0.1:1", APIKey: testAPIKey, Username: testUser, Password: testPassword,
+		SharedSecret: testSecret, PublicIntegrationKey: testPublicKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.TestConnection(ctx(t))
+	if code := psp.ConnectionFailureOf(err); err == nil || code != psp.ConnectionUnreachable {
+		t.Fatalf("TestConnection = %v (code %s), want %s", err, code, psp.ConnectionUnreachable)
+	}
+}
+
 func TestWrongCredentialsAreRefusedAndReported(t *testing.T) {
 	e := newEnv(t, "")
 	if err := e.provider.TestConnection(ctx(t)); err != nil {
@@ -146,6 +159,9 @@ func TestWrongCredentialsAreRefusedAndReported(t *testing.T) {
 			err = p.TestConnection(ctx(t))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("TestConnection = %v, want an error saying %q", err, tc.want)
+			}
+			if code := psp.ConnectionFailureOf(err); code != psp.ConnectionCredentialsRefused {
+				t.Errorf("TestConnection's code = %s, want %s", code, psp.ConnectionCredentialsRefused)
 			}
 			req := authorizeRequest("pay_badcreds_"+strings.ReplaceAll(tc.name, " ", ""), e.token(t, "4242424242424242"), true)
 			if res, err := p.Authorize(ctx(t), req); err == nil || psp.IsRequestError(err) {

@@ -3,7 +3,6 @@ package stripe
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	stripego "github.com/stripe/stripe-go/v76"
@@ -95,12 +94,12 @@ func (p *Provider) TestConnection(ctx context.Context) error {
 	if _, err := p.api.Balance.Get(params); err != nil {
 		var se *stripego.Error
 		if errors.As(err, &se) && se.HTTPStatusCode == 401 {
-			return errors.New("stripe refused the secret key")
+			return &psp.ConnectionError{Code: psp.ConnectionCredentialsRefused, Detail: "stripe refused the secret key"}
 		}
 		if errors.As(err, &se) {
-			return fmt.Errorf("stripe answered: %s", se.Msg)
+			return &psp.ConnectionError{Code: psp.ConnectionProviderError, Detail: "stripe answered: " + se.Msg}
 		}
-		return errors.New("stripe could not be reached")
+		return &psp.ConnectionError{Code: psp.ConnectionUnreachable, Detail: "stripe could not be reached"}
 	}
 	return nil
 }

@@ -64,11 +64,11 @@ func (c *Client) TestConnection(ctx context.Context) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &re) && (re.Code == "unauthorized" || re.Code == "http_401" || re.Code == "invalid_api_key"):
-		return errors.New("the test gateway refused the secret key")
+		return &psp.ConnectionError{Code: psp.ConnectionCredentialsRefused, Detail: "the test gateway refused the secret key"}
 	case errors.As(err, &re):
-		return errors.New("the test gateway answered: " + re.Message)
+		return &psp.ConnectionError{Code: psp.ConnectionProviderError, Detail: "the test gateway answered: " + re.Message}
 	default:
-		return errors.New("the test gateway could not be reached")
+		return &psp.ConnectionError{Code: psp.ConnectionUnreachable, Detail: "the test gateway could not be reached"}
 	}
 }
 

@@ -20,7 +20,7 @@ describe('dictionaries', () => {
   }
 
   it('Serbian Cyrillic has no Latin letters outside placeholders and kept names', () => {
-    const kept = /\{[a-z_]+\}|CSV|API|QR|SMTP_URL|SMTP|PNG|SVG|CVC|SMS|PSP|URL|ID|REST|WhatsApp|Viber|SecureLink|Webhook|webhook-id|HTTPS|HTTP|HTML|3-D Secure|Srpski \(latinica\)|Srpski|English/g;
+    const kept = /\{[a-z_]+\}|[sp]k_(?:test|live)_|whsec_|CSV|API|QR|SMTP_URL|SMTP|PNG|SVG|CVC|SMS|PSP|URL|ID|REST|WhatsApp|Viber|SecureLink|Webhook|webhook-id|HTTPS|HTTP|HTML|3-D Secure|Srpski \(latinica\)|Srpski|English/g;
     for (const [key, value] of Object.entries(dictionaries['sr-Cyrl'])) {
       expect(value.replace(kept, ''), key).not.toMatch(/[A-Za-zČĆŽŠĐčćžšđ]/);
     }
@@ -82,6 +82,7 @@ describe('latinToCyrillic', () => {
     ['Izvezi CSV preko API ključa', 'Извези CSV преко API кључа'],
     ['Čeka 3-D Secure', 'Чека 3-D Secure'],
     ['Isti webhook-id, HTTP status i HTML verzija', 'Исти webhook-id, HTTP статус и HTML верзија'],
+    ['Ključ (sk_live_… ili pk_test_…), tajna whsec_…', 'Кључ (sk_live_… или pk_test_…), тајна whsec_…'],
   ];
   for (const [latin, cyr] of cases) {
     it(latin, () => expect(latinToCyrillic(latin)).toBe(cyr));

@@ -9,47 +9,13 @@ import (
 	"securelink/internal/validate"
 )
 
-// behaviourKind is what a test card does when it is charged.
-type behaviourKind int
-
-const (
-	behaveSucceed          behaviourKind = iota // finished at once
-	behaveDecline                               // declined at once with the card's code
-	behaveChallenge                             // 3-D Secure, then finished
-	behaveChallengeDecline                      // 3-D Secure, then declined even when completed
-	behaveRefundFail                            // finished; every refund fails
-	behavePending                               // PENDING; settles as a success later (callback, status API)
-	behaveTimeout                               // charged, but the answer never comes
-)
-
-// TestCard is one of the sandbox's test card numbers and what it does.
-type TestCard struct {
-	Number string
-	// Does says what happens, as the README lists it.
-	Does      string
-	kind      behaviourKind
-	errorCode int
-}
+// TestCard is one of the sandbox's test card numbers and what it does (exchange.SandboxCards: the
+// same list a test checkout shows).
+type TestCard = exchange.SandboxCard
 
 // TestCards are the sandbox's test cards. Any other valid number (Luhn, length, future expiry)
 // succeeds. The README lists them.
-var TestCards = []TestCard{
-	{Number: "4242424242424242", Does: "succeeds (Visa)"},
-	{Number: "5555555555554444", Does: "succeeds (Mastercard)"},
-	{Number: "378282246310005", Does: "succeeds (American Express)"},
-	{Number: "9891000000000003", Does: "succeeds (DinaCard)"},
-	{Number: "4000000000000002", Does: "declined: 2003 transaction declined", kind: behaveDecline, errorCode: exchange.CodeDeclined},
-	{Number: "4000000000009995", Does: "declined: 2006 insufficient funds", kind: behaveDecline, errorCode: exchange.CodeInsufficientFunds},
-	{Number: "4000000000000069", Does: "declined: 2009 expired card", kind: behaveDecline, errorCode: exchange.CodeExpiredCard},
-	{Number: "4000000000000127", Does: "declined: 2007 incorrect payment information (security code)", kind: behaveDecline, errorCode: exchange.CodeIncorrectPayment},
-	{Number: "4000000000000119", Does: "declined: 3005 the acquirer could not be reached", kind: behaveDecline, errorCode: exchange.CodeCommunication},
-	{Number: "4000000000003220", Does: "3-D Secure, then succeeds when the challenge is completed", kind: behaveChallenge},
-	{Number: "4000002500003155", Does: "3-D Secure, then succeeds when the challenge is completed", kind: behaveChallenge},
-	{Number: "4000008400001629", Does: "3-D Secure, then declined: 2021 verification failed", kind: behaveChallengeDecline, errorCode: exchange.Code3DSFailed},
-	{Number: "4000000000005126", Does: "succeeds; every refund fails (2003)", kind: behaveRefundFail},
-	{Number: "4000000000000259", Does: "PENDING; succeeds a few seconds later (callback, status API)", kind: behavePending},
-	{Number: "4000000000000770", Does: "charged, but the answer never comes (the connection is closed): reconciliation finds the payment", kind: behaveTimeout},
-}
+var TestCards = exchange.SandboxCards
 
 var cardByNumber = func() map[string]TestCard {
 	m := make(map[string]TestCard, len(TestCards))

@@ -51,7 +51,7 @@ func (s *Server) handleChallengeAnswer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := t.successURL
-	if outcome == "complete" && t.behaviour.kind == behaveChallenge {
+	if outcome == "complete" && t.behaviour.Behaviour == exchange.SandboxChallenge {
 		s.succeedPaymentLocked(t)
 	} else {
 		t.status, t.challenge = exchange.StatusError, false

@@ -83,7 +83,7 @@ func (s *Server) handleTransaction(w http.ResponseWriter, r *http.Request, body 
 	s.notifyLocked(t)
 	s.mu.Unlock()
 
-	if t.behaviour.kind == behaveTimeout && (typ == exchange.TypeDebit || typ == exchange.TypePreauthorize) {
+	if t.behaviour.Behaviour == exchange.SandboxTimeout && (typ == exchange.TypeDebit || typ == exchange.TypePreauthorize) {
 		hangUp(w)
 		return
 	}
@@ -117,12 +117,12 @@ func (s *Server) startPaymentLocked(typ string, req exchange.TransactionRequest)
 		typ: strings.ToUpper(typ), amount: amount, currency: currency, card: tok.card,
 		behaviour: cardBehaviour(tok.card.number), successURL: req.SuccessURL, errorURL: req.ErrorURL,
 		cancelURL: req.CancelURL, callbackURL: req.CallbackURL}
-	switch t.behaviour.kind {
-	case behaveDecline:
-		t.status, t.errs = exchange.StatusError, []exchange.Error{gatewayError(t.behaviour.errorCode, "")}
-	case behaveChallenge, behaveChallengeDecline:
+	switch t.behaviour.Behaviour {
+	case exchange.SandboxDeclines:
+		t.status, t.errs = exchange.StatusError, []exchange.Error{gatewayError(t.behaviour.ErrorCode, "")}
+	case exchange.SandboxChallenge, exchange.SandboxChallengeDeclines:
 		t.status, t.challenge = exchange.StatusPending, true
-	case behavePending:
+	case exchange.SandboxPending:
 		t.status = exchange.StatusPending
 	default:
 		s.succeedPaymentLocked(t)
@@ -201,7 +201,7 @@ func (s *Server) followUpLocked(typ string, req exchange.TransactionRequest) (*t
 		case t.amount > p.captured-p.refunded:
 			return notAllowed("the amount exceeds what is left to refund")
 		}
-		if p.behaviour.kind == behaveRefundFail {
+		if p.behaviour.Behaviour == exchange.SandboxRefundFails {
 			t.status, t.errs = exchange.StatusError, []exchange.Error{gatewayError(exchange.CodeDeclined, "Refund declined by the acquirer")}
 		} else {
 			p.refunded += t.amount
