@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { complete, getCheckout, loadFailure, newIdempotencyKey, pay } from './api';
+import { createOrder, getLink } from './linkapi';
 import { en } from './messages-en';
 import { srLatn } from './messages-sr-latn';
 import { srCyrl } from './messages-sr-cyrl';
@@ -64,6 +65,41 @@ describe('checkout API client', () => {
     fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
     const result = await getCheckout('tok');
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ status: 0, type: 'network_error' }) });
+  });
+
+  it('reads the checkout afresh, never from the cache', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { object: 'checkout' }));
+    expect(await getCheckout('tok/en')).toEqual({ ok: true, data: { object: 'checkout' } });
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('http://127.0.0.1:9999/api/v1/checkout/tok%2Fen');
+    expect(init?.cache).toBe('no-store');
+  });
+
+  it('reads a reusable link and orders through it with the Idempotency-Key', async () => {
+    fetchMock.mockResolvedValueOnce(json(200, { object: 'payment_link_checkout', availability: 'open' }));
+    expect((await getLink('l/1')).ok).toBe(true);
+    expect(fetchMock.mock.calls[0][0]).toBe('http://127.0.0.1:9999/api/v1/checkout-links/l%2F1');
+    fetchMock.mockResolvedValueOnce(json(201, { object: 'payment_link_order', invoice_id: 'inv_1', checkout_token: 'ct', url: 'u' }));
+    const body = { quantity: 2, customer: { email: 'ana@example.com' }, locale: 'en' as const };
+    const result = await createOrder('l1', body, 'lnk_key');
+    expect(result).toEqual({ ok: true, data: expect.objectContaining({ checkout_token: 'ct' }) });
+    const sent = await call(1);
+    expect(sent.method).toBe('POST');
+    expect(sent.url).toBe('http://127.0.0.1:9999/api/v1/checkout-links/l1/orders');
+    expect(sent.headers.get('Idempotency-Key')).toBe('lnk_key');
+    expect(sent.headers.get('Content-Type')).toBe('application/json');
+    expect(sent.body).toEqual(body);
+  });
+
+  it('reads a refusal of a link as its code', async () => {
+    fetchMock.mockResolvedValueOnce(json(409, { error: { type: 'invalid_request_error', code: 'link_sold_out', message: 'Sold out' } }));
+    const result = await createOrder('l1', { customer: { email: 'a@b.co' }, locale: 'en' }, 'k');
+    expect(result).toMatchObject({ ok: false, error: { status: 409, code: 'link_sold_out' } });
+  });
+
+  it('reads an answer without a JSON body as an error of its status', async () => {
+    fetchMock.mockResolvedValueOnce(new Response('bad gateway', { status: 502 }));
+    expect(await getCheckout('tok')).toMatchObject({ ok: false, error: { status: 502, type: 'api_error' } });
   });
 
   it('makes a fresh, long random key for every attempt', () => {

@@ -1,43 +1,50 @@
-// The checkout's typed client for the SecureLink API (openapi-fetch over the generated types).
+// The checkout's typed client for the SecureLink API: the generated types of openapi.yaml over a
+// plain fetch (a general client library would cost the first load more than these three calls).
 // Card data never passes through here: only the provider's single-use token does.
-import createClient from 'openapi-fetch';
 import { readApiError, type ApiErrorFields } from '@shared/apiError';
 import { newIdempotencyKey as newKey } from '@shared/idempotency';
 import type { paths } from './api-types';
 
 type JSONOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type BodyOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 
 export type Checkout = JSONOf<paths['/checkout/{token}']['get']['responses'][200]>;
 export type Payment = JSONOf<paths['/checkout/{token}/pay']['post']['responses'][200]>;
 export type Receipt = NonNullable<Checkout['receipt']>;
 export type InvoiceLine = NonNullable<NonNullable<Checkout['invoice']>['lines']>[number];
 export type Card = NonNullable<Payment['card']>;
+export type PayBody = BodyOf<paths['/checkout/{token}/pay']['post']['requestBody']>;
+export type CompleteBody = BodyOf<paths['/checkout/{token}/complete']['post']['requestBody']>;
 
 /** The error object every API error carries; status 0 means the request never got an answer. */
 export type ApiError = ApiErrorFields;
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-let cached: ReturnType<typeof createClient<paths>> | null = null;
-
-// Made on first use, so tests can stand in for fetch and location first.
-function client() {
-  cached ??= createClient<paths>({ baseUrl: `${location.origin}/api/v1` });
-  return cached;
-}
-
-async function settle<T>(call: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<ApiResult<T>> {
+/**
+ * Calls /api/v1{path} (path parameters already encoded with encodeURIComponent): a GET is never
+ * answered from the cache; a POST sends body as JSON with its Idempotency-Key. Every answer, even a
+ * lost one, comes back as an ApiResult.
+ */
+export async function send<T>(path: string, post?: { body: unknown; key: string }): Promise<ApiResult<T>> {
   try {
-    const { data, error, response } = await call();
-    if (response.ok && data !== undefined) return { ok: true, data };
-    return { ok: false, error: readApiError(response.status, error) };
+    const r = await fetch(
+      `${location.origin}/api/v1${path}`,
+      post
+        ? { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': post.key }, body: JSON.stringify(post.body) }
+        : { cache: 'no-store' },
+    );
+    const data: unknown = await r.json().catch(() => undefined);
+    return r.ok && data !== undefined ? { ok: true, data: data as T } : { ok: false, error: readApiError(r.status, data) };
   } catch {
     return { ok: false, error: readApiError(0, undefined) };
   }
 }
 
+const at = (token: string) => `/checkout/${encodeURIComponent(token)}`;
+
 export function getCheckout(token: string): Promise<ApiResult<Checkout>> {
-  return settle(() => client().GET('/checkout/{token}', { params: { path: { token } }, cache: 'no-store' }));
+  return send(at(token));
 }
 
 /**
@@ -45,22 +52,14 @@ export function getCheckout(token: string): Promise<ApiResult<Checkout>> {
  * `amount` is the part the payer chose (minor units) on an invoice paid in parts; left out, all that is due.
  */
 export function pay(token: string, paymentToken: string, idempotencyKey: string, amount?: number): Promise<ApiResult<Payment>> {
-  return settle(() =>
-    client().POST('/checkout/{token}/pay', {
-      params: { path: { token }, header: { 'Idempotency-Key': idempotencyKey } },
-      body: amount === undefined ? { terms_accepted: true, payment_token: paymentToken } : { terms_accepted: true, payment_token: paymentToken, amount },
-    }),
-  );
+  const body: PayBody = amount === undefined ? { terms_accepted: true, payment_token: paymentToken } : { terms_accepted: true, payment_token: paymentToken, amount };
+  return send(`${at(token)}/pay`, { body, key: idempotencyKey });
 }
 
 /** Settles a payment after the payer comes back from 3-D Secure. */
 export function complete(token: string, paymentId: string, idempotencyKey: string): Promise<ApiResult<Payment>> {
-  return settle(() =>
-    client().POST('/checkout/{token}/complete', {
-      params: { path: { token }, header: { 'Idempotency-Key': idempotencyKey } },
-      body: { payment_id: paymentId },
-    }),
-  );
+  const body: CompleteBody = { payment_id: paymentId };
+  return send(`${at(token)}/complete`, { body, key: idempotencyKey });
 }
 
 /** A fresh random key for one payment attempt. */
