@@ -163,6 +163,12 @@ describe('who am I paying', () => {
         });
         assert.ok(label.need <= label.room, `${locale} ${vpName}: the language switch cuts "${label.text}" (${label.need} px in ${label.room} px)`);
         await shot(page, `trust-checkout-${locale}-${vpName}`);
+        // After the terms: the card form is there, fits the screen and stays clean.
+        await page.getByTestId('terms').check();
+        await page.locator('#cc-number').waitFor();
+        await noOverflow(page, `checkout after the terms ${locale} ${vpName}`);
+        assert.deepEqual(await seriousViolations(page), []);
+        await shot(page, `trust-after-terms-${locale}-${vpName}`);
         assert.deepEqual(problems, []);
         await context.close();
       });
@@ -313,6 +319,9 @@ describe('one language at a time', () => {
       assert.match(body, forRow, `${locale}: the "For" row in ${body}`);
       if (locale !== 'en') assert.doesNotMatch(body, /Invoice/, `${locale}: English in ${body}`);
       await shot(page, `trust-3ds-${locale}-360`);
+      await page.setViewportSize(DESKTOP);
+      await noOverflow(page, `3-D Secure ${locale} 1280`);
+      await shot(page, `trust-3ds-${locale}-1280`);
       await page.locator('button.complete').click();
       await page.getByTestId('success').waitFor({ timeout: 20_000 });
       await context.close();
