@@ -163,6 +163,12 @@ describe('who am I paying', () => {
         });
         assert.ok(label.need <= label.room, `${locale} ${vpName}: the language switch cuts "${label.text}" (${label.need} px in ${label.room} px)`);
         await shot(page, `trust-checkout-${locale}-${vpName}`);
+        // After the terms: the card form is there, fits the screen and stays clean.
+        await page.getByTestId('terms').check();
+        await page.locator('#cc-number').waitFor();
+        await noOverflow(page, `checkout after the terms ${locale} ${vpName}`);
+        assert.deepEqual(await seriousViolations(page), []);
+        await shot(page, `trust-after-terms-${locale}-${vpName}`);
         assert.deepEqual(problems, []);
         await context.close();
       });
@@ -313,6 +319,9 @@ describe('one language at a time', () => {
       assert.match(body, forRow, `${locale}: the "For" row in ${body}`);
       if (locale !== 'en') assert.doesNotMatch(body, /Invoice/, `${locale}: English in ${body}`);
       await shot(page, `trust-3ds-${locale}-360`);
+      await page.setViewportSize(DESKTOP);
+      await noOverflow(page, `3-D Secure ${locale} 1280`);
+      await shot(page, `trust-3ds-${locale}-1280`);
       await page.locator('button.complete').click();
       await page.getByTestId('success').waitFor({ timeout: 20_000 });
       await context.close();
@@ -364,6 +373,58 @@ describe('one language at a time', () => {
       assert.match(after, /^Линк важи до /, `after switching: ${after}`);
       assert.doesNotMatch(after, LATIN_MONTHS, `after switching: ${after}`);
       assert.match(await page.locator('main').innerText(), /Укупно/);
+      await context.close();
+    }
+  });
+
+  test('switching languages quickly while the page loads always ends in one script, dates included', async () => {
+    const inv = await createInvoice({ locale: 'sr-Cyrl' });
+    const CYRILLIC_MONTH = /^Линк важи до \d{1,2}\. [\u0400-\u04ff]+а \d{4}\.$/;
+    const LATIN_MONTH = /^Link važi do \d{1,2}\. [a-zčćđšž]+a \d{4}\.$/;
+    // Each round: the dictionaries answer after different delays, the payer switches two to four
+    // times with no pause as soon as the switch is there, sometimes reloading in the middle.
+    const rounds = [
+      { delays: { latn: 300, cyrl: 20, en: 150 }, picks: ['sr-Latn', 'en', 'sr-Cyrl'], want: 'sr-Cyrl' },
+      { delays: { latn: 20, cyrl: 400, en: 20 }, picks: ['sr-Latn', 'sr-Cyrl'], want: 'sr-Cyrl' },
+      { delays: { latn: 250, cyrl: 250, en: 0 }, picks: ['en', 'sr-Latn', 'sr-Cyrl', 'sr-Latn'], want: 'sr-Latn' },
+      { delays: { latn: 0, cyrl: 350, en: 500 }, picks: ['en', 'sr-Cyrl'], want: 'sr-Cyrl', reload: true },
+      { delays: { latn: 450, cyrl: 0, en: 0 }, picks: ['sr-Latn', 'sr-Cyrl', 'sr-Latn'], want: 'sr-Latn', reload: true },
+      { delays: { latn: 100, cyrl: 600, en: 100 }, picks: ['sr-Latn', 'en', 'sr-Latn', 'sr-Cyrl'], want: 'sr-Cyrl' },
+    ];
+    for (const [i, round] of rounds.entries()) {
+      const context = await app.browser.newContext({ viewport: DESKTOP, locale: i % 2 ? 'en-GB' : 'sr-Latn-RS' });
+      const page = await context.newPage();
+      await page.route(/messages-(sr-latn|sr-cyrl|en)-.*\.js$/, async (route) => {
+        const which = /sr-latn/.test(route.request().url()) ? 'latn' : /sr-cyrl/.test(route.request().url()) ? 'cyrl' : 'en';
+        await new Promise((r) => setTimeout(r, round.delays[which]));
+        await route.continue();
+      });
+      await page.goto(inv.link.url, { waitUntil: 'commit' });
+      const select = page.locator('#lang-select');
+      await select.waitFor();
+      for (const [n, pick] of round.picks.entries()) {
+        if (round.reload && n === 1) {
+          await page.reload({ waitUntil: 'commit' });
+          await select.waitFor();
+        }
+        await select.selectOption(pick, { timeout: 2000 });
+      }
+      await page.waitForFunction((want) => document.documentElement.lang === want, round.want);
+      await page.waitForTimeout(800); // every delayed dictionary has answered by now
+      assert.equal(await page.evaluate(() => document.documentElement.lang), round.want, `round ${i}`);
+      assert.equal(await select.inputValue(), round.want, `round ${i}: the switch shows another language`);
+      const expires = plain(await page.locator('.expires').innerText());
+      const main = await page.locator('main').innerText();
+      if (round.want === 'sr-Cyrl') {
+        assert.match(expires, CYRILLIC_MONTH, `round ${i}`);
+        assert.match(main, /Укупно/, `round ${i}`);
+        assert.doesNotMatch(main, /Ukupno|Total\b/, `round ${i}`);
+      } else {
+        assert.match(expires, LATIN_MONTH, `round ${i}`);
+        assert.match(main, /Ukupno/, `round ${i}`);
+        assert.doesNotMatch(main, /Укупно|Total\b/, `round ${i}`);
+      }
+      if (i === rounds.length - 1) await shot(page, 'trust-lang-race-sr-Cyrl-1280');
       await context.close();
     }
   });

@@ -182,6 +182,9 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
           } else if ((ps.overflowX === 'auto' || ps.overflowX === 'scroll') && !scroller) scroller = pr;
         }
         if (right - left <= 1) continue;
+        // A status badge stays inside its card (a long held-e-mail badge once poked out of it).
+        const card = el.classList.contains('badge') ? el.closest('section, .card') : null;
+        if (card && r.right > card.getBoundingClientRect().right + 0.5) out.push(describe(el, r, 'out of its card'));
         if (scroller && (right > scroller.right + 0.5 || left < scroller.left - 0.5)) out.push(describe(el, r, 'scrolls sideways'));
         else if (right > vw + 0.5 || left < -0.5) out.push(describe(el, r, 'off screen'));
       }
@@ -365,6 +368,13 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
           if (await logout.count()) {
             const box = await logout.boundingBox();
             assert.ok(box && box.x >= 0 && box.x + box.width <= 360, `${lang} ${name}: Log out is off screen (${JSON.stringify(box)})`);
+            // …and on one line ("Одјава" once broke into "Одја-ва" over two).
+            const lines = await logout.evaluate((b) => {
+              const r = document.createRange();
+              r.selectNodeContents(b);
+              return new Set([...r.getClientRects()].map((c) => Math.round(c.top))).size;
+            });
+            assert.equal(lines, 1, `${lang} ${name}: Log out wraps over ${lines} lines`);
             // While this SecureLink has no SMTP server, every page says e-mail delivery is off.
             await page.getByTestId('mail-off').waitFor();
           }
@@ -497,6 +507,25 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
         .evaluateAll((bs) => Object.fromEntries(bs.map((b) => [b.dataset.status, b.className.match(/badge-[\w-]+/)[0]])));
       const ends = ['refunded', 'partially_refunded', 'cancelled', 'expired'].map((s) => looks[s]);
       assert.equal(new Set(ends).size, 4, `end states share a badge: ${JSON.stringify(looks)}`);
+      // Distinct to the eye, not only by class: fill, outline and text colour differ, and each reads
+      // plainly (no struck-through text, no dashed beige).
+      const seen = await page
+        .getByRole('region', { name: 'Orders by status' })
+        .locator('.badge')
+        .evaluateAll((bs) =>
+          Object.fromEntries(
+            bs.map((b) => {
+              const cs = getComputedStyle(b);
+              return [b.dataset.status, { bg: cs.backgroundColor, border: `${cs.borderTopStyle} ${cs.borderTopColor}`, color: cs.color, deco: cs.textDecorationLine }];
+            }),
+          ),
+        );
+      const endLooks = ['refunded', 'partially_refunded', 'cancelled', 'expired'].map((s) => seen[s]);
+      assert.equal(new Set(endLooks.map((l) => `${l.bg}|${l.border}`)).size, 4, `end states look alike: ${JSON.stringify(seen)}`);
+      for (const [i, l] of endLooks.entries()) {
+        assert.equal(l.deco, 'none', `badge ${i} is struck through`);
+        assert.match(l.border, /^solid /, `badge ${i} has a ${l.border} border`);
+      }
       await shot(page, 'dashboard-badges-en-1280');
 
       // An expired order: its own badge, the expiry told in the past, a fresh link on offer, and the
