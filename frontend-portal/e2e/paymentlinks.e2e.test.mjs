@@ -1,6 +1,6 @@
 // Reusable payment links in the portal, against the real binary in Debian's Chromium: a link with fixed
 // items (quantity the payer may change, a limit, a custom field) and one where the payer chooses the
-// amount are made in the form, listed, paused, resumed and ended; an order made through the public
+// amount are made in the form, listed, paused, resumed, edited and ended; an order made through the public
 // checkout API (and paid) shows on the link with its totals, and the order names its link. Every
 // screen at 360 and 1280 px in English, Serbian Latin and Cyrillic, with axe.
 // Run: SECURELINK_BIN=/path/to/securelink npm run e2e (the binary must embed fresh builds of both SPAs).
@@ -248,6 +248,67 @@ describe('payment links in the portal', { skip: bin ? false : 'SECURELINK_BIN is
     await flip(false);
     await page.getByTestId('test-band').waitFor();
     await page.getByTestId('plink-row').nth(1).waitFor();
+    assert.deepEqual(app.logs.filter((l) => l.startsWith('pageerror')), []);
+  });
+
+  test('editing a link: prefilled, checked per field, saved with PATCH and shown at once', async () => {
+    await page.goto(`${app.base}/portal/payment-links/${made.fixed.id}`);
+    await page.getByRole('heading', { name: 'Yoga class' }).waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = page.locator('#plink-edit');
+    await form.waitFor();
+    assert.equal(await form.getByLabel('Title (payers see it)').inputValue(), 'Yoga class');
+    assert.equal(await form.getByLabel('Description (optional)').inputValue(), 'Sixty minutes, mat included');
+    assert.equal(await form.getByLabel('Most payments (optional)').inputValue(), '10');
+    assert.equal(await form.getByLabel('Open until (optional)').inputValue(), '');
+    // Mistakes are marked on their own inputs before any request.
+    await form.getByLabel('Title (payers see it)').fill(' ');
+    await form.getByLabel('Most payments (optional)').fill('0');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#edit-max-payments-err').getByText('Enter a whole number from 1 to 1000000, or leave it empty.').waitFor();
+    assert.equal(await page.locator('#edit-title').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#edit-max-payments').getAttribute('aria-invalid'), 'true');
+    assert.equal((await api('GET', `/payment-links/${made.fixed.id}`)).json.title, 'Yoga class');
+    await sweep('edit-errors');
+
+    await form.getByLabel('Title (payers see it)').fill('Yoga class, Tuesdays');
+    await form.getByLabel('Most payments (optional)').fill('25');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Changes saved.').waitFor();
+    await form.waitFor({ state: 'hidden' });
+    await page.getByRole('heading', { name: 'Yoga class, Tuesdays' }).waitFor();
+    assert.equal(plain(await page.getByTestId('plink-count').innerText()), '1 of 25');
+    let seen = (await api('GET', `/payment-links/${made.fixed.id}`)).json;
+    assert.equal(seen.title, 'Yoga class, Tuesdays');
+    assert.equal(seen.max_payments, 25);
+    assert.equal(seen.description, 'Sixty minutes, mat included');
+
+    // An emptied maximum removes the limit; an end date is set and shown.
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await form.getByLabel('Most payments (optional)').fill('');
+    // More than 366 days ahead: the server's 400 is shown on the end date's input.
+    await form.getByLabel('Open until (optional)').fill('2035-06-30T18:00');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#edit-expires-err').getByText('The server does not accept this value.').waitFor();
+    assert.equal(await page.locator('#edit-expires').getAttribute('aria-invalid'), 'true');
+    await page.getByTestId('plink-edit-error').getByText('expires_at').waitFor();
+    const ahead = new Date(Date.now() + 30 * 86400_000);
+    const p2 = (n) => String(n).padStart(2, '0');
+    const local = `${ahead.getFullYear()}-${p2(ahead.getMonth() + 1)}-${p2(ahead.getDate())}T18:00`;
+    await form.getByLabel('Open until (optional)').fill(local);
+    await sweep('edit-form');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.waitFor({ state: 'hidden' });
+    assert.equal(plain(await page.getByTestId('plink-count').innerText()), '1');
+    seen = (await api('GET', `/payment-links/${made.fixed.id}`)).json;
+    assert.ok(!seen.max_payments, `max_payments ${seen.max_payments}`);
+    assert.equal(new Date(seen.expires_at).getTime(), new Date(local).getTime());
+    assert.equal(await page.getByText('No end date').count(), 0);
+
+    // An ended link offers no editing.
+    await page.goto(`${app.base}/portal/payment-links/${made.custom.id}`);
+    await page.getByText('This link has ended and takes no more payments.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Edit', exact: true }).count(), 0);
     assert.deepEqual(app.logs.filter((l) => l.startsWith('pageerror')), []);
   });
 });

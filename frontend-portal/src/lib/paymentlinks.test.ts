@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setCurrencies } from '@shared/money';
-import { checkLinkForm, fieldKey, fixedTotal, formFieldOf, linkActions, priceOf, returnUrlOk, type LinkForm } from './paymentlinks';
+import { checkEditForm, checkLinkForm, editFieldOf, editFormOf, fieldKey, fixedTotal, formFieldOf, linkActions, localDateTimeValue, priceOf, returnUrlOk, type LinkForm } from './paymentlinks';
 
 // The server's table decides the decimals: RSD 2, JPY 0 here, as GET /currencies would say.
 beforeAll(() =>
@@ -235,5 +235,57 @@ describe('a link as shown', () => {
     expect(returnUrlOk('http://a.example/')).toBe(false);
     expect(returnUrlOk('https://u:p@a.example/')).toBe(false);
     expect(returnUrlOk('javascript:alert(1)')).toBe(false);
+  });
+});
+
+describe('checkEditForm: the edit form into the PATCH body', () => {
+  const link = { title: 'Čas joge', description: 'Utorkom', max_payments: 20, expires_at: '2027-01-31T23:00:00Z' };
+  const was = editFormOf(link);
+
+  it('fills the form with the link as it is', () => {
+    expect(was).toEqual({ title: 'Čas joge', description: 'Utorkom', maxPayments: '20', expires: localDateTimeValue('2027-01-31T23:00:00Z') });
+    expect(new Date(was.expires).toISOString()).toBe('2027-01-31T23:00:00.000Z');
+    expect(editFormOf({ title: 'A', description: '', max_payments: 0, expires_at: null })).toEqual({ title: 'A', description: '', maxPayments: '', expires: '' });
+  });
+
+  it('sends only what changed', () => {
+    expect(checkEditForm({ ...was }, was, now)).toEqual({ errors: {}, body: {} });
+    const { errors, body } = checkEditForm({ ...was, title: '  Joga  ', maxPayments: ' 30 ' }, was, now);
+    expect(errors).toEqual({});
+    expect(body).toEqual({ title: 'Joga', max_payments: 30 });
+  });
+
+  it('an emptied end date is sent as "" and an emptied maximum as 0', () => {
+    const { errors, body } = checkEditForm({ ...was, maxPayments: '', expires: '', description: '' }, was, now);
+    expect(errors).toEqual({});
+    expect(body).toEqual({ max_payments: 0, expires_at: '', description: '' });
+  });
+
+  it('a new end date is sent as an instant', () => {
+    const { body } = checkEditForm({ ...was, expires: '2027-03-01T10:30' }, was, now);
+    expect(body).toEqual({ expires_at: new Date('2027-03-01T10:30').toISOString() });
+  });
+
+  it('names the field of each mistake', () => {
+    const { errors, body } = checkEditForm({ title: ' ', description: 'x'.repeat(1001), maxPayments: '0', expires: '2026-12-01T10:00' }, was, now);
+    expect(Object.keys(errors).sort()).toEqual(['description', 'expires', 'maxPayments', 'title']);
+    expect(errors.title.key).toBe('new.err_required');
+    expect(errors.maxPayments).toEqual({ key: 'plink.err_max_payments', vars: { n: 1_000_000 } });
+    expect(errors.expires.key).toBe('new.err_expiry');
+    expect(body).toEqual({});
+    expect(checkEditForm({ ...was, maxPayments: '1000001' }, was, now).errors.maxPayments).toBeDefined();
+    expect(checkEditForm({ ...was, maxPayments: '2,5' }, was, now).errors.maxPayments).toBeDefined();
+  });
+
+  it('an end date already past may stay when other fields change', () => {
+    const old = editFormOf({ ...link, expires_at: '2026-11-01T10:00:00Z' });
+    expect(checkEditForm({ ...old, title: 'Novo' }, old, now)).toEqual({ errors: {}, body: { title: 'Novo' } });
+  });
+
+  it('places the server field names on the form', () => {
+    expect(editFieldOf('title')).toBe('title');
+    expect(editFieldOf('max_payments')).toBe('maxPayments');
+    expect(editFieldOf('expires_at')).toBe('expires');
+    expect(editFieldOf('status')).toBeNull();
   });
 });

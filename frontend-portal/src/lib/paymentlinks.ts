@@ -3,7 +3,7 @@
 import { exponentOf, parseAmount, type ParseResult } from '@shared/money';
 import type { MessageKey } from './i18n/en';
 import { lineTotal } from './lines';
-import type { CaptureMode, CreatePaymentLinkRequest, Locale, PaymentLink } from './models';
+import type { CaptureMode, CreatePaymentLinkRequest, Locale, PaymentLink, UpdatePaymentLinkRequest } from './models';
 
 export type LinkLineForm = { key: number; description: string; quantity: string; price: string; vat: string };
 export type CustomFieldForm = { key: number; label: string; name: string; required: boolean };
@@ -239,3 +239,70 @@ export function linkActions(link: Pick<PaymentLink, 'status'>): { pause: boolean
 
 export const availabilities = ['open', 'paused', 'ended', 'expired', 'sold_out'] as const;
 export const linkStatuses = ['active', 'paused', 'ended'] as const;
+
+/** The edit form of a link that is not ended: what may change after it was made. */
+export type LinkEditForm = { title: string; description: string; maxPayments: string; expires: string };
+
+/** A datetime-local value ("2026-12-31T23:00") for an instant, in this browser's time zone. */
+export function localDateTimeValue(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** The edit form filled in with the link as it is now. */
+export function editFormOf(link: Pick<PaymentLink, 'title' | 'description' | 'max_payments' | 'expires_at'>): LinkEditForm {
+  return {
+    title: link.title,
+    description: link.description ?? '',
+    maxPayments: link.max_payments ? String(link.max_payments) : '',
+    expires: link.expires_at ? localDateTimeValue(link.expires_at) : '',
+  };
+}
+
+export const maxPaymentsLimit = 1_000_000;
+
+/**
+ * The edit form's errors by field name and the PATCH body with only what changed against `was`:
+ * an emptied maximum is sent as 0 and an emptied end date as "", which remove them. An end date left
+ * as it was is not checked against `now`, so an expired link can still be renamed.
+ */
+export function checkEditForm(
+  f: LinkEditForm,
+  was: LinkEditForm,
+  now = Date.now(),
+): { errors: Record<string, FieldError>; body: UpdatePaymentLinkRequest } {
+  const e: Record<string, FieldError> = {};
+  const body: UpdatePaymentLinkRequest = {};
+  const title = f.title.trim();
+  if (!title) e.title = { key: 'new.err_required' };
+  else if ([...title].length > 200) e.title = { key: 'plink.err_too_long', vars: { n: 200 } };
+  else if (title !== was.title) body.title = title;
+  const description = f.description.trim();
+  if ([...description].length > 1000) e.description = { key: 'plink.err_too_long', vars: { n: 1000 } };
+  else if (description !== was.description.trim()) body.description = description;
+
+  const max = f.maxPayments.trim();
+  if (max) {
+    const n = wholeNumber(max);
+    if (!Number.isSafeInteger(n) || n < 1 || n > maxPaymentsLimit) e.maxPayments = { key: 'plink.err_max_payments', vars: { n: maxPaymentsLimit } };
+    else if (String(n) !== was.maxPayments) body.max_payments = n;
+  } else if (was.maxPayments) body.max_payments = 0;
+
+  if (f.expires !== was.expires) {
+    if (!f.expires) body.expires_at = '';
+    else {
+      const d = new Date(f.expires);
+      if (Number.isNaN(d.getTime()) || d.getTime() <= now) e.expires = { key: 'new.err_expiry' };
+      else body.expires_at = d.toISOString();
+    }
+  }
+  return { errors: e, body };
+}
+
+/** Where the server's field name is on the edit form. */
+export function editFieldOf(param: string): keyof LinkEditForm | null {
+  const m: Record<string, keyof LinkEditForm> = { title: 'title', description: 'description', max_payments: 'maxPayments', expires_at: 'expires' };
+  return m[param] ?? null;
+}
