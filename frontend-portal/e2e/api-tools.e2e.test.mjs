@@ -60,7 +60,7 @@ describe('API reference and request logs end to end', { skip: !bin && 'SECURELIN
     await page.locator('#createInvoice').waitFor();
     // Tags in their order, internal groups hidden.
     const tags = await page.locator('main h2.tag').allTextContents();
-    assert.deepEqual(tags.slice(0, 4), ['Invoices', 'Payment links', 'Payments', 'Refunds']);
+    assert.deepEqual(tags.slice(0, 4), ['Invoices', 'Payment links', 'Reusable payment links', 'Payments']);
     assert.ok(tags.includes('Webhook events') && !tags.includes('Checkout') && !tags.includes('Portal session'), tags.join(', '));
     assert.equal(await page.locator('#payCheckout').count(), 0, 'the checkout is not in the public reference');
     // Markdown: backticks become code, not literal backticks.
