@@ -20,14 +20,16 @@ type batch struct {
 	endpoints map[string][]Endpoint
 	// cards holds the card that paid each invoice read, a zero card when none did.
 	cards map[string]PaidCard
+	// links holds each read invoice's newest payment link, a zero link when it has none.
+	links map[string]InvoiceLink
 }
 
 func newBatch(st Store) *batch {
 	return &batch{store: st, merchants: map[string]Merchant{}, invoices: map[string]domain.Invoice{},
-		endpoints: map[string][]Endpoint{}, cards: map[string]PaidCard{}}
+		endpoints: map[string][]Endpoint{}, cards: map[string]PaidCard{}, links: map[string]InvoiceLink{}}
 }
 
-// preload reads these invoices, their lines and their cards in a few queries.
+// preload reads these invoices, their lines, cards and links in a few queries.
 func (b *batch) preload(ctx context.Context, invoiceIDs []string) error {
 	var ids []string
 	for _, id := range invoiceIDs {
@@ -55,6 +57,14 @@ func (b *batch) preload(ctx context.Context, invoiceIDs []string) error {
 	}
 	for _, c := range cards {
 		b.cards[c.InvoiceID] = c
+	}
+	links, err := b.store.LinkTokens(ctx, ids)
+	if err != nil {
+		return err
+	}
+	// Oldest first, so the newest link of each invoice is the one kept.
+	for _, l := range links {
+		b.links[l.InvoiceID] = l
 	}
 	return nil
 }
@@ -92,7 +102,14 @@ func (b *batch) merchant(ctx context.Context, id string) (Merchant, error) {
 
 // linkToken returns the token of the invoice's newest payment link; "" when it has none.
 func (b *batch) linkToken(ctx context.Context, merchantID, invoiceID string) (string, error) {
-	return b.store.LinkToken(ctx, merchantID, invoiceID)
+	if err := b.preload(ctx, []string{invoiceID}); err != nil {
+		return "", err
+	}
+	l := b.links[invoiceID]
+	if l.MerchantID != merchantID {
+		return "", nil
+	}
+	return l.Token, nil
 }
 
 func (b *batch) enabledEndpoints(ctx context.Context, merchantID string, livemode bool) ([]Endpoint, error) {

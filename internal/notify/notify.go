@@ -182,6 +182,9 @@ type Outbox struct {
 // PaidCard is the card of the payment that took (or holds) an invoice's money.
 type PaidCard struct{ InvoiceID, MerchantID, Brand, Last4 string }
 
+// InvoiceLink is a payment link of an invoice: its token is what an e-mail links the payer to.
+type InvoiceLink struct{ InvoiceID, MerchantID, Token string }
+
 // DeliveryJob is a claimed delivery with what sending it needs.
 type DeliveryJob struct {
 	Delivery Delivery
@@ -217,8 +220,8 @@ type Store interface {
 	PaymentCards(ctx context.Context, invoiceIDs []string) ([]PaidCard, error)
 	// NotifyMerchant returns what e-mails show of a merchant; apperr.ErrNotFound when missing.
 	NotifyMerchant(ctx context.Context, id string) (Merchant, error)
-	// LinkToken returns the token of the invoice's newest payment link; "" when it has none.
-	LinkToken(ctx context.Context, merchantID, invoiceID string) (string, error)
+	// LinkTokens returns the payment links of these invoices, of any merchant, oldest first.
+	LinkTokens(ctx context.Context, invoiceIDs []string) ([]InvoiceLink, error)
 	// EnabledEndpoints returns the merchant's enabled endpoints of one mode.
 	EnabledEndpoints(ctx context.Context, merchantID string, livemode bool) ([]Endpoint, error)
 

@@ -288,15 +288,22 @@ func (s *Notify) NotifyMerchant(ctx context.Context, id string) (notify.Merchant
 		EmailAttachPDF: m.EmailAttachPDF, LogoFile: m.LogoFile, BrandColor: m.BrandColor}, nil
 }
 
-// LinkToken returns the token of the invoice's newest payment link, or "".
-func (s *Notify) LinkToken(ctx context.Context, merchantID, invoiceID string) (string, error) {
-	var l linkRow
-	err := s.DB.conn(ctx).Where("merchant_id = ? AND invoice_id = ?", merchantID, invoiceID).Order("created_at DESC, id DESC").
-		Limit(1).Find(&l).Error
-	if err != nil {
-		return "", fmt.Errorf("store: notify link token: %w", err)
+// LinkTokens returns the payment links of these invoices, oldest first, in one query. The merchant
+// is compared by the caller, as for PaymentCards.
+func (s *Notify) LinkTokens(ctx context.Context, invoiceIDs []string) ([]notify.InvoiceLink, error) {
+	if len(invoiceIDs) == 0 {
+		return nil, nil
 	}
-	return l.Token, nil
+	var rows []linkRow
+	if err := s.DB.conn(ctx).Select("invoice_id", "merchant_id", "token").Where("invoice_id IN ?", invoiceIDs).
+		Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: notify link tokens: %w", err)
+	}
+	out := make([]notify.InvoiceLink, len(rows))
+	for i, r := range rows {
+		out[i] = notify.InvoiceLink{InvoiceID: r.InvoiceID, MerchantID: r.MerchantID, Token: r.Token}
+	}
+	return out, nil
 }
 
 // EnabledEndpoints returns the merchant's enabled, undeleted webhook endpoints of one mode.
