@@ -10,9 +10,8 @@ import (
 )
 
 // batch is what planning one batch of events reads, read once: a batch holds several events of the
-// same merchant and invoice (a payment writes payment.captured and invoice.paid together), and
-// within the dispatch transaction what was read cannot have changed in a way the batch's events do
-// not already describe.
+// same merchant and invoice (a payment writes payment.captured and invoice.paid together). What is
+// read is the state after the events, as the e-mails describe it.
 type batch struct {
 	store     Store
 	merchants map[string]Merchant

@@ -35,42 +35,33 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		batch = 200
 	}
 	now := clock(d.Now)
-	// The store claims the events and saves what they become; this package decides what that is.
-	// One transaction: a replica that dies while planning leaves its events undispatched.
-	n := 0
-	err := d.Store.InTx(ctx, func(ctx context.Context) error {
-		events, err := d.Store.ClaimEvents(ctx, batch)
-		if err != nil || len(events) == 0 {
-			return err
-		}
-		r := newBatch(d.Store)
-		ids := make([]string, 0, len(events))
-		for _, ev := range events {
-			if id := emailInvoiceID(ev); id != "" {
-				ids = append(ids, id)
-			}
-		}
-		if err := r.preload(ctx, ids); err != nil {
-			return err
-		}
-		out := make([]Outbox, len(events))
-		eventIDs := make([]string, len(events))
-		for i, ev := range events {
-			if out[i], err = d.plan(ctx, ev, r, now); err != nil {
-				return fmt.Errorf("notify: plan event %s: %w", ev.ID, err)
-			}
-			eventIDs[i] = ev.ID
-		}
-		if err := d.Store.SaveDispatch(ctx, eventIDs, out, now); err != nil {
-			return err
-		}
-		n = len(events)
-		return nil
-	})
-	if err != nil {
+	// This package decides what the events become; the store claims them and saves that. Planning
+	// (reading invoices, rendering e-mails) happens before the write transaction, which stays short:
+	// on SQLite payers wait for the one writer while it runs. A replica that dies while planning has
+	// written nothing, so its events stay undispatched.
+	events, err := d.Store.PendingEvents(ctx, batch)
+	if err != nil || len(events) == 0 {
 		return 0, err
 	}
-	return n, nil
+	r := newBatch(d.Store)
+	ids := make([]string, 0, len(events))
+	for _, ev := range events {
+		if id := emailInvoiceID(ev); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if err := r.preload(ctx, ids); err != nil {
+		return 0, err
+	}
+	out := make([]Outbox, len(events))
+	eventIDs := make([]string, len(events))
+	for i, ev := range events {
+		if out[i], err = d.plan(ctx, ev, r, now); err != nil {
+			return 0, fmt.Errorf("notify: plan event %s: %w", ev.ID, err)
+		}
+		eventIDs[i] = ev.ID
+	}
+	return d.Store.SaveDispatch(ctx, eventIDs, out, now)
 }
 
 // emailInvoiceID is the invoice an event's e-mails are about, or "" for an event that sends none

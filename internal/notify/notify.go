@@ -206,13 +206,13 @@ type DeliveryResult struct {
 
 // Store is the storage this package needs.
 type Store interface {
-	// InTx runs fn in one transaction: every store call fn makes with the context it receives joins it.
-	InTx(ctx context.Context, fn func(ctx context.Context) error) error
-	// ClaimEvents claims up to limit undispatched events, oldest first, for the transaction of ctx
-	// (InTx), so that two replicas never claim the same one.
-	ClaimEvents(ctx context.Context, limit int) ([]domain.Event, error)
-	// SaveDispatch inserts what the claimed events became and marks them dispatched at at.
-	SaveDispatch(ctx context.Context, eventIDs []string, out []Outbox, at time.Time) error
+	// PendingEvents returns up to limit undispatched events, oldest first. It claims nothing: the
+	// dispatcher plans them outside any transaction, and SaveDispatch claims them.
+	PendingEvents(ctx context.Context, limit int) ([]domain.Event, error)
+	// SaveDispatch marks the events dispatched at at, those of them still undispatched, and in the
+	// same transaction inserts what those became (out[i] is what eventIDs[i] became). It returns how
+	// many it marked: an event another replica dispatched meanwhile is skipped with its outbox.
+	SaveDispatch(ctx context.Context, eventIDs []string, out []Outbox, at time.Time) (int, error)
 	// InvoicesWithLines returns the invoices with these ids, of any merchant, with their lines;
 	// ids not found are left out.
 	InvoicesWithLines(ctx context.Context, ids []string) ([]domain.Invoice, error)

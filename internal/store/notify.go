@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -163,26 +162,11 @@ func (s *Notify) claimIDs(tx *gorm.DB, table, where, order string, limit int, ar
 	return ids, nil
 }
 
-// InTx runs fn in one transaction: the store calls fn makes with its context join it (DB.InTx).
-func (s *Notify) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.DB.InTx(ctx, fn)
-}
-
-// ClaimEvents claims up to limit undispatched events, oldest first, for the caller's transaction:
-// on PostgreSQL their rows stay locked (SKIP LOCKED lets another replica take the next ones) until
-// it ends; on SQLite the transaction itself serialises claimers.
-func (s *Notify) ClaimEvents(ctx context.Context, limit int) ([]domain.Event, error) {
-	tx, ok := ctx.Value(txKey{}).(*gorm.DB)
-	if !ok {
-		return nil, fmt.Errorf("store: claim events: %w", errNoTx)
-	}
-	ids, err := s.claimIDs(tx, "events", "dispatched_at IS NULL", "id", limit)
-	if err != nil || len(ids) == 0 {
-		return nil, err
-	}
+// PendingEvents returns up to limit undispatched events, oldest first, without claiming them.
+func (s *Notify) PendingEvents(ctx context.Context, limit int) ([]domain.Event, error) {
 	var rows []eventRow
-	if err := tx.Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: load events: %w", err)
+	if err := s.DB.conn(ctx).Where("dispatched_at IS NULL").Order("id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: pending events: %w", err)
 	}
 	events := make([]domain.Event, len(rows))
 	for i, row := range rows {
@@ -191,40 +175,55 @@ func (s *Notify) ClaimEvents(ctx context.Context, limit int) ([]domain.Event, er
 	return events, nil
 }
 
-// errNoTx is a call that only makes sense inside InTx made outside it.
-var errNoTx = errors.New("called outside a transaction")
-
-// SaveDispatch inserts what the claimed events became and marks the events dispatched.
-func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []notify.Outbox, at time.Time) error {
-	tx := s.DB.conn(ctx)
-	var emails []emailRow
-	var deliveries []deliveryRow
-	for _, o := range out {
-		for _, e := range o.Emails {
-			emails = append(emails, toDBEmail(e))
-		}
-		for _, d := range o.Deliveries {
-			deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, Livemode: d.Livemode, EventID: d.EventID,
-				EndpointID: d.EndpointID, Status: string(d.Status), NextAttemptAt: d.NextAttemptAt,
-				CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
-		}
+// SaveDispatch marks the events that are still undispatched as dispatched and inserts what those
+// became, in one short transaction. The guarded update claims them: of two replicas that planned
+// the same events, the second finds them dispatched (on PostgreSQL it waits for the first's commit
+// and then re-reads them) and saves nothing for them.
+func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []notify.Outbox, at time.Time) (int, error) {
+	if len(eventIDs) == 0 {
+		return 0, nil
 	}
-	if len(emails) > 0 {
-		if err := tx.Create(&emails).Error; err != nil {
-			return fmt.Errorf("store: insert e-mails: %w", err)
-		}
-	}
-	if len(deliveries) > 0 {
-		if err := tx.Create(&deliveries).Error; err != nil {
-			return fmt.Errorf("store: insert deliveries: %w", err)
-		}
-	}
-	if len(eventIDs) > 0 {
-		if err := tx.Model(&eventRow{}).Where("id IN ?", eventIDs).Update("dispatched_at", at).Error; err != nil {
+	claimed := 0
+	err := s.DB.InTx(ctx, func(ctx context.Context) error {
+		tx := s.DB.conn(ctx)
+		var ids []string
+		if err := tx.Raw("UPDATE events SET dispatched_at = ? WHERE id IN ? AND dispatched_at IS NULL RETURNING id", at, eventIDs).
+			Scan(&ids).Error; err != nil {
 			return fmt.Errorf("store: mark events dispatched: %w", err)
 		}
-	}
-	return nil
+		mine := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			mine[id] = true
+		}
+		var emails []emailRow
+		var deliveries []deliveryRow
+		for i, o := range out {
+			if !mine[eventIDs[i]] {
+				continue
+			}
+			for _, e := range o.Emails {
+				emails = append(emails, toDBEmail(e))
+			}
+			for _, d := range o.Deliveries {
+				deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, Livemode: d.Livemode, EventID: d.EventID,
+					EndpointID: d.EndpointID, Status: string(d.Status), NextAttemptAt: d.NextAttemptAt,
+					CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
+			}
+		}
+		if len(emails) > 0 {
+			if err := tx.Create(&emails).Error; err != nil {
+				return fmt.Errorf("store: insert e-mails: %w", err)
+			}
+		}
+		if len(deliveries) > 0 {
+			if err := tx.Create(&deliveries).Error; err != nil {
+				return fmt.Errorf("store: insert deliveries: %w", err)
+			}
+		}
+		claimed = len(ids)
+		return nil
+	})
+	return claimed, err
 }
 
 // InvoicesWithLines returns the invoices with the given ids (of any merchant: the caller compares)

@@ -10,6 +10,7 @@ import (
 	"securelink/internal/apperr"
 	"securelink/internal/domain"
 	"securelink/internal/notify"
+	"securelink/internal/notify/mail"
 	"securelink/internal/store"
 	"securelink/internal/store/storetest"
 )
@@ -190,44 +191,41 @@ func TestDispatchReadsOnlyTheEventsMerchant(t *testing.T) {
 	})
 }
 
-// TestClaimEventsNeedsATransaction: claiming events outside InTx would lock nothing on PostgreSQL,
-// so it is refused; inside it the claimed events are the undispatched ones, and saving the dispatch
-// marks them.
-func TestClaimEventsNeedsATransaction(t *testing.T) {
+// TestSaveDispatchClaimsOnce: an undispatched event is pending until a dispatch is saved for it; of
+// two dispatchers that planned the same event, only the first saves what it became.
+func TestSaveDispatchClaimsOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		n := &store.Notify{DB: db}
-		if _, err := n.ClaimEvents(ctx, 10); err == nil {
-			t.Fatal("events claimed outside a transaction")
-		}
 		m := newMerchant(t, db)
 		ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
 		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{ev}); err != nil {
 			t.Fatal(err)
 		}
-		claim := func() []domain.Event {
-			var got []domain.Event
-			err := n.InTx(ctx, func(ctx context.Context) error {
-				var err error
-				if got, err = n.ClaimEvents(ctx, 10); err != nil {
-					return err
-				}
-				ids := make([]string, len(got))
-				for i, e := range got {
-					ids[i] = e.ID
-				}
-				return n.SaveDispatch(ctx, ids, nil, time.Now().UTC())
-			})
-			if err != nil {
-				t.Fatal(err)
+		pending, err := n.PendingEvents(ctx, 10)
+		if err != nil || len(pending) != 1 || pending[0].ID != ev.ID {
+			t.Fatalf("pending %+v, %v; want the one event", pending, err)
+		}
+		now := time.Now().UTC()
+		outbox := func(to string) []notify.Outbox {
+			return []notify.Outbox{{Emails: []notify.Email{{ID: domain.NewID("em"), MerchantID: m.ID, EventID: ev.ID, Kind: mail.KindPaymentLink,
+				To: to, Subject: "s", Status: notify.EmailHeld, NextAttemptAt: &now, CreatedAt: now}}}}
+		}
+		for i, tc := range []struct {
+			to   string
+			want int
+		}{{"first@example.com", 1}, {"second@example.com", 0}} {
+			got, err := n.SaveDispatch(ctx, []string{ev.ID}, outbox(tc.to), now)
+			if err != nil || got != tc.want {
+				t.Fatalf("save %d: claimed %d, %v; want %d", i, got, err, tc.want)
 			}
-			return got
 		}
-		if got := claim(); len(got) != 1 || got[0].ID != ev.ID {
-			t.Fatalf("claimed %+v, want the one event", got)
+		emails, _, err := n.ListEmails(ctx, m.ID, domain.Page{Limit: 10})
+		if err != nil || len(emails) != 1 || emails[0].To != "first@example.com" {
+			t.Fatalf("e-mails %+v, %v; want only the first dispatcher's", emails, err)
 		}
-		if got := claim(); len(got) != 0 {
-			t.Fatalf("a dispatched event was claimed again: %+v", got)
+		if pending, err := n.PendingEvents(ctx, 10); err != nil || len(pending) != 0 {
+			t.Fatalf("a dispatched event is still pending: %+v, %v", pending, err)
 		}
 	})
 }
