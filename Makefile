@@ -12,7 +12,7 @@ SPAS      := frontend-pay frontend-portal
 APITOOLS  := tools/apitools
 GO_TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all run build build-go spas npm-deps api-tools chromium test test-short test-go test-spa test-e2e openapi openapi-check api-lint clients bench lint tools clean poppler fuzz fuzz-long
+.PHONY: all run build build-go spas npm-deps api-tools chromium test test-short test-go test-spa test-e2e openapi openapi-check api-lint clients bench lint tools clean poppler fuzz fuzz-long race
 
 all: build
 
@@ -62,7 +62,13 @@ test-short:
 test-go: tools poppler
 	$(GO) vet ./...
 	$(GO) test $(GO_TEST_FLAGS) ./...
+	$(MAKE) --no-print-directory race
 	$(MAKE) --no-print-directory fuzz
+
+## race: the concurrent pays on SQLite's writer queue and the queue's own tests under the race detector
+race:
+	CGO_ENABLED=1 $(GO) test -race -count=1 -run 'TestSQLiteWriterQueueConcurrentPays' ./internal/payments/
+	CGO_ENABLED=1 $(GO) test -race -count=1 -run 'TestWriteQueue|TestSaveDispatchClaimsOnce|TestReadOnlyStatement' ./internal/store/
 
 # Fuzz targets (package and name): amounts and money, the strict JSON decoder and the edge guard
 # (NULs, link tokens, Idempotency-Keys), card-number and token shapes, the webhook signature verifier.
