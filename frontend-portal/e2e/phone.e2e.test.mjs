@@ -459,7 +459,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       // The e-mail page names the order by its number and shows the HTML with its own styles.
       await page.goto(`${a.base}/portal/settings/emails/${data.email.id}`);
       await settle(page);
-      await page.getByRole('link', { name: `Order ${data.long.number}` }).waitFor();
+      await page.getByRole('link', { name: `Invoice ${data.long.number}` }).waitFor();
       await page.getByRole('button', { name: 'Show the HTML version' }).click();
       const frame = page.frameLocator('iframe[title="HTML version of the e-mail"]');
       await frame.getByText(/Demo/).first().waitFor();
@@ -502,7 +502,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       await page.goto(`${a.base}/portal/`);
       await settle(page);
       const looks = await page
-        .getByRole('region', { name: 'Orders by status' })
+        .getByRole('region', { name: 'Invoices by status' })
         .locator('.badge')
         .evaluateAll((bs) => Object.fromEntries(bs.map((b) => [b.dataset.status, b.className.match(/badge-[\w-]+/)[0]])));
       const ends = ['refunded', 'partially_refunded', 'cancelled', 'expired'].map((s) => looks[s]);
@@ -510,7 +510,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       // Distinct to the eye, not only by class: fill, outline and text colour differ, and each reads
       // plainly (no struck-through text, no dashed beige).
       const seen = await page
-        .getByRole('region', { name: 'Orders by status' })
+        .getByRole('region', { name: 'Invoices by status' })
         .locator('.badge')
         .evaluateAll((bs) =>
           Object.fromEntries(
@@ -585,7 +585,7 @@ describe('the portal on a phone, in three languages, telling the truth', { skip:
       assert.match(sms, /Добар дан/);
 
       await page.getByLabel('Jezik').selectOption('sr-Cyrl');
-      await page.getByRole('heading', { level: 1, name: /^Поруџбина / }).waitFor();
+      await page.getByRole('heading', { level: 1, name: /^Рачун / }).waitFor();
       const cyr = await page.locator('main').innerText();
       assert.match(cyr, /\d{1,2}\. (јануара|фебруара|марта|априла|маја|јуна|јула|августа|септембра|октобра|новембра|децембра) \d{4}\./);
       assert.doesNotMatch(cyr, /\.\./, 'two full stops in a row (Cyrillic)');

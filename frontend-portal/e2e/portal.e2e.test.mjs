@@ -175,13 +175,13 @@ describe('merchant portal end to end', () => {
 
   /** Opens an order from the list by its customer. */
   const openOrder = async (customer) => {
-    await page.getByRole('link', { name: 'Orders', exact: true }).click();
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
     await page.getByLabel('Search').fill(customer);
     await page.getByRole('button', { name: 'Apply' }).click();
     const row = page.getByRole('row').filter({ hasText: customer });
     await row.first().waitFor();
     await row.first().getByRole('link').first().click();
-    await page.getByRole('heading', { level: 1, name: /^Order / }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /^Invoice / }).waitFor();
   };
 
   /** Confirms an action in the dialog, with an optional partial amount and reason. */
@@ -282,14 +282,14 @@ describe('merchant portal end to end', () => {
 
     // An expired session: the next API call answers 401, login is shown, and after it the same page.
     await context.clearCookies();
-    await page.getByRole('link', { name: 'Orders', exact: true }).click();
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
     await page.waitForURL(/\/portal\/login\?next=%2Fportal%2Finvoices$/);
     await page.getByText('Your session has ended. Log in again to continue.').waitFor();
     await page.getByLabel('E-mail').fill('owner@e2e.test');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${base}/portal/invoices`);
-    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
 
     // 3. An invoice with two lines; the live total is exact.
     await page.getByRole('link', { name: 'New invoice' }).first().click();
@@ -371,8 +371,8 @@ describe('merchant portal end to end', () => {
     const firstLink = await createInvoice({ name: 'Dragan "Gaga" Dragić, Jr.', email: 'gaga@example.com', lines: [{ description: 'Tickets', quantity: 3, price: '99.99' }] });
 
     // Link management on an open order: deactivate, issue a fresh one, resend the e-mail.
-    await page.getByRole('link', { name: 'Open the order' }).click();
-    await page.getByRole('heading', { level: 1, name: /^Order / }).waitFor();
+    await page.getByRole('link', { name: 'Open the invoice' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Invoice / }).waitFor();
     await page.getByRole('button', { name: 'Show QR code' }).click();
     await page.getByRole('img', { name: 'QR code of the payment link' }).waitFor();
     await act('Deactivate link');
@@ -391,8 +391,8 @@ describe('merchant portal end to end', () => {
     await oldCheckout.getByRole('checkbox', { name: /accept the payment terms/i }).waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
     assert.equal(await oldCheckout.getByTestId('pay').count(), 0, 'a deactivated link must not offer payment');
     await oldCheckout.close();
-    await page.getByRole('link', { name: 'Orders', exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
     await page.getByRole('row').nth(4).waitFor();
     assert.equal(await page.locator('tbody tr').count(), 4);
     await axeCheck('orders');
@@ -433,7 +433,7 @@ describe('merchant portal end to end', () => {
     await page.getByLabel('Created from').fill(day(1));
     await page.getByLabel('Created to').fill(day(1));
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.getByText('No orders match these filters.').waitFor();
+    await page.getByText('No invoices match these filters.').waitFor();
 
     // Keyset pagination: 20 more invoices through the REST API make a second page.
     for (let i = 1; i <= 20; i++) {
@@ -593,8 +593,8 @@ describe('merchant portal end to end', () => {
     const afterEdit = await waitForDelivery((d) => received.indexOf(d) >= countEdited && d.path === '/hooks/securelink/v2', 'an event at the edited URL');
     assert.ok(signedWith(afterEdit, rotatedSecret), 'an edited endpoint keeps signing with its secret');
 
-    await page.getByRole('link', { name: 'Orders', exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
 
     // Dashboard: an authorisation waiting for capture with its age, counts per status, this month's total.
     const heldLink = await createInvoice({
@@ -609,13 +609,13 @@ describe('merchant portal end to end', () => {
     const held = waiting.getByRole('listitem').filter({ hasText: 'Đurđa Đurić' });
     await held.getByText('RSD 5,000.00').waitFor();
     await held.getByText(/Authorised \d+ min ago/).waitFor();
-    const byStatus = page.getByRole('region', { name: 'Orders by status' });
+    const byStatus = page.getByRole('region', { name: 'Invoices by status' });
     assert.match(await byStatus.getByRole('listitem').filter({ hasText: 'Partially refunded' }).innerText(), /\b1$/);
     assert.match(await byStatus.getByRole('listitem').filter({ hasText: 'Authorised' }).innerText(), /\b1$/);
     // 2,750.50 paid less 500.00 refunded, plus 7,500.00 captured of the pre-authorisation.
     const paid = page.getByRole('region', { name: 'Paid this month' });
     await paid.getByText(/^RSD\s9,750\.50$/).waitFor();
-    await paid.getByText('2 paid orders').waitFor();
+    await paid.getByText('2 paid invoices').waitFor();
     await axeCheck('dashboard with data');
     await shot('dashboard');
 
@@ -631,11 +631,11 @@ describe('merchant portal end to end', () => {
     await page.goto(`${base}/portal/invoices?q=ORD-77`);
     await page.locator('tbody tr').filter({ hasText: 'Ana Anić' }).waitFor();
     await page.getByLabel('Language').selectOption('sr-Latn');
-    await page.getByRole('heading', { level: 1, name: 'Porudžbine' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Računi' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'sr-Latn');
     await page.getByText(/2\.750,50\sRSD/).first().waitFor();
     await page.getByLabel('Jezik').selectOption('sr-Cyrl');
-    await page.getByRole('heading', { level: 1, name: 'Поруџбине' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Рачуни' }).waitFor();
     await axeCheck('orders in Cyrillic');
     await shot('orders-cyrillic');
 

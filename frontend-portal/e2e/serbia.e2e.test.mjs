@@ -145,11 +145,11 @@ describe('Serbia in the portal', { skip: bin ? false : 'SECURELINK_BIN is not se
     await section.getByLabel(/^PIB/).fill('100002887');
     await section.getByLabel(/matični broj/).fill('07014638');
     await section.getByLabel('Offer payment by IPS QR code on invoices in dinars').check();
-    await section.getByLabel('Account for IPS payments').fill('160-123456-54');
+    await section.getByLabel('Bank account for IPS payments').fill('160-123456-54');
     await section.getByLabel(/Payee name and place/).fill('Poslastičarnica Šećer, Niš');
     await section.getByRole('button', { name: 'Update the Serbian settings' }).click();
     await page.getByText('Saved.').first().waitFor();
-    await assert.doesNotReject(section.getByLabel('Account for IPS payments').evaluate((el) => el.value === '160000000012345654' || Promise.reject(el.value)));
+    await assert.doesNotReject(section.getByLabel('Bank account for IPS payments').evaluate((el) => el.value === '160000000012345654' || Promise.reject(el.value)));
     const m = (await api('GET', '/merchant')).json;
     assert.equal(m.ips_enabled, true);
     assert.equal(m.ips_account, '160000000012345654');

@@ -54,21 +54,21 @@ var receiptLabels = map[string]map[string]string{
 		"method": "Paid by", "bank_transfer": "Bank transfer", "reference": "Reference", "paid": "Amount paid",
 		"reserved": "Reserved on the card", "captured": "Charged", "refunded": "Refunded", "released": "Reservation released",
 		"refund_on": "Refund of {amount} on {date}", "released_text": "The reserved amount of {amount} was released on {date} and was not charged.",
-		"reserved_text": "The amount is reserved on the card and charged when the merchant confirms the order.",
+		"reserved_text": "The amount is reserved on the card and charged when the merchant confirms the purchase.",
 	},
 	"sr-Latn": {
 		"title": "Potvrda o plaćanju", "payer": "Platilac", "invoice": "Račun", "paid_at": "Datum plaćanja", "card": "Kartica",
-		"method": "Način plaćanja", "bank_transfer": "Uplata na račun", "reference": "Referenca", "paid": "Plaćeno",
+		"method": "Način plaćanja", "bank_transfer": "Uplata preko banke", "reference": "Referenca", "paid": "Plaćeno",
 		"reserved": "Rezervisano na kartici", "captured": "Naplaćeno", "refunded": "Vraćeno", "released": "Rezervacija poništena",
 		"refund_on": "Povraćaj od {amount}, {date}", "released_text": "Rezervisani iznos od {amount} oslobođen je {date} i nije naplaćen.",
-		"reserved_text": "Iznos je rezervisan na kartici i biće naplaćen kada prodavac potvrdi porudžbinu.",
+		"reserved_text": "Iznos je rezervisan na kartici i biće naplaćen kada prodavac potvrdi kupovinu.",
 	},
 	"sr-Cyrl": {
 		"title": "Потврда о плаћању", "payer": "Платилац", "invoice": "Рачун", "paid_at": "Датум плаћања", "card": "Картица",
-		"method": "Начин плаћања", "bank_transfer": "Уплата на рачун", "reference": "Референца", "paid": "Плаћено",
+		"method": "Начин плаћања", "bank_transfer": "Уплата преко банке", "reference": "Референца", "paid": "Плаћено",
 		"reserved": "Резервисано на картици", "captured": "Наплаћено", "refunded": "Враћено", "released": "Резервација поништена",
 		"refund_on": "Повраћај од {amount}, {date}", "released_text": "Резервисани износ од {amount} ослобођен је {date} и није наплаћен.",
-		"reserved_text": "Износ је резервисан на картици и биће наплаћен када продавац потврди поруџбину.",
+		"reserved_text": "Износ је резервисан на картици и биће наплаћен када продавац потврди куповину.",
 	},
 }
 

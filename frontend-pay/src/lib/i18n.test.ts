@@ -33,6 +33,29 @@ describe('dictionaries', () => {
   });
 });
 
+// One word for the merchant's invoice: "račun" in Serbian and "invoice" in English, never an order;
+// the payer confirms a purchase, and where IPS speaks of the payer's own account it is "račun u banci".
+describe('the invoice is called an invoice', () => {
+  it.each(['sr-Latn', 'sr-Cyrl'] as const)('%s never says "porudžbina"', (lang) => {
+    for (const [key, text] of Object.entries(DICTIONARIES[lang])) expect(text, key).not.toMatch(/porudžbin|porudzbin|поруџбин/i);
+    expect(DICTIONARIES[lang]['card.manualCapture']).toMatch(/potvrdi kupovinu|потврди куповину/);
+    expect(DICTIONARIES[lang]['authorized.text']).toMatch(/potvrdi kupovinu|потврди куповину/);
+  });
+
+  it('English never calls the invoice an order (a bank\'s "payment order" form aside)', () => {
+    for (const [key, text] of Object.entries(en)) expect(text.replace(/payment order/g, ''), key).not.toMatch(/\border/i);
+    expect(en['card.manualCapture']).toContain('confirms the purchase');
+  });
+
+  it('IPS names the payer\'s bank account so that it is not the invoice', () => {
+    for (const [key, text] of Object.entries(srLatn)) {
+      if (key.startsWith('ips.') && /svog računa/.test(text)) expect(text, key).toMatch(/svog računa u banci/);
+    }
+    expect(srLatn['ips.intro']).toContain('računa u banci');
+    expect(srCyrl['ips.intro']).toContain('рачуна у банци');
+  });
+});
+
 describe('translate', () => {
   it('fills placeholders', () => {
     expect(translate(en, 'card.pay', { amount: '10 RSD' })).toBe('Pay 10 RSD');

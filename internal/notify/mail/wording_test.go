@@ -76,3 +76,44 @@ func TestReceiptShowsLogoAndPDFLink(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogCallsTheRecordAnInvoice: every e-mail sentence calls the merchant's record a "račun" /
+// "рачун" / "invoice", never an order, and names a bank transfer "Uplata preko banke" in both Serbian
+// scripts alike, so the payer's bank account is not mistaken for the invoice.
+func TestCatalogCallsTheRecordAnInvoice(t *testing.T) {
+	t.Parallel()
+	order := map[string]*regexp.Regexp{
+		domain.LocaleSrLatn: regexp.MustCompile(`(?i)porudžbin|porudzbin`),
+		domain.LocaleSrCyrl: regexp.MustCompile(`(?i)поруџбин`),
+		domain.LocaleEn:     regexp.MustCompile(`(?i)\border`),
+	}
+	for locale, re := range order {
+		msgs, ok := catalog[locale]
+		if !ok {
+			t.Fatalf("no catalogue for %s", locale)
+		}
+		for key, s := range msgs {
+			if m := re.FindString(s); m != "" {
+				t.Errorf("%s %s: %q calls the invoice %q", locale, key, s, m)
+			}
+		}
+	}
+	want := map[string]map[string]string{
+		"label.invoice":        {domain.LocaleSrLatn: "Račun", domain.LocaleSrCyrl: "Рачун", domain.LocaleEn: "Invoice"},
+		"method.bank_transfer": {domain.LocaleSrLatn: "Uplata preko banke", domain.LocaleSrCyrl: "Уплата преко банке", domain.LocaleEn: "Bank transfer"},
+	}
+	for key, byLocale := range want {
+		for locale, w := range byLocale {
+			if got := tr(locale, key, nil); got != w {
+				t.Errorf("%s %s = %q, want %q", locale, key, got, w)
+			}
+		}
+	}
+	// Both scripts say the same: a sentence that speaks of the invoice in one speaks of it in the other.
+	for key, latin := range catalog[domain.LocaleSrLatn] {
+		cyr := catalog[domain.LocaleSrCyrl][key]
+		if strings.Contains(strings.ToLower(latin), "račun") != strings.Contains(strings.ToLower(cyr), "рачун") {
+			t.Errorf("%s: the scripts disagree about the invoice: %q / %q", key, latin, cyr)
+		}
+	}
+}

@@ -59,6 +59,24 @@ describe('Serbian wording', () => {
       expect(dict['nav.new_invoice']).toMatch(/račun|рачун/);
     });
   }
+  for (const [locale, dict] of Object.entries(serbian)) {
+    it(`${locale} calls the merchant's invoice "račun", never "porudžbina", with statuses that agree`, () => {
+      for (const [key, value] of Object.entries(dict)) expect(value, key).not.toMatch(/porudžbin|porudzbin|поруџбин/i);
+      expect(dict['nav.invoices']).toMatch(/^(Računi|Рачуни)$/);
+      expect(dict['list.title']).toMatch(/^(Računi|Рачуни)$/);
+      expect(dict['detail.title']).toMatch(/^(Račun|Рачун) \{number\}$/);
+      // "račun" is masculine: an invoice's status is "Plaćen", "Istekao", never "Plaćena", "Istekla".
+      const statuses = Object.keys(dict).filter((k) => k.startsWith('status.') || k === 'detail.expired_at');
+      expect(statuses.length).toBeGreaterThan(10);
+      for (const key of statuses) expect(dict[key as keyof typeof en], key).not.toMatch(/[aа]$/);
+    });
+  }
+  it('English calls the merchant\'s invoice an invoice, never an order', () => {
+    for (const [key, value] of Object.entries(en)) expect(value, key).not.toMatch(/\border/i);
+    for (const key of ['nav.invoices', 'list.title', 'dash.by_status', 'dash.recent', 'plink.orders'] as const) {
+      expect(en[key], key).toMatch(/Invoices|invoices/);
+    }
+  });
   it('English says invoice for the document', () => {
     for (const [key, value] of Object.entries(en)) expect(value, key).not.toMatch(/\bbill\b/i);
     expect(en['nav.new_invoice']).toBe('New invoice');
