@@ -152,7 +152,7 @@ func (s *Server) linkPage(c echo.Context, index []byte, man viteManifest, token 
 		desc += " · "
 	}
 	desc += previewWords[loc].pay
-	blob, err := json.Marshal(toLinkCheckout(co))
+	blob, err := json.Marshal(toLinkCheckout(co, s.emailDelivery()))
 	if err != nil {
 		return nil
 	}

@@ -354,6 +354,9 @@ type PaymentLinkCheckoutResponse struct {
 	Locale             string                   `json:"locale" enums:"sr-Latn,sr-Cyrl,en"`
 	ExpiresAt          *time.Time               `json:"expires_at" extensions:"x-nullable" format:"date-time"`
 	Merchant           CheckoutMerchantResponse `json:"merchant"`
+	// ReceiptEmailed is true when the payer's receipt will be e-mailed to the address they give; false
+	// while this SecureLink sends no e-mail (no SMTP server), so the page promises none.
+	ReceiptEmailed bool `json:"receipt_emailed"`
 } // @name PaymentLinkCheckout
 
 // getLinkCheckout godoc
@@ -373,11 +376,12 @@ func (s *Server) getLinkCheckout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toLinkCheckout(co))
+	return c.JSON(http.StatusOK, toLinkCheckout(co, s.emailDelivery()))
 }
 
-// toLinkCheckout is what GET /checkout-links/{token} answers (the link's page embeds the same).
-func toLinkCheckout(co paymentlinks.Checkout) PaymentLinkCheckoutResponse {
+// toLinkCheckout is what GET /checkout-links/{token} answers (the link's page embeds the same);
+// emailed says whether e-mails leave this SecureLink.
+func toLinkCheckout(co paymentlinks.Checkout, emailed bool) PaymentLinkCheckoutResponse {
 	l, m := co.Link, co.Merchant
 	out := PaymentLinkCheckoutResponse{Object: "payment_link_checkout", Livemode: l.Livemode, Title: l.Title, Description: l.Description,
 		Currency: l.Currency, Pricing: string(l.Pricing), Lines: toLines(l.Lines), AmountMin: l.AmountMin, AmountMax: l.AmountMax,
@@ -387,7 +391,8 @@ func toLinkCheckout(co paymentlinks.Checkout) PaymentLinkCheckoutResponse {
 		ExpiresAt: timePtr(l.ExpiresAt),
 		Merchant: CheckoutMerchantResponse{Name: m.Name, SupportEmail: m.SupportEmail, Terms: m.Terms, LegalName: m.LegalName,
 			Address: m.Address, PIB: m.PIB, MB: m.MB, LogoURL: logoPath(m.LogoFile), BrandColor: m.BrandColor,
-			BrandTextColor: domain.BrandTextColor(m.BrandColor)}}
+			BrandTextColor: domain.BrandTextColor(m.BrandColor)},
+		ReceiptEmailed: emailed}
 	if l.QuantityAdjustable() {
 		out.AdjustableQuantity = &AdjustableQuantityBody{Enabled: true, Min: l.QuantityMin, Max: l.QuantityMax}
 	}

@@ -119,7 +119,8 @@ type ReceiptResponse struct {
 	// VoidedAt is when a reservation was released without being charged (status voided).
 	VoidedAt *time.Time `json:"voided_at" format:"date-time" extensions:"x-nullable"`
 	// EmailedTo is the payer's e-mail address, partly hidden, to which the receipt is e-mailed; empty
-	// when the invoice has none.
+	// when the invoice has none or when this SecureLink sends no e-mail (no SMTP server), since the
+	// receipt then stays in the merchant's mailbox.
 	EmailedTo string `json:"emailed_to" example:"a•••@example.com"`
 	// PDFURL is this receipt as a PDF.
 	PDFURL string `json:"pdf_url" example:"/api/v1/checkout/3q2-7wX…/receipt.pdf"`

@@ -97,7 +97,11 @@ func (s *Server) addCheckoutReceipt(c echo.Context, co checkoutView, out *Checko
 		return err
 	}
 	out.Receipt = toReceipt(p, refunds, co.Invoice.Number)
-	out.Receipt.EmailedTo = maskEmail(co.Invoice.Customer.Email)
+	// Only an e-mail that can leave is promised: without an SMTP server the receipt is held in the
+	// merchant's mailbox, so the payer is told nothing about a copy.
+	if s.emailDelivery() {
+		out.Receipt.EmailedTo = maskEmail(co.Invoice.Customer.Email)
+	}
 	out.Receipt.PDFURL = s.checkoutURL(co.Link.Token, "/receipt.pdf")
 	return nil
 }

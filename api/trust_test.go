@@ -197,8 +197,9 @@ func TestReceiptTellsWhatHappened(t *testing.T) {
 			refunds[0].(map[string]any)["amount"].(float64) != 40000 || refunds[0].(map[string]any)["created_at"] == "" {
 			t.Errorf("partly refunded receipt: status %v %v", co["status"], rc)
 		}
-		if rc["emailed_to"] != "a•••@example.com" {
-			t.Errorf("emailed_to %v", rc["emailed_to"])
+		// No SMTP server here: the receipt is only held, so no copy is promised.
+		if rc["emailed_to"] != "" {
+			t.Errorf("emailed_to %v without SMTP", rc["emailed_to"])
 		}
 		pdfURL := rc["pdf_url"].(string)
 		r := e.Do(t, "GET", pdfURL, nil)
