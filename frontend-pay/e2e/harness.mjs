@@ -46,7 +46,7 @@ function lastJSON(text) {
   }
 }
 
-/** Starts the product; extraEnv overrides its environment (PSP=exchange and its EXCHANGE_… values). */
+/** Starts the product; extraEnv overrides its environment (PSP=exchange and its EXCHANGE_… values, SMTP_URL). */
 export async function startApp(extraEnv = {}) {
   const bin = process.env.SECURELINK_BIN;
   if (!bin || !existsSync(bin)) {
@@ -64,9 +64,11 @@ export async function startApp(extraEnv = {}) {
     PSP: 'testgateway',
     // Live provider credentials are sealed with the operator's key; live invoices need them.
     SECURELINK_ENCRYPTION_KEY: 'AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=',
-    ...extraEnv,
   };
+  // The machine's own SMTP server never serves a test; a test that wants e-mails to leave passes
+  // its own SMTP_URL (a server it started) in extraEnv.
   delete env.SMTP_URL;
+  Object.assign(env, extraEnv);
 
   // Seed before serving, so the two never write the fresh database at once.
   let seed;

@@ -1,11 +1,14 @@
 // "Trust at first sight", the payer's side, against the real binary in Debian's Chromium: who is
 // paid (identity, logo, card brands), Serbian that reads right, one language at a time (3-D Secure
 // page, the locale rule, no Latin month on a Cyrillic page), the phone checkout, what happened to
-// the money, the receipt and its PDF, link previews and what the first load costs.
+// the money, the receipt and its PDF (and a copy promised only when e-mails leave), link previews
+// and what the first load costs.
 // Run: SECURELINK_BIN=/tmp/securelink node --test e2e/trust.e2e.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32, deflateSync } from 'node:zlib';
+import { once } from 'node:events';
+import { createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
 import { ARTIFACTS, seriousViolations, startApp } from './harness.mjs';
 
@@ -276,9 +279,12 @@ describe('a receipt worth keeping', () => {
       await page.getByTestId('pay').click();
       await page.getByTestId('receipt').waitFor({ timeout: 20_000 });
       const text = plain(await page.getByTestId('receipt').innerText());
-      for (const want of ['Torta', 'Dostava', 'Radnja Zora doo', '100002887', 'Ana Anić', 'a•••@example.com']) {
+      for (const want of ['Torta', 'Dostava', 'Radnja Zora doo', '100002887', 'Ana Anić']) {
         assert.ok(text.includes(want), `receipt lacks ${want}: ${text}`);
       }
+      // This SecureLink has no SMTP server: the receipt is only held, so no copy is promised.
+      assert.equal(await page.getByTestId('receipt-emailed').count(), 0, `a copy is promised without SMTP: ${text}`);
+      assert.ok(!text.includes('a•••@example.com'), `the receipt names where a copy goes without SMTP: ${text}`);
       assert.ok(/PDV|ПДВ|VAT/.test(text), 'VAT shown');
       const href = await page.getByTestId('receipt-pdf').getAttribute('href');
       const pdf = await fetch(new URL(href, app.base));
@@ -293,6 +299,143 @@ describe('a receipt worth keeping', () => {
       await context.close();
     });
   }
+});
+
+/** A minimal SMTP server on loopback that accepts every message and keeps its raw text. */
+async function smtpSink() {
+  const messages = [];
+  const srv = createTcpServer((sock) => {
+    sock.setEncoding('utf8');
+    sock.write('220 localhost ESMTP test sink\r\n');
+    let buf = '';
+    let inData = false;
+    let msg = '';
+    sock.on('data', (chunk) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            messages.push(msg);
+            msg = '';
+            sock.write('250 2.0.0 queued\r\n');
+          } else msg += (line.startsWith('..') ? line.slice(1) : line) + '\r\n';
+          continue;
+        }
+        const cmd = line.slice(0, 4).toUpperCase();
+        if (cmd === 'EHLO') sock.write('250-localhost\r\n250 8BITMIME\r\n');
+        else if (cmd === 'DATA') {
+          inData = true;
+          sock.write('354 end with .\r\n');
+        } else if (cmd === 'QUIT') {
+          sock.write('221 bye\r\n');
+          sock.end();
+        } else sock.write('250 OK\r\n');
+      }
+    });
+    sock.on('error', () => {});
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  return { url: `smtp://127.0.0.1:${srv.address().port}?starttls=never`, messages, close: () => srv.close() };
+}
+
+describe('a copy of the receipt is promised only when e-mails leave', () => {
+  let mailing;
+  let sink;
+  before(async () => {
+    sink = await smtpSink();
+    mailing = await startApp({ SMTP_URL: sink.url, SMTP_FROM: 'SecureLink <no-reply@securelink.test>' });
+  });
+  after(async () => {
+    await mailing?.stop();
+    sink?.close();
+  });
+
+  /** Pays an invoice of instance a through its checkout API, as the checkout does. */
+  async function paidInvoice(a, locale) {
+    const r = await a.api('POST', '/invoices', {
+      customer: { name: 'Ana Anić', email: 'ana@example.com' },
+      currency: 'RSD',
+      lines: [{ description: 'Torta', quantity: 1, unit_amount: 250000, vat_rate: 20 }],
+      capture_mode: 'automatic',
+      locale,
+    });
+    assert.equal(r.status, 201, r.text);
+    const tok = await fetch(`${a.base}/gateway/v1/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' }),
+    }).then((res) => res.json());
+    const paid = await fetch(`${a.base}/api/v1/checkout/${r.json.link.token}/pay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `e2e-${Math.random().toString(36).slice(2)}` },
+      body: JSON.stringify({ terms_accepted: true, payment_token: tok.id }),
+    });
+    assert.equal(paid.status, 200, await paid.text());
+    return r.json;
+  }
+
+  const copyLine = {
+    'sr-Latn': 'Kopija ove potvrde šalje se e-poštom na a•••@example.com.',
+    'sr-Cyrl': 'Копија ове потврде шаље се е-поштом на a•••@example.com.',
+    en: 'A copy of this receipt goes by e-mail to a•••@example.com.',
+  };
+  for (const locale of LOCALES) {
+    test(`with an SMTP server the receipt says where the copy goes, and it goes (${locale})`, async () => {
+      const toAna = () => sink.messages.filter((m) => /^To:.*ana@example\.com/im.test(m)).length;
+      const before = toAna();
+      const inv = await paidInvoice(mailing, locale);
+      const context = await mailing.browser.newContext({ viewport: PHONE, locale: 'en-US' });
+      const page = await context.newPage();
+      await page.goto(inv.link.url);
+      const line = page.getByTestId('receipt-emailed');
+      await line.waitFor({ timeout: 20_000 });
+      assert.equal(plain(await line.innerText()), copyLine[locale]);
+      await shot(page, `trust-receipt-copy-${locale}-360`);
+      await context.close();
+      // The promise is kept: the receipt reaches the SMTP server.
+      const deadline = Date.now() + 20_000;
+      while (toAna() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(toAna() > before, `no receipt for ${inv.number} reached the SMTP server`);
+    });
+
+    test(`without an SMTP server the receipt says nothing about a copy (${locale})`, async () => {
+      const inv = await paidInvoice(app, locale);
+      const { page, context, problems } = await openPage(inv.link.url, PHONE);
+      await page.getByTestId('receipt').waitFor({ timeout: 20_000 });
+      const text = plain(await page.getByTestId('receipt').innerText());
+      assert.equal(await page.getByTestId('receipt-emailed').count(), 0, `a copy is promised without SMTP: ${text}`);
+      assert.ok(!/a•••@example\.com|copy of this receipt|Kopija ove potvrde|Копија ове потврде/.test(text), text);
+      await shot(page, `trust-receipt-nocopy-${locale}-360`);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  test('a reusable link promises the receipt by e-mail only when e-mails leave', async () => {
+    for (const [a, promised] of [[mailing, true], [app, false]]) {
+      const l = await a.api('POST', '/payment-links', {
+        title: 'Čas joge',
+        currency: 'RSD',
+        locale: 'sr-Latn',
+        lines: [{ description: 'Čas', quantity: 1, unit_amount: 150000, vat_rate: 20 }],
+      });
+      assert.equal(l.status, 201, l.text);
+      const context = await a.browser.newContext({ viewport: PHONE, locale: 'sr-Latn' });
+      const page = await context.newPage();
+      await page.goto(l.json.url);
+      await page.getByTestId('continue').waitFor();
+      const promise = page.getByTestId('receipt-promise');
+      assert.equal(await promise.count(), promised ? 1 : 0, `receipt promised: ${promised}`);
+      if (promised) assert.equal(plain(await promise.innerText()), 'Potvrda o plaćanju stiže na vašu e-adresu.');
+      await shot(page, `trust-link-${promised ? 'promise' : 'no-promise'}-sr-Latn-360`);
+      await context.close();
+    }
+  });
 });
 
 describe('one language at a time', () => {
