@@ -269,7 +269,7 @@ describe('money told truthfully to the payer', () => {
 
 describe('a receipt worth keeping', () => {
   for (const locale of LOCALES) {
-    test(`paying shows lines, VAT, merchant, payer, where the copy goes and a PDF (${locale})`, async () => {
+    test(`paying shows lines, VAT, merchant, payer and a PDF, and without SMTP promises no copy (${locale})`, async () => {
       const inv = await createInvoice({ locale });
       const { page, context, problems } = await openPage(inv.link.url, PHONE);
       await page.getByTestId('terms').check();
