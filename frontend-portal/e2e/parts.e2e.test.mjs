@@ -19,7 +19,7 @@ const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim
 const texts = {
   en: { badge: 'Partially paid', due: 'Left to pay', part: 'Part 1', allow: 'The customer may pay in parts', minFirst: /Least first part/ },
   'sr-Latn': { badge: 'Delimično plaćen', due: 'Preostalo za plaćanje', part: 'Deo 1', allow: 'Kupac može da plati u delovima', minFirst: /Najmanji prvi deo/ },
-  'sr-Cyrl': { badge: 'Делимично плаћена', due: 'Преостало за плаћање', part: 'Део 1', allow: 'Купац може да плати у деловима', minFirst: /Најмањи први део/ },
+  'sr-Cyrl': { badge: 'Делимично плаћен', due: 'Преостало за плаћање', part: 'Део 1', allow: 'Купац може да плати у деловима', minFirst: /Најмањи први део/ },
 };
 
 describe('paying in parts in the portal', { skip: bin ? false : 'SECURELINK_BIN is not set' }, () => {
