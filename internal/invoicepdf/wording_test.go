@@ -12,7 +12,8 @@ import (
 
 // TestPDFsCallTheRecordAnInvoice reads back an invoice and the receipts that carry most words (a held
 // card amount, a recorded bank transfer) per locale: the record is a "račun"/"invoice", never an order,
-// and a bank transfer is "Uplata preko banke", so the bank account is not mistaken for the invoice.
+// and the invoice's section for paying through the bank and a recorded bank transfer are both
+// "Uplata preko banke", so the bank account is not mistaken for the invoice.
 func TestPDFsCallTheRecordAnInvoice(t *testing.T) {
 	t.Parallel()
 	order := map[string]*regexp.Regexp{
@@ -56,6 +57,9 @@ func TestPDFsCallTheRecordAnInvoice(t *testing.T) {
 			}
 			if !strings.Contains(texts["invoice"], tc.invoice) {
 				t.Errorf("the invoice lacks %q:\n%s", tc.invoice, texts["invoice"])
+			}
+			if !strings.Contains(texts["invoice"], tc.transfer) {
+				t.Errorf("the invoice's bank section is not headed %q:\n%s", tc.transfer, texts["invoice"])
 			}
 			if !strings.Contains(texts["transfer receipt"], tc.transfer) {
 				t.Errorf("the transfer receipt lacks %q:\n%s", tc.transfer, texts["transfer receipt"])
