@@ -173,6 +173,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestLoginDelayGrows(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		failures int64
 		want     time.Duration

@@ -171,6 +171,7 @@ ignore_startup_parameters = extra_float_digits
 // TestActionAndAuditRowCommitTogether: when the audit row cannot be written, the action it records is
 // not done either (one transaction), so no action is ever left without its audit row.
 func TestActionAndAuditRowCommitTogether(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Revizija")
 		if _, err := e.App.DB.SQL.Exec("ALTER TABLE audit_log RENAME TO audit_log_away"); err != nil {

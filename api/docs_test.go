@@ -10,6 +10,7 @@ import (
 // TestReferenceShowsThePublicAPI: the reference's document leaves out the portal's, the checkout's
 // and the providers' routes, keeps the resource tags in their order, and carries the webhook events.
 func TestReferenceShowsThePublicAPI(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	r := e.Do(t, "GET", "/api/docs/openapi.json", nil)
 	if r.Status != 200 {

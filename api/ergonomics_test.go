@@ -38,6 +38,7 @@ func hasMore(t *testing.T, r *apitest.Response) bool {
 // TestEndingBefore: walking back with ending_before gives the same pages, newest first, as walking
 // forward with starting_after; has_more says whether newer items remain; both cursors at once is a 400.
 func TestEndingBefore(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		var created []string
@@ -77,6 +78,7 @@ func TestEndingBefore(t *testing.T) {
 // TestExpand: expand[]=invoice puts a payment's invoice inline (one and list), expand[]=payment a
 // refund's payment; without it they stay ids; an unknown expansion is a 400 naming expand[].
 func TestExpand(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		invID, token := newInvoice(t, e, m, 5000, "automatic")
@@ -116,6 +118,7 @@ func TestExpand(t *testing.T) {
 // TestRateLimitPerAPIKey: each key gets its own window; every answer says where the key stands;
 // the request over the limit gets 429 with Retry-After; the portal's session is not limited.
 func TestRateLimitPerAPIKey(t *testing.T) {
+	t.Parallel()
 	const limit = 3
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
@@ -151,6 +154,7 @@ func TestRateLimitPerAPIKey(t *testing.T) {
 // TestAPIVersion: a key answers with the version it was pinned to, the header picks another known
 // one, an unknown one is a 400 naming the header, and a key made with the header is pinned to it.
 func TestAPIVersion(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		r := e.Do(t, "GET", "/api/v1/merchant", nil, m.Auth())
@@ -192,6 +196,7 @@ func TestAPIVersion(t *testing.T) {
 // the query string), visible only to its merchant; portal requests are not logged; entries older
 // than 30 days are purged.
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		created := e.Do(t, "POST", "/api/v1/invoices", apitest.Invoice(1000), m.Auth())

@@ -100,6 +100,7 @@ func TestIdempotencyConcurrent(t *testing.T) {
 // TestIdempotencyKeyOutlivesNoDeadRequest: a key whose request died (its record left running) answers
 // 409 only until the lease runs out; then the retry with the same key and body runs, once.
 func TestIdempotencyKeyOutlivesNoDeadRequest(t *testing.T) {
+	t.Parallel()
 	const lease = time.Second
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Lease")

@@ -11,6 +11,7 @@ import (
 // TestJSONEndpointsRefuseOtherMediaTypes: a body labelled as anything but JSON (curl's -d sends a
 // form label) answers 415 naming Content-Type, and is not acted on.
 func TestJSONEndpointsRefuseOtherMediaTypes(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Media")
 		for _, ct := range []string{"application/x-www-form-urlencoded", "text/plain", "", "multipart/form-data; boundary=x"} {
@@ -44,6 +45,7 @@ func TestJSONEndpointsRefuseOtherMediaTypes(t *testing.T) {
 // TestNoBenchmarkRouteAndPrivateMetrics: the production router has no benchmark route, and with
 // SECURELINK_METRICS_ADDR set /metrics is not on the main address.
 func TestNoBenchmarkRouteAndPrivateMetrics(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	if r := e.Do(t, "GET", "/bench/constant", nil); r.Status != http.StatusNotFound && r.Status != http.StatusOK {
 		t.Errorf("/bench/constant: %d", r.Status)

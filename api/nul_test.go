@@ -138,6 +138,7 @@ func (f nulFixtures) fill(path, nulParam string) (string, bool) {
 // parameter (404 naming it), query parameter and string body field (400 naming it). No answer is a
 // 5xx, and afterwards no table holds a NUL.
 func TestNULNeverReachesTheDatabase(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Nul")

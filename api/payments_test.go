@@ -304,7 +304,8 @@ func TestPayIdempotencyKey(t *testing.T) {
 		invID, slowToken := newInvoice(t, e, m, 3_000, "automatic")
 		slowPath := "/api/v1/checkout/" + slowToken + "/pay"
 		slowBody := map[string]any{"terms_accepted": true, "payment_token": cardToken(t, e, visaCard)}
-		e.App.Gateway.SetFaults(testgateway.Faults{Delay: 2 * time.Second})
+		release := make(chan struct{})
+		e.App.Gateway.SetFaults(testgateway.Faults{Release: release})
 		first := make(chan *apitest.Response, 1)
 		go func() { first <- e.Do(t, "POST", slowPath, slowBody, key("slow")) }()
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
@@ -318,6 +319,7 @@ func TestPayIdempotencyKey(t *testing.T) {
 		if r := e.Do(t, "POST", slowPath, slowBody, key("slow")); r.Status != http.StatusConflict || r.ErrorObject(t)["code"] != "idempotency_key_in_use" {
 			t.Errorf("retry while the first call runs: %d %s", r.Status, r.Body)
 		}
+		close(release)
 		done := <-first
 		e.App.Gateway.SetFaults(testgateway.Faults{})
 		if done.Status != http.StatusOK || done.Map(t)["status"] != "captured" {

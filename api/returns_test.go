@@ -162,11 +162,25 @@ func TestReadmeReturnVerifiers(t *testing.T) {
 	if err := os.WriteFile(jsFile, []byte(readmeSnippet(t, `// node verify.mjs "$RETURN_URL" "$RETURN_SECRET"`)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	run := map[string][]string{"go": {"go", "run", goFile}, "node": {"node", jsFile}}
+	// The Go snippet is built once and run three times (go run would build it on each run).
+	goBin := filepath.Join(dir, "verify")
+	run := map[string][]string{"go": {goBin}, "node": {"node", jsFile}}
 	for lang, cmd := range run {
-		if _, err := exec.LookPath(cmd[0]); err != nil {
-			t.Errorf("%s is not installed: %v", cmd[0], err)
+		tool := cmd[0]
+		if lang == "go" {
+			tool = "go"
+		}
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Errorf("%s is not installed: %v", tool, err)
 			continue
+		}
+		if lang == "go" {
+			build := exec.Command("go", "build", "-o", goBin, goFile)
+			build.Dir = dir
+			if out, err := build.CombinedOutput(); err != nil {
+				t.Errorf("go build of the README's Go snippet: %v\n%s", err, out)
+				continue
+			}
 		}
 		for _, tc := range []struct {
 			url, secret string

@@ -50,6 +50,7 @@ func pdfParts(t *testing.T, raw []byte) map[string][]byte {
 }
 
 func TestLinkEmailCarriesThePDFWhenTheMerchantChoseIt(t *testing.T) {
+	t.Parallel()
 	sink, addr := startRefusingSMTP(t)
 	sink.setAccept(true)
 

@@ -42,6 +42,7 @@ func enableIPS(t *testing.T, e *apitest.Env, m apitest.Merchant) {
 }
 
 func TestMerchantSerbianSettings(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		got := e.Do(t, "GET", "/api/v1/merchant", nil, m.Auth()).Map(t)
@@ -121,6 +122,7 @@ func decodeSVGQR(t *testing.T, svg []byte) string {
 }
 
 func TestCheckoutOffersIPSQR(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		_, token := newInvoice(t, e, m, 480000, "automatic")
@@ -171,6 +173,7 @@ func TestCheckoutOffersIPSQR(t *testing.T) {
 }
 
 func TestRecordBankTransfers(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		other := e.NewMerchant(t, "Other")
@@ -272,6 +275,7 @@ func pdfText(t *testing.T, b []byte) string {
 }
 
 func TestInvoicePDF(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		enableIPS(t, e, m)
@@ -303,6 +307,7 @@ func TestInvoicePDF(t *testing.T) {
 }
 
 func TestImportBankStatement(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Pekara")
 		enableIPS(t, e, m)
@@ -376,6 +381,7 @@ func mustJSON(v any) string {
 // TestSerbianEnumsMatchGo: the statement-line statuses and payment methods openapi.yaml lists are
 // the Go lists, so neither can drift from the other.
 func TestSerbianEnumsMatchGo(t *testing.T) {
+	t.Parallel()
 	doc, err := openapi3.NewLoader().LoadFromData(securelink.OpenAPI)
 	if err != nil {
 		t.Fatal(err)

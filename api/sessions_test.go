@@ -80,6 +80,7 @@ func wantLive(t *testing.T, e *apitest.Env, b browser, when string) {
 // TestSessionsEndWhenTheyShould: logout, "log out everywhere", a password change and removal from
 // the merchant each end sessions on the server; the real cookie then answers 401.
 func TestSessionsEndWhenTheyShould(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		m := e.NewMerchant(t, "Sesije")
 
@@ -146,6 +147,7 @@ func TestSessionsEndWhenTheyShould(t *testing.T) {
 // TestSessionTokenNamesItsOwnMerchant: a correctly signed token (as if the signing secret leaked) that
 // names another merchant, or a session the server never issued, reads nothing.
 func TestSessionTokenNamesItsOwnMerchant(t *testing.T) {
+	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		a, b := e.NewMerchant(t, "A"), e.NewMerchant(t, "B")
 		secret, err := (&store.Settings{DB: e.App.DB}).GetOrCreate(context.Background(), "session_secret", func() string { return "" })

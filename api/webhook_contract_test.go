@@ -22,6 +22,7 @@ import (
 // TestWebhookEventsTableCoversEveryType: the document describes exactly the event types an
 // endpoint may subscribe to.
 func TestWebhookEventsTableCoversEveryType(t *testing.T) {
+	t.Parallel()
 	var documented []string
 	for _, ev := range api.WebhookEventDocs() {
 		documented = append(documented, ev.Type)
@@ -35,6 +36,7 @@ func TestWebhookEventsTableCoversEveryType(t *testing.T) {
 // what the product posts to an endpoint, and checks each body against the event type's schema in
 // openapi.yaml.
 func TestWebhookPayloadsMatchTheDocument(t *testing.T) {
+	t.Parallel()
 	doc, err := openapi3.NewLoader().LoadFromData(securelink.OpenAPI)
 	if err != nil {
 		t.Fatal(err)

@@ -139,7 +139,7 @@ func New(t testing.TB, dialect string, opts ...Option) *Env {
 		t.Fatalf("listen: %v", err)
 	}
 	base := "http://" + ln.Addr().String()
-	cfg := wiring.Config{Addr: ln.Addr().String(), BaseURL: base, DatabaseURL: storetest.URL(t, dialect),
+	cfg := wiring.Config{Addr: ln.Addr().String(), BaseURL: base, DatabaseURL: storetest.ReadyURL(t, dialect),
 		PSP: "testgateway", WebhookAllowPrivate: true, SessionTTL: time.Hour, Log: testLogger(), EncryptionKey: EncryptionKey}
 	registerLiveGateway()
 	for _, o := range opts {

@@ -77,6 +77,19 @@ func (s InvoiceStatus) Payable() bool {
 	return false
 }
 
+// TakesTransfer reports whether a bank transfer can be recorded on an invoice in status s: one
+// with something left to pay, an expired one included (the payer may pay after the link lapsed).
+func (s InvoiceStatus) TakesTransfer() bool {
+	switch s {
+	case InvoiceOpen, InvoiceExpired, InvoicePartiallyPaid:
+		return true
+	case InvoiceProcessing, InvoiceAuthorized, InvoicePaid, InvoicePartiallyRefunded, InvoiceRefunded,
+		InvoiceCancelled:
+		return false
+	}
+	return false
+}
+
 // Cancellable reports whether the merchant may cancel an invoice in status s.
 func (s InvoiceStatus) Cancellable() bool { return s == InvoiceOpen }
 

@@ -20,10 +20,20 @@ func TestStatusListsFollowTheStateMachines(t *testing.T) {
 		{"relinkable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Relinkable)), []string{"open", "partially_paid", "expired"}},
 		{"payable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Payable)), []string{"open", "partially_paid"}},
 		{"cancellable invoices", str(InvoiceStatusesWhere(InvoiceStatus.Cancellable)), []string{"open"}},
+		{"invoices taking a transfer", str(InvoiceStatusesWhere(InvoiceStatus.TakesTransfer)), []string{"open", "partially_paid", "expired"}},
 	}
 	for _, c := range cases {
 		if !slices.Equal(c.got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	// A transfer recorded on an invoice that takes one leaves it paid or partly paid, as the state
+	// machine allows.
+	for _, s := range InvoiceStatusesWhere(InvoiceStatus.TakesTransfer) {
+		for _, to := range []InvoiceStatus{InvoicePaid, InvoicePartiallyPaid} {
+			if !s.CanTransition(to) {
+				t.Errorf("%s takes a transfer but may not become %s", s, to)
+			}
 		}
 	}
 	// A cancellable invoice can be cancelled by the state machine.

@@ -106,9 +106,12 @@ func (s *Service) RecordBankTransfer(ctx context.Context, actor domain.Actor, in
 
 // transferable explains, as a 409, why no transfer can be recorded on an invoice in status st.
 func transferable(st domain.InvoiceStatus) error {
+	if st.TakesTransfer() {
+		return nil
+	}
 	switch st {
 	case domain.InvoiceOpen, domain.InvoiceExpired, domain.InvoicePartiallyPaid:
-		return nil
+		// Taken above.
 	case domain.InvoiceProcessing:
 		return errInProgress()
 	case domain.InvoiceAuthorized, domain.InvoicePaid, domain.InvoicePartiallyRefunded, domain.InvoiceRefunded:

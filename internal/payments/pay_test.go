@@ -280,7 +280,7 @@ func TestReplicasSharingTheDatabase(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
-			url := storetest.URL(t, dialect)
+			url := storetest.ReadyURL(t, dialect)
 			open := func() *store.DB {
 				db, err := store.Open(url)
 				if err != nil {

@@ -184,7 +184,7 @@ func (s *Service) match(ctx context.Context, merchantID string, l Line, recorded
 		now = s.Now()
 	}
 	switch st := inv.EffectiveStatus(now); {
-	case st != domain.InvoiceOpen && st != domain.InvoiceExpired && st != domain.InvoicePartiallyPaid:
+	case !st.TakesTransfer():
 		r.Status = StatusNotPayable
 	case matched[inv.ID]:
 		r.Status = StatusDuplicate

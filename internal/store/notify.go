@@ -323,7 +323,7 @@ func (s *Notify) EnabledEndpoints(ctx context.Context, merchantID string, livemo
 func (s *Notify) ClaimEmails(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.Email, error) {
 	var rows []emailRow
 	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		ids, err := s.claimIDs(tx, "emails", "status = 'queued' AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
+		ids, err := s.claimIDs(tx, "emails", "status = "+queuedEmailSQL+" AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
@@ -442,7 +442,7 @@ func (s *Notify) DeleteEndpoint(ctx context.Context, merchantID, id string, at t
 
 // stopDeliveriesTx fails an endpoint's pending deliveries, saying why.
 func stopDeliveriesTx(tx *gorm.DB, endpointID, why string, at time.Time) error {
-	if err := tx.Model(&deliveryRow{}).Where("endpoint_id = ? AND status = 'pending'", endpointID).
+	if err := tx.Model(&deliveryRow{}).Where("endpoint_id = ? AND status = "+pendingDeliverySQL, endpointID).
 		Updates(map[string]any{"status": string(notify.DeliveryFailed), "last_error": why, "next_attempt_at": nil, "updated_at": at}).Error; err != nil {
 		return fmt.Errorf("store: stop deliveries: %w", err)
 	}
@@ -518,7 +518,7 @@ func (s *Notify) UpdateEndpoint(ctx context.Context, merchantID, id string, u no
 func (s *Notify) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notify.DeliveryJob, error) {
 	var out []notify.DeliveryJob
 	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		ids, err := s.claimIDs(tx, "webhook_deliveries", "status = 'pending' AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
+		ids, err := s.claimIDs(tx, "webhook_deliveries", "status = "+pendingDeliverySQL+" AND next_attempt_at <= ?", "next_attempt_at, id", limit, now)
 		if err != nil || len(ids) == 0 {
 			return err
 		}

@@ -287,8 +287,8 @@ func TestPaymentLinkSlotWaitsForAnAttemptNotYetCommitted(t *testing.T) {
 				_, err := st.BeginPayment(context.Background(), claim(second), newAttempt)
 				secondErr <- err
 			}()
-			// Long enough for the second attempt to claim its order and reach the link.
-			time.Sleep(300 * time.Millisecond)
+			// Until the second attempt waits behind this one (or, wrongly, has finished).
+			waitForBlockedWriter(t, db, secondErr)
 			return nil
 		})
 		if err != nil {
@@ -299,4 +299,31 @@ func TestPaymentLinkSlotWaitsForAnAttemptNotYetCommitted(t *testing.T) {
 			t.Errorf("second attempt: %v, want link_sold_out", err)
 		}
 	})
+}
+
+// waitForBlockedWriter returns once another write waits behind the open transaction: on SQLite in
+// the writer queue, on PostgreSQL on a row lock. It also returns when that write has ended
+// already (done has its result), so the test's assertion on the result then tells what went wrong.
+func waitForBlockedWriter(t *testing.T, db *store.DB, done chan error) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if len(done) > 0 {
+			return
+		}
+		if db.Dialect == store.DialectSQLite {
+			if st, _ := db.SQLiteStats(); st.Requests > 0 {
+				return
+			}
+			continue
+		}
+		var n int
+		if err := db.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+	}
+	t.Fatal("the second attempt neither waited behind the first nor finished")
 }

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"securelink/internal/domain"
+	"securelink/internal/notify"
 )
 
 // Statuses some queries spell out as SQL literals, rendered from the domain's rules: a bound
@@ -26,6 +27,11 @@ var (
 	slotHoldingSQL = sqlList(domain.InvoiceStatusesWhere(domain.InvoiceStatus.HoldsLinkSlot))
 	// pendingTxnSQL is the result of a transaction whose outcome is not yet recorded.
 	pendingTxnSQL = sqlList(domain.StatusesWhere(domain.TransactionResults, domain.TransactionResult.Pending))
+	// queuedEmailSQL is the status of an e-mail waiting for an SMTP attempt (the emails_due index).
+	queuedEmailSQL = sqlList([]notify.EmailStatus{notify.EmailQueued})
+	// pendingDeliverySQL is the status of a webhook delivery waiting for an attempt (the
+	// webhook_deliveries_due index).
+	pendingDeliverySQL = sqlList([]notify.DeliveryStatus{notify.DeliveryPending})
 	// effectiveStatusSQL is domain.Invoice.EffectiveStatus of an invoices row; its one parameter is now.
 	effectiveStatusSQL = "CASE WHEN status IN (" + lapsingStatusesSQL + ") AND expires_at <= ? THEN " +
 		sqlList([]domain.InvoiceStatus{domain.InvoiceExpired}) + " ELSE status END"

@@ -81,6 +81,39 @@ func TestFaultDelay(t *testing.T) {
 	}
 }
 
+// TestFaultRelease: a request held by Release does nothing until the test closes it, then runs once.
+func TestFaultRelease(t *testing.T) {
+	g := newGateway(t, Config{})
+	release := make(chan struct{})
+	g.srv.SetFaults(Faults{Release: release})
+	req := saleRequest(g.tokenFor(t, "4242424242424242"), "pay_release")
+	type result struct {
+		res psp.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := g.client.Authorize(context.Background(), req)
+		done <- result{res, err}
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("Authorize answered before the release: %+v %v", r.res, r.err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if n := g.srv.Charges("pay_release"); n != 0 {
+		t.Fatalf("charges while held = %d, want 0", n)
+	}
+	close(release)
+	r := <-done
+	if r.err != nil || r.res.Outcome != psp.OutcomeSucceeded {
+		t.Fatalf("after the release: %+v %v", r.res, r.err)
+	}
+	if n := g.srv.Charges("pay_release"); n != 1 {
+		t.Errorf("charges = %d, want 1", n)
+	}
+}
+
 func TestFaultTimeoutAfterCharge(t *testing.T) {
 	g := newGateway(t, Config{})
 	req := saleRequest(g.tokenFor(t, "4242424242424242"), "pay_timeout")

@@ -14,6 +14,10 @@ const DefaultHold = 30 * time.Second
 type Faults struct {
 	// Delay is waited before every payment request is handled.
 	Delay time.Duration
+	// Release, when set, holds every payment request back until it is closed (or the request
+	// ends): a test holds a call at the provider, checks what the product does meanwhile and then
+	// lets it go, instead of guessing a Delay. In-process only; the fault route does not set it.
+	Release <-chan struct{}
 	// FailNext answers the next FailNext payment requests with 500 without doing anything.
 	FailNext int
 	// TimeoutAfterCharge makes the next TimeoutAfterCharge writes (create, capture, void, refund)
@@ -50,11 +54,11 @@ func (s *Server) CurrentFaults() Faults {
 	return s.faults
 }
 
-// serverToServer applies the Delay and FailNext faults before a payment route runs.
+// serverToServer applies the Delay, Release and FailNext faults before a payment route runs.
 func (s *Server) serverToServer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		delay := s.faults.Delay
+		delay, release := s.faults.Delay, s.faults.Release
 		fail := s.faults.FailNext > 0
 		if fail {
 			s.faults.FailNext--
@@ -64,6 +68,14 @@ func (s *Server) serverToServer(next http.Handler) http.Handler {
 		if delay > 0 {
 			select {
 			case <-time.After(delay):
+			case <-r.Context().Done():
+				return
+			case <-s.closed:
+			}
+		}
+		if release != nil {
+			select {
+			case <-release:
 			case <-r.Context().Done():
 				return
 			case <-s.closed:

@@ -1,5 +1,8 @@
 // Package storetest gives tests a freshly migrated database of each dialect: a SQLite file in a
 // temporary folder and, on PostgreSQL, a database created for the test and dropped after it.
+//
+// SQLite files are copies of one template that each test binary migrates once, so a test does not
+// run every migration again; the tests of the migrations themselves start from URL's empty file.
 package storetest
 
 import (
@@ -8,7 +11,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for creating test databases
@@ -51,7 +56,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // New returns a fresh, migrated database of the dialect, closed (and dropped) when the test ends.
 func New(t testing.TB, dialect string) *store.DB {
 	t.Helper()
-	dsn := URL(t, dialect)
+	dsn := ReadyURL(t, dialect)
 	db, err := store.Open(dsn)
 	if err != nil {
 		t.Fatalf("open %s: %v", dialect, err)
@@ -61,6 +66,61 @@ func New(t testing.TB, dialect string) *store.DB {
 		t.Fatalf("migrate %s: %v", dialect, err)
 	}
 	return db
+}
+
+// ReadyURL returns a DATABASE_URL for a fresh database of the dialect with every migration applied:
+// on SQLite a copy of the test binary's migrated template in the test's temporary folder, on
+// PostgreSQL a new database (URL's; the product's startup migrates it).
+func ReadyURL(t testing.TB, dialect string) string {
+	t.Helper()
+	if dialect != store.DialectSQLite {
+		return URL(t, dialect)
+	}
+	image, err := sqliteTemplate()
+	if err != nil {
+		t.Fatalf("migrate the SQLite template: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := os.WriteFile(path, image, 0o600); err != nil {
+		t.Fatalf("copy the SQLite template: %v", err)
+	}
+	return "sqlite:" + path
+}
+
+var (
+	templateOnce  sync.Once
+	templateImage []byte
+	templateErr   error
+)
+
+// sqliteTemplate migrates a SQLite file once per test binary and returns its bytes: a standalone
+// copy written by VACUUM INTO, so nothing of it is left in a write-ahead log.
+func sqliteTemplate() ([]byte, error) {
+	templateOnce.Do(func() {
+		templateImage, templateErr = migratedSQLite()
+	})
+	return templateImage, templateErr
+}
+
+func migratedSQLite() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "securelink-storetest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	db, err := store.Open("sqlite:" + filepath.Join(dir, "migrating.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "template.db")
+	if _, err := db.SQL.Exec("VACUUM INTO ?", out); err != nil {
+		return nil, fmt.Errorf("vacuum into the template: %w", err)
+	}
+	return os.ReadFile(out)
 }
 
 // URL returns a DATABASE_URL for a fresh, empty database of the dialect (not yet migrated).
