@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
+import { smtpSink } from '../../frontend-shared/e2e/smtpsink.mjs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -25,48 +25,6 @@ const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
 const tag = () => Math.random().toString(36).slice(2, 8);
 const languages = ['en', 'sr-Latn', 'sr-Cyrl'];
 const expiry = { exp_month: 12, exp_year: new Date().getFullYear() + 3 };
-
-/** A minimal SMTP server on loopback that accepts every message and keeps its raw text. */
-async function smtpSink() {
-  const messages = [];
-  const srv = createTcpServer((sock) => {
-    sock.setEncoding('utf8');
-    sock.write('220 localhost ESMTP test sink\r\n');
-    let buf = '';
-    let inData = false;
-    let msg = '';
-    sock.on('data', (chunk) => {
-      buf += chunk;
-      let i;
-      while ((i = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (inData) {
-          if (line === '.') {
-            inData = false;
-            messages.push(msg);
-            msg = '';
-            sock.write('250 2.0.0 queued\r\n');
-          } else msg += (line.startsWith('..') ? line.slice(1) : line) + '\r\n';
-          continue;
-        }
-        const cmd = line.slice(0, 4).toUpperCase();
-        if (cmd === 'EHLO') sock.write('250-localhost\r\n250 8BITMIME\r\n');
-        else if (cmd === 'DATA') {
-          inData = true;
-          sock.write('354 end with .\r\n');
-        } else if (cmd === 'QUIT') {
-          sock.write('221 bye\r\n');
-          sock.end();
-        } else sock.write('250 OK\r\n');
-      }
-    });
-    sock.on('error', () => {});
-  });
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  return { url: `smtp://127.0.0.1:${srv.address().port}?starttls=never`, messages, close: () => srv.close() };
-}
 
 describe('the portal on a phone, in three languages, telling the truth', { skip: bin ? false : 'SECURELINK_BIN is not set' }, () => {
   let a, b, sink, receiver, browser;
