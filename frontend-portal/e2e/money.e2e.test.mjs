@@ -108,8 +108,15 @@ describe('money in three currencies', { skip: bin ? false : 'SECURELINK_BIN is n
         await payer.close();
 
         // The e-mails (the payer's in English, the merchant's copy in Serbian) show the amount the same way.
-        const emails = (await api('GET', `/emails?limit=100`)).data.filter((e) => e.invoice_id === inv.id);
-        assert.ok(emails.some((e) => e.kind === 'payment_link'), `no payment-link e-mail for the ${c.currency} invoice`);
+        // The dispatcher writes them in the background: wait until the link's e-mail and both receipts are there.
+        const wanted = ['payment_link', 'receipt', 'receipt_copy'];
+        let emails = [];
+        for (let tries = 0; tries < 100; tries++) {
+          emails = (await api('GET', `/emails?limit=100`)).data.filter((e) => e.invoice_id === inv.id);
+          if (wanted.every((k) => emails.some((e) => e.kind === k))) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        for (const k of wanted) assert.ok(emails.some((e) => e.kind === k), `no ${k} e-mail for the ${c.currency} invoice`);
         for (const e of emails) {
           const want = e.locale === 'en' ? c.mail : c.mailSr;
           assert.ok(e.text.includes(want), `${e.kind} e-mail of ${c.currency} lacks ${want}:\n${e.text}`);
