@@ -771,6 +771,7 @@ export const en = {
   'plink.collect_phone': 'Phone',
   'plink.collect_address': 'Address',
   'plink.collect_email_hint': 'The e-mail is always asked for: the receipt goes there.',
+  'plink.collect_email_hint_off': 'The e-mail is always asked for: receipts go there once e-mail delivery is on (no SMTP server is set up yet).',
   'plink.custom_field': 'Custom field {n}',
   'plink.field_label': 'Question the payer sees',
   'plink.field_key': 'Field name in the invoice data',

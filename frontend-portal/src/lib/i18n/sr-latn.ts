@@ -773,6 +773,7 @@ export const srLatn: Dictionary = {
   'plink.collect_phone': 'Telefon',
   'plink.collect_address': 'Adresa',
   'plink.collect_email_hint': 'E-pošta se uvek traži: na nju stiže potvrda o plaćanju.',
+  'plink.collect_email_hint_off': 'E-pošta se uvek traži: potvrde o plaćanju stižu na nju kada se uključi slanje e-pošte (SMTP server još nije podešen).',
   'plink.custom_field': 'Dodatno polje {n}',
   'plink.field_label': 'Pitanje koje platilac vidi',
   'plink.field_key': 'Naziv polja u podacima računa',
