@@ -74,8 +74,9 @@ after(async () => {
   await app?.stop();
 });
 
-async function createInvoice(overrides = {}) {
-  const r = await app.api('POST', '/invoices', {
+/** Creates an invoice on instance a (the shared one unless given). */
+async function createInvoice(overrides = {}, a = app) {
+  const r = await a.api('POST', '/invoices', {
     customer: { name: 'Ana Anić', email: 'ana@example.com' },
     currency: 'RSD',
     lines: [
@@ -92,14 +93,14 @@ async function createInvoice(overrides = {}) {
   return r.json;
 }
 
-/** Pays a link through the API as the checkout does (tokenise at the gateway, then pay). */
-async function payByAPI(inv, number = '4242424242424242') {
-  const tok = await fetch(`${app.base}/gateway/v1/tokens`, {
+/** Pays a link of instance a through the API as the checkout does (tokenise at the gateway, then pay). */
+async function payByAPI(inv, number = '4242424242424242', a = app) {
+  const tok = await fetch(`${a.base}/gateway/v1/tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ number, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' }),
   }).then((r) => r.json());
-  const r = await fetch(`${app.base}/api/v1/checkout/${inv.link.token}/pay`, {
+  const r = await fetch(`${a.base}/api/v1/checkout/${inv.link.token}/pay`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `e2e-${Date.now().toString(36)}` },
     body: JSON.stringify({ terms_accepted: true, payment_token: tok.id }),
@@ -312,28 +313,11 @@ describe('a copy of the receipt is promised only when e-mails leave', () => {
     sink?.close();
   });
 
-  /** Pays an invoice of instance a through its checkout API, as the checkout does. */
+  /** A paid invoice of instance a, in the payer's locale. */
   async function paidInvoice(a, locale) {
-    const r = await a.api('POST', '/invoices', {
-      customer: { name: 'Ana Anić', email: 'ana@example.com' },
-      currency: 'RSD',
-      lines: [{ description: 'Torta', quantity: 1, unit_amount: 250000, vat_rate: 20 }],
-      capture_mode: 'automatic',
-      locale,
-    });
-    assert.equal(r.status, 201, r.text);
-    const tok = await fetch(`${a.base}/gateway/v1/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ number: '4242424242424242', exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' }),
-    }).then((res) => res.json());
-    const paid = await fetch(`${a.base}/api/v1/checkout/${r.json.link.token}/pay`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `e2e-${Math.random().toString(36).slice(2)}` },
-      body: JSON.stringify({ terms_accepted: true, payment_token: tok.id }),
-    });
-    assert.equal(paid.status, 200, await paid.text());
-    return r.json;
+    const inv = await createInvoice({ locale }, a);
+    await payByAPI(inv, undefined, a);
+    return inv;
   }
 
   const copyLine = {
