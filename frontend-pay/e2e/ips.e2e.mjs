@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { loadedWidth } from '../../frontend-shared/e2e/images.mjs';
 import { ARTIFACTS, seriousViolations, startApp } from './harness.mjs';
 
 const plain = (s) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -61,8 +62,7 @@ describe('IPS QR on the checkout', () => {
 
       // The code is the server's SVG and it loaded.
       const img = panel.locator('img.qr');
-      await img.waitFor();
-      assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the QR image loaded');
+      assert.ok((await loadedWidth(img)) > 0, 'the QR image loaded');
       assert.match(await img.getAttribute('src'), /\/api\/v1\/checkout\/.+\/ips-qr\.svg$/);
 
       // The same data as text for a payment order.
