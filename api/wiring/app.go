@@ -331,5 +331,9 @@ func registerSQLiteMetrics(r prometheus.Registerer, db *store.DB) {
 			stat(func(s store.SQLiteStats) float64 { return float64(s.Requests + s.Jobs) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_checkpoints_total", Help: "PASSIVE WAL checkpoints run by the background checkpointer."},
 			stat(func(s store.SQLiteStats) float64 { return float64(s.Checkpoints) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_wal_restarts_total", Help: "Times the WAL started over (a RESTART checkpoint holding the writer)."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.WALRestarts) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_wal_restart_seconds_total", Help: "Time WAL restarts held the SQLite writer."},
+			stat(func(s store.SQLiteStats) float64 { return s.RestartsHeld.Seconds() })),
 	)
 }

@@ -72,7 +72,9 @@ func orEmpty(m map[string]string) map[string]string {
 // Active implements provideraccounts.Store.
 func (s *ProviderAccounts) Active(ctx context.Context, merchantID string, livemode bool) (provideraccounts.Account, error) {
 	var r providerAccountRow
-	err := s.DB.conn(ctx).Where("merchant_id = ? AND livemode = ? AND status = ?", merchantID, livemode, provideraccounts.StatusActive).Take(&r).Error
+	// The status is spelled out, not bound: a bound value that decides whether the partial index
+	// provider_accounts_active applies makes SQLite plan the statement again on every execution.
+	err := s.DB.conn(ctx).Where("merchant_id = ? AND livemode = ? AND status = '"+string(provideraccounts.StatusActive)+"'", merchantID, livemode).Take(&r).Error
 	if err != nil {
 		return provideraccounts.Account{}, notFound(err, "active provider account")
 	}

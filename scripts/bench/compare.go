@@ -99,6 +99,9 @@ func (b *benchReport) compare() {
 		if s.Checkpoints == nil {
 			return "—"
 		}
+		if s.WALRestarts != nil {
+			return fmt.Sprintf("%d (%d WAL restarts)", *s.Checkpoints, *s.WALRestarts)
+		}
 		return fmt.Sprint(*s.Checkpoints)
 	}))
 	row("invoice creation per s (one merchant) (c)", fig("create", func(s scenarioReport) string { return fmt.Sprintf("%.0f", s.PerSecond) }))

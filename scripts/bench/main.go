@@ -407,6 +407,8 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 	}
 	logf("running %s with %d clients (%s warm-up + %s)", label, o.Load.Concurrency, o.Load.Warmup, o.Load.Duration)
 	checkpointsBefore, _ := a.metric(ctx, "securelink_sqlite_checkpoints_total")
+	restartsBefore, _ := a.metric(ctx, "securelink_sqlite_wal_restarts_total")
+	restartHeldBefore, _ := a.metric(ctx, "securelink_sqlite_wal_restart_seconds_total")
 	s := measured(ctx, cpu, o.Load, "pay", label, a.payOp(tokens))
 	// Work a payment leaves to the background (its e-mails and webhooks) is only part of the figures
 	// if the background keeps up: what it has not reached when the scenario ends was not paid for.
@@ -426,6 +428,12 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 		n := int64(after - checkpointsBefore)
 		s.Checkpoints = &n
 		s.Note += fmt.Sprintf("; WAL checkpoints during it: %d", n)
+		restarts, _ := a.metric(ctx, "securelink_sqlite_wal_restarts_total")
+		held, _ := a.metric(ctx, "securelink_sqlite_wal_restart_seconds_total")
+		if r := int64(restarts - restartsBefore); r > 0 {
+			s.WALRestarts = &r
+			s.Note += fmt.Sprintf(", of which WAL restarts: %d holding the writer %.1f ms each on average", r, (held-restartHeldBefore)*1000/float64(r))
+		}
 		if lite, ok := st.(*sqliteStore); ok {
 			s.Note += fmt.Sprintf(" (WAL now %.1f MB)", float64(lite.walSize())/(1<<20))
 		}

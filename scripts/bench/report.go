@@ -55,6 +55,8 @@ type scenarioReport struct {
 	EventBacklogAfter1s *int64 `json:"event_backlog_after_1s,omitempty"`
 	// Checkpoints is how many WAL checkpoints SQLite's checkpointer ran during the scenario.
 	Checkpoints *int64 `json:"sqlite_checkpoints,omitempty"`
+	// WALRestarts is how many of them also started the WAL over, holding the writer.
+	WALRestarts *int64 `json:"sqlite_wal_restarts,omitempty"`
 }
 
 // cpuReport is the CPU time one iteration cost, warm-up included, in milliseconds.

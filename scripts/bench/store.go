@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	_ "github.com/glebarez/go-sqlite" // database/sql driver "sqlite", the one the product uses
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite", the one the product uses
 )
 
 // Databases the bench runs the product on.
