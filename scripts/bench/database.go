@@ -249,9 +249,9 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 	phase := time.Now()
 	analyze := "VACUUM (ANALYZE) invoices, invoice_search, invoice_lines, links"
 	if st.Kind() == dbSQLite {
-		// What the server's hourly refresh leaves: bounded-sample statistics per index, no
-		// sqlite_stat4 samples (those would make it compile its statements again on every run).
-		analyze = "PRAGMA analysis_limit = 1000; ANALYZE; DELETE FROM sqlite_stat4; ANALYZE sqlite_schema"
+		// What the server's hourly refresh leaves: statistics per index, no sqlite_stat4 samples
+		// (those would make it compile its statements again on every run).
+		analyze = "ANALYZE; DELETE FROM sqlite_stat4; ANALYZE sqlite_schema"
 	}
 	if err := st.Exec(ctx, analyze); err != nil {
 		return seedResult{}, fmt.Errorf("bulk load: vacuum and analyze: %w", err)
