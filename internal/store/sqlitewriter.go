@@ -311,12 +311,21 @@ func (p *sqlitePool) PrepareContext(ctx context.Context, query string) (*sql.Stm
 	return p.s.writer.PrepareContext(ctx, query)
 }
 
-func (p *sqlitePool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// writerTurn waits for the writer's turn (the caller releases it) and, the connection being free,
+// prepares the statements last met inside transactions.
+func (p *sqlitePool) writerTurn(ctx context.Context) error {
 	if err := p.s.queue.acquire(ctx); err != nil {
+		return err
+	}
+	p.s.writerStmts.prepareWanted(ctx)
+	return nil
+}
+
+func (p *sqlitePool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := p.writerTurn(ctx); err != nil {
 		return nil, err
 	}
 	defer p.s.queue.release()
-	p.s.writerStmts.prepareWanted(ctx)
 	st, err := p.s.writerStmts.get(ctx, query)
 	if err != nil {
 		return nil, err
@@ -335,11 +344,10 @@ func (p *sqlitePool) QueryContext(ctx context.Context, query string, args ...any
 		}
 		return st.QueryContext(ctx, args...)
 	}
-	if err := p.s.queue.acquire(ctx); err != nil {
+	if err := p.writerTurn(ctx); err != nil {
 		return nil, err
 	}
 	defer p.s.queue.release()
-	p.s.writerStmts.prepareWanted(ctx)
 	st, err := p.s.writerStmts.get(ctx, query)
 	if err != nil {
 		return nil, err
@@ -354,7 +362,7 @@ func (p *sqlitePool) QueryRowContext(ctx context.Context, query string, args ...
 		}
 		return p.s.readers.QueryRowContext(ctx, query, args...) // reports why it could not be prepared
 	}
-	if err := p.s.queue.acquire(ctx); err != nil {
+	if err := p.writerTurn(ctx); err != nil {
 		// *sql.Row carries no error of its own making: ask the writer with a dead context, which
 		// returns a Row whose Scan reports it.
 		dead, cancel := context.WithCancelCause(ctx)
@@ -362,7 +370,6 @@ func (p *sqlitePool) QueryRowContext(ctx context.Context, query string, args ...
 		return p.s.writer.QueryRowContext(dead, query, args...)
 	}
 	defer p.s.queue.release()
-	p.s.writerStmts.prepareWanted(ctx)
 	if st, err := p.s.writerStmts.get(ctx, query); err == nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -371,10 +378,9 @@ func (p *sqlitePool) QueryRowContext(ctx context.Context, query string, args ...
 
 // BeginTx waits for the writer and starts a transaction on it; the turn ends at commit or rollback.
 func (p *sqlitePool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
-	if err := p.s.queue.acquire(ctx); err != nil {
+	if err := p.writerTurn(ctx); err != nil {
 		return nil, err
 	}
-	p.s.writerStmts.prepareWanted(ctx)
 	tx, err := p.s.writer.BeginTx(ctx, opts)
 	if err != nil {
 		p.s.queue.release()
