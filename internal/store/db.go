@@ -42,6 +42,8 @@ type DB struct {
 	// checkouts keeps checkout views read by this process; every write to an invoice, link or
 	// merchant through this DB drops what it changed.
 	checkouts *checkoutCache
+	// accounts keeps the active provider accounts read by this process (accountCache).
+	accounts *accountCache
 	// numbering queues this process's invoice creations per merchant (see keyedMutex).
 	numbering keyedMutex
 	// sqlite is the embedded database's writer queue, read pool and checkpointer; nil on PostgreSQL.
@@ -50,7 +52,7 @@ type DB struct {
 
 // ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests
 // that edit rows with SQL).
-func (db *DB) ForgetCachedCheckouts() { db.checkouts.forgetAll() }
+func (db *DB) ForgetCachedCheckouts() { db.checkouts.forgetAll(); db.accounts.forgetAll() }
 
 // DefaultSQLitePath is where the embedded default keeps its data.
 const DefaultSQLitePath = "data/securelink.db"
@@ -103,7 +105,8 @@ func Open(url string) (*DB, error) {
 	if err := registerModeScope(g); err != nil {
 		return nil, err
 	}
-	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now)}, nil
+	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now),
+		accounts: &accountCache{now: time.Now}}, nil
 }
 
 // Migrate applies every pending migration of the database's dialect.

@@ -186,15 +186,20 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	if err := insertEvents(tx, events).Error; err != nil {
+		return fmt.Errorf("store: insert events: %w", err)
+	}
+	return nil
+}
+
+// insertEvents is the statement that inserts events (at least one).
+func insertEvents(tx *gorm.DB, events []domain.Event) *gorm.DB {
 	rows := make([]eventRow, len(events))
 	for i, e := range events {
 		rows[i] = eventRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, Type: e.Type, ObjectID: e.ObjectID,
 			Payload: string(e.Payload), Webhook: e.Webhook, CreatedAt: e.CreatedAt}
 	}
-	if err := tx.Create(&rows).Error; err != nil {
-		return fmt.Errorf("store: insert events: %w", err)
-	}
-	return nil
+	return tx.Create(&rows)
 }
 
 // CreateInvoice numbers and inserts an invoice with its lines, link and events.
@@ -436,14 +441,19 @@ func linkStatusesTo(to domain.LinkStatus) []string {
 
 // closeActiveLinks moves the invoice's links that may move to status to (its active ones) there.
 func closeActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at time.Time) error {
+	if err := updateActiveLinks(tx, invoiceID, to, at).Error; err != nil {
+		return fmt.Errorf("store: close links: %w", err)
+	}
+	return nil
+}
+
+// updateActiveLinks is closeActiveLinks' statement.
+func updateActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at time.Time) *gorm.DB {
 	upd := map[string]any{"status": string(to)}
 	if to == domain.LinkDeactivated {
 		upd["deactivated_at"] = at
 	}
-	if err := tx.Model(&linkRow{}).Where("invoice_id = ? AND status IN ?", invoiceID, linkStatusesTo(to)).Updates(upd).Error; err != nil {
-		return fmt.Errorf("store: close links: %w", err)
-	}
-	return nil
+	return tx.Model(&linkRow{}).Where("invoice_id = ? AND status IN ?", invoiceID, linkStatusesTo(to)).Updates(upd)
 }
 
 // ReplaceLink moves the invoice to r.To (an expired invoice reopens) and its active links to

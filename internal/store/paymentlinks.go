@@ -240,28 +240,30 @@ func (s *PaymentLinks) CheckoutMerchant(ctx context.Context, merchantID string) 
 	return s.invoices.CheckoutMerchant(ctx, merchantID)
 }
 
-// holdLinkSlotTx is the maximum-of-payments guard of a payment attempt on an order of a reusable
+// holdLinkSlot is the maximum-of-payments guard of a payment attempt on an order of a reusable
 // link, run in the transaction that claimed the order (now processing): it locks the link's row, so
 // attempts on its orders take turns here, and then counts the link's orders that hold a slot, this
 // one included. When they exceed the maximum the attempt is refused (link_sold_out) and its
 // transaction, claim included, rolls back: the PSP never hears of it. A link without a maximum
 // takes no lock. A slot is released by the order leaving the statuses that hold one (a declined or
 // failed attempt reopens it).
-func holdLinkSlotTx(tx *gorm.DB, linkID string) error {
+func holdLinkSlot(tx *pipeTx, linkID string) error {
 	var limit []int64
 	// The no-op update takes the row lock on PostgreSQL (held to commit); on SQLite the write
 	// transaction already excludes every other writer. Each statement after it sees every attempt
 	// that committed before it got the lock.
-	if err := tx.Raw(`UPDATE payment_links SET max_payments = max_payments WHERE id = ? AND max_payments > 0 RETURNING max_payments`, linkID).
-		Scan(&limit).Error; err != nil {
+	if err := tx.Query(func(tx *gorm.DB) *gorm.DB {
+		return tx.Raw(`UPDATE payment_links SET max_payments = max_payments WHERE id = ? AND max_payments > 0 RETURNING max_payments`, linkID)
+	}, &limit); err != nil {
 		return fmt.Errorf("store: lock payment link: %w", err)
 	}
 	if len(limit) == 0 {
 		return nil
 	}
 	var taken int64
-	if err := tx.Raw(`SELECT count(*) FROM invoices WHERE payment_link_id = ? AND status IN (`+slotHoldingSQL+`)`, linkID).
-		Scan(&taken).Error; err != nil {
+	if err := tx.Query(func(tx *gorm.DB) *gorm.DB {
+		return tx.Raw(`SELECT count(*) FROM invoices WHERE payment_link_id = ? AND status IN (`+slotHoldingSQL+`)`, linkID)
+	}, &taken); err != nil {
 		return fmt.Errorf("store: count payment link slots: %w", err)
 	}
 	if taken > limit[0] {

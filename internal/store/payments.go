@@ -224,21 +224,22 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			s.DB.checkouts.forgetToken(c.Token)
 		}
 	}()
-	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {
 		// One conditional update decides between concurrent attempts: only one sees the invoice open.
 		// It finds the invoice through the link token itself and returns it, so paying reads nothing
 		// first. The failed status is spelled out so that the failure counts use their partial
 		// indexes (see CountFailedPayments); the invoice's statuses are the claim's.
 		var claimed claimedInvoice
-		err := tx.Raw(`UPDATE invoices SET status = ?, updated_at = ?
+		err := tx.Query(func(tx *gorm.DB) *gorm.DB {
+			return tx.Raw(`UPDATE invoices SET status = ?, updated_at = ?
 			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status IN (`+linkUsableSQL+`) AND expires_at > ?)
 			AND status IN ? AND expires_at > ?
 			AND (SELECT count(*) FROM payments WHERE link_id = (SELECT id FROM links WHERE token = ?) AND status = `+failedPaymentSQL+`) < ?
 			AND (? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = `+failedPaymentSQL+`) < ?)
 			RETURNING *, (SELECT id FROM links WHERE token = ?) AS claim_link_id`,
-			string(c.InvoiceTo), c.At, c.Token, c.At, statusStrings(c.InvoiceFrom), c.At, c.Token, c.Limits.PerLink,
-			c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token).
-			Scan(&claimed).Error
+				string(c.InvoiceTo), c.At, c.Token, c.At, statusStrings(c.InvoiceFrom), c.At, c.Token, c.Limits.PerLink,
+				c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token)
+		}, &claimed)
 		if err != nil {
 			return fmt.Errorf("store: begin payment: %w", err)
 		}
@@ -248,7 +249,7 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 		inv := toBusInvoice(claimed.Invoice)
 		// An order of a reusable link with a maximum of payments takes one of its slots, or none is left.
 		if inv.PaymentLinkID != "" {
-			if err := holdLinkSlotTx(tx, inv.PaymentLinkID); err != nil {
+			if err := holdLinkSlot(tx, inv.PaymentLinkID); err != nil {
 				return err
 			}
 		}
@@ -258,16 +259,18 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			return err
 		}
 		pr := toDBPayment(p)
-		if err := tx.Create(&pr).Error; err != nil {
-			if IsUniqueViolation(err) {
+		tx.ExecErr(func(tx *gorm.DB) *gorm.DB { return tx.Create(&pr) }, func(err error) error {
+			switch {
+			case err == nil:
+				return nil
+			case IsUniqueViolation(err):
 				return fmt.Errorf("store: begin payment: %w", apperr.ErrConflict)
+			default:
+				return fmt.Errorf("store: insert payment: %w", err)
 			}
-			return fmt.Errorf("store: insert payment: %w", err)
-		}
+		})
 		tr := toDBTransaction(t)
-		if err := tx.Create(&tr).Error; err != nil {
-			return fmt.Errorf("store: insert transaction: %w", err)
-		}
+		tx.Exec("insert transaction", func(tx *gorm.DB) *gorm.DB { return tx.Create(&tr) })
 		a = payments.Attempt{Invoice: inv, Payment: p, Txn: t}
 		return nil
 	})
@@ -296,58 +299,78 @@ func (s *Payments) MarkInFlight(ctx context.Context, paymentID string, status do
 // settleTxnTx records a pending transaction's result; it is the guard of every settlement: only the
 // first recorder finds the row pending.
 func settleTxnTx(tx *gorm.DB, t payments.Transaction, at time.Time) error {
-	from := domain.StatusesTo(domain.TransactionResults, domain.TransactionResult.CanTransition, t.Result)
-	res := tx.Model(&transactionRow{}).Where("id = ? AND result IN ?", t.ID, statusStrings(from)).
-		Updates(map[string]any{"result": string(t.Result), "psp_reference": t.PSPReference, "error_code": t.ErrorCode,
-			"error_message": t.ErrorMessage, "updated_at": at})
-	if res.Error != nil {
-		return fmt.Errorf("store: settle transaction: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("store: settle transaction %s: %w", t.ID, apperr.ErrConflict)
-	}
-	return nil
+	res := updatePendingTxn(tx, t, at)
+	return judgeTxnSettled(t.ID)(res.RowsAffected, res.Error)
 }
 
-// SettleAuthorization records the final outcome of an authorize or sale with the invoice, link and events.
+// updatePendingTxn is settleTxnTx's statement.
+func updatePendingTxn(tx *gorm.DB, t payments.Transaction, at time.Time) *gorm.DB {
+	from := domain.StatusesTo(domain.TransactionResults, domain.TransactionResult.CanTransition, t.Result)
+	return tx.Model(&transactionRow{}).Where("id = ? AND result IN ?", t.ID, statusStrings(from)).
+		Updates(map[string]any{"result": string(t.Result), "psp_reference": t.PSPReference, "error_code": t.ErrorCode,
+			"error_message": t.ErrorMessage, "updated_at": at})
+}
+
+// judgeTxnSettled judges updatePendingTxn's answer.
+func judgeTxnSettled(id string) func(int64, error) error {
+	return func(rows int64, err error) error {
+		switch {
+		case err != nil:
+			return fmt.Errorf("store: settle transaction: %w", err)
+		case rows == 0:
+			return fmt.Errorf("store: settle transaction %s: %w", id, apperr.ErrConflict)
+		}
+		return nil
+	}
+}
+
+// SettleAuthorization records the final outcome of an authorize or sale with the invoice, link and
+// events. Its writes read nothing back, so on PostgreSQL they travel in one round trip (pipelined).
 func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
 	defer s.DB.checkouts.forget(set.Payment.InvoiceID)
-	return s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := settleTxnTx(tx, set.Txn, set.At); err != nil {
-			return err
-		}
+	return s.DB.pipelined(ctx, func(tx *pipeTx) error {
+		tx.ExecCounted(func(tx *gorm.DB) *gorm.DB { return updatePendingTxn(tx, set.Txn, set.At) }, judgeTxnSettled(set.Txn.ID))
 		p := toDBPayment(set.Payment)
-		res := tx.Model(&paymentRow{}).Where("id = ? AND status IN ?", p.ID, inFlightStatuses).Updates(map[string]any{
-			"status": p.Status, "amount_authorized": p.AmountAuthorized, "amount_captured": p.AmountCaptured,
-			"card_brand": p.CardBrand, "card_last4": p.CardLast4, "card_exp_month": p.CardExpMonth, "card_exp_year": p.CardExpYear,
-			"psp_reference": p.PSPReference, "redirect_url": p.RedirectURL, "decline_code": p.DeclineCode,
-			"decline_message": p.DeclineMessage, "updated_at": set.At, "authorized_at": p.AuthorizedAt,
-			"authorization_expires_at": p.AuthorizationExpiresAt, "captured_at": p.CapturedAt,
+		tx.ExecCounted(func(tx *gorm.DB) *gorm.DB {
+			return tx.Model(&paymentRow{}).Where("id = ? AND status IN ?", p.ID, inFlightStatuses).Updates(map[string]any{
+				"status": p.Status, "amount_authorized": p.AmountAuthorized, "amount_captured": p.AmountCaptured,
+				"card_brand": p.CardBrand, "card_last4": p.CardLast4, "card_exp_month": p.CardExpMonth, "card_exp_year": p.CardExpYear,
+				"psp_reference": p.PSPReference, "redirect_url": p.RedirectURL, "decline_code": p.DeclineCode,
+				"decline_message": p.DeclineMessage, "updated_at": set.At, "authorized_at": p.AuthorizedAt,
+				"authorization_expires_at": p.AuthorizationExpiresAt, "captured_at": p.CapturedAt,
+			})
+		}, func(rows int64, err error) error {
+			switch {
+			case err != nil:
+				return fmt.Errorf("store: settle payment: %w", err)
+			case rows == 0:
+				return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict)
+			}
+			return nil
 		})
-		if res.Error != nil {
-			return fmt.Errorf("store: settle payment: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict)
-		}
 		upd := map[string]any{"status": string(set.InvoiceTo), "updated_at": set.At}
 		if set.PaidAt != nil {
 			// The whole invoice or a part of it was paid.
 			upd["amount_paid"], upd["paid_at"] = set.AmountPaid, set.PaidAt
 		}
-		res = tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", p.InvoiceID, string(set.InvoiceFrom)).Updates(upd)
-		if res.Error != nil {
-			return fmt.Errorf("store: settle payment invoice: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return fmt.Errorf("store: settle payment: invoice %s is not %s", p.InvoiceID, set.InvoiceFrom)
-		}
-		if set.LinkTo != "" {
-			if err := closeActiveLinks(tx, p.InvoiceID, set.LinkTo, set.At); err != nil {
-				return err
+		tx.ExecCounted(func(tx *gorm.DB) *gorm.DB {
+			return tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", p.InvoiceID, string(set.InvoiceFrom)).Updates(upd)
+		}, func(rows int64, err error) error {
+			switch {
+			case err != nil:
+				return fmt.Errorf("store: settle payment invoice: %w", err)
+			case rows == 0:
+				return fmt.Errorf("store: settle payment: invoice %s is not %s", p.InvoiceID, set.InvoiceFrom)
 			}
+			return nil
+		})
+		if set.LinkTo != "" {
+			tx.Exec("close links", func(tx *gorm.DB) *gorm.DB { return updateActiveLinks(tx, p.InvoiceID, set.LinkTo, set.At) })
 		}
-		return InsertEventsTx(tx, set.Events)
+		if len(set.Events) > 0 {
+			tx.Exec("insert events", func(tx *gorm.DB) *gorm.DB { return insertEvents(tx, set.Events) })
+		}
+		return nil
 	})
 }
 

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 
 	"securelink/internal/provideraccounts"
 )
@@ -71,12 +74,27 @@ func orEmpty(m map[string]string) map[string]string {
 
 // Active implements provideraccounts.Store.
 func (s *ProviderAccounts) Active(ctx context.Context, merchantID string, livemode bool) (provideraccounts.Account, error) {
+	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
+	key := accountKey{merchantID: merchantID, livemode: livemode}
+	if e, ok := s.DB.accounts.get(key); ok && !inTx {
+		if !e.found {
+			return provideraccounts.Account{}, notFound(gorm.ErrRecordNotFound, "active provider account")
+		}
+		return toBusProviderAccount(e.row)
+	}
+	readAt := s.DB.accounts.now()
 	var r providerAccountRow
 	// The status is spelled out, not bound: a bound value that decides whether the partial index
 	// provider_accounts_active applies makes SQLite plan the statement again on every execution.
 	err := s.DB.conn(ctx).Where("merchant_id = ? AND livemode = ? AND status = '"+string(provideraccounts.StatusActive)+"'", merchantID, livemode).Take(&r).Error
 	if err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) && !inTx {
+			s.DB.accounts.put(key, accountEntry{at: readAt})
+		}
 		return provideraccounts.Account{}, notFound(err, "active provider account")
+	}
+	if !inTx {
+		s.DB.accounts.put(key, accountEntry{row: r, found: true, at: readAt})
 	}
 	return toBusProviderAccount(r)
 }
@@ -96,6 +114,7 @@ func (s *ProviderAccounts) Connect(ctx context.Context, a provideraccounts.Accou
 	if err != nil {
 		return fmt.Errorf("store: connect provider account: %w", err)
 	}
+	defer s.DB.accounts.forgetAll()
 	return s.DB.InTx(ctx, func(ctx context.Context) error {
 		db := s.DB.conn(ctx)
 		if err := db.Model(&providerAccountRow{}).Where("merchant_id = ? AND livemode = ? AND status = ?", a.MerchantID, a.Livemode, provideraccounts.StatusActive).
@@ -111,6 +130,7 @@ func (s *ProviderAccounts) Connect(ctx context.Context, a provideraccounts.Accou
 
 // Disconnect implements provideraccounts.Store.
 func (s *ProviderAccounts) Disconnect(ctx context.Context, merchantID string, livemode bool, at time.Time) (provideraccounts.Account, error) {
+	defer s.DB.accounts.forgetAll()
 	var out provideraccounts.Account
 	err := s.DB.InTx(ctx, func(ctx context.Context) error {
 		a, err := s.Active(ctx, merchantID, livemode)
@@ -130,6 +150,7 @@ func (s *ProviderAccounts) Disconnect(ctx context.Context, merchantID string, li
 
 // RecordTest implements provideraccounts.Store.
 func (s *ProviderAccounts) RecordTest(ctx context.Context, id string, r provideraccounts.TestResult) error {
+	defer s.DB.accounts.forgetAll()
 	err := s.DB.conn(ctx).Model(&providerAccountRow{}).Where("id = ?", id).
 		Updates(map[string]any{"last_test_at": r.TestedAt, "last_test_ok": r.OK, "last_test_code": r.Code, "last_test_message": r.Message,
 			"updated_at": r.TestedAt}).Error
@@ -158,6 +179,7 @@ func (s *ProviderAccounts) Sealed(ctx context.Context) ([]provideraccounts.Accou
 
 // Reseal implements provideraccounts.Store.
 func (s *ProviderAccounts) Reseal(ctx context.Context, id, fromKeyID, secrets, keyID string) (bool, error) {
+	defer s.DB.accounts.forgetAll()
 	res := s.DB.conn(ctx).Model(&providerAccountRow{}).Where("id = ? AND key_id = ?", id, fromKeyID).
 		Updates(map[string]any{"secrets": secrets, "key_id": keyID})
 	if res.Error != nil {
