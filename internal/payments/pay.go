@@ -52,34 +52,35 @@ func (s *Service) Pay(ctx context.Context, token string, in PayInput) (Payment, 
 // Idempotency-Key started (replayed); that call's request must have been the same.
 func (s *Service) PayOnce(ctx context.Context, token string, in PayInput) (p Payment, replayed bool, err error) {
 	tok := strings.TrimSpace(in.PaymentToken)
-	// The link's merchant and mode pick the provider account (an unknown link is a 404 whatever the
-	// body says); the checkout has just read the link, so this is usually answered from the cache.
-	co, err := s.Links.ResolveLink(ctx, token)
-	if err != nil {
-		return Payment{}, false, err
-	}
-	provider, accountID, err := s.providers().ForNewPayment(ctx, co.Invoice.MerchantID, co.Invoice.Livemode)
-	if err != nil {
-		return Payment{}, false, err
-	}
-	if err := checkPayInput(provider, in.TermsAccepted, tok); err != nil {
-		return Payment{}, false, err
-	}
 	hash := in.requestHash(tok)
 	now := s.now()
 	limits := FailureLimits{PerLink: orDefault(s.MaxFailuresPerLink, DefaultMaxFailuresPerLink),
 		PerIP: orDefault(s.MaxFailuresPerIP, DefaultMaxFailuresPerIP), Since: now.Add(-orDefault(s.FailureWindow, DefaultFailureWindow))}
+	if !in.TermsAccepted || tok == "" || len(tok) > maxPaymentTokenLen {
+		// refusal() reads the link and judges the input in the order every refusal follows.
+		return s.refusal(ctx, token, in, hash, limits)
+	}
 
 	// The attempt is saved before the PSP hears of it. One conditional update claims the invoice
-	// behind the link, failure limits included, so the common case reads nothing before it; when it
-	// refuses, refusal() reads why: unknown link, too many failures, the link or invoice changed, or
-	// another attempt won.
+	// behind the link, failure limits included, so paying reads nothing before it; when it refuses,
+	// refusal() reads why: unknown link, a bad token, too many failures, the link or invoice
+	// changed, or another attempt won. The claimed invoice's merchant and mode pick the provider
+	// account, whose token shape the payer's token must have.
 	claim := Claim{Token: token, ClientIP: in.ClientIP, At: now, Limits: limits,
 		InvoiceFrom: domain.InvoiceStatusesWhere(domain.InvoiceStatus.Payable)}
 	if claim.InvoiceTo, err = domain.InvoiceOpen.To(attemptHolds); err != nil {
 		return Payment{}, false, apperr.Internal(err)
 	}
-	a, err := s.Store.BeginPayment(ctx, claim, func(inv domain.Invoice, linkID string) (Payment, Transaction, error) {
+	var provider psp.Provider
+	a, err := s.Store.BeginPayment(ctx, claim, func(txCtx context.Context, inv domain.Invoice, linkID string) (Payment, Transaction, error) {
+		var accountID string
+		var err error
+		if provider, accountID, err = s.providers().ForNewPayment(txCtx, inv.MerchantID, inv.Livemode); err != nil {
+			return Payment{}, Transaction{}, err
+		}
+		if err := checkPayInput(provider, in.TermsAccepted, tok); err != nil {
+			return Payment{}, Transaction{}, err
+		}
 		amount, ok := inv.PaymentAmount(in.Amount)
 		if !ok {
 			return Payment{}, Transaction{}, amountRefused(inv)
@@ -134,7 +135,8 @@ func (s *Service) newAttempt(inv domain.Invoice, linkID, linkToken, pspToken, cl
 	return p, txn
 }
 
-// refusal answers a claim BeginPayment refused. A retry of an earlier call with the same
+// refusal answers a payment that cannot be claimed: its input is wrong (400), or BeginPayment
+// refused the claim. A retry of an earlier call with the same
 // Idempotency-Key gets that call's attempt as it is now (replayed), 409 while that call may still
 // be running, or 422 if it asks for something else. Otherwise the refusal is explained: 404 for an
 // unknown link, 409 for a link or invoice that cannot be paid, 429 past the failure limits, else
@@ -143,6 +145,15 @@ func (s *Service) refusal(ctx context.Context, token string, in PayInput, hash s
 	// BeginPayment dropped this process's cached view of the link, so this reads the database.
 	co, err := s.Links.ResolveLink(ctx, token)
 	if err != nil {
+		return Payment{}, false, err
+	}
+	// The link's merchant and mode pick the provider account; the input is judged first, as if
+	// nothing had been claimed.
+	provider, _, err := s.providers().ForNewPayment(ctx, co.Invoice.MerchantID, co.Invoice.Livemode)
+	if err != nil {
+		return Payment{}, false, err
+	}
+	if err := checkPayInput(provider, in.TermsAccepted, strings.TrimSpace(in.PaymentToken)); err != nil {
 		return Payment{}, false, err
 	}
 	if in.IdempotencyKey != "" {

@@ -258,8 +258,10 @@ type Store interface {
 	// in one transaction. It answers apperr.ErrConflict when any condition does not hold (unknown
 	// link, another attempt won, the link closed, too many failures); the caller finds out which.
 	// newAttempt may refuse the claimed invoice (an amount it does not allow): the claim is undone
-	// and its error returned.
-	BeginPayment(ctx context.Context, c Claim, newAttempt func(inv domain.Invoice, linkID string) (Payment, Transaction, error)) (Attempt, error)
+	// and its error returned. The context newAttempt gets joins the transaction: store reads made
+	// with it run there (on PostgreSQL, on its connection, which a read from the pool while the
+	// transaction holds one could wait for forever).
+	BeginPayment(ctx context.Context, c Claim, newAttempt func(ctx context.Context, inv domain.Invoice, linkID string) (Payment, Transaction, error)) (Attempt, error)
 	// MarkInFlight records a PSP answer that is not final: requires_action with its redirect URL, or
 	// still processing with the PSP's reference. Only from processing or requires_action.
 	MarkInFlight(ctx context.Context, paymentID string, status domain.PaymentStatus, pspRef, redirectURL string, card *psp.Card, at time.Time) error

@@ -173,7 +173,7 @@ func TestPaymentLinkSlotsUnderConcurrency(t *testing.T) {
 		}
 		st := &store.Payments{DB: db}
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		newAttempt := func(claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
+		newAttempt := func(_ context.Context, claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
 			p := payments.Payment{ID: domain.NewID("pay"), MerchantID: claimed.MerchantID, InvoiceID: claimed.ID, LinkID: linkID,
 				Status: domain.PaymentProcessing, Amount: claimed.AmountTotal, Currency: claimed.Currency, CaptureMode: claimed.CaptureMode,
 				PSP: "testgateway", IdempotencyKey: domain.NewID("k"), TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}
@@ -265,7 +265,7 @@ func TestPaymentLinkSlotWaitsForAnAttemptNotYetCommitted(t *testing.T) {
 		_, second := newOrder(t, db, l)
 		st := &store.Payments{DB: db}
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		newAttempt := func(claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
+		newAttempt := func(_ context.Context, claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
 			p := payments.Payment{ID: domain.NewID("pay"), MerchantID: claimed.MerchantID, InvoiceID: claimed.ID, LinkID: linkID,
 				Status: domain.PaymentProcessing, Amount: claimed.AmountTotal, Currency: claimed.Currency, CaptureMode: claimed.CaptureMode,
 				PSP: "testgateway", IdempotencyKey: domain.NewID("k"), TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}

@@ -213,7 +213,7 @@ type claimedInvoice struct {
 
 // BeginPayment claims the open invoice behind a link for an attempt, within the failure limits,
 // and stores the attempt.
-func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttempt func(domain.Invoice, string) (payments.Payment, payments.Transaction, error)) (payments.Attempt, error) {
+func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttempt func(context.Context, domain.Invoice, string) (payments.Payment, payments.Transaction, error)) (payments.Attempt, error) {
 	// Also when the claim is refused: the caller's next read of the link then comes from the
 	// database, which may hold another replica's change the cache does not.
 	var a payments.Attempt
@@ -254,7 +254,7 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			}
 		}
 		// The attempt is judged against the invoice as claimed (what is due now); a refusal undoes the claim.
-		p, t, err := newAttempt(inv, claimed.ClaimLinkID)
+		p, t, err := newAttempt(tx.joined(), inv, claimed.ClaimLinkID)
 		if err != nil {
 			return err
 		}

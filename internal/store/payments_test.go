@@ -38,7 +38,7 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 		}
 	}
 	st := &store.Payments{DB: db}
-	newAttempt := func(claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
+	newAttempt := func(_ context.Context, claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
 		p := payments.Payment{ID: domain.NewID("pay"), MerchantID: claimed.MerchantID, InvoiceID: claimed.ID, LinkID: linkID,
 			Status: domain.PaymentProcessing, Amount: claimed.AmountTotal, Currency: claimed.Currency, CaptureMode: claimed.CaptureMode,
 			PSP: "testgateway", IdempotencyKey: "k", TermsAcceptedAt: now, CreatedAt: now, UpdatedAt: now}

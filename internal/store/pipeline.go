@@ -90,6 +90,19 @@ func (p *pipeTx) exec(build func(tx *gorm.DB) *gorm.DB, judge func(int64, error)
 	p.queued = append(p.queued, pipedWrite{sql: st.SQL.String(), args: st.Vars, judge: judge, countsRows: countsRows})
 }
 
+// pipeKey carries the pipelined transaction to the store reads made with a context from joined.
+type pipeKey struct{}
+
+// joined is the transaction's context for callers outside the store: their store reads join it
+// (pipeFrom).
+func (p *pipeTx) joined() context.Context { return context.WithValue(p.ctx, pipeKey{}, p) }
+
+// pipeFrom is the pipelined transaction ctx joins, or nil.
+func pipeFrom(ctx context.Context) *pipeTx {
+	p, _ := ctx.Value(pipeKey{}).(*pipeTx)
+	return p
+}
+
 // Query runs a query built on tx (Raw) after the queued writes and scans its rows into dest as
 // GORM's Scan does: a struct gets the first row by column name (and stays as it is when there is
 // none), a slice one element per row, a scalar the first column of the first row.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -74,6 +73,8 @@ func orEmpty(m map[string]string) map[string]string {
 
 // Active implements provideraccounts.Store.
 func (s *ProviderAccounts) Active(ctx context.Context, merchantID string, livemode bool) (provideraccounts.Account, error) {
+	// A read inside a transaction the caller opened (InTx) is the transaction's own; a payment's
+	// (pipeFrom) may use the cache, and otherwise reads on its transaction's connection.
 	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
 	key := accountKey{merchantID: merchantID, livemode: livemode}
 	if e, ok := s.DB.accounts.get(key); ok && !inTx {
@@ -83,20 +84,33 @@ func (s *ProviderAccounts) Active(ctx context.Context, merchantID string, livemo
 		return toBusProviderAccount(e.row)
 	}
 	readAt := s.DB.accounts.now()
-	var r providerAccountRow
+	var rows []providerAccountRow
 	// The status is spelled out, not bound: a bound value that decides whether the partial index
 	// provider_accounts_active applies makes SQLite plan the statement again on every execution.
-	err := s.DB.conn(ctx).Where("merchant_id = ? AND livemode = ? AND status = '"+string(provideraccounts.StatusActive)+"'", merchantID, livemode).Take(&r).Error
+	build := func(tx *gorm.DB) *gorm.DB {
+		return tx.Raw(`SELECT * FROM provider_accounts WHERE merchant_id = ? AND livemode = ? AND status = '`+
+			string(provideraccounts.StatusActive)+`' LIMIT 1`, merchantID, livemode)
+	}
+	var err error
+	if p := pipeFrom(ctx); p != nil {
+		err = p.Query(build, &rows)
+	} else {
+		err = build(s.DB.conn(ctx)).Scan(&rows).Error
+	}
 	if err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) && !inTx {
-			s.DB.accounts.put(key, accountEntry{at: readAt})
-		}
-		return provideraccounts.Account{}, notFound(err, "active provider account")
+		return provideraccounts.Account{}, fmt.Errorf("store: active provider account: %w", err)
+	}
+	e := accountEntry{at: readAt, found: len(rows) > 0}
+	if e.found {
+		e.row = rows[0]
 	}
 	if !inTx {
-		s.DB.accounts.put(key, accountEntry{row: r, found: true, at: readAt})
+		s.DB.accounts.put(key, e)
 	}
-	return toBusProviderAccount(r)
+	if !e.found {
+		return provideraccounts.Account{}, notFound(gorm.ErrRecordNotFound, "active provider account")
+	}
+	return toBusProviderAccount(e.row)
 }
 
 // Get implements provideraccounts.Store.
