@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -186,20 +187,33 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	if err := insertEvents(tx, events).Error; err != nil {
+	q, args := eventsInsertSQL(events)
+	if err := tx.Exec(q.q, args...).Error; err != nil {
 		return fmt.Errorf("store: insert events: %w", err)
 	}
 	return nil
 }
 
-// insertEvents is the statement that inserts events (at least one).
-func insertEvents(tx *gorm.DB, events []domain.Event) *gorm.DB {
+// eventInsert inserts events with every column of eventRow (rawsql.go).
+var eventInsert = insertOf(eventRow{})
+
+// eventsInsertSQL is the INSERT of events (at least one).
+func eventsInsertSQL(events []domain.Event) (sqlText, []any) {
+	rows := toEventRows(events)
+	values := make([]reflect.Value, len(rows))
+	for i := range rows {
+		values[i] = reflect.ValueOf(rows[i])
+	}
+	return eventInsert.statement(values, events[0].CreatedAt)
+}
+
+func toEventRows(events []domain.Event) []eventRow {
 	rows := make([]eventRow, len(events))
 	for i, e := range events {
 		rows[i] = eventRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, Type: e.Type, ObjectID: e.ObjectID,
 			Payload: string(e.Payload), Webhook: e.Webhook, CreatedAt: e.CreatedAt}
 	}
-	return tx.Create(&rows)
+	return rows
 }
 
 // CreateInvoice numbers and inserts an invoice with its lines, link and events.
@@ -441,19 +455,21 @@ func linkStatusesTo(to domain.LinkStatus) []string {
 
 // closeActiveLinks moves the invoice's links that may move to status to (its active ones) there.
 func closeActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at time.Time) error {
-	if err := updateActiveLinks(tx, invoiceID, to, at).Error; err != nil {
+	q, args := updateActiveLinksSQL(invoiceID, to, at)
+	if err := tx.Exec(q.q, args...).Error; err != nil {
 		return fmt.Errorf("store: close links: %w", err)
 	}
 	return nil
 }
 
-// updateActiveLinks is closeActiveLinks' statement.
-func updateActiveLinks(tx *gorm.DB, invoiceID string, to domain.LinkStatus, at time.Time) *gorm.DB {
-	upd := map[string]any{"status": string(to)}
+// updateActiveLinksSQL is closeActiveLinks' statement.
+func updateActiveLinksSQL(invoiceID string, to domain.LinkStatus, at time.Time) (sqlText, []any) {
 	if to == domain.LinkDeactivated {
-		upd["deactivated_at"] = at
+		return cachedSQL(`UPDATE links SET status = ?, deactivated_at = ? WHERE invoice_id = ? AND status IN (` + sqlList(linkStatusesTo(to)) + `)`),
+			[]any{string(to), at, invoiceID}
 	}
-	return tx.Model(&linkRow{}).Where("invoice_id = ? AND status IN ?", invoiceID, linkStatusesTo(to)).Updates(upd)
+	return cachedSQL(`UPDATE links SET status = ? WHERE invoice_id = ? AND status IN (` + sqlList(linkStatusesTo(to)) + `)`),
+		[]any{string(to), invoiceID}
 }
 
 // ReplaceLink moves the invoice to r.To (an expired invoice reopens) and its active links to

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"securelink/internal/domain"
 	"securelink/internal/invoices"
 	"securelink/internal/paymentlinks"
@@ -247,23 +245,24 @@ func (s *PaymentLinks) CheckoutMerchant(ctx context.Context, merchantID string) 
 // transaction, claim included, rolls back: the PSP never hears of it. A link without a maximum
 // takes no lock. A slot is released by the order leaving the statuses that hold one (a declined or
 // failed attempt reopens it).
+var (
+	holdLinkSQL   = sqlOf(`UPDATE payment_links SET max_payments = max_payments WHERE id = ? AND max_payments > 0 RETURNING max_payments`)
+	slotsTakenSQL = sqlOf(`SELECT count(*) FROM invoices WHERE payment_link_id = ? AND status IN (` + slotHoldingSQL + `)`)
+)
+
 func holdLinkSlot(tx *pipeTx, linkID string) error {
 	var limit []int64
 	// The no-op update takes the row lock on PostgreSQL (held to commit); on SQLite the write
 	// transaction already excludes every other writer. Each statement after it sees every attempt
 	// that committed before it got the lock.
-	if err := tx.Query(func(tx *gorm.DB) *gorm.DB {
-		return tx.Raw(`UPDATE payment_links SET max_payments = max_payments WHERE id = ? AND max_payments > 0 RETURNING max_payments`, linkID)
-	}, &limit); err != nil {
+	if err := tx.QuerySQL(holdLinkSQL, []any{linkID}, &limit); err != nil {
 		return fmt.Errorf("store: lock payment link: %w", err)
 	}
 	if len(limit) == 0 {
 		return nil
 	}
 	var taken int64
-	if err := tx.Query(func(tx *gorm.DB) *gorm.DB {
-		return tx.Raw(`SELECT count(*) FROM invoices WHERE payment_link_id = ? AND status IN (`+slotHoldingSQL+`)`, linkID)
-	}, &taken); err != nil {
+	if err := tx.QuerySQL(slotsTakenSQL, []any{linkID}, &taken); err != nil {
 		return fmt.Errorf("store: count payment link slots: %w", err)
 	}
 	if taken > limit[0] {

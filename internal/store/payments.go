@@ -230,16 +230,14 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 		// first. The failed status is spelled out so that the failure counts use their partial
 		// indexes (see CountFailedPayments); the invoice's statuses are the claim's.
 		var claimed claimedInvoice
-		err := tx.Query(func(tx *gorm.DB) *gorm.DB {
-			return tx.Raw(`UPDATE invoices SET status = ?, updated_at = ?
+		err := tx.QuerySQL(cachedSQL(`UPDATE invoices SET status = ?, updated_at = ?
 			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status IN (`+linkUsableSQL+`) AND expires_at > ?)
-			AND status IN ? AND expires_at > ?
+			AND status IN (`+sqlList(c.InvoiceFrom)+`) AND expires_at > ?
 			AND (SELECT count(*) FROM payments WHERE link_id = (SELECT id FROM links WHERE token = ?) AND status = `+failedPaymentSQL+`) < ?
 			AND (? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = `+failedPaymentSQL+`) < ?)
-			RETURNING *, (SELECT id FROM links WHERE token = ?) AS claim_link_id`,
-				string(c.InvoiceTo), c.At, c.Token, c.At, statusStrings(c.InvoiceFrom), c.At, c.Token, c.Limits.PerLink,
-				c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token)
-		}, &claimed)
+			RETURNING *, (SELECT id FROM links WHERE token = ?) AS claim_link_id`),
+			[]any{string(c.InvoiceTo), c.At, c.Token, c.At, c.At, c.Token, c.Limits.PerLink,
+				c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token}, &claimed)
 		if err != nil {
 			return fmt.Errorf("store: begin payment: %w", err)
 		}
@@ -259,7 +257,8 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			return err
 		}
 		pr := toDBPayment(p)
-		tx.ExecErr(func(tx *gorm.DB) *gorm.DB { return tx.Create(&pr) }, func(err error) error {
+		q, args := paymentInsert.insertOne(&pr, p.CreatedAt)
+		tx.ExecSQL(q, args, func(_ int64, err error) error {
 			switch {
 			case err == nil:
 				return nil
@@ -268,9 +267,10 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			default:
 				return fmt.Errorf("store: insert payment: %w", err)
 			}
-		})
+		}, false)
 		tr := toDBTransaction(t)
-		tx.Exec("insert transaction", func(tx *gorm.DB) *gorm.DB { return tx.Create(&tr) })
+		q, args = transactionInsert.insertOne(&tr, t.CreatedAt)
+		tx.ExecSQL(q, args, wrapErr("insert transaction"), false)
 		a = payments.Attempt{Invoice: inv, Payment: p, Txn: t}
 		return nil
 	})
@@ -299,19 +299,20 @@ func (s *Payments) MarkInFlight(ctx context.Context, paymentID string, status do
 // settleTxnTx records a pending transaction's result; it is the guard of every settlement: only the
 // first recorder finds the row pending.
 func settleTxnTx(tx *gorm.DB, t payments.Transaction, at time.Time) error {
-	res := updatePendingTxn(tx, t, at)
+	q, args := settleTxnSQL(t, at)
+	res := tx.Exec(q.q, args...)
 	return judgeTxnSettled(t.ID)(res.RowsAffected, res.Error)
 }
 
-// updatePendingTxn is settleTxnTx's statement.
-func updatePendingTxn(tx *gorm.DB, t payments.Transaction, at time.Time) *gorm.DB {
+// settleTxnSQL is settleTxnTx's statement.
+func settleTxnSQL(t payments.Transaction, at time.Time) (sqlText, []any) {
 	from := domain.StatusesTo(domain.TransactionResults, domain.TransactionResult.CanTransition, t.Result)
-	return tx.Model(&transactionRow{}).Where("id = ? AND result IN ?", t.ID, statusStrings(from)).
-		Updates(map[string]any{"result": string(t.Result), "psp_reference": t.PSPReference, "error_code": t.ErrorCode,
-			"error_message": t.ErrorMessage, "updated_at": at})
+	return cachedSQL(`UPDATE transactions SET result = ?, psp_reference = ?, error_code = ?, error_message = ?, updated_at = ?
+			WHERE id = ? AND result IN (` + sqlList(from) + `)`),
+		[]any{string(t.Result), t.PSPReference, t.ErrorCode, t.ErrorMessage, at, t.ID}
 }
 
-// judgeTxnSettled judges updatePendingTxn's answer.
+// judgeTxnSettled judges settleTxnSQL's answer.
 func judgeTxnSettled(id string) func(int64, error) error {
 	return func(rows int64, err error) error {
 		switch {
@@ -329,50 +330,60 @@ func judgeTxnSettled(id string) func(int64, error) error {
 func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
 	defer s.DB.checkouts.forget(set.Payment.InvoiceID)
 	return s.DB.pipelined(ctx, func(tx *pipeTx) error {
-		tx.ExecCounted(func(tx *gorm.DB) *gorm.DB { return updatePendingTxn(tx, set.Txn, set.At) }, judgeTxnSettled(set.Txn.ID))
+		q, args := settleTxnSQL(set.Txn, set.At)
+		tx.ExecSQL(q, args, judgeTxnSettled(set.Txn.ID), true)
 		p := toDBPayment(set.Payment)
-		tx.ExecCounted(func(tx *gorm.DB) *gorm.DB {
-			return tx.Model(&paymentRow{}).Where("id = ? AND status IN ?", p.ID, inFlightStatuses).Updates(map[string]any{
-				"status": p.Status, "amount_authorized": p.AmountAuthorized, "amount_captured": p.AmountCaptured,
-				"card_brand": p.CardBrand, "card_last4": p.CardLast4, "card_exp_month": p.CardExpMonth, "card_exp_year": p.CardExpYear,
-				"psp_reference": p.PSPReference, "redirect_url": p.RedirectURL, "decline_code": p.DeclineCode,
-				"decline_message": p.DeclineMessage, "updated_at": set.At, "authorized_at": p.AuthorizedAt,
-				"authorization_expires_at": p.AuthorizationExpiresAt, "captured_at": p.CapturedAt,
-			})
-		}, func(rows int64, err error) error {
-			switch {
-			case err != nil:
-				return fmt.Errorf("store: settle payment: %w", err)
-			case rows == 0:
-				return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict)
-			}
-			return nil
-		})
-		upd := map[string]any{"status": string(set.InvoiceTo), "updated_at": set.At}
+		tx.ExecSQL(settlePaymentSQL, []any{p.Status, p.AmountAuthorized, p.AmountCaptured, p.CardBrand, p.CardLast4, p.CardExpMonth,
+			p.CardExpYear, p.PSPReference, p.RedirectURL, p.DeclineCode, p.DeclineMessage, set.At, p.AuthorizedAt,
+			p.AuthorizationExpiresAt, p.CapturedAt, p.ID},
+			func(rows int64, err error) error {
+				switch {
+				case err != nil:
+					return fmt.Errorf("store: settle payment: %w", err)
+				case rows == 0:
+					return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict)
+				}
+				return nil
+			}, true)
+		set1, args := "", []any{string(set.InvoiceTo), set.At}
 		if set.PaidAt != nil {
 			// The whole invoice or a part of it was paid.
-			upd["amount_paid"], upd["paid_at"] = set.AmountPaid, set.PaidAt
+			set1, args = ", amount_paid = ?, paid_at = ?", append(args, set.AmountPaid, set.PaidAt)
 		}
-		tx.ExecCounted(func(tx *gorm.DB) *gorm.DB {
-			return tx.Model(&invoiceRow{}).Where("id = ? AND status = ?", p.InvoiceID, string(set.InvoiceFrom)).Updates(upd)
-		}, func(rows int64, err error) error {
-			switch {
-			case err != nil:
-				return fmt.Errorf("store: settle payment invoice: %w", err)
-			case rows == 0:
-				return fmt.Errorf("store: settle payment: invoice %s is not %s", p.InvoiceID, set.InvoiceFrom)
-			}
-			return nil
-		})
+		tx.ExecSQL(cachedSQL(`UPDATE invoices SET status = ?, updated_at = ?`+set1+` WHERE id = ? AND status = ?`),
+			append(args, p.InvoiceID, string(set.InvoiceFrom)),
+			func(rows int64, err error) error {
+				switch {
+				case err != nil:
+					return fmt.Errorf("store: settle payment invoice: %w", err)
+				case rows == 0:
+					return fmt.Errorf("store: settle payment: invoice %s is not %s", p.InvoiceID, set.InvoiceFrom)
+				}
+				return nil
+			}, true)
 		if set.LinkTo != "" {
-			tx.Exec("close links", func(tx *gorm.DB) *gorm.DB { return updateActiveLinks(tx, p.InvoiceID, set.LinkTo, set.At) })
+			q, args := updateActiveLinksSQL(p.InvoiceID, set.LinkTo, set.At)
+			tx.ExecSQL(q, args, wrapErr("close links"), false)
 		}
 		if len(set.Events) > 0 {
-			tx.Exec("insert events", func(tx *gorm.DB) *gorm.DB { return insertEvents(tx, set.Events) })
+			q, args := eventsInsertSQL(set.Events)
+			tx.ExecSQL(q, args, wrapErr("insert events"), false)
 		}
 		return nil
 	})
 }
+
+// settlePaymentSQL records the final outcome of an in-flight payment (SettleAuthorization).
+var settlePaymentSQL = sqlOf(`UPDATE payments SET status = ?, amount_authorized = ?, amount_captured = ?, card_brand = ?,
+	card_last4 = ?, card_exp_month = ?, card_exp_year = ?, psp_reference = ?, redirect_url = ?, decline_code = ?,
+	decline_message = ?, updated_at = ?, authorized_at = ?, authorization_expires_at = ?, captured_at = ?
+	WHERE id = ? AND status IN (` + sqlList(domain.PaymentStatusesWhere(domain.PaymentStatus.InFlight)) + `)`)
+
+// Inserts of a payment's rows, with every column of their types (rawsql.go).
+var (
+	paymentInsert     = insertOf(paymentRow{})
+	transactionInsert = insertOf(transactionRow{})
+)
 
 // operableStatuses are the payment statuses an operation of type op may start on: the capturable
 // ones for a capture, the voidable ones for a void.

@@ -22,7 +22,7 @@ import (
 // of the server's and of PostgreSQL's CPU per payment. On SQLite, whose writer connection is in
 // this process, the statements run one after another in the writer's transaction, as elsewhere.
 //
-// The row counts of queued writes are judged before the COMMIT is sent, so a guard that finds its
+// The statements are written in SQL with ? placeholders (rawsql.go). The row counts of queued writes are judged before the COMMIT is sent, so a guard that finds its
 // row changed (another settlement won) still rolls the whole transaction back. Only when no queued
 // write has a row count to judge does the COMMIT travel with them: if one of them fails,
 // PostgreSQL skips the rest of the round trip, the COMMIT included, and the transaction is rolled
@@ -31,7 +31,7 @@ import (
 // pipeTx is the transaction a pipelined function builds its statements on.
 type pipeTx struct {
 	ctx context.Context
-	// gorm is the transaction on SQLite; on PostgreSQL a dry-run session that only builds SQL.
+	// gorm is the transaction on SQLite (and inside InTx); nil on a PostgreSQL pipeline.
 	gorm *gorm.DB
 	// conn is the PostgreSQL connection, nil on SQLite.
 	conn   *pgx.Conn
@@ -61,35 +61,6 @@ func wrapErr(what string) func(int64, error) error {
 	}
 }
 
-// Exec queues a write built on tx (Create, Updates, Exec) whose row count does not matter; its
-// error is wrapped with what.
-func (p *pipeTx) Exec(what string, build func(tx *gorm.DB) *gorm.DB) {
-	p.exec(build, wrapErr(what), false)
-}
-
-// ExecErr queues a write whose error judge maps (nil: go on); its row count does not matter.
-func (p *pipeTx) ExecErr(build func(tx *gorm.DB) *gorm.DB, judge func(err error) error) {
-	p.exec(build, func(_ int64, err error) error { return judge(err) }, false)
-}
-
-// ExecCounted queues a write whose row count judge looks at (a guard).
-func (p *pipeTx) ExecCounted(build func(tx *gorm.DB) *gorm.DB, judge func(rows int64, err error) error) {
-	p.exec(build, judge, true)
-}
-
-func (p *pipeTx) exec(build func(tx *gorm.DB) *gorm.DB, judge func(int64, error) error, countsRows bool) {
-	if p.conn == nil {
-		if p.failed != nil {
-			return
-		}
-		res := build(p.gorm)
-		p.failed = judge(res.RowsAffected, res.Error)
-		return
-	}
-	st := build(p.gorm).Statement
-	p.queued = append(p.queued, pipedWrite{sql: st.SQL.String(), args: st.Vars, judge: judge, countsRows: countsRows})
-}
-
 // pipeKey carries the pipelined transaction to the store reads made with a context from joined.
 type pipeKey struct{}
 
@@ -103,18 +74,39 @@ func pipeFrom(ctx context.Context) *pipeTx {
 	return p
 }
 
-// Query runs a query built on tx (Raw) after the queued writes and scans its rows into dest as
-// GORM's Scan does: a struct gets the first row by column name (and stays as it is when there is
-// none), a slice one element per row, a scalar the first column of the first row.
-func (p *pipeTx) Query(build func(tx *gorm.DB) *gorm.DB, dest any) error {
+// ExecSQL queues a write written in SQL (rawsql.go); countsRows says whether judge looks at its row
+// count.
+func (p *pipeTx) ExecSQL(t sqlText, args []any, judge func(rows int64, err error) error, countsRows bool) {
+	if p.conn == nil {
+		if p.failed != nil {
+			return
+		}
+		q := t.q
+		if p.gorm.Dialector.Name() == DialectPostgres {
+			q = t.pg // inside a transaction the caller opened (InTx)
+		}
+		res, err := p.gorm.Statement.ConnPool.ExecContext(p.ctx, q, args...)
+		var rows int64
+		if err == nil {
+			rows, err = res.RowsAffected()
+		}
+		p.failed = judge(rows, err)
+		return
+	}
+	p.queued = append(p.queued, pipedWrite{sql: t.pg, args: args, judge: judge, countsRows: countsRows})
+}
+
+// QuerySQL runs a query after the queued writes and scans its rows into dest as GORM's Scan
+// does: a struct gets the first row by column name (and stays as it is when there is none), a
+// slice one element per row, a scalar the first column of the first row.
+func (p *pipeTx) QuerySQL(t sqlText, args []any, dest any) error {
 	if p.conn == nil {
 		if p.failed != nil {
 			return p.failed
 		}
-		return build(p.gorm).Scan(dest).Error
+		return p.gorm.Raw(t.q, args...).Scan(dest).Error
 	}
-	st := build(p.gorm).Statement
-	return p.roundTrip(st.SQL.String(), st.Vars, dest)
+	return p.roundTrip(t.pg, args, dest)
 }
 
 // commit sends what is queued and the COMMIT.
@@ -190,7 +182,7 @@ func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrit
 		if err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		return scanRows(rows, dest, p.gorm.NamingStrategy)
+		return scanRows(rows, dest)
 	}
 }
 
@@ -207,9 +199,8 @@ func (db *DB) pipelined(ctx context.Context, fn func(p *pipeTx) error) error {
 			return p.commit()
 		})
 	}
-	dry := db.Gorm.WithContext(ctx).Session(&gorm.Session{DryRun: true})
 	return db.onPgxConn(ctx, func(conn *pgx.Conn) error {
-		p := &pipeTx{ctx: ctx, conn: conn, gorm: dry}
+		p := &pipeTx{ctx: ctx, conn: conn}
 		err := fn(p)
 		if err == nil {
 			err = p.commit()
@@ -252,7 +243,7 @@ func (db *DB) onPgxConn(ctx context.Context, fn func(*pgx.Conn) error) error {
 var scannedSchemas sync.Map
 
 // scanRows reads a pipelined query's rows into dest (see pipeTx.Query).
-func scanRows(rows pgx.Rows, dest any, namer schema.Namer) error {
+func scanRows(rows pgx.Rows, dest any) error {
 	defer rows.Close()
 	target := reflect.ValueOf(dest)
 	if target.Kind() != reflect.Pointer || target.IsNil() {
@@ -263,13 +254,13 @@ func scanRows(rows pgx.Rows, dest any, namer schema.Namer) error {
 	case v.Kind() == reflect.Slice:
 		for rows.Next() {
 			elem := reflect.New(v.Type().Elem())
-			if err := scanRow(rows, elem, namer); err != nil {
+			if err := scanRow(rows, elem); err != nil {
 				return err
 			}
 			v.Set(reflect.Append(v, elem.Elem()))
 		}
 	case rows.Next():
-		if err := scanRow(rows, target, namer); err != nil {
+		if err := scanRow(rows, target); err != nil {
 			return err
 		}
 	}
@@ -280,7 +271,7 @@ func scanRows(rows pgx.Rows, dest any, namer schema.Namer) error {
 }
 
 // scanRow reads the current row into ptr: a struct's fields by column name, or a scalar.
-func scanRow(rows pgx.Rows, ptr reflect.Value, namer schema.Namer) error {
+func scanRow(rows pgx.Rows, ptr reflect.Value) error {
 	v := ptr.Elem()
 	if v.Kind() != reflect.Struct || v.Type() == reflect.TypeOf(time.Time{}) {
 		if err := rows.Scan(ptr.Interface()); err != nil {
@@ -288,7 +279,7 @@ func scanRow(rows pgx.Rows, ptr reflect.Value, namer schema.Namer) error {
 		}
 		return nil
 	}
-	s, err := schema.Parse(ptr.Interface(), &scannedSchemas, namer)
+	s, err := schema.Parse(ptr.Interface(), &scannedSchemas, schema.NamingStrategy{})
 	if err != nil {
 		return fmt.Errorf("store: scan into %s: %w", v.Type(), err)
 	}

@@ -85,17 +85,11 @@ func (s *ProviderAccounts) Active(ctx context.Context, merchantID string, livemo
 	}
 	readAt := s.DB.accounts.now()
 	var rows []providerAccountRow
-	// The status is spelled out, not bound: a bound value that decides whether the partial index
-	// provider_accounts_active applies makes SQLite plan the statement again on every execution.
-	build := func(tx *gorm.DB) *gorm.DB {
-		return tx.Raw(`SELECT * FROM provider_accounts WHERE merchant_id = ? AND livemode = ? AND status = '`+
-			string(provideraccounts.StatusActive)+`' LIMIT 1`, merchantID, livemode)
-	}
 	var err error
 	if p := pipeFrom(ctx); p != nil {
-		err = p.Query(build, &rows)
+		err = p.QuerySQL(activeAccountSQL, []any{merchantID, livemode}, &rows)
 	} else {
-		err = build(s.DB.conn(ctx)).Scan(&rows).Error
+		err = s.DB.conn(ctx).Raw(activeAccountSQL.q, merchantID, livemode).Scan(&rows).Error
 	}
 	if err != nil {
 		return provideraccounts.Account{}, fmt.Errorf("store: active provider account: %w", err)
@@ -112,6 +106,12 @@ func (s *ProviderAccounts) Active(ctx context.Context, merchantID string, livemo
 	}
 	return toBusProviderAccount(e.row)
 }
+
+// activeAccountSQL finds a merchant's active account in a mode. The status is spelled out, not
+// bound: a bound value that decides whether the partial index provider_accounts_active applies
+// makes SQLite plan the statement again on every execution.
+var activeAccountSQL = sqlOf(`SELECT * FROM provider_accounts WHERE merchant_id = ? AND livemode = ? AND status = '` +
+	string(provideraccounts.StatusActive) + `' LIMIT 1`)
 
 // Get implements provideraccounts.Store.
 func (s *ProviderAccounts) Get(ctx context.Context, id string) (provideraccounts.Account, error) {

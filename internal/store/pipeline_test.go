@@ -1,0 +1,46 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"securelink/internal/apperr"
+	"securelink/internal/domain"
+	"securelink/internal/payments"
+	"securelink/internal/store"
+	"securelink/internal/store/storetest"
+)
+
+// A settlement's writes go to PostgreSQL in one round trip before any guard is judged; a guard
+// that finds its row already settled must still undo every one of them, the event included.
+func TestSettlementLosingItsGuardWritesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := &store.Payments{DB: db}
+		p := seedCaptured(t, db, 500)
+		txns, err := st.ListTransactions(ctx, []string{p.ID})
+		if err != nil || len(txns) != 1 {
+			t.Fatalf("transactions %v, %v", txns, err)
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		ev := domain.Event{ID: domain.NewID("evt"), MerchantID: p.MerchantID, Type: "payment.succeeded", ObjectID: p.ID,
+			Payload: []byte(`{}`), CreatedAt: now}
+		late := payments.AuthSettlement{Payment: p, Txn: txns[0], InvoiceFrom: domain.InvoiceProcessing, InvoiceTo: domain.InvoicePaid,
+			LinkTo: domain.LinkCompleted, Events: []domain.Event{ev}, At: now}
+		late.Txn.Result = domain.TxnSucceeded
+		if err := st.SettleAuthorization(ctx, late); !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("a second settlement: %v, want conflict", err)
+		}
+		var n int64
+		if err := db.Gorm.Raw("SELECT count(*) FROM events WHERE id = ?", ev.ID).Scan(&n).Error; err != nil || n != 0 {
+			t.Fatalf("the losing settlement left %d events (%v)", n, err)
+		}
+		// The connection it used is back in the pool with no transaction open: the next payment works.
+		p2 := seedCaptured(t, db, 700)
+		if got, err := st.GetPayment(ctx, p2.MerchantID, p2.ID); err != nil || got.Status != domain.PaymentCaptured {
+			t.Fatalf("next payment %+v, %v", got, err)
+		}
+	})
+}
