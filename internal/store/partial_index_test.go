@@ -39,6 +39,8 @@ func TestPartialIndexesFollowTheDomain(t *testing.T) {
 		"payments_request_key":    {"request_key", []string{""}},
 		"payments_statement_line": {"statement_line", []string{""}},
 		"events_undispatched":     {"dispatched_at", nil},
+		"payments_psp_reference":  {"psp_reference", []string{""}},
+		"invoices_payment_link":   {"payment_link_id", nil},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`

@@ -680,7 +680,8 @@ func (s *Payments) PaymentByRequestKey(ctx context.Context, linkID, key string) 
 // GetPaymentByPSPReference finds a payment of a provider account by the PSP's id of it.
 func (s *Payments) GetPaymentByPSPReference(ctx context.Context, accountID, pspRef string) (payments.Payment, error) {
 	var r paymentRow
-	if err := s.DB.conn(ctx).Where("provider_account_id = ? AND psp_reference = ?", accountID, pspRef).Order("id DESC").Take(&r).Error; err != nil {
+	// "<> ''" lets the partial index payments_psp_reference (named payments only) serve the lookup.
+	if err := s.DB.conn(ctx).Where("provider_account_id = ? AND psp_reference = ? AND psp_reference <> ''", accountID, pspRef).Order("id DESC").Take(&r).Error; err != nil {
 		return payments.Payment{}, notFound(err, "get payment by psp reference")
 	}
 	return toBusPayment(r), nil
