@@ -21,18 +21,24 @@ type Dispatcher struct {
 	// HoldEmails keeps new e-mails in the mailbox (status held) instead of queueing them for SMTP.
 	HoldEmails bool
 	Now        func() time.Time
-	// Batch is how many events one RunOnce takes; 200 when zero.
+	// Batch is how many events one RunOnce takes; DefaultDispatchBatch when zero.
 	Batch int
 	// BaseURL is SecureLink's public address: e-mails load the merchant's logo and link the receipt
 	// from it.
 	BaseURL string
 }
 
+// DefaultDispatchBatch is how many events one RunOnce takes by default. Each batch pays for a few
+// reads and one write transaction, each waiting for a pooled connection behind the payers' own
+// statements: with 200 a batch took 200–300 ms under 600 payments/s on PostgreSQL (1,200 events/s)
+// and the backlog grew for as long as the load lasted; with 1,000 it stays within one batch.
+const DefaultDispatchBatch = 1000
+
 // RunOnce dispatches one batch of events and returns how many it dispatched.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	batch := d.Batch
 	if batch <= 0 {
-		batch = 200
+		batch = DefaultDispatchBatch
 	}
 	now := clock(d.Now)
 	// This package decides what the events become; the store claims them and saves that. Planning

@@ -162,6 +162,9 @@ func (s *Notify) claimIDs(tx *gorm.DB, table, where, order string, limit int, ar
 	return ids, nil
 }
 
+// insertRowsPerStatement bounds the rows of one multi-row INSERT.
+const insertRowsPerStatement = 500
+
 // PendingEvents returns up to limit undispatched events, oldest first, without claiming them.
 func (s *Notify) PendingEvents(ctx context.Context, limit int) ([]domain.Event, error) {
 	var rows []eventRow
@@ -210,13 +213,15 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 					CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
 			}
 		}
+		// In statements of a few hundred rows: one statement of a whole batch's e-mails could pass
+		// PostgreSQL's limit of 65,535 parameters.
 		if len(emails) > 0 {
-			if err := tx.Create(&emails).Error; err != nil {
+			if err := tx.CreateInBatches(&emails, insertRowsPerStatement).Error; err != nil {
 				return fmt.Errorf("store: insert e-mails: %w", err)
 			}
 		}
 		if len(deliveries) > 0 {
-			if err := tx.Create(&deliveries).Error; err != nil {
+			if err := tx.CreateInBatches(&deliveries, insertRowsPerStatement).Error; err != nil {
 				return fmt.Errorf("store: insert deliveries: %w", err)
 			}
 		}

@@ -229,3 +229,31 @@ func TestSaveDispatchClaimsOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestSaveDispatchOfAFullBatch: a batch's e-mails may be more than one INSERT can carry on
+// PostgreSQL (65,535 parameters); every one of them is saved.
+func TestSaveDispatchOfAFullBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		n := &store.Notify{DB: db}
+		m := newMerchant(t, db)
+		ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
+		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{ev}); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		const many = 3500 // × 19 columns: over 65,535 parameters in one statement
+		out := notify.Outbox{}
+		for range many {
+			out.Emails = append(out.Emails, notify.Email{ID: domain.NewID("em"), MerchantID: m.ID, EventID: ev.ID, Kind: mail.KindPaymentLink,
+				To: "a@example.com", Subject: "s", Status: notify.EmailHeld, CreatedAt: now})
+		}
+		if got, err := n.SaveDispatch(ctx, []string{ev.ID}, []notify.Outbox{out}, now); err != nil || got != 1 {
+			t.Fatalf("save: claimed %d, %v", got, err)
+		}
+		var saved int64
+		if err := db.Gorm.Raw("SELECT count(*) FROM emails WHERE event_id = ?", ev.ID).Scan(&saved).Error; err != nil || saved != many {
+			t.Fatalf("saved %d e-mails (%v), want %d", saved, err, many)
+		}
+	})
+}
