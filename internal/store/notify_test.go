@@ -9,6 +9,7 @@ import (
 
 	"securelink/internal/apperr"
 	"securelink/internal/domain"
+	"securelink/internal/merchants"
 	"securelink/internal/notify"
 	"securelink/internal/notify/mail"
 	"securelink/internal/store"
@@ -197,11 +198,7 @@ func TestSaveDispatchClaimsOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		n := &store.Notify{DB: db}
-		m := newMerchant(t, db)
-		ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
-		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{ev}); err != nil {
-			t.Fatal(err)
-		}
+		m, ev := undispatchedEvent(t, db)
 		pending, err := n.PendingEvents(ctx, 10)
 		if err != nil || len(pending) != 1 || pending[0].ID != ev.ID {
 			t.Fatalf("pending %+v, %v; want the one event", pending, err)
@@ -236,11 +233,7 @@ func TestSaveDispatchOfAFullBatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		n := &store.Notify{DB: db}
-		m := newMerchant(t, db)
-		ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
-		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, []domain.Event{ev}); err != nil {
-			t.Fatal(err)
-		}
+		m, ev := undispatchedEvent(t, db)
 		now := time.Now().UTC()
 		const many = 3500 // × 19 columns: over 65,535 parameters in one statement
 		out := notify.Outbox{}
@@ -256,4 +249,15 @@ func TestSaveDispatchOfAFullBatch(t *testing.T) {
 			t.Fatalf("saved %d e-mails (%v), want %d", saved, err, many)
 		}
 	})
+}
+
+// undispatchedEvent stores a new merchant's invoice.created event, not yet dispatched.
+func undispatchedEvent(t *testing.T, db *store.DB) (merchants.Merchant, domain.Event) {
+	t.Helper()
+	m := newMerchant(t, db)
+	ev := domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
+	if err := (&store.Invoices{DB: db}).InsertEvents(context.Background(), []domain.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	return m, ev
 }

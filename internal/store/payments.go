@@ -314,12 +314,18 @@ func settleTxnSQL(t payments.Transaction, at time.Time) (sqlText, []any) {
 
 // judgeTxnSettled judges settleTxnSQL's answer.
 func judgeTxnSettled(id string) func(int64, error) error {
+	return judgeGuard("settle transaction", func() error { return fmt.Errorf("store: settle transaction %s: %w", id, apperr.ErrConflict) })
+}
+
+// judgeGuard judges a guarded write: its error wrapped with what it did, or none's error when the
+// guard found no row.
+func judgeGuard(what string, none func() error) func(int64, error) error {
 	return func(rows int64, err error) error {
 		switch {
 		case err != nil:
-			return fmt.Errorf("store: settle transaction: %w", err)
+			return fmt.Errorf("store: %s: %w", what, err)
 		case rows == 0:
-			return fmt.Errorf("store: settle transaction %s: %w", id, apperr.ErrConflict)
+			return none()
 		}
 		return nil
 	}
@@ -336,15 +342,7 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 		tx.ExecSQL(settlePaymentSQL, []any{p.Status, p.AmountAuthorized, p.AmountCaptured, p.CardBrand, p.CardLast4, p.CardExpMonth,
 			p.CardExpYear, p.PSPReference, p.RedirectURL, p.DeclineCode, p.DeclineMessage, set.At, p.AuthorizedAt,
 			p.AuthorizationExpiresAt, p.CapturedAt, p.ID},
-			func(rows int64, err error) error {
-				switch {
-				case err != nil:
-					return fmt.Errorf("store: settle payment: %w", err)
-				case rows == 0:
-					return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict)
-				}
-				return nil
-			}, true)
+			judgeGuard("settle payment", func() error { return fmt.Errorf("store: settle payment %s: %w", p.ID, apperr.ErrConflict) }), true)
 		set1, args := "", []any{string(set.InvoiceTo), set.At}
 		if set.PaidAt != nil {
 			// The whole invoice or a part of it was paid.
@@ -352,15 +350,9 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 		}
 		tx.ExecSQL(cachedSQL(`UPDATE invoices SET status = ?, updated_at = ?`+set1+` WHERE id = ? AND status = ?`),
 			append(args, p.InvoiceID, string(set.InvoiceFrom)),
-			func(rows int64, err error) error {
-				switch {
-				case err != nil:
-					return fmt.Errorf("store: settle payment invoice: %w", err)
-				case rows == 0:
-					return fmt.Errorf("store: settle payment: invoice %s is not %s", p.InvoiceID, set.InvoiceFrom)
-				}
-				return nil
-			}, true)
+			judgeGuard("settle payment invoice", func() error {
+				return fmt.Errorf("store: settle payment: invoice %s is not %s", p.InvoiceID, set.InvoiceFrom)
+			}), true)
 		if set.LinkTo != "" {
 			q, args := updateActiveLinksSQL(p.InvoiceID, set.LinkTo, set.At)
 			tx.ExecSQL(q, args, wrapErr("close links"), false)
