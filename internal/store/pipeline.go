@@ -15,18 +15,18 @@ import (
 	"gorm.io/gorm/schema"
 )
 
-// A pipelined transaction is written once, with GORM's statement builders, and runs on both
-// databases. On PostgreSQL the statements that do not need one another's answers travel together:
-// the BEGIN goes with the first query, the writes queued with Exec go with the next query or with
-// the COMMIT. Each round trip costs a network write and a wake-up on both sides, which were a fifth
-// of the server's and of PostgreSQL's CPU per payment. On SQLite, whose writer connection is in
-// this process, the statements run one after another in the writer's transaction, as elsewhere.
+// A pipelined transaction is written once, in SQL with ? placeholders (rawsql.go), and runs on
+// both databases. On PostgreSQL the statements that do not need one another's answers travel
+// together: the BEGIN goes with the first query, the writes queued with ExecSQL go with the next
+// query or with the COMMIT. Each round trip costs a network write and a wake-up on both sides, which
+// were a fifth of the server's and of PostgreSQL's CPU per payment. On SQLite, whose writer
+// connection is in this process, the statements run one after another in the writer's transaction,
+// as elsewhere.
 //
-// The statements are written in SQL with ? placeholders (rawsql.go). The row counts of queued writes are judged before the COMMIT is sent, so a guard that finds its
+// The row counts of queued writes are judged before the COMMIT is sent, so a guard that finds its
 // row changed (another settlement won) still rolls the whole transaction back. Only when no queued
-// write has a row count to judge does the COMMIT travel with them: if one of them fails,
-// PostgreSQL skips the rest of the round trip, the COMMIT included, and the transaction is rolled
-// back.
+// write has a row count to judge does the COMMIT travel with them: if one of them fails, PostgreSQL
+// skips the rest of the round trip, the COMMIT included, and the transaction is rolled back.
 
 // pipeTx is the transaction a pipelined function builds its statements on.
 type pipeTx struct {
@@ -34,9 +34,11 @@ type pipeTx struct {
 	// gorm is the transaction on SQLite (and inside InTx); nil on a PostgreSQL pipeline.
 	gorm *gorm.DB
 	// conn is the PostgreSQL connection, nil on SQLite.
-	conn   *pgx.Conn
-	begun  bool
-	queued []pipedWrite
+	conn  *pgx.Conn
+	begun bool
+	// commitSent says a round trip with the COMMIT has gone out.
+	commitSent bool
+	queued     []pipedWrite
 	// failed is the first failure of a write on SQLite, where writes run when they are queued.
 	failed error
 }
@@ -146,6 +148,7 @@ func (p *pipeTx) roundTrip(query string, args []any, dest any) error {
 	if b.Len() == 0 {
 		return nil
 	}
+	p.commitSent = p.commitSent || query == "COMMIT"
 	br := p.conn.SendBatch(p.ctx, b)
 	err := p.readAnswers(br, begin, queued, query, dest)
 	if cerr := br.Close(); err == nil && cerr != nil {
@@ -199,44 +202,47 @@ func (db *DB) pipelined(ctx context.Context, fn func(p *pipeTx) error) error {
 			return p.commit()
 		})
 	}
-	return db.onPgxConn(ctx, func(conn *pgx.Conn) error {
-		p := &pipeTx{ctx: ctx, conn: conn}
-		err := fn(p)
-		if err == nil {
-			err = p.commit()
-		}
-		if err != nil && p.begun && conn.PgConn().TxStatus() != 'I' {
-			// A transaction left open must not go back to the pool with its connection.
-			if _, rbErr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
-				return errors.Join(err, driver.ErrBadConn)
-			}
-		}
-		return err
-	})
-}
-
-// onPgxConn runs fn on the pgx.Conn of one pooled connection. A connection that turns out to be
-// dead before anything ran on it is replaced once, as the pool does for a BEGIN (retryPool).
-func (db *DB) onPgxConn(ctx context.Context, fn func(*pgx.Conn) error) error {
+	var p *pipeTx
 	run := func() error {
-		c, err := db.SQL.Conn(ctx)
-		if err != nil {
-			return fmt.Errorf("store: connection: %w", err)
-		}
-		defer c.Close()
-		return c.Raw(func(dc any) error {
-			sc, ok := dc.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("store: connection is %T, not pgx's", dc)
+		return db.onPgxConn(ctx, func(conn *pgx.Conn) error {
+			p = &pipeTx{ctx: ctx, conn: conn}
+			err := fn(p)
+			if err == nil {
+				err = p.commit()
 			}
-			return fn(sc.Conn())
+			if err != nil && p.begun && conn.PgConn().TxStatus() != 'I' {
+				// A transaction left open must not go back to the pool with its connection.
+				if _, rbErr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+					return errors.Join(err, driver.ErrBadConn)
+				}
+			}
+			return err
 		})
 	}
 	err := run()
-	if err != nil && ctx.Err() == nil && deadConnection(err) {
-		return run()
+	// A connection found dead (a restart, a failover) before the COMMIT went out is replaced once,
+	// as the pool does for a BEGIN (retryPool): the transaction died with it and kept nothing. Once
+	// the COMMIT has gone out it may have been kept, and the error is the caller's.
+	if err != nil && ctx.Err() == nil && deadConnection(err) && p != nil && !p.commitSent {
+		err = run()
 	}
 	return err
+}
+
+// onPgxConn runs fn on the pgx.Conn of one pooled connection.
+func (db *DB) onPgxConn(ctx context.Context, fn func(*pgx.Conn) error) error {
+	c, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: connection: %w", err)
+	}
+	defer c.Close()
+	return c.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: connection is %T, not pgx's", dc)
+		}
+		return fn(sc.Conn())
+	})
 }
 
 // scannedSchemas caches the GORM schemas of the structs pipelined queries scan into.
