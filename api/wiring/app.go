@@ -132,6 +132,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	invoicesCreated := prometheus.NewCounter(prometheus.CounterOpts{Name: "securelink_invoices_created_total", Help: "Invoices created."})
 	a.Registry.MustRegister(invoicesCreated)
 	registerSQLiteMetrics(a.Registry, db)
+	if db.Dialect == store.DialectPostgres {
+		// go_sql_wait_count_total and go_sql_wait_duration_seconds_total tell whether requests queue
+		// for a pooled connection (DATABASE_MAX_CONNS).
+		a.Registry.MustRegister(collectors.NewDBStatsCollector(db.SQL, "securelink"))
+	}
 
 	settings := &store.Settings{DB: db}
 	secret := cfg.Secret

@@ -8,11 +8,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"golang.org/x/sync/semaphore"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -48,6 +50,9 @@ type DB struct {
 	numbering keyedMutex
 	// sqlite is the embedded database's writer queue, read pool and checkpointer; nil on PostgreSQL.
 	sqlite *sqliteServer
+	// txGate queues pipelined transactions for their connection in arrival order (pool.go); nil
+	// on SQLite.
+	txGate atomic.Pointer[semaphore.Weighted]
 }
 
 // ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests
@@ -105,8 +110,12 @@ func Open(url string) (*DB, error) {
 	if err := registerModeScope(g); err != nil {
 		return nil, err
 	}
-	return &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now),
-		accounts: &accountCache{now: time.Now}}, nil
+	db := &DB{Gorm: g, SQL: sqlDB, Dialect: dialect, sqlite: lite, checkouts: newCheckoutCache(CheckoutCacheTTL, checkoutCacheSize, time.Now),
+		accounts: &accountCache{now: time.Now}}
+	if dialect == DialectPostgres {
+		db.sizeTxGate(DefaultMaxConns())
+	}
+	return db, nil
 }
 
 // Migrate applies every pending migration of the database's dialect.

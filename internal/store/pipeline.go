@@ -231,6 +231,12 @@ func (db *DB) pipelined(ctx context.Context, fn func(p *pipeTx) error) error {
 
 // onPgxConn runs fn on the pgx.Conn of one pooled connection.
 func (db *DB) onPgxConn(ctx context.Context, fn func(*pgx.Conn) error) error {
+	if gate := db.txGate.Load(); gate != nil {
+		if err := gate.Acquire(ctx, 1); err != nil {
+			return fmt.Errorf("store: connection: %w", err)
+		}
+		defer gate.Release(1)
+	}
 	c, err := db.SQL.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: connection: %w", err)

@@ -409,6 +409,8 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 	checkpointsBefore, _ := a.metric(ctx, "securelink_sqlite_checkpoints_total")
 	restartsBefore, _ := a.metric(ctx, "securelink_sqlite_wal_restarts_total")
 	restartHeldBefore, _ := a.metric(ctx, "securelink_sqlite_wal_restart_seconds_total")
+	poolWaitsBefore, _ := a.metric(ctx, "go_sql_wait_count_total")
+	poolWaitedBefore, _ := a.metric(ctx, "go_sql_wait_duration_seconds_total")
 	s := measured(ctx, cpu, o.Load, "pay", label, a.payOp(tokens))
 	// Work a payment leaves to the background (its e-mails and webhooks) is only part of the figures
 	// if the background keeps up: what it has not reached when the scenario ends was not paid for.
@@ -422,6 +424,15 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 		return err
 	}
 	s.EventBacklog, s.EventBacklogAfter1s = &backlog, &backlogLater
+	// On PostgreSQL: how often a request (or job) waited for a pooled connection, and how long.
+	if waits, ok := a.metric(ctx, "go_sql_wait_count_total"); ok && s.OK > 0 {
+		waited, _ := a.metric(ctx, "go_sql_wait_duration_seconds_total")
+		s.PoolWaits = &poolWaitReport{PerPayment: (waits - poolWaitsBefore) / float64(s.OK)}
+		if n := waits - poolWaitsBefore; n > 0 {
+			s.PoolWaits.AverageMS = (waited - poolWaitedBefore) * 1000 / n
+		}
+		s.Note += fmt.Sprintf("; waits for a pooled connection: %.2f per payment, %.1f ms each on average", s.PoolWaits.PerPayment, s.PoolWaits.AverageMS)
+	}
 	s.Note = strings.TrimPrefix(s.Note+fmt.Sprintf("; events not yet dispatched when it ended: %d, a second later: %d", backlog, backlogLater), "; ")
 	// On SQLite the checkpointer runs every second: the window holds several, and p99 includes them.
 	if after, ok := a.metric(ctx, "securelink_sqlite_checkpoints_total"); ok {

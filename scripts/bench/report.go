@@ -57,6 +57,14 @@ type scenarioReport struct {
 	Checkpoints *int64 `json:"sqlite_checkpoints,omitempty"`
 	// WALRestarts is how many of them also started the WAL over, holding the writer.
 	WALRestarts *int64 `json:"sqlite_wal_restarts,omitempty"`
+	// PoolWaits is how the server's PostgreSQL pool kept requests waiting during the scenario.
+	PoolWaits *poolWaitReport `json:"pool_waits,omitempty"`
+}
+
+// poolWaitReport is the waits for a pooled PostgreSQL connection, counted by the server.
+type poolWaitReport struct {
+	PerPayment float64 `json:"per_payment"`
+	AverageMS  float64 `json:"average_ms"`
 }
 
 // cpuReport is the CPU time one iteration cost, warm-up included, in milliseconds.

@@ -196,14 +196,19 @@ func (a *api) payOp(pool <-chan string) op {
 	}
 }
 
-// metric reads one unlabelled figure from the product's /metrics, if it is there.
+// metric reads one figure from the product's /metrics, if it is there: the first line of that name,
+// whatever its labels.
 func (a *api) metric(ctx context.Context, name string) (float64, bool) {
 	out, err := a.do(ctx, http.MethodGet, "/metrics", nil, nil, http.StatusOK)
 	if err != nil {
 		return 0, false
 	}
 	for line := range strings.Lines(string(out)) {
-		if rest, ok := strings.CutPrefix(line, name+" "); ok {
+		rest, ok := strings.CutPrefix(line, name+" ")
+		if !ok && strings.HasPrefix(line, name+"{") {
+			_, rest, ok = strings.Cut(line, "} ")
+		}
+		if ok {
 			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
 			return v, err == nil
 		}
