@@ -151,14 +151,36 @@ func tr(locale, key string, vars map[string]string) string {
 	if !ok {
 		s = key
 	}
-	if strings.Contains(s, "{") {
-		pairs := make([]string, 0, 2*len(vars))
-		for k, v := range vars {
-			pairs = append(pairs, "{"+k+"}", v)
-		}
-		s = strings.NewReplacer(pairs...).Replace(s)
+	return fill(s, vars)
+}
+
+// fill puts each "{name}" of vars into s; a brace that opens no known name stays as it is. (Building
+// a strings.Replacer for every sentence was most of the time rendering an e-mail took.)
+func fill(s string, vars map[string]string) string {
+	open := strings.IndexByte(s, '{')
+	if open < 0 {
+		return s
 	}
-	return s
+	var b strings.Builder
+	b.Grow(len(s) + 32)
+	for open >= 0 {
+		b.WriteString(s[:open])
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			s = s[open:]
+			break
+		}
+		if v, ok := vars[s[open+1:open+end]]; ok {
+			b.WriteString(v)
+			s = s[open+end+1:]
+		} else {
+			b.WriteByte('{')
+			s = s[open+1:]
+		}
+		open = strings.IndexByte(s, '{')
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // accountCatalog holds the sentences of the e-mails about a portal account (the password reset); they

@@ -91,3 +91,18 @@ func TestRenderMatchesGolden(t *testing.T) {
 		t.Fatalf("%d lines, want %d", len(gotLines), len(wantLines))
 	}
 }
+
+// BenchmarkRenderReceipt renders the two e-mails every card payment sends.
+func BenchmarkRenderReceipt(b *testing.B) {
+	msgs := goldenMessages()
+	receipt, receiptCopy := msgs["receipt/full"], msgs["receipt_copy/full"]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Render(receipt); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Render(receiptCopy); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -167,3 +167,24 @@ func TestBrandColourAccents(t *testing.T) {
 		}
 	}
 }
+
+// TestFillPutsEachNameOnce: sentences take their values by name; a brace that names nothing known
+// stays, and a value is never filled again.
+func TestFillPutsEachNameOnce(t *testing.T) {
+	vars := map[string]string{"merchant": "Ana {customer}", "customer": "Pera", "amount": "1.000,00 RSD"}
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"no names", "no names"},
+		{"{merchant}", "Ana {customer}"},
+		{"Hello {customer}, pay {amount}.", "Hello Pera, pay 1.000,00 RSD."},
+		{"{unknown} {customer}", "{unknown} Pera"},
+		{"{{customer}}", "{Pera}"},
+		{"open { only", "open { only"},
+		{"tail {customer", "tail {customer"},
+		{"{customer}{customer}", "PeraPera"},
+	} {
+		if got := fill(c.in, vars); got != c.want {
+			t.Errorf("fill(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -2,11 +2,8 @@
 package mail
 
 import (
-	"bytes"
-	htmltemplate "html/template"
 	"strconv"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"securelink/internal/domain"
@@ -200,14 +197,7 @@ func Render(m Message) (Rendered, error) {
 		subject = t("subject.test") + " " + subject
 	}
 
-	var text, html bytes.Buffer
-	if err := textTmpl.Execute(&text, v); err != nil {
-		return Rendered{}, err
-	}
-	if err := htmlTmpl.Execute(&html, v); err != nil {
-		return Rendered{}, err
-	}
-	return Rendered{Subject: subject, Text: text.String(), HTML: html.String()}, nil
+	return Rendered{Subject: subject, Text: v.text(), HTML: v.html()}, nil
 }
 
 // CardLabel shows a card as its brand and last four digits, e.g. "Visa •••• 4242".
@@ -226,61 +216,142 @@ func formatDate(t time.Time, locale string) string {
 	return domain.LongDate(t, locale)
 }
 
-var textTmpl = texttemplate.Must(texttemplate.New("text").Parse(`{{if .TestNote}}{{.TestNote}}
+// text is the e-mail's plain-text part.
+func (v view) text() string {
+	var b strings.Builder
+	w := func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	if v.TestNote != "" {
+		w(v.TestNote, "\n\n")
+	}
+	w(v.Greeting, "\n\n", v.Intro, "\n")
+	if v.LinkURL != "" {
+		w("\n", v.Button, ": ", v.LinkURL, "\n")
+		if v.ValidUntil != "" {
+			w(v.ValidUntil, "\n")
+		}
+	}
+	w("\n")
+	for _, r := range v.Rows {
+		w(r.Label, ": ", r.Value, "\n")
+	}
+	if len(v.Lines) > 0 {
+		w("\n")
+		for _, l := range v.Lines {
+			w("- ", l.Description, ": ", l.Quantity, " × ", l.UnitPrice, " = ", l.Total, "\n")
+		}
+	}
+	w(v.TotalLabel, ": ", v.Total, "\n")
+	if v.ReceiptURL != "" {
+		w("\n", v.ReceiptPDF, ": ", v.ReceiptURL, "\n")
+	}
+	if v.Support != "" {
+		w("\n", v.Support, "\n")
+	}
+	w("\n--\n", v.Merchant)
+	if v.Legal != "" {
+		w("\n", v.Legal)
+	}
+	w("\n", v.Footer, "\n")
+	return b.String()
+}
 
-{{end}}{{.Greeting}}
-
-{{.Intro}}
-{{if .LinkURL}}
-{{.Button}}: {{.LinkURL}}
-{{if .ValidUntil}}{{.ValidUntil}}
-{{end}}{{end}}
-{{range .Rows}}{{.Label}}: {{.Value}}
-{{end}}{{if .Lines}}
-{{range .Lines}}- {{.Description}}: {{.Quantity}} × {{.UnitPrice}} = {{.Total}}
-{{end}}{{end}}{{.TotalLabel}}: {{.Total}}
-{{if .ReceiptURL}}
-{{.ReceiptPDF}}: {{.ReceiptURL}}
-{{end}}{{if .Support}}
-{{.Support}}
-{{end}}
---
-{{.Merchant}}{{if .Legal}}
-{{.Legal}}{{end}}
-{{.Footer}}
-`))
-
-var htmlTmpl = htmltemplate.Must(htmltemplate.New("html").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Merchant}}</title></head>
-<body style="margin:0;padding:24px;background:#f4f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px;border-top:6px solid {{.Accent}}">
-<tr><td>
-{{if .TestNote}}<p style="margin:0 0 16px;padding:8px 12px;background:#fef3c7;color:#78350f;border-radius:6px;font-weight:bold">{{.TestNote}}</p>
-{{end}}{{if .LogoURL}}<p style="margin:0 0 12px"><img src="{{.LogoURL}}" alt="{{.Merchant}}" height="48" style="display:block;max-height:48px;max-width:200px;height:auto;width:auto;border:0"></p>{{end}}
-<h1 style="font-size:20px;margin:0 0 16px">{{.Merchant}}</h1>
-<p style="margin:0 0 12px">{{.Greeting}}</p>
-<p style="margin:0 0 20px">{{.Intro}}</p>
-{{if .LinkURL}}<p style="margin:0 0 8px"><a href="{{.LinkURL}}" style="display:inline-block;background:{{.Accent}};color:{{.AccentText}};text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:bold">{{.Button}}</a></p>
-<p style="margin:0 0 4px;font-size:13px;color:#52606d">{{.LinkHint}}<br><a href="{{.LinkURL}}" style="color:#1a56db;word-break:break-all">{{.LinkURL}}</a></p>
-{{if .ValidUntil}}<p style="margin:0 0 20px;font-size:13px;color:#52606d">{{.ValidUntil}}</p>{{end}}{{end}}
-<table role="presentation" width="100%" cellpadding="4" cellspacing="0" style="margin:0 0 16px;font-size:14px">
-{{range .Rows}}<tr><td style="color:#52606d">{{.Label}}</td><td style="text-align:right">{{.Value}}</td></tr>
-{{end}}</table>
-{{if .Lines}}<table width="100%" cellpadding="6" cellspacing="0" style="border-collapse:collapse;font-size:14px">
-<thead><tr style="border-bottom:1px solid #d9e2ec"><th style="text-align:left">{{.LinesHead.Description}}</th><th style="text-align:right">{{.LinesHead.Quantity}}</th><th style="text-align:right">{{.LinesHead.UnitPrice}}</th><th style="text-align:right">{{.LinesHead.Total}}</th></tr></thead>
-<tbody>{{range .Lines}}<tr style="border-bottom:1px solid #f0f4f8"><td>{{.Description}}</td><td style="text-align:right">{{.Quantity}}</td><td style="text-align:right;white-space:nowrap">{{.UnitPrice}}</td><td style="text-align:right;white-space:nowrap">{{.Total}}</td></tr>
-{{end}}</tbody>
-</table>{{end}}
-<p style="margin:12px 0 20px;font-size:16px;text-align:right"><strong>{{.TotalLabel}}: {{.Total}}</strong></p>
-{{if .ReceiptURL}}<p style="margin:0 0 16px"><a href="{{.ReceiptURL}}" style="color:#1a56db">{{.ReceiptPDF}}</a></p>{{end}}
-{{if .Support}}<p style="margin:0 0 12px;font-size:13px">{{.Support}}</p>{{end}}
-<p style="margin:16px 0 0;font-size:12px;color:#7b8794">{{.Merchant}}{{if .Legal}}<br>{{.Legal}}{{end}}<br>{{.Footer}}</p>
-</td></tr>
-</table>
-</body>
-</html>
-`))
+// html is the e-mail's HTML part: one table of inline styles, as e-mail clients need.
+func (v view) html() string {
+	var m markup
+	m.open(v.Lang, v.Merchant, ";border-top:6px solid "+v.Accent)
+	if v.TestNote != "" {
+		m.tag(`<p style="margin:0 0 16px;padding:8px 12px;background:#fef3c7;color:#78350f;border-radius:6px;font-weight:bold">`)
+		m.text(v.TestNote)
+		m.tag("</p>\n")
+	}
+	if v.LogoURL != "" {
+		m.tag(`<p style="margin:0 0 12px"><img src="`)
+		m.url(v.LogoURL)
+		m.tag(`" alt="`)
+		m.text(v.Merchant)
+		m.tag(`" height="48" style="display:block;max-height:48px;max-width:200px;height:auto;width:auto;border:0"></p>`)
+	}
+	m.tag("\n" + `<h1 style="font-size:20px;margin:0 0 16px">`)
+	m.text(v.Merchant)
+	m.tag("</h1>\n")
+	m.paragraph("margin:0 0 12px", v.Greeting)
+	m.paragraph("margin:0 0 20px", v.Intro)
+	if v.LinkURL != "" {
+		m.button(v.LinkURL, v.Accent, v.AccentText, v.Button)
+		m.linkHint(v.LinkHint, v.LinkURL)
+		if v.ValidUntil != "" {
+			m.tag(`<p style="margin:0 0 20px;font-size:13px;color:#52606d">`)
+			m.text(v.ValidUntil)
+			m.tag("</p>")
+		}
+	}
+	m.tag("\n" + `<table role="presentation" width="100%" cellpadding="4" cellspacing="0" style="margin:0 0 16px;font-size:14px">` + "\n")
+	for _, r := range v.Rows {
+		m.tag(`<tr><td style="color:#52606d">`)
+		m.text(r.Label)
+		m.tag(`</td><td style="text-align:right">`)
+		m.text(r.Value)
+		m.tag("</td></tr>\n")
+	}
+	m.tag("</table>\n")
+	if len(v.Lines) > 0 {
+		m.tag(`<table width="100%" cellpadding="6" cellspacing="0" style="border-collapse:collapse;font-size:14px">` + "\n")
+		m.tag(`<thead><tr style="border-bottom:1px solid #d9e2ec"><th style="text-align:left">`)
+		m.text(v.LinesHead.Description)
+		m.tag(`</th><th style="text-align:right">`)
+		m.text(v.LinesHead.Quantity)
+		m.tag(`</th><th style="text-align:right">`)
+		m.text(v.LinesHead.UnitPrice)
+		m.tag(`</th><th style="text-align:right">`)
+		m.text(v.LinesHead.Total)
+		m.tag("</th></tr></thead>\n<tbody>")
+		for _, l := range v.Lines {
+			m.tag(`<tr style="border-bottom:1px solid #f0f4f8"><td>`)
+			m.text(l.Description)
+			m.tag(`</td><td style="text-align:right">`)
+			m.text(l.Quantity)
+			m.tag(`</td><td style="text-align:right;white-space:nowrap">`)
+			m.text(l.UnitPrice)
+			m.tag(`</td><td style="text-align:right;white-space:nowrap">`)
+			m.text(l.Total)
+			m.tag("</td></tr>\n")
+		}
+		m.tag("</tbody>\n</table>")
+	}
+	m.tag("\n" + `<p style="margin:12px 0 20px;font-size:16px;text-align:right"><strong>`)
+	m.text(v.TotalLabel)
+	m.tag(": ")
+	m.text(v.Total)
+	m.tag("</strong></p>\n")
+	if v.ReceiptURL != "" {
+		m.tag(`<p style="margin:0 0 16px"><a href="`)
+		m.url(v.ReceiptURL)
+		m.tag(`" style="color:#1a56db">`)
+		m.text(v.ReceiptPDF)
+		m.tag("</a></p>")
+	}
+	m.tag("\n")
+	if v.Support != "" {
+		m.tag(`<p style="margin:0 0 12px;font-size:13px">`)
+		m.text(v.Support)
+		m.tag("</p>")
+	}
+	m.tag("\n" + `<p style="margin:16px 0 0;font-size:12px;color:#7b8794">`)
+	m.text(v.Merchant)
+	if v.Legal != "" {
+		m.tag("<br>")
+		m.text(v.Legal)
+	}
+	m.tag("<br>")
+	m.text(v.Footer)
+	m.tag("</p>\n")
+	m.close()
+	return m.String()
+}
 
 // productAccent is the e-mails' accent when the merchant chose no brand colour.
 const productAccent = "#1a56db"
