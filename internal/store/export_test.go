@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // RefundRuleSQL exposes the rendered refund rule to the black-box tests.
 var RefundRuleSQL = refundRuleSQL
 
@@ -10,4 +12,18 @@ func ModeScopedTables() []string {
 		out[i] = r.TableName()
 	}
 	return out
+}
+
+// TakeEveryTransactionTurn holds every turn of PostgreSQL's transaction gate until release is called
+// (ok is false on SQLite, which has no gate).
+func (db *DB) TakeEveryTransactionTurn(ctx context.Context) (release func(), ok bool, err error) {
+	gate := db.txGate.Load()
+	if gate == nil {
+		return nil, false, nil
+	}
+	n := int64(max(1, db.SQL.Stats().MaxOpenConnections-txGateReserve))
+	if err := gate.Acquire(ctx, n); err != nil {
+		return nil, true, err
+	}
+	return func() { gate.Release(n) }, true, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"gorm.io/gorm"
@@ -213,22 +214,44 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 					CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
 			}
 		}
-		// In statements of a few hundred rows: one statement of a whole batch's e-mails could pass
-		// PostgreSQL's limit of 65,535 parameters.
-		if len(emails) > 0 {
-			if err := tx.CreateInBatches(&emails, insertRowsPerStatement).Error; err != nil {
-				return fmt.Errorf("store: insert e-mails: %w", err)
-			}
+		if err := insertRows(ctx, tx, emailInsert, emails, at); err != nil {
+			return fmt.Errorf("store: insert e-mails: %w", err)
 		}
-		if len(deliveries) > 0 {
-			if err := tx.CreateInBatches(&deliveries, insertRowsPerStatement).Error; err != nil {
-				return fmt.Errorf("store: insert deliveries: %w", err)
-			}
+		if err := insertRows(ctx, tx, deliveryInsert, deliveries, at); err != nil {
+			return fmt.Errorf("store: insert deliveries: %w", err)
 		}
 		claimed = len(ids)
 		return nil
 	})
 	return claimed, err
+}
+
+// The dispatcher's inserts (rawsql.go): GORM's CreateInBatches spent more of the server's CPU
+// reflecting over a batch's rows than PostgreSQL spent inserting them.
+var (
+	emailInsert    = insertOf(emailRow{})
+	deliveryInsert = insertOf(deliveryRow{})
+)
+
+// insertRows inserts rows in statements of insertRowsPerStatement: one statement of a whole batch's
+// e-mails could pass PostgreSQL's limit of 65,535 parameters.
+func insertRows[Row any](ctx context.Context, tx *gorm.DB, ins *rowInsert, rows []Row, now time.Time) error {
+	for start := 0; start < len(rows); start += insertRowsPerStatement {
+		chunk := rows[start:min(start+insertRowsPerStatement, len(rows))]
+		values := make([]reflect.Value, len(chunk))
+		for i := range chunk {
+			values[i] = reflect.ValueOf(chunk[i])
+		}
+		t, args := ins.statement(values, now)
+		q := t.q
+		if tx.Dialector.Name() == DialectPostgres {
+			q = t.pg
+		}
+		if _, err := tx.Statement.ConnPool.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // InvoicesWithLines returns the invoices with the given ids (of any merchant: the caller compares)

@@ -44,3 +44,41 @@ func TestSettlementLosingItsGuardWritesNothing(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL a payment's transactions wait their turn for a connection first come, first served.
+// One whose request ends while it waits gives up having written nothing; once turns are free again
+// the same payment goes through, and reads that do not queue for a turn were never held up.
+func TestPaymentWaitingForItsTurnGivesUpWithItsRequest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		release, gated, err := db.TakeEveryTransactionTurn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !gated {
+			t.Skip("SQLite queues writes for its one writer instead (writequeue_internal_test.go)")
+		}
+		defer func() {
+			if release != nil {
+				release()
+			}
+		}()
+		st := &store.Payments{DB: db}
+		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		if _, err := st.ListTransactions(short, []string{"pay_none"}); err != nil {
+			t.Fatalf("a read waited for a transaction turn: %v", err)
+		}
+		err = st.SettleAuthorization(short, payments.AuthSettlement{Payment: payments.Payment{ID: "pay_none"},
+			Txn: payments.Transaction{ID: "txn_none", Result: domain.TxnSucceeded}, InvoiceFrom: domain.InvoiceProcessing, InvoiceTo: domain.InvoicePaid, At: time.Now()})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("settling while every turn is taken: %v, want the request's deadline", err)
+		}
+		release()
+		release = nil
+		p := seedCaptured(t, db, 900)
+		if got, err := st.GetPayment(ctx, p.MerchantID, p.ID); err != nil || got.Status != domain.PaymentCaptured {
+			t.Fatalf("payment after the turns were freed: %+v, %v", got, err)
+		}
+	})
+}
