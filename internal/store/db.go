@@ -8,13 +8,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"golang.org/x/sync/semaphore"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -51,8 +49,8 @@ type DB struct {
 	// sqlite is the embedded database's writer queue, read pool and checkpointer; nil on PostgreSQL.
 	sqlite *sqliteServer
 	// txGate queues pipelined transactions for their connection in arrival order (pool.go); nil
-	// on SQLite.
-	txGate atomic.Pointer[semaphore.Weighted]
+	// on SQLite. Sized before the DB serves anything (Open, SetMaxConns).
+	txGate *turnGate
 }
 
 // ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests

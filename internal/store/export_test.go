@@ -17,13 +17,12 @@ func ModeScopedTables() []string {
 // TakeEveryTransactionTurn holds every turn of PostgreSQL's transaction gate until release is called
 // (ok is false on SQLite, which has no gate).
 func (db *DB) TakeEveryTransactionTurn(ctx context.Context) (release func(), ok bool, err error) {
-	gate := db.txGate.Load()
+	gate := db.txGate
 	if gate == nil {
 		return nil, false, nil
 	}
-	n := int64(max(1, db.SQL.Stats().MaxOpenConnections-txGateReserve))
-	if err := gate.Acquire(ctx, n); err != nil {
+	if err := gate.Acquire(ctx, gate.size); err != nil {
 		return nil, true, err
 	}
-	return func() { gate.Release(n) }, true, nil
+	return func() { gate.Release(gate.size) }, true, nil
 }

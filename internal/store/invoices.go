@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
 
@@ -199,12 +198,7 @@ var eventInsert = insertOf(eventRow{})
 
 // eventsInsertSQL is the INSERT of events (at least one).
 func eventsInsertSQL(events []domain.Event) (sqlText, []any) {
-	rows := toEventRows(events)
-	values := make([]reflect.Value, len(rows))
-	for i := range rows {
-		values[i] = reflect.ValueOf(rows[i])
-	}
-	return eventInsert.statement(values, events[0].CreatedAt)
+	return statementOf(eventInsert, toEventRows(events), events[0].CreatedAt)
 }
 
 func toEventRows(events []domain.Event) []eventRow {

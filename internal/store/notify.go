@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"time"
 
 	"gorm.io/gorm"
@@ -232,27 +231,6 @@ var (
 	emailInsert    = insertOf(emailRow{})
 	deliveryInsert = insertOf(deliveryRow{})
 )
-
-// insertRows inserts rows in statements of insertRowsPerStatement: one statement of a whole batch's
-// e-mails could pass PostgreSQL's limit of 65,535 parameters.
-func insertRows[Row any](ctx context.Context, tx *gorm.DB, ins *rowInsert, rows []Row, now time.Time) error {
-	for start := 0; start < len(rows); start += insertRowsPerStatement {
-		chunk := rows[start:min(start+insertRowsPerStatement, len(rows))]
-		values := make([]reflect.Value, len(chunk))
-		for i := range chunk {
-			values[i] = reflect.ValueOf(chunk[i])
-		}
-		t, args := ins.statement(values, now)
-		q := t.q
-		if tx.Dialector.Name() == DialectPostgres {
-			q = t.pg
-		}
-		if _, err := tx.Statement.ConnPool.ExecContext(ctx, q, args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // InvoicesWithLines returns the invoices with the given ids (of any merchant: the caller compares)
 // with their lines, in two queries; ids it does not find are left out.

@@ -83,11 +83,8 @@ func (p *pipeTx) ExecSQL(t sqlText, args []any, judge func(rows int64, err error
 		if p.failed != nil {
 			return
 		}
-		q := t.q
-		if p.gorm.Dialector.Name() == DialectPostgres {
-			q = t.pg // inside a transaction the caller opened (InTx)
-		}
-		res, err := p.gorm.Statement.ConnPool.ExecContext(p.ctx, q, args...)
+		// On PostgreSQL: inside a transaction the caller opened (InTx).
+		res, err := p.gorm.Statement.ConnPool.ExecContext(p.ctx, t.in(p.gorm.Dialector.Name()), args...)
 		var rows int64
 		if err == nil {
 			rows, err = res.RowsAffected()
@@ -231,7 +228,7 @@ func (db *DB) pipelined(ctx context.Context, fn func(p *pipeTx) error) error {
 
 // onPgxConn runs fn on the pgx.Conn of one pooled connection.
 func (db *DB) onPgxConn(ctx context.Context, fn func(*pgx.Conn) error) error {
-	if gate := db.txGate.Load(); gate != nil {
+	if gate := db.txGate; gate != nil {
 		if err := gate.Acquire(ctx, 1); err != nil {
 			return fmt.Errorf("store: connection: %w", err)
 		}

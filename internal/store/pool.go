@@ -40,7 +40,14 @@ func (db *DB) SetMaxConns(n int) {
 // Transactions that queue here instead are served first come, first served, and the pool itself
 // rarely has anyone waiting.
 func (db *DB) sizeTxGate(n int) {
-	db.txGate.Store(semaphore.NewWeighted(int64(max(1, n-txGateReserve))))
+	size := int64(max(1, n-txGateReserve))
+	db.txGate = &turnGate{Weighted: semaphore.NewWeighted(size), size: size}
+}
+
+// turnGate is the transactions' queue and how many turns it has.
+type turnGate struct {
+	*semaphore.Weighted
+	size int64
 }
 
 // txGateReserve is how many pooled connections pipelined transactions leave to other work.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
 )
 
@@ -34,6 +35,14 @@ func sqlOf(q string) sqlText {
 		b.WriteRune(r)
 	}
 	return sqlText{q: q, pg: b.String()}
+}
+
+// in is the statement as the dialect spells it.
+func (t sqlText) in(dialect string) string {
+	if dialect == DialectPostgres {
+		return t.pg
+	}
+	return t.q
 }
 
 // spelled caches sqlOf of statements put together at run time from constant parts.
@@ -100,6 +109,27 @@ func (ri *rowInsert) statement(rows []reflect.Value, now time.Time) (sqlText, []
 		}
 	}
 	return t.(sqlText), args
+}
+
+// statementOf is statement over a slice of rows of the inserted type.
+func statementOf[Row any](ri *rowInsert, rows []Row, now time.Time) (sqlText, []any) {
+	values := make([]reflect.Value, len(rows))
+	for i := range rows {
+		values[i] = reflect.ValueOf(rows[i])
+	}
+	return ri.statement(values, now)
+}
+
+// insertRows inserts rows inside the transaction tx in statements of insertRowsPerStatement: one
+// statement of a whole batch of e-mails could pass PostgreSQL's limit of 65,535 parameters.
+func insertRows[Row any](ctx context.Context, tx *gorm.DB, ri *rowInsert, rows []Row, now time.Time) error {
+	for start := 0; start < len(rows); start += insertRowsPerStatement {
+		t, args := statementOf(ri, rows[start:min(start+insertRowsPerStatement, len(rows))], now)
+		if _, err := tx.Statement.ConnPool.ExecContext(ctx, t.in(tx.Dialector.Name()), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertOne is the INSERT of one row (a pointer to it or the row itself).

@@ -264,9 +264,7 @@ func (v view) html() string {
 	var m markup
 	m.open(v.Lang, v.Merchant, ";border-top:6px solid "+v.Accent)
 	if v.TestNote != "" {
-		m.tag(`<p style="margin:0 0 16px;padding:8px 12px;background:#fef3c7;color:#78350f;border-radius:6px;font-weight:bold">`)
-		m.text(v.TestNote)
-		m.tag("</p>\n")
+		m.paragraph("margin:0 0 16px;padding:8px 12px;background:#fef3c7;color:#78350f;border-radius:6px;font-weight:bold", v.TestNote)
 	}
 	if v.LogoURL != "" {
 		m.tag(`<p style="margin:0 0 12px"><img src="`)
@@ -275,80 +273,52 @@ func (v view) html() string {
 		m.text(v.Merchant)
 		m.tag(`" height="48" style="display:block;max-height:48px;max-width:200px;height:auto;width:auto;border:0"></p>`)
 	}
-	m.tag("\n" + `<h1 style="font-size:20px;margin:0 0 16px">`)
-	m.text(v.Merchant)
-	m.tag("</h1>\n")
+	m.wrap("\n"+`<h1 style="font-size:20px;margin:0 0 16px">`, v.Merchant, "</h1>\n")
 	m.paragraph("margin:0 0 12px", v.Greeting)
 	m.paragraph("margin:0 0 20px", v.Intro)
 	if v.LinkURL != "" {
 		m.button(v.LinkURL, v.Accent, v.AccentText, v.Button)
 		m.linkHint(v.LinkHint, v.LinkURL)
 		if v.ValidUntil != "" {
-			m.tag(`<p style="margin:0 0 20px;font-size:13px;color:#52606d">`)
-			m.text(v.ValidUntil)
-			m.tag("</p>")
+			m.wrap(`<p style="margin:0 0 20px;font-size:13px;color:#52606d">`, v.ValidUntil, "</p>")
 		}
 	}
 	m.tag("\n" + `<table role="presentation" width="100%" cellpadding="4" cellspacing="0" style="margin:0 0 16px;font-size:14px">` + "\n")
 	for _, r := range v.Rows {
-		m.tag(`<tr><td style="color:#52606d">`)
-		m.text(r.Label)
-		m.tag(`</td><td style="text-align:right">`)
-		m.text(r.Value)
-		m.tag("</td></tr>\n")
+		m.wrap(`<tr><td style="color:#52606d">`, r.Label, `</td>`)
+		m.wrap(`<td style="text-align:right">`, r.Value, "</td></tr>\n")
 	}
 	m.tag("</table>\n")
 	if len(v.Lines) > 0 {
 		m.tag(`<table width="100%" cellpadding="6" cellspacing="0" style="border-collapse:collapse;font-size:14px">` + "\n")
-		m.tag(`<thead><tr style="border-bottom:1px solid #d9e2ec"><th style="text-align:left">`)
-		m.text(v.LinesHead.Description)
-		m.tag(`</th><th style="text-align:right">`)
-		m.text(v.LinesHead.Quantity)
-		m.tag(`</th><th style="text-align:right">`)
-		m.text(v.LinesHead.UnitPrice)
-		m.tag(`</th><th style="text-align:right">`)
-		m.text(v.LinesHead.Total)
-		m.tag("</th></tr></thead>\n<tbody>")
+		m.wrap(`<thead><tr style="border-bottom:1px solid #d9e2ec"><th style="text-align:left">`, v.LinesHead.Description, "</th>")
+		m.wrap(`<th style="text-align:right">`, v.LinesHead.Quantity, "</th>")
+		m.wrap(`<th style="text-align:right">`, v.LinesHead.UnitPrice, "</th>")
+		m.wrap(`<th style="text-align:right">`, v.LinesHead.Total, "</th></tr></thead>\n<tbody>")
 		for _, l := range v.Lines {
-			m.tag(`<tr style="border-bottom:1px solid #f0f4f8"><td>`)
-			m.text(l.Description)
-			m.tag(`</td><td style="text-align:right">`)
-			m.text(l.Quantity)
-			m.tag(`</td><td style="text-align:right;white-space:nowrap">`)
-			m.text(l.UnitPrice)
-			m.tag(`</td><td style="text-align:right;white-space:nowrap">`)
-			m.text(l.Total)
-			m.tag("</td></tr>\n")
+			m.wrap(`<tr style="border-bottom:1px solid #f0f4f8"><td>`, l.Description, "</td>")
+			m.wrap(`<td style="text-align:right">`, l.Quantity, "</td>")
+			m.wrap(`<td style="text-align:right;white-space:nowrap">`, l.UnitPrice, "</td>")
+			m.wrap(`<td style="text-align:right;white-space:nowrap">`, l.Total, "</td></tr>\n")
 		}
 		m.tag("</tbody>\n</table>")
 	}
-	m.tag("\n" + `<p style="margin:12px 0 20px;font-size:16px;text-align:right"><strong>`)
-	m.text(v.TotalLabel)
-	m.tag(": ")
-	m.text(v.Total)
-	m.tag("</strong></p>\n")
+	m.wrap("\n"+`<p style="margin:12px 0 20px;font-size:16px;text-align:right"><strong>`, v.TotalLabel, ": ")
+	m.wrap("", v.Total, "</strong></p>\n")
 	if v.ReceiptURL != "" {
 		m.tag(`<p style="margin:0 0 16px"><a href="`)
 		m.url(v.ReceiptURL)
-		m.tag(`" style="color:#1a56db">`)
-		m.text(v.ReceiptPDF)
-		m.tag("</a></p>")
+		m.wrap(`" style="color:#1a56db">`, v.ReceiptPDF, "</a></p>")
 	}
 	m.tag("\n")
 	if v.Support != "" {
-		m.tag(`<p style="margin:0 0 12px;font-size:13px">`)
-		m.text(v.Support)
-		m.tag("</p>")
+		m.wrap(`<p style="margin:0 0 12px;font-size:13px">`, v.Support, "</p>")
 	}
-	m.tag("\n" + `<p style="margin:16px 0 0;font-size:12px;color:#7b8794">`)
-	m.text(v.Merchant)
+	m.wrap("\n"+`<p style="margin:16px 0 0;font-size:12px;color:#7b8794">`, v.Merchant, "")
 	if v.Legal != "" {
-		m.tag("<br>")
-		m.text(v.Legal)
+		m.wrap("<br>", v.Legal, "")
 	}
-	m.tag("<br>")
-	m.text(v.Footer)
-	m.tag("</p>\n")
+	m.wrap("<br>", v.Footer, "</p>\n")
 	m.close()
 	return m.String()
 }
