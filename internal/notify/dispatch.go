@@ -50,10 +50,13 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	r := newBatch(d.Store)
+	// Each payload is decoded once: for the invoices to read here, and for planning below.
 	ids := make([]string, 0, len(events))
-	for _, ev := range events {
-		if id := emailInvoiceID(ev); id != "" {
-			ids = append(ids, id)
+	payloads := make([]payload, len(events))
+	for i, ev := range events {
+		payloads[i] = readPayload(ev)
+		if payloads[i].err == nil && payloads[i].invoiceID != "" {
+			ids = append(ids, payloads[i].invoiceID)
 		}
 	}
 	if err := r.preload(ctx, ids); err != nil {
@@ -62,7 +65,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	out := make([]Outbox, len(events))
 	eventIDs := make([]string, len(events))
 	for i, ev := range events {
-		if out[i], err = d.plan(ctx, ev, r, now); err != nil {
+		if out[i], err = d.plan(ctx, ev, payloads[i], r, now); err != nil {
 			return 0, fmt.Errorf("notify: plan event %s: %w", ev.ID, err)
 		}
 		eventIDs[i] = ev.ID
@@ -70,18 +73,21 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	return d.Store.SaveDispatch(ctx, eventIDs, out, now)
 }
 
-// emailInvoiceID is the invoice an event's e-mails are about, or "" for an event that sends none
-// (or whose payload is unusable: planning it says so).
-func emailInvoiceID(ev domain.Event) string {
+// payload is an event's payload as its e-mails read it: decoded into what its type carries, with
+// the invoice the e-mails are about. An event that sends no e-mail has none (invoiceID "").
+type payload struct {
+	invoiceID string
+	data      any // *invoiceData, *paymentData or *refundData, as the event type's plan reads it
+	err       error
+}
+
+// readPayload decodes an event's payload with its type's plan.
+func readPayload(ev domain.Event) payload {
 	p, ok := emailPlans[ev.Type]
-	if !ok || p.build == nil {
-		return ""
+	if !ok || p.read == nil {
+		return payload{}
 	}
-	id, err := p.about(ev.Payload)
-	if err != nil {
-		return ""
-	}
-	return id
+	return p.read(ev.Payload)
 }
 
 // RunUntilIdle dispatches batches until none is left (tests and the first run after a start).
@@ -104,7 +110,7 @@ func clock(now func() time.Time) time.Time {
 }
 
 // plan decides what one event becomes.
-func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r *batch, now time.Time) (Outbox, error) {
+func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, pl payload, r *batch, now time.Time) (Outbox, error) {
 	var out Outbox
 	if ev.Webhook {
 		// An endpoint gets only the events of its own mode.
@@ -122,7 +128,7 @@ func (d *Dispatcher) plan(ctx context.Context, ev domain.Event, r *batch, now ti
 				CreatedAt: now, UpdatedAt: now})
 		}
 	}
-	emails, err := d.emails(ctx, ev, r, now)
+	emails, err := d.emails(ctx, ev, pl, r, now)
 	if err != nil {
 		return out, err
 	}
@@ -170,16 +176,17 @@ type refundData struct {
 	Locale        string `json:"locale"`
 }
 
-// emailPlan is what one event type sends: about reads the invoice concerned from the payload, build
-// makes the e-mails (nil build: the event sends none).
+// emailPlan is what one event type sends: read decodes the payload (and names the invoice
+// concerned), build makes the e-mails from it (nil: the event sends none).
 type emailPlan struct {
-	about func(payload json.RawMessage) (invoiceID string, err error)
+	read  func(raw json.RawMessage) payload
 	build func(ctx context.Context, c emailContext) ([]Email, error)
 }
 
 // emailContext is what building an event's e-mails starts from.
 type emailContext struct {
 	ev       domain.Event
+	data     any // the decoded payload (emailPlan.read)
 	r        *batch
 	invoice  domain.Invoice
 	merchant Merchant
@@ -191,19 +198,19 @@ type emailContext struct {
 // emailPlans has one entry per event type: what it sends, to whom, built by which function.
 var emailPlans = map[string]emailPlan{
 	// The payer gets the payment link.
-	domain.EventInvoiceLinkRequested: {aboutInvoice, paymentLinkEmail},
+	domain.EventInvoiceLinkRequested: {readInvoice, paymentLinkEmail},
 	// The payer is reminded of an unpaid invoice, unless it was paid, cancelled or expired meanwhile.
-	domain.EventInvoiceReminderRequested: {aboutInvoice, reminderEmail},
+	domain.EventInvoiceReminderRequested: {readInvoice, reminderEmail},
 	// The payer gets a receipt; the merchant a copy at its notification address.
-	domain.EventInvoicePaid: {aboutInvoice, receiptEmails},
+	domain.EventInvoicePaid: {readInvoice, receiptEmails},
 	// Each part of an invoice paid in parts has its own receipt for that part.
-	domain.EventInvoicePartiallyPaid: {aboutInvoice, receiptEmails},
+	domain.EventInvoicePartiallyPaid: {readInvoice, receiptEmails},
 	// The payer of a pre-authorisation learns that the amount is reserved, captured or released.
-	domain.EventPaymentAuthorized: {aboutPayment, noticeEmail(mail.KindAuthorization)},
-	domain.EventPaymentCaptured:   {aboutPayment, noticeEmail(mail.KindCaptureNotice)},
-	domain.EventPaymentVoided:     {aboutPayment, noticeEmail(mail.KindVoidNotice)},
+	domain.EventPaymentAuthorized: {readPayment, noticeEmail(mail.KindAuthorization)},
+	domain.EventPaymentCaptured:   {readPayment, noticeEmail(mail.KindCaptureNotice)},
+	domain.EventPaymentVoided:     {readPayment, noticeEmail(mail.KindVoidNotice)},
 	// The payer gets a refund confirmation.
-	domain.EventRefundSucceeded: {aboutPayment, refundEmail},
+	domain.EventRefundSucceeded: {readRefund, refundEmail},
 	// Webhooks only.
 	domain.EventInvoiceCreated:   {},
 	domain.EventInvoiceCancelled: {},
@@ -212,33 +219,40 @@ var emailPlans = map[string]emailPlan{
 	domain.EventRefundFailed:     {},
 }
 
-// aboutInvoice reads an invoice event's invoice id.
-func aboutInvoice(payload json.RawMessage) (string, error) {
-	var inv invoiceData
-	err := json.Unmarshal(payload, &inv)
-	return inv.ID, err
+// readInvoice decodes an invoice event's payload.
+func readInvoice(raw json.RawMessage) payload {
+	return readAs(raw, func(inv *invoiceData) string { return inv.ID })
 }
 
-// aboutPayment reads the invoice id of a payment or refund event.
-func aboutPayment(payload json.RawMessage) (string, error) {
-	var ids struct {
-		InvoiceID string `json:"invoice_id"`
+// readPayment decodes a payment event's payload.
+func readPayment(raw json.RawMessage) payload {
+	return readAs(raw, func(pay *paymentData) string { return pay.InvoiceID })
+}
+
+// readRefund decodes a refund event's payload.
+func readRefund(raw json.RawMessage) payload {
+	return readAs(raw, func(ref *refundData) string { return ref.InvoiceID })
+}
+
+// readAs decodes a payload into a T; about names the invoice in it.
+func readAs[T any](raw json.RawMessage, about func(*T) string) payload {
+	v := new(T)
+	if err := decode(raw, v); err != nil {
+		return payload{err: err}
 	}
-	err := json.Unmarshal(payload, &ids)
-	return ids.InvoiceID, err
+	return payload{invoiceID: about(v), data: v}
 }
 
 // emails lists the e-mails an event asks for; events that concern no e-mail give none.
-func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r *batch, now time.Time) ([]Email, error) {
+func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, pl payload, r *batch, now time.Time) ([]Email, error) {
 	p := emailPlans[ev.Type]
 	if p.build == nil {
 		return nil, nil
 	}
-	invoiceID, err := p.about(ev.Payload)
-	if err != nil {
-		return nil, d.skip(ev, err)
+	if pl.err != nil {
+		return nil, d.skip(ev, pl.err)
 	}
-	invoice, err := r.invoice(ctx, ev.MerchantID, invoiceID)
+	invoice, err := r.invoice(ctx, ev.MerchantID, pl.invoiceID)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return nil, d.skip(ev, err)
 	}
@@ -256,11 +270,7 @@ func (d *Dispatcher) emails(ctx context.Context, ev domain.Event, r *batch, now 
 	if m.LogoFile != "" && d.BaseURL != "" {
 		msg.LogoURL = strings.TrimRight(d.BaseURL, "/") + "/api/v1/logos/" + m.LogoFile
 	}
-	out, err := p.build(ctx, emailContext{ev: ev, r: r, invoice: invoice, merchant: m, msg: msg, baseURL: d.BaseURL, now: now})
-	if errors.Is(err, errBadPayload) {
-		return nil, d.skip(ev, err)
-	}
-	return out, err
+	return p.build(ctx, emailContext{ev: ev, data: pl.data, r: r, invoice: invoice, merchant: m, msg: msg, baseURL: d.BaseURL, now: now})
 }
 
 // errBadPayload is an event payload that does not decode into what its type should carry.
@@ -276,10 +286,7 @@ func decode(payload json.RawMessage, v any) error {
 
 // paymentLinkEmail sends the payment link to the customer (or the address the request named).
 func paymentLinkEmail(_ context.Context, c emailContext) ([]Email, error) {
-	var inv invoiceData
-	if err := decode(c.ev.Payload, &inv); err != nil {
-		return nil, err
-	}
+	inv := c.data.(*invoiceData)
 	msg, to := c.msg, c.invoice.Customer.Email
 	msg.Kind, msg.LinkURL, msg.ExpiresAt = mail.KindPaymentLink, inv.LinkURL, c.invoice.ExpiresAt
 	if inv.CustomerEmail != "" {
@@ -295,10 +302,7 @@ func paymentLinkEmail(_ context.Context, c emailContext) ([]Email, error) {
 // reminderEmail reminds the customer of the payment link while the invoice can still be paid: a
 // reminder queued just before a payment, a cancellation or the expiry sends nothing.
 func reminderEmail(_ context.Context, c emailContext) ([]Email, error) {
-	var inv invoiceData
-	if err := decode(c.ev.Payload, &inv); err != nil {
-		return nil, err
-	}
+	inv := c.data.(*invoiceData)
 	if !c.invoice.Remindable(c.now) {
 		return nil, nil
 	}
@@ -310,10 +314,7 @@ func reminderEmail(_ context.Context, c emailContext) ([]Email, error) {
 
 // receiptEmails sends the customer a receipt and the merchant a copy in its own language.
 func receiptEmails(ctx context.Context, c emailContext) ([]Email, error) {
-	var inv invoiceData
-	if err := decode(c.ev.Payload, &inv); err != nil {
-		return nil, err
-	}
+	inv := c.data.(*invoiceData)
 	msg := c.msg
 	if err := addCard(ctx, c.r, c.ev.MerchantID, c.invoice.ID, &msg); err != nil {
 		return nil, err
@@ -354,10 +355,7 @@ func receiptEmails(ctx context.Context, c emailContext) ([]Email, error) {
 
 // refundEmail confirms a refund to the customer.
 func refundEmail(ctx context.Context, c emailContext) ([]Email, error) {
-	var ref refundData
-	if err := decode(c.ev.Payload, &ref); err != nil {
-		return nil, err
-	}
+	ref := c.data.(*refundData)
 	msg, to := c.msg, c.invoice.Customer.Email
 	if err := addCard(ctx, c.r, c.ev.MerchantID, c.invoice.ID, &msg); err != nil {
 		return nil, err
@@ -374,10 +372,7 @@ func refundEmail(ctx context.Context, c emailContext) ([]Email, error) {
 // captures at once and its receipt says so; a void is told whatever the capture mode.
 func noticeEmail(kind mail.Kind) func(context.Context, emailContext) ([]Email, error) {
 	return func(_ context.Context, c emailContext) ([]Email, error) {
-		var pay paymentData
-		if err := decode(c.ev.Payload, &pay); err != nil {
-			return nil, err
-		}
+		pay := c.data.(*paymentData)
 		// A recorded bank transfer is told by the receipt of invoice.paid alone.
 		if kind != mail.KindVoidNotice && (c.invoice.CaptureMode != domain.CaptureManual || pay.Method == string(domain.MethodBankTransfer)) {
 			return nil, nil

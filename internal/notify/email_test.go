@@ -282,3 +282,30 @@ func TestManualCaptureAndVoidNotices(t *testing.T) {
 		}
 	})
 }
+
+// An event whose payload does not decode into what its type carries gives no e-mail, is still
+// dispatched, and does not keep the events of the same batch from theirs.
+func TestAnUnusablePayloadGivesNoEmailAndBlocksNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "")
+		inv := f.invoice(t, domain.LocaleEn, domain.CaptureManual, func(domain.Invoice) []domain.Event { return nil })
+		good := f.paymentEvent(t, inv, domain.EventPaymentAuthorized, "authorized", 0)
+		for _, raw := range []string{`not json`, `{"invoice_id": 7}`} {
+			bad := good
+			bad.ID, bad.Payload = domain.NewID(domain.PrefixEvent), []byte(raw)
+			f.events(t, bad)
+		}
+		f.events(t, good)
+		n, err := (&notify.Dispatcher{Store: f.st, HoldEmails: true}).RunUntilIdle(context.Background())
+		if err != nil || n != 3 {
+			t.Fatalf("dispatched %d events (%v), want all 3", n, err)
+		}
+		emails, _, _ := f.st.ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+		if len(emails) != 1 || emails[0].Kind != notifymail.KindAuthorization || emails[0].InvoiceID != inv.ID {
+			t.Fatalf("mailbox = %+v, want only the good event's authorisation notice", emails)
+		}
+		if left, err := f.st.PendingEvents(context.Background(), 10); err != nil || len(left) != 0 {
+			t.Fatalf("undispatched events left: %d (%v)", len(left), err)
+		}
+	})
+}

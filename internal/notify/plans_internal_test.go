@@ -13,8 +13,8 @@ func TestEveryEventTypeHasAPlan(t *testing.T) {
 		if !ok {
 			t.Errorf("%s has no entry in emailPlans", typ)
 		}
-		if (p.about == nil) != (p.build == nil) {
-			t.Errorf("%s: about and build come together", typ)
+		if (p.read == nil) != (p.build == nil) {
+			t.Errorf("%s: read and build come together", typ)
 		}
 	}
 	if len(emailPlans) != len(domain.EventTypes) {

@@ -148,3 +148,22 @@ func codeOf(err error) (string, apperr.Kind) {
 func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) { fn(t, newEnv(t, db)) })
 }
+
+// requireOwnMerchant fails unless every payment carries its invoice's merchant and every
+// transaction and refund its payment's: PostgreSQL no longer checks payments' and transactions'
+// merchant_id against merchants (a lock on one hot row per payment), so the use case's copying of
+// it is what keeps it right.
+func (e *env) requireOwnMerchant() {
+	e.t.Helper()
+	for _, q := range []string{
+		"SELECT count(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.merchant_id <> i.merchant_id OR p.livemode <> i.livemode",
+		"SELECT count(*) FROM transactions t JOIN payments p ON p.id = t.payment_id WHERE t.merchant_id <> p.merchant_id OR t.livemode <> p.livemode",
+		"SELECT count(*) FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.merchant_id <> p.merchant_id OR r.livemode <> p.livemode",
+		"SELECT count(*) FROM payments p WHERE NOT EXISTS (SELECT 1 FROM merchants m WHERE m.id = p.merchant_id)",
+	} {
+		var n int64
+		if err := e.db.Gorm.Raw(q).Scan(&n).Error; err != nil || n != 0 {
+			e.t.Fatalf("%s: %d rows (%v), want none", q, n, err)
+		}
+	}
+}

@@ -70,6 +70,7 @@ func TestConcurrentPaysChargeOnce(t *testing.T) {
 		if got := e.getInvoice(inv.ID); got.Status != domain.InvoicePaid || got.AmountPaid != 240000 {
 			t.Fatalf("invoice %s paid %d", got.Status, got.AmountPaid)
 		}
+		e.requireOwnMerchant()
 	})
 }
 
@@ -125,6 +126,7 @@ func TestConcurrentRefundsNeverExceedCaptured(t *testing.T) {
 		if iv := e.getInvoice(inv.ID); iv.AmountRefunded != succeeded || iv.Status != domain.InvoicePartiallyRefunded {
 			t.Fatalf("invoice refunded %d status %s", iv.AmountRefunded, iv.Status)
 		}
+		e.requireOwnMerchant()
 	})
 }
 

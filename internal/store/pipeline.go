@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
@@ -23,10 +24,11 @@ import (
 // connection is in this process, the statements run one after another in the writer's transaction,
 // as elsewhere.
 //
-// The row counts of queued writes are judged before the COMMIT is sent, so a guard that finds its
-// row changed (another settlement won) still rolls the whole transaction back. Only when no queued
-// write has a row count to judge does the COMMIT travel with them: if one of them fails, PostgreSQL
-// skips the rest of the round trip, the COMMIT included, and the transaction is rolled back.
+// The COMMIT travels with the last writes. If one of them fails, PostgreSQL skips the rest of the
+// round trip, the COMMIT included, and the transaction is rolled back. A write whose row count
+// decides the outcome (a guard: only the first settlement finds its row pending) is sent wrapped
+// so that PostgreSQL itself fails it when it matched no row (guardedSQL); its judge then gets a
+// row count of zero, as on SQLite, where the count is read after the write.
 
 // pipeTx is the transaction a pipelined function builds its statements on.
 type pipeTx struct {
@@ -48,9 +50,9 @@ type pipedWrite struct {
 	sql  string
 	args []any
 	// judge gets the write's row count or error and returns what the transaction fails with (nil: go
-	// on); countsRows says whether it looks at the row count (then the COMMIT waits for it).
-	judge      func(rows int64, err error) error
-	countsRows bool
+	// on). A guarded write's count is 0 when it matched no row and 1 otherwise.
+	judge   func(rows int64, err error) error
+	guarded bool
 }
 
 // wrapErr is the judge of a write whose row count does not matter.
@@ -76,9 +78,9 @@ func pipeFrom(ctx context.Context) *pipeTx {
 	return p
 }
 
-// ExecSQL queues a write written in SQL (rawsql.go); countsRows says whether judge looks at its row
-// count.
-func (p *pipeTx) ExecSQL(t sqlText, args []any, judge func(rows int64, err error) error, countsRows bool) {
+// ExecSQL queues a write written in SQL (rawsql.go). guard says the write is a guard: its judge
+// fails the transaction when it matched no row, and looks at nothing else of the count.
+func (p *pipeTx) ExecSQL(t sqlText, args []any, judge func(rows int64, err error) error, guard bool) {
 	if p.conn == nil {
 		if p.failed != nil {
 			return
@@ -92,7 +94,34 @@ func (p *pipeTx) ExecSQL(t sqlText, args []any, judge func(rows int64, err error
 		p.failed = judge(rows, err)
 		return
 	}
-	p.queued = append(p.queued, pipedWrite{sql: t.pg, args: args, judge: judge, countsRows: countsRows})
+	q := t.pg
+	if guard {
+		q = guardedSQL(q)
+	}
+	p.queued = append(p.queued, pipedWrite{sql: q, args: args, judge: judge, guarded: guard})
+}
+
+// guardedWrites caches guardedSQL's statements.
+var guardedWrites sync.Map
+
+// guardedSQL is a write that fails with guardMissCode when it matches no row: the function
+// expect_rows (migration 00023) raises it. The write must not have a RETURNING clause of its own.
+func guardedSQL(write string) string {
+	if q, ok := guardedWrites.Load(write); ok {
+		return q.(string)
+	}
+	q := "WITH guarded AS (" + write + " RETURNING 1) SELECT expect_rows(count(*)) FROM guarded"
+	guardedWrites.Store(write, q)
+	return q
+}
+
+// guardMissCode is the SQLSTATE expect_rows raises (no_data_found).
+const guardMissCode = "P0002"
+
+// guardMissed says err is a guarded write's failure for matching no row.
+func guardMissed(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == guardMissCode
 }
 
 // QuerySQL runs a query after the queued writes and scans its rows into dest as GORM's Scan
@@ -108,19 +137,10 @@ func (p *pipeTx) QuerySQL(t sqlText, args []any, dest any) error {
 	return p.roundTrip(t.pg, args, dest)
 }
 
-// commit sends what is queued and the COMMIT.
+// commit sends what is queued and the COMMIT, in one round trip.
 func (p *pipeTx) commit() error {
 	if p.conn == nil {
 		return p.failed
-	}
-	judged := false
-	for _, w := range p.queued {
-		judged = judged || w.countsRows
-	}
-	if judged {
-		if err := p.roundTrip("", nil, nil); err != nil {
-			return err
-		}
 	}
 	return p.roundTrip("COMMIT", nil, nil)
 }
@@ -162,7 +182,14 @@ func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrit
 	}
 	for _, w := range queued {
 		tag, err := br.Exec()
-		if jerr := w.judge(tag.RowsAffected(), err); jerr != nil {
+		rows := tag.RowsAffected()
+		if w.guarded {
+			rows = 1
+			if guardMissed(err) {
+				rows, err = 0, nil
+			}
+		}
+		if jerr := w.judge(rows, err); jerr != nil {
 			return jerr
 		}
 		if err != nil {

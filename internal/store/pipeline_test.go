@@ -13,7 +13,7 @@ import (
 	"securelink/internal/store/storetest"
 )
 
-// A settlement's writes go to PostgreSQL in one round trip before any guard is judged; a guard
+// A settlement's writes go to PostgreSQL in one round trip with its COMMIT; a guard
 // that finds its row already settled must still undo every one of them, the event included.
 func TestSettlementLosingItsGuardWritesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
