@@ -15,12 +15,15 @@ import (
 //
 // Background work (event dispatch, expiry, reconciliation, purges) waits in a second lane: it gets
 // the writer when no request waits, or once it has waited jobMaxWait, so that payers go first but a
-// busy minute cannot starve the jobs whose work payers are waiting for (receipts, webhooks).
+// busy minute cannot starve the jobs whose work payers are waiting for (receipts, webhooks). The
+// WAL's restart alone goes ahead of everyone (aheadOfAll): it holds the writer for as long as it
+// takes to copy what was written while it waited.
 type writeQueue struct {
 	jobMaxWait time.Duration
 
 	mu       sync.Mutex
 	busy     bool
+	front    waiters // the WAL's restart
 	requests waiters // requests of payers, merchants and integrators
 	jobs     waiters // background jobs
 
@@ -36,6 +39,7 @@ type writeLane int
 const (
 	laneRequest writeLane = iota
 	laneJob
+	laneFront
 )
 
 type backgroundKey struct{}
@@ -45,7 +49,17 @@ func InBackground(ctx context.Context) context.Context {
 	return context.WithValue(ctx, backgroundKey{}, true)
 }
 
+type frontKey struct{}
+
+// aheadOfAll marks ctx as the WAL's restart: its write goes before every waiting one.
+func aheadOfAll(ctx context.Context) context.Context {
+	return context.WithValue(ctx, frontKey{}, true)
+}
+
 func laneOf(ctx context.Context) writeLane {
+	if front, _ := ctx.Value(frontKey{}).(bool); front {
+		return laneFront
+	}
 	if bg, _ := ctx.Value(backgroundKey{}).(bool); bg {
 		return laneJob
 	}
@@ -91,8 +105,10 @@ func (q *writeQueue) acquire(ctx context.Context) error {
 	lane := laneOf(ctx)
 	start := time.Now()
 	q.mu.Lock()
-	// A request goes straight in when no other request waits; a job only when nobody waits.
-	free := !q.busy && q.requests.len() == 0 && (lane == laneRequest || q.jobs.len() == 0)
+	// The restart goes straight in when the writer is free, a request when no other request waits,
+	// a job only when nobody waits.
+	free := !q.busy && q.front.len() == 0 &&
+		(lane == laneFront || q.requests.len() == 0 && (lane == laneRequest || q.jobs.len() == 0))
 	if free {
 		q.busy = true
 		q.mu.Unlock()
@@ -100,9 +116,12 @@ func (q *writeQueue) acquire(ctx context.Context) error {
 		return nil
 	}
 	w := &waiter{ready: make(chan struct{}), since: start}
-	if lane == laneJob {
+	switch lane {
+	case laneFront:
+		q.front.push(w)
+	case laneJob:
 		q.jobs.push(w)
-	} else {
+	case laneRequest:
 		q.requests.push(w)
 	}
 	q.mu.Unlock()
@@ -115,7 +134,7 @@ func (q *writeQueue) acquire(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	q.mu.Lock()
-	removed := q.requests.remove(w) || q.jobs.remove(w)
+	removed := q.requests.remove(w) || q.jobs.remove(w) || q.front.remove(w)
 	q.mu.Unlock()
 	if !removed {
 		// The turn came as ctx ended: pass it on.
@@ -132,6 +151,8 @@ func (q *writeQueue) release() {
 	defer q.mu.Unlock()
 	var next *waiter
 	switch {
+	case q.front.len() > 0:
+		next = q.front.pop()
 	case q.jobs.len() > 0 && (q.requests.len() == 0 || time.Since(q.jobs.head().since) >= q.jobMaxWait):
 		next = q.jobs.pop()
 	case q.requests.len() > 0:
@@ -151,12 +172,13 @@ type WriteQueueStats struct {
 	GaveUp   int64         // writes whose context ended while they waited
 	Requests int           // requests waiting now
 	Jobs     int           // background writes waiting now
+	Restarts int           // WAL restarts waiting now (at most one)
 }
 
 func (q *writeQueue) stats() WriteQueueStats {
 	q.mu.Lock()
-	r, j := q.requests.len(), q.jobs.len()
+	r, j, f := q.requests.len(), q.jobs.len(), q.front.len()
 	q.mu.Unlock()
 	return WriteQueueStats{Granted: q.granted.Load(), Waited: time.Duration(q.waitNanos.Load()), GaveUp: q.gaveUp.Load(),
-		Requests: r, Jobs: j}
+		Requests: r, Jobs: j, Restarts: f}
 }

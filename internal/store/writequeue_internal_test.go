@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// waitQueued blocks until the queue holds n requests and m jobs.
+// waitQueued blocks until the queue holds n requests (a WAL restart counted as one) and m jobs.
 func waitQueued(t *testing.T, q *writeQueue, n, m int) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		if s := q.stats(); s.Requests == n && s.Jobs == m {
+		if s := q.stats(); s.Requests+s.Restarts == n && s.Jobs == m {
 			return
 		}
 	}
@@ -29,6 +29,7 @@ func TestWriteQueueOrder(t *testing.T) {
 		{"requests in arrival order", []writeLane{laneRequest, laneRequest, laneRequest, laneRequest}, time.Hour, []int{0, 1, 2, 3}},
 		{"jobs after waiting requests", []writeLane{laneJob, laneRequest, laneJob, laneRequest}, time.Hour, []int{1, 3, 0, 2}},
 		{"a job that waited long enough goes first", []writeLane{laneJob, laneRequest, laneRequest}, 0, []int{0, 1, 2}},
+		{"the WAL's restart goes before everyone", []writeLane{laneJob, laneRequest, laneFront, laneRequest}, 0, []int{2, 0, 1, 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,10 +43,14 @@ func TestWriteQueueOrder(t *testing.T) {
 			requests, jobs := 0, 0
 			for i, lane := range tt.lanes {
 				ctx := context.Background()
-				if lane == laneJob {
+				switch lane {
+				case laneJob:
 					ctx = InBackground(ctx)
 					jobs++
-				} else {
+				case laneFront:
+					ctx = aheadOfAll(ctx)
+					requests++
+				case laneRequest:
 					requests++
 				}
 				wg.Go(func() {
@@ -70,7 +75,7 @@ func TestWriteQueueOrder(t *testing.T) {
 					t.Fatalf("order %v, want %v", order, tt.wantTurn)
 				}
 			}
-			if s := q.stats(); s.Granted != int64(len(tt.lanes)+1) || s.Requests+s.Jobs != 0 {
+			if s := q.stats(); s.Granted != int64(len(tt.lanes)+1) || s.Requests+s.Jobs+s.Restarts != 0 {
 				t.Errorf("stats %+v", s)
 			}
 		})
