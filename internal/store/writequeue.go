@@ -42,28 +42,22 @@ const (
 	laneFront
 )
 
-type backgroundKey struct{}
+// laneKey carries the lane a context's writes wait in; requests' contexts carry none.
+type laneKey struct{}
 
 // InBackground marks ctx as background work: its writes on SQLite yield to requests' writes.
 func InBackground(ctx context.Context) context.Context {
-	return context.WithValue(ctx, backgroundKey{}, true)
+	return context.WithValue(ctx, laneKey{}, laneJob)
 }
-
-type frontKey struct{}
 
 // aheadOfAll marks ctx as the WAL's restart: its write goes before every waiting one.
 func aheadOfAll(ctx context.Context) context.Context {
-	return context.WithValue(ctx, frontKey{}, true)
+	return context.WithValue(ctx, laneKey{}, laneFront)
 }
 
 func laneOf(ctx context.Context) writeLane {
-	if front, _ := ctx.Value(frontKey{}).(bool); front {
-		return laneFront
-	}
-	if bg, _ := ctx.Value(backgroundKey{}).(bool); bg {
-		return laneJob
-	}
-	return laneRequest
+	lane, _ := ctx.Value(laneKey{}).(writeLane) // laneRequest when unmarked
+	return lane
 }
 
 // waiter is one write waiting for its turn; ready is closed when the turn is its.
