@@ -97,7 +97,13 @@ type sqliteServer struct {
 	checkpoints atomic.Int64
 	// WAL restarts and the time they held the writer.
 	restarts, restartNanos atomic.Int64
-	closeOnce              sync.Once
+	// group is the write transaction open on the writer (see writeGroup); only the turn's holder
+	// touches it. Commits of groups, and the writes they held.
+	group                       *writeGroup
+	groupMaxWrites              int
+	groupMaxAge                 time.Duration
+	groupCommits, groupedWrites atomic.Int64
+	closeOnce                   sync.Once
 }
 
 // openSQLite opens the writer, the read pool and the checkpointer on the SQLite file at path.
@@ -143,7 +149,9 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	}
 	s := &sqliteServer{path: path, writer: writer, readers: readers, checkpoint: checkpoint,
 		queue: &writeQueue{jobMaxWait: sqliteJobMaxWait}, done: make(chan struct{}),
+		groupMaxWrites: sqliteGroupMaxWrites, groupMaxAge: sqliteGroupMaxAge,
 		writerStmts: newStmtCache(writer, sqliteStmtCacheSize), readerStmts: newStmtCache(readers, sqliteStmtCacheSize)}
+	s.queue.endTurn = s.endTurn
 	g, err := gorm.Open(sqliteDialect{pool: &sqlitePool{s: s}}, cfg)
 	if err != nil {
 		s.close()
@@ -209,6 +217,7 @@ func (s *sqliteServer) refreshStatistics(ctx context.Context) error {
 		return err
 	}
 	defer s.queue.release()
+	s.commitGroup()
 	// No analysis_limit: statistics from a bounded sample misjudge a leading merchant_id on a
 	// one-merchant database as selective, which made the text search plan 6× slower. SQLite
 	// analyses a table again only once it has grown or shrunk tenfold, so the full pass is rare.
@@ -262,6 +271,7 @@ func (s *sqliteServer) checkpointOnce(ctx context.Context) error {
 		return err
 	}
 	defer s.queue.release()
+	s.commitGroup()
 	start := time.Now()
 	conn, err := s.writer.Conn(ctx)
 	if err != nil {
@@ -293,6 +303,9 @@ type SQLiteStats struct {
 	// writer, those that found a reader in the way included.
 	WALRestarts  int64
 	RestartsHeld time.Duration
+	// Commits is how many write transactions committed, and CommittedWrites the transactions of
+	// the store's callers they held (group commit).
+	Commits, CommittedWrites int64
 }
 
 // SQLiteStats reports the writer queue and checkpoints; ok is false on PostgreSQL.
@@ -301,7 +314,8 @@ func (db *DB) SQLiteStats() (SQLiteStats, bool) {
 		return SQLiteStats{}, false
 	}
 	return SQLiteStats{WriteQueueStats: db.sqlite.queue.stats(), Checkpoints: db.sqlite.checkpoints.Load(),
-		WALRestarts: db.sqlite.restarts.Load(), RestartsHeld: time.Duration(db.sqlite.restartNanos.Load())}, true
+		WALRestarts: db.sqlite.restarts.Load(), RestartsHeld: time.Duration(db.sqlite.restartNanos.Load()),
+		Commits: db.sqlite.groupCommits.Load(), CommittedWrites: db.sqlite.groupedWrites.Load()}, true
 }
 
 // readOnlyStatement tells whether query only reads, so that it may run on a read-only connection.
@@ -328,12 +342,14 @@ func (p *sqlitePool) PrepareContext(ctx context.Context, query string) (*sql.Stm
 	return p.s.writer.PrepareContext(ctx, query)
 }
 
-// writerTurn waits for the writer's turn (the caller releases it) and, the connection being free,
-// prepares the statements last met inside transactions.
+// writerTurn waits for the writer's turn for a statement of its own (the caller releases it),
+// commits the group's transaction open before it and, the connection being free, prepares the
+// statements last met inside transactions.
 func (p *sqlitePool) writerTurn(ctx context.Context) error {
 	if err := p.s.queue.acquire(ctx); err != nil {
 		return err
 	}
+	p.s.commitGroup()
 	p.s.writerStmts.prepareWanted(ctx)
 	return nil
 }
@@ -393,26 +409,28 @@ func (p *sqlitePool) QueryRowContext(ctx context.Context, query string, args ...
 	return p.s.writer.QueryRowContext(ctx, query, args...)
 }
 
-// BeginTx waits for the writer and starts a transaction on it; the turn ends at commit or rollback.
+// BeginTx waits for the writer and gives the write a savepoint of its own in the group's
+// transaction (see writeGroup); the turn ends at commit or rollback.
 func (p *sqlitePool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
-	if err := p.writerTurn(ctx); err != nil {
+	if err := p.s.queue.acquire(ctx); err != nil {
 		return nil, err
 	}
-	tx, err := p.s.writer.BeginTx(ctx, opts)
+	g, err := p.s.joinGroup(ctx, opts)
 	if err != nil {
-		p.s.queue.release()
+		p.s.endTurn()
 		return nil, err
 	}
-	return &sqliteTx{Tx: tx, stmts: p.s.writerStmts, release: p.s.queue.release}, nil
+	return &sqliteTx{s: p.s, g: g}, nil
 }
 
-// sqliteTx is a write transaction holding the writer's turn. It runs the writer's prepared
-// statements where it has them.
+// sqliteTx is one write of a group's transaction (its savepoint), holding the writer's turn. It
+// runs the writer's prepared statements where it has them. Its statements run to the end even when
+// the request's context ends meanwhile: SQLite answers an interrupted write by rolling back the
+// whole transaction, which is also the writes before this one in the group.
 type sqliteTx struct {
-	*sql.Tx
-	stmts   *stmtCache
-	release func()
-	once    sync.Once
+	s    *sqliteServer
+	g    *writeGroup
+	done bool
 }
 
 var (
@@ -420,36 +438,51 @@ var (
 	_ gorm.TxCommitter = (*sqliteTx)(nil)
 )
 
+func (t *sqliteTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.g.tx.PrepareContext(context.WithoutCancel(ctx), query)
+}
+
 func (t *sqliteTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := t.stmts.lookup(query); st != nil {
-		return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	ctx = context.WithoutCancel(ctx)
+	if st := t.s.writerStmts.lookup(query); st != nil {
+		return t.g.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
-	t.stmts.want(query)
-	return t.Tx.ExecContext(ctx, query, args...)
+	t.s.writerStmts.want(query)
+	return t.g.tx.ExecContext(ctx, query, args...)
 }
 
 func (t *sqliteTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.stmts.lookup(query); st != nil {
-		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	ctx = context.WithoutCancel(ctx)
+	if st := t.s.writerStmts.lookup(query); st != nil {
+		return t.g.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
-	t.stmts.want(query)
-	return t.Tx.QueryContext(ctx, query, args...)
+	t.s.writerStmts.want(query)
+	return t.g.tx.QueryContext(ctx, query, args...)
 }
 
 func (t *sqliteTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.stmts.lookup(query); st != nil {
-		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	ctx = context.WithoutCancel(ctx)
+	if st := t.s.writerStmts.lookup(query); st != nil {
+		return t.g.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
-	t.stmts.want(query)
-	return t.Tx.QueryRowContext(ctx, query, args...)
+	t.s.writerStmts.want(query)
+	return t.g.tx.QueryRowContext(ctx, query, args...)
 }
 
+// Commit keeps the write in the group and returns once the group's transaction has committed.
 func (t *sqliteTx) Commit() error {
-	defer t.once.Do(t.release)
-	return t.Tx.Commit()
+	if t.done {
+		return sql.ErrTxDone
+	}
+	t.done = true
+	return t.s.endWrite(t.g, true)
 }
 
+// Rollback undoes the write alone; the group's other writes go on.
 func (t *sqliteTx) Rollback() error {
-	defer t.once.Do(t.release)
-	return t.Tx.Rollback()
+	if t.done {
+		return sql.ErrTxDone
+	}
+	t.done = true
+	return t.s.endWrite(t.g, false)
 }

@@ -20,6 +20,9 @@ import (
 // takes to copy what was written while it waited.
 type writeQueue struct {
 	jobMaxWait time.Duration
+	// endTurn ends a turn that came as its waiter gave up; release when nil (SQLite's ends the
+	// open group's transaction too).
+	endTurn func()
 
 	mu       sync.Mutex
 	busy     bool
@@ -133,7 +136,11 @@ func (q *writeQueue) acquire(ctx context.Context) error {
 	if !removed {
 		// The turn came as ctx ended: pass it on.
 		<-w.ready
-		q.release()
+		if q.endTurn != nil {
+			q.endTurn()
+		} else {
+			q.release()
+		}
 	}
 	q.gaveUp.Add(1)
 	return fmt.Errorf("store: waiting for the database writer: %w", context.Cause(ctx))
@@ -157,6 +164,20 @@ func (q *writeQueue) release() {
 		return
 	}
 	close(next.ready) // busy stays true: the turn passes straight to next
+}
+
+// passOn hands the writer straight to the next waiting request, as release would, and reports
+// whether it did. It does not when no request waits, or when the WAL's restart or an overdue job is
+// next: the caller then still holds the writer.
+func (q *writeQueue) passOn() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.front.len() > 0 || q.requests.len() == 0 ||
+		q.jobs.len() > 0 && time.Since(q.jobs.head().since) >= q.jobMaxWait {
+		return false
+	}
+	close(q.requests.pop().ready) // busy stays true
+	return true
 }
 
 // WriteQueueStats is what the writer queue has done since start.

@@ -409,6 +409,8 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 	checkpointsBefore, _ := a.metric(ctx, "securelink_sqlite_checkpoints_total")
 	restartsBefore, _ := a.metric(ctx, "securelink_sqlite_wal_restarts_total")
 	restartHeldBefore, _ := a.metric(ctx, "securelink_sqlite_wal_restart_seconds_total")
+	commitsBefore, _ := a.metric(ctx, "securelink_sqlite_commits_total")
+	committedBefore, _ := a.metric(ctx, "securelink_sqlite_committed_writes_total")
 	poolWaitsBefore, _ := a.metric(ctx, "go_sql_wait_count_total")
 	poolWaitedBefore, _ := a.metric(ctx, "go_sql_wait_duration_seconds_total")
 	s := measured(ctx, cpu, o.Load, "pay", label, a.payOp(tokens))
@@ -447,6 +449,11 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 		}
 		if lite, ok := st.(*sqliteStore); ok {
 			s.Note += fmt.Sprintf(" (WAL now %.1f MB)", float64(lite.walSize())/(1<<20))
+		}
+		commits, _ := a.metric(ctx, "securelink_sqlite_commits_total")
+		committed, _ := a.metric(ctx, "securelink_sqlite_committed_writes_total")
+		if n := commits - commitsBefore; n > 0 {
+			s.Note += fmt.Sprintf("; write transactions per commit: %.2f", (committed-committedBefore)/n)
 		}
 	}
 	rep.Scenarios = append(rep.Scenarios, s)
