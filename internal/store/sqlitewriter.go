@@ -21,6 +21,8 @@ import (
 //
 //   - one writer connection that writes reach through writeQueue, in arrival order, each giving up
 //     with its request's context, background jobs in a lane of their own that yields to requests;
+//   - group commit: while requests wait, consecutive write transactions share one transaction on
+//     the writer, each in a savepoint of its own, and commit together (sqlitegroup.go);
 //   - a pool of read-only connections (query_only) that plain SELECTs outside a transaction use;
 //   - checkpoints run by a background goroutine on a connection of their own (PASSIVE: they never
 //     take the writer lock), never by a payer's commit (wal_autocheckpoint is off on the writer);
