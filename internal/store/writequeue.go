@@ -146,34 +146,38 @@ func (q *writeQueue) acquire(ctx context.Context) error {
 	return fmt.Errorf("store: waiting for the database writer: %w", context.Cause(ctx))
 }
 
+// nextLane is the lane whose head gets the writer next, nil when nobody waits. The caller holds mu.
+func (q *writeQueue) nextLane() *waiters {
+	switch {
+	case q.front.len() > 0:
+		return &q.front
+	case q.jobs.len() > 0 && (q.requests.len() == 0 || time.Since(q.jobs.head().since) >= q.jobMaxWait):
+		return &q.jobs
+	case q.requests.len() > 0:
+		return &q.requests
+	}
+	return nil
+}
+
 // release hands the writer to the next waiter, or marks it free.
 func (q *writeQueue) release() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	var next *waiter
-	switch {
-	case q.front.len() > 0:
-		next = q.front.pop()
-	case q.jobs.len() > 0 && (q.requests.len() == 0 || time.Since(q.jobs.head().since) >= q.jobMaxWait):
-		next = q.jobs.pop()
-	case q.requests.len() > 0:
-		next = q.requests.pop()
-	}
+	next := q.nextLane()
 	if next == nil {
 		q.busy = false
 		return
 	}
-	close(next.ready) // busy stays true: the turn passes straight to next
+	close(next.pop().ready) // busy stays true: the turn passes straight to next
 }
 
-// passOn hands the writer straight to the next waiting request, as release would, and reports
-// whether it did. It does not when no request waits, or when the WAL's restart or an overdue job is
-// next: the caller then still holds the writer.
+// passOn hands the writer straight to the next waiter, as release would, when that is a request,
+// and reports whether it did. Otherwise (nobody waits, or the WAL's restart or a job is next) the
+// caller still holds the writer.
 func (q *writeQueue) passOn() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.front.len() > 0 || q.requests.len() == 0 ||
-		q.jobs.len() > 0 && time.Since(q.jobs.head().since) >= q.jobMaxWait {
+	if q.nextLane() != &q.requests {
 		return false
 	}
 	close(q.requests.pop().ready) // busy stays true
