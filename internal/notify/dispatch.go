@@ -36,10 +36,7 @@ const DefaultDispatchBatch = 1000
 
 // RunOnce dispatches one batch of events and returns how many it dispatched.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	batch := d.Batch
-	if batch <= 0 {
-		batch = DefaultDispatchBatch
-	}
+	batch := d.batchSize()
 	now := clock(d.Now)
 	// This package decides what the events become; the store claims them and saves that. Planning
 	// (reading invoices, rendering e-mails) happens before the write transaction, which stays short:
@@ -88,6 +85,30 @@ func readPayload(ev domain.Event) payload {
 		return payload{}
 	}
 	return p.read(ev.Payload)
+}
+
+// RunBacklog dispatches a batch, and the next at once while they come back full, and returns how
+// many it dispatched. Between its runs the dispatch job pauses so that under load each batch holds
+// the events of the pause; a full batch means more are waiting than a pause gathers (a burst, or
+// events left from a time the database was away), and those go without a pause.
+func (d *Dispatcher) RunBacklog(ctx context.Context) (int, error) {
+	batch := d.batchSize()
+	total := 0
+	for {
+		n, err := d.RunOnce(ctx)
+		total += n
+		if err != nil || n < batch || ctx.Err() != nil {
+			return total, err
+		}
+	}
+}
+
+// batchSize is how many events one RunOnce takes.
+func (d *Dispatcher) batchSize() int {
+	if d.Batch > 0 {
+		return d.Batch
+	}
+	return DefaultDispatchBatch
 }
 
 // RunUntilIdle dispatches batches until none is left (tests and the first run after a start).
