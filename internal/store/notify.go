@@ -187,11 +187,9 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 		return 0, nil
 	}
 	claimed := 0
-	err := s.DB.InTx(ctx, func(ctx context.Context) error {
-		tx := s.DB.conn(ctx)
+	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {
 		var ids []string
-		if err := tx.Raw("UPDATE events SET dispatched_at = ? WHERE id IN ? AND dispatched_at IS NULL RETURNING id", at, eventIDs).
-			Scan(&ids).Error; err != nil {
+		if err := tx.QuerySQL(markDispatchedSQL, []any{at, eventIDs}, &ids); err != nil {
 			return fmt.Errorf("store: mark events dispatched: %w", err)
 		}
 		mine := make(map[string]bool, len(ids))
@@ -213,16 +211,26 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 					CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt})
 			}
 		}
-		if err := insertRows(ctx, tx, emailInsert, emails, at); err != nil {
+		if err := insertRows(tx, emailInsert, emails, at); err != nil {
 			return fmt.Errorf("store: insert e-mails: %w", err)
 		}
-		if err := insertRows(ctx, tx, deliveryInsert, deliveries, at); err != nil {
+		if err := insertRows(tx, deliveryInsert, deliveries, at); err != nil {
 			return fmt.Errorf("store: insert deliveries: %w", err)
 		}
 		claimed = len(ids)
 		return nil
 	})
-	return claimed, err
+	if err != nil {
+		return 0, err
+	}
+	return claimed, nil
+}
+
+// markDispatchedSQL claims events for SaveDispatch. On PostgreSQL the ids are one array parameter:
+// one statement text, planned once per connection, whatever the batch's size.
+var markDispatchedSQL = sqlText{
+	q:  "UPDATE events SET dispatched_at = ? WHERE id IN ? AND dispatched_at IS NULL RETURNING id",
+	pg: "UPDATE events SET dispatched_at = $1 WHERE id = ANY($2) AND dispatched_at IS NULL RETURNING id",
 }
 
 // The dispatcher's inserts (rawsql.go): GORM's CreateInBatches spent more of the server's CPU

@@ -333,3 +333,34 @@ func scanRow(rows pgx.Rows, ptr reflect.Value) error {
 	}
 	return nil
 }
+
+// insertRows inserts rows of one type in the transaction, after its queued writes. On PostgreSQL
+// they go with COPY: a multi-row INSERT of a dispatcher's batch was planned anew for each number
+// of rows (37 ms for 500 e-mails, as long as inserting them), and its parameters were copied into
+// one message that grew with the e-mails' bodies. On SQLite, where the writer is in this process,
+// they go in multi-row INSERTs of at most insertRowsPerStatement rows.
+func insertRows[Row any](p *pipeTx, ri *rowInsert, rows []Row, now time.Time) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if p.conn == nil {
+		for start := 0; start < len(rows) && p.failed == nil; start += insertRowsPerStatement {
+			t, args := statementOf(ri, rows[start:min(start+insertRowsPerStatement, len(rows))], now)
+			if _, err := p.gorm.Statement.ConnPool.ExecContext(p.ctx, t.in(p.gorm.Dialector.Name()), args...); err != nil {
+				p.failed = fmt.Errorf("store: insert into %s: %w", ri.table, err)
+			}
+		}
+		return p.failed
+	}
+	if err := p.roundTrip("", nil, nil); err != nil { // the BEGIN and the queued writes
+		return err
+	}
+	values := make([][]any, len(rows))
+	for i := range rows {
+		values[i] = ri.appendValues(make([]any, 0, len(ri.fields)), reflect.ValueOf(rows[i]), now)
+	}
+	if _, err := p.conn.CopyFrom(p.ctx, pgx.Identifier{ri.table}, ri.columnNames, pgx.CopyFromRows(values)); err != nil {
+		return fmt.Errorf("store: copy into %s: %w", ri.table, err)
+	}
+	return nil
+}

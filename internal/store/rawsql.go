@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
 )
 
@@ -62,7 +61,9 @@ func cachedSQL(q string) sqlText {
 type rowInsert struct {
 	table   string
 	columns string
-	fields  []*schema.Field
+	// columnNames are the columns unquoted, for COPY.
+	columnNames []string
+	fields      []*schema.Field
 	// texts caches the statement per number of rows.
 	texts sync.Map
 }
@@ -81,6 +82,7 @@ func insertOf(row interface{ TableName() string }) *rowInsert {
 			continue
 		}
 		ri.fields = append(ri.fields, f)
+		ri.columnNames = append(ri.columnNames, f.DBName)
 		names = append(names, `"`+f.DBName+`"`)
 	}
 	ri.columns = strings.Join(names, ",")
@@ -98,17 +100,24 @@ func (ri *rowInsert) statement(rows []reflect.Value, now time.Time) (sqlText, []
 		ri.texts.Store(n, t)
 	}
 	args := make([]any, 0, n*len(ri.fields))
-	ctx := context.Background()
 	for _, rv := range rows {
-		for _, f := range ri.fields {
-			v, zero := f.ValueOf(ctx, rv)
-			if zero && (f.AutoCreateTime > 0 || f.AutoUpdateTime > 0) && f.FieldType == reflect.TypeOf(time.Time{}) {
-				v = now
-			}
-			args = append(args, v)
-		}
+		args = ri.appendValues(args, rv, now)
 	}
 	return t.(sqlText), args
+}
+
+// appendValues appends the row's values in the insert's column order. Zero CreatedAt and UpdatedAt
+// are now, as GORM's Create sets them.
+func (ri *rowInsert) appendValues(args []any, rv reflect.Value, now time.Time) []any {
+	ctx := context.Background()
+	for _, f := range ri.fields {
+		v, zero := f.ValueOf(ctx, rv)
+		if zero && (f.AutoCreateTime > 0 || f.AutoUpdateTime > 0) && f.FieldType == reflect.TypeOf(time.Time{}) {
+			v = now
+		}
+		args = append(args, v)
+	}
+	return args
 }
 
 // statementOf is statement over a slice of rows of the inserted type.
@@ -118,18 +127,6 @@ func statementOf[Row any](ri *rowInsert, rows []Row, now time.Time) (sqlText, []
 		values[i] = reflect.ValueOf(rows[i])
 	}
 	return ri.statement(values, now)
-}
-
-// insertRows inserts rows inside the transaction tx in statements of insertRowsPerStatement: one
-// statement of a whole batch of e-mails could pass PostgreSQL's limit of 65,535 parameters.
-func insertRows[Row any](ctx context.Context, tx *gorm.DB, ri *rowInsert, rows []Row, now time.Time) error {
-	for start := 0; start < len(rows); start += insertRowsPerStatement {
-		t, args := statementOf(ri, rows[start:min(start+insertRowsPerStatement, len(rows))], now)
-		if _, err := tx.Statement.ConnPool.ExecContext(ctx, t.in(tx.Dialector.Name()), args...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // insertOne is the INSERT of one row (a pointer to it or the row itself).
