@@ -93,14 +93,7 @@ func readPayload(ev domain.Event) payload {
 // events left from a time the database was away), and those go without a pause.
 func (d *Dispatcher) RunBacklog(ctx context.Context) (int, error) {
 	batch := d.batchSize()
-	total := 0
-	for {
-		n, err := d.RunOnce(ctx)
-		total += n
-		if err != nil || n < batch || ctx.Err() != nil {
-			return total, err
-		}
-	}
+	return d.runWhile(ctx, func(n int) bool { return n == batch })
 }
 
 // batchSize is how many events one RunOnce takes.
@@ -113,11 +106,17 @@ func (d *Dispatcher) batchSize() int {
 
 // RunUntilIdle dispatches batches until none is left (tests and the first run after a start).
 func (d *Dispatcher) RunUntilIdle(ctx context.Context) (int, error) {
+	return d.runWhile(ctx, func(n int) bool { return n > 0 })
+}
+
+// runWhile runs batches while more says the last one's count asks for another, and until an error
+// or the end of ctx; it returns how many events it dispatched.
+func (d *Dispatcher) runWhile(ctx context.Context, more func(n int) bool) (int, error) {
 	total := 0
 	for {
 		n, err := d.RunOnce(ctx)
 		total += n
-		if err != nil || n == 0 {
+		if err != nil || !more(n) || ctx.Err() != nil {
 			return total, err
 		}
 	}

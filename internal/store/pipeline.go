@@ -338,7 +338,8 @@ func scanRow(rows pgx.Rows, ptr reflect.Value) error {
 // they go with COPY: a multi-row INSERT of a dispatcher's batch was planned anew for each number
 // of rows (37 ms for 500 e-mails, as long as inserting them), and its parameters were copied into
 // one message that grew with the e-mails' bodies. On SQLite, where the writer is in this process,
-// they go in multi-row INSERTs of at most insertRowsPerStatement rows.
+// and inside a transaction the caller opened (InTx), they go in multi-row INSERTs of at most
+// insertRowsPerStatement rows.
 func insertRows[Row any](p *pipeTx, ri *rowInsert, rows []Row, now time.Time) error {
 	if len(rows) == 0 {
 		return nil
