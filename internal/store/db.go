@@ -118,17 +118,9 @@ func Open(url string) (*DB, error) {
 
 // Migrate applies every pending migration of the database's dialect.
 func (db *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	p, err := db.migrations()
 	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
-	}
-	gd := goose.DialectSQLite3
-	if db.Dialect == DialectPostgres {
-		gd = goose.DialectPostgres
-	}
-	p, err := goose.NewProvider(gd, db.SQL, sub)
-	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
+		return err
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
@@ -138,6 +130,23 @@ func (db *DB) Migrate(ctx context.Context) error {
 		slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path)
 	}
 	return nil
+}
+
+// migrations is the migration provider of the database's dialect.
+func (db *DB) migrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	gd := goose.DialectSQLite3
+	if db.Dialect == DialectPostgres {
+		gd = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(gd, db.SQL, sub)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
 }
 
 // Ping checks that the database answers.

@@ -88,15 +88,14 @@ type linkRow struct {
 func (linkRow) TableName() string { return "links" }
 
 type eventRow struct {
-	ID           string
-	MerchantID   string
-	Livemode     bool
-	Type         string
-	ObjectID     string
-	Payload      string
-	Webhook      bool
-	CreatedAt    time.Time
-	DispatchedAt *time.Time
+	ID         string
+	MerchantID string
+	Livemode   bool
+	Type       string
+	ObjectID   string
+	Payload    string
+	Webhook    bool
+	CreatedAt  time.Time
 }
 
 func (eventRow) TableName() string { return "events" }
@@ -190,6 +189,10 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 	if err := tx.Exec(q.q, args...).Error; err != nil {
 		return fmt.Errorf("store: insert events: %w", err)
 	}
+	q, args = eventsQueueSQL(events)
+	if err := tx.Exec(q.q, args...).Error; err != nil {
+		return fmt.Errorf("store: queue events: %w", err)
+	}
 	return nil
 }
 
@@ -199,6 +202,15 @@ var eventInsert = insertOf(eventRow{})
 // eventsInsertSQL is the INSERT of events (at least one).
 func eventsInsertSQL(events []domain.Event) (sqlText, []any) {
 	return statementOf(eventInsert, toEventRows(events), events[0].CreatedAt)
+}
+
+// eventsQueueSQL puts events (at least one) in the dispatcher's queue; it runs with eventsInsertSQL.
+func eventsQueueSQL(events []domain.Event) (sqlText, []any) {
+	args := make([]any, len(events))
+	for i, e := range events {
+		args[i] = e.ID
+	}
+	return cachedSQL("INSERT INTO event_queue (event_id) VALUES (?)" + strings.Repeat(", (?)", len(events)-1)), args
 }
 
 func toEventRows(events []domain.Event) []eventRow {

@@ -166,9 +166,18 @@ func (s *Notify) claimIDs(tx *gorm.DB, table, where, order string, limit int, ar
 const insertRowsPerStatement = 500
 
 // PendingEvents returns up to limit undispatched events, oldest first, without claiming them.
+// The queue's ids are read first and their events by id after, so neither read depends on how the
+// planner would join a queue it has no statistics for with the whole events table.
 func (s *Notify) PendingEvents(ctx context.Context, limit int) ([]domain.Event, error) {
+	var ids []string
+	if err := s.DB.conn(ctx).Raw("SELECT event_id FROM event_queue ORDER BY event_id LIMIT ?", limit).Scan(&ids).Error; err != nil {
+		return nil, fmt.Errorf("store: pending events: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var rows []eventRow
-	if err := s.DB.conn(ctx).Where("dispatched_at IS NULL").Order("id").Limit(limit).Find(&rows).Error; err != nil {
+	if err := s.DB.conn(ctx).Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: pending events: %w", err)
 	}
 	events := make([]domain.Event, len(rows))
@@ -178,10 +187,10 @@ func (s *Notify) PendingEvents(ctx context.Context, limit int) ([]domain.Event, 
 	return events, nil
 }
 
-// SaveDispatch marks the events that are still undispatched as dispatched and inserts what those
-// became, in one short transaction. The guarded update claims them: of two replicas that planned
-// the same events, the second finds them dispatched (on PostgreSQL it waits for the first's commit
-// and then re-reads them) and saves nothing for them.
+// SaveDispatch takes the events that are still queued out of the dispatcher's queue and inserts
+// what those became, in one short transaction. The delete claims them: of two replicas that planned
+// the same events, the second finds them gone (on PostgreSQL it waits for the first's commit) and
+// saves nothing for them.
 func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []notify.Outbox, at time.Time) (int, error) {
 	if len(eventIDs) == 0 {
 		return 0, nil
@@ -189,7 +198,7 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 	claimed := 0
 	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {
 		var ids []string
-		if err := tx.QuerySQL(markDispatchedSQL, []any{at, eventIDs}, &ids); err != nil {
+		if err := tx.QuerySQL(markDispatchedSQL, []any{eventIDs}, &ids); err != nil {
 			return fmt.Errorf("store: mark events dispatched: %w", err)
 		}
 		mine := make(map[string]bool, len(ids))
@@ -229,9 +238,10 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 // markDispatchedSQL claims events for SaveDispatch. On PostgreSQL the ids are one array parameter:
 // one statement text, planned once per connection, whatever the batch's size.
 var markDispatchedSQL = sqlText{
-	q:  "UPDATE events SET dispatched_at = ? WHERE id IN ? AND dispatched_at IS NULL RETURNING id",
-	pg: "UPDATE events SET dispatched_at = $1 WHERE id = ANY($2) AND dispatched_at IS NULL RETURNING id",
+	q:  "DELETE FROM event_queue WHERE event_id IN ? RETURNING event_id",
+	pg: "DELETE FROM event_queue WHERE event_id = ANY($1) RETURNING event_id",
 }
+
 
 // The dispatcher's inserts (rawsql.go): GORM's CreateInBatches spent more of the server's CPU
 // reflecting over a batch's rows than PostgreSQL spent inserting them.

@@ -35,10 +35,9 @@ func TestPartialIndexesFollowTheDomain(t *testing.T) {
 		"webhook_deliveries_due":   {"status", strs([]notify.DeliveryStatus{notify.DeliveryPending})},
 		"provider_accounts_active": {"status", strs([]provideraccounts.Status{provideraccounts.StatusActive})},
 		"reminders_rule_once":      {"rule", strs([]domain.ReminderRule{domain.ReminderManual})},
-		// Not statuses: rows with a value (an empty string is none) or not yet dispatched.
+		// Not statuses: rows with a value (an empty string is none).
 		"payments_request_key":    {"request_key", []string{""}},
 		"payments_statement_line": {"statement_line", []string{""}},
-		"events_undispatched":     {"dispatched_at", nil},
 		"payments_psp_reference":  {"psp_reference", []string{""}},
 		"invoices_payment_link":   {"payment_link_id", nil},
 	}

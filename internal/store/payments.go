@@ -360,6 +360,8 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 		if len(set.Events) > 0 {
 			q, args := eventsInsertSQL(set.Events)
 			tx.ExecSQL(q, args, wrapErr("insert events"), false)
+			q, args = eventsQueueSQL(set.Events)
+			tx.ExecSQL(q, args, wrapErr("queue events"), false)
 		}
 		return nil
 	})

@@ -229,7 +229,7 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 					currency, string(domain.TxnSucceeded), ref, "payer", "hist_" + paymentID + "_sale", now, now, now})
 				for _, ev := range []struct{ typ, object string }{{domain.EventPaymentCaptured, paymentID}, {domain.EventInvoicePaid, id}} {
 					eventRows = append(eventRows, []any{domain.NewID(domain.PrefixEvent), merchantID, ev.typ, ev.object,
-						`{"id":"` + ev.object + `"}`, true, now, now})
+						`{"id":"` + ev.object + `"}`, true, now})
 				}
 			}
 			if kind == seedPayable {
@@ -250,7 +250,7 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 				"psp_reference", "idempotency_key", "terms_accepted_at", "created_at", "updated_at", "authorized_at", "captured_at"}, paymentRows},
 			{"transactions", []string{"id", "merchant_id", "payment_id", "type", "amount", "currency", "result", "psp_reference",
 				"actor", "idempotency_key", "created_at", "updated_at", "next_attempt_at"}, txnRows},
-			{"events", []string{"id", "merchant_id", "type", "object_id", "payload", "webhook", "created_at", "dispatched_at"}, eventRows},
+			{"events", []string{"id", "merchant_id", "type", "object_id", "payload", "webhook", "created_at"}, eventRows},
 		}
 		generate += time.Since(phase)
 		phase = time.Now()

@@ -463,7 +463,7 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 // countUndispatched counts the events the dispatcher has not reached.
 func countUndispatched(ctx context.Context, st benchStore) (int64, error) {
 	var n int64
-	if err := st.QueryRow(ctx, "SELECT count(*) FROM events WHERE dispatched_at IS NULL").Scan(&n); err != nil {
+	if err := st.QueryRow(ctx, "SELECT count(*) FROM event_queue").Scan(&n); err != nil {
 		return 0, fmt.Errorf("count undispatched events: %w", err)
 	}
 	return n, nil
