@@ -51,7 +51,7 @@ func TestEventQueueMigrationKeepsWaitingEvents(t *testing.T) {
 				t.Fatalf("pending events after the upgrade: %v, want [evt_2 evt_4]", got)
 			}
 
-			if err := db.MigrateDownTo(ctx, beforeQueue); err != nil {
+			if err := db.MigrateTo(ctx, beforeQueue); err != nil {
 				t.Fatal(err)
 			}
 			var waiting []string

@@ -27,22 +27,20 @@ func (db *DB) TakeEveryTransactionTurn(ctx context.Context) (release func(), ok 
 	return func() { gate.Release(gate.size) }, true, nil
 }
 
-// MigrateTo applies the migrations up to and including version, for tests of one migration.
+// MigrateTo moves the schema up or down to version, for tests of one migration.
 func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	p, err := db.migrations()
 	if err != nil {
 		return err
 	}
-	_, err = p.UpTo(ctx, version)
-	return err
-}
-
-// MigrateDownTo undoes the migrations above version.
-func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
-	p, err := db.migrations()
+	current, err := p.GetDBVersion(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = p.DownTo(ctx, version)
+	if version < current {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
 	return err
 }

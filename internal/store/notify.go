@@ -199,7 +199,7 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {
 		var ids []string
 		if err := tx.QuerySQL(markDispatchedSQL, []any{eventIDs}, &ids); err != nil {
-			return fmt.Errorf("store: mark events dispatched: %w", err)
+			return fmt.Errorf("store: claim queued events: %w", err)
 		}
 		mine := make(map[string]bool, len(ids))
 		for _, id := range ids {
@@ -241,7 +241,6 @@ var markDispatchedSQL = sqlText{
 	q:  "DELETE FROM event_queue WHERE event_id IN ? RETURNING event_id",
 	pg: "DELETE FROM event_queue WHERE event_id = ANY($1) RETURNING event_id",
 }
-
 
 // The dispatcher's inserts (rawsql.go): GORM's CreateInBatches spent more of the server's CPU
 // reflecting over a batch's rows than PostgreSQL spent inserting them.
