@@ -44,3 +44,11 @@ func (db *DB) MigrateTo(ctx context.Context, version int64) error {
 	}
 	return err
 }
+
+// SetSearchWindow changes how many of the newest invoices SQLite's term search checks first, until
+// the test ends.
+func SetSearchWindow(t interface{ Cleanup(func()) }, n int) {
+	old := searchWindow
+	searchWindow = n
+	t.Cleanup(func() { searchWindow = old })
+}
