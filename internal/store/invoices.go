@@ -211,13 +211,10 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	q, args := eventsInsertSQL(events)
-	if err := tx.Exec(q.q, args...).Error; err != nil {
-		return fmt.Errorf("store: insert events: %w", err)
-	}
-	q, args = eventsQueueSQL(events)
-	if err := tx.Exec(q.q, args...).Error; err != nil {
-		return fmt.Errorf("store: queue events: %w", err)
+	for _, w := range eventWrites(events) {
+		if err := wrapErr(w.what)(0, tx.Exec(w.t.q, w.args...).Error); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -225,18 +222,25 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 // eventInsert inserts events with every column of eventRow (rawsql.go).
 var eventInsert = insertOf(eventRow{})
 
-// eventsInsertSQL is the INSERT of events (at least one).
-func eventsInsertSQL(events []domain.Event) (sqlText, []any) {
-	return statementOf(eventInsert, toEventRows(events), events[0].CreatedAt)
+// eventWrite is one statement of eventWrites.
+type eventWrite struct {
+	what string
+	t    sqlText
+	args []any
 }
 
-// eventsQueueSQL puts events (at least one) in the dispatcher's queue; it runs with eventsInsertSQL.
-func eventsQueueSQL(events []domain.Event) (sqlText, []any) {
-	args := make([]any, len(events))
+// eventWrites are the statements that store events (at least one): the events, and their rows in
+// the dispatcher's queue, which are never written one without the other.
+func eventWrites(events []domain.Event) [2]eventWrite {
+	ids := make([]any, len(events))
 	for i, e := range events {
-		args[i] = e.ID
+		ids[i] = e.ID
 	}
-	return cachedSQL("INSERT INTO event_queue (event_id) VALUES (?)" + strings.Repeat(", (?)", len(events)-1)), args
+	insert, args := statementOf(eventInsert, toEventRows(events), events[0].CreatedAt)
+	return [2]eventWrite{
+		{"insert events", insert, args},
+		{"queue events", cachedSQL("INSERT INTO event_queue (event_id) VALUES (?)" + strings.Repeat(", (?)", len(events)-1)), ids},
+	}
 }
 
 func toEventRows(events []domain.Event) []eventRow {
@@ -362,13 +366,11 @@ func (s *Invoices) ListInvoices(ctx context.Context, merchantID string, f invoic
 		q = q.Where("id IN (SELECT invoice_id FROM invoice_search WHERE merchant_id = ? AND email LIKE ? ESCAPE '\\')",
 			merchantID, escapeLike(f.Query)+"%")
 	case f.Query != "" && s.DB.Dialect == DialectSQLite:
-		pattern := "%" + escapeLike(f.Query) + "%"
 		var err error
-		if rows, paged, err = searchNewest(db, q, f.Page, pattern); err != nil {
+		if rows, paged, err = searchNewest(db, q, f.Page, "%"+escapeLike(f.Query)+"%"); err != nil {
 			return nil, false, fmt.Errorf("store: list invoices: %w", err)
 		}
-		q = q.Where("id IN (SELECT invoice_id FROM invoice_search WHERE merchant_id = ? AND search_text LIKE ? ESCAPE '\\')",
-			merchantID, pattern)
+		fallthrough // to search every invoice when the newest held less than a page
 	case f.Query != "":
 		// On PostgreSQL a trigram index serves this when the term is rare; for a common term the
 		// planner walks the id index instead and stops at the page's end.

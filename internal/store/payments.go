@@ -358,10 +358,9 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 			tx.ExecSQL(q, args, wrapErr("close links"), false)
 		}
 		if len(set.Events) > 0 {
-			q, args := eventsInsertSQL(set.Events)
-			tx.ExecSQL(q, args, wrapErr("insert events"), false)
-			q, args = eventsQueueSQL(set.Events)
-			tx.ExecSQL(q, args, wrapErr("queue events"), false)
+			for _, w := range eventWrites(set.Events) {
+				tx.ExecSQL(w.t, w.args, wrapErr(w.what), false)
+			}
 		}
 		return nil
 	})
