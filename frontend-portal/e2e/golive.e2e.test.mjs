@@ -198,8 +198,9 @@ describe('going live in the portal', { skip: bin ? false : 'SECURELINK_BIN is no
 
   test('staff see the payment providers without any action to manage them', async () => {
     const email = `staff-golive-${Date.now()}@example.com`;
-    const inv = (await api('POST', '/users/invitations', { email, role: 'staff' })).json;
-    const token = inv.invitation_url.split('/').pop();
+    const invited = await api('POST', '/users/invitations', { email, role: 'staff' });
+    assert.equal(invited.status, 201, `invitation: ${invited.text}\n${app.logs.slice(-20).join('')}`);
+    const token = invited.json.invitation_url.split('/').pop();
     const accepted = await fetch(`${app.base}/api/v1/auth/invitations/accept`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
