@@ -440,17 +440,14 @@ func addCard(ctx context.Context, r *batch, merchantID, invoiceID string, msg *m
 	return nil
 }
 
-// build renders msg into an e-mail about the invoice to to; no address gives no e-mail.
+// build makes msg an e-mail about the invoice to to; no address gives no e-mail.
 func build(msg mail.Message, invoiceID, to, id string) (*Email, error) {
 	to = strings.TrimSpace(to)
 	if to == "" {
 		return nil, nil
 	}
-	r, err := mail.Render(msg)
-	if err != nil {
-		return nil, fmt.Errorf("notify: render %s e-mail: %w", msg.Kind, err)
-	}
-	return &Email{ID: id, InvoiceID: invoiceID, Kind: msg.Kind, To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Locale: msg.Locale}, nil
+	// The bodies are rendered from the message when the e-mail is sent or shown (Email.Rendered).
+	return &Email{ID: id, InvoiceID: invoiceID, Kind: msg.Kind, To: to, Subject: mail.Subject(msg), Message: &msg, Locale: msg.Locale}, nil
 }
 
 func nonEmpty(e *Email) []Email {

@@ -100,7 +100,7 @@ func TestEmailsArriveOverSMTPInTheInvoiceLanguage(t *testing.T) {
 		if len(msgs) != 4 {
 			t.Fatalf("SMTP server received %d messages, want 4", len(msgs))
 		}
-		emails, _, err := f.st.ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+		emails, _, err := f.mailbox()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func TestSMTPDownThenUpDeliversEachEmailOnce(t *testing.T) {
 		if sent := drain(t, 3, m.RunOnce); sent != 0 {
 			t.Fatalf("sent %d with the server down", sent)
 		}
-		emails, _, _ := f.st.ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+		emails, _, _ := f.mailbox()
 		for _, e := range emails {
 			if e.Status != notify.EmailQueued || e.Attempts != 1 || e.LastError == "" || e.NextAttemptAt == nil {
 				t.Errorf("after a failed attempt: status %s attempts %d error %q next %v", e.Status, e.Attempts, e.LastError, e.NextAttemptAt)
@@ -219,7 +219,7 @@ func TestSMTPDownThenUpDeliversEachEmailOnce(t *testing.T) {
 				t.Errorf("message %s received %d times", id, c)
 			}
 		}
-		emails, _, _ = f.st.ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+		emails, _, _ = f.mailbox()
 		for _, e := range emails {
 			if e.Status != notify.EmailSent || e.Attempts != 2 {
 				t.Errorf("e-mail %s: status %s attempts %d, want sent after 2", e.ID, e.Status, e.Attempts)
@@ -239,7 +239,7 @@ func TestWithoutSMTPEmailsAreHeldInTheMailbox(t *testing.T) {
 		if _, err := (&notify.Dispatcher{Store: f.st, HoldEmails: true}).RunUntilIdle(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		emails, _, _ := f.st.ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+		emails, _, _ := f.mailbox()
 		if len(emails) != 1 || emails[0].Status != notify.EmailHeld || !strings.Contains(emails[0].Subject, "Zahtev za plaćanje") {
 			t.Fatalf("mailbox = %+v, want one held Serbian link e-mail", emails)
 		}
@@ -263,7 +263,7 @@ func TestManualCaptureAndVoidNotices(t *testing.T) {
 		if _, err := (&notify.Dispatcher{Store: f.st, HoldEmails: true}).RunUntilIdle(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		emails, _, _ := f.st.ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+		emails, _, _ := f.mailbox()
 		got := map[notify.EmailKind]notify.Email{}
 		for _, e := range emails {
 			got[e.Kind] = e
@@ -300,12 +300,71 @@ func TestAnUnusablePayloadGivesNoEmailAndBlocksNothing(t *testing.T) {
 		if err != nil || n != 3 {
 			t.Fatalf("dispatched %d events (%v), want all 3", n, err)
 		}
-		emails, _, _ := f.st.ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+		emails, _, _ := f.mailbox()
 		if len(emails) != 1 || emails[0].Kind != notifymail.KindAuthorization || emails[0].InvoiceID != inv.ID {
 			t.Fatalf("mailbox = %+v, want only the good event's authorisation notice", emails)
 		}
 		if left, err := f.st.PendingEvents(context.Background(), 10); err != nil || len(left) != 0 {
 			t.Fatalf("undispatched events left: %d (%v)", len(left), err)
+		}
+	})
+}
+
+// An e-mail an event planned is stored as its message and rendered when read: the store holds no
+// bodies, and what the mailbox shows is exactly what mail.Render makes of the stored message. An
+// e-mail stored with its bodies (a password reset, or a row written before messages) reads as it was.
+func TestEmailsAreStoredAsMessages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, "")
+		inv := f.invoice(t, domain.LocaleSrLatn, domain.CaptureAutomatic, func(domain.Invoice) []domain.Event { return nil })
+		paid := inv
+		paid.Status, paid.AmountPaid = domain.InvoicePaid, inv.AmountTotal
+		f.events(t, f.paymentEvent(t, inv, domain.EventPaymentCaptured, "captured", inv.AmountTotal),
+			domain.NewEvent(inv.MerchantID, false, domain.EventInvoicePaid, inv.ID, paid.EventData(""), true))
+		if _, err := (&notify.Dispatcher{Store: f.st, HoldEmails: true}).RunUntilIdle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stored, _, err := f.st.ListEmails(ctx, f.merchant.ID, domain.Page{Limit: 10})
+		if err != nil || len(stored) != 1 {
+			t.Fatalf("stored e-mails = %+v, %v; want the receipt", stored, err)
+		}
+		raw := stored[0]
+		if raw.Message == nil || raw.Text != "" || raw.HTML != "" {
+			t.Fatalf("the receipt is stored with text %d bytes, html %d bytes, message %v; want only its message", len(raw.Text), len(raw.HTML), raw.Message)
+		}
+		want, err := notifymail.Render(*raw.Message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown, _, err := f.mailbox()
+		if err != nil || len(shown) != 1 {
+			t.Fatalf("mailbox = %+v, %v", shown, err)
+		}
+		got := shown[0]
+		if got.Subject != want.Subject || got.Text != want.Text || got.HTML != want.HTML {
+			t.Errorf("the mailbox shows subject %q and %d/%d bytes of text/html; rendering the message gives %q and %d/%d bytes",
+				got.Subject, len(got.Text), len(got.HTML), want.Subject, len(want.Text), len(want.HTML))
+		}
+		for _, s := range []string{"Hleb", "Visa •••• 4242", inv.Number} {
+			if !strings.Contains(got.Text, s) || !strings.Contains(got.HTML, s) {
+				t.Errorf("the receipt does not show %q:\n%s", s, got.Text)
+			}
+		}
+		one, err := (&notify.Service{Store: f.st}).GetEmail(ctx, f.merchant.ID, got.ID)
+		if err != nil || one.Text != want.Text || one.HTML != want.HTML {
+			t.Errorf("GetEmail gives %d/%d bytes of text/html (%v), want the rendered %d/%d", len(one.Text), len(one.HTML), err, len(want.Text), len(want.HTML))
+		}
+
+		old := notify.Email{ID: domain.NewID("em"), MerchantID: f.merchant.ID, Kind: notifymail.KindReceipt, To: "ana@example.com",
+			Subject: "Stored subject", Text: "stored text", HTML: "<p>stored html</p>", Locale: domain.LocaleEn,
+			Status: notify.EmailHeld, CreatedAt: time.Now().UTC().Add(time.Second)}
+		if err := f.st.InsertEmail(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		read, err := (&notify.Service{Store: f.st}).GetEmail(ctx, f.merchant.ID, old.ID)
+		if err != nil || read.Message != nil || read.Subject != old.Subject || read.Text != old.Text || read.HTML != old.HTML {
+			t.Errorf("an e-mail stored with its bodies reads as %+v (%v), want them unchanged", read, err)
 		}
 	})
 }

@@ -269,6 +269,11 @@ type fixture struct {
 	merchant merchants.Merchant
 }
 
+// mailbox lists the merchant's e-mails as the API does: through the service, bodies rendered.
+func (f *fixture) mailbox() ([]notify.Email, bool, error) {
+	return (&notify.Service{Store: f.st}).ListEmails(context.Background(), f.merchant.ID, domain.Page{Limit: 10})
+}
+
 func newFixture(t *testing.T, db *store.DB, notificationEmail string) *fixture {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Microsecond)

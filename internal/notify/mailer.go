@@ -60,6 +60,9 @@ func (m *Mailer) RunOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	sent := 0
+	if err := renderAll(claimed); err != nil {
+		return 0, err
+	}
 	for _, e := range claimed {
 		env := mail.Envelope{ID: e.ID, To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML, Date: e.CreatedAt}
 		if e.AttachInvoicePDF && m.Files != nil && e.InvoiceID != "" {

@@ -154,7 +154,7 @@ func (s *Service) SendEmail(ctx context.Context, actor domain.Actor, id string) 
 		return Email{}, err
 	}
 	e.Status, e.Attempts, e.LastError, e.NextAttemptAt = EmailQueued, 0, "", &now
-	return e, nil
+	return e.Rendered()
 }
 
 // EndpointPatch is what a merchant may change on an endpoint; nil fields stay as they are.
@@ -286,10 +286,18 @@ func (s *Service) Redeliver(ctx context.Context, actor domain.Actor, eventID, en
 
 // ListEmails returns a page of the merchant's e-mails, newest first.
 func (s *Service) ListEmails(ctx context.Context, merchantID string, p domain.Page) ([]Email, bool, error) {
-	return s.Store.ListEmails(ctx, merchantID, p)
+	es, more, err := s.Store.ListEmails(ctx, merchantID, p)
+	if err != nil {
+		return nil, false, err
+	}
+	return es, more, renderAll(es)
 }
 
 // GetEmail returns one of the merchant's e-mails.
 func (s *Service) GetEmail(ctx context.Context, merchantID, id string) (Email, error) {
-	return s.Store.GetEmail(ctx, merchantID, id)
+	e, err := s.Store.GetEmail(ctx, merchantID, id)
+	if err != nil {
+		return Email{}, err
+	}
+	return e.Rendered()
 }

@@ -11,6 +11,7 @@ import (
 	"securelink/internal/apperr"
 	"securelink/internal/domain"
 	"securelink/internal/notify"
+	"securelink/internal/notify/mail"
 )
 
 var _ notify.Store = (*Notify)(nil)
@@ -19,16 +20,19 @@ var _ notify.Store = (*Notify)(nil)
 type Notify struct{ DB *DB }
 
 type emailRow struct {
-	ID            string
-	MerchantID    string
-	Livemode      bool
-	InvoiceID     string
-	EventID       string
-	Kind          string
-	ToAddr        string
-	Subject       string
-	TextBody      string
-	HTMLBody      string `gorm:"column:html_body"`
+	ID         string
+	MerchantID string
+	Livemode   bool
+	InvoiceID  string
+	EventID    string
+	Kind       string
+	ToAddr     string
+	Subject    string
+	TextBody   string
+	HTMLBody   string `gorm:"column:html_body"`
+	// Message is the e-mail's mail.Message in JSON when its bodies are rendered on reading; empty
+	// when they are stored.
+	Message       string
 	Locale        string
 	Status        string
 	Attempts      int
@@ -98,19 +102,45 @@ type attemptRow struct {
 
 func (attemptRow) TableName() string { return "webhook_attempts" }
 
-func toDBEmail(e notify.Email) emailRow {
+func toDBEmail(e notify.Email) (emailRow, error) {
+	var msg []byte
+	if e.Message != nil {
+		var err error
+		if msg, err = json.Marshal(e.Message); err != nil {
+			return emailRow{}, fmt.Errorf("store: e-mail %s: %w", e.ID, err)
+		}
+	}
 	return emailRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, InvoiceID: e.InvoiceID, EventID: e.EventID, Kind: string(e.Kind),
-		ToAddr: e.To, Subject: e.Subject, TextBody: e.Text, HTMLBody: e.HTML, Locale: e.Locale, Status: string(e.Status),
+		ToAddr: e.To, Subject: e.Subject, TextBody: e.Text, HTMLBody: e.HTML, Message: string(msg), Locale: e.Locale, Status: string(e.Status),
 		Attempts: e.Attempts, LastError: e.LastError, NextAttemptAt: e.NextAttemptAt, CreatedAt: e.CreatedAt,
-		UpdatedAt: e.CreatedAt, SentAt: e.SentAt, AttachInvoicePDF: e.AttachInvoicePDF}
+		UpdatedAt: e.CreatedAt, SentAt: e.SentAt, AttachInvoicePDF: e.AttachInvoicePDF}, nil
 }
 
-func toBusEmail(r emailRow) notify.Email {
-	return notify.Email{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, InvoiceID: r.InvoiceID, EventID: r.EventID,
+func toBusEmail(r emailRow) (notify.Email, error) {
+	e := notify.Email{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, InvoiceID: r.InvoiceID, EventID: r.EventID,
 		Kind: notify.EmailKind(r.Kind), To: r.ToAddr, Subject: r.Subject, Text: r.TextBody, HTML: r.HTMLBody,
 		Locale: r.Locale, Status: notify.EmailStatus(r.Status), Attempts: r.Attempts, LastError: r.LastError,
 		NextAttemptAt: utcPtr(r.NextAttemptAt), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt),
 		AttachInvoicePDF: r.AttachInvoicePDF}
+	if r.Message != "" {
+		e.Message = new(mail.Message)
+		if err := json.Unmarshal([]byte(r.Message), e.Message); err != nil {
+			return notify.Email{}, fmt.Errorf("store: e-mail %s: %w", r.ID, err)
+		}
+	}
+	return e, nil
+}
+
+// toBusEmails converts rows read together.
+func toBusEmails(rows []emailRow) ([]notify.Email, error) {
+	out := make([]notify.Email, len(rows))
+	for i, r := range rows {
+		var err error
+		if out[i], err = toBusEmail(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func toDBEndpoint(e notify.Endpoint) endpointRow {
@@ -212,7 +242,11 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 				continue
 			}
 			for _, e := range o.Emails {
-				emails = append(emails, toDBEmail(e))
+				r, err := toDBEmail(e)
+				if err != nil {
+					return err
+				}
+				emails = append(emails, r)
 			}
 			for _, d := range o.Deliveries {
 				deliveries = append(deliveries, deliveryRow{ID: d.ID, MerchantID: d.MerchantID, Livemode: d.Livemode, EventID: d.EventID,
@@ -359,11 +393,10 @@ func (s *Notify) ClaimEmails(ctx context.Context, now, leaseUntil time.Time, lim
 		}
 		return nil
 	})
-	out := make([]notify.Email, len(rows))
-	for i, r := range rows {
-		out[i] = toBusEmail(r)
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	return toBusEmails(rows)
 }
 
 // FinishEmail records the outcome of an attempt.
@@ -385,11 +418,8 @@ func (s *Notify) ListEmails(ctx context.Context, merchantID string, p domain.Pag
 		return nil, false, fmt.Errorf("store: list e-mails: %w", err)
 	}
 	rows, more := trimPage(rows, p)
-	out := make([]notify.Email, len(rows))
-	for i, r := range rows {
-		out[i] = toBusEmail(r)
-	}
-	return out, more, nil
+	out, err := toBusEmails(rows)
+	return out, more, err
 }
 
 // GetEmail returns one of a merchant's e-mails.
@@ -398,7 +428,7 @@ func (s *Notify) GetEmail(ctx context.Context, merchantID, id string) (notify.Em
 	if err := s.DB.conn(ctx).Where("merchant_id = ? AND id = ?", merchantID, id).Take(&r).Error; err != nil {
 		return notify.Email{}, notFound(err, "get e-mail")
 	}
-	return toBusEmail(r), nil
+	return toBusEmail(r)
 }
 
 // RequeueEmail moves a held or failed e-mail back to queued, due now, with its attempts reset.
@@ -743,7 +773,10 @@ func (s *Notify) Redeliver(ctx context.Context, merchantID, eventID, endpointID 
 
 // InsertEmail adds one e-mail to the outbox.
 func (s *Notify) InsertEmail(ctx context.Context, e notify.Email) error {
-	r := toDBEmail(e)
+	r, err := toDBEmail(e)
+	if err != nil {
+		return err
+	}
 	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: insert e-mail: %w", err)
 	}

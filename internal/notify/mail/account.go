@@ -16,7 +16,7 @@ func renderAccount(m Message, loc string, vars map[string]string) (Rendered, err
 		Button: t("button.password_reset"), LinkURL: m.LinkURL, LinkHint: t("link_hint"), ValidUntil: t("password_reset.valid"),
 		Ignore: t("password_reset.ignore"), Footer: t("footer.account")}
 	text := v.Greeting + "\n\n" + v.Intro + "\n\n" + v.Button + ": " + v.LinkURL + "\n" + v.ValidUntil + "\n\n" + v.Ignore + "\n\n--\n" + v.Footer + "\n"
-	return Rendered{Subject: t("subject.password_reset"), Text: text, HTML: v.html()}, nil
+	return Rendered{Subject: subject(m, loc, vars), Text: text, HTML: v.html()}, nil
 }
 
 // html is the HTML part: the product's name and colours, not the merchant's.

@@ -34,40 +34,42 @@ var Kinds = []Kind{KindPaymentLink, KindReceipt, KindReceiptCopy, KindRefund, Ki
 	KindAuthorization, KindPasswordReset, KindReminder}
 
 // Message is everything an e-mail may show. Only the card's brand and last four digits ever reach it.
+// The outbox stores an e-mail as its Message in JSON and renders it when it is sent or shown, so a
+// field is added with omitempty (an older row reads as the zero value) and never renamed.
 type Message struct {
-	Kind   Kind
-	Locale string
+	Kind   Kind   `json:"kind"`
+	Locale string `json:"locale"`
 	// BrandColor is the merchant's "#rrggbb" for the e-mail's accents; empty: the product's blue.
-	BrandColor string
+	BrandColor string `json:"brand_color,omitempty"`
 
-	MerchantName      string
-	MerchantLegalName string
-	MerchantAddress   string
-	MerchantTaxID     string
-	SupportEmail      string
+	MerchantName      string `json:"merchant_name,omitempty"`
+	MerchantLegalName string `json:"merchant_legal_name,omitempty"`
+	MerchantAddress   string `json:"merchant_address,omitempty"`
+	MerchantTaxID     string `json:"merchant_tax_id,omitempty"`
+	SupportEmail      string `json:"support_email,omitempty"`
 
-	CustomerName  string
-	InvoiceNumber string
-	Reference     string
-	Description   string
-	Currency      string
-	Lines         []domain.InvoiceLine
-	Total         int64
+	CustomerName  string               `json:"customer_name,omitempty"`
+	InvoiceNumber string               `json:"invoice_number,omitempty"`
+	Reference     string               `json:"reference,omitempty"`
+	Description   string               `json:"description,omitempty"`
+	Currency      string               `json:"currency,omitempty"`
+	Lines         []domain.InvoiceLine `json:"lines,omitempty"`
+	Total         int64                `json:"total,omitempty"`
 	// Amount is what this e-mail is about: the amount asked, paid, refunded, captured or released.
-	Amount    int64
-	CardBrand string
-	CardLast4 string
+	Amount    int64  `json:"amount,omitempty"`
+	CardBrand string `json:"card_brand,omitempty"`
+	CardLast4 string `json:"card_last4,omitempty"`
 	// BankTransfer says the invoice was paid by a bank transfer the merchant recorded.
-	BankTransfer bool
-	LinkURL      string
-	ExpiresAt    time.Time
+	BankTransfer bool      `json:"bank_transfer,omitempty"`
+	LinkURL      string    `json:"link_url,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
 	// LogoURL is the merchant's logo at an absolute address (HTML e-mails load it); empty for none.
-	LogoURL string
+	LogoURL string `json:"logo_url,omitempty"`
 	// ReceiptURL is the receipt as a PDF, linked from a receipt e-mail; empty for none.
-	ReceiptURL string
+	ReceiptURL string `json:"receipt_url,omitempty"`
 	// Test marks an e-mail about test data: its subject starts with "[TEST]" and it says that no
 	// real money moves.
-	Test bool
+	Test bool `json:"test,omitempty"`
 }
 
 // Rendered is a finished e-mail.
@@ -112,18 +114,7 @@ type view struct {
 
 // Render produces the subject, plain text and HTML of m in m.Locale.
 func Render(m Message) (Rendered, error) {
-	loc := m.Locale
-	if !domain.ValidLocale(loc) {
-		loc = domain.LocaleEn
-	}
-	amount := m.Amount
-	if amount == 0 {
-		amount = m.Total
-	}
-	vars := map[string]string{
-		"merchant": m.MerchantName, "customer": m.CustomerName, "number": m.InvoiceNumber,
-		"amount": FormatMoney(amount, m.Currency, loc), "email": m.SupportEmail, "date": formatDate(m.ExpiresAt, loc),
-	}
+	loc, vars := sentenceVars(m)
 	if m.Kind == KindPasswordReset {
 		return renderAccount(m, loc, vars)
 	}
@@ -191,13 +182,41 @@ func Render(m Message) (Rendered, error) {
 		}
 	}
 	v.Legal = strings.Join(legal, " · ")
-	subject := t("subject." + string(m.Kind))
 	if m.Test {
 		v.TestNote = t("test_note")
-		subject = t("subject.test") + " " + subject
 	}
+	return Rendered{Subject: subject(m, loc, vars), Text: v.text(), HTML: v.html()}, nil
+}
 
-	return Rendered{Subject: subject, Text: v.text(), HTML: v.html()}, nil
+// Subject is the subject line Render gives m, without rendering its text and HTML (the outbox
+// stores the subject and renders the rest when the e-mail is sent or shown).
+func Subject(m Message) string {
+	loc, vars := sentenceVars(m)
+	return subject(m, loc, vars)
+}
+
+// sentenceVars gives m's language (English for an unknown one) and the values its sentences fill in.
+func sentenceVars(m Message) (string, map[string]string) {
+	loc := m.Locale
+	if !domain.ValidLocale(loc) {
+		loc = domain.LocaleEn
+	}
+	amount := m.Amount
+	if amount == 0 {
+		amount = m.Total
+	}
+	return loc, map[string]string{
+		"merchant": m.MerchantName, "customer": m.CustomerName, "number": m.InvoiceNumber,
+		"amount": FormatMoney(amount, m.Currency, loc), "email": m.SupportEmail, "date": formatDate(m.ExpiresAt, loc),
+	}
+}
+
+func subject(m Message, loc string, vars map[string]string) string {
+	s := tr(loc, "subject."+string(m.Kind), vars)
+	if m.Test && m.Kind != KindPasswordReset {
+		s = tr(loc, "subject.test", vars) + " " + s
+	}
+	return s
 }
 
 // CardLabel shows a card as its brand and last four digits, e.g. "Visa •••• 4242".
