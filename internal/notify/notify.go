@@ -63,9 +63,10 @@ type Email struct {
 	AttachInvoicePDF bool
 }
 
-// Rendered returns e with its Text and HTML rendered from its Message, when it was stored as one.
+// Rendered returns e with its Text and HTML rendered from its Message, when it was stored as one
+// (an e-mail with a Message is stored without bodies).
 func (e Email) Rendered() (Email, error) {
-	if e.Message == nil || e.Text != "" || e.HTML != "" {
+	if e.Message == nil {
 		return e, nil
 	}
 	r, err := mail.Render(*e.Message)
