@@ -312,11 +312,11 @@ func paymentLinkEmail(_ context.Context, c emailContext) ([]Email, error) {
 	if inv.CustomerEmail != "" {
 		to = inv.CustomerEmail
 	}
-	e, err := build(msg, c.invoice.ID, to, inv.EmailID)
-	if e != nil {
-		e.AttachInvoicePDF = c.merchant.EmailAttachPDF
+	out := build(msg, c.invoice.ID, to, inv.EmailID)
+	for i := range out {
+		out[i].AttachInvoicePDF = c.merchant.EmailAttachPDF
 	}
-	return nonEmpty(e), err
+	return out, nil
 }
 
 // reminderEmail reminds the customer of the payment link while the invoice can still be paid: a
@@ -328,8 +328,7 @@ func reminderEmail(_ context.Context, c emailContext) ([]Email, error) {
 	}
 	msg := c.msg
 	msg.Kind, msg.LinkURL, msg.ExpiresAt = mail.KindReminder, inv.LinkURL, c.invoice.ExpiresAt
-	e, err := build(msg, c.invoice.ID, c.invoice.Customer.Email, inv.EmailID)
-	return nonEmpty(e), err
+	return build(msg, c.invoice.ID, c.invoice.Customer.Email, inv.EmailID), nil
 }
 
 // receiptEmails sends the customer a receipt and the merchant a copy in its own language.
@@ -354,21 +353,13 @@ func receiptEmails(ctx context.Context, c emailContext) ([]Email, error) {
 			msg.ReceiptURL = strings.TrimRight(c.baseURL, "/") + "/api/v1/checkout/" + url.PathEscape(token) + "/receipt.pdf"
 		}
 	}
-	receipt, err := build(msg, c.invoice.ID, c.invoice.Customer.Email, "")
-	if err != nil {
-		return nil, err
-	}
-	out := nonEmpty(receipt)
+	out := build(msg, c.invoice.ID, c.invoice.Customer.Email, "")
 	if c.merchant.NotificationEmail != "" {
 		msg.Kind = mail.KindReceiptCopy
 		if domain.ValidLocale(c.merchant.DefaultLocale) {
 			msg.Locale = c.merchant.DefaultLocale
 		}
-		cp, err := build(msg, c.invoice.ID, c.merchant.NotificationEmail, "")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, nonEmpty(cp)...)
+		out = append(out, build(msg, c.invoice.ID, c.merchant.NotificationEmail, "")...)
 	}
 	return out, nil
 }
@@ -384,8 +375,7 @@ func refundEmail(ctx context.Context, c emailContext) ([]Email, error) {
 	if ref.CustomerEmail != "" {
 		to = ref.CustomerEmail
 	}
-	e, err := build(msg, c.invoice.ID, to, "")
-	return nonEmpty(e), err
+	return build(msg, c.invoice.ID, to, ""), nil
 }
 
 // noticeEmail tells the payer of a pre-authorisation what happened to the reserved amount. A sale
@@ -408,8 +398,7 @@ func noticeEmail(kind mail.Kind) func(context.Context, emailContext) ([]Email, e
 		if pay.CustomerEmail != "" {
 			to = pay.CustomerEmail
 		}
-		e, err := build(msg, c.invoice.ID, to, "")
-		return nonEmpty(e), err
+		return build(msg, c.invoice.ID, to, ""), nil
 	}
 }
 
@@ -440,19 +429,12 @@ func addCard(ctx context.Context, r *batch, merchantID, invoiceID string, msg *m
 	return nil
 }
 
-// build makes msg an e-mail about the invoice to to; no address gives no e-mail.
-func build(msg mail.Message, invoiceID, to, id string) (*Email, error) {
+// build makes msg an e-mail about the invoice to to; no address gives none.
+func build(msg mail.Message, invoiceID, to, id string) []Email {
 	to = strings.TrimSpace(to)
 	if to == "" {
-		return nil, nil
-	}
-	// The bodies are rendered from the message when the e-mail is sent or shown (Email.Rendered).
-	return &Email{ID: id, InvoiceID: invoiceID, Kind: msg.Kind, To: to, Subject: mail.Subject(msg), Message: &msg, Locale: msg.Locale}, nil
-}
-
-func nonEmpty(e *Email) []Email {
-	if e == nil {
 		return nil
 	}
-	return []Email{*e}
+	// The bodies are rendered from the message when the e-mail is sent or shown (Email.Rendered).
+	return []Email{{ID: id, InvoiceID: invoiceID, Kind: msg.Kind, To: to, Subject: mail.Subject(msg), Message: &msg, Locale: msg.Locale}}
 }
