@@ -96,6 +96,43 @@ func TestRunLoadStopsWhenThePoolRunsDry(t *testing.T) {
 	}
 }
 
+func TestJoinedTurnsAreOneRun(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, n := range v {
+			out[i] = time.Duration(n) * time.Millisecond
+		}
+		return out
+	}
+	turn := func(lat []time.Duration, errs int, samples ...string) loadResult {
+		r := loadResult{Window: time.Second, Errors: errs, WarmupOK: 2, latencies: lat, parts: lat, Samples: samples}
+		r.summarise()
+		return r
+	}
+	// A fast turn and a slow one: the joined p99 is the slow turn's tail, not an average of p99s.
+	fast := turn(ms(1, 1, 1, 1, 1, 1, 1, 1, 1, 2), 0, "a")
+	slow := turn(ms(10, 10, 10, 10, 10, 10, 10, 10, 10, 90), 1, "a", "b")
+	var all loadResult
+	for _, r := range []loadResult{fast, slow, fast} {
+		all = all.join(r)
+	}
+	if all.OK != 30 || all.Errors != 1 || all.WarmupOK != 6 || all.Window != 3*time.Second {
+		t.Errorf("OK %d, Errors %d, WarmupOK %d, Window %v; want 30, 1, 6, 3s", all.OK, all.Errors, all.WarmupOK, all.Window)
+	}
+	if rate := all.Rate(); rate != 10 {
+		t.Errorf("Rate = %v, want 10/s (30 in 3 s)", rate)
+	}
+	if all.Latency.P99 != 90*time.Millisecond || all.Latency.P50 != time.Millisecond || all.Latency.P90 != 10*time.Millisecond || all.Part == nil || all.Part.Max != 90*time.Millisecond {
+		t.Errorf("Latency %+v, Part %+v; want p50 1 ms, p90 10 ms, p99 90 ms over all 30", all.Latency, all.Part)
+	}
+	if strings.Join(all.Samples, ",") != "a,b" {
+		t.Errorf("Samples = %q, want each distinct error once", all.Samples)
+	}
+	if all.Exhaust || !all.join(loadResult{Exhaust: true}).Exhaust {
+		t.Errorf("Exhaust: a run is exhausted when one of its turns is")
+	}
+}
+
 func TestDatabaseURL(t *testing.T) {
 	tests := []struct {
 		admin, want string

@@ -89,13 +89,13 @@ func (b *benchReport) compare() {
 	row("CPU ms per payment: server (SQLite inside it)", fig("pay", cpu(func(c *cpuReport) float64 { return c.Server })))
 	row("CPU ms per payment: PostgreSQL backends", fig("pay", cpu(func(c *cpuReport) float64 { return c.Postgres })))
 	row("CPU ms per payment: bench (payers, gateway calls)", fig("pay", cpu(func(c *cpuReport) float64 { return c.Bench })))
-	row("events undispatched at the end / 1 s later", fig("pay", func(s scenarioReport) string {
+	row("events undispatched after a turn / 1 s later (most)", fig("pay", func(s scenarioReport) string {
 		if s.EventBacklog == nil || s.EventBacklogAfter1s == nil {
 			return "—"
 		}
 		return fmt.Sprintf("%d / %d", *s.EventBacklog, *s.EventBacklogAfter1s)
 	}))
-	row("WAL checkpoints inside the payments window", fig("pay", func(s scenarioReport) string {
+	row("WAL checkpoints inside the payments' turns", fig("pay", func(s scenarioReport) string {
 		if s.Checkpoints == nil {
 			return "—"
 		}

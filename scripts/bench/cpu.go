@@ -36,6 +36,11 @@ type cpuUsage struct {
 	Server, Postgres, Bench time.Duration
 }
 
+// plus is u and v added up.
+func (u cpuUsage) plus(v cpuUsage) cpuUsage {
+	return cpuUsage{Server: u.Server + v.Server, Postgres: u.Postgres + v.Postgres, Bench: u.Bench + v.Bench}
+}
+
 func (s *cpuSampler) sample(ctx context.Context) cpuSample {
 	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]time.Duration{}}
 	var ru syscall.Rusage

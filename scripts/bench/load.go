@@ -37,6 +37,9 @@ type loadResult struct {
 	Exhaust   bool          // the pool ran dry before the end
 	WarmupOK  int           // successful iterations during the warm-up (not counted)
 	WarmupErr int           // failed iterations during the warm-up (not counted)
+	// latencies and parts are the measured iterations' own figures, kept so that results of
+	// several runs can be joined (join) and summarised as one.
+	latencies, parts []time.Duration
 }
 
 // Iterations is every iteration run, warm-up included.
@@ -137,13 +140,42 @@ func runLoad(ctx context.Context, cfg loadConfig, fn op) loadResult {
 		res.WarmupOK += t.warmupOK
 		res.WarmupErr += t.warmupErr
 	}
-	res.OK = len(latencies)
-	res.Latency = summarise(latencies)
-	if len(parts) > 0 {
-		p := summarise(parts)
-		res.Part = &p
-	}
+	res.latencies, res.parts = latencies, parts
+	res.summarise()
 	return res
+}
+
+// summarise sets OK and the latency figures from the kept latencies and parts.
+func (r *loadResult) summarise() {
+	r.OK = len(r.latencies)
+	r.Latency = summarise(r.latencies)
+	r.Part = nil
+	if len(r.parts) > 0 {
+		p := summarise(r.parts)
+		r.Part = &p
+	}
+}
+
+// join is r and o taken as one run: their iterations, windows and errors added up, their
+// percentiles read off all their latencies together.
+func (r loadResult) join(o loadResult) loadResult {
+	out := loadResult{
+		Errors:    r.Errors + o.Errors,
+		Window:    r.Window + o.Window,
+		Exhaust:   r.Exhaust || o.Exhaust,
+		WarmupOK:  r.WarmupOK + o.WarmupOK,
+		WarmupErr: r.WarmupErr + o.WarmupErr,
+		latencies: slices.Concat(r.latencies, o.latencies),
+		parts:     slices.Concat(r.parts, o.parts),
+		Samples:   slices.Clone(r.Samples),
+	}
+	for _, s := range o.Samples {
+		if len(out.Samples) < 3 && !slices.Contains(out.Samples, s) {
+			out.Samples = append(out.Samples, s)
+		}
+	}
+	out.summarise()
+	return out
 }
 
 // summarise sorts latencies in place and reads the percentiles off them.

@@ -49,11 +49,12 @@ type scenarioReport struct {
 	PayCall       *latencyReport `json:"pay_call_latency_ms,omitempty"`
 	CPU           *cpuReport     `json:"cpu_ms_per_op,omitempty"`
 	ErrorSamples  []string       `json:"error_samples,omitempty"`
-	// EventBacklog is how many events the background had not dispatched when the scenario ended,
-	// and EventBacklogAfter1s a second later.
+	// EventBacklog is the most events the background had not dispatched when a turn of payments
+	// ended, and EventBacklogAfter1s the most a second later.
 	EventBacklog        *int64 `json:"event_backlog,omitempty"`
 	EventBacklogAfter1s *int64 `json:"event_backlog_after_1s,omitempty"`
-	// Checkpoints is how many WAL checkpoints SQLite's checkpointer ran during the scenario.
+	// Checkpoints is how many WAL checkpoints SQLite's checkpointer ran during the scenario (the
+	// payments' turns).
 	Checkpoints *int64 `json:"sqlite_checkpoints,omitempty"`
 	// WALRestarts is how many of them also started the WAL over, holding the writer.
 	WALRestarts *int64 `json:"sqlite_wal_restarts,omitempty"`

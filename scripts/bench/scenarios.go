@@ -196,22 +196,29 @@ func (a *api) payOp(pool <-chan string) op {
 	}
 }
 
-// metric reads one figure from the product's /metrics, if it is there: the first line of that name,
-// whatever its labels.
-func (a *api) metric(ctx context.Context, name string) (float64, bool) {
-	out, err := a.do(ctx, http.MethodGet, "/metrics", nil, nil, http.StatusOK)
+// metrics reads the named counters off one scrape of the server's /metrics; a counter the server
+// does not export is left out (a series with labels counts as its first line's value).
+func (a *api) metrics(ctx context.Context, names ...string) map[string]float64 {
+	out := map[string]float64{}
+	body, err := a.do(ctx, http.MethodGet, "/metrics", nil, nil, http.StatusOK)
 	if err != nil {
-		return 0, false
+		return out
 	}
-	for line := range strings.Lines(string(out)) {
-		rest, ok := strings.CutPrefix(line, name+" ")
-		if !ok && strings.HasPrefix(line, name+"{") {
-			_, rest, ok = strings.Cut(line, "} ")
-		}
-		if ok {
-			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
-			return v, err == nil
+	for line := range strings.Lines(string(body)) {
+		for _, name := range names {
+			if _, seen := out[name]; seen {
+				continue
+			}
+			rest, ok := strings.CutPrefix(line, name+" ")
+			if !ok && strings.HasPrefix(line, name+"{") {
+				_, rest, ok = strings.Cut(line, "} ")
+			}
+			if ok {
+				if v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64); err == nil {
+					out[name] = v
+				}
+			}
 		}
 	}
-	return 0, false
+	return out
 }
