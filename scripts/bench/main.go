@@ -385,7 +385,7 @@ func runFloor(ctx context.Context, o options, rep *report, st benchStore, cpu *c
 // payTurns is how many turns the payments (e) and their floor (g) take. They alternate, a slice
 // of the measured time each, so that their ratio compares the two on the same machine: on a shared
 // machine one minute's speed is not the next one's, and measured one after the other the payments
-// of one unchanged binary came out at 15 % to 40 % of their floor within an hour.
+// of one unchanged binary came out at 17 % to 30 % of their floor within an hour.
 const payTurns = 5
 
 // turnWarmup is the warm-up of every turn after the first, whose connections and caches are warm.
