@@ -358,20 +358,20 @@ func runCeilingAndPayments(ctx context.Context, o options, rep *report, a *api, 
 	rep.Scenarios = append(rep.Scenarios, newScenarioReport("commit", "(f) INSERT+COMMIT transactions (ceiling of e)", o.Load.Concurrency, commit).
 		withCPU(cpu.sample(ctx).since(before), commit.Iterations()))
 
-	if o.wants("pay") {
+	switch {
+	case o.wants("pay"):
 		return runPayments(ctx, o, rep, a, st, cpu, merchantID)
+	case o.wants("floor"):
+		return runFloor(ctx, o, rep, st, cpu)
 	}
-	return runFloor(ctx, o, rep, st, cpu)
+	return nil
 }
 
 // floorLabel names (g), the floor of (e): its required steps with no product logic (floor.go).
 const floorLabel = "(g) floor of e: its HTTP hops and commits, no product logic"
 
-// runFloor measures (g) alone, when the payments are not run (-only floor).
+// runFloor measures (g) alone, when the payments are not run (-only floor, or no pay route).
 func runFloor(ctx context.Context, o options, rep *report, st benchStore, cpu *cpuSampler) (err error) {
-	if !o.wants("floor") {
-		return nil
-	}
 	f, err := startFloor(ctx, st, o.Load.Concurrency)
 	if err != nil {
 		return err
@@ -420,7 +420,7 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 				note += fmt.Sprintf(" (it answers HTTP %d)", se.Status)
 			}
 			rep.Scenarios = append(rep.Scenarios, scenarioReport{Key: "pay", Label: label, Clients: o.Load.Concurrency, Note: note})
-			return runFloor(ctx, options{Only: []string{"floor"}, Load: o.Load}, rep, st, cpu)
+			return runFloor(ctx, o, rep, st, cpu)
 		}
 		logf("(e) the first payment failed (%v); measuring anyway", err)
 	}
@@ -441,31 +441,26 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 		worst            drained
 	)
 	for n := 1; n <= payTurns; n++ {
-		before, countersBefore := cpu.sample(ctx), a.metrics(ctx, payMetricNames...)
-		stopProfile := cpu.profile(ctx, fmt.Sprintf("pay-%d", n), turn)
-		r := runLoad(ctx, turn, payOp)
-		stopProfile()
+		countersBefore := a.metrics(ctx, payMetricNames...)
 		// The e-mails and webhooks a turn's payments leave to the background are their cost: the
 		// turn ends when the dispatcher has caught up, so the floor's turn does not pay for them.
-		d, err := drainEvents(ctx, st)
+		r, used, err := costed(ctx, cpu, turn, fmt.Sprintf("pay-%d", n), payOp, func() error {
+			d, err := drainEvents(ctx, st)
+			worst = worst.worse(d)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		worst = worst.worse(d)
-		payCPU = payCPU.plus(cpu.sample(ctx).since(before))
+		pay, payCPU = pay.join(r), payCPU.plus(used)
 		for name, after := range a.metrics(ctx, payMetricNames...) {
 			if v, ok := countersBefore[name]; ok {
 				counters[name] += after - v
 			}
 		}
-		pay = pay.join(r)
 
-		before = cpu.sample(ctx)
-		stopProfile = cpu.profile(ctx, fmt.Sprintf("floor-%d", n), turn)
-		r = runLoad(ctx, turn, floorOp)
-		stopProfile()
-		floorCPU = floorCPU.plus(cpu.sample(ctx).since(before))
-		floor = floor.join(r)
+		r, used, _ = costed(ctx, cpu, turn, fmt.Sprintf("floor-%d", n), floorOp, nil)
+		floor, floorCPU = floor.join(r), floorCPU.plus(used)
 		if pay.Exhaust || ctx.Err() != nil {
 			break
 		}
@@ -587,11 +582,23 @@ func runMillion(ctx context.Context, rep *report, a *api, st benchStore, merchan
 
 // measured runs one scenario and reads its CPU cost around it.
 func measured(ctx context.Context, cpu *cpuSampler, cfg loadConfig, key, label string, fn op) scenarioReport {
+	r, used, _ := costed(ctx, cpu, cfg, key, fn, nil)
+	return newScenarioReport(key, label, cfg.Concurrency, r).withCPU(used, r.Iterations())
+}
+
+// costed runs one scenario (or a turn of one), profiled under key, and reads the CPU it used.
+// settle, if set, runs after the load and before the closing reading: the wait for work the
+// scenario left to the background, which is its cost too.
+func costed(ctx context.Context, cpu *cpuSampler, cfg loadConfig, key string, fn op, settle func() error) (loadResult, cpuUsage, error) {
 	before := cpu.sample(ctx)
 	stopProfile := cpu.profile(ctx, key, cfg)
 	r := runLoad(ctx, cfg, fn)
 	stopProfile()
-	return newScenarioReport(key, label, cfg.Concurrency, r).withCPU(cpu.sample(ctx).since(before), r.Iterations())
+	var err error
+	if settle != nil {
+		err = settle()
+	}
+	return r, cpu.sample(ctx).since(before), err
 }
 
 // checkoutBudget runs the checkout's bundle size check when the checkout is built and node is there.
