@@ -225,6 +225,20 @@ func TestTargetsOfPaymentsAreRatiosWithinTheRun(t *testing.T) {
 			}
 		}
 	}
+	// A pay p99 of 4.5× the floor's at 300/s asks for 1.5 times the rate: 450/s, 45 % of a floor of 1,000/s.
+	slow := append([]scenarioReport(nil), rows...)
+	slow[1].PayCall = &latencyReport{P99: 112.5}
+	r := &report{Database: dbPostgres, Scenarios: slow}
+	r.checkTargets()
+	asked := ""
+	for _, c := range r.Targets {
+		if strings.Contains(c.Name, "p99 target asks for") {
+			asked = c.Got
+		}
+	}
+	if asked != "about 450 per s = 45 % of the floor" {
+		t.Errorf("the rate the p99 target asks for: %q", asked)
+	}
 	lite := &report{Database: dbSQLite, Scenarios: []scenarioReport{{Key: "pay", Available: true, OK: 1, PerSecond: 320, PayCall: &latencyReport{P99: 50}}}}
 	pg := &report{Database: dbPostgres, Scenarios: rows}
 	b := &benchReport{Runs: []*report{lite, pg}}
