@@ -132,6 +132,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	invoicesCreated := prometheus.NewCounter(prometheus.CounterOpts{Name: "securelink_invoices_created_total", Help: "Invoices created."})
 	a.Registry.MustRegister(invoicesCreated)
 	registerSQLiteMetrics(a.Registry, db)
+	registerPostgresMetrics(a.Registry, db)
 	if db.Dialect == store.DialectPostgres {
 		// go_sql_wait_count_total and go_sql_wait_duration_seconds_total tell whether requests queue
 		// for a pooled connection (DATABASE_MAX_CONNS).
@@ -319,6 +320,22 @@ func pspHTTPClient() *http.Client {
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
 	return &http.Client{Timeout: 20 * time.Second, Transport: t}
+}
+
+// registerPostgresMetrics publishes PostgreSQL's group commit of write-only transactions on /metrics.
+func registerPostgresMetrics(r prometheus.Registerer, db *store.DB) {
+	if _, ok := db.GroupCommitStats(); !ok {
+		return
+	}
+	stat := func(f func(store.GroupCommitStats) float64) func() float64 {
+		return func() float64 { s, _ := db.GroupCommitStats(); return f(s) }
+	}
+	r.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_group_commits_total", Help: "Commits of write-only transactions on PostgreSQL (payment settlements; those arriving together commit once)."},
+			stat(func(s store.GroupCommitStats) float64 { return float64(s.Commits) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_grouped_writes_total", Help: "Write-only transactions those commits held."},
+			stat(func(s store.GroupCommitStats) float64 { return float64(s.Writes) })),
+	)
 }
 
 // registerSQLiteMetrics publishes the embedded database's writer queue and checkpoints on /metrics.

@@ -51,6 +51,8 @@ type DB struct {
 	// txGate queues pipelined transactions for their connection in arrival order (pool.go); nil
 	// on SQLite. Sized before the DB serves anything (Open, SetMaxConns).
 	txGate *turnGate
+	// pgGroups lets write-only transactions share a commit (pggroup.go); nil on SQLite.
+	pgGroups *pgGroupCommit
 }
 
 // ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests
@@ -112,6 +114,7 @@ func Open(url string) (*DB, error) {
 		accounts: &accountCache{now: time.Now}}
 	if dialect == DialectPostgres {
 		db.sizeTxGate(DefaultMaxConns())
+		db.pgGroups = &pgGroupCommit{}
 	}
 	return db, nil
 }

@@ -52,3 +52,27 @@ func SetSearchWindow(t interface{ Cleanup(func()) }, n int) {
 	searchWindow = n
 	t.Cleanup(func() { searchWindow = old })
 }
+
+// HoldGroupLanes takes every free lane of PostgreSQL's group commit, so that grouped writes queue;
+// waiting counts them, and release hands the lanes back, so that the queued writes go as groups. ok
+// is false on SQLite, which has no such lanes.
+func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
+	q := db.pgGroups
+	if q == nil {
+		return nil, nil, false
+	}
+	q.mu.Lock()
+	held := pgGroupLanes - q.lanes
+	q.lanes = pgGroupLanes
+	q.mu.Unlock()
+	waiting = func() int {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		return len(q.waiting)
+	}
+	return func() {
+		for range held {
+			q.handOff()
+		}
+	}, waiting, true
+}

@@ -332,10 +332,11 @@ func judgeGuard(what string, none func() error) func(int64, error) error {
 }
 
 // SettleAuthorization records the final outcome of an authorize or sale with the invoice, link and
-// events. Its writes read nothing back, so on PostgreSQL they travel in one round trip (pipelined).
+// events. Its writes read nothing back, so on PostgreSQL they travel in one round trip (pipelined),
+// sharing it with other settlements that arrive meanwhile (groupedWrites).
 func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
 	defer s.DB.checkouts.forget(set.Payment.InvoiceID)
-	return s.DB.pipelined(ctx, func(tx *pipeTx) error {
+	return s.DB.groupedWrites(ctx, func(tx *pipeTx) error {
 		q, args := settleTxnSQL(set.Txn, set.At)
 		tx.ExecSQL(q, args, judgeTxnSettled(set.Txn.ID), true)
 		p := toDBPayment(set.Payment)

@@ -19,6 +19,22 @@ import (
 func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 	t.Helper()
 	ctx := context.Background()
+	st := &store.Payments{DB: db}
+	set := seedClaimed(t, db, amount)
+	if err := st.SettleAuthorization(ctx, set); err != nil {
+		t.Fatalf("settle: %v", err)
+	}
+	if err := st.SettleAuthorization(ctx, set); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("settling twice: %v, want conflict", err)
+	}
+	return set.Payment
+}
+
+// seedClaimed stores an invoice, its link and a payment claimed through it, and returns the
+// settlement that would capture it in full.
+func seedClaimed(t *testing.T, db *store.DB, amount int64) payments.AuthSettlement {
+	t.Helper()
+	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	mer, inv, lnk, token := domain.NewID("mer"), domain.NewID("inv"), domain.NewID("lnk"), domain.NewToken(24)
 	stmts := []struct {
@@ -64,14 +80,7 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 	}
 	p.Status, p.AmountAuthorized, p.AmountCaptured, p.CapturedAt, p.AuthorizedAt = domain.PaymentCaptured, amount, amount, &now, &now
 	txn.Result = domain.TxnSucceeded
-	set := payments.AuthSettlement{Payment: p, Txn: txn, InvoiceFrom: domain.InvoiceProcessing, InvoiceTo: domain.InvoicePaid, AmountPaid: amount, PaidAt: &now, LinkTo: domain.LinkCompleted, At: now}
-	if err := st.SettleAuthorization(ctx, set); err != nil {
-		t.Fatalf("settle: %v", err)
-	}
-	if err := st.SettleAuthorization(ctx, set); !errors.Is(err, apperr.ErrConflict) {
-		t.Fatalf("settling twice: %v, want conflict", err)
-	}
-	return p
+	return payments.AuthSettlement{Payment: p, Txn: txn, InvoiceFrom: domain.InvoiceProcessing, InvoiceTo: domain.InvoicePaid, AmountPaid: amount, PaidAt: &now, LinkTo: domain.LinkCompleted, At: now}
 }
 
 func TestPaymentsStoreReservesRefundsAtomically(t *testing.T) {

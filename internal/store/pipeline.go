@@ -43,6 +43,12 @@ type pipeTx struct {
 	queued     []pipedWrite
 	// failed is the first failure of a write on SQLite, where writes run when they are queued.
 	failed error
+	// writesOnly marks a transaction that may only queue writes (groupedWrites): its function can
+	// share a transaction with other callers' writes, and a read would see theirs.
+	writesOnly bool
+	// refused says PostgreSQL answered one of the statements with an error: the transaction was
+	// rolled back, COMMIT or not (a pipeline skips everything after a failed statement).
+	refused bool
 }
 
 // pipedWrite is a queued write and the judge of its outcome.
@@ -128,6 +134,9 @@ func guardMissed(err error) bool {
 // does: a struct gets the first row by column name (and stays as it is when there is none), a
 // slice one element per row, a scalar the first column of the first row.
 func (p *pipeTx) QuerySQL(t sqlText, args []any, dest any) error {
+	if p.writesOnly {
+		return errors.New("store: a transaction of grouped writes cannot read")
+	}
 	if p.conn == nil {
 		if p.failed != nil {
 			return p.failed
@@ -171,17 +180,20 @@ func (p *pipeTx) roundTrip(query string, args []any, dest any) error {
 	if cerr := br.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("store: %w", cerr)
 	}
+	var pgErr *pgconn.PgError
+	p.refused = p.refused || errors.As(err, &pgErr)
 	return err
 }
 
 func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrite, query string, dest any) error {
 	if begin {
-		if _, err := br.Exec(); err != nil {
+		if _, err := br.Exec(); p.answered(err) != nil {
 			return fmt.Errorf("store: begin: %w", err)
 		}
 	}
 	for _, w := range queued {
 		tag, err := br.Exec()
+		p.answered(err)
 		rows := tag.RowsAffected()
 		if w.guarded {
 			rows = 1
@@ -200,17 +212,24 @@ func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrit
 	case query == "":
 		return nil
 	case dest == nil:
-		if _, err := br.Exec(); err != nil {
+		if _, err := br.Exec(); p.answered(err) != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 		return nil
 	default:
 		rows, err := br.Query()
-		if err != nil {
+		if p.answered(err) != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 		return scanRows(rows, dest)
 	}
+}
+
+// answered notes whether PostgreSQL refused a statement (see refused) and returns err.
+func (p *pipeTx) answered(err error) error {
+	var pgErr *pgconn.PgError
+	p.refused = p.refused || errors.As(err, &pgErr)
+	return err
 }
 
 // pipelined runs fn in one pipelined transaction (see pipeTx), committed when fn returns nil. Inside
