@@ -331,10 +331,10 @@ func registerPostgresMetrics(r prometheus.Registerer, db *store.DB) {
 		return func() float64 { s, _ := db.GroupCommitStats(); return f(s) }
 	}
 	r.MustRegister(
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_group_commits_total", Help: "Commits of write-only transactions on PostgreSQL (payment settlements; those arriving together commit once)."},
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_group_commits_total", Help: "Commits of payments' transactions on PostgreSQL (claims and settlements; those arriving together commit once)."},
 			stat(func(s store.GroupCommitStats) float64 { return float64(s.Commits) })),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_grouped_writes_total", Help: "Write-only transactions those commits held."},
-			stat(func(s store.GroupCommitStats) float64 { return float64(s.Writes) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_grouped_transactions_total", Help: "Transactions those commits held."},
+			stat(func(s store.GroupCommitStats) float64 { return float64(s.Transactions) })),
 	)
 }
 

@@ -224,7 +224,9 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			s.DB.checkouts.forgetToken(c.Token)
 		}
 	}()
-	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {
+	// Payments arriving together share the transaction (grouped): the claim's reads then see other
+	// payments' attempts, which change no invoice or link of this one.
+	err := s.DB.grouped(ctx, func(tx *pipeTx) error {
 		// One conditional update decides between concurrent attempts: only one sees the invoice open.
 		// It finds the invoice through the link token itself and returns it, so paying reads nothing
 		// first. The failed status is spelled out so that the failure counts use their partial
@@ -333,10 +335,10 @@ func judgeGuard(what string, none func() error) func(int64, error) error {
 
 // SettleAuthorization records the final outcome of an authorize or sale with the invoice, link and
 // events. Its writes read nothing back, so on PostgreSQL they travel in one round trip (pipelined),
-// sharing it with other settlements that arrive meanwhile (groupedWrites).
+// sharing it with other payments' transactions that arrive meanwhile (grouped).
 func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
 	defer s.DB.checkouts.forget(set.Payment.InvoiceID)
-	return s.DB.groupedWrites(ctx, func(tx *pipeTx) error {
+	return s.DB.grouped(ctx, func(tx *pipeTx) error {
 		q, args := settleTxnSQL(set.Txn, set.At)
 		tx.ExecSQL(q, args, judgeTxnSettled(set.Txn.ID), true)
 		p := toDBPayment(set.Payment)

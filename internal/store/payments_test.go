@@ -35,6 +35,38 @@ func seedCaptured(t *testing.T, db *store.DB, amount int64) payments.Payment {
 func seedClaimed(t *testing.T, db *store.DB, amount int64) payments.AuthSettlement {
 	t.Helper()
 	ctx := context.Background()
+	st := &store.Payments{DB: db}
+	o := seedOpen(t, db, amount)
+	claim, newAttempt, now := o.claim, o.newAttempt, o.claim.At
+	a, err := st.BeginPayment(ctx, claim, newAttempt)
+	if err != nil {
+		t.Fatalf("begin: %v", err)
+	}
+	p, txn := a.Payment, a.Txn
+	if a.Invoice.ID != o.invoiceID || a.Invoice.Status != domain.InvoiceProcessing || a.Invoice.AmountTotal != amount || p.LinkID != o.linkID {
+		t.Fatalf("claimed invoice %+v through link %q", a.Invoice, p.LinkID)
+	}
+	// A second attempt on the same invoice loses: the invoice is no longer open. So does an unknown link.
+	for _, c := range []payments.Claim{claim, {Token: "no-such-link", At: now, Limits: noLimits, InvoiceFrom: claim.InvoiceFrom, InvoiceTo: claim.InvoiceTo}} {
+		if _, err := st.BeginPayment(ctx, c, newAttempt); !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("begin through %q: %v, want conflict", c.Token, err)
+		}
+	}
+	p.Status, p.AmountAuthorized, p.AmountCaptured, p.CapturedAt, p.AuthorizedAt = domain.PaymentCaptured, amount, amount, &now, &now
+	txn.Result = domain.TxnSucceeded
+	return payments.AuthSettlement{Payment: p, Txn: txn, InvoiceFrom: domain.InvoiceProcessing, InvoiceTo: domain.InvoicePaid, AmountPaid: amount, PaidAt: &now, LinkTo: domain.LinkCompleted, At: now}
+}
+
+// openInvoice is an open invoice with its link, the claim that pays it and the attempt it makes.
+type openInvoice struct {
+	invoiceID, linkID string
+	claim             payments.Claim
+	newAttempt        func(context.Context, domain.Invoice, string) (payments.Payment, payments.Transaction, error)
+}
+
+// seedOpen stores a merchant, an open invoice and its link.
+func seedOpen(t *testing.T, db *store.DB, amount int64) openInvoice {
+	t.Helper()
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	mer, inv, lnk, token := domain.NewID("mer"), domain.NewID("inv"), domain.NewID("lnk"), domain.NewToken(24)
 	stmts := []struct {
@@ -53,7 +85,6 @@ func seedClaimed(t *testing.T, db *store.DB, amount int64) payments.AuthSettleme
 			t.Fatalf("seed: %v", err)
 		}
 	}
-	st := &store.Payments{DB: db}
 	newAttempt := func(_ context.Context, claimed domain.Invoice, linkID string) (payments.Payment, payments.Transaction, error) {
 		p := payments.Payment{ID: domain.NewID("pay"), MerchantID: claimed.MerchantID, InvoiceID: claimed.ID, LinkID: linkID,
 			Status: domain.PaymentProcessing, Amount: claimed.AmountTotal, Currency: claimed.Currency, CaptureMode: claimed.CaptureMode,
@@ -64,23 +95,7 @@ func seedClaimed(t *testing.T, db *store.DB, amount int64) payments.AuthSettleme
 	}
 	claim := payments.Claim{Token: token, At: now, Limits: noLimits,
 		InvoiceFrom: []domain.InvoiceStatus{domain.InvoiceOpen}, InvoiceTo: domain.InvoiceProcessing}
-	a, err := st.BeginPayment(ctx, claim, newAttempt)
-	if err != nil {
-		t.Fatalf("begin: %v", err)
-	}
-	p, txn := a.Payment, a.Txn
-	if a.Invoice.ID != inv || a.Invoice.Status != domain.InvoiceProcessing || a.Invoice.AmountTotal != amount || p.LinkID != lnk {
-		t.Fatalf("claimed invoice %+v through link %q", a.Invoice, p.LinkID)
-	}
-	// A second attempt on the same invoice loses: the invoice is no longer open. So does an unknown link.
-	for _, c := range []payments.Claim{claim, {Token: "no-such-link", At: now, Limits: noLimits, InvoiceFrom: claim.InvoiceFrom, InvoiceTo: claim.InvoiceTo}} {
-		if _, err := st.BeginPayment(ctx, c, newAttempt); !errors.Is(err, apperr.ErrConflict) {
-			t.Fatalf("begin through %q: %v, want conflict", c.Token, err)
-		}
-	}
-	p.Status, p.AmountAuthorized, p.AmountCaptured, p.CapturedAt, p.AuthorizedAt = domain.PaymentCaptured, amount, amount, &now, &now
-	txn.Result = domain.TxnSucceeded
-	return payments.AuthSettlement{Payment: p, Txn: txn, InvoiceFrom: domain.InvoiceProcessing, InvoiceTo: domain.InvoicePaid, AmountPaid: amount, PaidAt: &now, LinkTo: domain.LinkCompleted, At: now}
+	return openInvoice{invoiceID: inv, linkID: lnk, claim: claim, newAttempt: newAttempt}
 }
 
 func TestPaymentsStoreReservesRefundsAtomically(t *testing.T) {

@@ -35,42 +35,27 @@ func TestGroupCommitOfSettlements(t *testing.T) {
 			set.Txn.Result = domain.TxnSucceeded
 			return withEvent(set)
 		}
-		// settleTogether queues the settlements behind held lanes (PostgreSQL), lets them go at once
-		// and returns each one's error and how many commits they took there.
-		settleTogether := func(sets []payments.AuthSettlement) (errs []error, commits, writes int64) {
+		settleTogether := func(sets []payments.AuthSettlement) (errs []error, commits, txs int64) {
 			t.Helper()
-			before, _ := db.GroupCommitStats()
-			release, waiting, grouped := db.HoldGroupLanes()
-			errs = make([]error, len(sets))
-			var wg sync.WaitGroup
+			calls := make([]func() error, len(sets))
 			for i, set := range sets {
-				wg.Go(func() { errs[i] = st.SettleAuthorization(ctx, set) })
+				calls[i] = func() error { return st.SettleAuthorization(ctx, set) }
 			}
-			if grouped {
-				for deadline := time.Now().Add(10 * time.Second); waiting() < len(sets); time.Sleep(time.Millisecond) {
-					if time.Now().After(deadline) {
-						t.Fatalf("%d of %d settlements queued for a lane", waiting(), len(sets))
-					}
-				}
-				release()
-			}
-			wg.Wait()
-			after, _ := db.GroupCommitStats()
-			return errs, after.Commits - before.Commits, after.Writes - before.Writes
+			return together(t, db, calls)
 		}
 
 		first := make([]payments.AuthSettlement, n)
 		for i := range first {
 			first[i] = captured(seedClaimed(t, db, int64(100+i)))
 		}
-		errs, commits, writes := settleTogether(first)
+		errs, commits, txs := settleTogether(first)
 		for i, err := range errs {
 			if err != nil {
 				t.Errorf("settlement %d of a group: %v", i, err)
 			}
 		}
-		if db.Dialect == store.DialectPostgres && (writes != n || commits > 2) {
-			t.Errorf("%d settlements arriving together took %d commits for %d of them, want at most 2 for all", n, commits, writes)
+		if db.Dialect == store.DialectPostgres && (txs != n || 2*commits > n) {
+			t.Errorf("%d settlements arriving together took %d commits for %d of them, want at most one for two", n, commits, txs)
 		}
 
 		// A second settlement of a captured payment, grouped with fresh ones, loses alone.
@@ -109,6 +94,105 @@ func TestGroupCommitOfSettlements(t *testing.T) {
 			t.Errorf("the losing settlement's event was stored %d times", got)
 		}
 	})
+}
+
+// Claims that arrive together share a commit on PostgreSQL too. Each is judged as it would be
+// alone: of two claims of one invoice (a double click) grouped with others, one wins and the other
+// finds the invoice taken and leaves nothing, and every other claim stores its attempt.
+func TestGroupCommitOfClaims(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := &store.Payments{DB: db}
+		const n = 10
+		claimTogether := func(open []openInvoice) ([]payments.Attempt, []error, int64, int64) {
+			t.Helper()
+			attempts := make([]payments.Attempt, len(open))
+			calls := make([]func() error, len(open))
+			for i, o := range open {
+				calls[i] = func() (err error) {
+					attempts[i], err = st.BeginPayment(ctx, o.claim, o.newAttempt)
+					return err
+				}
+			}
+			errs, commits, txs := together(t, db, calls)
+			return attempts, errs, commits, txs
+		}
+
+		open := make([]openInvoice, n)
+		for i := range open {
+			open[i] = seedOpen(t, db, int64(100+i))
+		}
+		attempts, errs, commits, txs := claimTogether(open)
+		for i, err := range errs {
+			if err != nil || attempts[i].Invoice.ID != open[i].invoiceID || attempts[i].Invoice.Status != domain.InvoiceProcessing {
+				t.Errorf("claim %d of a group: %+v, %v", i, attempts[i].Invoice, err)
+			}
+		}
+		if db.Dialect == store.DialectPostgres && (txs != n || 2*commits > n) {
+			t.Errorf("%d claims arriving together took %d commits for %d of them, want at most one for two", n, commits, txs)
+		}
+
+		// A double click: the same invoice claimed twice in one group, with fresh ones around it.
+		second := []openInvoice{seedOpen(t, db, 500)}
+		second = append(second, second[0])
+		for range n - 2 {
+			second = append(second, seedOpen(t, db, 600))
+		}
+		attempts, errs, _, _ = claimTogether(second)
+		won := 0
+		for i, err := range errs[:2] {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, apperr.ErrConflict):
+				t.Errorf("claim %d of a double click: %v, want success or conflict", i, err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of two claims of one invoice won (%v)", won, errs[:2])
+		}
+		for i, err := range errs[2:] {
+			if err != nil {
+				t.Errorf("claim %d grouped with a double click: %v", i+2, err)
+			}
+		}
+		for _, o := range append(open, second[1:]...) {
+			var inFlight int64
+			if err := db.Gorm.Raw("SELECT count(*) FROM payments WHERE invoice_id = ? AND status = ?", o.invoiceID, string(domain.PaymentProcessing)).Scan(&inFlight).Error; err != nil || inFlight != 1 {
+				t.Errorf("invoice %s has %d payments in flight (%v), want 1", o.invoiceID, inFlight, err)
+			}
+			var txns int64
+			if err := db.Gorm.Raw("SELECT count(*) FROM transactions t JOIN payments p ON p.id = t.payment_id WHERE p.invoice_id = ?", o.invoiceID).Scan(&txns).Error; err != nil || txns != 1 {
+				t.Errorf("invoice %s has %d pending transactions (%v), want 1", o.invoiceID, txns, err)
+			}
+		}
+	})
+}
+
+// together runs calls at once: on PostgreSQL they queue behind held group-commit lanes and then go,
+// so that they share groups. It returns each call's error and how many commits and grouped
+// transactions there were meanwhile.
+func together(t *testing.T, db *store.DB, calls []func() error) (errs []error, commits, txs int64) {
+	t.Helper()
+	before, _ := db.GroupCommitStats()
+	release, waiting, grouped := db.HoldGroupLanes()
+	errs = make([]error, len(calls))
+	var wg sync.WaitGroup
+	for i, call := range calls {
+		wg.Go(func() { errs[i] = call() })
+	}
+	if grouped {
+		for deadline := time.Now().Add(10 * time.Second); waiting() < len(calls); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				release()
+				t.Fatalf("%d of %d transactions queued for a lane", waiting(), len(calls))
+			}
+		}
+		release()
+	}
+	wg.Wait()
+	after, _ := db.GroupCommitStats()
+	return errs, after.Commits - before.Commits, after.Transactions - before.Transactions
 }
 
 func countRows(t *testing.T, db *store.DB, table, id string) int64 {

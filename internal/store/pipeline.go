@@ -43,9 +43,6 @@ type pipeTx struct {
 	queued     []pipedWrite
 	// failed is the first failure of a write on SQLite, where writes run when they are queued.
 	failed error
-	// writesOnly marks a transaction that may only queue writes (groupedWrites): its function can
-	// share a transaction with other callers' writes, and a read would see theirs.
-	writesOnly bool
 	// refused says PostgreSQL answered one of the statements with an error: the transaction was
 	// rolled back, COMMIT or not (a pipeline skips everything after a failed statement).
 	refused bool
@@ -134,9 +131,6 @@ func guardMissed(err error) bool {
 // does: a struct gets the first row by column name (and stays as it is when there is none), a
 // slice one element per row, a scalar the first column of the first row.
 func (p *pipeTx) QuerySQL(t sqlText, args []any, dest any) error {
-	if p.writesOnly {
-		return errors.New("store: a transaction of grouped writes cannot read")
-	}
 	if p.conn == nil {
 		if p.failed != nil {
 			return p.failed

@@ -395,7 +395,7 @@ const turnWarmup = 250 * time.Millisecond
 var payMetricNames = []string{
 	"securelink_sqlite_checkpoints_total", "securelink_sqlite_wal_restarts_total", "securelink_sqlite_wal_restart_seconds_total",
 	"securelink_sqlite_commits_total", "securelink_sqlite_committed_writes_total",
-	"securelink_postgres_group_commits_total", "securelink_postgres_grouped_writes_total",
+	"securelink_postgres_group_commits_total", "securelink_postgres_grouped_transactions_total",
 	"go_sql_wait_count_total", "go_sql_wait_duration_seconds_total",
 }
 
@@ -496,7 +496,7 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 		}
 	}
 	if n := counters["securelink_postgres_group_commits_total"]; n > 0 {
-		s.Note += fmt.Sprintf("; settlements per commit: %.2f", counters["securelink_postgres_grouped_writes_total"]/n)
+		s.Note += fmt.Sprintf("; payment transactions per commit: %.2f", counters["securelink_postgres_grouped_transactions_total"]/n)
 	}
 	rep.Scenarios = append(rep.Scenarios, s,
 		newScenarioReport("floor", floorLabel, o.Load.Concurrency, floor).withCPU(floorCPU, floor.Iterations()))
