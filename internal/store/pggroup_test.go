@@ -144,6 +144,9 @@ func TestGroupCommitOfClaims(t *testing.T) {
 			switch {
 			case err == nil:
 				won++
+				if attempts[i].Invoice.ID != second[0].invoiceID || attempts[i].Payment.InvoiceID != second[0].invoiceID {
+					t.Errorf("the winning claim of a double click: %+v", attempts[i])
+				}
 			case !errors.Is(err, apperr.ErrConflict):
 				t.Errorf("claim %d of a double click: %v, want success or conflict", i, err)
 			}
