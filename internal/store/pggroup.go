@@ -16,24 +16,25 @@ import (
 // travelling together (pipelined) and which commits once: at most pgGroupLanes groups are in
 // flight, and whoever finds every lane busy joins the next group. A transaction that arrives alone
 // goes at once, as before. On two CPUs with 32 concurrent payers, grouping cut the CPU per payment
-// (server, PostgreSQL and bench) by about a third: most of a lone transaction's cost was its own
-// round trips, wake-ups and commit.
+// (server, PostgreSQL and bench) by a quarter to a third: most of a lone transaction's cost was its
+// own round trips, wake-ups and commit.
 //
 // A group is one transaction, so when one member fails (a claim finds its invoice taken, a guard
 // finds its payment already settled, a write breaks a constraint) the group is rolled back and
 // each member runs again alone: only that one fails. When the COMMIT went out and no answer came
 // back, the group may have been kept: every member's caller hears the error, as it would alone,
 // and nothing runs again. A member's reads see the writes of the members before it; claims and
-// settlements touch rows of their own payment, invoice and link alone, so this changes none of
-// their outcomes, and two members that want one row (a payer's double click) fail the group and
-// are then judged alone.
+// settlements touch rows of their own payment, invoice and link (and a reusable link's count of
+// payments, which adds up within a group as it does across transactions), so this changes none of
+// their outcomes, and two members that want one invoice (a payer's double click) fail the group
+// and are then judged alone.
 const (
 	// pgGroupLanes is how many groups may be in flight at once, so that one held up (by a row
 	// lock, a slow commit) does not hold up every payment, and pgGroupMaxMembers bounds a group:
 	// its members' claims take a round trip each, one after another, so a long group makes its last
 	// members wait. In the bench, up to 32 members on 2 lanes (7.6 a commit) gave the lowest CPU per
 	// payment but a pay p99 of 2.5–2.7 times the median; 6 members on 4 lanes (4.6 a commit) cost
-	// about as little and kept the p99 near twice the median.
+	// about as little and kept the p99 at 2.2–2.4 times the median.
 	pgGroupLanes      = 4
 	pgGroupMaxMembers = 6
 )
