@@ -174,20 +174,18 @@ func (p *pipeTx) roundTrip(query string, args []any, dest any) error {
 	if cerr := br.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("store: %w", cerr)
 	}
-	var pgErr *pgconn.PgError
-	p.refused = p.refused || errors.As(err, &pgErr)
-	return err
+	return p.answered(err)
 }
 
 func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrite, query string, dest any) error {
 	if begin {
-		if _, err := br.Exec(); p.answered(err) != nil {
+		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("store: begin: %w", err)
 		}
 	}
 	for _, w := range queued {
 		tag, err := br.Exec()
-		p.answered(err)
+		p.answered(err) // a guard's miss is not returned as an error, but PostgreSQL refused it
 		rows := tag.RowsAffected()
 		if w.guarded {
 			rows = 1
@@ -206,20 +204,20 @@ func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrit
 	case query == "":
 		return nil
 	case dest == nil:
-		if _, err := br.Exec(); p.answered(err) != nil {
+		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 		return nil
 	default:
 		rows, err := br.Query()
-		if p.answered(err) != nil {
+		if err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 		return scanRows(rows, dest)
 	}
 }
 
-// answered notes whether PostgreSQL refused a statement (see refused) and returns err.
+// answered notes whether err says PostgreSQL refused a statement (see refused) and returns it.
 func (p *pipeTx) answered(err error) error {
 	var pgErr *pgconn.PgError
 	p.refused = p.refused || errors.As(err, &pgErr)
