@@ -242,8 +242,10 @@ type Store interface {
 	// dispatcher plans them outside any transaction, and SaveDispatch claims them.
 	PendingEvents(ctx context.Context, limit int) ([]domain.Event, error)
 	// SaveDispatch marks the events dispatched at at, those of them still undispatched, and in the
-	// same transaction inserts what those became (out[i] is what eventIDs[i] became). It returns how
-	// many it marked: an event another replica dispatched meanwhile is skipped with its outbox.
+	// same transaction as each event's mark inserts what it became (out[i] is what eventIDs[i]
+	// became); a large batch may go in several transactions. It returns how many it marked: an
+	// event another replica dispatched meanwhile is skipped with its outbox. With an error, the
+	// events it did not mark stay undispatched.
 	SaveDispatch(ctx context.Context, eventIDs []string, out []Outbox, at time.Time) (int, error)
 	// InvoicesWithLines returns the invoices with these ids, of any merchant, with their lines;
 	// ids not found are left out.

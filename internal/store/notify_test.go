@@ -251,6 +251,67 @@ func TestSaveDispatchOfAFullBatch(t *testing.T) {
 	})
 }
 
+// TestSaveDispatchOfManyEvents: a batch of many events is saved whole, every event with its own
+// e-mail, and an event another dispatcher saved meanwhile is skipped with its e-mail. On SQLite the
+// batch goes in several short write transactions, so that payers never wait for all of it.
+func TestSaveDispatchOfManyEvents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		n := &store.Notify{DB: db}
+		m := newMerchant(t, db)
+		const many = 100
+		events := make([]domain.Event, many)
+		for i := range events {
+			events[i] = domain.NewEvent(m.ID, false, domain.EventInvoiceCreated, "inv_x", map[string]string{"id": "inv_x"}, true)
+		}
+		if err := (&store.Invoices{DB: db}).InsertEvents(ctx, events); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		ids := make([]string, many)
+		out := make([]notify.Outbox, many)
+		for i, ev := range events {
+			ids[i] = ev.ID
+			out[i] = notify.Outbox{Emails: []notify.Email{{ID: domain.NewID("em"), MerchantID: m.ID, EventID: ev.ID, Kind: mail.KindPaymentLink,
+				To: "payer@example.com", Subject: "s", Status: notify.EmailHeld, CreatedAt: now}}}
+		}
+		// Another dispatcher saved one event in the middle of the batch first.
+		taken := many / 2
+		other := notify.Outbox{Emails: []notify.Email{{ID: domain.NewID("em"), MerchantID: m.ID, EventID: ids[taken], Kind: mail.KindPaymentLink,
+			To: "other@example.com", Subject: "s", Status: notify.EmailHeld, CreatedAt: now}}}
+		if got, err := n.SaveDispatch(ctx, ids[taken:taken+1], []notify.Outbox{other}, now); err != nil || got != 1 {
+			t.Fatalf("the other dispatcher claimed %d, %v", got, err)
+		}
+		before, _ := db.SQLiteStats()
+		if got, err := n.SaveDispatch(ctx, ids, out, now); err != nil || got != many-1 {
+			t.Fatalf("claimed %d, %v; want %d", got, err, many-1)
+		}
+		if after, ok := db.SQLiteStats(); ok && after.CommittedWrites-before.CommittedWrites < 2 {
+			t.Errorf("a batch of %d events went in %d write transaction(s), want several short ones", many, after.CommittedWrites-before.CommittedWrites)
+		}
+		var rows []struct{ EventID, ToAddr string }
+		if err := db.Gorm.Raw("SELECT event_id, to_addr FROM emails WHERE merchant_id = ?", m.ID).Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		to := map[string][]string{}
+		for _, r := range rows {
+			to[r.EventID] = append(to[r.EventID], r.ToAddr)
+		}
+		for i, id := range ids {
+			want := "payer@example.com"
+			if i == taken {
+				want = "other@example.com"
+			}
+			if got := to[id]; len(got) != 1 || got[0] != want {
+				t.Errorf("event %d: e-mails to %v, want one to %s", i, got, want)
+			}
+		}
+		if pending, err := n.PendingEvents(ctx, 10); err != nil || len(pending) != 0 {
+			t.Fatalf("%d events still pending (%v)", len(pending), err)
+		}
+	})
+}
+
 // undispatchedEvent stores a new merchant's invoice.created event, not yet dispatched.
 func undispatchedEvent(t *testing.T, db *store.DB) (merchants.Merchant, domain.Event) {
 	t.Helper()

@@ -53,6 +53,12 @@ func InBackground(ctx context.Context) context.Context {
 	return context.WithValue(ctx, laneKey{}, laneJob)
 }
 
+// inArrivalOrder marks ctx as a background batch's write after its first: it waits with the
+// requests, in arrival order, so that a batch split into short transactions cannot fall behind.
+func inArrivalOrder(ctx context.Context) context.Context {
+	return context.WithValue(ctx, laneKey{}, laneRequest)
+}
+
 // aheadOfAll marks ctx as the WAL's restart: its write goes before every waiting one.
 func aheadOfAll(ctx context.Context) context.Context {
 	return context.WithValue(ctx, laneKey{}, laneFront)
