@@ -112,8 +112,12 @@ type sqliteServer struct {
 func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) {
 	// The writer first: it puts the file in WAL mode before any reader opens it. _txlock=immediate:
 	// a transaction takes the write lock at BEGIN, so nothing can make it fail half-way for
-	// another process's writer.
-	writer, err := openSQLiteDB(sqliteDSN(path, "_pragma=journal_mode(WAL)", "_pragma=wal_autocheckpoint(0)",
+	// another process's writer. temp_store=MEMORY keeps the journal of each group member's
+	// savepoint in memory: past 64 KB SQLite wrote it to a file, a system call per page changed,
+	// and that was an eighth of the server's CPU in a payment, all of it holding the writer
+	// (without it: 1,624-1,753 payments/s and 0.75-0.82 ms of CPU each; with it 2,113-2,191/s
+	// and 0.63-0.65 ms).
+	writer, err := openSQLiteDB(sqliteDSN(path, "_pragma=journal_mode(WAL)", "_pragma=wal_autocheckpoint(0)", "_pragma=temp_store(MEMORY)",
 		fmt.Sprintf("_pragma=journal_size_limit(%d)", sqliteJournalSizeLimit), "_txlock=immediate"))
 	if err != nil {
 		return nil, nil, err
