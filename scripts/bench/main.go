@@ -83,7 +83,7 @@ func main() {
 	flag.IntVar(&o.Load.Concurrency, "concurrency", 32, "concurrent clients")
 	flag.DurationVar(&o.SerialDuration, "serial-duration", 3*time.Second, "measured time of the one-client list runs")
 	flag.IntVar(&o.Invoices, "invoices", 100_000, "invoices bulk-loaded before the list scenarios")
-	flag.IntVar(&o.PayPool, "pay-pool", 25_000, "open invoices pre-created for the payment scenario")
+	flag.IntVar(&o.PayPool, "pay-pool", 60_000, "open invoices pre-created for the payment scenario")
 	flag.StringVar(&o.Out, "out", "build/bench.json", "where the JSON report goes")
 	flag.StringVar(&o.ServerLog, "server-log", "build/bench-server.log", "where the server's output goes")
 	flag.StringVar(&o.Repo, "repo", ".", "repository root (for the checkout size check)")
