@@ -95,7 +95,8 @@ func (s *sqliteServer) endWrite(g *writeGroup, keep bool) error {
 
 // endTurn ends the holder's turn at the writer. While a group's transaction is open and young, the
 // turn passes straight to the next waiting request, which joins it; otherwise the group commits
-// first and the turn goes to whoever is next (a background job or the WAL's restart never join).
+// first and the turn goes to whoever is next (a write from the jobs' lane or the WAL's restart
+// never joins; a dispatch batch's later writes wait with the requests and do).
 func (s *sqliteServer) endTurn() {
 	if g := s.group; g != nil && g.writes < s.groupMaxWrites && time.Since(g.started) < s.groupMaxAge &&
 		s.queue.passOn() {
