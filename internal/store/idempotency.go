@@ -130,9 +130,5 @@ func (s *Idempotency) Abort(ctx context.Context, scope, key, claim string) error
 
 // Purge deletes old keys.
 func (s *Idempotency) Purge(ctx context.Context, before time.Time) (int64, error) {
-	res := s.DB.Gorm.WithContext(ctx).Where("created_at < ?", before).Delete(&idempotencyRow{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: purge idempotency keys: %w", res.Error)
-	}
-	return res.RowsAffected, nil
+	return s.DB.purge(ctx, idempotencyRow{}.TableName(), "created_at < ?", before)
 }

@@ -385,11 +385,7 @@ func (s *Merchants) ClearAuthFailures(ctx context.Context, key string) error {
 
 // PurgeAuthFailures deletes failures older than before.
 func (s *Merchants) PurgeAuthFailures(ctx context.Context, before time.Time) (int64, error) {
-	res := s.DB.conn(ctx).Where("created_at < ?", before).Delete(&authFailureRow{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: purge auth failures: %w", res.Error)
-	}
-	return res.RowsAffected, nil
+	return s.DB.purge(ctx, authFailureRow{}.TableName(), "created_at < ?", before)
 }
 
 // SetReturnSecret replaces the merchant's return secret of a mode.

@@ -65,9 +65,6 @@ func (s *RequestLogs) ListRequestLogs(ctx context.Context, merchantID string, f 
 
 // PurgeRequestLogs deletes entries created before the time.
 func (s *RequestLogs) PurgeRequestLogs(ctx context.Context, before time.Time) (int, error) {
-	res := s.DB.Gorm.WithContext(ctx).Where("created_at < ?", before.UTC()).Delete(&requestLogRow{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: purge request logs: %w", res.Error)
-	}
-	return int(res.RowsAffected), nil
+	n, err := s.DB.purge(ctx, requestLogRow{}.TableName(), "created_at < ?", before.UTC())
+	return int(n), err
 }

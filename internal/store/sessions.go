@@ -76,11 +76,7 @@ func (s *Merchants) RevokeUserSessions(ctx context.Context, userID string, at ti
 
 // PurgeSessions deletes sessions that ended before the time.
 func (s *Merchants) PurgeSessions(ctx context.Context, before time.Time) (int64, error) {
-	res := s.DB.conn(ctx).Where("expires_at < ? OR revoked_at < ?", before, before).Delete(&sessionRow{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: purge sessions: %w", res.Error)
-	}
-	return res.RowsAffected, nil
+	return s.DB.purge(ctx, sessionRow{}.TableName(), "expires_at < ? OR revoked_at < ?", before, before)
 }
 
 // SetPassword changes a user's password hash.
