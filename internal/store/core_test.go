@@ -321,3 +321,21 @@ func TestMerchantsStore(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationsKeepTheirTemporaryDataInFiles: migrations run with SQLite's temporary data in
+// files (a large table's rewrite or index would otherwise be held in memory), and leave the writer
+// keeping it in memory again for the payments' savepoints.
+func TestMigrationsKeepTheirTemporaryDataInFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect != store.DialectSQLite {
+			return
+		}
+		if err := db.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var where int
+		if err := db.SQL.QueryRow("PRAGMA temp_store").Scan(&where); err != nil || where != 2 {
+			t.Errorf("the writer's temp_store after migrating = %d (%v), want 2 (memory)", where, err)
+		}
+	})
+}

@@ -120,10 +120,19 @@ func Open(url string) (*DB, error) {
 }
 
 // Migrate applies every pending migration of the database's dialect.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) (err error) {
 	p, err := db.migrations()
 	if err != nil {
 		return err
+	}
+	if db.sqlite != nil {
+		// The writer keeps its statement journals and sorts in memory (openSQLite), which suits a
+		// payment's few pages; a migration that rewrites or indexes a large table keeps them in
+		// files, as SQLite does by default, instead of holding all of it in memory.
+		if err := db.setTempStore(ctx, "FILE"); err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, db.setTempStore(context.WithoutCancel(ctx), "MEMORY")) }()
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
@@ -131,6 +140,14 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	for _, r := range results {
 		slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path)
+	}
+	return nil
+}
+
+// setTempStore sets where the SQLite writer keeps its temporary data (FILE or MEMORY).
+func (db *DB) setTempStore(ctx context.Context, where string) error {
+	if _, err := db.sqlite.writer.ExecContext(ctx, "PRAGMA temp_store = "+where); err != nil {
+		return fmt.Errorf("store: temp_store %s: %w", where, err)
 	}
 	return nil
 }
