@@ -35,6 +35,24 @@ func TestOperationsEndpoints(t *testing.T) {
 				t.Errorf("/metrics lacks %s", want)
 			}
 		}
+		// Each database publishes its own figures, and only those: the invoice's transaction on
+		// SQLite's writer counts as a write and a commit.
+		ownMetrics, otherMetrics := []string{"securelink_postgres_group_commits_total ", "securelink_postgres_grouped_transactions_total "}, "securelink_sqlite_"
+		if e.Dialect == "sqlite" {
+			ownMetrics, otherMetrics = []string{"securelink_sqlite_writes_total ", "securelink_sqlite_commits_total ", "securelink_sqlite_committed_writes_total ",
+				"securelink_sqlite_write_queue ", "securelink_sqlite_checkpoints_total "}, "securelink_postgres_"
+		}
+		for _, name := range ownMetrics {
+			if !strings.Contains(metrics, "\n"+name) {
+				t.Errorf("/metrics on %s lacks %s", e.Dialect, name)
+			}
+		}
+		if strings.Contains(metrics, otherMetrics) {
+			t.Errorf("/metrics on %s shows the other database's %s… figures", e.Dialect, otherMetrics)
+		}
+		if e.Dialect == "sqlite" && (strings.Contains(metrics, "\nsecurelink_sqlite_commits_total 0\n") || strings.Contains(metrics, "\nsecurelink_sqlite_writes_total 0\n")) {
+			t.Errorf("SQLite's writes and commits count nothing after an invoice was created")
+		}
 		if r := e.Do(t, "GET", "/openapi.yaml", nil); r.Status != 200 || !strings.Contains(string(r.Body), "openapi: 3") {
 			t.Errorf("/openapi.yaml: %d", r.Status)
 		}

@@ -322,14 +322,17 @@ func pspHTTPClient() *http.Client {
 	return &http.Client{Timeout: 20 * time.Second, Transport: t}
 }
 
+// readStat is a metric's callback: one figure f of the statistics read returns.
+func readStat[S any](read func() (S, bool), f func(S) float64) func() float64 {
+	return func() float64 { s, _ := read(); return f(s) }
+}
+
 // registerPostgresMetrics publishes PostgreSQL's group commit of write-only transactions on /metrics.
 func registerPostgresMetrics(r prometheus.Registerer, db *store.DB) {
 	if _, ok := db.GroupCommitStats(); !ok {
 		return
 	}
-	stat := func(f func(store.GroupCommitStats) float64) func() float64 {
-		return func() float64 { s, _ := db.GroupCommitStats(); return f(s) }
-	}
+	stat := func(f func(store.GroupCommitStats) float64) func() float64 { return readStat(db.GroupCommitStats, f) }
 	r.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_group_commits_total", Help: "Commits of payments' transactions on PostgreSQL (claims and settlements; those arriving together commit once)."},
 			stat(func(s store.GroupCommitStats) float64 { return float64(s.Commits) })),
@@ -343,9 +346,7 @@ func registerSQLiteMetrics(r prometheus.Registerer, db *store.DB) {
 	if _, ok := db.SQLiteStats(); !ok {
 		return
 	}
-	stat := func(f func(store.SQLiteStats) float64) func() float64 {
-		return func() float64 { s, _ := db.SQLiteStats(); return f(s) }
-	}
+	stat := func(f func(store.SQLiteStats) float64) func() float64 { return readStat(db.SQLiteStats, f) }
 	r.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_writes_total", Help: "Writes that got the SQLite writer connection."},
 			stat(func(s store.SQLiteStats) float64 { return float64(s.Granted) })),
