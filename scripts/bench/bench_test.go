@@ -133,6 +133,34 @@ func TestJoinedTurnsAreOneRun(t *testing.T) {
 	}
 }
 
+func TestDatabasesTakeTheirPaymentTurnsAlternately(t *testing.T) {
+	lite := &dbRun{kind: dbSQLite, payments: &paymentTurns{}}
+	pg := &dbRun{kind: dbPostgres, payments: &paymentTurns{}}
+	var order []string
+	turns := map[string]int{}
+	err := alternate(context.Background(), []*dbRun{lite, pg}, func(d *dbRun, _ context.Context) error {
+		order = append(order, d.kind)
+		turns[d.kind]++
+		// SQLite's pool runs dry in its second turn: PostgreSQL goes on alone.
+		d.payments.done = d.kind == dbSQLite && turns[d.kind] == 2
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "sqlite postgres sqlite postgres postgres postgres postgres"
+	if got := strings.Join(order, " "); got != want {
+		t.Errorf("turns in the order %q, want %q", got, want)
+	}
+
+	failing := errors.New("the server went away")
+	pg.payments.done = false
+	err = alternate(context.Background(), []*dbRun{pg}, func(*dbRun, context.Context) error { return failing })
+	if !errors.Is(err, failing) || !strings.HasPrefix(err.Error(), "postgres: ") {
+		t.Errorf("error %v, want the turn's error named after its database", err)
+	}
+}
+
 func TestDatabaseURL(t *testing.T) {
 	tests := []struct {
 		admin, want string

@@ -2,7 +2,8 @@
 // and reports requests per second and latency for the checkout view, invoice creation, invoice
 // listing with 100,000 invoices stored (and, with -million, at 1,000,000) and full payments, each
 // beside its ceiling measured in the same run: a bare route returning a constant body, single-row
-// INSERT+COMMIT transactions, and the floor of a payment (g). Then it compares the two databases.
+// INSERT+COMMIT transactions, and the floor of a payment (g). The payments and their floor are
+// measured in turns that alternate between the databases. Then it compares the two databases.
 // Last it measures the checkout's first load in Chromium on a throttled 400 kbps / 400 ms network
 // (bytes on the wire and time until the total is on screen, frontend-pay/e2e/firstload.mjs), for
 // this binary and, with -firstload-before OLD_BIN, an earlier one beside it; "-only firstload" runs
@@ -147,7 +148,7 @@ func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
 }
 
-// run measures every database in turn, then prints and stores the reports and their comparison.
+// run measures every database, then prints and stores the reports and their comparison.
 func run(ctx context.Context, o options) error {
 	bin, err := filepath.Abs(o.Bin)
 	if err != nil {
@@ -159,12 +160,8 @@ func run(ctx context.Context, o options) error {
 	var runs []*report
 	// "-only firstload" measures the checkout's first load alone, with no database scenarios.
 	if !(len(o.Only) == 1 && o.Only[0] == "firstload") {
-		for _, kind := range o.Databases {
-			rep, err := runOn(ctx, o, bin, kind)
-			if err != nil {
-				return fmt.Errorf("%s: %w", kind, err)
-			}
-			runs = append(runs, rep)
+		if runs, err = runDatabases(ctx, o, bin); err != nil {
+			return err
 		}
 	}
 	all := &benchReport{Runs: runs, CheckoutBudget: checkoutBudget(ctx, o.Repo)}
@@ -188,42 +185,91 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
-// runOn sets up a database of kind and the product on it, runs the scenarios, and cleans up
-// whatever happens.
-func runOn(ctx context.Context, o options, bin, kind string) (rep *report, err error) {
-	rep = &report{Database: kind, StartedAt: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
-		Concurrency: o.Load.Concurrency, WarmupSeconds: o.Load.Warmup.Seconds(), DurationSeconds: o.Load.Duration.Seconds(),
-		LoadAverageStart: loadAverage()}
-	logf("── %s ──", kind)
+// runDatabases sets up each database with the product serving on it and measures its scenarios,
+// one database after the other, except the payments: both databases' servers stay up, and their
+// payments and floors take their turns alternately (payInTurns). Measured one after the other, the
+// second database met another minute of a shared machine than the first; in turns, both meet the
+// same minutes, so that the ratio of their payments compares the databases, not the minutes.
+func runDatabases(ctx context.Context, o options, bin string) (reports []*report, err error) {
+	var runs []*dbRun
+	defer func() {
+		for _, d := range runs {
+			err = errors.Join(err, d.close())
+		}
+	}()
+	for _, kind := range o.Databases {
+		d, err := openRun(ctx, o, bin, kind)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", kind, err)
+		}
+		runs = append(runs, d)
+		if err := d.runScenarios(ctx); err != nil {
+			return nil, fmt.Errorf("%s: %w", kind, err)
+		}
+	}
+	if err := payInTurns(ctx, runs); err != nil {
+		return nil, err
+	}
+	for _, d := range runs {
+		d.rep.LoadAverageEnd = loadAverage()
+		// The server's log is complete once it has stopped (SQLITE_BUSY lines, in close).
+		if err := d.close(); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.kind, err)
+		}
+		d.rep.checkTargets()
+		reports = append(reports, d.rep)
+	}
+	return reports, nil
+}
 
-	var st benchStore
+// dbRun is one database's part of a run: the database, the product serving on it, and the report.
+type dbRun struct {
+	o         options
+	kind      string
+	rep       *report
+	st        benchStore
+	srv       *product
+	serverLog string
+	a         *api
+	cpu       *cpuSampler
+	demo      demoAccount
+	// checkoutToken is the link of the checkout view's invoice.
+	checkoutToken string
+	// payments are the payments' turns, set up by runScenarios when the payments are measured.
+	payments *paymentTurns
+}
+
+// openRun sets up a database of kind and starts the product on it. On an error it cleans up what
+// it set up.
+func openRun(ctx context.Context, o options, bin, kind string) (d *dbRun, err error) {
+	d = &dbRun{o: o, kind: kind, rep: &report{Database: kind, StartedAt: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
+		Concurrency: o.Load.Concurrency, WarmupSeconds: o.Load.Warmup.Seconds(), DurationSeconds: o.Load.Duration.Seconds(),
+		LoadAverageStart: loadAverage()}}
+	logf("── %s ──", kind)
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, d.close())
+		}
+	}()
+
 	if kind == dbPostgres {
-		st, err = openPostgresStore(ctx, o.Postgres, o.Load.Concurrency+2)
+		d.st, err = openPostgresStore(ctx, o.Postgres, o.Load.Concurrency+2)
 	} else {
-		st, err = openSQLiteStore(filepath.Dir(o.Out))
+		d.st, err = openSQLiteStore(filepath.Dir(o.Out))
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if o.KeepDB {
-			logf("kept the %s database (%s)", kind, redact(st.ProductURL()))
-			return
-		}
-		err = errors.Join(err, st.Close(context.Background()))
-	}()
-
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
 	}
-	demo, err := createDemo(ctx, bin, st.ProductURL(), addr)
-	if err != nil {
+	if d.demo, err = createDemo(ctx, bin, d.st.ProductURL(), addr); err != nil {
 		return nil, err
 	}
-	serverLog := strings.TrimSuffix(o.ServerLog, ".log") + "-" + kind + ".log"
-	if err := os.MkdirAll(filepath.Dir(serverLog), 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Dir(serverLog), err)
+	d.serverLog = strings.TrimSuffix(o.ServerLog, ".log") + "-" + kind + ".log"
+	if err := os.MkdirAll(filepath.Dir(d.serverLog), 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", filepath.Dir(d.serverLog), err)
 	}
 	pprofAddr := ""
 	profileDir := ""
@@ -236,37 +282,47 @@ func runOn(ctx context.Context, o options, bin, kind string) (rep *report, err e
 			return nil, fmt.Errorf("create %s: %w", profileDir, err)
 		}
 	}
-	srv, err := startProduct(ctx, bin, st.ProductURL(), addr, pprofAddr, serverLog)
-	if err != nil {
+	if d.srv, err = startProduct(ctx, bin, d.st.ProductURL(), addr, pprofAddr, d.serverLog); err != nil {
 		return nil, err
 	}
-	logf("securelink serving at %s on %s (merchant %s, output in %s)", srv.baseURL, kind, demo.MerchantID, serverLog)
-	defer func() {
-		if stopErr := srv.stop(); stopErr != nil {
-			err = errors.Join(err, fmt.Errorf("stop the server: %w", stopErr))
-			return
-		}
-		logf("server stopped with SIGTERM")
-		if kind == dbSQLite {
-			n := countBusy(serverLog)
-			rep.SQLiteBusy = &n
-		}
-	}()
-	rep.Version = st.Version(ctx)
+	logf("securelink serving at %s on %s (merchant %s, output in %s)", d.srv.baseURL, kind, d.demo.MerchantID, d.serverLog)
+	d.rep.Version = d.st.Version(ctx)
 
-	a := &api{client: newClient(o.Load.Concurrency), baseURL: srv.baseURL, apiKey: demo.APIKey}
-	checkoutToken, err := a.createInvoice(ctx)
-	if err != nil {
+	d.a = &api{client: newClient(o.Load.Concurrency), baseURL: d.srv.baseURL, apiKey: d.demo.APIKey}
+	if d.checkoutToken, err = d.a.createInvoice(ctx); err != nil {
 		return nil, fmt.Errorf("create the checkout scenario's invoice: %w", err)
 	}
+	d.cpu = &cpuSampler{serverPID: d.srv.cmd.Process.Pid, store: d.st, pprofAddr: pprofAddr, profileDir: profileDir}
+	return d, nil
+}
 
-	cpu := &cpuSampler{serverPID: srv.cmd.Process.Pid, store: st, pprofAddr: pprofAddr, profileDir: profileDir}
-	if err := runScenarios(ctx, o, rep, a, st, cpu, demo.MerchantID, checkoutToken); err != nil {
-		return nil, err
+// close stops the server (counting the SQLITE_BUSY lines of its log) and removes the database,
+// unless -keep-db. A second call does nothing.
+func (d *dbRun) close() (err error) {
+	if d.payments != nil {
+		err = d.payments.closeFloor(context.Background())
 	}
-	rep.LoadAverageEnd = loadAverage()
-	rep.checkTargets()
-	return rep, nil
+	if d.srv != nil {
+		if stopErr := d.srv.stop(); stopErr != nil {
+			err = errors.Join(err, fmt.Errorf("stop the server: %w", stopErr))
+		} else {
+			logf("%s: server stopped with SIGTERM", d.kind)
+			if d.kind == dbSQLite {
+				n := countBusy(d.serverLog)
+				d.rep.SQLiteBusy = &n
+			}
+		}
+		d.srv = nil
+	}
+	if d.st != nil {
+		if d.o.KeepDB {
+			logf("kept the %s database (%s)", d.kind, redact(d.st.ProductURL()))
+		} else {
+			err = errors.Join(err, d.st.Close(context.Background()))
+		}
+		d.st = nil
+	}
+	return err
 }
 
 // countBusy counts the lines of the server's log that tell of SQLite's lock being busy.
@@ -285,8 +341,10 @@ func countBusy(logPath string) int {
 }
 
 // runScenarios measures (a)–(f) in an order that keeps each one honest: the list scenarios run
-// once the history is loaded and before the payment pool adds more invoices.
-func runScenarios(ctx context.Context, o options, rep *report, a *api, st benchStore, cpu *cpuSampler, merchantID, checkoutToken string) error {
+// once the history is loaded and before the payment pool adds more invoices. It sets up the
+// payments (e) and their floor (g), which payInTurns measures.
+func (d *dbRun) runScenarios(ctx context.Context) error {
+	o, rep, a, st, cpu := d.o, d.rep, d.a, d.st, d.cpu
 	measure := func(cfg loadConfig, key, label string, fn op) {
 		if !o.wants(key) {
 			return
@@ -298,22 +356,22 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, st benchS
 	// The ceiling is /healthz: a constant answer through the same router and middleware, with no
 	// database; the production router has no route kept only for the benchmark.
 	measure(o.Load, "constant", "(a) GET /healthz (ceiling)", a.getOp("/healthz", nil))
-	measure(o.Load, "checkout", "(b) GET /api/v1/checkout/{token}", a.getOp("/api/v1/checkout/"+url.PathEscape(checkoutToken), nil))
+	measure(o.Load, "checkout", "(b) GET /api/v1/checkout/{token}", a.getOp("/api/v1/checkout/"+url.PathEscape(d.checkoutToken), nil))
 	measure(o.Load, "create", "(c) POST /api/v1/invoices", a.createOp())
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if !o.wants("list") {
-		return runCeilingAndPayments(ctx, o, rep, a, st, cpu, merchantID)
+		return d.runCeilingAndPayments(ctx)
 	}
 
 	logf("bulk-loading %s invoices", formatCount(int64(o.Invoices)))
-	history, err := bulkLoadInvoices(ctx, st, merchantID, o.Invoices, seedHistory)
+	history, err := bulkLoadInvoices(ctx, st, d.demo.MerchantID, o.Invoices, seedHistory)
 	if err != nil {
 		return err
 	}
 	rep.BulkLoadSeconds = history.Took.Seconds()
-	if err := st.QueryRow(ctx, "SELECT count(*) FROM invoices WHERE merchant_id = $1", merchantID).Scan(&rep.InvoicesStored); err != nil {
+	if err := st.QueryRow(ctx, "SELECT count(*) FROM invoices WHERE merchant_id = $1", d.demo.MerchantID).Scan(&rep.InvoicesStored); err != nil {
 		return fmt.Errorf("count invoices: %w", err)
 	}
 	logf("%s invoices stored (bulk load took %.1f s: %s)", formatCount(rep.InvoicesStored), history.Took.Seconds(), strings.Join(history.Phases, ", "))
@@ -337,15 +395,17 @@ func runScenarios(ctx context.Context, o options, rep *report, a *api, st benchS
 		return err
 	}
 	if o.Million {
-		if err := runMillion(ctx, rep, a, st, merchantID, history.RareEmail, serial, measure); err != nil {
+		if err := runMillion(ctx, rep, a, st, d.demo.MerchantID, history.RareEmail, serial, measure); err != nil {
 			return err
 		}
 	}
-	return runCeilingAndPayments(ctx, o, rep, a, st, cpu, merchantID)
+	return d.runCeilingAndPayments(ctx)
 }
 
-// runCeilingAndPayments measures (f) and then (e).
-func runCeilingAndPayments(ctx context.Context, o options, rep *report, a *api, st benchStore, cpu *cpuSampler, merchantID string) error {
+// runCeilingAndPayments measures (f), then sets up (e) and (g) for payInTurns, or measures (g)
+// alone when the payments are not run.
+func (d *dbRun) runCeilingAndPayments(ctx context.Context) error {
+	o, rep, st, cpu := d.o, d.rep, d.st, d.cpu
 	if !o.wants("pay") && !o.wants("commit") && !o.wants("floor") {
 		return nil
 	}
@@ -360,7 +420,7 @@ func runCeilingAndPayments(ctx context.Context, o options, rep *report, a *api, 
 
 	switch {
 	case o.wants("pay"):
-		return runPayments(ctx, o, rep, a, st, cpu, merchantID)
+		return d.preparePayments(ctx)
 	case o.wants("floor"):
 		return runFloor(ctx, o, rep, st, cpu)
 	}
@@ -369,6 +429,9 @@ func runCeilingAndPayments(ctx context.Context, o options, rep *report, a *api, 
 
 // floorLabel names (g), the floor of (e): its required steps with no product logic (floor.go).
 const floorLabel = "(g) floor of e: its HTTP hops and commits, no product logic"
+
+// paymentsLabel names (e).
+const paymentsLabel = "(e) payments: tokenise + pay (automatic capture)"
 
 // runFloor measures (g) alone, when the payments are not run (-only floor, or no pay route).
 func runFloor(ctx context.Context, o options, rep *report, st benchStore, cpu *cpuSampler) (err error) {
@@ -382,10 +445,11 @@ func runFloor(ctx context.Context, o options, rep *report, st benchStore, cpu *c
 	return ctx.Err()
 }
 
-// payTurns is how many turns the payments (e) and their floor (g) take. They alternate, a slice
-// of the measured time each, so that their ratio compares the two on the same machine: on a shared
-// machine one minute's speed is not the next one's, and measured one after the other the payments
-// of one unchanged binary came out at 17 % to 30 % of their floor within an hour.
+// payTurns is how many turns the payments (e) and their floor (g) take on each database. They
+// alternate, a slice of the measured time each: the payments and floor of one database, then those
+// of the next, and so on, so that their ratios compare them on the same machine. On a shared
+// machine one minute's speed is not the next one's: measured one after the other, the payments of
+// one unchanged binary came out at 17 % to 30 % of their floor within an hour.
 const payTurns = 5
 
 // turnWarmup is the warm-up of every turn after the first, whose connections and caches are warm.
@@ -399,12 +463,35 @@ var payMetricNames = []string{
 	"go_sql_wait_count_total", "go_sql_wait_duration_seconds_total",
 }
 
-// runPayments loads a pool of open invoices, checks that paying works at all, then measures (e) and
-// its floor (g) in alternating turns (payTurns).
-func runPayments(ctx context.Context, o options, rep *report, a *api, st benchStore, cpu *cpuSampler, merchantID string) (err error) {
-	const label = "(e) payments: tokenise + pay (automatic capture)"
+// paymentTurns are one database's payments (e) and floor (g), measured turn by turn.
+type paymentTurns struct {
+	floor            *floorStack
+	payOp, floorOp   op
+	turn             loadConfig
+	turns            int  // taken so far
+	done             bool // the pool ran dry
+	pay, floorRun    loadResult
+	payCPU, floorCPU cpuUsage
+	counters         map[string]float64
+	worst            drained
+}
+
+// closeFloor stops the floor's servers and drops its table, once.
+func (p *paymentTurns) closeFloor(ctx context.Context) error {
+	if p.floor == nil {
+		return nil
+	}
+	f := p.floor
+	p.floor = nil
+	return f.close(ctx)
+}
+
+// preparePayments loads a pool of open invoices, checks that paying works at all and starts the
+// floor, for payInTurns.
+func (d *dbRun) preparePayments(ctx context.Context) error {
+	o, rep, a, st, cpu := d.o, d.rep, d.a, d.st, d.cpu
 	logf("pre-creating %s open invoices for the payment scenario", formatCount(int64(o.PayPool)))
-	payable, err := bulkLoadInvoices(ctx, st, merchantID, o.PayPool, seedPayable)
+	payable, err := bulkLoadInvoices(ctx, st, d.demo.MerchantID, o.PayPool, seedPayable)
 	if err != nil {
 		return err
 	}
@@ -420,7 +507,7 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 			if errors.As(err, &se) {
 				note += fmt.Sprintf(" (it answers HTTP %d)", se.Status)
 			}
-			rep.Scenarios = append(rep.Scenarios, scenarioReport{Key: "pay", Label: label, Clients: o.Load.Concurrency, Note: note})
+			rep.Scenarios = append(rep.Scenarios, scenarioReport{Key: "pay", Label: paymentsLabel, Clients: o.Load.Concurrency, Note: note})
 			return runFloor(ctx, o, rep, st, cpu)
 		}
 		logf("(e) the first payment failed (%v); measuring anyway", err)
@@ -429,45 +516,94 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, f.close(context.WithoutCancel(ctx))) }()
-	payOp, floorOp := a.payOp(tokens), f.floorOp(newClient(o.Load.Concurrency))
+	d.payments = &paymentTurns{floor: f, payOp: a.payOp(tokens), floorOp: f.floorOp(newClient(o.Load.Concurrency)),
+		turn:     loadConfig{Concurrency: o.Load.Concurrency, Warmup: o.Load.Warmup, Duration: o.Load.Duration / payTurns},
+		counters: map[string]float64{}}
+	return nil
+}
 
-	turn := loadConfig{Concurrency: o.Load.Concurrency, Warmup: o.Load.Warmup, Duration: o.Load.Duration / payTurns}
-	logf("running %s and %s with %d clients, in %d turns each (%s warm-up, then %s warm-up + %s a turn)",
-		label, floorLabel, o.Load.Concurrency, payTurns, o.Load.Warmup, turnWarmup, turn.Duration)
-	var (
-		pay, floor       loadResult
-		payCPU, floorCPU cpuUsage
-		counters         = map[string]float64{}
-		worst            drained
-	)
-	for n := 1; n <= payTurns; n++ {
-		countersBefore := a.metrics(ctx, payMetricNames...)
-		// The e-mails and webhooks a turn's payments leave to the background are their cost: the
-		// turn ends when the dispatcher has caught up, so the floor's turn does not pay for them.
-		r, used, err := costed(ctx, cpu, turn, fmt.Sprintf("pay-%d", n), payOp, func() error {
-			d, err := drainEvents(ctx, st)
-			worst = worst.worse(d)
-			return err
-		})
-		if err != nil {
-			return err
+// payInTurns measures the payments (e) and their floor (g) of every database set up for them, in
+// payTurns turns each, the databases alternating, then adds them to each database's report.
+func payInTurns(ctx context.Context, runs []*dbRun) error {
+	var paying []*dbRun
+	var kinds []string
+	for _, d := range runs {
+		if d.payments != nil {
+			paying, kinds = append(paying, d), append(kinds, d.kind)
 		}
-		pay, payCPU = pay.join(r), payCPU.plus(used)
-		for name, after := range a.metrics(ctx, payMetricNames...) {
-			if v, ok := countersBefore[name]; ok {
-				counters[name] += after - v
+	}
+	if len(paying) == 0 {
+		return nil
+	}
+	first := paying[0].payments.turn
+	on := "on " + kinds[0]
+	if len(kinds) > 1 {
+		on = "alternating " + strings.Join(kinds, " and ")
+	}
+	logf("running %s and %s with %d clients, in %d turns each, %s (%s warm-up, then %s warm-up + %s a turn)",
+		paymentsLabel, floorLabel, first.Concurrency, payTurns, on, first.Warmup, turnWarmup, first.Duration)
+	if err := alternate(ctx, paying, (*dbRun).payTurn); err != nil {
+		return err
+	}
+	for _, d := range paying {
+		d.finishPayments()
+		if err := d.payments.closeFloor(context.WithoutCancel(ctx)); err != nil {
+			return fmt.Errorf("%s: %w", d.kind, err)
+		}
+	}
+	return ctx.Err()
+}
+
+// alternate takes payTurns turns of each run, one run's turn after another's, and leaves out a
+// run whose pool of invoices ran dry.
+func alternate(ctx context.Context, runs []*dbRun, turn func(*dbRun, context.Context) error) error {
+	for n := 1; n <= payTurns && ctx.Err() == nil; n++ {
+		for _, d := range runs {
+			if d.payments.done {
+				continue
+			}
+			if err := turn(d, ctx); err != nil {
+				return fmt.Errorf("%s: %w", d.kind, err)
 			}
 		}
-
-		r, used, _ = costed(ctx, cpu, turn, fmt.Sprintf("floor-%d", n), floorOp, nil)
-		floor, floorCPU = floor.join(r), floorCPU.plus(used)
-		if pay.Exhaust || ctx.Err() != nil {
-			break
-		}
-		turn.Warmup = turnWarmup
 	}
-	s := newScenarioReport("pay", label, o.Load.Concurrency, pay).withCPU(payCPU, pay.Iterations())
+	return nil
+}
+
+// payTurn measures one turn of payments, then one of their floor.
+func (d *dbRun) payTurn(ctx context.Context) error {
+	p, a, st, cpu := d.payments, d.a, d.st, d.cpu
+	p.turns++
+	countersBefore := a.metrics(ctx, payMetricNames...)
+	// The e-mails and webhooks a turn's payments leave to the background are their cost: the
+	// turn ends when the dispatcher has caught up, so the floor's turn does not pay for them.
+	r, used, err := costed(ctx, cpu, p.turn, fmt.Sprintf("pay-%d", p.turns), p.payOp, func() error {
+		left, err := drainEvents(ctx, st)
+		p.worst = p.worst.worse(left)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	p.pay, p.payCPU = p.pay.join(r), p.payCPU.plus(used)
+	for name, after := range a.metrics(ctx, payMetricNames...) {
+		if v, ok := countersBefore[name]; ok {
+			p.counters[name] += after - v
+		}
+	}
+
+	r, used, _ = costed(ctx, cpu, p.turn, fmt.Sprintf("floor-%d", p.turns), p.floorOp, nil)
+	p.floorRun, p.floorCPU = p.floorRun.join(r), p.floorCPU.plus(used)
+	p.done = p.pay.Exhaust
+	p.turn.Warmup = turnWarmup
+	return nil
+}
+
+// finishPayments adds the payments (e) and their floor (g), all turns joined, to the report.
+func (d *dbRun) finishPayments() {
+	p := d.payments
+	pay, counters, worst := p.pay, p.counters, p.worst
+	s := newScenarioReport("pay", paymentsLabel, d.o.Load.Concurrency, pay).withCPU(p.payCPU, pay.Iterations())
 	s.EventBacklog, s.EventBacklogAfter1s = &worst.atEnd, &worst.after1s
 	// On PostgreSQL: how often a request (or job) waited for a pooled connection, and how long.
 	if waits, ok := counters["go_sql_wait_count_total"]; ok && s.OK > 0 {
@@ -488,7 +624,7 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 			s.WALRestarts = &r
 			s.Note += fmt.Sprintf(", of which WAL restarts: %d holding the writer %.1f ms each on average", r, counters["securelink_sqlite_wal_restart_seconds_total"]*1000/float64(r))
 		}
-		if lite, ok := st.(*sqliteStore); ok {
+		if lite, ok := d.st.(*sqliteStore); ok {
 			s.Note += fmt.Sprintf(" (WAL now %.1f MB)", float64(lite.walSize())/(1<<20))
 		}
 		if n := counters["securelink_sqlite_commits_total"]; n > 0 {
@@ -498,9 +634,8 @@ func runPayments(ctx context.Context, o options, rep *report, a *api, st benchSt
 	if n := counters["securelink_postgres_group_commits_total"]; n > 0 {
 		s.Note += fmt.Sprintf("; payment transactions per commit: %.2f", counters["securelink_postgres_grouped_transactions_total"]/n)
 	}
-	rep.Scenarios = append(rep.Scenarios, s,
-		newScenarioReport("floor", floorLabel, o.Load.Concurrency, floor).withCPU(floorCPU, floor.Iterations()))
-	return ctx.Err()
+	d.rep.Scenarios = append(d.rep.Scenarios, s,
+		newScenarioReport("floor", floorLabel, d.o.Load.Concurrency, p.floorRun).withCPU(p.floorCPU, p.floorRun.Iterations()))
 }
 
 // drained is what the dispatcher had left when a turn of payments ended.
