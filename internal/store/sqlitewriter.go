@@ -91,7 +91,7 @@ type sqliteServer struct {
 	path string
 	// dbFile is the database file, open for syncFiles for as long as the server runs: closing any
 	// descriptor of it would drop the locks SQLite's connections hold on it, since POSIX locks
-	// belong to the process. Nil when the database is not a file.
+	// belong to the process. Nil when it could not be opened: the restarts then sync on their own.
 	dbFile     *os.File
 	writer     *sql.DB // one connection
 	readers    *sql.DB // query_only connections
@@ -161,7 +161,7 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	}
 	dbFile, err := os.Open(path)
 	if err != nil {
-		dbFile = nil // an in-memory database: nothing to sync
+		dbFile = nil
 	}
 	s := &sqliteServer{path: path, dbFile: dbFile, writer: writer, readers: readers, checkpoint: checkpoint,
 		queue: &writeQueue{jobMaxWait: sqliteJobMaxWait}, done: make(chan struct{}),

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -276,5 +277,22 @@ func TestTargetsOfPaymentsAreRatiosWithinTheRun(t *testing.T) {
 	}
 	if len(b.Comparison) == 0 || len(b.Comparison[0].Values) != 2 {
 		t.Errorf("comparison rows: %+v", b.Comparison)
+	}
+}
+
+func TestTurnsNameTheirPayP99(t *testing.T) {
+	turn := func(p99 time.Duration) loadResult {
+		return loadResult{Part: &latencyStats{P99: p99}}
+	}
+	s := scenarioReport{Note: "measured in turns"}.withTurns([]loadResult{turn(41200 * time.Microsecond), turn(95 * time.Millisecond)})
+	if fmt.Sprint(s.PayCallP99ByTurn) != "[41.2 95]" {
+		t.Errorf("PayCallP99ByTurn = %v, want [41.2 95]", s.PayCallP99ByTurn)
+	}
+	if s.Note != "measured in turns; pay p99 by turn: 41.2 / 95.0 ms" {
+		t.Errorf("Note = %q", s.Note)
+	}
+	// A scenario whose op reports no pay call has no figures by turn.
+	if s := (scenarioReport{}).withTurns([]loadResult{{}}); s.PayCallP99ByTurn != nil || s.Note != "" {
+		t.Errorf("without pay calls: %+v", s)
 	}
 }

@@ -465,15 +465,16 @@ var payMetricNames = []string{
 
 // paymentTurns are one database's payments (e) and floor (g), measured turn by turn.
 type paymentTurns struct {
-	floor            *floorStack
-	payOp, floorOp   op
-	turn             loadConfig
-	turns            int  // taken so far
-	done             bool // the pool ran dry
-	pay, floorRun    loadResult
-	payCPU, floorCPU cpuUsage
-	counters         map[string]float64
-	worst            drained
+	floor              *floorStack
+	payOp, floorOp     op
+	turn               loadConfig
+	turns              int  // taken so far
+	done               bool // the pool ran dry
+	pay, floorRun      loadResult
+	payEach, floorEach []loadResult // each turn's, for their p99s
+	payCPU, floorCPU   cpuUsage
+	counters           map[string]float64
+	worst              drained
 }
 
 // closeFloor stops the floor's servers and drops its table, once.
@@ -585,7 +586,7 @@ func (d *dbRun) payTurn(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.pay, p.payCPU = p.pay.join(r), p.payCPU.plus(used)
+	p.pay, p.payCPU, p.payEach = p.pay.join(r), p.payCPU.plus(used), append(p.payEach, r)
 	for name, after := range a.metrics(ctx, payMetricNames...) {
 		if v, ok := countersBefore[name]; ok {
 			p.counters[name] += after - v
@@ -593,7 +594,7 @@ func (d *dbRun) payTurn(ctx context.Context) error {
 	}
 
 	r, used, _ = costed(ctx, cpu, p.turn, fmt.Sprintf("floor-%d", p.turns), p.floorOp, nil)
-	p.floorRun, p.floorCPU = p.floorRun.join(r), p.floorCPU.plus(used)
+	p.floorRun, p.floorCPU, p.floorEach = p.floorRun.join(r), p.floorCPU.plus(used), append(p.floorEach, r)
 	p.done = p.pay.Exhaust
 	p.turn.Warmup = turnWarmup
 	return nil
@@ -603,7 +604,7 @@ func (d *dbRun) payTurn(ctx context.Context) error {
 func (d *dbRun) finishPayments() {
 	p := d.payments
 	pay, counters, worst := p.pay, p.counters, p.worst
-	s := newScenarioReport("pay", paymentsLabel, d.o.Load.Concurrency, pay).withCPU(p.payCPU, pay.Iterations())
+	s := newScenarioReport("pay", paymentsLabel, d.o.Load.Concurrency, pay).withCPU(p.payCPU, pay.Iterations()).withTurns(p.payEach)
 	s.EventBacklog, s.EventBacklogAfter1s = &worst.atEnd, &worst.after1s
 	// On PostgreSQL: how often a request (or job) waited for a pooled connection, and how long.
 	if waits, ok := counters["go_sql_wait_count_total"]; ok && s.OK > 0 {
@@ -635,7 +636,7 @@ func (d *dbRun) finishPayments() {
 		s.Note += fmt.Sprintf("; payment transactions per commit: %.2f", counters["securelink_postgres_grouped_transactions_total"]/n)
 	}
 	d.rep.Scenarios = append(d.rep.Scenarios, s,
-		newScenarioReport("floor", floorLabel, d.o.Load.Concurrency, p.floorRun).withCPU(p.floorCPU, p.floorRun.Iterations()))
+		newScenarioReport("floor", floorLabel, d.o.Load.Concurrency, p.floorRun).withCPU(p.floorCPU, p.floorRun.Iterations()).withTurns(p.floorEach))
 }
 
 // drained is what the dispatcher had left when a turn of payments ended.

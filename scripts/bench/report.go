@@ -60,6 +60,26 @@ type scenarioReport struct {
 	WALRestarts *int64 `json:"sqlite_wal_restarts,omitempty"`
 	// PoolWaits is how the server's PostgreSQL pool kept requests waiting during the scenario.
 	PoolWaits *poolWaitReport `json:"pool_waits,omitempty"`
+	// PayCallP99ByTurn is the pay call's p99 in each turn of a scenario measured in turns: one
+	// slow turn among quick ones is the machine's minute, all of them slow is the code.
+	PayCallP99ByTurn []float64 `json:"pay_call_p99_by_turn_ms,omitempty"`
+}
+
+// withTurns records the pay call's p99 of each turn, and names them in the note.
+func (s scenarioReport) withTurns(turns []loadResult) scenarioReport {
+	var named []string
+	for _, t := range turns {
+		if t.Part == nil {
+			return s
+		}
+		p99 := ms(t.Part.P99)
+		s.PayCallP99ByTurn = append(s.PayCallP99ByTurn, p99)
+		named = append(named, fmt.Sprintf("%.1f", p99))
+	}
+	if len(named) > 0 {
+		s.Note = strings.TrimPrefix(s.Note+"; pay p99 by turn: "+strings.Join(named, " / ")+" ms", "; ")
+	}
+	return s
 }
 
 // poolWaitReport is the waits for a pooled PostgreSQL connection, counted by the server.
