@@ -232,16 +232,15 @@ func (s *Notify) SaveDispatch(ctx context.Context, eventIDs []string, out []noti
 		step = sqliteDispatchEventsPerWrite
 	}
 	claimed := 0
+	writeCtx, later := ctx, inArrivalOrder(ctx)
 	for start := 0; start < len(eventIDs); start += step {
 		end := min(start+step, len(eventIDs))
-		if start > 0 {
-			ctx = inArrivalOrder(ctx)
-		}
-		n, err := s.saveDispatch(ctx, eventIDs[start:end], out[start:end], at)
+		n, err := s.saveDispatch(writeCtx, eventIDs[start:end], out[start:end], at)
 		claimed += n
 		if err != nil {
 			return claimed, err
 		}
+		writeCtx = later
 	}
 	return claimed, nil
 }

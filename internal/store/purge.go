@@ -24,7 +24,7 @@ func (db *DB) purge(ctx context.Context, table, where string, args ...any) (int6
 	}
 	q := fmt.Sprintf("DELETE FROM %[1]s WHERE rowid IN (SELECT rowid FROM %[1]s WHERE %[2]s LIMIT %[3]d)", table, where, sqlitePurgeRowsPerWrite)
 	var total int64
-	for {
+	for later := inArrivalOrder(ctx); ; ctx = later {
 		res := db.conn(ctx).Exec(q, args...)
 		if res.Error != nil {
 			return total, fmt.Errorf("store: purge %s: %w", table, res.Error)
@@ -33,6 +33,5 @@ func (db *DB) purge(ctx context.Context, table, where string, args ...any) (int6
 		if res.RowsAffected < sqlitePurgeRowsPerWrite {
 			return total, nil
 		}
-		ctx = inArrivalOrder(ctx)
 	}
 }

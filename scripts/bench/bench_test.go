@@ -143,7 +143,7 @@ func TestDatabasesTakeTheirPaymentTurnsAlternately(t *testing.T) {
 		order = append(order, d.kind)
 		turns[d.kind]++
 		// SQLite's pool runs dry in its second turn: PostgreSQL goes on alone.
-		d.payments.done = d.kind == dbSQLite && turns[d.kind] == 2
+		d.payments.pay.Exhaust = d.kind == dbSQLite && turns[d.kind] == 2
 		return nil
 	})
 	if err != nil {
@@ -155,7 +155,7 @@ func TestDatabasesTakeTheirPaymentTurnsAlternately(t *testing.T) {
 	}
 
 	failing := errors.New("the server went away")
-	pg.payments.done = false
+	pg.payments.pay.Exhaust = false
 	err = alternate(context.Background(), []*dbRun{pg}, func(*dbRun, context.Context) error { return failing })
 	if !errors.Is(err, failing) || !strings.HasPrefix(err.Error(), "postgres: ") {
 		t.Errorf("error %v, want the turn's error named after its database", err)

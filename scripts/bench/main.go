@@ -468,8 +468,6 @@ type paymentTurns struct {
 	floor              *floorStack
 	payOp, floorOp     op
 	turn               loadConfig
-	turns              int  // taken so far
-	done               bool // the pool ran dry
 	pay, floorRun      loadResult
 	payEach, floorEach []loadResult // each turn's, for their p99s
 	payCPU, floorCPU   cpuUsage
@@ -560,7 +558,7 @@ func payInTurns(ctx context.Context, runs []*dbRun) error {
 func alternate(ctx context.Context, runs []*dbRun, turn func(*dbRun, context.Context) error) error {
 	for n := 1; n <= payTurns && ctx.Err() == nil; n++ {
 		for _, d := range runs {
-			if d.payments.done {
+			if d.payments.pay.Exhaust { // its pool of invoices ran dry
 				continue
 			}
 			if err := turn(d, ctx); err != nil {
@@ -574,11 +572,11 @@ func alternate(ctx context.Context, runs []*dbRun, turn func(*dbRun, context.Con
 // payTurn measures one turn of payments, then one of their floor.
 func (d *dbRun) payTurn(ctx context.Context) error {
 	p, a, st, cpu := d.payments, d.a, d.st, d.cpu
-	p.turns++
+	n := len(p.payEach) + 1
 	countersBefore := a.metrics(ctx, payMetricNames...)
 	// The e-mails and webhooks a turn's payments leave to the background are their cost: the
 	// turn ends when the dispatcher has caught up, so the floor's turn does not pay for them.
-	r, used, err := costed(ctx, cpu, p.turn, fmt.Sprintf("pay-%d", p.turns), p.payOp, func() error {
+	r, used, err := costed(ctx, cpu, p.turn, fmt.Sprintf("pay-%d", n), p.payOp, func() error {
 		left, err := drainEvents(ctx, st)
 		p.worst = p.worst.worse(left)
 		return err
@@ -593,9 +591,8 @@ func (d *dbRun) payTurn(ctx context.Context) error {
 		}
 	}
 
-	r, used, _ = costed(ctx, cpu, p.turn, fmt.Sprintf("floor-%d", p.turns), p.floorOp, nil)
+	r, used, _ = costed(ctx, cpu, p.turn, fmt.Sprintf("floor-%d", n), p.floorOp, nil)
 	p.floorRun, p.floorCPU, p.floorEach = p.floorRun.join(r), p.floorCPU.plus(used), append(p.floorEach, r)
-	p.done = p.pay.Exhaust
 	p.turn.Warmup = turnWarmup
 	return nil
 }
