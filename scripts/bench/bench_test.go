@@ -296,3 +296,20 @@ func TestTurnsNameTheirPayP99(t *testing.T) {
 		t.Errorf("without pay calls: %+v", s)
 	}
 }
+
+// A run whose product cannot start cleans up after itself and says why, instead of crashing the
+// bench: the cleanup once met the nil run an early return had made of it.
+func TestOpenRunThatFailsCleansUp(t *testing.T) {
+	dir := t.TempDir()
+	o := options{Out: dir + "/bench.json", ServerLog: dir + "/server.log", Load: loadConfig{Concurrency: 1}}
+	_, err := openRun(context.Background(), o, dir+"/no-such-binary", dbSQLite)
+	if err == nil {
+		t.Fatal("openRun with a missing binary succeeded")
+	}
+	left, _ := os.ReadDir(dir)
+	for _, e := range left {
+		if strings.HasPrefix(e.Name(), "bench-sqlite-") {
+			t.Errorf("the SQLite database %s was left behind", e.Name())
+		}
+	}
+}

@@ -241,8 +241,9 @@ type dbRun struct {
 
 // openRun sets up a database of kind and starts the product on it. On an error it cleans up what
 // it set up.
-func openRun(ctx context.Context, o options, bin, kind string) (d *dbRun, err error) {
-	d = &dbRun{o: o, kind: kind, rep: &report{Database: kind, StartedAt: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
+func openRun(ctx context.Context, o options, bin, kind string) (_ *dbRun, err error) {
+	// d is not the named result: an early return of nil must still let the cleanup see it.
+	d := &dbRun{o: o, kind: kind, rep: &report{Database: kind, StartedAt: time.Now().UTC(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
 		Concurrency: o.Load.Concurrency, WarmupSeconds: o.Load.Warmup.Seconds(), DurationSeconds: o.Load.Duration.Seconds(),
 		LoadAverageStart: loadAverage()}}
 	logf("── %s ──", kind)
