@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // RefundRuleSQL exposes the rendered refund rule to the black-box tests.
 var RefundRuleSQL = refundRuleSQL
@@ -75,4 +78,41 @@ func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
 			q.handOff()
 		}
 	}, waiting, true
+}
+
+// InvoiceReadBothWays reads the invoice id and the ids of every invoice as a pipelined
+// transaction's QuerySQL does, and as GORM's Raw and Scan do, for the tests that compare them.
+func (db *DB) InvoiceReadBothWays(ctx context.Context, id string) (direct, viaGORM any, err error) {
+	one, all := sqlOf("SELECT * FROM invoices WHERE id = ?"), sqlOf("SELECT id FROM invoices ORDER BY id")
+	type read struct {
+		Invoice invoiceRow
+		IDs     []string
+		None    invoiceRow // a query that finds no row leaves it as it was
+	}
+	var d, g read
+	d.None.Number, g.None.Number = "untouched", "untouched"
+	err = db.pipelined(ctx, func(p *pipeTx) error {
+		return errors.Join(p.QuerySQL(one, []any{id}, &d.Invoice), p.QuerySQL(all, nil, &d.IDs),
+			p.QuerySQL(one, []any{"inv_none"}, &d.None))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	tx := db.Gorm.WithContext(ctx)
+	err = errors.Join(tx.Raw(one.q, id).Scan(&g.Invoice).Error, tx.Raw(all.q).Scan(&g.IDs).Error,
+		tx.Raw(one.q, "inv_none").Scan(&g.None).Error)
+	return d, g, err
+}
+
+// QuerySQLOnce reads the invoice id in a pipelined transaction, through QuerySQL (gorm false) or
+// GORM's Raw and Scan (gorm true), for the benchmark that compares them.
+func (db *DB) QuerySQLOnce(ctx context.Context, id string, gorm bool) error {
+	one := sqlOf("SELECT * FROM invoices WHERE id = ?")
+	return db.pipelined(ctx, func(p *pipeTx) error {
+		var inv invoiceRow
+		if gorm {
+			return p.gorm.Raw(one.q, id).Scan(&inv).Error
+		}
+		return p.QuerySQL(one, []any{id}, &inv)
+	})
 }

@@ -65,7 +65,7 @@ type openInvoice struct {
 }
 
 // seedOpen stores a merchant, an open invoice and its link.
-func seedOpen(t *testing.T, db *store.DB, amount int64) openInvoice {
+func seedOpen(t testing.TB, db *store.DB, amount int64) openInvoice {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	mer, inv, lnk, token := domain.NewID("mer"), domain.NewID("inv"), domain.NewID("lnk"), domain.NewToken(24)

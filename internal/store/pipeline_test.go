@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +84,41 @@ func TestPaymentWaitingForItsTurnGivesUpWithItsRequest(t *testing.T) {
 			t.Fatalf("payment after the turns were freed: %+v, %v", got, err)
 		}
 	})
+}
+
+// A pipelined query reads its rows without GORM's Raw and Scan, but into the same values: a
+// struct by column name (times, NULLs and booleans included), a slice row by row, and a struct
+// left as it was when no row matches.
+func TestPipelinedQueryReadsAsGORMDoes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		p := seedCaptured(t, db, 500)
+		direct, viaGORM, err := db.InvoiceReadBothWays(context.Background(), p.InvoiceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(direct, viaGORM) {
+			t.Errorf("read by the pipeline:\n%+v\nread by GORM:\n%+v", direct, viaGORM)
+		}
+		if s := fmt.Sprintf("%+v", direct); !strings.Contains(s, p.InvoiceID) || !strings.Contains(s, "untouched") {
+			t.Errorf("the reads found neither the invoice nor left the missing one alone: %s", s)
+		}
+	})
+}
+
+// BenchmarkPipelinedQuery reads one invoice in a SQLite write transaction as a payment's claim
+// does: through QuerySQL, and through GORM's Raw and Scan as it did before (go test -bench
+// PipelinedQuery -benchmem ./internal/store).
+func BenchmarkPipelinedQuery(b *testing.B) {
+	db := storetest.New(b, store.DialectSQLite)
+	id := seedOpen(b, db, 500).invoiceID
+	for _, viaGORM := range []bool{false, true} {
+		b.Run(map[bool]string{false: "QuerySQL", true: "GORM"}[viaGORM], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := db.QuerySQLOnce(context.Background(), id, viaGORM); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
