@@ -352,17 +352,18 @@ func scanRows(rows resultRows, dest any) (err error) {
 		return fmt.Errorf("store: scan into %T: not a pointer", dest)
 	}
 	v := target.Elem()
+	var names []string // the columns, asked once
 	switch {
 	case v.Kind() == reflect.Slice:
 		for rows.Next() {
 			elem := reflect.New(v.Type().Elem())
-			if err := scanRow(rows, elem); err != nil {
+			if err := scanRow(rows, &names, elem); err != nil {
 				return err
 			}
 			v.Set(reflect.Append(v, elem.Elem()))
 		}
 	case rows.Next():
-		if err := scanRow(rows, target); err != nil {
+		if err := scanRow(rows, &names, target); err != nil {
 			return err
 		}
 	}
@@ -372,8 +373,9 @@ func scanRows(rows resultRows, dest any) (err error) {
 	return nil
 }
 
-// scanRow reads the current row into ptr: a struct's fields by column name, or a scalar.
-func scanRow(rows resultRows, ptr reflect.Value) error {
+// scanRow reads the current row into ptr: a struct's fields by column name, or a scalar. names
+// holds the result's columns once a struct row has asked for them.
+func scanRow(rows resultRows, names *[]string, ptr reflect.Value) error {
 	v := ptr.Elem()
 	if v.Kind() != reflect.Struct || v.Type() == reflect.TypeOf(time.Time{}) {
 		if err := rows.Scan(ptr.Interface()); err != nil {
@@ -385,12 +387,13 @@ func scanRow(rows resultRows, ptr reflect.Value) error {
 	if err != nil {
 		return fmt.Errorf("store: scan into %s: %w", v.Type(), err)
 	}
-	names, err := rows.columns()
-	if err != nil {
-		return fmt.Errorf("store: scan into %s: %w", v.Type(), err)
+	if *names == nil {
+		if *names, err = rows.columns(); err != nil {
+			return fmt.Errorf("store: scan into %s: %w", v.Type(), err)
+		}
 	}
-	targets := make([]any, len(names))
-	for i, name := range names {
+	targets := make([]any, len(*names))
+	for i, name := range *names {
 		if f := s.LookUpField(name); f != nil {
 			targets[i] = f.ReflectValueOf(context.Background(), v).Addr().Interface()
 		} else {
