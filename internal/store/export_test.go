@@ -80,28 +80,32 @@ func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
 	}, waiting, true
 }
 
-// InvoiceReadBothWays reads the invoice id and the ids of every invoice as a pipelined
-// transaction's QuerySQL does, and as GORM's Raw and Scan do, for the tests that compare them.
-func (db *DB) InvoiceReadBothWays(ctx context.Context, id string) (direct, viaGORM any, err error) {
+// InvoiceReadThreeWays reads the invoice id and the ids of every invoice as a pipelined
+// transaction's QuerySQL does, on its own and inside a transaction the caller opened (InTx), and
+// as GORM's Raw and Scan do, for the tests that compare them.
+func (db *DB) InvoiceReadThreeWays(ctx context.Context, id string) (pipelined, inTx, viaGORM any, err error) {
 	one, all := sqlOf("SELECT * FROM invoices WHERE id = ?"), sqlOf("SELECT id FROM invoices ORDER BY id")
 	type read struct {
 		Invoice invoiceRow
 		IDs     []string
 		None    invoiceRow // a query that finds no row leaves it as it was
 	}
-	var d, g read
-	d.None.Number, g.None.Number = "untouched", "untouched"
-	err = db.pipelined(ctx, func(p *pipeTx) error {
-		return errors.Join(p.QuerySQL(one, []any{id}, &d.Invoice), p.QuerySQL(all, nil, &d.IDs),
-			p.QuerySQL(one, []any{"inv_none"}, &d.None))
-	})
+	var p, t, g read
+	p.None.Number, t.None.Number, g.None.Number = "untouched", "untouched", "untouched"
+	readInto := func(ctx context.Context, r *read) error {
+		return db.pipelined(ctx, func(p *pipeTx) error {
+			return errors.Join(p.QuerySQL(one, []any{id}, &r.Invoice), p.QuerySQL(all, nil, &r.IDs),
+				p.QuerySQL(one, []any{"inv_none"}, &r.None))
+		})
+	}
+	err = errors.Join(readInto(ctx, &p), db.InTx(ctx, func(ctx context.Context) error { return readInto(ctx, &t) }))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	tx := db.Gorm.WithContext(ctx)
 	err = errors.Join(tx.Raw(one.q, id).Scan(&g.Invoice).Error, tx.Raw(all.q).Scan(&g.IDs).Error,
 		tx.Raw(one.q, "inv_none").Scan(&g.None).Error)
-	return d, g, err
+	return p, t, g, err
 }
 
 // QuerySQLOnce reads the invoice id in a pipelined transaction, through QuerySQL (gorm false) or

@@ -88,18 +88,20 @@ func TestPaymentWaitingForItsTurnGivesUpWithItsRequest(t *testing.T) {
 
 // A pipelined query reads its rows without GORM's Raw and Scan, but into the same values: a
 // struct by column name (times, NULLs and booleans included), a slice row by row, and a struct
-// left as it was when no row matches.
+// left as it was when no row matches; on its own and inside a transaction the caller opened.
 func TestPipelinedQueryReadsAsGORMDoes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		p := seedCaptured(t, db, 500)
-		direct, viaGORM, err := db.InvoiceReadBothWays(context.Background(), p.InvoiceID)
+		pipelined, inTx, viaGORM, err := db.InvoiceReadThreeWays(context.Background(), p.InvoiceID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(direct, viaGORM) {
-			t.Errorf("read by the pipeline:\n%+v\nread by GORM:\n%+v", direct, viaGORM)
+		for name, got := range map[string]any{"the pipeline": pipelined, "the pipeline inside InTx": inTx} {
+			if !reflect.DeepEqual(got, viaGORM) {
+				t.Errorf("read by %s:\n%+v\nread by GORM:\n%+v", name, got, viaGORM)
+			}
 		}
-		if s := fmt.Sprintf("%+v", direct); !strings.Contains(s, p.InvoiceID) || !strings.Contains(s, "untouched") {
+		if s := fmt.Sprintf("%+v", pipelined); !strings.Contains(s, p.InvoiceID) || !strings.Contains(s, "untouched") {
 			t.Errorf("the reads found neither the invoice nor left the missing one alone: %s", s)
 		}
 	})
