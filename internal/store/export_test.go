@@ -84,39 +84,41 @@ func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
 // transaction's QuerySQL does, on its own and inside a transaction the caller opened (InTx), and
 // as GORM's Raw and Scan do, for the tests that compare them.
 func (db *DB) InvoiceReadThreeWays(ctx context.Context, id string) (pipelined, inTx, viaGORM any, err error) {
-	one, all := sqlOf("SELECT * FROM invoices WHERE id = ?"), sqlOf("SELECT id FROM invoices ORDER BY id")
+	one, all := invoiceByID, sqlOf("SELECT id FROM invoices ORDER BY id")
 	type read struct {
 		Invoice invoiceRow
 		IDs     []string
 		None    invoiceRow // a query that finds no row leaves it as it was
 	}
-	var p, t, g read
-	p.None.Number, t.None.Number, g.None.Number = "untouched", "untouched", "untouched"
+	var piped, nested, gormRead read
+	piped.None.Number, nested.None.Number, gormRead.None.Number = "untouched", "untouched", "untouched"
 	readInto := func(ctx context.Context, r *read) error {
 		return db.pipelined(ctx, func(p *pipeTx) error {
 			return errors.Join(p.QuerySQL(one, []any{id}, &r.Invoice), p.QuerySQL(all, nil, &r.IDs),
 				p.QuerySQL(one, []any{"inv_none"}, &r.None))
 		})
 	}
-	err = errors.Join(readInto(ctx, &p), db.InTx(ctx, func(ctx context.Context) error { return readInto(ctx, &t) }))
+	err = errors.Join(readInto(ctx, &piped), db.InTx(ctx, func(ctx context.Context) error { return readInto(ctx, &nested) }))
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	tx := db.Gorm.WithContext(ctx)
-	err = errors.Join(tx.Raw(one.q, id).Scan(&g.Invoice).Error, tx.Raw(all.q).Scan(&g.IDs).Error,
-		tx.Raw(one.q, "inv_none").Scan(&g.None).Error)
-	return p, t, g, err
+	err = errors.Join(tx.Raw(one.q, id).Scan(&gormRead.Invoice).Error, tx.Raw(all.q).Scan(&gormRead.IDs).Error,
+		tx.Raw(one.q, "inv_none").Scan(&gormRead.None).Error)
+	return piped, nested, gormRead, err
 }
+
+// invoiceByID is the read of one invoice the comparisons above and below make.
+var invoiceByID = sqlOf("SELECT * FROM invoices WHERE id = ?")
 
 // QuerySQLOnce reads the invoice id in a pipelined transaction, through QuerySQL (gorm false) or
 // GORM's Raw and Scan (gorm true), for the benchmark that compares them.
 func (db *DB) QuerySQLOnce(ctx context.Context, id string, gorm bool) error {
-	one := sqlOf("SELECT * FROM invoices WHERE id = ?")
 	return db.pipelined(ctx, func(p *pipeTx) error {
 		var inv invoiceRow
 		if gorm {
-			return p.gorm.Raw(one.q, id).Scan(&inv).Error
+			return p.gorm.Raw(invoiceByID.q, id).Scan(&inv).Error
 		}
-		return p.QuerySQL(one, []any{id}, &inv)
+		return p.QuerySQL(invoiceByID, []any{id}, &inv)
 	})
 }
