@@ -44,8 +44,9 @@ type pipeTx struct {
 	queued     []pipedWrite
 	// failed is the first failure of a write on SQLite, where writes run when they are queued.
 	failed error
-	// refused says PostgreSQL answered one of the statements with an error: the transaction was
-	// rolled back, COMMIT or not (a pipeline skips everything after a failed statement).
+	// refused says PostgreSQL answered one of the statements with an error that ends the statement
+	// but not the session (see answered): the transaction was rolled back, COMMIT or not (a pipeline
+	// skips everything after a failed statement).
 	refused bool
 }
 
@@ -239,11 +240,25 @@ func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrit
 	}
 }
 
-// answered notes whether err says PostgreSQL refused a statement (see refused) and returns it.
+// answered notes whether err says PostgreSQL refused a statement (see refused) and returns it. An
+// error that ends the session (FATAL or PANIC: a shutdown, a terminated backend) refuses nothing:
+// it may come in place of the answer to a COMMIT that was carried out, and a group taken for
+// rolled back would run its members again.
 func (p *pipeTx) answered(err error) error {
 	var pgErr *pgconn.PgError
-	p.refused = p.refused || errors.As(err, &pgErr)
+	if errors.As(err, &pgErr) && !endsSession(pgErr) {
+		p.refused = true
+	}
 	return err
+}
+
+// endsSession says whether e is PostgreSQL ending the connection rather than refusing a statement.
+func endsSession(e *pgconn.PgError) bool {
+	severity := e.SeverityUnlocalized // since PostgreSQL 9.6; Severity may be translated
+	if severity == "" {
+		severity = e.Severity
+	}
+	return severity == "FATAL" || severity == "PANIC"
 }
 
 // pipelined runs fn in one pipelined transaction (see pipeTx), committed when fn returns nil. Inside
