@@ -137,10 +137,18 @@ var (
 // write lock, which the product's background jobs wait for (up to its 10 s busy timeout) meanwhile.
 func bulkLoadChunk(kind string) int {
 	if kind == dbSQLite {
-		return 2_000
+		return 4_000
 	}
 	return 25_000
 }
+
+// sqliteLoadPause is how long the bulk load leaves SQLite's write lock free after each chunk. A
+// product's write that finds the lock taken waits in SQLite's busy handler, which tries again at
+// most every 100 ms (later than that on a busy machine): the few milliseconds of generating the
+// next chunk were a gap it could miss every time, until its busy timeout ran out. On a slow
+// machine, loading a million invoices (0.7 s a chunk of 2,000, then 30 ms to generate the next)
+// left two of the product's webhook jobs with SQLITE_BUSY.
+const sqliteLoadPause = 150 * time.Millisecond
 
 // bulkLoadInvoices inserts n invoices with their lines and links for the merchant, as the product's
 // store would have written them, in transactions of bulkLoadChunk invoices (COPY on PostgreSQL,
@@ -162,7 +170,7 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 	if kind == seedPayable {
 		res.Tokens = make([]string, 0, n)
 	}
-	var generate, write time.Duration
+	var generate, write, pauses time.Duration
 	for done := 0; done < n; {
 		size := min(bulkLoadChunk(st.Kind()), n-done)
 		phase := time.Now()
@@ -262,8 +270,19 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 		}
 		write += time.Since(phase)
 		done = next
+		if st.Kind() == dbSQLite && done < n {
+			select {
+			case <-time.After(sqliteLoadPause):
+			case <-ctx.Done():
+				return seedResult{}, ctx.Err()
+			}
+			pauses += sqliteLoadPause
+		}
 	}
 	res.Phases = append(res.Phases, "generate "+generate.Round(time.Millisecond).String(), "write "+write.Round(time.Millisecond).String())
+	if pauses > 0 {
+		res.Phases = append(res.Phases, "pauses for the product's writes "+pauses.Round(time.Millisecond).String())
+	}
 	// A database that grew to this size over months has fresh planner statistics and has been
 	// vacuumed; give these tables that now instead of letting autovacuum do it (on PostgreSQL, a
 	// bulk insert's vacuum) inside the next scenario's window, on its CPUs and in its figures.
