@@ -442,7 +442,7 @@ func (s *Invoices) Summarise(ctx context.Context, merchantID string, paidSince, 
 		sum.PaidTotals = append(sum.PaidTotals, domain.Money{Currency: p.Currency, Amount: p.Amount})
 	}
 	// Through the partial index on authorised payments (the status spelled out, see CountFailedPayments).
-	if err := db.Raw(`SELECT count(*) FROM payments WHERE status IN (`+capturableStatusesSQL+`) AND merchant_id = ? AND authorized_at <= ?`+mode,
+	if err := db.Raw(`SELECT count(*) FROM payments WHERE `+capturablePaymentSQL+` AND merchant_id = ? AND authorized_at <= ?`+mode,
 		append([]any{merchantID, now.Add(-domain.AuthorizationExpiringAfter)}, modeArgs...)...).Scan(&sum.AuthorizationsExpiring).Error; err != nil {
 		return invoices.Summary{}, fmt.Errorf("store: count expiring authorisations: %w", err)
 	}
@@ -682,9 +682,9 @@ func (s *Invoices) InsertEvents(ctx context.Context, events []domain.Event) erro
 // DueInvoices returns up to limit invoices whose status lapses and whose expiry has come.
 func (s *Invoices) DueInvoices(ctx context.Context, now time.Time, limit int) ([]domain.Invoice, error) {
 	var due []invoiceRow
-	// The statuses are spelled out (lapsingStatusesSQL) so that the partial index
+	// The statuses are spelled out (lapsingInvoiceSQL) so that the partial index
 	// invoices_open_expiry serves every plan.
-	if err := s.DB.conn(ctx).Where("status IN ("+lapsingStatusesSQL+") AND expires_at <= ?", now).
+	if err := s.DB.conn(ctx).Where(lapsingInvoiceSQL+" AND expires_at <= ?", now).
 		Order("expires_at").Limit(limit).Find(&due).Error; err != nil {
 		return nil, fmt.Errorf("store: find due invoices: %w", err)
 	}

@@ -627,7 +627,7 @@ func (s *Payments) SucceededPayment(ctx context.Context, invoiceID string) (paym
 // DuePending lists pending transactions whose next attempt is due, oldest first.
 func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]payments.Transaction, error) {
 	var rows []transactionRow
-	if err := s.DB.conn(ctx).Where("result IN ("+pendingTxnSQL+") AND next_attempt_at <= ?", now).
+	if err := s.DB.conn(ctx).Where(pendingResultSQL+" AND next_attempt_at <= ?", now).
 		Order("next_attempt_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: due pending transactions: %w", err)
 	}
@@ -641,7 +641,7 @@ func (s *Payments) DuePending(ctx context.Context, now time.Time, limit int) ([]
 // ClaimTransaction moves a due transaction's next attempt forward; only one worker's update matches.
 func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until time.Time) (bool, error) {
 	res := s.DB.conn(ctx).Model(&transactionRow{}).
-		Where("id = ? AND result IN ("+pendingTxnSQL+") AND next_attempt_at <= ?", id, now).
+		Where("id = ? AND "+pendingResultSQL+" AND next_attempt_at <= ?", id, now).
 		Update("next_attempt_at", until)
 	if res.Error != nil {
 		return false, fmt.Errorf("store: claim transaction: %w", res.Error)
@@ -653,7 +653,7 @@ func (s *Payments) ClaimTransaction(ctx context.Context, id string, now, until t
 func (s *Payments) ExpiredAuthorizations(ctx context.Context, now time.Time, limit int) ([]payments.Payment, error) {
 	var rows []paymentRow
 	if err := s.DB.conn(ctx).
-		Where("status IN ("+capturableStatusesSQL+") AND authorization_expires_at <= ? AND pending_op = ''", now).
+		Where(capturablePaymentSQL+" AND authorization_expires_at <= ? AND pending_op = ''", now).
 		Order("authorization_expires_at").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: expired authorizations: %w", err)
 	}
