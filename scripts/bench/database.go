@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -150,6 +151,43 @@ func bulkLoadChunk(kind string) int {
 // left two of the product's webhook jobs with SQLITE_BUSY.
 const sqliteLoadPause = 150 * time.Millisecond
 
+// analyzeSQLite leaves what the server's hourly refresh leaves: statistics per index, no
+// sqlite_stat4 samples (those would make it compile its statements again on every run). It analyses
+// one index (or index-less table) at a time, with a pause of sqliteLoadPause once they have kept the
+// write lock busy for a second: a whole ANALYZE is one write transaction, and at a million invoices it held the write lock for 16 s on a slow
+// machine, longer than the product's background jobs wait for it.
+func analyzeSQLite(ctx context.Context, st benchStore) error {
+	var names []string
+	rows := st.QueryRow(ctx, `SELECT coalesce(json_group_array(name), '[]') FROM (
+		SELECT name FROM sqlite_schema WHERE type = 'index'
+		UNION ALL
+		SELECT t.name FROM sqlite_schema t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'
+			AND NOT EXISTS (SELECT 1 FROM sqlite_schema i WHERE i.type = 'index' AND i.tbl_name = t.name))`)
+	var list string
+	if err := rows.Scan(&list); err != nil {
+		return fmt.Errorf("list the indexes: %w", err)
+	}
+	if err := json.Unmarshal([]byte(list), &names); err != nil {
+		return fmt.Errorf("list the indexes: %w", err)
+	}
+	since := time.Now() // the last pause
+	for _, name := range names {
+		if err := st.Exec(ctx, `ANALYZE "`+name+`"`); err != nil {
+			return fmt.Errorf("analyze %s: %w", name, err)
+		}
+		if time.Since(since) < time.Second {
+			continue // most indexes take milliseconds: pause once the lock was busy for a second
+		}
+		select {
+		case <-time.After(sqliteLoadPause):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		since = time.Now()
+	}
+	return st.Exec(ctx, "DELETE FROM sqlite_stat4; ANALYZE sqlite_schema")
+}
+
 // bulkLoadInvoices inserts n invoices with their lines and links for the merchant, as the product's
 // store would have written them, in transactions of bulkLoadChunk invoices (COPY on PostgreSQL,
 // multi-row INSERTs on SQLite). The merchant's invoice_seq is advanced with each so numbers stay
@@ -296,11 +334,10 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 		analyze += ", payments, transactions, events"
 	}
 	if st.Kind() == dbSQLite {
-		// What the server's hourly refresh leaves: statistics per index, no sqlite_stat4 samples
-		// (those would make it compile its statements again on every run).
-		analyze = "ANALYZE; DELETE FROM sqlite_stat4; ANALYZE sqlite_schema"
-	}
-	if err := st.Exec(ctx, analyze); err != nil {
+		if err := analyzeSQLite(ctx, st); err != nil {
+			return seedResult{}, fmt.Errorf("bulk load: analyze: %w", err)
+		}
+	} else if err := st.Exec(ctx, analyze); err != nil {
 		return seedResult{}, fmt.Errorf("bulk load: vacuum and analyze: %w", err)
 	}
 	res.Phases = append(res.Phases, "vacuum+analyze "+time.Since(phase).Round(time.Millisecond).String())
@@ -325,6 +362,10 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 // commitCeiling measures single-row INSERT+COMMIT transactions on a scratch table: the rate no
 // write path that commits once can beat on this database.
 func commitCeiling(ctx context.Context, st benchStore, cfg loadConfig) (loadResult, error) {
+	st, err := st.Scratch()
+	if err != nil {
+		return loadResult{}, err
+	}
 	if err := st.Exec(ctx, `CREATE TABLE bench_commit (
 		id         `+st.Serial()+`,
 		worker     INTEGER NOT NULL,

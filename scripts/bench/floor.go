@@ -28,9 +28,13 @@ type floorStack struct {
 	close              func(context.Context) error
 }
 
-// On SQLite the commits go through the bench's one connection, as the product's writes go through
-// its one writer connection.
+// On SQLite the commits go through the bench's one connection to its scratch file, as the product's
+// writes go through its one writer connection.
 func startFloor(ctx context.Context, st benchStore, concurrency int) (*floorStack, error) {
+	st, err := st.Scratch()
+	if err != nil {
+		return nil, err
+	}
 	if err := st.Exec(ctx, `CREATE TABLE bench_floor (
 		id         `+st.Serial()+`,
 		token      TEXT NOT NULL,

@@ -40,6 +40,11 @@ type benchStore interface {
 	BackendPIDs(ctx context.Context) []int
 	// Serial is the DDL of an auto-numbered primary key.
 	Serial() string
+	// Scratch is where the scratch tables of (f) and (g) go: the product's database on PostgreSQL,
+	// a file of its own beside the product's on SQLite, whose lock is per file: there the bench's
+	// back-to-back commits left the product's background jobs, which wait for the lock in SQLite's
+	// busy handler, next to no moment to take it, until their busy timeout ran out.
+	Scratch() (benchStore, error)
 	Close(ctx context.Context) error
 }
 
@@ -162,6 +167,9 @@ func (s *pgStore) BackendPIDs(ctx context.Context) []int {
 	return pids
 }
 
+// Scratch is the product's database itself: PostgreSQL locks rows, not the database.
+func (s *pgStore) Scratch() (benchStore, error) { return s, nil }
+
 func (s *pgStore) Close(ctx context.Context) error {
 	s.pool.Close()
 	if err := s.db.drop(ctx); err != nil {
@@ -175,10 +183,13 @@ func (s *pgStore) Close(ctx context.Context) error {
 
 // sqliteStore is a fresh SQLite file in a temporary folder. The bench opens it with one connection,
 // as the product opens its writer: the product and the bench are two processes on one file, and
-// the bench only writes while the product is idle (bulk loads, (f), (g)).
+// the bench only writes it while the product is idle (bulk loads); (f) and (g) write a file of their
+// own (Scratch).
 type sqliteStore struct {
 	dir, path string
 	db        *sql.DB
+	// scratch is the file of (f) and (g), opened by Scratch; nil on the scratch store itself.
+	scratch *sqliteStore
 }
 
 func openSQLiteStore(dir string) (*sqliteStore, error) {
@@ -190,13 +201,35 @@ func openSQLiteStore(dir string) (*sqliteStore, error) {
 		return nil, fmt.Errorf("create the SQLite folder: %w", err)
 	}
 	path := filepath.Join(tmp, "securelink.db")
+	db, err := openSQLiteFile(path)
+	if err != nil {
+		return nil, err
+	}
+	logf("SQLite database %s", path)
+	return &sqliteStore{dir: tmp, path: path, db: db}, nil
+}
+
+// openSQLiteFile opens the SQLite file at path with one connection, with the product's settings.
+func openSQLiteFile(path string) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(30000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	logf("SQLite database %s", path)
-	return &sqliteStore{dir: tmp, path: path, db: db}, nil
+	return db, nil
+}
+
+// Scratch opens scratch.db in the product's folder, once.
+func (s *sqliteStore) Scratch() (benchStore, error) {
+	if s.scratch == nil {
+		path := filepath.Join(s.dir, "scratch.db")
+		db, err := openSQLiteFile(path)
+		if err != nil {
+			return nil, err
+		}
+		s.scratch = &sqliteStore{dir: s.dir, path: path, db: db}
+	}
+	return s.scratch, nil
 }
 
 func (s *sqliteStore) Kind() string       { return dbSQLite }
@@ -301,6 +334,9 @@ func (s *sqliteStore) BackendPIDs(context.Context) []int { return nil }
 
 func (s *sqliteStore) Close(context.Context) error {
 	err := s.db.Close()
+	if s.scratch != nil {
+		err = errors.Join(err, s.scratch.db.Close())
+	}
 	if rmErr := os.RemoveAll(s.dir); rmErr != nil {
 		err = errors.Join(err, rmErr)
 	}
