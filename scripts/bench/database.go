@@ -147,15 +147,16 @@ func bulkLoadChunk(kind string) int {
 // product's write that finds the lock taken waits in SQLite's busy handler, which tries again at
 // most every 100 ms (later than that on a busy machine): the few milliseconds of generating the
 // next chunk were a gap it could miss every time, until its busy timeout ran out. On a slow
-// machine, loading a million invoices (0.7 s a chunk of 2,000, then 30 ms to generate the next)
-// left two of the product's webhook jobs with SQLITE_BUSY.
+// machine, loading a million invoices in chunks of 2,000 (0.7 s each, then 30 ms to generate the
+// next) left two of the product's webhook jobs with SQLITE_BUSY.
 const sqliteLoadPause = 150 * time.Millisecond
 
 // analyzeSQLite leaves what the server's hourly refresh leaves: statistics per index, no
-// sqlite_stat4 samples (those would make it compile its statements again on every run). It analyses
-// one index (or index-less table) at a time, with a pause of sqliteLoadPause once they have kept the
-// write lock busy for a second: a whole ANALYZE is one write transaction, and at a million invoices it held the write lock for 16 s on a slow
-// machine, longer than the product's background jobs wait for it.
+// sqlite_stat4 samples (those would make it compile its statements again on every run). It
+// analyses one index (or index-less table) at a time, and pauses for sqliteLoadPause once they have
+// kept the write lock busy for a second: a whole ANALYZE is one write transaction, and at a million
+// invoices it held the lock for 16 s on a slow machine, longer than the product's background jobs
+// wait for it.
 func analyzeSQLite(ctx context.Context, st benchStore) error {
 	var names []string
 	rows := st.QueryRow(ctx, `SELECT coalesce(json_group_array(name), '[]') FROM (
