@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // RefundRuleSQL exposes the rendered refund rule to the black-box tests.
@@ -57,8 +58,9 @@ func SetSearchWindow(t interface{ Cleanup(func()) }, n int) {
 }
 
 // HoldGroupLanes takes every free lane of PostgreSQL's group commit, so that grouped writes queue;
-// waiting counts them, and release hands the lanes back, so that the queued writes go as groups. ok
-// is false on SQLite, which has no such lanes.
+// waiting counts them, and release hands the lanes back, so that the queued writes go as groups:
+// one lane at a time, each once the leader it woke has taken its group, so that the groups are as
+// large as they may be, the same in every run. ok is false on SQLite, which has no such lanes.
 func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
 	q := db.pgGroups
 	if q == nil {
@@ -75,7 +77,11 @@ func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
 	}
 	return func() {
 		for range held {
+			left := max(0, waiting()-pgGroupMaxMembers)
 			q.handOff()
+			for deadline := time.Now().Add(10 * time.Second); waiting() > left && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
 		}
 	}, waiting, true
 }
