@@ -32,9 +32,9 @@ func TestCommitWhoseAnswerIsLost(t *testing.T) {
 		t.Skip("PostgreSQL is left out with -short")
 	}
 	dsn := storetest.URL(t, store.DialectPostgres)
-	direct := openMigrated(t, dsn)
+	direct := storetest.Open(t, dsn)
 	cutter := newCommitCutter(t, dsn)
-	viaCutter := openMigrated(t, cutter.url)
+	viaCutter := storetest.Open(t, cutter.url)
 	ctx := context.Background()
 
 	for _, tt := range []struct {
@@ -94,19 +94,6 @@ func TestCommitWhoseAnswerIsLost(t *testing.T) {
 			waitForStatus(t, direct, next.Payment, domain.PaymentCaptured)
 		})
 	}
-}
-
-func openMigrated(t *testing.T, dsn string) *store.DB {
-	t.Helper()
-	db, err := store.Open(dsn)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return db
 }
 
 // waitForStatus waits until PostgreSQL has finished what it received, and p has status want.

@@ -151,6 +151,16 @@ func bulkLoadChunk(kind string) int {
 // next) left two of the product's webhook jobs with SQLITE_BUSY.
 const sqliteLoadPause = 150 * time.Millisecond
 
+// pause leaves SQLite's lock to the product for sqliteLoadPause, or gives up with ctx.
+func pause(ctx context.Context) error {
+	select {
+	case <-time.After(sqliteLoadPause):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // analyzeSQLite leaves what the server's hourly refresh leaves: statistics per index, no
 // sqlite_stat4 samples (those would make it compile its statements again on every run). It
 // analyses one index (or index-less table) at a time, and pauses for sqliteLoadPause once they have
@@ -179,10 +189,8 @@ func analyzeSQLite(ctx context.Context, st benchStore) error {
 		if time.Since(since) < time.Second {
 			continue // most indexes take milliseconds: pause once the lock was busy for a second
 		}
-		select {
-		case <-time.After(sqliteLoadPause):
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := pause(ctx); err != nil {
+			return err
 		}
 		since = time.Now()
 	}
@@ -310,10 +318,8 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 		write += time.Since(phase)
 		done = next
 		if st.Kind() == dbSQLite && done < n {
-			select {
-			case <-time.After(sqliteLoadPause):
-			case <-ctx.Done():
-				return seedResult{}, ctx.Err()
+			if err := pause(ctx); err != nil {
+				return seedResult{}, err
 			}
 			pauses += sqliteLoadPause
 		}

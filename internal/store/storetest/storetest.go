@@ -56,14 +56,20 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // New returns a fresh, migrated database of the dialect, closed (and dropped) when the test ends.
 func New(t testing.TB, dialect string) *store.DB {
 	t.Helper()
-	dsn := ReadyURL(t, dialect)
+	return Open(t, ReadyURL(t, dialect))
+}
+
+// Open opens the database at dsn, migrates it and closes it when the test ends. A test that reaches
+// one database by two routes (say, directly and through a proxy) opens each with it.
+func Open(t testing.TB, dsn string) *store.DB {
+	t.Helper()
 	db, err := store.Open(dsn)
 	if err != nil {
-		t.Fatalf("open %s: %v", dialect, err)
+		t.Fatalf("open %s: %v", dsn, err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate %s: %v", dialect, err)
+		t.Fatalf("migrate %s: %v", dsn, err)
 	}
 	return db
 }
