@@ -138,8 +138,9 @@ clients: build-go api-tools
 	cd $(APITOOLS) && SECURELINK_BIN=$(CURDIR)/$(BIN) node scenarios.mjs
 
 ## bench: load-test the binary on SQLite and PostgreSQL over loopback and print the figures
+## (and the checkout's first load in Chromium, installed first when missing)
 ## (BENCH_FLAGS="-db sqlite", "-million", "-only pay", "-only firstload -firstload-before OLD_BIN" …; see scripts/bench)
-bench: build
+bench: build chromium
 	$(GO) run ./scripts/bench -bin $(BIN) $(BENCH_FLAGS)
 
 ## lint: gofmt, go vet, staticcheck and the exhaustiveness of switches over our enums (a switch
