@@ -276,3 +276,61 @@ func TestPlannerStatisticsKeepNoSamples(t *testing.T) {
 		t.Error("dropping the samples dropped the per-index statistics too")
 	}
 }
+
+// TestRefreshedStatisticsReachEveryConnection: the read pool's connections stay open for the life
+// of the process, and a connection reads the planner statistics only when it loads the schema. The
+// hourly refresh must reach them, or they plan a grown table with what it held when they opened.
+func TestRefreshedStatisticsReachEveryConnection(t *testing.T) {
+	g, s := openScratchSQLite(t)
+	ctx := context.Background()
+	exec := func(q string) {
+		t.Helper()
+		if err := g.Exec(q).Error; err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec("CREATE TABLE pairs (id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER NOT NULL)")
+	exec("CREATE INDEX pairs_a ON pairs (a)")
+	exec("CREATE INDEX pairs_b ON pairs (b)")
+	// At first a tells the rows apart and b does not.
+	exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) INSERT INTO pairs (a, b) SELECT i, i % 2 FROM n")
+	if err := s.refreshStatistics(ctx); err != nil {
+		t.Fatal(err)
+	}
+	plan := func(c *sql.Conn) string {
+		t.Helper()
+		var n int
+		// A statement that reads the table checks the schema first; EXPLAIN alone does not.
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM pairs WHERE a = 3").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		var id, parent, unused int
+		var detail string
+		if err := c.QueryRowContext(ctx, "EXPLAIN QUERY PLAN SELECT * FROM pairs WHERE a = 1 AND b = 7").Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		return detail
+	}
+	readers := make([]*sql.Conn, 2)
+	for i := range readers {
+		c, err := s.readers.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		readers[i] = c
+		if got := plan(c); !strings.Contains(got, "pairs_a") {
+			t.Fatalf("reader %d plans %q before the table changed; want pairs_a", i, got)
+		}
+	}
+	// Then the table grows fifty-fold, and now b tells the rows apart and a does not.
+	exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO pairs (a, b) SELECT i % 2, 1000 + i FROM n")
+	if err := s.refreshStatistics(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range readers {
+		if got := plan(c); !strings.Contains(got, "pairs_b") {
+			t.Errorf("reader %d, open since before the refresh, plans %q; want pairs_b", i, got)
+		}
+	}
+}

@@ -240,15 +240,61 @@ func (s *sqliteServer) refreshStatistics(ctx context.Context) error {
 	// No analysis_limit: statistics from a bounded sample misjudge a leading merchant_id on a
 	// one-merchant database as selective, which made the text search plan 6× slower. SQLite
 	// analyses a table again only once it has grown or shrunk tenfold, so the full pass is rare.
-	_, err := s.writer.ExecContext(ctx, "PRAGMA optimize = 0x10002")
+	before, err := plannerStatistics(ctx, s.writer)
 	if err != nil {
 		return err
 	}
-	return dropPlannerSamples(ctx, s.writer)
+	if _, err := s.writer.ExecContext(ctx, "PRAGMA optimize = 0x10002"); err != nil {
+		return err
+	}
+	if err := dropPlannerSamples(ctx, s.writer); err != nil {
+		return err
+	}
+	after, err := plannerStatistics(ctx, s.writer)
+	if err != nil || after == before {
+		return err
+	}
+	return ReloadPlannerStatistics(ctx, s.writer)
 }
 
-// dropPlannerSamples empties sqlite_stat4 (see refreshStatistics), when it has rows, and has every
-// connection plan with what is left.
+// plannerStatistics is the content of sqlite_stat1, to tell whether an analysis changed it.
+func plannerStatistics(ctx context.Context, db *sql.DB) (string, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'").Scan(&n); err != nil || n == 0 {
+		return "", err
+	}
+	var stats string
+	err := db.QueryRowContext(ctx, `SELECT coalesce(group_concat(tbl || ' ' || coalesce(idx, '') || ' ' || coalesce(stat, ''), char(10)), '')
+		FROM (SELECT * FROM sqlite_stat1 ORDER BY tbl, idx)`).Scan(&stats)
+	return stats, err
+}
+
+// ReloadPlannerStatistics has every connection to the database plan with the statistics now
+// stored. A connection reads sqlite_stat1 when it loads the schema, and loads the schema again
+// only when the schema changes: an ANALYZE on one connection leaves the others planning with what
+// they read when they opened, for as long as they stay open (the read pool's connections, for the
+// life of the process). A view created and dropped in one transaction changes the schema, so
+// each connection reads the schema and the statistics again before its next statement.
+func ReloadPlannerStatistics(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, q := range []string{
+		"CREATE VIEW securelink_reload_statistics AS SELECT 1",
+		"DROP VIEW securelink_reload_statistics",
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("reload planner statistics: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// dropPlannerSamples empties sqlite_stat4 (see refreshStatistics), when it has rows; the
+// connection it runs on then plans with what is left (ANALYZE sqlite_schema), the others once
+// the statistics are reloaded (ReloadPlannerStatistics).
 func dropPlannerSamples(ctx context.Context, db *sql.DB) error {
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'").Scan(&n); err != nil || n == 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"securelink/internal/domain"
+	"securelink/internal/store"
 )
 
 // benchDatabase is the throw-away database of one run.
@@ -194,7 +195,16 @@ func analyzeSQLite(ctx context.Context, st benchStore) error {
 		}
 		since = time.Now()
 	}
-	return st.Exec(ctx, "DELETE FROM sqlite_stat4; ANALYZE sqlite_schema")
+	if err := st.Exec(ctx, "DELETE FROM sqlite_stat4; ANALYZE sqlite_schema"); err != nil {
+		return err
+	}
+	// The product's connections read the statistics when they load the schema: without this, they
+	// would plan at a million invoices with the statistics of whenever they opened.
+	lite, ok := st.(*sqliteStore)
+	if !ok {
+		return fmt.Errorf("analyze SQLite: a %s store", st.Kind())
+	}
+	return store.ReloadPlannerStatistics(ctx, lite.db)
 }
 
 // bulkLoadInvoices inserts n invoices with their lines and links for the merchant, as the product's
