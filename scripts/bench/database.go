@@ -168,7 +168,7 @@ func pause(ctx context.Context) error {
 // kept the write lock busy for a second: a whole ANALYZE is one write transaction, and at a million
 // invoices it held the lock for 16 s on a slow machine, longer than the product's background jobs
 // wait for it.
-func analyzeSQLite(ctx context.Context, st benchStore) error {
+func analyzeSQLite(ctx context.Context, st *sqliteStore) error {
 	var names []string
 	rows := st.QueryRow(ctx, `SELECT coalesce(json_group_array(name), '[]') FROM (
 		SELECT name FROM sqlite_schema WHERE type = 'index'
@@ -200,11 +200,7 @@ func analyzeSQLite(ctx context.Context, st benchStore) error {
 	}
 	// The product's connections read the statistics when they load the schema: without this, they
 	// would plan at a million invoices with the statistics of whenever they opened.
-	lite, ok := st.(*sqliteStore)
-	if !ok {
-		return fmt.Errorf("analyze SQLite: a %s store", st.Kind())
-	}
-	return store.ReloadPlannerStatistics(ctx, lite.db)
+	return store.ReloadPlannerStatistics(ctx, st.db)
 }
 
 // bulkLoadInvoices inserts n invoices with their lines and links for the merchant, as the product's
@@ -350,8 +346,8 @@ func bulkLoadInvoices(ctx context.Context, st benchStore, merchantID string, n i
 		// Never analysed, PostgreSQL assumes a table of some pages and plans index scans.
 		analyze += ", payments, transactions, events"
 	}
-	if st.Kind() == dbSQLite {
-		if err := analyzeSQLite(ctx, st); err != nil {
+	if lite, ok := st.(*sqliteStore); ok {
+		if err := analyzeSQLite(ctx, lite); err != nil {
 			return seedResult{}, fmt.Errorf("bulk load: analyze: %w", err)
 		}
 	} else if err := st.Exec(ctx, analyze); err != nil {
