@@ -338,6 +338,8 @@ func registerPostgresMetrics(r prometheus.Registerer, db *store.DB) {
 			stat(func(s store.GroupCommitStats) float64 { return float64(s.Commits) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_grouped_transactions_total", Help: "Transactions those commits held."},
 			stat(func(s store.GroupCommitStats) float64 { return float64(s.Transactions) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_grouped_round_trips_total", Help: "Round trips to PostgreSQL those transactions took, their commits included."},
+			stat(func(s store.GroupCommitStats) float64 { return float64(s.RoundTrips) })),
 	)
 }
 

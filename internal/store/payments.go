@@ -224,25 +224,23 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 			s.DB.checkouts.forgetToken(c.Token)
 		}
 	}()
-	// Payments arriving together share the transaction (grouped): the claim's reads then see other
-	// payments' attempts, which change no invoice or link of this one.
-	err := s.DB.grouped(ctx, func(tx *pipeTx) error {
-		// One conditional update decides between concurrent attempts: only one sees the invoice open.
-		// It finds the invoice through the link token itself and returns it, so paying reads nothing
-		// first. The failed status is spelled out so that the failure counts use their partial
-		// indexes (see CountFailedPayments); the invoice's statuses are the claim's.
-		var claimed claimedInvoice
-		err := tx.QuerySQL(cachedSQL(`UPDATE invoices SET status = ?, updated_at = ?
-			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status IN (`+linkUsableSQL+`) AND expires_at > ?)
-			AND status IN (`+sqlList(c.InvoiceFrom)+`) AND expires_at > ?
-			AND (SELECT count(*) FROM payments WHERE link_id = (SELECT id FROM links WHERE token = ?) AND status = `+failedPaymentSQL+`) < ?
-			AND (? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = `+failedPaymentSQL+`) < ?)
+	// One conditional update decides between concurrent attempts: only one sees the invoice open.
+	// It finds the invoice through the link token itself and returns it, so paying reads nothing
+	// first. The failed status is spelled out so that the failure counts use their partial
+	// indexes (see CountFailedPayments); the invoice's statuses are the claim's.
+	var claimed claimedInvoice
+	claim := &firstQuery{what: "begin payment", t: cachedSQL(`UPDATE invoices SET status = ?, updated_at = ?
+			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status IN (` + linkUsableSQL + `) AND expires_at > ?)
+			AND status IN (` + sqlList(c.InvoiceFrom) + `) AND expires_at > ?
+			AND (SELECT count(*) FROM payments WHERE link_id = (SELECT id FROM links WHERE token = ?) AND status = ` + failedPaymentSQL + `) < ?
+			AND (? = '' OR (SELECT count(*) FROM payments WHERE client_ip = ? AND created_at >= ? AND status = ` + failedPaymentSQL + `) < ?)
 			RETURNING *, (SELECT id FROM links WHERE token = ?) AS claim_link_id`),
-			[]any{string(c.InvoiceTo), c.At, c.Token, c.At, c.At, c.Token, c.Limits.PerLink,
-				c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token}, &claimed)
-		if err != nil {
-			return fmt.Errorf("store: begin payment: %w", err)
-		}
+		args: []any{string(c.InvoiceTo), c.At, c.Token, c.At, c.At, c.Token, c.Limits.PerLink,
+			c.ClientIP, c.ClientIP, c.Limits.Since.UTC(), c.Limits.PerIP, c.Token}, dest: &claimed}
+	// Payments arriving together share the transaction (grouped), and their claims one round trip:
+	// the claim's reads then see other payments' claims and attempts, which change no invoice or
+	// link of this one.
+	err := s.DB.grouped(ctx, claim, func(tx *pipeTx) error {
 		if claimed.Invoice.ID == "" {
 			return fmt.Errorf("store: begin payment: %w", apperr.ErrConflict)
 		}
@@ -338,7 +336,7 @@ func judgeGuard(what string, none func() error) func(int64, error) error {
 // sharing it with other payments' transactions that arrive meanwhile (grouped).
 func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSettlement) error {
 	defer s.DB.checkouts.forget(set.Payment.InvoiceID)
-	return s.DB.grouped(ctx, func(tx *pipeTx) error {
+	return s.DB.grouped(ctx, nil, func(tx *pipeTx) error {
 		q, args := settleTxnSQL(set.Txn, set.At)
 		tx.ExecSQL(q, args, judgeTxnSettled(set.Txn.ID), true)
 		p := toDBPayment(set.Payment)

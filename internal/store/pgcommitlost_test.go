@@ -62,7 +62,7 @@ func TestCommitWhoseAnswerIsLost(t *testing.T) {
 			}
 
 			cutter.arm(tt.lastWords)
-			errs, _, _ := together(t, viaCutter, calls)
+			errs, _ := together(t, viaCutter, calls)
 			if cut := cutter.disarm(); cut != 1 {
 				t.Fatalf("connections cut at their COMMIT: %d, want 1", cut)
 			}

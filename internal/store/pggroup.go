@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 
@@ -49,20 +50,50 @@ type pgGroupCommit struct {
 	mu      sync.Mutex
 	lanes   int // groups in flight
 	waiting []*pgGroupMember
-	// commits and committed count the commits and the transactions they held.
-	commits, committed atomic.Int64
+	// commits and committed count the commits and the transactions they held, roundTrips the
+	// round trips of those commits' transactions, their COMMITs included.
+	commits, committed, roundTrips atomic.Int64
 }
 
 // pgGroupMember is one caller's transaction function and where it hears the outcome.
 type pgGroupMember struct {
-	fn   func(*pipeTx) error
-	done chan error
+	// first, when set, is the query fn starts with: in a group every member's first query goes in
+	// the group's first round trip, so that a member does not wait for one round trip of each member
+	// before it (a claim reads the invoice it claims), and fn finds its answer in first's dest.
+	first *firstQuery
+	fn    func(*pipeTx) error
+	done  chan error
+}
+
+// firstQuery is the query a grouped transaction starts with (pgGroupMember.first).
+type firstQuery struct {
+	what string // what the query does, for its errors
+	t    sqlText
+	args []any
+	// dest is a pointer to where the rows go (as QuerySQL's); it is set to its zero value before
+	// each run, so that a run that finds no row does not see an earlier run's.
+	dest any
+}
+
+// reset empties q's dest.
+func (q *firstQuery) reset() { reflect.ValueOf(q.dest).Elem().SetZero() }
+
+// run is the member's transaction on its own: its first query, then fn.
+func (w *pgGroupMember) run(p *pipeTx) error {
+	if q := w.first; q != nil {
+		q.reset()
+		if err := p.QuerySQL(q.t, q.args, q.dest); err != nil {
+			return fmt.Errorf("store: %s: %w", q.what, err)
+		}
+	}
+	return w.fn(p)
 }
 
 // GroupCommitStats are the counts of PostgreSQL's group commit since the process started.
 type GroupCommitStats struct {
-	// Commits is how many commits there were; Transactions how many grouped transactions they held.
-	Commits, Transactions int64
+	// Commits is how many commits there were; Transactions how many grouped transactions they held;
+	// RoundTrips how many round trips to PostgreSQL their transactions took, COMMITs included.
+	Commits, Transactions, RoundTrips int64
 }
 
 // GroupCommitStats reports the group commit's counts; ok is false on SQLite, which groups its
@@ -71,21 +102,23 @@ func (db *DB) GroupCommitStats() (s GroupCommitStats, ok bool) {
 	if db.pgGroups == nil {
 		return s, false
 	}
-	return GroupCommitStats{Commits: db.pgGroups.commits.Load(), Transactions: db.pgGroups.committed.Load()}, true
+	q := db.pgGroups
+	return GroupCommitStats{Commits: q.commits.Load(), Transactions: q.committed.Load(), RoundTrips: q.roundTrips.Load()}, true
 }
 
-// grouped runs fn in a pipelined transaction it may share with other callers' (see above). It
-// returns once that transaction has ended; fn may run more than once, each time in a transaction
-// that was then rolled back, so it must not act outside the database. A transaction that goes
-// alone gives up when ctx ends, as pipelined does; once it shares a group, it is carried out even
-// if ctx has ended, as if its COMMIT had gone out. On SQLite, and inside a transaction the caller
-// opened, it is pipelined (SQLite's writer groups commits its own way).
-func (db *DB) grouped(ctx context.Context, fn func(*pipeTx) error) error {
+// grouped runs fn in a pipelined transaction it may share with other callers' (see above), after
+// first (when not nil: fn finds its rows in first's dest). It returns once that transaction has
+// ended; fn may run more than once, each time in a transaction that was then rolled back, so it
+// must not act outside the database. A transaction that goes alone gives up when ctx ends, as
+// pipelined does; once it shares a group, it is carried out even if ctx has ended, as if its
+// COMMIT had gone out. On SQLite, and inside a transaction the caller opened, it is pipelined
+// (SQLite's writer groups commits its own way).
+func (db *DB) grouped(ctx context.Context, first *firstQuery, fn func(*pipeTx) error) error {
+	w := &pgGroupMember{first: first, fn: fn, done: make(chan error, 1)}
 	q := db.pgGroups
 	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); q == nil || inTx {
-		return db.pipelined(ctx, fn)
+		return db.pipelined(ctx, w.run)
 	}
-	w := &pgGroupMember{fn: fn, done: make(chan error, 1)}
 	q.mu.Lock()
 	if q.lanes < pgGroupLanes {
 		q.lanes++
@@ -98,7 +131,7 @@ func (db *DB) grouped(ctx context.Context, fn func(*pipeTx) error) error {
 	case errors.Is(err, errLeadGroup):
 		return db.leadGroup(ctx, w)
 	case errors.Is(err, errRunAlone):
-		return db.commitAlone(ctx, fn)
+		return db.commitAlone(ctx, w.run)
 	default:
 		return err
 	}
@@ -136,12 +169,27 @@ func (q *pgGroupCommit) handOff() {
 // it ended; it returns the first's outcome.
 func (db *DB) commitGroup(ctx context.Context, group []*pgGroupMember) error {
 	if len(group) == 1 {
-		return db.commitAlone(ctx, group[0].fn)
+		return db.commitAlone(ctx, group[0].run)
 	}
 	var tx *pipeTx
 	// The group is everyone's: the leader's request ending must not cut it short.
 	err := db.pipelined(context.WithoutCancel(ctx), func(p *pipeTx) error {
 		tx = p
+		// Every member's first query in one round trip, in the members' order (each sees the
+		// writes of the queries before it, not those of the members' functions), then the
+		// functions one after another.
+		var firsts []pipeQuery
+		for _, w := range group {
+			if q := w.first; q != nil {
+				q.reset()
+				firsts = append(firsts, pipeQuery{sql: q.t.pg, args: q.args, dest: q.dest})
+			}
+		}
+		if len(firsts) > 0 {
+			if err := p.roundTripAll(firsts); err != nil {
+				return err
+			}
+		}
 		for _, w := range group {
 			if err := runMember(w.fn, p); err != nil {
 				return err
@@ -151,7 +199,7 @@ func (db *DB) commitGroup(ctx context.Context, group []*pgGroupMember) error {
 	})
 	switch {
 	case err == nil:
-		db.pgGroups.counted(len(group))
+		db.pgGroups.counted(len(group), tx.roundTrips)
 		for _, w := range group[1:] {
 			w.done <- nil
 		}
@@ -168,23 +216,28 @@ func (db *DB) commitGroup(ctx context.Context, group []*pgGroupMember) error {
 		for _, w := range group[1:] {
 			w.done <- errRunAlone
 		}
-		return db.commitAlone(ctx, group[0].fn)
+		return db.commitAlone(ctx, group[0].run)
 	}
 }
 
 // commitAlone runs one transaction of the group commit on its own.
 func (db *DB) commitAlone(ctx context.Context, fn func(*pipeTx) error) error {
-	err := db.pipelined(ctx, fn)
+	var tx *pipeTx
+	err := db.pipelined(ctx, func(p *pipeTx) error {
+		tx = p
+		return fn(p)
+	})
 	if err == nil {
-		db.pgGroups.counted(1)
+		db.pgGroups.counted(1, tx.roundTrips)
 	}
 	return err
 }
 
-// counted counts a commit that held n transactions.
-func (q *pgGroupCommit) counted(n int) {
+// counted counts a commit that held n transactions and took roundTrips round trips.
+func (q *pgGroupCommit) counted(n, roundTrips int) {
 	q.commits.Add(1)
 	q.committed.Add(int64(n))
+	q.roundTrips.Add(int64(roundTrips))
 }
 
 // runMember runs one member in the group's transaction. A member that panics fails the group

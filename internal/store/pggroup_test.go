@@ -35,7 +35,7 @@ func TestGroupCommitOfSettlements(t *testing.T) {
 			set.Txn.Result = domain.TxnSucceeded
 			return withEvent(set)
 		}
-		settleTogether := func(sets []payments.AuthSettlement) (errs []error, commits, txs int64) {
+		settleTogether := func(sets []payments.AuthSettlement) ([]error, store.GroupCommitStats) {
 			t.Helper()
 			calls := make([]func() error, len(sets))
 			for i, set := range sets {
@@ -48,14 +48,20 @@ func TestGroupCommitOfSettlements(t *testing.T) {
 		for i := range first {
 			first[i] = captured(seedClaimed(t, db, int64(100+i)))
 		}
-		errs, commits, txs := settleTogether(first)
+		errs, stats := settleTogether(first)
 		for i, err := range errs {
 			if err != nil {
 				t.Errorf("settlement %d of a group: %v", i, err)
 			}
 		}
-		if db.Dialect == store.DialectPostgres && (txs != n || 2*commits > n) {
-			t.Errorf("%d settlements arriving together took %d commits for %d of them, want at most one for two", n, commits, txs)
+		if db.Dialect == store.DialectPostgres {
+			if stats.Transactions != n || 2*stats.Commits > n {
+				t.Errorf("%d settlements arriving together took %d commits for %d of them, want at most one for two", n, stats.Commits, stats.Transactions)
+			}
+			// Settlements only write: a group's writes all go with its COMMIT.
+			if stats.RoundTrips != stats.Commits {
+				t.Errorf("%d settlements in %d groups took %d round trips, want one for each group", n, stats.Commits, stats.RoundTrips)
+			}
 		}
 
 		// A second settlement of a captured payment, grouped with fresh ones, loses alone.
@@ -64,7 +70,7 @@ func TestGroupCommitOfSettlements(t *testing.T) {
 		for range n - 1 {
 			second = append(second, captured(seedClaimed(t, db, 700)))
 		}
-		errs, _, _ = settleTogether(second)
+		errs, _ = settleTogether(second)
 		if !errors.Is(errs[0], apperr.ErrConflict) {
 			t.Errorf("a second settlement of %s in a group: %v, want conflict", late.Payment.ID, errs[0])
 		}
@@ -104,7 +110,7 @@ func TestGroupCommitOfClaims(t *testing.T) {
 		ctx := context.Background()
 		st := &store.Payments{DB: db}
 		const n = 10
-		claimTogether := func(open []openInvoice) ([]payments.Attempt, []error, int64, int64) {
+		claimTogether := func(open []openInvoice) ([]payments.Attempt, []error, store.GroupCommitStats) {
 			t.Helper()
 			attempts := make([]payments.Attempt, len(open))
 			calls := make([]func() error, len(open))
@@ -114,22 +120,28 @@ func TestGroupCommitOfClaims(t *testing.T) {
 					return err
 				}
 			}
-			errs, commits, txs := together(t, db, calls)
-			return attempts, errs, commits, txs
+			errs, stats := together(t, db, calls)
+			return attempts, errs, stats
 		}
 
 		open := make([]openInvoice, n)
 		for i := range open {
 			open[i] = seedOpen(t, db, int64(100+i))
 		}
-		attempts, errs, commits, txs := claimTogether(open)
+		attempts, errs, stats := claimTogether(open)
 		for i, err := range errs {
 			if err != nil || attempts[i].Invoice.ID != open[i].invoiceID || attempts[i].Invoice.Status != domain.InvoiceProcessing {
 				t.Errorf("claim %d of a group: %+v, %v", i, attempts[i].Invoice, err)
 			}
 		}
-		if db.Dialect == store.DialectPostgres && (txs != n || 2*commits > n) {
-			t.Errorf("%d claims arriving together took %d commits for %d of them, want at most one for two", n, commits, txs)
+		if db.Dialect == store.DialectPostgres {
+			if stats.Transactions != n || 2*stats.Commits > n {
+				t.Errorf("%d claims arriving together took %d commits for %d of them, want at most one for two", n, stats.Commits, stats.Transactions)
+			}
+			// A group's claims share one round trip, its attempts go with its COMMIT.
+			if stats.RoundTrips != 2*stats.Commits {
+				t.Errorf("%d claims in %d groups took %d round trips, want two for each group", n, stats.Commits, stats.RoundTrips)
+			}
 		}
 
 		// A double click: the same invoice claimed twice in one group, with fresh ones around it.
@@ -138,7 +150,7 @@ func TestGroupCommitOfClaims(t *testing.T) {
 		for range n - 2 {
 			second = append(second, seedOpen(t, db, 600))
 		}
-		attempts, errs, _, _ = claimTogether(second)
+		attempts, errs, _ = claimTogether(second)
 		won := 0
 		for i, err := range errs[:2] {
 			switch {
@@ -173,9 +185,9 @@ func TestGroupCommitOfClaims(t *testing.T) {
 }
 
 // together runs calls at once: on PostgreSQL they queue behind held group-commit lanes and then go,
-// so that they share groups. It returns each call's error and how many commits and grouped
-// transactions there were meanwhile.
-func together(t *testing.T, db *store.DB, calls []func() error) (errs []error, commits, txs int64) {
+// so that they share groups. It returns each call's error and the group commit's counts of
+// meanwhile (zero on SQLite).
+func together(t *testing.T, db *store.DB, calls []func() error) (errs []error, stats store.GroupCommitStats) {
 	t.Helper()
 	before, _ := db.GroupCommitStats()
 	release, waiting, grouped := db.HoldGroupLanes()
@@ -195,7 +207,8 @@ func together(t *testing.T, db *store.DB, calls []func() error) (errs []error, c
 	}
 	wg.Wait()
 	after, _ := db.GroupCommitStats()
-	return errs, after.Commits - before.Commits, after.Transactions - before.Transactions
+	return errs, store.GroupCommitStats{Commits: after.Commits - before.Commits, Transactions: after.Transactions - before.Transactions,
+		RoundTrips: after.RoundTrips - before.RoundTrips}
 }
 
 func countRows(t *testing.T, db *store.DB, table, id string) int64 {

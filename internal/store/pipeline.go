@@ -42,6 +42,8 @@ type pipeTx struct {
 	// commitSent says a round trip with the COMMIT has gone out.
 	commitSent bool
 	queued     []pipedWrite
+	// roundTrips counts the round trips sent on conn.
+	roundTrips int
 	// failed is the first failure of a write on SQLite, where writes run when they are queued.
 	failed error
 	// refused says PostgreSQL answered one of the statements with an error that ends the statement
@@ -171,9 +173,26 @@ func (p *pipeTx) commit() error {
 	return p.roundTrip("COMMIT", nil, nil)
 }
 
+// pipeQuery is a query of a pipelined transaction and where its rows go (see QuerySQL); a nil
+// dest reads no rows.
+type pipeQuery struct {
+	sql  string
+	args []any
+	dest any
+}
+
 // roundTrip sends the BEGIN if it has not gone yet, the queued writes and then query (if any), and
 // reads every answer: the writes' go to their judges, the query's rows into dest.
 func (p *pipeTx) roundTrip(query string, args []any, dest any) error {
+	if query == "" {
+		return p.roundTripAll(nil)
+	}
+	return p.roundTripAll([]pipeQuery{{sql: query, args: args, dest: dest}})
+}
+
+// roundTripAll is roundTrip with any number of queries, which run one after another in the order
+// given, each seeing the writes of those before it.
+func (p *pipeTx) roundTripAll(queries []pipeQuery) error {
 	queued := p.queued
 	p.queued = nil
 	b := &pgx.Batch{}
@@ -185,22 +204,23 @@ func (p *pipeTx) roundTrip(query string, args []any, dest any) error {
 	for _, w := range queued {
 		b.Queue(w.sql, w.args...)
 	}
-	if query != "" {
-		b.Queue(query, args...)
+	for _, q := range queries {
+		b.Queue(q.sql, q.args...)
+		p.commitSent = p.commitSent || q.sql == "COMMIT"
 	}
 	if b.Len() == 0 {
 		return nil
 	}
-	p.commitSent = p.commitSent || query == "COMMIT"
+	p.roundTrips++
 	br := p.conn.SendBatch(p.ctx, b)
-	err := p.readAnswers(br, begin, queued, query, dest)
+	err := p.readAnswers(br, begin, queued, queries)
 	if cerr := br.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("store: %w", cerr)
 	}
 	return p.answered(err)
 }
 
-func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrite, query string, dest any) error {
+func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrite, queries []pipeQuery) error {
 	if begin {
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("store: begin: %w", err)
@@ -223,21 +243,22 @@ func (p *pipeTx) readAnswers(br pgx.BatchResults, begin bool, queued []pipedWrit
 			return fmt.Errorf("store: %w", err)
 		}
 	}
-	switch {
-	case query == "":
-		return nil
-	case dest == nil:
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("store: %w", err)
+	for _, q := range queries {
+		if q.dest == nil {
+			if _, err := br.Exec(); err != nil {
+				return fmt.Errorf("store: %w", err)
+			}
+			continue
 		}
-		return nil
-	default:
 		rows, err := br.Query()
 		if err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		return scanRows(pgxRows{rows}, dest)
+		if err := scanRows(pgxRows{rows}, q.dest); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // answered notes whether err says PostgreSQL refused a statement (see refused) and returns it. An

@@ -463,7 +463,7 @@ var payMetricNames = []string{
 	"securelink_sqlite_checkpoints_total", "securelink_sqlite_wal_restarts_total", "securelink_sqlite_wal_restart_seconds_total",
 	"securelink_sqlite_commits_total", "securelink_sqlite_committed_writes_total",
 	"securelink_postgres_group_commits_total", "securelink_postgres_grouped_transactions_total",
-	"go_sql_wait_count_total", "go_sql_wait_duration_seconds_total",
+	"securelink_postgres_grouped_round_trips_total", "go_sql_wait_count_total", "go_sql_wait_duration_seconds_total",
 }
 
 // paymentTurns are one database's payments (e) and floor (g), measured turn by turn.
@@ -633,7 +633,9 @@ func (d *dbRun) finishPayments() {
 		}
 	}
 	if n := counters["securelink_postgres_group_commits_total"]; n > 0 {
-		s.Note += fmt.Sprintf("; payment transactions per commit: %.2f", counters["securelink_postgres_grouped_transactions_total"]/n)
+		s.Note += fmt.Sprintf("; payment transactions per commit: %.2f, round trips per payment transaction: %.2f",
+			counters["securelink_postgres_grouped_transactions_total"]/n,
+			counters["securelink_postgres_grouped_round_trips_total"]/counters["securelink_postgres_grouped_transactions_total"])
 	}
 	d.rep.Scenarios = append(d.rep.Scenarios, s,
 		newScenarioReport("floor", floorLabel, d.o.Load.Concurrency, p.floorRun).withCPU(p.floorCPU, p.floorRun.Iterations()).withTurns(p.floorEach))
