@@ -24,20 +24,23 @@ import (
 // finds its payment already settled, a write breaks a constraint) the group is rolled back and
 // each member runs again alone: only that one fails. When the COMMIT went out and no answer came
 // back, the group may have been kept: every member's caller hears the error, as it would alone,
-// and nothing runs again. A member's reads see the writes of the members before it; claims and
-// settlements touch rows of their own payment, invoice and link (and a reusable link's count of
-// payments, which adds up within a group as it does across transactions), so this changes none of
-// their outcomes, and two members that want one invoice (a payer's double click) fail the group
-// and are then judged alone.
+// and nothing runs again. The members' first queries (the claims, which read the invoice they
+// claim) go together in the group's first round trip, then the members run one after another. A
+// member's reads see the writes of the members before it, and its claim those of the claims
+// before it; claims and settlements touch rows of their own payment, invoice and link (and a
+// reusable link's count of payments, which adds up within a group as it does across
+// transactions), so this changes none of their outcomes, and two members that want one invoice (a
+// payer's double click) fail the group and are then judged alone.
 const (
 	// pgGroupLanes is how many groups may be in flight at once, so that one held up (by a row
-	// lock, a slow commit) does not hold up every payment, and pgGroupMaxMembers bounds a group:
-	// its members' claims take a round trip each, one after another, so a long group makes its last
-	// members wait. In the bench, up to 32 members on 2 lanes (7.6 a commit) gave the lowest CPU per
-	// payment but a pay p99 of 2.5–2.7 times the median; 6 members on 4 lanes (4.6 a commit) cost
-	// about as little and kept the p99 at 2.2–2.4 times the median.
-	pgGroupLanes      = 4
-	pgGroupMaxMembers = 6
+	// lock, a slow commit) does not hold up every payment, and pgGroupMaxMembers bounds a group,
+	// whose members run one after another. In alternating pay-only bench runs on two CPUs, with the
+	// claims of a group in one round trip: 6 members on 4 lanes (4.5 a commit) reached 41–43 % of
+	// the floor with a pay p99 of 1.8–2.0 times the floor's; 10 on 3 lanes (6 a commit) 46–48 % and
+	// 1.5–1.75×; 16 on 2 lanes (8.7 a commit) 48–49 % and 1.4–1.6×, with the least CPU per payment;
+	// 32 on 2 lanes formed smaller groups (7.5 a commit) and did no better.
+	pgGroupLanes      = 2
+	pgGroupMaxMembers = 16
 )
 
 var (
