@@ -37,7 +37,7 @@ const (
 	// whose members run one after another. In alternating pay-only bench runs on two CPUs, with the
 	// claims of a group in one round trip: 6 members on 4 lanes (4.5 a commit) reached 41–43 % of
 	// the floor with a pay p99 of 1.8–2.0 times the floor's; 10 on 3 lanes (6 a commit) 46–48 % and
-	// 1.5–1.75×; 16 on 2 lanes (8.7 a commit) 48–49 % and 1.4–1.6×, with the least CPU per payment;
+	// 1.5–1.75×; 16 on 2 lanes (8.7 a commit) 48–51 % and 1.3–1.6×, with the least CPU per payment;
 	// 32 on 2 lanes formed smaller groups (7.5 a commit) and did no better.
 	pgGroupLanes      = 2
 	pgGroupMaxMembers = 16
