@@ -162,6 +162,54 @@ func TestDatabasesTakeTheirPaymentTurnsAlternately(t *testing.T) {
 	}
 }
 
+func TestPaymentsAreSetUpOnceEveryDatabaseRanItsScenarios(t *testing.T) {
+	var steps []string
+	open := func(_ context.Context, kind string) (*dbRun, error) {
+		steps = append(steps, "open "+kind)
+		return &dbRun{kind: kind}, nil
+	}
+	step := func(what string) func(*dbRun, context.Context) error {
+		return func(d *dbRun, _ context.Context) error {
+			steps = append(steps, what+" "+d.kind)
+			return nil
+		}
+	}
+	runs, err := setUpAll(context.Background(), []string{dbSQLite, dbPostgres}, open, step("scenarios"), step("payments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "open sqlite, scenarios sqlite, open postgres, scenarios postgres, payments sqlite, payments postgres"
+	if got := strings.Join(steps, ", "); got != want {
+		t.Errorf("steps %q, want %q", got, want)
+	}
+	if len(runs) != 2 {
+		t.Errorf("%d runs, want 2", len(runs))
+	}
+
+	// A failure stops the set-up and still hands back what was opened, to be closed.
+	failing := errors.New("no database")
+	runs, err = setUpAll(context.Background(), []string{dbSQLite, dbPostgres}, open, step("scenarios"),
+		func(d *dbRun, _ context.Context) error { return failing })
+	if !errors.Is(err, failing) || !strings.HasPrefix(err.Error(), "sqlite: ") || len(runs) != 2 {
+		t.Errorf("error %v with %d runs, want the first set-up's error named after its database, with both runs", err, len(runs))
+	}
+}
+
+func TestReadBytesOf(t *testing.T) {
+	for _, c := range []struct {
+		io   string
+		want int64
+	}{
+		{"rchar: 2012\nwchar: 0\nsyscr: 7\nsyscw: 0\nread_bytes: 1232896\nwrite_bytes: 4096\ncancelled_write_bytes: 0\n", 1232896},
+		{"rchar: 2012\nwrite_bytes: 4096\n", 0},
+		{"", 0},
+	} {
+		if got := readBytesOf(c.io); got != c.want {
+			t.Errorf("readBytesOf(%q) = %d, want %d", c.io, got, c.want)
+		}
+	}
+}
+
 func TestDatabaseURL(t *testing.T) {
 	tests := []struct {
 		admin, want string

@@ -29,38 +29,71 @@ type cpuSample struct {
 	server   time.Duration
 	backends map[int]time.Duration
 	self     time.Duration
+	// serverRead and backendsRead are the bytes the server and each backend have read from disk.
+	serverRead   int64
+	backendsRead map[int]int64
 }
 
-// cpuUsage is what a scenario cost in CPU time.
+// cpuUsage is what a scenario cost in CPU time, and the bytes the server (with SQLite inside it)
+// and the PostgreSQL backends had to read from disk meanwhile.
 type cpuUsage struct {
 	Server, Postgres, Bench time.Duration
+	DiskRead                int64
 }
 
 // plus is u and v added up.
 func (u cpuUsage) plus(v cpuUsage) cpuUsage {
-	return cpuUsage{Server: u.Server + v.Server, Postgres: u.Postgres + v.Postgres, Bench: u.Bench + v.Bench}
+	return cpuUsage{Server: u.Server + v.Server, Postgres: u.Postgres + v.Postgres, Bench: u.Bench + v.Bench,
+		DiskRead: u.DiskRead + v.DiskRead}
 }
 
 func (s *cpuSampler) sample(ctx context.Context) cpuSample {
-	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]time.Duration{}}
+	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]time.Duration{},
+		serverRead: processDiskRead(s.serverPID), backendsRead: map[int]int64{}}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		out.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	for _, pid := range s.store.BackendPIDs(ctx) {
 		out.backends[pid] = processCPU(pid)
+		out.backendsRead[pid] = processDiskRead(pid)
 	}
 	return out
 }
 
-// since is the CPU used between start and s. A backend that started meanwhile counts in full;
-// one that ended meanwhile is lost, which the server's long-lived pool makes rare.
+// since is the CPU used, and the bytes read from disk, between start and s. A backend that started
+// meanwhile counts in full; one that ended meanwhile is lost, which the server's long-lived pool
+// makes rare.
 func (s cpuSample) since(start cpuSample) cpuUsage {
-	u := cpuUsage{Server: s.server - start.server, Bench: s.self - start.self}
+	u := cpuUsage{Server: s.server - start.server, Bench: s.self - start.self, DiskRead: s.serverRead - start.serverRead}
 	for pid, t := range s.backends {
 		u.Postgres += t - start.backends[pid]
 	}
+	for pid, n := range s.backendsRead {
+		u.DiskRead += n - start.backendsRead[pid]
+	}
 	return u
+}
+
+// processDiskRead is the bytes pid has had read from disk for it (read_bytes in /proc/<pid>/io:
+// reads the page cache answered do not count), or 0 when it cannot be read.
+func processDiskRead(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/io")
+	if err != nil {
+		return 0
+	}
+	return readBytesOf(string(b))
+}
+
+// readBytesOf is the read_bytes field of a /proc/<pid>/io text, or 0 without one.
+func readBytesOf(io string) int64 {
+	for line := range strings.Lines(io) {
+		if v, ok := strings.CutPrefix(line, "read_bytes:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // processCPU is user+system time of pid from /proc, or 0 when it cannot be read.

@@ -199,15 +199,10 @@ func runDatabases(ctx context.Context, o options, bin string) (reports []*report
 			err = errors.Join(err, d.close())
 		}
 	}()
-	for _, kind := range o.Databases {
-		d, err := openRun(ctx, o, bin, kind)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", kind, err)
-		}
-		runs = append(runs, d)
-		if err := d.runScenarios(ctx); err != nil {
-			return nil, fmt.Errorf("%s: %w", kind, err)
-		}
+	open := func(ctx context.Context, kind string) (*dbRun, error) { return openRun(ctx, o, bin, kind) }
+	runs, err = setUpAll(ctx, o.Databases, open, (*dbRun).runScenarios, (*dbRun).runCeilingAndPayments)
+	if err != nil {
+		return nil, err
 	}
 	if err := payInTurns(ctx, runs); err != nil {
 		return nil, err
@@ -224,6 +219,35 @@ func runDatabases(ctx context.Context, o options, bin string) (reports []*report
 	return reports, nil
 }
 
+// setUpAll opens each database of kinds and runs its scenarios, one database after the other, and
+// then sets up every database's payments, in the same order. It returns the runs it opened, also
+// on an error, for the caller to close.
+//
+// The payments are set up once every database has run the rest, so that each pool of invoices to
+// pay is as fresh as the others when the turns begin. Set up with the rest of its database, the
+// first database's pool was minutes older than the last's: a machine that takes back the page
+// cache of files nobody has read for a minute (as the kernel's DAMON pageout does) then had the
+// first database read its pool back from disk during its measured turns.
+func setUpAll(ctx context.Context, kinds []string, open func(context.Context, string) (*dbRun, error),
+	scenarios, payments func(*dbRun, context.Context) error) (runs []*dbRun, err error) {
+	for _, kind := range kinds {
+		d, err := open(ctx, kind)
+		if err != nil {
+			return runs, fmt.Errorf("%s: %w", kind, err)
+		}
+		runs = append(runs, d)
+		if err := scenarios(d, ctx); err != nil {
+			return runs, fmt.Errorf("%s: %w", kind, err)
+		}
+	}
+	for _, d := range runs {
+		if err := payments(d, ctx); err != nil {
+			return runs, fmt.Errorf("%s: %w", d.kind, err)
+		}
+	}
+	return runs, nil
+}
+
 // dbRun is one database's part of a run: the database, the product serving on it, and the report.
 type dbRun struct {
 	o         options
@@ -237,7 +261,7 @@ type dbRun struct {
 	demo      demoAccount
 	// checkoutToken is the link of the checkout view's invoice.
 	checkoutToken string
-	// payments are the payments' turns, set up by runScenarios when the payments are measured.
+	// payments are the payments' turns, set up by runCeilingAndPayments when the payments are measured.
 	payments *paymentTurns
 }
 
@@ -343,9 +367,9 @@ func countBusy(logPath string) int {
 	return n
 }
 
-// runScenarios measures (a)–(f) in an order that keeps each one honest: the list scenarios run
-// once the history is loaded and before the payment pool adds more invoices. It sets up the
-// payments (e) and their floor (g), which payInTurns measures.
+// runScenarios measures (a)–(d) in an order that keeps each one honest: the list scenarios run
+// once the history is loaded and before the payment pool adds more invoices. The ceiling (f) and
+// the payments' set-up follow once every database has run these (runCeilingAndPayments).
 func (d *dbRun) runScenarios(ctx context.Context) error {
 	o, rep, a, st, cpu := d.o, d.rep, d.a, d.st, d.cpu
 	measure := func(cfg loadConfig, key, label string, fn op) {
@@ -365,7 +389,7 @@ func (d *dbRun) runScenarios(ctx context.Context) error {
 		return err
 	}
 	if !o.wants("list") {
-		return d.runCeilingAndPayments(ctx)
+		return nil
 	}
 
 	logf("bulk-loading %s invoices", formatCount(int64(o.Invoices)))
@@ -402,7 +426,7 @@ func (d *dbRun) runScenarios(ctx context.Context) error {
 			return err
 		}
 	}
-	return d.runCeilingAndPayments(ctx)
+	return nil
 }
 
 // runCeilingAndPayments measures (f), then sets up (e) and (g) for payInTurns, or measures (g)
@@ -606,6 +630,8 @@ func (d *dbRun) finishPayments() {
 	pay, counters, worst := p.pay, p.counters, p.worst
 	s := newScenarioReport("pay", paymentsLabel, d.o.Load.Concurrency, pay).withCPU(p.payCPU, pay.Iterations()).withTurns(p.payEach)
 	s.EventBacklog, s.EventBacklogAfter1s = &worst.atEnd, &worst.after1s
+	diskRead := float64(p.payCPU.DiskRead) / (1 << 20)
+	s.DiskReadMB = &diskRead
 	// On PostgreSQL: how often a request (or job) waited for a pooled connection, and how long.
 	if waits, ok := counters["go_sql_wait_count_total"]; ok && s.OK > 0 {
 		s.PoolWaits = &poolWaitReport{PerPayment: waits / float64(s.OK)}
@@ -614,6 +640,7 @@ func (d *dbRun) finishPayments() {
 		}
 		s.Note += fmt.Sprintf("; waits for a pooled connection: %.2f per payment, %.1f ms each on average", s.PoolWaits.PerPayment, s.PoolWaits.AverageMS)
 	}
+	s.Note += fmt.Sprintf("; read from disk during its turns: %.1f MB", diskRead)
 	s.Note = strings.TrimPrefix(s.Note+fmt.Sprintf("; events not yet dispatched when a turn ended: at most %d, a second later: at most %d (all dispatched %.0f ms after the turn at the latest)",
 		worst.atEnd, worst.after1s, float64(worst.took.Microseconds())/1000), "; ")
 	// On SQLite the checkpointer runs every second: the turns hold several, and p99 includes them.

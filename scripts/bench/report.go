@@ -63,6 +63,10 @@ type scenarioReport struct {
 	// PayCallP99ByTurn is the pay call's p99 in each turn of a scenario measured in turns: one
 	// slow turn among quick ones is the machine's minute, all of them slow is the code.
 	PayCallP99ByTurn []float64 `json:"pay_call_p99_by_turn_ms,omitempty"`
+	// DiskReadMB is what the server and the PostgreSQL backends read from disk during the payments'
+	// turns, rather than from the page cache: a payment's pages read back from disk hold up every
+	// payment queued behind it.
+	DiskReadMB *float64 `json:"disk_read_mb,omitempty"`
 }
 
 // withTurns records the pay call's p99 of each turn, and names them in the note.
