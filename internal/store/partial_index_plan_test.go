@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"securelink/internal/domain"
 	"securelink/internal/store"
 	"securelink/internal/store/storetest"
 )
@@ -39,6 +40,10 @@ func TestDueQueriesUseTheirPartialIndexes(t *testing.T) {
 				_, err := (&store.Payments{DB: db}).DuePending(ctx, now, 10)
 				return err
 			}},
+			{"links_active_expiry", func() error {
+				_, err := (&store.Invoices{DB: db}).ExpireLinks(ctx, now, domain.LinkStatusesWhere(domain.LinkStatus.Closable), domain.LinkExpired)
+				return err
+			}},
 		} {
 			t.Run(tt.index, func(t *testing.T) {
 				query, vars := lastStatement(t, db, tt.run)
@@ -50,7 +55,8 @@ func TestDueQueriesUseTheirPartialIndexes(t *testing.T) {
 	})
 }
 
-// lastStatement runs fn and returns the last statement it read rows with, and its arguments.
+// lastStatement runs fn and returns the last statement it read rows with or updated rows with, and
+// its arguments.
 func lastStatement(t *testing.T, db *store.DB, fn func() error) (string, []any) {
 	t.Helper()
 	var mu sync.Mutex
@@ -71,6 +77,10 @@ func lastStatement(t *testing.T, db *store.DB, fn func() error) (string, []any) 
 		t.Fatal(err)
 	}
 	defer func() { _ = db.Gorm.Callback().Row().Remove(name) }()
+	if err := db.Gorm.Callback().Update().After("gorm:update").Register(name, capture); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Gorm.Callback().Update().Remove(name) }()
 	if err := fn(); err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ func TestPartialIndexesFollowTheDomain(t *testing.T) {
 		"payments_link_failed":       {"status", strs([]domain.PaymentStatus{domain.PaymentFailed})},
 		"payments_authorized_expiry": {"status", strs(domain.PaymentStatusesWhere(domain.PaymentStatus.Capturable))},
 		"invoices_open_expiry":       {"status", strs(domain.InvoiceStatusesWhere(domain.InvoiceStatus.Lapses))},
+		"links_active_expiry":        {"status", strs(domain.LinkStatusesWhere(domain.LinkStatus.Closable))},
 		"transactions_pending": {"result",
 			strs(domain.StatusesWhere(domain.TransactionResults, domain.TransactionResult.Pending))},
 		"emails_due":               {"status", strs([]notify.EmailStatus{notify.EmailQueued})},
