@@ -86,6 +86,53 @@ func TestInvoiceNumbersUnderConcurrency(t *testing.T) {
 	})
 }
 
+// A creation that fails at any of its writes keeps none of them and takes no number: the next
+// invoice gets the number the failed one would have had.
+func TestFailedInvoiceCreationTakesNoNumber(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		m := newMerchant(t, db)
+		s := &store.Invoices{DB: db}
+		first, firstLink := newInvoice(m.ID)
+		firstEvent := domain.Event{ID: domain.NewID("evt"), MerchantID: m.ID, Type: "invoice.created", ObjectID: first.ID,
+			Payload: []byte(`{}`), Webhook: true, CreatedAt: first.CreatedAt}
+		if n, err := s.CreateInvoice(ctx, first, firstLink, func(string) []domain.Event { return []domain.Event{firstEvent} }); err != nil || n != "INV-000001" {
+			t.Fatalf("first invoice: %q, %v", n, err)
+		}
+		for _, tc := range []struct {
+			name  string
+			clash func(inv *domain.Invoice, link *domain.Link, events *[]domain.Event)
+		}{
+			{"the invoice's id is taken", func(inv *domain.Invoice, link *domain.Link, _ *[]domain.Event) {
+				inv.ID, link.InvoiceID = first.ID, first.ID
+			}},
+			{"the link's token is taken", func(_ *domain.Invoice, link *domain.Link, _ *[]domain.Event) { link.Token = firstLink.Token }},
+			{"an event's id is taken", func(_ *domain.Invoice, _ *domain.Link, events *[]domain.Event) { (*events)[0].ID = firstEvent.ID }},
+		} {
+			inv, link := newInvoice(m.ID)
+			events := []domain.Event{{ID: domain.NewID("evt"), MerchantID: m.ID, Type: "invoice.created", ObjectID: inv.ID,
+				Payload: []byte(`{}`), Webhook: true, CreatedAt: inv.CreatedAt}}
+			tc.clash(&inv, &link, &events)
+			if n, err := s.CreateInvoice(ctx, inv, link, func(string) []domain.Event { return events }); err == nil {
+				t.Errorf("%s: created %s", tc.name, n)
+			}
+			if inv.ID != first.ID {
+				if _, err := s.GetInvoice(ctx, m.ID, inv.ID); !errors.Is(err, apperr.ErrNotFound) {
+					t.Errorf("%s: the invoice was kept (%v)", tc.name, err)
+				}
+			}
+		}
+		inv, link := newInvoice(m.ID)
+		if n, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil || n != "INV-000002" {
+			t.Errorf("after the failed creations: %q, %v; want INV-000002", n, err)
+		}
+		got, err := s.GetInvoice(ctx, m.ID, first.ID)
+		if err != nil || got.Number != "INV-000001" || got.Link == nil || got.Link.Token != firstLink.Token || len(got.Lines) != 1 {
+			t.Errorf("the first invoice after the failed creations: %+v, %v", got, err)
+		}
+	})
+}
+
 func TestInvoiceStatusIsConditional(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

@@ -222,6 +222,16 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 // eventInsert inserts events with every column of eventRow (rawsql.go).
 var eventInsert = insertOf(eventRow{})
 
+// What CreateInvoice writes: a mode's next invoice number, then the invoice's rows.
+var (
+	numberTestInvoice   = sqlOf("UPDATE merchants SET invoice_seq = invoice_seq + 1 WHERE id = ? RETURNING invoice_seq")
+	numberLiveInvoice   = sqlOf("UPDATE merchants SET live_invoice_seq = live_invoice_seq + 1 WHERE id = ? RETURNING live_invoice_seq")
+	invoiceInsert       = insertOf(invoiceRow{})
+	invoiceSearchInsert = insertOf(invoiceSearchRow{})
+	invoiceLineInsert   = insertOf(invoiceLineRow{})
+	linkInsert          = insertOf(linkRow{})
+)
+
 // eventWrite is one statement of eventWrites.
 type eventWrite struct {
 	what string
@@ -265,16 +275,19 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		}
 		defer unlock()
 	}
-	err := s.DB.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	// One pipelined transaction: on PostgreSQL the numbering goes with the BEGIN, the inserts with
+	// the COMMIT, two round trips in all (there were ten, one per statement). A merchant's
+	// creations queue for their number, so those round trips are what one merchant's invoices a
+	// second are bound by.
+	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {
 		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free;
 		// each mode counts on its own, so test invoices never take a live number.
-		counter := "invoice_seq"
+		numbering := numberTestInvoice
 		if inv.Livemode {
-			counter = "live_invoice_seq"
+			numbering = numberLiveInvoice
 		}
 		var seq int64
-		if err := tx.Raw("UPDATE merchants SET "+counter+" = "+counter+" + 1 WHERE id = ? RETURNING "+counter, inv.MerchantID).
-			Scan(&seq).Error; err != nil {
+		if err := tx.QuerySQL(numbering, []any{inv.MerchantID}, &seq); err != nil {
 			return fmt.Errorf("store: number invoice: %w", err)
 		}
 		if seq == 0 {
@@ -282,27 +295,28 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		}
 		number = fmt.Sprintf("INV-%06d", seq)
 		inv.Number = number
-		row := toDBInvoice(inv)
-		if err := tx.Create(&row).Error; err != nil {
-			return fmt.Errorf("store: insert invoice: %w", err)
+		row, search, lr := toDBInvoice(inv), toDBInvoiceSearch(inv), toDBLink(link)
+		q, args := invoiceInsert.insertOne(&row, inv.CreatedAt)
+		tx.ExecSQL(q, args, wrapErr("insert invoice"), false)
+		q, args = invoiceSearchInsert.insertOne(&search, inv.CreatedAt)
+		tx.ExecSQL(q, args, wrapErr("insert invoice search terms"), false)
+		if len(inv.Lines) > 0 {
+			lines := make([]invoiceLineRow, len(inv.Lines))
+			for i, l := range inv.Lines {
+				lines[i] = invoiceLineRow{InvoiceID: inv.ID, Position: i, Description: l.Description, Quantity: l.Quantity,
+					UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP, AmountTotal: l.Total(), AmountVAT: l.VAT()}
+			}
+			q, args = statementOf(invoiceLineInsert, lines, inv.CreatedAt)
+			tx.ExecSQL(q, args, wrapErr("insert invoice lines"), false)
 		}
-		search := toDBInvoiceSearch(inv)
-		if err := tx.Create(&search).Error; err != nil {
-			return fmt.Errorf("store: insert invoice search terms: %w", err)
+		q, args = linkInsert.insertOne(&lr, inv.CreatedAt)
+		tx.ExecSQL(q, args, wrapErr("insert link"), false)
+		if evs := events(number); len(evs) > 0 {
+			for _, w := range eventWrites(evs) {
+				tx.ExecSQL(w.t, w.args, wrapErr(w.what), false)
+			}
 		}
-		lines := make([]invoiceLineRow, len(inv.Lines))
-		for i, l := range inv.Lines {
-			lines[i] = invoiceLineRow{InvoiceID: inv.ID, Position: i, Description: l.Description, Quantity: l.Quantity,
-				UnitAmount: l.UnitAmount, VATRateBP: l.VATRateBP, AmountTotal: l.Total(), AmountVAT: l.VAT()}
-		}
-		if err := tx.Create(&lines).Error; err != nil {
-			return fmt.Errorf("store: insert invoice lines: %w", err)
-		}
-		lr := toDBLink(link)
-		if err := tx.Create(&lr).Error; err != nil {
-			return fmt.Errorf("store: insert link: %w", err)
-		}
-		return InsertEventsTx(tx, events(number))
+		return nil
 	})
 	return number, err
 }

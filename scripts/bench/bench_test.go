@@ -261,10 +261,12 @@ func TestProcessCPUReadsThisProcess(t *testing.T) {
 }
 
 func TestCPUSampleSinceCountsNewBackendsInFull(t *testing.T) {
-	start := cpuSample{server: time.Second, self: time.Second, backends: map[int]time.Duration{10: time.Second, 11: 2 * time.Second}}
-	end := cpuSample{server: 3 * time.Second, self: 4 * time.Second, backends: map[int]time.Duration{10: 2 * time.Second, 12: 500 * time.Millisecond}}
+	start := cpuSample{server: time.Second, self: time.Second, serverRead: 1000,
+		backends: map[int]processUse{10: {cpu: time.Second, read: 100}, 11: {cpu: 2 * time.Second, read: 50}}}
+	end := cpuSample{server: 3 * time.Second, self: 4 * time.Second, serverRead: 1500,
+		backends: map[int]processUse{10: {cpu: 2 * time.Second, read: 300}, 12: {cpu: 500 * time.Millisecond, read: 40}}}
 	got := end.since(start)
-	want := cpuUsage{Server: 2 * time.Second, Postgres: 1500 * time.Millisecond, Bench: 3 * time.Second}
+	want := cpuUsage{Server: 2 * time.Second, Postgres: 1500 * time.Millisecond, Bench: 3 * time.Second, DiskRead: 500 + 200 + 40}
 	if got != want {
 		t.Errorf("since = %+v, want %+v", got, want)
 	}

@@ -27,11 +27,16 @@ type cpuSampler struct {
 // cpuSample is one reading.
 type cpuSample struct {
 	server   time.Duration
-	backends map[int]time.Duration
+	backends map[int]processUse
 	self     time.Duration
-	// serverRead and backendsRead are the bytes the server and each backend have read from disk.
-	serverRead   int64
-	backendsRead map[int]int64
+	// serverRead is the bytes the server has read from disk.
+	serverRead int64
+}
+
+// processUse is one PostgreSQL backend's CPU time and the bytes it has read from disk.
+type processUse struct {
+	cpu  time.Duration
+	read int64
 }
 
 // cpuUsage is what a scenario cost in CPU time, and the bytes the server (with SQLite inside it)
@@ -48,15 +53,13 @@ func (u cpuUsage) plus(v cpuUsage) cpuUsage {
 }
 
 func (s *cpuSampler) sample(ctx context.Context) cpuSample {
-	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]time.Duration{},
-		serverRead: processDiskRead(s.serverPID), backendsRead: map[int]int64{}}
+	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]processUse{}, serverRead: processDiskRead(s.serverPID)}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		out.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	for _, pid := range s.store.BackendPIDs(ctx) {
-		out.backends[pid] = processCPU(pid)
-		out.backendsRead[pid] = processDiskRead(pid)
+		out.backends[pid] = processUse{cpu: processCPU(pid), read: processDiskRead(pid)}
 	}
 	return out
 }
@@ -66,11 +69,9 @@ func (s *cpuSampler) sample(ctx context.Context) cpuSample {
 // makes rare.
 func (s cpuSample) since(start cpuSample) cpuUsage {
 	u := cpuUsage{Server: s.server - start.server, Bench: s.self - start.self, DiskRead: s.serverRead - start.serverRead}
-	for pid, t := range s.backends {
-		u.Postgres += t - start.backends[pid]
-	}
-	for pid, n := range s.backendsRead {
-		u.DiskRead += n - start.backendsRead[pid]
+	for pid, b := range s.backends {
+		u.Postgres += b.cpu - start.backends[pid].cpu
+		u.DiskRead += b.read - start.backends[pid].read
 	}
 	return u
 }
