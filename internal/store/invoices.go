@@ -276,7 +276,7 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		defer unlock()
 	}
 	// One pipelined transaction: on PostgreSQL the numbering goes with the BEGIN, the inserts with
-	// the COMMIT, two round trips in all (there were ten, one per statement). A merchant's
+	// the COMMIT, two round trips in all instead of one per statement. A merchant's
 	// creations queue for their number, so those round trips are what one merchant's invoices a
 	// second are bound by.
 	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {

@@ -110,12 +110,12 @@ type sqliteServer struct {
 	checkpoints atomic.Int64
 	// WAL restarts and the time they held the writer.
 	restarts, restartNanos atomic.Int64
+	// restartAfterFrames is sqliteRestartAfterFrames (tests make it smaller).
+	restartAfterFrames int64
 	// group is the write transaction open on the writer (see writeGroup); only the turn's holder
 	// touches it. Commits of groups, and the writes they held.
-	group          *writeGroup
-	groupMaxWrites int
-	// restartAfterFrames is sqliteRestartAfterFrames (tests make it smaller).
-	restartAfterFrames          int64
+	group                       *writeGroup
+	groupMaxWrites              int
 	groupMaxAge                 time.Duration
 	groupCommits, groupedWrites atomic.Int64
 	closeOnce                   sync.Once
