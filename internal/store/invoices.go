@@ -219,6 +219,17 @@ func InsertEventsTx(tx *gorm.DB, events []domain.Event) error {
 	return nil
 }
 
+// queueEvents queues the statements that store events (eventWrites) in a pipelined transaction;
+// none for no events.
+func (p *pipeTx) queueEvents(events []domain.Event) {
+	if len(events) == 0 {
+		return
+	}
+	for _, w := range eventWrites(events) {
+		p.ExecSQL(w.t, w.args, wrapErr(w.what), false)
+	}
+}
+
 // eventInsert inserts events with every column of eventRow (rawsql.go).
 var eventInsert = insertOf(eventRow{})
 
@@ -311,11 +322,7 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		}
 		q, args = linkInsert.insertOne(&lr, inv.CreatedAt)
 		tx.ExecSQL(q, args, wrapErr("insert link"), false)
-		if evs := events(number); len(evs) > 0 {
-			for _, w := range eventWrites(evs) {
-				tx.ExecSQL(w.t, w.args, wrapErr(w.what), false)
-			}
-		}
+		tx.queueEvents(events(number))
 		return nil
 	})
 	return number, err

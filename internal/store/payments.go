@@ -358,11 +358,7 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 			q, args := updateActiveLinksSQL(p.InvoiceID, set.LinkTo, set.At)
 			tx.ExecSQL(q, args, wrapErr("close links"), false)
 		}
-		if len(set.Events) > 0 {
-			for _, w := range eventWrites(set.Events) {
-				tx.ExecSQL(w.t, w.args, wrapErr(w.what), false)
-			}
-		}
+		tx.queueEvents(set.Events)
 		return nil
 	})
 }
