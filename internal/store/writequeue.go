@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -166,15 +167,23 @@ func (q *writeQueue) nextLane() *waiters {
 }
 
 // release hands the writer to the next waiter, or marks it free.
+//
+// Having handed it on, the caller yields its processor: Go runs the goroutine it has just woken
+// next on this processor, but only once the caller blocks, and a caller that has just committed a
+// group goes on to answer its request first. Meanwhile the writer stood idle with every payer
+// queued behind it. In a trace of 2 s of payments on 2 CPUs the writer was held for 1.35 s and
+// stood handed on but idle for 0.34-0.43 s; with the yield, 0.06-0.08 s.
 func (q *writeQueue) release() {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	next := q.nextLane()
 	if next == nil {
 		q.busy = false
+		q.mu.Unlock()
 		return
 	}
 	close(next.pop().ready) // busy stays true: the turn passes straight to next
+	q.mu.Unlock()
+	runtime.Gosched()
 }
 
 // passOn hands the writer straight to the next waiter, as release would, when that is a request,
