@@ -62,6 +62,9 @@ func (db *DB) ForgetCachedCheckouts() { db.checkouts.forgetAll(); db.accounts.fo
 // DefaultSQLitePath is where the embedded default keeps its data.
 const DefaultSQLitePath = "data/securelink.db"
 
+// Embedded tells whether url names the embedded database (SQLite): empty or "sqlite:PATH".
+func Embedded(url string) bool { return url == "" || strings.HasPrefix(url, "sqlite:") }
+
 // Open connects to the database named by url: empty → the SQLite file data/securelink.db,
 // "sqlite:PATH" → that SQLite file, "postgres://…" → PostgreSQL.
 func Open(url string) (*DB, error) {
@@ -78,7 +81,7 @@ func Open(url string) (*DB, error) {
 		dialect string
 	)
 	switch {
-	case url == "" || strings.HasPrefix(url, "sqlite:"):
+	case Embedded(url):
 		path := strings.TrimPrefix(url, "sqlite:")
 		if path == "" {
 			path = DefaultSQLitePath

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -27,6 +28,7 @@ import (
 	"securelink/internal/domain"
 	"securelink/internal/merchants"
 	"securelink/internal/psp/testgateway"
+	"securelink/internal/store"
 )
 
 const usage = `securelink — pay-by-link
@@ -54,6 +56,24 @@ STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET.
 // server CPU per payment in make bench) for more memory under load: about 210 MB resident at 800
 // payments/s instead of 90 MB.
 const defaultGCPercent = 400
+
+// embeddedProcessors is how many processors Go schedules goroutines on when serving the embedded
+// database, given GOMAXPROCS from the environment and the CPUs the process may use: twice the
+// CPUs, unless GOMAXPROCS is set or the runtime found a CPU quota below them (more processors
+// than a quota allows would get the process throttled), where it leaves the runtime's own.
+//
+// Why: every write waits for the one writer connection, and a goroutine holding it that Go
+// preempts, or that comes back from a system call to find no free processor, waits behind every
+// runnable goroutine while all payers wait for it. With spare processors it runs again at once,
+// and the kernel shares the CPUs. Measured on 2 CPUs, three paired runs of the bench's payments
+// with both databases: SQLite's pay p99 fell from 38.4-39.0 to 32.6-33.3 ms, for 9 % fewer
+// payments per second (2,221 to 2,012) and 13 % more server CPU per payment.
+func embeddedProcessors(gomaxprocsEnv string, cpus, current int) int {
+	if gomaxprocsEnv != "" || current != cpus {
+		return current
+	}
+	return 2 * cpus
+}
 
 func main() {
 	if os.Getenv("GOGC") == "" {
@@ -111,6 +131,9 @@ func serve(args []string) error {
 	cfg, err := wiring.LoadConfig(flag.NewFlagSet("serve", flag.ExitOnError), args)
 	if err != nil {
 		return err
+	}
+	if store.Embedded(cfg.DatabaseURL) {
+		runtime.GOMAXPROCS(embeddedProcessors(os.Getenv("GOMAXPROCS"), runtime.NumCPU(), runtime.GOMAXPROCS(0)))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

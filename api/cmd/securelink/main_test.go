@@ -205,3 +205,25 @@ func TestConnectAndRotate(t *testing.T) {
 		t.Fatalf("rotate again with the new key alone: %v %s %s", err, out, errOut)
 	}
 }
+
+func TestEmbeddedProcessors(t *testing.T) {
+	tests := []struct {
+		name          string
+		env           string
+		cpus, current int
+		want          int
+	}{
+		{"twice the CPUs by default", "", 2, 2, 4},
+		{"one CPU gets two processors", "", 1, 1, 2},
+		{"GOMAXPROCS from the environment stands", "3", 2, 3, 3},
+		{"GOMAXPROCS=2 stands even when it equals the CPUs", "2", 2, 2, 2},
+		{"a CPU quota below the CPUs stands", "", 8, 2, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := embeddedProcessors(tt.env, tt.cpus, tt.current); got != tt.want {
+				t.Fatalf("embeddedProcessors(%q, %d, %d) = %d, want %d", tt.env, tt.cpus, tt.current, got, tt.want)
+			}
+		})
+	}
+}
