@@ -37,7 +37,8 @@ func TestOperationsEndpoints(t *testing.T) {
 		}
 		// Each database publishes its own figures, and only those: the invoice's transaction on
 		// SQLite's writer counts as a write and a commit.
-		ownMetrics, otherMetrics := []string{"securelink_postgres_group_commits_total ", "securelink_postgres_grouped_transactions_total "}, "securelink_sqlite_"
+		ownMetrics, otherMetrics := []string{"securelink_postgres_group_commits_total ", "securelink_postgres_grouped_transactions_total ",
+			"securelink_postgres_invoice_creation_commits_total 1", "securelink_postgres_grouped_invoice_creations_total 1"}, "securelink_sqlite_"
 		if e.Dialect == "sqlite" {
 			ownMetrics, otherMetrics = []string{"securelink_sqlite_writes_total ", "securelink_sqlite_commits_total ", "securelink_sqlite_committed_writes_total ",
 				"securelink_sqlite_write_queue ", "securelink_sqlite_checkpoints_total "}, "securelink_postgres_"

@@ -341,6 +341,13 @@ func registerPostgresMetrics(r prometheus.Registerer, db *store.DB) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_grouped_round_trips_total", Help: "Round trips to PostgreSQL those transactions took, their commits included."},
 			stat(func(s store.GroupCommitStats) float64 { return float64(s.RoundTrips) })),
 	)
+	creations := func(f func(store.GroupCommitStats) float64) func() float64 { return readStat(db.CreationGroupStats, f) }
+	r.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_invoice_creation_commits_total", Help: "Commits of invoice creations on PostgreSQL (a merchant's creations that waited for their number commit once)."},
+			creations(func(s store.GroupCommitStats) float64 { return float64(s.Commits) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_postgres_grouped_invoice_creations_total", Help: "Invoice creations those commits held."},
+			creations(func(s store.GroupCommitStats) float64 { return float64(s.Transactions) })),
+	)
 }
 
 // registerSQLiteMetrics publishes the embedded database's writer queue and checkpoints on /metrics.

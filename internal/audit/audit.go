@@ -38,18 +38,24 @@ type Log struct {
 // Record appends an entry. Called inside the action's transaction (Tx), its failure undoes the action:
 // no action is left without its audit row.
 func (l *Log) Record(ctx context.Context, actor domain.Actor, action, target string, details map[string]any) error {
+	e := NewEntry(actor, action, target, details)
+	if err := l.Store.InsertAudit(ctx, e); err != nil {
+		return fmt.Errorf("audit %s %s: %w", action, target, err)
+	}
+	return nil
+}
+
+// NewEntry is the entry of actor's action on target, now. A store that writes an action in one
+// transaction of its own (invoice creation) writes its entry in it, as Record would inside Tx.
+func NewEntry(actor domain.Actor, action, target string, details map[string]any) Entry {
 	d := ""
 	if len(details) > 0 {
 		b, _ := json.Marshal(details)
 		d = string(b)
 	}
-	e := Entry{ID: domain.NewID(domain.PrefixAudit), MerchantID: actor.MerchantID, Livemode: actor.Livemode, ActorID: actor.Label(),
+	return Entry{ID: domain.NewID(domain.PrefixAudit), MerchantID: actor.MerchantID, Livemode: actor.Livemode, ActorID: actor.Label(),
 		ActorType: actor.Type, Action: action, Target: target, IP: actor.IP, Details: d,
 		CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
-	if err := l.Store.InsertAudit(ctx, e); err != nil {
-		return fmt.Errorf("audit %s %s: %w", action, target, err)
-	}
-	return nil
 }
 
 // Tx runs fn in one database transaction (the store's InTx): the store calls of an action and its

@@ -19,8 +19,10 @@ import (
 // Store is the storage this package needs.
 type Store interface {
 	// CreateInvoice gives the invoice the merchant's next number, then inserts it with its lines,
-	// link and the events built for that number, in one transaction; it returns the number given.
-	CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error)
+	// link, the events built for that number and record (the audit entry of its creation; nil for
+	// none), in one transaction; it returns the number given. events may be called more than once.
+	CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event,
+		record *audit.Entry) (string, error)
 	GetInvoice(ctx context.Context, merchantID, id string) (domain.Invoice, error)
 	ListInvoices(ctx context.Context, merchantID string, f Filter) ([]domain.Invoice, bool, error)
 	// Summarise counts the merchant's invoices by status as of now (an open invoice past its expiry
@@ -254,20 +256,25 @@ func (s *Service) Create(ctx context.Context, actor domain.Actor, in NewInvoice)
 	if in.SendEmail {
 		inv.SentAt = &now
 	}
-	err = s.Tx.Run(ctx, func(ctx context.Context) error {
-		// A return URL is signed: the merchant gets a secret with its first one (shown when rotated).
-		if (inv.SuccessURL != "" || inv.CancelURL != "") && !def.HasReturnSecret {
+	// The audit entry goes in the store's transaction with the invoice, so that a merchant's
+	// creations can share one (see the store).
+	record := audit.NewEntry(actor, "invoice.created", inv.ID, map[string]any{"amount_total": inv.AmountTotal, "currency": inv.Currency})
+	create := func(ctx context.Context) error {
+		number, err := s.Store.CreateInvoice(ctx, inv, link, events, &record)
+		inv.Number = number
+		return err
+	}
+	// A return URL is signed: the merchant gets a secret with its first one (shown when rotated).
+	if (inv.SuccessURL != "" || inv.CancelURL != "") && !def.HasReturnSecret {
+		err = s.Tx.Run(ctx, func(ctx context.Context) error {
 			if err := s.Store.EnsureReturnSecret(ctx, inv.MerchantID, inv.Livemode, domain.NewReturnSecret()); err != nil {
 				return err
 			}
-		}
-		number, err := s.Store.CreateInvoice(ctx, inv, link, events)
-		if err != nil {
-			return err
-		}
-		inv.Number = number
-		return s.Audit.Record(ctx, actor, "invoice.created", inv.ID, map[string]any{"amount_total": inv.AmountTotal, "currency": inv.Currency})
-	})
+			return create(ctx)
+		})
+	} else {
+		err = create(ctx)
+	}
 	if err != nil {
 		return domain.Invoice{}, err
 	}

@@ -307,7 +307,7 @@ func (f *fixture) invoice(t *testing.T, locale string, mode domain.CaptureMode, 
 	_, err := f.invoices.CreateInvoice(context.Background(), inv, link, func(number string) []domain.Event {
 		inv.Number = number
 		return events(inv)
-	})
+	}, nil)
 	if err != nil {
 		t.Fatalf("create invoice: %v", err)
 	}

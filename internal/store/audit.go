@@ -34,12 +34,16 @@ func (auditRow) TableName() string { return "audit_log" }
 
 // InsertAudit appends an entry.
 func (s *Audit) InsertAudit(ctx context.Context, e audit.Entry) error {
-	r := auditRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, ActorID: e.ActorID, ActorType: string(e.ActorType),
-		Action: e.Action, Target: e.Target, IP: e.IP, Details: e.Details, CreatedAt: e.CreatedAt}
+	r := toAuditRow(e)
 	if err := s.DB.conn(ctx).Create(&r).Error; err != nil {
 		return fmt.Errorf("store: insert audit: %w", err)
 	}
 	return nil
+}
+
+func toAuditRow(e audit.Entry) auditRow {
+	return auditRow{ID: e.ID, MerchantID: e.MerchantID, Livemode: e.Livemode, ActorID: e.ActorID, ActorType: string(e.ActorType),
+		Action: e.Action, Target: e.Target, IP: e.IP, Details: e.Details, CreatedAt: e.CreatedAt}
 }
 
 // ListAudit returns a page of a merchant's audit log, newest first.

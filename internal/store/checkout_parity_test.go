@@ -55,7 +55,7 @@ func TestCheckoutSQLReadsEveryInvoiceField(t *testing.T) {
 		inv.CustomFields = []domain.CustomFieldAnswer{{Key: "size", Label: "Size", Value: "M"}}
 		inv.Lines = []domain.InvoiceLine{{Description: "Torta", Quantity: 2, UnitAmount: 1000, VATRateBP: 2000},
 			{Description: "Dostava", Quantity: 1, UnitAmount: 400, VATRateBP: 2000}}
-		if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+		if _, err := s.CreateInvoice(ctx, inv, link, noEvents, nil); err != nil {
 			t.Fatal(err)
 		}
 		// The fields no creation sets: amounts paid and refunded, the times of payment, cancellation

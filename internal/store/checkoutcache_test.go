@@ -23,7 +23,7 @@ func TestCheckoutViewFollowsWrites(t *testing.T) {
 		inv.Lines = []domain.InvoiceLine{{Description: "x", Quantity: 1, UnitAmount: 1000},
 			{Description: "Торта \"са\" шлагом", Quantity: 3, UnitAmount: 99_950, VATRateBP: 2000},
 			{Description: "Hleb", Quantity: 2, UnitAmount: 12_000, VATRateBP: 1000}}
-		if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+		if _, err := s.CreateInvoice(ctx, inv, link, noEvents, nil); err != nil {
 			t.Fatal(err)
 		}
 		// The lines come back whole and in their order from the one-query read.

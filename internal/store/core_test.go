@@ -62,7 +62,7 @@ func TestInvoiceNumbersUnderConcurrency(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				inv, link := newInvoice(m.ID)
-				num, err := s.CreateInvoice(context.Background(), inv, link, noEvents)
+				num, err := s.CreateInvoice(context.Background(), inv, link, noEvents, nil)
 				if err != nil {
 					t.Errorf("create: %v", err)
 				}
@@ -96,7 +96,7 @@ func TestFailedInvoiceCreationTakesNoNumber(t *testing.T) {
 		first, firstLink := newInvoice(m.ID)
 		firstEvent := domain.Event{ID: domain.NewID("evt"), MerchantID: m.ID, Type: "invoice.created", ObjectID: first.ID,
 			Payload: []byte(`{}`), Webhook: true, CreatedAt: first.CreatedAt}
-		if n, err := s.CreateInvoice(ctx, first, firstLink, func(string) []domain.Event { return []domain.Event{firstEvent} }); err != nil || n != "INV-000001" {
+		if n, err := s.CreateInvoice(ctx, first, firstLink, func(string) []domain.Event { return []domain.Event{firstEvent} }, nil); err != nil || n != "INV-000001" {
 			t.Fatalf("first invoice: %q, %v", n, err)
 		}
 		for _, tc := range []struct {
@@ -113,7 +113,7 @@ func TestFailedInvoiceCreationTakesNoNumber(t *testing.T) {
 			events := []domain.Event{{ID: domain.NewID("evt"), MerchantID: m.ID, Type: "invoice.created", ObjectID: inv.ID,
 				Payload: []byte(`{}`), Webhook: true, CreatedAt: inv.CreatedAt}}
 			tc.clash(&inv, &link, &events)
-			if n, err := s.CreateInvoice(ctx, inv, link, func(string) []domain.Event { return events }); err == nil {
+			if n, err := s.CreateInvoice(ctx, inv, link, func(string) []domain.Event { return events }, nil); err == nil {
 				t.Errorf("%s: created %s", tc.name, n)
 			}
 			if inv.ID != first.ID {
@@ -123,7 +123,7 @@ func TestFailedInvoiceCreationTakesNoNumber(t *testing.T) {
 			}
 		}
 		inv, link := newInvoice(m.ID)
-		if n, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil || n != "INV-000002" {
+		if n, err := s.CreateInvoice(ctx, inv, link, noEvents, nil); err != nil || n != "INV-000002" {
 			t.Errorf("after the failed creations: %q, %v; want INV-000002", n, err)
 		}
 		got, err := s.GetInvoice(ctx, m.ID, first.ID)
@@ -139,7 +139,7 @@ func TestInvoiceStatusIsConditional(t *testing.T) {
 		m := newMerchant(t, db)
 		s := &store.Invoices{DB: db}
 		inv, link := newInvoice(m.ID)
-		if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+		if _, err := s.CreateInvoice(ctx, inv, link, noEvents, nil); err != nil {
 			t.Fatal(err)
 		}
 		open := []domain.InvoiceStatus{domain.InvoiceOpen}
@@ -190,7 +190,7 @@ func TestListInvoicesKeyset(t *testing.T) {
 		s := &store.Invoices{DB: db}
 		for range 25 {
 			inv, link := newInvoice(m.ID)
-			if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+			if _, err := s.CreateInvoice(ctx, inv, link, noEvents, nil); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -44,8 +44,6 @@ type DB struct {
 	checkouts *checkoutCache
 	// accounts keeps the active provider accounts read by this process (accountCache).
 	accounts *accountCache
-	// numbering queues this process's invoice creations per merchant (see keyedMutex).
-	numbering keyedMutex
 	// sqlite is the embedded database's writer queue, read pool and checkpointer; nil on PostgreSQL.
 	sqlite *sqliteServer
 	// txGate queues pipelined transactions for their connection in arrival order (pool.go); nil
@@ -53,6 +51,9 @@ type DB struct {
 	txGate *turnGate
 	// pgGroups lets write-only transactions share a commit (pggroup.go); nil on SQLite.
 	pgGroups *pgGroupCommit
+	// creationGroups queues a merchant's invoice creations and lets those that waited share a
+	// commit (keyedGroups); nil on SQLite.
+	creationGroups *keyedGroups
 }
 
 // ForgetCachedCheckouts drops every cached checkout view, for writes made around the store (tests
@@ -117,7 +118,8 @@ func Open(url string) (*DB, error) {
 		accounts: &accountCache{now: time.Now}}
 	if dialect == DialectPostgres {
 		db.sizeTxGate(DefaultMaxConns())
-		db.pgGroups = &pgGroupCommit{}
+		db.pgGroups = newPaymentGroups()
+		db.creationGroups = &keyedGroups{maxMembers: creationGroupMaxMembers}
 	}
 	return db, nil
 }

@@ -62,13 +62,37 @@ func SetSearchWindow(t interface{ Cleanup(func()) }, n int) {
 // one lane at a time, each once the leader it woke has taken its group, so that the groups are as
 // large as they may be, the same in every run. ok is false on SQLite, which has no such lanes.
 func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
-	q := db.pgGroups
-	if q == nil {
+	if db.pgGroups == nil {
 		return nil, nil, false
 	}
+	release, waiting = holdLanes(db.pgGroups)
+	return release, waiting, true
+}
+
+// HoldCreationLane is HoldGroupLanes for the lane of a merchant's invoice creations.
+func (db *DB) HoldCreationLane(merchantID string) (release func(), waiting func() int, ok bool) {
+	if db.creationGroups == nil {
+		return nil, nil, false
+	}
+	q, done := db.creationGroups.acquire(merchantID)
+	handBack, waiting := holdLanes(q)
+	return func() { handBack(); done() }, waiting, true
+}
+
+// CreationQueues counts the merchants that have a queue of invoice creations.
+func (db *DB) CreationQueues() int {
+	if db.creationGroups == nil {
+		return 0
+	}
+	db.creationGroups.mu.Lock()
+	defer db.creationGroups.mu.Unlock()
+	return len(db.creationGroups.queues)
+}
+
+func holdLanes(q *pgGroupCommit) (release func(), waiting func() int) {
 	q.mu.Lock()
-	held := pgGroupLanes - q.lanes
-	q.lanes = pgGroupLanes
+	held := q.maxLanes - q.lanes
+	q.lanes = q.maxLanes
 	q.mu.Unlock()
 	waiting = func() int {
 		q.mu.Lock()
@@ -77,13 +101,13 @@ func (db *DB) HoldGroupLanes() (release func(), waiting func() int, ok bool) {
 	}
 	return func() {
 		for range held {
-			left := max(0, waiting()-pgGroupMaxMembers)
+			left := max(0, waiting()-q.maxMembers)
 			q.handOff()
 			for deadline := time.Now().Add(10 * time.Second); waiting() > left && time.Now().Before(deadline); {
 				time.Sleep(time.Millisecond)
 			}
 		}
-	}, waiting, true
+	}, waiting
 }
 
 // InvoiceReadThreeWays reads the invoice id and the ids of every invoice as a pipelined

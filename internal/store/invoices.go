@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"securelink/internal/apperr"
+	"securelink/internal/audit"
 	"securelink/internal/domain"
 	"securelink/internal/invoices"
 )
@@ -241,6 +242,7 @@ var (
 	invoiceSearchInsert = insertOf(invoiceSearchRow{})
 	invoiceLineInsert   = insertOf(invoiceLineRow{})
 	linkInsert          = insertOf(linkRow{})
+	auditInsert         = insertOf(auditRow{})
 )
 
 // eventWrite is one statement of eventWrites.
@@ -273,34 +275,26 @@ func toEventRows(events []domain.Event) []eventRow {
 	return rows
 }
 
-// CreateInvoice numbers and inserts an invoice with its lines, link and events.
-func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event) (string, error) {
-	var number string
-	// On SQLite the one writer already serialises the numbering, and a write holding a lock of its
-	// own while it waits for its group's commit must not meet one that waits for that lock inside
-	// the group.
-	if s.DB.Dialect == DialectPostgres {
-		unlock, err := s.DB.numbering.lock(ctx, inv.MerchantID)
-		if err != nil {
-			return "", fmt.Errorf("store: wait to number invoice: %w", err)
-		}
-		defer unlock()
+// CreateInvoice numbers and inserts an invoice with its lines, link and events, and record (the
+// audit entry of its creation) when not nil, in one transaction.
+//
+// On PostgreSQL a merchant's creations queue for their number in arrival order and those that
+// waited share a transaction (groupedByKey): their numberings go in its first round trip, each
+// taking the next number, and their inserts with its COMMIT. One that fails fails the group, which
+// is rolled back, numbers and all, and every member runs again alone, so numbers stay gap-free.
+// On SQLite the one writer already serialises the numbering.
+func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link domain.Link, events func(number string) []domain.Event,
+	record *audit.Entry) (string, error) {
+	// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free;
+	// each mode counts on its own, so test invoices never take a live number.
+	numbering := numberTestInvoice
+	if inv.Livemode {
+		numbering = numberLiveInvoice
 	}
-	// One pipelined transaction: on PostgreSQL the numbering goes with the BEGIN, the inserts with
-	// the COMMIT, two round trips in all instead of one per statement. A merchant's
-	// creations queue for their number, so those round trips are what one merchant's invoices a
-	// second are bound by.
-	err := s.DB.pipelined(ctx, func(tx *pipeTx) error {
-		// The counter row is locked by this UPDATE until commit, so numbers are unique and gap-free;
-		// each mode counts on its own, so test invoices never take a live number.
-		numbering := numberTestInvoice
-		if inv.Livemode {
-			numbering = numberLiveInvoice
-		}
-		var seq int64
-		if err := tx.QuerySQL(numbering, []any{inv.MerchantID}, &seq); err != nil {
-			return fmt.Errorf("store: number invoice: %w", err)
-		}
+	var seq int64
+	first := &firstQuery{what: "number invoice", t: numbering, args: []any{inv.MerchantID}, dest: &seq}
+	var number string
+	err := s.DB.groupedByKey(ctx, s.DB.creationGroups, inv.MerchantID, first, func(tx *pipeTx) error {
 		if seq == 0 {
 			return fmt.Errorf("store: number invoice: merchant %s: %w", inv.MerchantID, apperr.ErrNotFound)
 		}
@@ -323,9 +317,17 @@ func (s *Invoices) CreateInvoice(ctx context.Context, inv domain.Invoice, link d
 		q, args = linkInsert.insertOne(&lr, inv.CreatedAt)
 		tx.ExecSQL(q, args, wrapErr("insert link"), false)
 		tx.queueEvents(events(number))
+		if record != nil {
+			r := toAuditRow(*record)
+			q, args = auditInsert.insertOne(&r, record.CreatedAt)
+			tx.ExecSQL(q, args, wrapErr("insert audit"), false)
+		}
 		return nil
 	})
-	return number, err
+	if err != nil {
+		return "", err
+	}
+	return number, nil
 }
 
 // GetInvoice returns a merchant's invoice with its lines and newest link.

@@ -64,7 +64,7 @@ func TestStoreReadsOneMode(t *testing.T) {
 			inv.Livemode, link.Livemode = live, live
 			num, err := s.CreateInvoice(bg, inv, link, func(string) []domain.Event {
 				return []domain.Event{domain.NewEvent(m.ID, live, domain.EventInvoiceCreated, inv.ID, map[string]string{}, true)}
-			})
+			}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,7 +29,7 @@ func insertEmails(t *testing.T, db *store.DB, merchantID string, n int) []string
 			evs = append(evs, domain.NewEvent(merchantID, false, domain.EventInvoiceLinkRequested, inv.ID, data, false))
 		}
 		return evs
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestDispatchReadsOnlyTheEventsMerchant(t *testing.T) {
 		ctx := context.Background()
 		a, b := newMerchant(t, db), newMerchant(t, db)
 		inv, link := newInvoice(a.ID)
-		if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, inv, link, noEvents); err != nil {
+		if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, inv, link, noEvents, nil); err != nil {
 			t.Fatal(err)
 		}
 		own := domain.NewEvent(a.ID, false, domain.EventInvoiceLinkRequested, inv.ID, inv.EventData("http://x/pay/t"), false)

@@ -35,7 +35,7 @@ func newOrder(t *testing.T, db *store.DB, l domain.PaymentLink) (domain.Invoice,
 	inv.Livemode, link.Livemode = l.Livemode, l.Livemode
 	inv.PaymentLinkID = l.ID
 	inv.CustomFields = []domain.CustomFieldAnswer{{Key: "size", Label: "Size", Value: "M"}}
-	if _, err := (&store.Invoices{DB: db}).CreateInvoice(context.Background(), inv, link, noEvents); err != nil {
+	if _, err := (&store.Invoices{DB: db}).CreateInvoice(context.Background(), inv, link, noEvents, nil); err != nil {
 		t.Fatalf("create order: %v", err)
 	}
 	return inv, link.Token
@@ -86,7 +86,7 @@ func TestPaymentLinksStore(t *testing.T) {
 			t.Fatalf("order round trip: %+v %v", back, err)
 		}
 		plain, plainLink := newInvoice(m.ID)
-		if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, plain, plainLink, noEvents); err != nil {
+		if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, plain, plainLink, noEvents, nil); err != nil {
 			t.Fatal(err)
 		}
 		list, _, err := (&store.Invoices{DB: db}).ListInvoices(ctx, m.ID, invoices.Filter{PaymentLinkID: l.ID, Page: domain.Page{Limit: 10}})

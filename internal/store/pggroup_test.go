@@ -189,9 +189,16 @@ func TestGroupCommitOfClaims(t *testing.T) {
 // meanwhile (zero on SQLite).
 func together(t *testing.T, db *store.DB, calls []func() error) (errs []error, stats store.GroupCommitStats) {
 	t.Helper()
-	before, _ := db.GroupCommitStats()
-	release, waiting, grouped := db.HoldGroupLanes()
-	errs = make([]error, len(calls))
+	return togetherBehind(t, db.HoldGroupLanes, db.GroupCommitStats, calls)
+}
+
+// togetherBehind is together behind the lanes hold takes, with the counts stats reads.
+func togetherBehind(t *testing.T, hold func() (func(), func() int, bool), stats func() (store.GroupCommitStats, bool),
+	calls []func() error) ([]error, store.GroupCommitStats) {
+	t.Helper()
+	before, _ := stats()
+	release, waiting, grouped := hold()
+	errs := make([]error, len(calls))
 	var wg sync.WaitGroup
 	for i, call := range calls {
 		wg.Go(func() { errs[i] = call() })
@@ -206,7 +213,7 @@ func together(t *testing.T, db *store.DB, calls []func() error) (errs []error, s
 		release()
 	}
 	wg.Wait()
-	after, _ := db.GroupCommitStats()
+	after, _ := stats()
 	return errs, store.GroupCommitStats{Commits: after.Commits - before.Commits, Transactions: after.Transactions - before.Transactions,
 		RoundTrips: after.RoundTrips - before.RoundTrips}
 }

@@ -24,7 +24,7 @@ func TestCommonTermEstimateHoldsAcrossAnalyzes(t *testing.T) {
 	ctx := context.Background()
 	m := newMerchant(t, db)
 	template, link := newInvoice(m.ID)
-	if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, template, link, noEvents); err != nil {
+	if _, err := (&store.Invoices{DB: db}).CreateInvoice(ctx, template, link, noEvents, nil); err != nil {
 		t.Fatal(err)
 	}
 	const rows = 60_000 // twice the default sample of 30,000

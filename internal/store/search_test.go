@@ -30,7 +30,7 @@ func TestTermSearchPagesWithAndWithoutTheWindow(t *testing.T) {
 			case i%3 == 0:
 				inv.Customer.Name = "Jovan Jovanović"
 			}
-			if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+			if _, err := s.CreateInvoice(ctx, inv, link, noEvents, nil); err != nil {
 				t.Fatal(err)
 			}
 			ids = append(ids, inv.ID)

@@ -62,7 +62,7 @@ func TestSummaryCountsEffectiveStatuses(t *testing.T) {
 		for _, st := range domain.InvoiceStatuses {
 			for _, expires := range []time.Time{now.Add(-time.Minute), now, now.Add(time.Hour)} {
 				inv, link := newInvoice(m.ID)
-				if _, err := s.CreateInvoice(ctx, inv, link, noEvents); err != nil {
+				if _, err := s.CreateInvoice(ctx, inv, link, noEvents, nil); err != nil {
 					t.Fatal(err)
 				}
 				if err := db.Gorm.Exec(`UPDATE invoices SET status = ?, expires_at = ? WHERE id = ?`, string(st), expires, inv.ID).Error; err != nil {
