@@ -31,6 +31,9 @@ import (
 // reusable link's count of payments, which adds up within a group as it does across
 // transactions), so this changes none of their outcomes, and two members that want one invoice (a
 // payer's double click) fail the group and are then judged alone.
+//
+// A merchant's invoice creations group the same way on a queue of their own (keyedGroups), their
+// numberings being their first queries.
 const (
 	// pgGroupLanes is how many groups may be in flight at once, so that one held up (by a row
 	// lock, a slow commit) does not hold up every payment, and pgGroupMaxMembers bounds a group,
