@@ -226,9 +226,8 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 	}()
 	// One conditional update decides between concurrent attempts: only one sees the invoice open.
 	// It finds the invoice through the link token itself and returns it, so paying reads nothing
-	// first (on SQLite a read on a reader only brings its pages into the kernel's cache for the
-	// writer: warmForWrite). The failed status is spelled out so that the failure counts use
-	// their partial indexes (see CountFailedPayments); the invoice's statuses are the claim's.
+	// first. The failed status is spelled out so that the failure counts use their partial
+	// indexes (see CountFailedPayments); the invoice's statuses are the claim's.
 	var claimed claimedInvoice
 	s.DB.warmForWrite(ctx, warmClaimSQL, c.Token)
 	claim := &firstQuery{what: "begin payment", t: cachedSQL(`UPDATE invoices SET status = ?, updated_at = ?
