@@ -375,7 +375,5 @@ func registerSQLiteMetrics(r prometheus.Registerer, db *store.DB) {
 			stat(func(s store.SQLiteStats) float64 { return float64(s.WALRestarts) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_wal_restart_seconds_total", Help: "Time WAL restarts held the SQLite writer."},
 			stat(func(s store.SQLiteStats) float64 { return s.RestartsHeld.Seconds() })),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_reads_ahead_total", Help: "Reads on a reader ahead of a write, so that the writer finds the write's random index pages in the kernel's cache."},
-			stat(func(s store.SQLiteStats) float64 { return float64(s.ReadsAhead) })),
 	)
 }

@@ -9,9 +9,6 @@ import (
 // RefundRuleSQL exposes the rendered refund rule to the black-box tests.
 var RefundRuleSQL = refundRuleSQL
 
-// WarmClaimSQL is the read ahead of a payment's claim on SQLite (warmForWrite).
-var WarmClaimSQL = warmClaimSQL.q
-
 // ModeScopedTables lists the tables every read, update and delete is limited to the context's mode in.
 func ModeScopedTables() []string {
 	out := make([]string, len(modeScopedRows))

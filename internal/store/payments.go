@@ -229,7 +229,6 @@ func (s *Payments) BeginPayment(ctx context.Context, c payments.Claim, newAttemp
 	// first. The failed status is spelled out so that the failure counts use their partial
 	// indexes (see CountFailedPayments); the invoice's statuses are the claim's.
 	var claimed claimedInvoice
-	s.DB.warmForWrite(ctx, warmClaimSQL, c.Token)
 	claim := &firstQuery{what: "begin payment", t: cachedSQL(`UPDATE invoices SET status = ?, updated_at = ?
 			WHERE id = (SELECT invoice_id FROM links WHERE token = ? AND status IN (` + linkUsableSQL + `) AND expires_at > ?)
 			AND status IN (` + sqlList(c.InvoiceFrom) + `) AND expires_at > ?
@@ -363,10 +362,6 @@ func (s *Payments) SettleAuthorization(ctx context.Context, set payments.AuthSet
 		return nil
 	})
 }
-
-// warmClaimSQL is the read ahead of a payment's claim on the embedded database (warmForWrite): the
-// link, found by its random token, and its invoice.
-var warmClaimSQL = sqlOf(`SELECT i.status FROM links l JOIN invoices i ON i.id = l.invoice_id WHERE l.token = ?`)
 
 // settlePaymentSQL records the final outcome of an in-flight payment (SettleAuthorization).
 var settlePaymentSQL = sqlOf(`UPDATE payments SET status = ?, amount_authorized = ?, amount_captured = ?, card_brand = ?,

@@ -110,8 +110,6 @@ type sqliteServer struct {
 	checkpoints atomic.Int64
 	// WAL restarts and the time they held the writer.
 	restarts, restartNanos atomic.Int64
-	// warmReads counts the reads ahead of writes (warmForWrite).
-	warmReads atomic.Int64
 	// restartAfterFrames is sqliteRestartAfterFrames (tests make it smaller).
 	restartAfterFrames int64
 	// group is the write transaction open on the writer (see writeGroup); only the turn's holder
@@ -411,8 +409,6 @@ type SQLiteStats struct {
 	// Commits is how many write transactions committed, and CommittedWrites the transactions of
 	// the store's callers they held (group commit).
 	Commits, CommittedWrites int64
-	// ReadsAhead is how many reads ran on a reader ahead of a write (warmForWrite).
-	ReadsAhead int64
 }
 
 // SQLiteStats reports the writer queue and checkpoints; ok is false on PostgreSQL.
@@ -422,7 +418,7 @@ func (db *DB) SQLiteStats() (SQLiteStats, bool) {
 	}
 	return SQLiteStats{WriteQueueStats: db.sqlite.queue.stats(), Checkpoints: db.sqlite.checkpoints.Load(),
 		WALRestarts: db.sqlite.restarts.Load(), RestartsHeld: time.Duration(db.sqlite.restartNanos.Load()),
-		Commits: db.sqlite.groupCommits.Load(), CommittedWrites: db.sqlite.groupedWrites.Load(), ReadsAhead: db.sqlite.warmReads.Load()}, true
+		Commits: db.sqlite.groupCommits.Load(), CommittedWrites: db.sqlite.groupedWrites.Load()}, true
 }
 
 // readOnlyStatement tells whether query only reads, so that it may run on a read-only connection.
