@@ -152,3 +152,16 @@ func (db *DB) QuerySQLOnce(ctx context.Context, id string, gorm bool) error {
 		return p.QuerySQL(invoiceByID, []any{id}, &inv)
 	})
 }
+
+// WarmTokenStep is the statement of one step of the token index's walk.
+const WarmTokenStep = warmTokenStep
+
+// WalkTokenIndex walks the link-token index once, as the background walk does, and returns how
+// many steps that took (ok is false on PostgreSQL, which has no walk).
+func (db *DB) WalkTokenIndex(ctx context.Context) (steps int, ok bool, err error) {
+	if db.sqlite == nil {
+		return 0, false, nil
+	}
+	steps, err = db.sqlite.warmTokenIndex(ctx)
+	return steps, true, err
+}

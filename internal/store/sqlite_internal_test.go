@@ -44,7 +44,7 @@ func TestWALStartsOverWhileReadersRead(t *testing.T) {
 	// The test runs the checkpointer's steps itself: the background one, once a second, would
 	// otherwise start the WAL over while the test is still filling it.
 	s.stop()
-	<-s.done
+	s.loops.Wait()
 	s.restartAfterFrames = 4096 // a quarter of the product's, for a shorter test
 
 	// Readers keep a snapshot open nearly all the time, as under load, which is what keeps a

@@ -106,8 +106,10 @@ type sqliteServer struct {
 	writerStmts, readerStmts *stmtCache
 
 	stop        context.CancelFunc
-	done        chan struct{}
+	loops       sync.WaitGroup // the checkpointer and the token index's walk (sqlitewarm.go)
 	checkpoints atomic.Int64
+	// indexWalks counts the token index's completed walks (sqlitewarm.go).
+	indexWalks atomic.Int64
 	// WAL restarts and the time they held the writer.
 	restarts, restartNanos atomic.Int64
 	// restartAfterFrames is sqliteRestartAfterFrames (tests make it smaller).
@@ -171,7 +173,7 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 		dbFile = nil
 	}
 	s := &sqliteServer{path: path, dbFile: dbFile, writer: writer, readers: readers, checkpoint: checkpoint,
-		queue: &writeQueue{jobMaxWait: sqliteJobMaxWait}, done: make(chan struct{}),
+		queue:          &writeQueue{jobMaxWait: sqliteJobMaxWait},
 		groupMaxWrites: sqliteGroupMaxWrites, groupMaxAge: sqliteGroupMaxAge, restartAfterFrames: sqliteRestartAfterFrames,
 		writerStmts: newStmtCache(writer, sqliteStmtCacheSize), readerStmts: newStmtCache(readers, sqliteStmtCacheSize)}
 	s.queue.endTurn = s.endTurn
@@ -182,17 +184,25 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	go s.checkpointLoop(ctx)
+	s.loops.Add(2)
+	go func() {
+		defer s.loops.Done()
+		s.checkpointLoop(ctx)
+	}()
+	go func() {
+		defer s.loops.Done()
+		s.warmLoop(ctx)
+	}()
 	return g, s, nil
 }
 
-// close stops the checkpointer and closes every connection.
+// close stops the checkpointer and the token index's walk, and closes every connection.
 func (s *sqliteServer) close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		if s.stop != nil {
 			s.stop()
-			<-s.done
+			s.loops.Wait()
 		}
 		s.writerStmts.close()
 		s.readerStmts.close()
@@ -208,7 +218,6 @@ func (s *sqliteServer) close() error {
 // SQLiteCheckpointEvery. PASSIVE never waits for a lock: writers and readers go on meanwhile. Once
 // the WAL is longer than restartAfterFrames, the WAL is started over (checkpointOnce).
 func (s *sqliteServer) checkpointLoop(ctx context.Context) {
-	defer close(s.done)
 	t := time.NewTicker(SQLiteCheckpointEvery)
 	defer t.Stop()
 	// The first statistics a minute after start, when migrations are long done.
@@ -409,6 +418,9 @@ type SQLiteStats struct {
 	// Commits is how many write transactions committed, and CommittedWrites the transactions of
 	// the store's callers they held (group commit).
 	Commits, CommittedWrites int64
+	// TokenIndexWalks is how many times the background reader walked the whole link-token index
+	// (sqlitewarm.go).
+	TokenIndexWalks int64
 }
 
 // SQLiteStats reports the writer queue and checkpoints; ok is false on PostgreSQL.
@@ -418,7 +430,8 @@ func (db *DB) SQLiteStats() (SQLiteStats, bool) {
 	}
 	return SQLiteStats{WriteQueueStats: db.sqlite.queue.stats(), Checkpoints: db.sqlite.checkpoints.Load(),
 		WALRestarts: db.sqlite.restarts.Load(), RestartsHeld: time.Duration(db.sqlite.restartNanos.Load()),
-		Commits: db.sqlite.groupCommits.Load(), CommittedWrites: db.sqlite.groupedWrites.Load()}, true
+		Commits: db.sqlite.groupCommits.Load(), CommittedWrites: db.sqlite.groupedWrites.Load(),
+		TokenIndexWalks: db.sqlite.indexWalks.Load()}, true
 }
 
 // readOnlyStatement tells whether query only reads, so that it may run on a read-only connection.
