@@ -10,12 +10,12 @@ import (
 
 // Keeping the link-token index in memory. A payment's claim finds its link by the link's token, and
 // so does every opening of a checkout. Tokens are random, so at a million links each lookup lands on
-// a leaf of the index that no recent lookup has read. SQLite keeps no pages of its own beyond a
-// commit for long: a reader's cache is dropped whenever the database changes, and the writer's holds
-// 2 MB. So those leaves live in the kernel's page cache, which takes back file pages nobody has read
-// for a while (on the machines this was measured on, the kernel's DAMON pageout drops unmapped file
-// pages idle for about a minute). A leaf gone from it is read from disk inside the writer's turn,
-// and every payer waits behind that read. PostgreSQL keeps such pages in its shared buffers.
+// a leaf of the index that no recent lookup has read. SQLite keeps few pages of its own: a reader's
+// cache is dropped whenever the database changes, and the writer's holds 2 MB. So those leaves live
+// in the kernel's page cache, which may take back file pages nobody has read for a while (on the
+// machines this was measured on, the kernel's DAMON pageout drops unmapped file pages idle for about
+// a minute). A leaf gone from it is read from disk inside the writer's turn, and every payer waits
+// behind that read. PostgreSQL keeps such pages in its shared buffers.
 //
 // So a background reader walks the whole index every sqliteWarmEvery, in steps of
 // sqliteWarmStepEntries entries. Each step is a read transaction of its own, so that none holds a
