@@ -58,8 +58,14 @@ func (s *sqliteServer) warmLoop(ctx context.Context) {
 func (s *sqliteServer) warmTokenIndex(ctx context.Context) (steps int, err error) {
 	last := ""
 	for {
+		// The read pool's prepared statement, asked for at each step: the cache may close one it
+		// drops meanwhile.
+		st, err := s.readerStmts.get(ctx, warmTokenStep)
+		if err != nil {
+			return steps, fmt.Errorf("store: walk the token index: %w", err)
+		}
 		var next sql.NullString
-		if err := s.readers.QueryRowContext(ctx, warmTokenStep, last, sqliteWarmStepEntries).Scan(&next); err != nil {
+		if err := st.QueryRowContext(ctx, last, sqliteWarmStepEntries).Scan(&next); err != nil {
 			return steps, fmt.Errorf("store: walk the token index: %w", err)
 		}
 		steps++
