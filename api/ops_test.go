@@ -41,7 +41,7 @@ func TestOperationsEndpoints(t *testing.T) {
 			"securelink_postgres_invoice_creation_commits_total 1", "securelink_postgres_grouped_invoice_creations_total 1"}, "securelink_sqlite_"
 		if e.Dialect == "sqlite" {
 			ownMetrics, otherMetrics = []string{"securelink_sqlite_writes_total ", "securelink_sqlite_commits_total ", "securelink_sqlite_committed_writes_total ",
-				"securelink_sqlite_write_queue ", "securelink_sqlite_checkpoints_total ", "securelink_sqlite_token_index_walks_total "}, "securelink_postgres_"
+				"securelink_sqlite_write_queue ", "securelink_sqlite_checkpoints_total ", "securelink_sqlite_token_index_mapped_pages ", "securelink_sqlite_wal_mapped_pages "}, "securelink_postgres_"
 		}
 		for _, name := range ownMetrics {
 			if !strings.Contains(metrics, "\n"+name) {

@@ -375,7 +375,9 @@ func registerSQLiteMetrics(r prometheus.Registerer, db *store.DB) {
 			stat(func(s store.SQLiteStats) float64 { return float64(s.WALRestarts) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_wal_restart_seconds_total", Help: "Time WAL restarts held the SQLite writer."},
 			stat(func(s store.SQLiteStats) float64 { return s.RestartsHeld.Seconds() })),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "securelink_sqlite_token_index_walks_total", Help: "Walks of the whole link-token index that keep it in the page cache."},
-			stat(func(s store.SQLiteStats) float64 { return float64(s.TokenIndexWalks) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "securelink_sqlite_token_index_mapped_pages", Help: "Pages of the link-token index the server holds mapped, so that the system keeps them in memory."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.TokenIndexPagesMapped) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "securelink_sqlite_wal_mapped_pages", Help: "Memory pages of the WAL the server holds mapped, so that the system keeps them in memory."},
+			stat(func(s store.SQLiteStats) float64 { return float64(s.WALPagesMapped) })),
 	)
 }

@@ -153,15 +153,16 @@ func (db *DB) QuerySQLOnce(ctx context.Context, id string, gorm bool) error {
 	})
 }
 
-// WarmTokenStep is the statement of one step of the token index's walk.
-const WarmTokenStep = warmTokenStep
-
-// WalkTokenIndex walks the link-token index once, as the background walk does, and returns how
-// many steps that took (ok is false on PostgreSQL, which has no walk).
-func (db *DB) WalkTokenIndex(ctx context.Context) (steps int, ok bool, err error) {
+// KeepMapped runs one pass of the background mapping (sqlitewarm.go) and returns how many pages
+// of the token index and memory pages of the WAL it holds mapped, and the database file's path
+// (ok is false on PostgreSQL).
+func (db *DB) KeepMapped(ctx context.Context) (indexPages, walPages int, path string, ok bool, err error) {
 	if db.sqlite == nil {
-		return 0, false, nil
+		return 0, 0, "", false, nil
 	}
-	steps, err = db.sqlite.warmTokenIndex(ctx)
-	return steps, true, err
+	if indexPages, err = db.sqlite.mapTokenIndex(ctx); err != nil {
+		return indexPages, 0, db.sqlite.path, true, err
+	}
+	walPages, err = db.sqlite.mapWAL()
+	return indexPages, walPages, db.sqlite.path, true, err
 }

@@ -97,7 +97,13 @@ type sqliteServer struct {
 	// dbFile is the database file, open for syncFiles for as long as the server runs: closing any
 	// descriptor of it would drop the locks SQLite's connections hold on it, since POSIX locks
 	// belong to the process. Nil when it could not be opened: the restarts then sync on their own.
-	dbFile     *os.File
+	dbFile *os.File
+	// mapping is the server's read-only mapping of dbFile that keeps the token index in memory,
+	// nil when the file could not be mapped; walFile and walMapping keep the WAL in memory, opened
+	// by the first pass that finds the WAL (sqlitewarm.go).
+	mapping    *fileMapping
+	walFile    *os.File
+	walMapping *fileMapping
 	writer     *sql.DB // one connection
 	readers    *sql.DB // query_only connections
 	checkpoint *sql.DB // one connection for PASSIVE checkpoints
@@ -106,10 +112,12 @@ type sqliteServer struct {
 	writerStmts, readerStmts *stmtCache
 
 	stop        context.CancelFunc
-	loops       sync.WaitGroup // the checkpointer and the token index's walk (sqlitewarm.go)
+	loops       sync.WaitGroup // the checkpointer and the token index's mapping (sqlitewarm.go)
 	checkpoints atomic.Int64
-	// indexWalks counts the token index's completed walks (sqlitewarm.go).
-	indexWalks atomic.Int64
+	// indexPasses counts the passes that mapped the token index, and indexPagesMapped and
+	// walPagesMapped are how many pages of it and of the WAL the last ones held mapped
+	// (sqlitewarm.go).
+	indexPasses, indexPagesMapped, walPagesMapped atomic.Int64
 	// WAL restarts and the time they held the writer.
 	restarts, restartNanos atomic.Int64
 	// restartAfterFrames is sqliteRestartAfterFrames (tests make it smaller).
@@ -172,7 +180,13 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	if err != nil {
 		dbFile = nil
 	}
-	s := &sqliteServer{path: path, dbFile: dbFile, writer: writer, readers: readers, checkpoint: checkpoint,
+	var mapping *fileMapping
+	if dbFile != nil {
+		if mapping, err = mapFile(dbFile); err != nil && !errors.Is(err, errNoMapping) {
+			slog.Warn("sqlite: the token index is left to the system's cache", "err", err)
+		}
+	}
+	s := &sqliteServer{path: path, dbFile: dbFile, mapping: mapping, writer: writer, readers: readers, checkpoint: checkpoint,
 		queue:          &writeQueue{jobMaxWait: sqliteJobMaxWait},
 		groupMaxWrites: sqliteGroupMaxWrites, groupMaxAge: sqliteGroupMaxAge, restartAfterFrames: sqliteRestartAfterFrames,
 		writerStmts: newStmtCache(writer, sqliteStmtCacheSize), readerStmts: newStmtCache(readers, sqliteStmtCacheSize)}
@@ -207,6 +221,12 @@ func (s *sqliteServer) close() error {
 		s.writerStmts.close()
 		s.readerStmts.close()
 		err = errors.Join(s.checkpoint.Close(), s.readers.Close(), s.writer.Close())
+		if s.mapping != nil {
+			err = errors.Join(err, s.mapping.close())
+		}
+		if s.walMapping != nil {
+			err = errors.Join(err, s.walMapping.close(), s.walFile.Close())
+		}
 		if s.dbFile != nil { // after SQLite's connections, whose locks it would drop
 			err = errors.Join(err, s.dbFile.Close())
 		}
@@ -418,9 +438,10 @@ type SQLiteStats struct {
 	// Commits is how many write transactions committed, and CommittedWrites the transactions of
 	// the store's callers they held (group commit).
 	Commits, CommittedWrites int64
-	// TokenIndexWalks is how many times the background reader walked the whole link-token index
-	// (sqlitewarm.go).
-	TokenIndexWalks int64
+	// TokenIndexPasses is how many times the server mapped the link-token index's pages, and
+	// TokenIndexPagesMapped and WALPagesMapped how many pages of it and of the WAL the last passes
+	// held mapped (sqlitewarm.go).
+	TokenIndexPasses, TokenIndexPagesMapped, WALPagesMapped int64
 }
 
 // SQLiteStats reports the writer queue and checkpoints; ok is false on PostgreSQL.
@@ -431,7 +452,8 @@ func (db *DB) SQLiteStats() (SQLiteStats, bool) {
 	return SQLiteStats{WriteQueueStats: db.sqlite.queue.stats(), Checkpoints: db.sqlite.checkpoints.Load(),
 		WALRestarts: db.sqlite.restarts.Load(), RestartsHeld: time.Duration(db.sqlite.restartNanos.Load()),
 		Commits: db.sqlite.groupCommits.Load(), CommittedWrites: db.sqlite.groupedWrites.Load(),
-		TokenIndexWalks: db.sqlite.indexWalks.Load()}, true
+		TokenIndexPasses: db.sqlite.indexPasses.Load(), TokenIndexPagesMapped: db.sqlite.indexPagesMapped.Load(),
+		WALPagesMapped: db.sqlite.walPagesMapped.Load()}, true
 }
 
 // readOnlyStatement tells whether query only reads, so that it may run on a read-only connection.
