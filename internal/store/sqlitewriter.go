@@ -29,7 +29,9 @@ import (
 //   - checkpoints run by a background goroutine on a connection of their own (PASSIVE: they never
 //     take the writer lock), never by a payer's commit (wal_autocheckpoint is off on the writer);
 //     the WAL's restart alone takes the writer, briefly, as a background job;
-//   - statements stay prepared (stmtCache), since compiling one costs about as much as running it.
+//   - statements stay prepared (stmtCache), since compiling one costs about as much as running it;
+//   - the WAL and the link-token index stay mapped into the server, so that the kernel keeps them
+//     in memory (sqlitewarm.go).
 //
 // sqlitePool routes each statement; GORM sees one ConnPool, so the store code is the same for both
 // dialects. Network calls never run inside a write transaction (the PSP is called between them), so
