@@ -82,8 +82,12 @@ func (s *sqliteServer) warmLoop(ctx context.Context) {
 }
 
 // mapWAL touches every page of the WAL through the server's mapping of it, mapping it first if
-// the WAL exists by now, and returns how many memory pages it holds mapped.
+// the WAL exists by now, and returns how many memory pages it holds mapped. Where the database
+// file could not be mapped, neither is the WAL, rather than opening it at every pass to find out.
 func (s *sqliteServer) mapWAL() (int, error) {
+	if s.mapping == nil {
+		return 0, errNoMapping
+	}
 	if s.walMapping == nil {
 		f, err := os.Open(s.path + "-wal")
 		if errors.Is(err, fs.ErrNotExist) {

@@ -114,7 +114,7 @@ type sqliteServer struct {
 	writerStmts, readerStmts *stmtCache
 
 	stop        context.CancelFunc
-	loops       sync.WaitGroup // the checkpointer and the token index's mapping (sqlitewarm.go)
+	loops       sync.WaitGroup // the checkpointer and the mapping passes (sqlitewarm.go)
 	checkpoints atomic.Int64
 	// indexPasses counts the passes that mapped the token index, and indexPagesMapped and
 	// walPagesMapped are how many pages of it and of the WAL the last ones held mapped
@@ -185,7 +185,7 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	var mapping *fileMapping
 	if dbFile != nil {
 		if mapping, err = mapFile(dbFile); err != nil && !errors.Is(err, errNoMapping) {
-			slog.Warn("sqlite: the token index is left to the system's cache", "err", err)
+			slog.Warn("sqlite: the token index and the WAL are left to the system's cache", "err", err)
 		}
 	}
 	s := &sqliteServer{path: path, dbFile: dbFile, mapping: mapping, writer: writer, readers: readers, checkpoint: checkpoint,
@@ -212,7 +212,7 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	return g, s, nil
 }
 
-// close stops the checkpointer and the token index's walk, and closes every connection.
+// close stops the checkpointer and the mapping passes, and closes every connection.
 func (s *sqliteServer) close() error {
 	var err error
 	s.closeOnce.Do(func() {
