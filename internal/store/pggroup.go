@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -191,10 +192,10 @@ func (db *DB) CreationGroupStats() (s GroupCommitStats, ok bool) {
 // grouped runs fn in a pipelined transaction it may share with other callers' (see above), after
 // first (when not nil: fn finds its rows in first's dest). It returns once that transaction has
 // ended; fn may run more than once, each time in a transaction that was then rolled back, so it
-// must not act outside the database. A transaction that goes alone gives up when ctx ends, as
-// pipelined does; once it shares a group, it is carried out even if ctx has ended, as if its
-// COMMIT had gone out. On SQLite, and inside a transaction the caller opened, it is pipelined
-// (SQLite's writer groups commits its own way).
+// must not act outside the database. A transaction that waits for a group or goes alone gives up
+// when ctx ends, as pipelined does, having written nothing; once it shares a group, it is carried
+// out even if ctx has ended, as if its COMMIT had gone out. On SQLite, and inside a transaction the
+// caller opened, it is pipelined (SQLite's writer groups commits its own way).
 func (db *DB) grouped(ctx context.Context, first *firstQuery, fn func(*pipeTx) error) error {
 	return db.groupedOn(ctx, db.pgGroups, first, fn)
 }
@@ -224,7 +225,18 @@ func (db *DB) groupedOn(ctx context.Context, q *pgGroupCommit, first *firstQuery
 	}
 	q.waiting = append(q.waiting, w)
 	q.mu.Unlock()
-	switch err := <-w.done; {
+	var err error
+	select {
+	case err = <-w.done:
+	case <-ctx.Done():
+		if q.leave(w) {
+			return fmt.Errorf("store: waiting for a group commit: %w", context.Cause(ctx))
+		}
+		// A group took it, or the lane came to it, as ctx ended: what follows goes as it would
+		// have (a group is everyone's; a lane handed on leads a group or frees the lane).
+		err = <-w.done
+	}
+	switch {
 	case errors.Is(err, errLeadGroup):
 		return db.leadGroup(ctx, q, w)
 	case errors.Is(err, errRunAlone):
@@ -232,6 +244,19 @@ func (db *DB) groupedOn(ctx context.Context, q *pgGroupCommit, first *firstQuery
 	default:
 		return err
 	}
+}
+
+// leave takes w out of the queue, unless a group or a lane has taken it already.
+func (q *pgGroupCommit) leave(w *pgGroupMember) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i, waiting := range q.waiting {
+		if waiting == w {
+			q.waiting = slices.Delete(q.waiting, i, i+1)
+			return true
+		}
+	}
+	return false
 }
 
 // leadGroup runs first and the transactions waiting behind it as one group on first's lane, then

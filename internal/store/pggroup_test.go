@@ -226,3 +226,83 @@ func countRows(t *testing.T, db *store.DB, table, id string) int64 {
 	}
 	return n
 }
+
+// On PostgreSQL a transaction waiting for a group gives up when its request ends, having written
+// nothing, and leaves the queue: a settlement waiting behind busy lanes, and a merchant's invoice
+// creation waiting behind that merchant's lane, which takes no number. Once the lanes are free
+// the same settlement goes through and the next creation gets the first number.
+func TestGroupedTransactionGivesUpWithItsRequest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		// waitThenCancel runs call with a context it cancels once call waits in the queue, and
+		// returns what call returned; the queue must then be empty.
+		waitThenCancel := func(hold func() (func(), func() int, bool), call func(context.Context) error) (release func(), err error) {
+			t.Helper()
+			release, waiting, grouped := hold()
+			if !grouped {
+				t.Skip("SQLite queues writes for its one writer instead (writequeue_internal_test.go)")
+			}
+			short, cancel := context.WithCancel(ctx)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- call(short) }()
+			for deadline := time.Now().Add(10 * time.Second); waiting() == 0; time.Sleep(time.Millisecond) {
+				if time.Now().After(deadline) {
+					release()
+					t.Fatal("the transaction never queued for a lane")
+				}
+			}
+			cancel()
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				release()
+				t.Fatal("the transaction kept waiting after its request ended")
+			}
+			if n := waiting(); n != 0 {
+				t.Errorf("%d transactions still queued after the only one gave up", n)
+			}
+			return release, err
+		}
+
+		st := &store.Payments{DB: db}
+		set := seedClaimed(t, db, 300)
+		set.Payment.Status, set.Payment.AmountAuthorized, set.Payment.AmountCaptured = domain.PaymentCaptured, set.Payment.Amount, set.Payment.Amount
+		set.Payment.CapturedAt, set.Payment.AuthorizedAt = &set.At, &set.At
+		set.Txn.Result = domain.TxnSucceeded
+		release, err := waitThenCancel(db.HoldGroupLanes, func(ctx context.Context) error { return st.SettleAuthorization(ctx, set) })
+		release()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("a settlement whose request ended while it waited for a group: %v, want canceled", err)
+		}
+		if p, err := st.GetPayment(ctx, set.Payment.MerchantID, set.Payment.ID); err != nil || p.Status == domain.PaymentCaptured {
+			t.Fatalf("the settlement that gave up was kept: %+v, %v", p, err)
+		}
+		if err := st.SettleAuthorization(ctx, set); err != nil {
+			t.Fatalf("the same settlement once the lanes were free: %v", err)
+		}
+		if p, err := st.GetPayment(ctx, set.Payment.MerchantID, set.Payment.ID); err != nil || p.Status != domain.PaymentCaptured {
+			t.Fatalf("payment after its settlement: %+v, %v", p, err)
+		}
+
+		m := newMerchant(t, db)
+		invoices := &store.Invoices{DB: db}
+		create := func(ctx context.Context) (string, error) {
+			inv, link := newInvoice(m.ID)
+			return invoices.CreateInvoice(ctx, inv, link, func(string) []domain.Event { return nil }, nil)
+		}
+		release, err = waitThenCancel(func() (func(), func() int, bool) { return db.HoldCreationLane(m.ID) },
+			func(ctx context.Context) error { _, err := create(ctx); return err })
+		release()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("an invoice creation whose request ended while it waited for its merchant's lane: %v, want canceled", err)
+		}
+		if n := db.CreationQueues(); n != 0 {
+			t.Errorf("%d merchants keep a queue of creations after the only one gave up", n)
+		}
+		number, err := create(ctx)
+		if err != nil || number != "INV-000001" {
+			t.Fatalf("the next creation: %q, %v, want the first number", number, err)
+		}
+	})
+}
