@@ -210,6 +210,38 @@ func TestReadBytesOf(t *testing.T) {
 	}
 }
 
+// The machine's CPU time adds up the busy columns of /proc/stat's first line, and the others'
+// share is what is left of it once the measured processes' time is taken away.
+func TestMachineCPUAndOthersShare(t *testing.T) {
+	for _, c := range []struct {
+		stat string
+		want time.Duration
+	}{
+		// user 100, nice 2, system 30, idle 900, iowait 50, irq 1, softirq 5, steal 12: 150 ticks.
+		{"cpu  100 2 30 900 50 1 5 12 0 0\ncpu0 50 1 15 450 25 0 2 6 0 0\n", 1500 * time.Millisecond},
+		{"cpu0 100 2 30 900 50 1 5 12 0 0\n", 0},
+		{"cpu  100 2 30\n", 0},
+		{"", 0},
+	} {
+		if got := machineCPUOf(c.stat); got != c.want {
+			t.Errorf("machineCPUOf(%q) = %v, want %v", c.stat, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		u    cpuUsage
+		want float64
+	}{
+		// 2 s on 2 CPUs, of which the measured processes used 2.5 s and everything 3 s.
+		{cpuUsage{Server: 2 * time.Second, Bench: 500 * time.Millisecond, Machine: 3 * time.Second, Wall: 2 * time.Second}, 0.125},
+		{cpuUsage{Server: 2 * time.Second, Postgres: time.Second, Machine: 2 * time.Second, Wall: 2 * time.Second}, 0},
+		{cpuUsage{Server: time.Second, Wall: 2 * time.Second}, -1},
+	} {
+		if got := c.u.othersShare(2); got != c.want {
+			t.Errorf("%+v.othersShare(2) = %v, want %v", c.u, got, c.want)
+		}
+	}
+}
+
 func TestDatabaseURL(t *testing.T) {
 	tests := []struct {
 		admin, want string

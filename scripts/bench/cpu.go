@@ -31,6 +31,9 @@ type cpuSample struct {
 	self     time.Duration
 	// serverRead is the bytes the server has read from disk.
 	serverRead int64
+	// machine is the CPU time every process on the machine has used, and at when it was read.
+	machine time.Duration
+	at      time.Time
 }
 
 // processUse is one PostgreSQL backend's CPU time and the bytes it has read from disk.
@@ -44,16 +47,30 @@ type processUse struct {
 type cpuUsage struct {
 	Server, Postgres, Bench time.Duration
 	DiskRead                int64
+	// Machine is the CPU time every process used meanwhile, and Wall how long it lasted.
+	Machine, Wall time.Duration
 }
 
 // plus is u and v added up.
 func (u cpuUsage) plus(v cpuUsage) cpuUsage {
 	return cpuUsage{Server: u.Server + v.Server, Postgres: u.Postgres + v.Postgres, Bench: u.Bench + v.Bench,
-		DiskRead: u.DiskRead + v.DiskRead}
+		DiskRead: u.DiskRead + v.DiskRead, Machine: u.Machine + v.Machine, Wall: u.Wall + v.Wall}
+}
+
+// othersShare is the share of the machine's cpus that processes other than the server, the
+// bench database's backends and the bench used: another database's background work, or a
+// neighbour's. It is -1 when the machine's CPU time could not be read.
+func (u cpuUsage) othersShare(cpus int) float64 {
+	if u.Machine <= 0 || u.Wall <= 0 || cpus <= 0 {
+		return -1
+	}
+	others := u.Machine - u.Server - u.Postgres - u.Bench
+	return max(0, float64(others)/float64(u.Wall*time.Duration(cpus)))
 }
 
 func (s *cpuSampler) sample(ctx context.Context) cpuSample {
-	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]processUse{}, serverRead: processDiskRead(s.serverPID)}
+	out := cpuSample{server: processCPU(s.serverPID), backends: map[int]processUse{}, serverRead: processDiskRead(s.serverPID),
+		machine: machineCPU(), at: time.Now()}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		out.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
@@ -68,7 +85,11 @@ func (s *cpuSampler) sample(ctx context.Context) cpuSample {
 // meanwhile counts in full; one that ended meanwhile is lost, which the server's long-lived pool
 // makes rare.
 func (s cpuSample) since(start cpuSample) cpuUsage {
-	u := cpuUsage{Server: s.server - start.server, Bench: s.self - start.self, DiskRead: s.serverRead - start.serverRead}
+	u := cpuUsage{Server: s.server - start.server, Bench: s.self - start.self, DiskRead: s.serverRead - start.serverRead,
+		Wall: s.at.Sub(start.at)}
+	if s.machine > 0 && start.machine > 0 {
+		u.Machine = s.machine - start.machine
+	}
 	for pid, b := range s.backends {
 		u.Postgres += b.cpu - start.backends[pid].cpu
 		u.DiskRead += b.read - start.backends[pid].read
@@ -119,4 +140,32 @@ func processCPU(pid int) time.Duration {
 		return 0
 	}
 	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// machineCPU is the CPU time all processes have used (/proc/stat's first line: user, nice,
+// system, irq, softirq and steal), or 0 when it cannot be read.
+func machineCPU() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	return machineCPUOf(string(b))
+}
+
+// machineCPUOf is machineCPU from a /proc/stat text.
+func machineCPUOf(stat string) time.Duration {
+	line, _, _ := strings.Cut(stat, "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} { // user nice system (idle iowait) irq softirq steal
+		n, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			return 0
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
 }

@@ -508,6 +508,7 @@ type paymentTurns struct {
 	turn               loadConfig
 	pay, floorRun      loadResult
 	payEach, floorEach []loadResult // each turn's, for their p99s
+	payEachCPU         []cpuUsage   // each turn's, for the CPU others used meanwhile
 	payCPU, floorCPU   cpuUsage
 	counters           map[string]float64
 	worst              drained
@@ -622,7 +623,7 @@ func (d *dbRun) payTurn(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.pay, p.payCPU, p.payEach = p.pay.join(r), p.payCPU.plus(used), append(p.payEach, r)
+	p.pay, p.payCPU, p.payEach, p.payEachCPU = p.pay.join(r), p.payCPU.plus(used), append(p.payEach, r), append(p.payEachCPU, used)
 	for name, after := range a.metrics(ctx, payMetricNames...) {
 		if v, ok := countersBefore[name]; ok {
 			p.counters[name] += after - v
@@ -652,6 +653,7 @@ func (d *dbRun) finishPayments() {
 		s.Note += fmt.Sprintf("; waits for a pooled connection: %.2f per payment, %.1f ms each on average", s.PoolWaits.PerPayment, s.PoolWaits.AverageMS)
 	}
 	s.Note += fmt.Sprintf("; read from disk during its turns: %.1f MB", diskRead)
+	s = s.withOthers(p.payEachCPU, d.rep.CPUs)
 	s.Note = strings.TrimPrefix(s.Note+fmt.Sprintf("; events not yet dispatched when a turn ended: at most %d, a second later: at most %d (all dispatched %.0f ms after the turn at the latest)",
 		worst.atEnd, worst.after1s, float64(worst.took.Microseconds())/1000), "; ")
 	// On SQLite the checkpointer runs every second: the turns hold several, and p99 includes them.

@@ -67,6 +67,26 @@ type scenarioReport struct {
 	// turns, rather than from the page cache: a payment's pages read back from disk hold up every
 	// payment queued behind it.
 	DiskReadMB *float64 `json:"disk_read_mb,omitempty"`
+	// OthersCPUByTurn is the share of the machine's CPUs, in percent, that other processes used
+	// in each turn (cpuUsage.othersShare): a slow turn with a busy neighbour is the machine's.
+	OthersCPUByTurn []float64 `json:"others_cpu_percent_by_turn,omitempty"`
+}
+
+// withOthers records the CPU share other processes used in each turn, and names it in the note.
+func (s scenarioReport) withOthers(turns []cpuUsage, cpus int) scenarioReport {
+	var named []string
+	for _, u := range turns {
+		share := u.othersShare(cpus)
+		if share < 0 {
+			return s
+		}
+		s.OthersCPUByTurn = append(s.OthersCPUByTurn, 100*share)
+		named = append(named, fmt.Sprintf("%.0f", 100*share))
+	}
+	if len(named) > 0 {
+		s.Note += "; CPU other processes used by turn: " + strings.Join(named, " / ") + " %"
+	}
+	return s
 }
 
 // withTurns records the pay call's p99 of each turn, and names them in the note.
