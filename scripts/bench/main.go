@@ -511,6 +511,7 @@ type paymentTurns struct {
 	payEachCPU         []cpuUsage   // each turn's, for the CPU others used meanwhile
 	payCPU, floorCPU   cpuUsage
 	counters           map[string]float64
+	restartsEach       []turnRestarts // each turn's WAL restarts (SQLite)
 	worst              drained
 }
 
@@ -624,16 +625,28 @@ func (d *dbRun) payTurn(ctx context.Context) error {
 		return err
 	}
 	p.pay, p.payCPU, p.payEach, p.payEachCPU = p.pay.join(r), p.payCPU.plus(used), append(p.payEach, r), append(p.payEachCPU, used)
+	turnCounters := map[string]float64{}
 	for name, after := range a.metrics(ctx, payMetricNames...) {
 		if v, ok := countersBefore[name]; ok {
 			p.counters[name] += after - v
+			turnCounters[name] = after - v
 		}
+	}
+	if _, ok := turnCounters["securelink_sqlite_wal_restarts_total"]; ok {
+		p.restartsEach = append(p.restartsEach, turnRestarts{n: int64(turnCounters["securelink_sqlite_wal_restarts_total"]),
+			held: time.Duration(turnCounters["securelink_sqlite_wal_restart_seconds_total"] * float64(time.Second))})
 	}
 
 	r, used, _ = costed(ctx, cpu, p.turn, fmt.Sprintf("floor-%d", n), p.floorOp, nil)
 	p.floorRun, p.floorCPU, p.floorEach = p.floorRun.join(r), p.floorCPU.plus(used), append(p.floorEach, r)
 	p.turn.Warmup = turnWarmup
 	return nil
+}
+
+// turnRestarts are the WAL restarts of one turn and how long their tries held the writer.
+type turnRestarts struct {
+	n    int64
+	held time.Duration
 }
 
 // finishPayments adds the payments (e) and their floor (g), all turns joined, to the report.
@@ -667,6 +680,13 @@ func (d *dbRun) finishPayments() {
 		}
 		if lite, ok := d.st.(*sqliteStore); ok {
 			s.Note += fmt.Sprintf(" (WAL now %.1f MB)", float64(lite.walSize())/(1<<20))
+		}
+		if len(p.restartsEach) > 0 {
+			var named []string
+			for _, r := range p.restartsEach {
+				named = append(named, fmt.Sprintf("%d (%.0f ms)", r.n, float64(r.held.Microseconds())/1000))
+			}
+			s.Note += "; WAL restarts by turn, with the time their tries held the writer: " + strings.Join(named, " / ")
 		}
 		if n := counters["securelink_sqlite_commits_total"]; n > 0 {
 			s.Note += fmt.Sprintf("; write transactions per commit: %.2f", counters["securelink_sqlite_committed_writes_total"]/n)
