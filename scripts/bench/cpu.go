@@ -57,7 +57,7 @@ func (u cpuUsage) plus(v cpuUsage) cpuUsage {
 		DiskRead: u.DiskRead + v.DiskRead, Machine: u.Machine + v.Machine, Wall: u.Wall + v.Wall}
 }
 
-// othersShare is the share of the machine's cpus that processes other than the server, the
+// othersShare is the share of the machine's CPUs that processes other than the server, the
 // bench database's backends and the bench used: another database's background work, or a
 // neighbour's. It is -1 when the machine's CPU time could not be read.
 func (u cpuUsage) othersShare(cpus int) float64 {
