@@ -336,6 +336,7 @@ func TestRefreshedStatisticsReachEveryConnection(t *testing.T) {
 			t.Fatalf("reader %d plans %q before the table changed; want pairs_a", i, got)
 		}
 	}
+	writerPlans(t, s, plan, "pairs_a")
 	// Then the table grows fifty-fold, and now b tells the rows apart and a does not.
 	exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO pairs (a, b) SELECT i % 2, 1000 + i FROM n")
 	if err := s.refreshStatistics(ctx); err != nil {
@@ -345,5 +346,20 @@ func TestRefreshedStatisticsReachEveryConnection(t *testing.T) {
 		if got := plan(c); !strings.Contains(got, "pairs_b") {
 			t.Errorf("reader %d, open since before the refresh, plans %q; want pairs_b", i, got)
 		}
+	}
+	writerPlans(t, s, plan, "pairs_b")
+}
+
+// writerPlans checks the writer's plan too: it writes the statistics, and a connection that
+// changes the schema itself does not read it again.
+func writerPlans(t *testing.T, s *sqliteServer, plan func(*sql.Conn) string, index string) {
+	t.Helper()
+	w, err := s.writer.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if got := plan(w); !strings.Contains(got, index) {
+		t.Errorf("the writer plans %q after the refresh; want %s", got, index)
 	}
 }

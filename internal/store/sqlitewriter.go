@@ -29,6 +29,8 @@ import (
 //   - checkpoints run by a background goroutine on a connection of their own (PASSIVE: they never
 //     take the writer lock), never by a payer's commit (wal_autocheckpoint is off on the writer);
 //     the WAL's restart alone takes the writer, briefly, as a background job;
+//   - the query planner's statistics are counted on the read pool and written in one short turn of
+//     the writer (sqlitestats.go): SQLite's own ANALYZE would hold the writer for the whole count;
 //   - statements stay prepared (stmtCache), since compiling one costs about as much as running it;
 //   - the WAL and the link-token index stay mapped into the server, so that the kernel keeps them
 //     in memory (sqlitewarm.go).
@@ -114,7 +116,7 @@ type sqliteServer struct {
 	writerStmts, readerStmts *stmtCache
 
 	stop        context.CancelFunc
-	loops       sync.WaitGroup // the checkpointer and the mapping passes (sqlitewarm.go)
+	loops       sync.WaitGroup // the checkpointer, the statistics (sqlitestats.go) and the mapping passes (sqlitewarm.go)
 	checkpoints atomic.Int64
 	// indexPasses counts the passes that mapped the token index, and indexPagesMapped and
 	// walPagesMapped are how many pages of it and of the WAL the last ones held mapped
@@ -130,7 +132,9 @@ type sqliteServer struct {
 	groupMaxWrites              int
 	groupMaxAge                 time.Duration
 	groupCommits, groupedWrites atomic.Int64
-	closeOnce                   sync.Once
+	// statisticsRead, when set (tests), runs after each count the statistics take on the read pool.
+	statisticsRead func()
+	closeOnce      sync.Once
 }
 
 // openSQLite opens the writer, the read pool and the checkpointer on the SQLite file at path.
@@ -200,10 +204,14 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	s.loops.Add(2)
+	s.loops.Add(3)
 	go func() {
 		defer s.loops.Done()
 		s.checkpointLoop(ctx)
+	}()
+	go func() {
+		defer s.loops.Done()
+		s.statisticsLoop(ctx)
 	}()
 	go func() {
 		defer s.loops.Done()
@@ -242,57 +250,16 @@ func (s *sqliteServer) close() error {
 func (s *sqliteServer) checkpointLoop(ctx context.Context) {
 	t := time.NewTicker(SQLiteCheckpointEvery)
 	defer t.Stop()
-	// The first statistics a minute after start, when migrations are long done.
-	stats := time.NewTimer(time.Minute)
-	defer stats.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-stats.C:
-			if err := s.refreshStatistics(ctx); err != nil && ctx.Err() == nil {
-				slog.Warn("sqlite planner statistics", "err", err)
-			}
-			stats.Reset(SQLiteStatisticsEvery)
-			continue
 		case <-t.C:
 		}
 		if err := s.checkpointOnce(ctx); err != nil && ctx.Err() == nil {
 			slog.Warn("sqlite checkpoint", "err", err)
 		}
 	}
-}
-
-// refreshStatistics brings the query planner's statistics up to date, as SQLite advises a
-// long-running server to do (PRAGMA optimize: only the tables that need it), and keeps only the
-// per-index ones. The samples ANALYZE also collects (sqlite_stat4) let a bound
-// value steer a statement's plan, so SQLite compiles every statement that touches a sampled index
-// again each time it runs (it was an eighth of the server's CPU in a payment); the store's lookups
-// are equalities on selective indexes, which the per-index statistics plan as well.
-func (s *sqliteServer) refreshStatistics(ctx context.Context) error {
-	if err := s.queue.acquire(InBackground(ctx)); err != nil {
-		return err
-	}
-	defer s.queue.release()
-	s.commitGroup()
-	// No analysis_limit: statistics from a bounded sample misjudge a leading merchant_id on a
-	// one-merchant database as selective, which made the text search plan 6× slower. SQLite
-	// analyses a table again only once it has grown or shrunk tenfold, so the full pass is rare.
-	before, err := plannerStatistics(ctx, s.writer)
-	if err != nil {
-		return err
-	}
-	if _, err := s.writer.ExecContext(ctx, "PRAGMA optimize = 0x10002"); err != nil {
-		return err
-	}
-	if err := dropPlannerSamples(ctx, s.writer); err != nil {
-		return err
-	}
-	after, err := plannerStatistics(ctx, s.writer)
-	if err != nil || after == before {
-		return err
-	}
-	return ReloadPlannerStatistics(ctx, s.writer)
 }
 
 // plannerStatistics is the content of sqlite_stat1, to tell whether an analysis changed it.
