@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // The query planner's statistics of the embedded database, kept up to date without holding the
@@ -21,24 +19,6 @@ import (
 // plannerStat is one row of sqlite_stat1: index is empty for a table's own row count.
 type plannerStat struct {
 	table, index, stat string
-}
-
-// statisticsLoop refreshes the planner statistics a minute after start, when migrations are long
-// done, and every SQLiteStatisticsEvery after that.
-func (s *sqliteServer) statisticsLoop(ctx context.Context) {
-	t := time.NewTimer(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := s.refreshStatistics(ctx); err != nil && ctx.Err() == nil {
-			slog.Warn("sqlite planner statistics", "err", err)
-		}
-		t.Reset(SQLiteStatisticsEvery)
-	}
 }
 
 // refreshStatistics brings the query planner's statistics up to date for the tables that need it,

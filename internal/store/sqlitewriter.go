@@ -205,13 +205,17 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, *sqliteServer, error) 
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.loops.Add(3)
+	// Checkpoints every second: PASSIVE never waits for a lock, so writers and readers go on
+	// meanwhile; once the WAL is longer than restartAfterFrames it also starts over
+	// (checkpointOnce). The planner statistics a minute after start, when migrations are long
+	// done, then every SQLiteStatisticsEvery (sqlitestats.go).
 	go func() {
 		defer s.loops.Done()
-		s.checkpointLoop(ctx)
+		repeat(ctx, SQLiteCheckpointEvery, SQLiteCheckpointEvery, "sqlite checkpoint", s.checkpointOnce)
 	}()
 	go func() {
 		defer s.loops.Done()
-		s.statisticsLoop(ctx)
+		repeat(ctx, time.Minute, SQLiteStatisticsEvery, "sqlite planner statistics", s.refreshStatistics)
 	}()
 	go func() {
 		defer s.loops.Done()
@@ -244,20 +248,26 @@ func (s *sqliteServer) close() error {
 	return err
 }
 
-// checkpointLoop copies committed pages from the WAL into the database file every
-// SQLiteCheckpointEvery. PASSIVE never waits for a lock: writers and readers go on meanwhile. Once
-// the WAL is longer than restartAfterFrames, the WAL is started over (checkpointOnce).
-func (s *sqliteServer) checkpointLoop(ctx context.Context) {
-	t := time.NewTicker(SQLiteCheckpointEvery)
+// repeat runs work first after start, then every interval (a run that outlasts it skips the
+// turns it missed), until ctx ends, and logs its failures as what.
+func repeat(ctx context.Context, first, interval time.Duration, what string, work func(context.Context) error) {
+	wait := time.NewTimer(first)
+	defer wait.Stop()
+	select {
+	case <-ctx.Done():
+		return
+	case <-wait.C:
+	}
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		if err := work(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn(what, "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if err := s.checkpointOnce(ctx); err != nil && ctx.Err() == nil {
-			slog.Warn("sqlite checkpoint", "err", err)
 		}
 	}
 }
