@@ -68,7 +68,7 @@ test-go: tools poppler
 ## race: the concurrent pays on SQLite's writer queue and the queue's own tests under the race detector
 race:
 	CGO_ENABLED=1 $(GO) test -race -count=1 -run 'TestSQLiteWriterQueueConcurrentPays' ./internal/payments/
-	CGO_ENABLED=1 $(GO) test -race -count=1 -run 'TestWriteQueue|TestSaveDispatchClaimsOnce|TestSaveDispatchOfManyEvents|TestSavepointJournal|TestPurgeOfManyRows|TestReadOnlyStatement|TestStatement|TestWALStartsOver|TestGroupCommit|TestGroupedTransactionGivesUp' ./internal/store/
+	CGO_ENABLED=1 $(GO) test -race -count=1 -run 'TestWriteQueue|TestSaveDispatchClaimsOnce|TestSaveDispatchOfManyEvents|TestSavepointJournal|TestPurgeOfManyRows|TestReadOnlyStatement|TestStatement|TestWALStartsOver|TestGroupCommit|TestGroupedTransactionGivesUp|TestStatisticsRefresh|TestRefreshedStatistics' ./internal/store/
 
 # Fuzz targets (package and name): amounts and money, the strict JSON decoder and the edge guard
 # (NULs, link tokens, Idempotency-Keys), card-number and token shapes, the webhook signature verifier.
